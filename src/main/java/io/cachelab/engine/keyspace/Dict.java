@@ -1,0 +1,241 @@
+package io.cachelab.engine.keyspace;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
+
+/**
+ * A chained hash table with power-of-two sizes, shaped like Redis's dict.c for two reasons a
+ * java.util.HashMap cannot serve: SCAN's reverse-binary cursor (every element present for the whole
+ * scan is returned at least once, even if the table grows or shrinks between calls) and fair random
+ * sampling of entries (RANDOMKEY, SPOP, active expiry and eviction sample buckets).
+ * Resizing rehashes at once rather than incrementally; the cursor guarantee holds either way.
+ */
+public final class Dict<K, V> implements Iterable<Dict.Entry<K, V>> {
+    public static final class Entry<K, V> {
+        final K key;
+        V value;
+        final int hash;
+        Entry<K, V> next;
+
+        Entry(K key, V value, int hash, Entry<K, V> next) {
+            this.key = key;
+            this.value = value;
+            this.hash = hash;
+            this.next = next;
+        }
+
+        public K key() {
+            return key;
+        }
+
+        public V value() {
+            return value;
+        }
+
+        public void setValue(V v) {
+            value = v;
+        }
+    }
+
+    private static final int MIN_SIZE = 4;
+
+    private Entry<K, V>[] table;
+    private int size;
+
+    public Dict() {
+        this(MIN_SIZE);
+    }
+
+    @SuppressWarnings("unchecked")
+    public Dict(int capacity) {
+        int n = MIN_SIZE;
+        while (n < capacity) n <<= 1;
+        table = (Entry<K, V>[]) new Entry[n];
+    }
+
+    private static int spread(Object k) {
+        int h = k.hashCode();
+        return h ^ (h >>> 16);
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    public int buckets() {
+        return table.length;
+    }
+
+    public Entry<K, V> getEntry(Object key) {
+        int h = spread(key);
+        for (Entry<K, V> e = table[h & (table.length - 1)]; e != null; e = e.next) {
+            if (e.hash == h && (e.key == key || e.key.equals(key))) return e;
+        }
+        return null;
+    }
+
+    public V get(Object key) {
+        Entry<K, V> e = getEntry(key);
+        return e == null ? null : e.value;
+    }
+
+    public boolean containsKey(Object key) {
+        return getEntry(key) != null;
+    }
+
+    /** Puts and returns the previous value, or null. */
+    public V put(K key, V value) {
+        int h = spread(key);
+        int i = h & (table.length - 1);
+        for (Entry<K, V> e = table[i]; e != null; e = e.next) {
+            if (e.hash == h && (e.key == key || e.key.equals(key))) {
+                V old = e.value;
+                e.value = value;
+                return old;
+            }
+        }
+        table[i] = new Entry<>(key, value, h, table[i]);
+        if (++size > table.length) resize(table.length << 1);
+        return null;
+    }
+
+    public V remove(Object key) {
+        int h = spread(key);
+        int i = h & (table.length - 1);
+        Entry<K, V> prev = null;
+        for (Entry<K, V> e = table[i]; e != null; prev = e, e = e.next) {
+            if (e.hash == h && (e.key == key || e.key.equals(key))) {
+                if (prev == null) table[i] = e.next;
+                else prev.next = e.next;
+                size--;
+                if (table.length > MIN_SIZE && size < table.length / 8) resize(table.length >> 1);
+                return e.value;
+            }
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    public void clear() {
+        table = (Entry<K, V>[]) new Entry[MIN_SIZE];
+        size = 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void resize(int n) {
+        if (n < MIN_SIZE) n = MIN_SIZE;
+        Entry<K, V>[] old = table;
+        Entry<K, V>[] t = (Entry<K, V>[]) new Entry[n];
+        for (Entry<K, V> head : old) {
+            for (Entry<K, V> e = head; e != null; ) {
+                Entry<K, V> next = e.next;
+                int i = e.hash & (n - 1);
+                e.next = t[i];
+                t[i] = e;
+                e = next;
+            }
+        }
+        table = t;
+    }
+
+    /** A uniformly chosen bucket's random element; null when empty. Same bias as Redis's dictGetRandomKey. */
+    public Entry<K, V> randomEntry() {
+        if (size == 0) return null;
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        Entry<K, V> head;
+        do {
+            head = table[rnd.nextInt(table.length)];
+        } while (head == null);
+        int len = 0;
+        for (Entry<K, V> e = head; e != null; e = e.next) len++;
+        int pick = rnd.nextInt(len);
+        Entry<K, V> e = head;
+        while (pick-- > 0) e = e.next;
+        return e;
+    }
+
+    /**
+     * Up to {@code count} entries from consecutive buckets starting at a random one (dictGetSomeKeys):
+     * cheap sampling for expiry and eviction, not uniform.
+     */
+    public List<Entry<K, V>> sample(int count) {
+        List<Entry<K, V>> out = new ArrayList<>(Math.min(count, size));
+        if (size == 0) return out;
+        int mask = table.length - 1;
+        int i = ThreadLocalRandom.current().nextInt(table.length);
+        int emptyRun = 0;
+        for (int steps = 0; steps < table.length && out.size() < count; steps++, i = (i + 1) & mask) {
+            Entry<K, V> e = table[i];
+            if (e == null) {
+                if (++emptyRun >= 5 && emptyRun > count) {
+                    i = ThreadLocalRandom.current().nextInt(table.length) - 1 & mask;
+                    emptyRun = 0;
+                }
+                continue;
+            }
+            emptyRun = 0;
+            for (; e != null && out.size() < count; e = e.next) out.add(e);
+        }
+        return out;
+    }
+
+    /**
+     * Visits the bucket at {@code cursor} and returns the next cursor (0 when done), iterating the
+     * cursor's bits reversed so a resize between calls never skips an element (dictScan).
+     */
+    public long scan(long cursor, BiConsumer<K, V> visitor) {
+        if (size == 0) return 0;
+        long mask = table.length - 1;
+        long v = cursor;
+        for (Entry<K, V> e = table[(int) (v & mask)]; e != null; e = e.next) visitor.accept(e.key, e.value);
+        v |= ~mask;
+        v = Long.reverse(v);
+        v++;
+        v = Long.reverse(v);
+        return v;
+    }
+
+    @Override
+    public Iterator<Entry<K, V>> iterator() {
+        return new Iterator<>() {
+            int bucket = -1;
+            Entry<K, V> next = advance(null);
+
+            private Entry<K, V> advance(Entry<K, V> from) {
+                if (from != null && from.next != null) return from.next;
+                while (++bucket < table.length) {
+                    if (table[bucket] != null) return table[bucket];
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Entry<K, V> next() {
+                if (next == null) throw new NoSuchElementException();
+                Entry<K, V> e = next;
+                next = advance(e);
+                return e;
+            }
+        };
+    }
+
+    /** Snapshot of the keys, safe to iterate while the dict changes. */
+    public List<K> keys() {
+        List<K> out = new ArrayList<>(size);
+        for (Entry<K, V> e : this) out.add(e.key);
+        return out;
+    }
+}

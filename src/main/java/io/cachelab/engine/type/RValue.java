@@ -1,0 +1,18 @@
+package io.cachelab.engine.type;
+
+/**
+ * A value stored under a key. Like Redis's robj it carries the access clock used by eviction
+ * (24-bit LRU seconds, or LFU minutes + log counter) so the keyspace needs no side table.
+ */
+public abstract class RValue {
+    /** LRU clock or (LFU decrement time << 8 | counter); see keyspace.Eviction. */
+    public int lru;
+
+    public abstract RType type();
+
+    /** What OBJECT ENCODING answers, following Redis 7.0's thresholds. */
+    public abstract String encoding();
+
+    /** A deep copy (COPY, and copy-on-write for snapshots). */
+    public abstract RValue copy();
+}
