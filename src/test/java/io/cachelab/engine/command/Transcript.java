@@ -71,6 +71,11 @@ final class Transcript {
         return line.startsWith("HELLO") ? "(hello)" : reply;
     }
 
+    /** Reads the next reply (or pushed message) without sending anything. */
+    String next() throws IOException {
+        return read();
+    }
+
     static List<String> split(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
