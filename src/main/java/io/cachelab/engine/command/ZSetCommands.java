@@ -240,6 +240,8 @@ public final class ZSetCommands {
             }
             z = newZSet(c);
             c.db().add(key, z);
+        } else if (z.isListpack()) {
+            z.setLimits(configInt(c, "zset-max-listpack-entries", 128), configInt(c, "zset-max-listpack-value", 64));
         }
         int added = 0, updated = 0, processed = 0;
         double score = 0;

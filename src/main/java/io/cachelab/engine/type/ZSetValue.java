@@ -120,8 +120,8 @@ public final class ZSetValue extends RValue {
     private Node tail;
     private int level = 1;
     private final Dict<Bytes, Double> dict;
-    private final int maxListpackEntries;
-    private final int maxListpackValue;
+    private int maxListpackEntries;
+    private int maxListpackValue;
     private boolean listpack;
 
     /** An empty set that reports "listpack" until it outgrows the given config thresholds. */
@@ -145,6 +145,15 @@ public final class ZSetValue extends RValue {
     @Override
     public String encoding() {
         return listpack ? "listpack" : "skiplist";
+    }
+
+    /**
+     * Follows CONFIG SET of zset-max-listpack-*: Redis checks the live values on every add, so a
+     * command refreshes them before adding (only a listpack set can still convert).
+     */
+    public void setLimits(int maxEntries, int maxValue) {
+        this.maxListpackEntries = maxEntries;
+        this.maxListpackValue = maxValue;
     }
 
     public boolean isListpack() {
@@ -228,8 +237,11 @@ public final class ZSetValue extends RValue {
     }
 
     private Node skiplistInsert(double score, Bytes member) {
-        Node[] update = new Node[MAX_LEVEL];
-        long[] rank = new long[MAX_LEVEL];
+        int lvl = randomLevel();
+        // scratch sized to the levels in use, not MAX_LEVEL: most sets are a few levels tall
+        int height = Math.max(level, lvl);
+        Node[] update = new Node[height];
+        long[] rank = new long[height];
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
             rank[i] = i == level - 1 ? 0 : rank[i + 1];
@@ -239,7 +251,6 @@ public final class ZSetValue extends RValue {
             }
             update[i] = x;
         }
-        int lvl = randomLevel();
         if (lvl > level) {
             for (int i = level; i < lvl; i++) {
                 rank[i] = 0;
@@ -293,7 +304,7 @@ public final class ZSetValue extends RValue {
     public boolean remove(Bytes member) {
         Double score = dict.remove(member);
         if (score == null) return false;
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = new Node[level];
         Node x = find(score, member, update);
         unlink(x, update);
         return true;
@@ -306,7 +317,7 @@ public final class ZSetValue extends RValue {
     public void updateScore(Bytes member, double newScore) {
         Double old = dict.get(member);
         if (listpack && newScore == 0) newScore = 0.0;
-        Node[] update = new Node[MAX_LEVEL];
+        Node[] update = new Node[level];
         Node x = find(old, member, update);
         dict.put(member, newScore);
         if ((x.backward == null || x.backward.score < newScore || (x.backward.score == newScore && x.backward.member.compareTo(member) < 0))
