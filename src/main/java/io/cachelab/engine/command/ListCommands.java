@@ -93,6 +93,12 @@ public final class ListCommands {
         throw RedisError.WRONGTYPE;
     }
 
+    /** The keys to wait on, each once (BLPOP k k 0 is legal; Redis's blockForKeys skips repeats). */
+    static java.util.List<Bytes> distinctKeys(Bytes[] keys) {
+        if (keys.length == 1) return java.util.List.of(keys[0]);
+        return new java.util.ArrayList<>(new java.util.LinkedHashSet<>(Arrays.asList(keys)));
+    }
+
     static long parseLong(byte[] arg) {
         Long v = Numbers.parseLongStrict(arg);
         if (v == null) throw new RedisError("ERR value is not an integer or out of range");
@@ -439,7 +445,7 @@ public final class ListCommands {
             elementsRemoved(c, key, where, list);
             return;
         }
-        c.server().blocking().block(c, Arrays.asList(keys), deadline, true);
+        c.server().blocking().block(c, distinctKeys(keys), deadline, true);
     }
 
     private static void lmpop(Client c, byte[][] a, boolean blocking) {
@@ -472,7 +478,7 @@ public final class ListCommands {
             elementsRemoved(c, key, where, list);
             return;
         }
-        if (blocking) c.server().blocking().block(c, Arrays.asList(keys), deadline, true);
+        if (blocking) c.server().blocking().block(c, distinctKeys(keys), deadline, true);
         else c.addNullArray();
     }
 }

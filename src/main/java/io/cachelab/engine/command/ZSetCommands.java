@@ -598,7 +598,7 @@ public final class ZSetCommands {
             popAndReply(c, key, z, max, count, true);
             return;
         }
-        if (blocking) c.server().blocking().block(c, Arrays.asList(keys), deadline, true);
+        if (blocking) c.server().blocking().block(c, ListCommands.distinctKeys(keys), deadline, true);
         else c.addNullArray();
     }
 
@@ -623,7 +623,7 @@ public final class ZSetCommands {
             c.db().signalModified(key);
             return;
         }
-        c.server().blocking().block(c, Arrays.asList(keys), deadline, true);
+        c.server().blocking().block(c, ListCommands.distinctKeys(keys), deadline, true);
     }
 
     // ---- union / inter / diff -------------------------------------------------------------
@@ -890,7 +890,7 @@ public final class ZSetCommands {
         if (count < 0) {
             long n = -count;
             int perElement = withScores && !nested ? 2 : 1;
-            c.addArrayLen((int) (n * perElement));
+            c.addArrayLen(n * perElement);
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             for (long i = 0; i < n; i++) {
                 Node x = z.byRank(rnd.nextInt(z.size()));
@@ -903,8 +903,8 @@ public final class ZSetCommands {
         if (count >= z.size()) {
             // the whole set; redis-server 7.0.15 answers it highest first
             for (Node x = z.last(); x != null; x = x.prev()) picked.add(x);
-        } else {
-            // partial Fisher-Yates over ranks: distinct members, uniform
+        } else if (count * 3 > z.size()) {
+            // a large share of the set: partial Fisher-Yates over the ranks
             int size = z.size();
             int[] ranks = new int[size];
             for (int i = 0; i < size; i++) ranks[i] = i;
@@ -915,6 +915,14 @@ public final class ZSetCommands {
                 ranks[i] = ranks[k];
                 ranks[k] = t;
                 picked.add(z.byRank(ranks[i]));
+            }
+        } else {
+            // a small share: draw ranks until enough distinct ones, as Redis's CASE 4
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            while (picked.size() < count) {
+                int r = rnd.nextInt(z.size());
+                if (seen.add(r)) picked.add(z.byRank(r));
             }
         }
         replyNodes(c, picked, withScores);
