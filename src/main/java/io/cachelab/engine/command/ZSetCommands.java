@@ -277,7 +277,8 @@ public final class ZSetCommands {
         }
         if (error != null) throw new RedisError(error);
         if (incr) {
-            if (processed > 0) addScore(c, z.score(new Bytes(a[scoreIdx + 1])));
+            // the computed score, not the stored one: a listpack stores -0 as 0 but ZINCRBY replies -0
+            if (processed > 0) addScore(c, score);
             else c.addNull();
         } else {
             c.addInteger((flags & CH) != 0 ? added + updated : added);
