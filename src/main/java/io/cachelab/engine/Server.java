@@ -453,6 +453,35 @@ public final class Server {
         pausedClients.clear();
     }
 
+    /** Whether CLIENT PAUSE holds this command: everything, or (WRITE) commands that may write. */
+    public boolean shouldPause(Client c, byte[][] argv) {
+        CommandSpec spec = dispatcher.table().lookup(argv[0]);
+        if (spec == null) return false;
+        if (!pauseWritesOnly) return true;
+        if (spec.name.equals("exec")) {
+            for (byte[][] q : c.queued) {
+                CommandSpec qs = dispatcher.table().lookup(q[0]);
+                if (qs != null && mayWrite(qs)) return true;
+            }
+            return false;
+        }
+        return mayWrite(spec);
+    }
+
+    private static boolean mayWrite(CommandSpec spec) {
+        return spec.has("write") || spec.has("may-replicate")
+                || spec.name.equals("eval") || spec.name.equals("evalsha") || spec.name.equals("fcall");
+    }
+
+    public void holdPaused(Client c) {
+        c.paused = true;
+        if (!pausedClients.contains(c)) pausedClients.add(c);
+    }
+
+    public int pausedClientCount() {
+        return pausedClients.size();
+    }
+
     public boolean isPaused() {
         return pausedUntilMs != 0;
     }

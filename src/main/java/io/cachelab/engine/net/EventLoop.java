@@ -219,7 +219,8 @@ public final class EventLoop implements Runnable {
         while (!c.closed && !c.closeAfterReply && !c.isBlocked() && !c.paused) {
             byte[][] argv;
             try {
-                argv = c.parser.next(maxBulk);
+                argv = c.pendingArgv != null ? c.pendingArgv : c.parser.next(maxBulk);
+                c.pendingArgv = null;
             } catch (RequestParser.ProtocolException e) {
                 server.stats().protocolError();
                 LOG.fine(() -> "protocol error from " + c + ": " + e.getMessage());
@@ -229,6 +230,12 @@ public final class EventLoop implements Runnable {
             }
             if (argv == null) break;
             if (argv.length == 0) continue;
+            if (server.isPaused() && server.shouldPause(c, argv)) {
+                // CLIENT PAUSE: hold the command until the pause ends (Server.unpause resumes us)
+                c.pendingArgv = argv;
+                server.holdPaused(c);
+                break;
+            }
             server.dispatcher().call(c, argv);
         }
         c.parser.shrinkIfIdle();
