@@ -168,6 +168,13 @@ public final class Server {
         lastSaveSeconds = seconds;
     }
 
+    private boolean activeExpireEnabled = true;
+
+    /** DEBUG SET-ACTIVE-EXPIRE: lets tests and walkthroughs watch lazy expiry alone. */
+    public void setActiveExpire(boolean on) {
+        activeExpireEnabled = on;
+    }
+
     public boolean isReplica() {
         return false;
     }
@@ -200,7 +207,7 @@ public final class Server {
         long now = System.currentTimeMillis();
         updateCommandTime();
         stats.sample(now);
-        activeExpiry.run(ActiveExpiry.Cycle.SLOW);
+        if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
         closeIdleClients(now);
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }
@@ -208,7 +215,7 @@ public final class Server {
     /** beforeSleep: the fast expiry cycle, blocked-client timeouts and clients unblocked meanwhile. */
     public void beforeSleep() {
         updateCommandTime();
-        activeExpiry.run(ActiveExpiry.Cycle.FAST);
+        if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.FAST);
         blocking.checkTimeouts(System.currentTimeMillis());
         processUnblocked();
     }
