@@ -22,6 +22,8 @@ public final class CommandTable {
         ConfigCommands.register(t);
         KeyCommands.register(t);
         StringCommands.register(t);
+        ListCommands.register(t);
+        ZSetCommands.register(t);
         TransactionCommands.register(t);
         PubSubCommands.register(t);
         return t;
