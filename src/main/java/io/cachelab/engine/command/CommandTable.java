@@ -22,6 +22,7 @@ public final class CommandTable {
         ConfigCommands.register(t);
         KeyCommands.register(t);
         StringCommands.register(t);
+        BitmapCommands.register(t);
         TransactionCommands.register(t);
         PubSubCommands.register(t);
         return t;
