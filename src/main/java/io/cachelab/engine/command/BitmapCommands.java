@@ -135,6 +135,10 @@ public final class BitmapCommands {
             long total = strlen;
             start = Args.toLong(a[2]);
             end = Args.toLong(a[3]);
+            if (start < 0 && end < 0 && start > end) {
+                c.addInteger(0);
+                return;
+            }
             boolean isBit = a.length == 5 && isBitUnit(a[4]);
             if (isBit) total <<= 3;
             if (start < 0) start += total;
