@@ -23,6 +23,8 @@ public final class BitmapCommands {
     private static final String BITFIELD_TYPE_ERR =
             "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
 
+    private static final long MIN_PROTO_MAX_BULK_LEN = 1024 * 1024;
+
     private enum Overflow { WRAP, SAT, FAIL }
 
     private BitmapCommands() {
@@ -54,7 +56,10 @@ public final class BitmapCommands {
             if (hi != 0 && hi != -1 || (hi < 0) != (lo < 0)) throw new RedisError(BIT_OFFSET_ERR);
             offset = lo;
         }
-        if (offset < 0 || (offset >>> 3) >= maxBytes(c)) throw new RedisError(BIT_OFFSET_ERR);
+        // proto-max-bulk-len is at least 1 MB: below that the config lookup can be skipped
+        if (offset < 0 || (offset >>> 3) >= MIN_PROTO_MAX_BULK_LEN && (offset >>> 3) >= maxBytes(c)) {
+            throw new RedisError(BIT_OFFSET_ERR);
+        }
         return offset;
     }
 
