@@ -24,6 +24,7 @@ public final class CommandTable {
         StringCommands.register(t);
         ListCommands.register(t);
         ZSetCommands.register(t);
+        BitmapCommands.register(t);
         TransactionCommands.register(t);
         PubSubCommands.register(t);
         return t;
