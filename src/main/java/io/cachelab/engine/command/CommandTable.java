@@ -24,6 +24,8 @@ public final class CommandTable {
         StringCommands.register(t);
         TransactionCommands.register(t);
         PubSubCommands.register(t);
+        HashCommands.register(t);
+        SetCommands.register(t);
         return t;
     }
 
