@@ -27,6 +27,8 @@ public final class CommandTable {
         BitmapCommands.register(t);
         TransactionCommands.register(t);
         PubSubCommands.register(t);
+        HashCommands.register(t);
+        SetCommands.register(t);
         return t;
     }
 
