@@ -80,6 +80,12 @@ final class LuaErrors {
             java.util.regex.Pattern.compile("^attempt to call (nil|boolean|number|string|table)$");
     private static final java.util.regex.Pattern COMPARE =
             java.util.regex.Pattern.compile("^attempt to compare (\\w+) with (\\w+)$");
+    private static final java.util.regex.Pattern COMPARE_EXPECTED =
+            java.util.regex.Pattern.compile("^attempt to compare (\\w+) with (\\w+) expected, got \\w+$");
+    private static final java.util.regex.Pattern COMPARE_META =
+            java.util.regex.Pattern.compile("^attempt to compare __l[te] on (\\w+) and (\\w+)$");
+    private static final java.util.regex.Pattern LENGTH =
+            java.util.regex.Pattern.compile("^attempt to get length of (\\w+)$");
     private static final java.util.regex.Pattern UNEXPECTED =
             java.util.regex.Pattern.compile("unexpected symbol \\d+ \\((.+)\\)$");
 
@@ -105,12 +111,28 @@ final class LuaErrors {
         if (m.matches()) {
             return "attempt to call a " + m.group(1) + " value";
         }
+        m = COMPARE_EXPECTED.matcher(msg);
+        if (m.matches()) {
+            return compare(m.group(2), m.group(1));
+        }
+        m = COMPARE_META.matcher(msg);
+        if (m.matches()) {
+            return compare(m.group(1), m.group(2));
+        }
         m = COMPARE.matcher(msg);
         if (m.matches()) {
-            return m.group(1).equals(m.group(2)) ? "attempt to compare two " + m.group(1) + " values"
-                    : "attempt to compare " + m.group(1) + " with " + m.group(2);
+            return compare(m.group(1), m.group(2));
+        }
+        m = LENGTH.matcher(msg);
+        if (m.matches()) {
+            return "attempt to get length of a " + m.group(1) + " value";
         }
         return msg;
+    }
+
+    private static String compare(String left, String right) {
+        return left.equals(right) ? "attempt to compare two " + left + " values"
+                : "attempt to compare " + left + " with " + right;
     }
 
     private static boolean isConcatenable(String type) {
@@ -139,11 +161,11 @@ final class LuaErrors {
                 v = LuaString.valueOf(fixed);
             }
         }
-        if (v.type() == LuaValue.TSTRING || v.isnil()) {
+        if (v.type() == LuaValue.TSTRING) {
             String where = fileline(e);
             if (where != null && level(e) > 0) {
                 byte[] prefix = (where + ": ").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-                LuaString msg = v.isnil() ? LuaString.valueOf("nil") : v.strvalue();
+                LuaString msg = v.strvalue();
                 byte[] all = new byte[prefix.length + msg.m_length];
                 System.arraycopy(prefix, 0, all, 0, prefix.length);
                 System.arraycopy(msg.m_bytes, msg.m_offset, all, prefix.length, msg.m_length);

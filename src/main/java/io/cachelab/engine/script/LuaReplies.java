@@ -245,7 +245,8 @@ final class LuaReplies {
 
     /** C's (long long) cast of a double: truncation, saturating where C would be undefined. */
     static long toLong(double d) {
-        if (Double.isNaN(d)) {
+        // x86-64's cvttsd2si yields 0x8000000000000000 for NaN and anything out of range.
+        if (Double.isNaN(d) || d >= 9.223372036854775807E18 || d < -9.223372036854775808E18) {
             return Long.MIN_VALUE;
         }
         return (long) d;

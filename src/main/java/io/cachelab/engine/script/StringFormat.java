@@ -99,7 +99,7 @@ final class StringFormat {
                     if (Double.isNaN(v) || Double.isInfinite(v)) {
                         ascii(out, javaFormat(flags.replace("0", ""), width, -1, 's', CFormat.g(v, 1)));
                     } else {
-                        ascii(out, javaFormat(flags, width, precision < 0 ? 6 : precision, conv, v));
+                        ascii(out, fixedOrExp(flags, width, precision < 0 ? 6 : precision, conv, v));
                     }
                     break;
                 }
@@ -139,6 +139,60 @@ final class StringFormat {
             }
         }
         return LuaString.valueOf(out.toByteArray());
+    }
+
+    /**
+     * %f and %e rounded from the exact binary value with half-even, as glibc does (Java's
+     * formatter rounds half-up: "%.0f" of 2.5 would print 3 where C prints 2).
+     */
+    private static String fixedOrExp(String flags, int width, int precision, char conv, double v) {
+        boolean negative = v < 0 || (v == 0 && 1 / v < 0);
+        java.math.BigDecimal exact = new java.math.BigDecimal(Math.abs(v));
+        String body;
+        if (conv == 'f') {
+            body = exact.setScale(precision, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        } else {
+            int exponent = 0;
+            String digits;
+            if (v == 0) {
+                digits = "0".repeat(precision + 1);
+            } else {
+                java.math.BigDecimal r = exact.round(new java.math.MathContext(precision + 1,
+                        java.math.RoundingMode.HALF_EVEN));
+                exponent = r.precision() - r.scale() - 1;
+                digits = r.unscaledValue().toString();
+                if (digits.length() < precision + 1) {
+                    digits = digits + "0".repeat(precision + 1 - digits.length());
+                }
+                digits = digits.substring(0, precision + 1);
+            }
+            StringBuilder sb = new StringBuilder().append(digits.charAt(0));
+            if (precision > 0 || flags.contains("#")) {
+                sb.append('.');
+            }
+            sb.append(digits, 1, digits.length());
+            sb.append(conv).append(exponent < 0 ? '-' : '+');
+            int ae = Math.abs(exponent);
+            if (ae < 10) {
+                sb.append('0');
+            }
+            body = sb.append(ae).toString();
+        }
+        if (conv == 'f' && precision == 0 && flags.contains("#")) {
+            body = body + ".";
+        }
+        String sign = negative ? "-" : flags.contains("+") ? "+" : flags.contains(" ") ? " " : "";
+        int padding = width - sign.length() - body.length();
+        if (padding <= 0) {
+            return sign + body;
+        }
+        if (flags.contains("-")) {
+            return sign + body + " ".repeat(padding);
+        }
+        if (flags.contains("0")) {
+            return sign + "0".repeat(padding) + body;
+        }
+        return " ".repeat(padding) + sign + body;
     }
 
     private static String javaFormat(String flags, int width, int precision, char conv, Object v) {

@@ -32,7 +32,12 @@ final class FakeHost implements ScriptHost {
                     out.simple("OK");
                 }
             }
+            case "ping" -> out.simple("PONG");
             case "get" -> {
+                if (argv.length != 2) {
+                    out.error("ERR Wrong number of args calling Redis command from script");
+                    break;
+                }
                 byte[] v = data.get(s(argv[1]));
                 if (v == null) {
                     out.nullBulk(run.resp());
