@@ -45,6 +45,10 @@ final class InterruptHook extends DebugLib {
     void check() {
         ScriptRun run = runtime.current();
         if (run == null) {
+            if (runtime.loadTimedOut()) {
+                countdown = 1;
+                throw new LuaError(LuaReplies.errorTable("FUNCTION LOAD timeout"));
+            }
             return;
         }
         if (run.killed()) {

@@ -19,6 +19,11 @@ class ReadOnlyTable extends LuaTable {
         readonly = true;
     }
 
+    /** Reopens a table during start-up (before any script ran) to attach a metatable. */
+    void unlockForSetup() {
+        readonly = false;
+    }
+
     boolean isReadonly() {
         return readonly;
     }

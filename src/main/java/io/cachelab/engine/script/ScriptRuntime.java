@@ -39,7 +39,24 @@ public final class ScriptRuntime {
     /** Receives redis.log output outside a run (while FUNCTION LOAD runs a library). */
     public ScriptLogger logger;
 
+    /** The interpreter for EVAL scripts. */
     public ScriptRuntime() {
+        this(false);
+    }
+
+    /** The interpreter for FUNCTION libraries (see {@link #loadLibrary}). */
+    public static ScriptRuntime forFunctions() {
+        return new ScriptRuntime(true);
+    }
+
+    private final boolean functionMode;
+    private ReadOnlyTable runtimeApi;
+    private ReadOnlyTable loadApi;
+    private java.util.List<RegisteredFunction> registering;
+    private long loadDeadlineNanos;
+
+    private ScriptRuntime(boolean functionMode) {
+        this.functionMode = functionMode;
         globals.load(new BaseLib());
         // luaj's libraries register themselves in package.loaded; give them one, dropped below.
         LuaTable pkg = new LuaTable();
@@ -60,6 +77,12 @@ public final class ScriptRuntime {
         globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
         installBaseCompat();
         redisApi = new RedisApi(this);
+        if (functionMode) {
+            redisApi.table().rawset("register_function", new LuaFn("register_function", a -> {
+                throw new LuaError(LuaReplies.errorTable(
+                        "redis.register_function can only be called on FUNCTION LOAD command"));
+            }));
+        }
         globals.rawset("redis", redisApi.table());
         globals.rawset("cjson", CjsonLib.create());
         globals.rawset("struct", StructLib.create());
@@ -259,8 +282,209 @@ public final class ScriptRuntime {
         LuaTable stringMeta = new LuaTable();
         stringMeta.rawset(LuaValue.INDEX, globals.rawget("string"));
         LuaString.s_metatable = ReadOnlyTable.frozenCopy(stringMeta);
-        globals.setmetatable(ReadOnlyTable.frozenCopy(errorMeta));
+        if (!functionMode) {
+            globals.setmetatable(ReadOnlyTable.frozenCopy(errorMeta));
+            globals.lock();
+            return;
+        }
+        // Functions: the globals table stays empty and its __index switches between the full API
+        // (when functions run) and a library API holding only a small redis table (while FUNCTION
+        // LOAD runs the library's code), as Redis 7.0's function_lua.c does.
+        runtimeApi = ReadOnlyTable.frozenCopy(globals);
+        runtimeApi.unlockForSetup();
+        runtimeApi.setmetatable(ReadOnlyTable.frozenCopy(errorMeta));
+        runtimeApi.lock();
+        LuaTable loadRedis = new LuaTable();
+        LuaTable fullRedis = (LuaTable) globals.rawget("redis");
+        loadRedis.rawset("register_function", new LuaFn("register_function", this::registerFunction));
+        for (String k : new String[] {"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION",
+            "REDIS_VERSION_NUM"}) {
+            loadRedis.rawset(k, fullRedis.rawget(k));
+        }
+        ReadOnlyTable frozenLoadRedis = ReadOnlyTable.frozenCopy(loadRedis);
+        frozenLoadRedis.unlockForSetup();
+        frozenLoadRedis.setmetatable(ReadOnlyTable.frozenCopy(errorMeta));
+        frozenLoadRedis.lock();
+        loadApi = new ReadOnlyTable();
+        loadApi.rawset("redis", frozenLoadRedis);
+        loadApi.setmetatable(ReadOnlyTable.frozenCopy(errorMeta));
+        loadApi.lock();
+        LuaValue k = LuaValue.NIL;
+        java.util.List<LuaValue> names = new java.util.ArrayList<>();
+        while (!(k = globals.next(k).arg1()).isnil()) {
+            names.add(k);
+        }
+        for (LuaValue name : names) {
+            globals.rawset(name, LuaValue.NIL);
+        }
+        LuaTable meta = new LuaTable();
+        meta.rawset(LuaValue.INDEX, new LuaFn("__index", a -> (registering != null ? loadApi : runtimeApi)
+                .get(a.arg(2))));
+        globals.setmetatable(ReadOnlyTable.frozenCopy(meta));
         globals.lock();
+    }
+
+    /** A function a library registered: name, callback and the flags Redis knows. */
+    public record RegisteredFunction(String name, LuaFunction callback, java.util.Set<String> flags,
+            String description) {
+    }
+
+    static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("no-writes", "allow-oom", "allow-stale",
+            "no-cluster", "allow-cross-slot-keys");
+
+    /**
+     * FUNCTION LOAD's engine part: runs a library's code (everything after the "#!lua" line,
+     * starting with its newline so line numbers match) in the restricted library environment and
+     * returns what it registered. Errors carry Redis's texts without the leading "ERR ".
+     */
+    public java.util.List<RegisteredFunction> loadLibrary(byte[] code, long timeoutMillis) throws ScriptException {
+        if (!functionMode) {
+            throw new IllegalStateException("not a function runtime");
+        }
+        LuaFunction chunk;
+        try {
+            chunk = (LuaFunction) withoutTailCalls(globals.load(new ByteArrayInputStream(code), FUNCTION_CHUNK, "t",
+                    globals));
+        } catch (LuaError e) {
+            throw new ScriptException("Error compiling function: "
+                    + LuaErrors.compileMessage(LuaErrors.value(e).tojstring()));
+        }
+        java.util.List<RegisteredFunction> result = new java.util.ArrayList<>();
+        registering = result;
+        loadDeadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
+        hook.reset();
+        try {
+            chunk.call();
+        } catch (LuaError e) {
+            throw new ScriptException("Error registering functions: " + errorMessage(e));
+        } catch (StackOverflowError e) {
+            throw new ScriptException("Error registering functions: ERR stack overflow");
+        } finally {
+            registering = null;
+        }
+        if (result.isEmpty()) {
+            throw new ScriptException("No functions registered");
+        }
+        return result;
+    }
+
+    /** For the hook: past FUNCTION LOAD's time budget? */
+    boolean loadTimedOut() {
+        return registering != null && System.nanoTime() > loadDeadlineNanos;
+    }
+
+    private Varargs registerFunction(Varargs a) {
+        if (registering == null) {
+            throw new LuaError(LuaReplies.errorTable(
+                    "redis.register_function can only be called on FUNCTION LOAD command"));
+        }
+        int argc = a.narg();
+        if (argc < 1 || argc > 2) {
+            throw new LuaError(LuaReplies.errorTable("wrong number of arguments to redis.register_function"));
+        }
+        String name = null;
+        LuaValue callback = null;
+        java.util.Set<String> flags = new java.util.LinkedHashSet<>();
+        String description = null;
+        if (argc == 1) {
+            if (!a.arg1().istable()) {
+                throw new LuaError(LuaReplies.errorTable("calling redis.register_function with a single argument is "
+                        + "only applicable to Lua table (representing named arguments)."));
+            }
+            LuaTable t = (LuaTable) a.arg1();
+            LuaValue k = LuaValue.NIL;
+            while (true) {
+                Varargs n = t.next(k);
+                if ((k = n.arg1()).isnil()) {
+                    break;
+                }
+                LuaValue v = n.arg(2);
+                if (k.type() != LuaValue.TSTRING) {
+                    throw new LuaError(LuaReplies.errorTable("named argument key given to redis.register_function "
+                            + "is not a string"));
+                }
+                switch (k.tojstring()) {
+                    case "function_name" -> {
+                        if (v.type() != LuaValue.TSTRING) {
+                            throw new LuaError(LuaReplies.errorTable(
+                                    "function_name argument given to redis.register_function must be a string"));
+                        }
+                        name = v.tojstring();
+                    }
+                    case "description" -> {
+                        if (v.type() != LuaValue.TSTRING) {
+                            throw new LuaError(LuaReplies.errorTable(
+                                    "description argument given to redis.register_function must be a string"));
+                        }
+                        description = v.tojstring();
+                    }
+                    case "callback" -> {
+                        if (!v.isfunction()) {
+                            throw new LuaError(LuaReplies.errorTable(
+                                    "callback argument given to redis.register_function must be a function"));
+                        }
+                        callback = v;
+                    }
+                    case "flags" -> {
+                        if (!v.istable()) {
+                            throw new LuaError(LuaReplies.errorTable(
+                                    "flags argument to redis.register_function must be a table representing "
+                                            + "function flags"));
+                        }
+                        for (int i = 1; !v.rawget(i).isnil(); i++) {
+                            LuaValue f = v.rawget(i);
+                            if (f.type() != LuaValue.TSTRING || !KNOWN_FLAGS.contains(f.tojstring())) {
+                                throw new LuaError(LuaReplies.errorTable("unknown flag given"));
+                            }
+                            flags.add(f.tojstring());
+                        }
+                    }
+                    default -> throw new LuaError(LuaReplies.errorTable(
+                            "unknown argument given to redis.register_function"));
+                }
+            }
+            if (name == null) {
+                throw new LuaError(LuaReplies.errorTable("redis.register_function must get a function name argument"));
+            }
+            if (callback == null) {
+                throw new LuaError(LuaReplies.errorTable("redis.register_function must get a callback argument"));
+            }
+        } else {
+            if (a.arg1().type() != LuaValue.TSTRING) {
+                throw new LuaError(LuaReplies.errorTable("first argument to redis.register_function must be a string"));
+            }
+            if (!a.arg(2).isfunction()) {
+                throw new LuaError(LuaReplies.errorTable(
+                        "second argument to redis.register_function must be a function"));
+            }
+            name = a.arg1().tojstring();
+            callback = a.arg(2);
+        }
+        if (!validFunctionName(name)) {
+            throw new LuaError(LuaReplies.errorTable("Function names can only contain letters, numbers, or "
+                    + "underscores(_) and must be at least one character long"));
+        }
+        for (RegisteredFunction f : registering) {
+            if (f.name().equals(name)) {
+                throw new LuaError(LuaReplies.errorTable("Function already exists in the library"));
+            }
+        }
+        registering.add(new RegisteredFunction(name, (LuaFunction) callback, java.util.Set.copyOf(flags), description));
+        return LuaValue.NONE;
+    }
+
+    /** Letters, digits and underscores, at least one: Redis's rule for function and library names. */
+    public static boolean validFunctionName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '_') {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ------------------------------------------------------------------ compiling and running
@@ -348,16 +572,19 @@ public final class ScriptRuntime {
      * The error line Redis writes for a failed script: the {err=...} text (or "ERR " + Lua's
      * message) followed by " script: <name>, on @user_script:<line>." when a position is known.
      */
-    static String errorReply(LuaError e, ScriptRun run) {
+    static String errorMessage(LuaError e) {
         LuaValue v = LuaErrors.handlerValue(e);
-        String msg;
         if (v.istable()) {
             LuaValue err = v.rawget(LuaReplies.ERR);
-            msg = err.isstring() ? LuaReplies.trimCrlf(err.tojstring()) : "ERR unknown error";
-        } else {
-            msg = "ERR " + (v.isstring() ? new String(LuaFn.bytes(v.strvalue()), StandardCharsets.ISO_8859_1)
-                    : v.tojstring());
+            return err.isstring() ? LuaReplies.trimCrlf(new String(LuaFn.bytes(err.strvalue()),
+                    StandardCharsets.ISO_8859_1)) : "ERR unknown error";
         }
+        return "ERR " + (v.isstring() ? new String(LuaFn.bytes(v.strvalue()), StandardCharsets.ISO_8859_1)
+                : v.tojstring());
+    }
+
+    static String errorReply(LuaError e, ScriptRun run) {
+        String msg = errorMessage(e);
         String where = LuaErrors.fileline(e);
         if (where != null) {
             int colon = where.lastIndexOf(':');

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A tiny command executor for unit tests: a string keyspace and a few commands, RESP out. */
-final class FakeHost implements ScriptHost {
+class FakeHost implements ScriptHost {
     final Map<String, byte[]> data = new HashMap<>();
     final List<String> calls = new ArrayList<>();
     final List<String> logs = new ArrayList<>();
