@@ -24,6 +24,8 @@ public final class CommandTable {
         StringCommands.register(t);
         TransactionCommands.register(t);
         PubSubCommands.register(t);
+        ScriptingCommands.register(t);
+        FunctionCommands.register(t);
         return t;
     }
 

@@ -70,9 +70,8 @@ final class InterruptHook extends DebugLib {
     }
 
     LuaError killError() {
-        ScriptRun run = runtime.current();
-        String which = run != null && run.mode == ScriptRun.MODE_FUNCTION ? "FUNCTION" : "SCRIPT";
-        return new LuaError(LuaReplies.errorTable("Script killed by user with " + which + " KILL..."));
+        // Redis 7.0 uses this text for functions killed with FUNCTION KILL too.
+        return new LuaError(LuaReplies.errorTable("Script killed by user with SCRIPT KILL..."));
     }
 
     @Override
