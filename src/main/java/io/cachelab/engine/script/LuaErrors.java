@@ -34,7 +34,7 @@ final class LuaErrors {
     static String fileline(LuaError e) {
         try {
             String s = (String) FILELINE.get(e);
-            if (s != null && s.startsWith("@")) {
+            if (s != null && (s.startsWith("@") || s.startsWith("="))) {
                 s = s.substring(1);
             }
             return s;

@@ -118,6 +118,7 @@ public final class ScriptRuntime {
         LuaTable t = (LuaTable) table;
         t.rawset("unpack", LuaValue.NIL);
         t.rawset("pack", LuaValue.NIL);
+        t.rawset("concat", new LuaFn("concat", ScriptRuntime::tableConcat));
         t.rawset("getn", new LuaFn("getn", a -> LuaValue.valueOf(a.checktable(1).length())));
         t.rawset("setn", new LuaFn("setn", a -> {
             throw new LuaError("'setn' is obsolete");
@@ -161,6 +162,10 @@ public final class ScriptRuntime {
             return LuaValue.NIL;
         }));
 
+        LuaTable coroutine = (LuaTable) globals.get("coroutine");
+        coroutine.rawset("running", new LuaFn("running", a -> globals.running.isMainThread()
+                ? LuaValue.NIL : globals.running));
+
         LuaTable string = (LuaTable) globals.get("string");
         string.rawset("gfind", string.get("gmatch"));
         string.rawset("format", new LuaFn("format", StringFormat::format));
@@ -174,6 +179,27 @@ public final class ScriptRuntime {
             random.seed(LuaFn.checkInt(a, 1, "randomseed"));
             return LuaValue.NONE;
         }));
+    }
+
+    /** table.concat with Lua 5.1's number formatting (luaj would print 0.0003 as "3.0E-4"). */
+    private static Varargs tableConcat(Varargs a) {
+        LuaTable t = a.checktable(1);
+        LuaString sep = a.isnoneornil(2) ? LuaString.valueOf("") : LuaFn.checkString(a, 2, "concat");
+        int i = a.isnoneornil(3) ? 1 : LuaFn.checkInt(a, 3, "concat");
+        int j = a.isnoneornil(4) ? t.length() : LuaFn.checkInt(a, 4, "concat");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int k = i; k <= j; k++) {
+            LuaValue v = t.get(k);
+            if (!v.isstring()) {
+                throw new LuaError("invalid value (" + v.typename() + ") at index " + k + " in table for 'concat'");
+            }
+            LuaString s = LuaFn.toLuaString(v);
+            out.write(s.m_bytes, s.m_offset, s.m_length);
+            if (k < j) {
+                out.write(sep.m_bytes, sep.m_offset, sep.m_length);
+            }
+        }
+        return LuaString.valueOf(out.toByteArray());
     }
 
     private Varargs mathRandom(Varargs a) {
@@ -204,7 +230,8 @@ public final class ScriptRuntime {
     /** loadstring/load of text; binary chunks are refused as Redis does since 7.0. */
     private Varargs loadString(Varargs a) {
         LuaString code = LuaFn.checkString(a, 1, "loadstring");
-        String chunkName = a.optjstring(2, "=(load)");
+        String chunkName = "=" + chunkId(a.isnoneornil(2) ? new String(LuaFn.bytes(code), StandardCharsets.ISO_8859_1)
+                : LuaFn.checkString(a, 2, "loadstring").tojstring());
         if (code.m_length > 0 && code.m_bytes[code.m_offset] == 27) {
             return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("attempt to load a binary chunk"));
         }
@@ -214,6 +241,26 @@ public final class ScriptRuntime {
         } catch (LuaError e) {
             return LuaValue.varargsOf(LuaValue.NIL, LuaErrors.value(e));
         }
+    }
+
+    /** Lua 5.1's luaO_chunkid: how a chunk name shows in messages ([string "..."] for code). */
+    static String chunkId(String source) {
+        if (source.startsWith("=")) {
+            return source.length() > 60 ? source.substring(1, 60) : source.substring(1);
+        }
+        if (source.startsWith("@")) {
+            String f = source.substring(1);
+            return f.length() > 59 ? "..." + f.substring(f.length() - 56) : f;
+        }
+        int len = 0;
+        while (len < source.length() && source.charAt(len) != '\n' && source.charAt(len) != '\r') {
+            len++;
+        }
+        int max = 60 - 17;
+        if (len > max) {
+            len = max;
+        }
+        return "[string \"" + source.substring(0, len) + (len < source.length() ? "..." : "") + "\"]";
     }
 
     /**
