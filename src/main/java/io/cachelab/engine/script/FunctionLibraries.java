@@ -55,6 +55,29 @@ public final class FunctionLibraries {
         return functions.size();
     }
 
+    /** Bytes of library code (INFO used_memory_functions). */
+    public long codeBytes() {
+        long n = 0;
+        for (Library l : libraries.values()) {
+            n += l.code().length;
+        }
+        return n;
+    }
+
+    /** Every library's code in load order: what an RDB file stores as function records. */
+    public List<byte[]> libraryCodes() {
+        List<byte[]> codes = new ArrayList<>();
+        for (Library l : libraries.values()) {
+            codes.add(l.code());
+        }
+        return codes;
+    }
+
+    /** Loads one library from an RDB function record (replacing a library of the same name). */
+    public String loadFromRdb(byte[] code) {
+        return load(code, true);
+    }
+
     /** FUNCTION LOAD [REPLACE]: returns the library name. */
     public String load(byte[] code, boolean replace) {
         Library lib = compile(code, replace ? null : libraries.keySet());

@@ -143,6 +143,15 @@ public final class Scripting implements ScriptHost {
         return scripts.size();
     }
 
+    /** Bytes of cached script bodies (INFO used_memory_scripts_eval). */
+    public long cachedScriptBytes() {
+        long n = 0;
+        for (CachedScript s : scripts.values()) {
+            n += s.body().length;
+        }
+        return n;
+    }
+
     private CachedScript compileAndCache(byte[] body, String sha) {
         Set<String> flags = null;
         byte[] code = body;
@@ -345,6 +354,10 @@ public final class Scripting implements ScriptHost {
         }
         if (server.eventLoop().inLoopThread()) {
             server.eventLoop().processEventsWhileBlocked(r.caller);
+        }
+        if (!server.eventLoop().isRunning()) {
+            // SHUTDOWN NOSAVE arrived while the script was busy: Redis exits mid-script.
+            run.kill();
         }
     }
 

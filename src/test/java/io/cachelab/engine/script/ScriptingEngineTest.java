@@ -204,6 +204,45 @@ class ScriptingEngineTest {
     }
 
     @Test
+    void infoReportsScriptsAndFunctions() {
+        try (Jedis j = ENGINE.jedis()) {
+            for (int i = 0; i < 5; i++) {
+                j.scriptLoad("return " + i);
+            }
+            j.functionLoad("#!lua name=infolib\nredis.register_function('i1', function() return 1 end)\n"
+                    + "redis.register_function('i2', function() return 2 end)");
+            String info = j.info("memory");
+            assertThat(info).contains("number_of_cached_scripts:5\r\n", "number_of_functions:2\r\n",
+                    "number_of_libraries:1\r\n");
+            j.scriptFlush();
+            assertThat(j.info("memory")).contains("number_of_cached_scripts:0\r\n");
+        }
+    }
+
+    @Test
+    void shutdownEndsABusyScript() throws Exception {
+        TestEngine engine = TestEngine.start("lua-time-limit", "50");
+        try (Jedis runner = engine.jedis(); Jedis other = engine.jedis()) {
+            CompletableFuture<Object> result = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return runner.eval("while true do end");
+                } catch (RuntimeException e) {
+                    return e.getMessage();
+                }
+            });
+            awaitBusy(other);
+            try {
+                other.shutdown();
+            } catch (RuntimeException expected) {
+                // the connection closes as the server stops
+            }
+            assertThat(result.get(10, TimeUnit.SECONDS)).isNotNull();
+        } finally {
+            engine.close();
+        }
+    }
+
+    @Test
     void commandGetkeysUsesNumkeys() {
         try (Jedis j = ENGINE.jedis()) {
             Object keys = j.sendCommand(Protocol.Command.COMMAND, "GETKEYS", "EVAL", "return 1", "2", "a", "b", "c");
