@@ -23,6 +23,8 @@ final class LuaReplies {
     static final LuaString VERBATIM = LuaString.valueOf("verbatim_string");
     static final LuaString FORMAT = LuaString.valueOf("format");
     static final LuaString STRING = LuaString.valueOf("string");
+    /** Marks an error already counted in the error stats when the command failed (as Redis does). */
+    static final LuaString IGNORE_STATS = LuaString.valueOf("ignore_error_stats_update");
 
     private LuaReplies() {
     }
@@ -57,8 +59,11 @@ final class LuaReplies {
                 t.rawset(OK, copy(LuaString.valueOf(b, p + 1, eol - p - 1)));
                 return t;
             }
-            case '-':
-                return errorTable(new String(b, p, eol - p, StandardCharsets.ISO_8859_1));
+            case '-': {
+                LuaTable t = errorTable(new String(b, p, eol - p, StandardCharsets.ISO_8859_1));
+                t.rawset(IGNORE_STATS, LuaValue.TRUE);
+                return t;
+            }
             case '*': {
                 long n = parseLong(b, p + 1, eol);
                 if (n < 0) {
@@ -214,6 +219,11 @@ final class LuaReplies {
      * redis.setresp (booleans are written as RESP2 integers/nulls unless it is 3), {@code
      * clientResp} the caller's protocol.
      */
+    /** True for an {err=...} table whose error the server already counted. */
+    static boolean countedError(LuaValue v) {
+        return v.istable() && v.rawget(ERR).isstring() && v.rawget(IGNORE_STATS).toboolean();
+    }
+
     static void write(LuaValue v, RespBuffer out, int clientResp, int scriptResp, int depth) {
         switch (v.type()) {
             case LuaValue.TSTRING: {

@@ -18,6 +18,7 @@ public final class ScriptRun {
     int resp = 2;
     int replFlags = 3;
     boolean timedOut;
+    boolean errorCounted;
     private volatile boolean killed;
     /** Free for the host: the script's client, flags, whether it wrote. */
     public Object attachment;
@@ -49,6 +50,14 @@ public final class ScriptRun {
     /** True once the run passed the busy threshold (other clients get -BUSY). */
     public boolean timedOut() {
         return timedOut;
+    }
+
+    /**
+     * True when the script's error reply repeats a command error that was counted in the error
+     * stats when it happened (redis.call failures), so the server must not count it again.
+     */
+    public boolean errorAlreadyCounted() {
+        return errorCounted;
     }
 
     /** Makes the script fail at its next instruction; a pcall cannot catch it. */

@@ -601,8 +601,10 @@ public final class ScriptRuntime {
         hook.reset();
         try {
             LuaValue result = fn.invoke(args).arg1();
+            run.errorCounted = LuaReplies.countedError(result);
             LuaReplies.write(result, out, clientResp, run.resp, 0);
         } catch (LuaError e) {
+            run.errorCounted = LuaReplies.countedError(LuaErrors.value(e));
             out.error(errorReply(e, run));
         } catch (StackOverflowError e) {
             out.error("ERR " + chunkDisplay(run) + ": stack overflow");

@@ -246,7 +246,16 @@ public final class Scripting implements ScriptHost {
         }
         byte[] reply = out.toByteArray();
         if (reply.length > 0 && reply[0] == '-') {
-            c.addError(new String(reply, 1, reply.length - 3, StandardCharsets.ISO_8859_1));
+            String error = new String(reply, 1, reply.length - 3, StandardCharsets.ISO_8859_1);
+            if (!r.run.errorAlreadyCounted()) {
+                throw new RedisError(error);
+            }
+            // already counted when the command failed: only EVAL's failed_calls moves
+            c.reply().error(error);
+            CommandSpec spec = server.commands().lookup(r.argv[0]);
+            if (spec != null) {
+                spec.failedCalls++;
+            }
         } else {
             c.reply().raw(reply);
         }
@@ -292,7 +301,6 @@ public final class Scripting implements ScriptHost {
     @Override
     public byte[] call(ScriptRun run, byte[][] argv) {
         Running r = running;
-        RespBuffer err = new RespBuffer();
         CommandSpec cmd = server.commands().lookup(argv[0]);
         if (cmd != null && !cmd.subcommands.isEmpty() && argv.length >= 2) {
             CommandSpec sub = cmd.subcommands.get(Dispatcher.lower(argv[1]));
@@ -303,22 +311,22 @@ public final class Scripting implements ScriptHost {
             }
         }
         if (cmd == null) {
-            return err.error("ERR Unknown Redis command called from script").toByteArray();
+            return rejected(null, "ERR Unknown Redis command called from script");
         }
         if (!cmd.arityOk(argv.length)) {
-            return err.error("ERR Wrong number of args calling Redis command from script").toByteArray();
+            return rejected(cmd, "ERR Wrong number of args calling Redis command from script");
         }
         if (cmd.has("noscript")) {
-            return err.error("ERR This Redis command is not allowed from script").toByteArray();
+            return rejected(cmd, "ERR This Redis command is not allowed from script");
         }
         if (cmd.has("write")) {
             if (r != null && r.readOnly) {
-                return err.error("ERR Write commands are not allowed from read-only scripts.").toByteArray();
+                return rejected(cmd, "ERR Write commands are not allowed from read-only scripts.");
             }
             if (r != null && !r.allowOom && !r.dirty && cmd.has("denyoom")) {
                 String oom = server.oomCheck(cmd, r.caller);
                 if (oom != null) {
-                    return err.error(oom).toByteArray();
+                    return rejected(cmd, oom);
                 }
             }
             if (r != null) {
@@ -337,6 +345,15 @@ public final class Scripting implements ScriptHost {
         byte[] reply = sc.reply().copyFrom(0);
         sc.reply().clear();
         return reply;
+    }
+
+    /** A command the script may not run: counted once here (error stats, rejected_calls). */
+    private byte[] rejected(CommandSpec cmd, String error) {
+        server.stats().errorReply(error);
+        if (cmd != null) {
+            cmd.rejectedCalls++;
+        }
+        return new RespBuffer().error(error).toByteArray();
     }
 
     @Override

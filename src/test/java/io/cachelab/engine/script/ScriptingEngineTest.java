@@ -242,6 +242,39 @@ class ScriptingEngineTest {
         }
     }
 
+    /** Redis 7.0's "Consistent eval error reporting": an error is counted once, where it happened. */
+    @Test
+    void errorsAreCountedOnce() {
+        try (Jedis j = ENGINE.jedis()) {
+            j.configResetStat();
+            assertThatThrownBy(() -> j.eval("return redis.call('select',99)"))
+                    .hasMessageStartingWith("ERR DB index is out of range");
+            assertThat(j.info("errorstats")).contains("errorstat_ERR:count=1\r\n");
+            assertThat(j.info("stats")).contains("total_error_replies:1\r\n");
+            assertThat(j.info("commandstats")).containsPattern("cmdstat_select:calls=1,.*rejected_calls=0,failed_calls=1")
+                    .containsPattern("cmdstat_eval:calls=1,.*rejected_calls=0,failed_calls=1");
+
+            j.configResetStat();
+            assertThat(j.eval("local t = redis.pcall('select',99) "
+                    + "if t['err'] == 'ERR DB index is out of range' then return 1 else return 0 end")).isEqualTo(1L);
+            assertThat(j.info("stats")).contains("total_error_replies:1\r\n");
+            assertThat(j.info("commandstats")).containsPattern("cmdstat_eval:calls=1,.*rejected_calls=0,failed_calls=0");
+
+            j.configResetStat();
+            assertThatThrownBy(() -> j.evalReadonly("return redis.call('set','x','y')", List.of("x"), List.of()))
+                    .hasMessageStartingWith("ERR Write commands are not allowed from read-only scripts.");
+            assertThat(j.info("errorstats")).contains("errorstat_ERR:count=1\r\n");
+            assertThat(j.info("stats")).contains("total_error_replies:1\r\n");
+            assertThat(j.info("commandstats")).containsPattern("cmdstat_set:calls=0,.*rejected_calls=1,failed_calls=0")
+                    .containsPattern("cmdstat_eval_ro:calls=1,.*rejected_calls=0,failed_calls=1");
+
+            j.configResetStat();
+            assertThatThrownBy(() -> j.eval("return redis.error_reply('MY_ERR_CODE custom msg')"))
+                    .hasMessage("MY_ERR_CODE custom msg");
+            assertThat(j.info("errorstats")).contains("errorstat_MY_ERR_CODE:count=1\r\n");
+        }
+    }
+
     @Test
     void commandGetkeysUsesNumkeys() {
         try (Jedis j = ENGINE.jedis()) {
