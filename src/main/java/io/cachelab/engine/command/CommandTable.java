@@ -29,6 +29,8 @@ public final class CommandTable {
         PubSubCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
+        ScriptingCommands.register(t);
+        FunctionCommands.register(t);
         return t;
     }
 

@@ -93,6 +93,11 @@ public final class EventLoop implements Runnable {
         }
     }
 
+    /** False once a stop was requested (a long script checks this to end when SHUTDOWN arrives). */
+    public boolean isRunning() {
+        return running;
+    }
+
     public void requestStop() {
         running = false;
         selector.wakeup();
