@@ -113,13 +113,7 @@ public final class KeyCommands {
         Database db = c.db();
         long n = 0;
         for (int i = 1; i < a.length; i++) {
-            Bytes key = new Bytes(a[i]);
-            RValue v = db.peek(key);
-            int clock = v == null ? 0 : v.lru;
-            if (db.lookupRead(key) != null) {
-                v.lru = clock;
-                n++;
-            }
+            if (db.lookupReadNoTouch(new Bytes(a[i])) != null) n++;
         }
         c.addInteger(n);
     }
@@ -323,7 +317,7 @@ public final class KeyCommands {
     private static void ttl(Client c, byte[][] a, boolean ms, boolean absolute) {
         Bytes key = new Bytes(a[1]);
         Database db = c.db();
-        if (db.lookupRead(key) == null) {
+        if (db.lookupReadNoTouch(key) == null) {
             c.addInteger(-2);
             return;
         }
