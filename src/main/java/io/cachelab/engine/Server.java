@@ -364,8 +364,7 @@ public final class Server {
         String n = spec.fullName();
         return n.equals("auth") || n.equals("hello") || n.equals("script|kill") || n.equals("function|kill")
                 || n.equals("function|stats") || n.equals("shutdown") || n.equals("multi") || n.equals("discard")
-                || n.equals("watch") || n.equals("unwatch") || n.equals("reset") || n.equals("exec")
-                || n.equals("quit");
+                || n.equals("watch") || n.equals("unwatch") || n.equals("reset") || n.equals("quit");
     }
 
     // ---- memory ----

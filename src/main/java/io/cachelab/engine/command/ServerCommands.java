@@ -89,7 +89,7 @@ final class ServerCommands {
     }
 
     static void flush(Server s, Database d) {
-        s.watches().touchAll(d);
+        s.watches().touchAll(d, null);
         s.addDirty(d.flush());
     }
 
