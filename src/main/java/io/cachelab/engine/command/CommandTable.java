@@ -24,8 +24,14 @@ public final class CommandTable {
         StringCommands.register(t);
         ListCommands.register(t);
         ZSetCommands.register(t);
+        BitmapCommands.register(t);
         TransactionCommands.register(t);
         PubSubCommands.register(t);
+        HashCommands.register(t);
+        SetCommands.register(t);
+        ScriptingCommands.register(t);
+        FunctionCommands.register(t);
+        SortCommand.register(t);
         return t;
     }
 

@@ -110,6 +110,13 @@ public final class Dispatcher {
     private void reject(Client c, CommandSpec spec, String error) {
         spec.rejectedCalls++;
         flagTransaction(c);
+        if (spec.name.equals("exec") && c.inMulti) {
+            // execCommandAbort: the transaction is over, and the reply says why
+            TransactionCommands.discardTransaction(c);
+            server.watches().unwatchAll(c);
+            c.addError("EXECABORT Transaction discarded because of: " + error);
+            return;
+        }
         c.addError(error);
     }
 
