@@ -1,18 +1,18 @@
 package io.cachelab.engine.command;
 
 import io.cachelab.engine.keyspace.Dict;
+import io.cachelab.engine.keyspace.Notify;
+import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.ScoreFormat;
 import io.cachelab.engine.type.SetValue;
-import io.cachelab.engine.keyspace.Notify;
-import io.cachelab.engine.net.Client;
-import io.cachelab.engine.util.Glob;
 import io.cachelab.engine.type.ZSetValue;
 import io.cachelab.engine.type.ZSetValue.LexRange;
 import io.cachelab.engine.type.ZSetValue.Node;
 import io.cachelab.engine.type.ZSetValue.ScoreRange;
 import io.cachelab.engine.util.Bytes;
+import io.cachelab.engine.util.Glob;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,7 +42,8 @@ public final class ZSetCommands {
         t.add("zrank", 3, "readonly fast", 1, 1, 1, (c, a) -> zrank(c, a, false)).group("sortedset");
         t.add("zrevrank", 3, "readonly fast", 1, 1, 1, (c, a) -> zrank(c, a, true)).group("sortedset");
         t.add("zrange", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, 1, null, RangeBy.AUTO, false, false)).group("sortedset");
-        t.add("zrangestore", -5, "write denyoom", 1, 2, 1, (c, a) -> zrange(c, a, 2, new Bytes(a[1]), RangeBy.AUTO, false, false)).group("sortedset");
+        t.add("zrangestore", -5, "write denyoom", 1, 2, 1,
+                (c, a) -> zrange(c, a, 2, new Bytes(a[1]), RangeBy.AUTO, false, false)).group("sortedset");
         t.add("zrevrange", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, 1, null, RangeBy.RANK, true, true)).group("sortedset");
         t.add("zrangebyscore", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, 1, null, RangeBy.SCORE, false, true)).group("sortedset");
         t.add("zrevrangebyscore", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, 1, null, RangeBy.SCORE, true, true)).group("sortedset");
@@ -59,13 +60,20 @@ public final class ZSetCommands {
         t.add("bzpopmax", -3, "write noscript blocking fast", 1, -2, 1, (c, a) -> bzpop(c, a, true)).group("sortedset");
         t.add("bzmpop", -5, "write blocking movablekeys", 0, 0, 0, (c, a) -> zmpop(c, a, true))
                 .keys(ListCommands.numkeysKeys(2, false)).group("sortedset");
-        t.add("zunion", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> combine(c, a, null, 1, SetOp.UNION, false)).keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
-        t.add("zinter", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> combine(c, a, null, 1, SetOp.INTER, false)).keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
-        t.add("zdiff", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> combine(c, a, null, 1, SetOp.DIFF, false)).keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
-        t.add("zunionstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> combine(c, a, new Bytes(a[1]), 2, SetOp.UNION, false)).keys(ListCommands.numkeysKeys(2, true)).group("sortedset");
-        t.add("zinterstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> combine(c, a, new Bytes(a[1]), 2, SetOp.INTER, false)).keys(ListCommands.numkeysKeys(2, true)).group("sortedset");
-        t.add("zdiffstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> combine(c, a, new Bytes(a[1]), 2, SetOp.DIFF, false)).keys(ListCommands.numkeysKeys(2, true)).group("sortedset");
-        t.add("zintercard", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> combine(c, a, null, 1, SetOp.INTER, true)).keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
+        t.add("zunion", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> combine(c, a, null, 1, SetOp.UNION, false))
+                .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
+        t.add("zinter", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> combine(c, a, null, 1, SetOp.INTER, false))
+                .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
+        t.add("zdiff", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> combine(c, a, null, 1, SetOp.DIFF, false))
+                .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
+        t.add("zunionstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> combine(c, a, new Bytes(a[1]), 2, SetOp.UNION, false))
+                .keys(ListCommands.numkeysKeys(2, true)).group("sortedset");
+        t.add("zinterstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> combine(c, a, new Bytes(a[1]), 2, SetOp.INTER, false))
+                .keys(ListCommands.numkeysKeys(2, true)).group("sortedset");
+        t.add("zdiffstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> combine(c, a, new Bytes(a[1]), 2, SetOp.DIFF, false))
+                .keys(ListCommands.numkeysKeys(2, true)).group("sortedset");
+        t.add("zintercard", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> combine(c, a, null, 1, SetOp.INTER, true))
+                .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
         t.add("zscan", -3, "readonly", 1, 1, 1, ZSetCommands::zscan).group("sortedset");
         t.add("zrandmember", -2, "readonly", 1, 1, 1, ZSetCommands::zrandmember).group("sortedset");
     }
@@ -405,7 +413,7 @@ public final class ZSetCommands {
             }
         }
         Bytes key = new Bytes(a[keyIdx]);
-        ZSetValue z = store != null ? zsetForWriteOrRead(c, key) : zsetForRead(c, key);
+        ZSetValue z = zsetForRead(c, key);
         List<Node> result = new ArrayList<>();
         if (z != null) {
             switch (type) {
@@ -421,11 +429,6 @@ public final class ZSetCommands {
             return;
         }
         replyNodes(c, result, withScores);
-    }
-
-    /** ZRANGESTORE reads its source with lookupKeyRead as Redis does, but the source may be the destination. */
-    private static ZSetValue zsetForWriteOrRead(Client c, Bytes key) {
-        return zsetForRead(c, key);
     }
 
     /** An array of members, or (WITHSCORES) flat member/score pairs in RESP2 and nested pairs in RESP3. */

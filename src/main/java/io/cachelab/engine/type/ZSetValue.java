@@ -320,8 +320,9 @@ public final class ZSetValue extends RValue {
         Node[] update = new Node[level];
         Node x = find(old, member, update);
         dict.put(member, newScore);
-        if ((x.backward == null || x.backward.score < newScore || (x.backward.score == newScore && x.backward.member.compareTo(member) < 0))
-                && (x.forward[0] == null || x.forward[0].score > newScore || (x.forward[0].score == newScore && x.forward[0].member.compareTo(member) > 0))) {
+        boolean afterPrev = x.backward == null || compare(x.backward.score, x.backward.member, newScore, member) < 0;
+        boolean beforeNext = x.forward[0] == null || compare(x.forward[0].score, x.forward[0].member, newScore, member) > 0;
+        if (afterPrev && beforeNext) {
             x.score = newScore;
             return;
         }
