@@ -1,11 +1,22 @@
 package io.cachelab;
 
+import io.cachelab.engine.EngineMain;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
+import java.util.Arrays;
+
+/**
+ * One jar, two entry points: `java -jar cachelab.jar` runs the service (with the embedded engine),
+ * `java -jar cachelab.jar engine --port 6380 ...` runs the engine alone, like redis-server.
+ */
 @SpringBootApplication
 public class CacheLabApplication {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("engine")) {
+            EngineMain.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         SpringApplication.run(CacheLabApplication.class, args);
     }
 }

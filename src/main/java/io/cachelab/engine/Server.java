@@ -1,0 +1,471 @@
+package io.cachelab.engine;
+
+import io.cachelab.engine.command.CommandSpec;
+import io.cachelab.engine.command.CommandTable;
+import io.cachelab.engine.command.Dispatcher;
+import io.cachelab.engine.config.EngineConfig;
+import io.cachelab.engine.keyspace.ActiveExpiry;
+import io.cachelab.engine.keyspace.Blocking;
+import io.cachelab.engine.keyspace.Database;
+import io.cachelab.engine.keyspace.Eviction;
+import io.cachelab.engine.keyspace.Notify;
+import io.cachelab.engine.keyspace.Watches;
+import io.cachelab.engine.net.Client;
+import io.cachelab.engine.net.EventLoop;
+import io.cachelab.engine.pubsub.PubSub;
+import io.cachelab.engine.util.Bytes;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The server's state, as Redis's global `server` struct but an object, so several engines can run
+ * in one JVM (tests do). Everything here is touched only by the event-loop thread.
+ */
+public final class Server {
+    private static final Logger LOG = Logger.getLogger("io.cachelab.engine");
+
+    private final EngineConfig config;
+    private final Database[] dbs;
+    private final Stats stats = new Stats();
+    private final Dispatcher dispatcher;
+    private final EventLoop eventLoop;
+    private final Blocking blocking = new Blocking(this);
+    private final Watches watches = new Watches();
+    private final PubSub pubsub = new PubSub();
+    private final Eviction eviction;
+    private final ActiveExpiry activeExpiry = new ActiveExpiry(this);
+    private final List<Client> monitors = new ArrayList<>();
+    private final Deque<SlowlogEntry> slowlog = new ArrayDeque<>();
+    private long slowlogNextId;
+    private final String runId;
+    private long commandTimeMs = System.currentTimeMillis();
+    private int notifyFlags;
+    private int hz;
+    private long lastSaveSeconds = System.currentTimeMillis() / 1000;
+    private int port;
+    private long pausedUntilMs;
+    private boolean pauseWritesOnly;
+    private final List<Client> pausedClients = new ArrayList<>();
+    /** Set by scripting while a script runs past lua-time-limit (see script/). */
+    private Client busyScriptClient;
+    private String busyKind = "script";
+    private Runnable shutdownHook = () -> { };
+    /** Extension points for subsystems that register themselves (scripting, persistence). */
+    public final java.util.Map<Class<?>, Object> extensions = new java.util.HashMap<>();
+
+    public record SlowlogEntry(long id, long timestampSec, long micros, byte[][] argv, String addr, String name) {
+    }
+
+    public Server(EngineConfig config) throws IOException {
+        this.config = config;
+        this.dbs = new Database[config.getInt("databases")];
+        for (int i = 0; i < dbs.length; i++) dbs[i] = new Database(this, i);
+        this.eviction = new Eviction(config);
+        this.dispatcher = new Dispatcher(this, CommandTable.registerAll());
+        this.eventLoop = new EventLoop(this);
+        byte[] rnd = new byte[20];
+        new SecureRandom().nextBytes(rnd);
+        this.runId = HexFormat.of().formatHex(rnd);
+        this.notifyFlags = Notify.parseFlags(config.getString("notify-keyspace-events"));
+        config.onChange("notify-keyspace-events", v -> notifyFlags = Notify.parseFlags(v));
+        this.hz = clampHz(config.getInt("hz"));
+        config.onChange("hz", v -> hz = clampHz(Integer.parseInt(v)));
+    }
+
+    private static int clampHz(int v) {
+        return Math.max(1, Math.min(500, v));
+    }
+
+    /** Binds and starts the event-loop thread; returns the bound port. */
+    public int start() throws IOException {
+        List<String> binds = Arrays.asList(config.getString("bind").trim().split("\\s+"));
+        port = eventLoop.bind(binds, config.getInt("port"));
+        eventLoop.start("cachelab-engine-" + port);
+        LOG.info(() -> "CacheLab engine ready to accept connections on " + binds + " port " + port);
+        return port;
+    }
+
+    public void stop() {
+        eventLoop.stop();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public Database db(int i) {
+        return dbs[i];
+    }
+
+    public int databaseCount() {
+        return dbs.length;
+    }
+
+    public Database[] databases() {
+        return dbs;
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public CommandTable commands() {
+        return dispatcher.table();
+    }
+
+    public EventLoop eventLoop() {
+        return eventLoop;
+    }
+
+    public Blocking blocking() {
+        return blocking;
+    }
+
+    public Watches watches() {
+        return watches;
+    }
+
+    public PubSub pubsub() {
+        return pubsub;
+    }
+
+    public Eviction eviction() {
+        return eviction;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public int hz() {
+        return hz;
+    }
+
+    public long lastSaveSeconds() {
+        return lastSaveSeconds;
+    }
+
+    public void setLastSave(long seconds) {
+        lastSaveSeconds = seconds;
+    }
+
+    public boolean isReplica() {
+        return false;
+    }
+
+    public void onShutdown(Runnable hook) {
+        this.shutdownHook = hook;
+    }
+
+    public void shutdown() {
+        LOG.info("User requested shutdown...");
+        eventLoop.requestStop();
+        shutdownHook.run();
+    }
+
+    // ---- time ----
+
+    /** The time commands see: fixed for the duration of a top-level command, as Redis's cmd time snapshot. */
+    public long commandTimeMs() {
+        return commandTimeMs;
+    }
+
+    public void updateCommandTime() {
+        commandTimeMs = System.currentTimeMillis();
+    }
+
+    // ---- event loop hooks ----
+
+    /** serverCron: runs hz times a second. */
+    public void cron() {
+        long now = System.currentTimeMillis();
+        updateCommandTime();
+        stats.sample(now);
+        activeExpiry.run(ActiveExpiry.Cycle.SLOW);
+        closeIdleClients(now);
+        if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
+    }
+
+    /** beforeSleep: the fast expiry cycle, blocked-client timeouts and clients unblocked meanwhile. */
+    public void beforeSleep() {
+        updateCommandTime();
+        activeExpiry.run(ActiveExpiry.Cycle.FAST);
+        blocking.checkTimeouts(System.currentTimeMillis());
+        processUnblocked();
+    }
+
+    public void afterEvents() {
+        processUnblocked();
+    }
+
+    public long msUntilNextTimer() {
+        long next = blocking.msUntilNextTimeout(System.currentTimeMillis());
+        if (pausedUntilMs != 0) next = Math.min(next, Math.max(0, pausedUntilMs - System.currentTimeMillis()));
+        return next;
+    }
+
+    /** After each top-level command: serve clients blocked on keys that became ready. */
+    public void afterCommand() {
+        blocking.serveReady();
+    }
+
+    private void processUnblocked() {
+        for (Client c : blocking.drainUnblocked()) {
+            if (!c.isClosed() && c.hasSocket()) eventLoop.processInput(c);
+        }
+    }
+
+    private void closeIdleClients(long now) {
+        long timeout = config.getLong("timeout");
+        if (timeout <= 0) return;
+        for (Client c : new ArrayList<>(eventLoop.clients())) {
+            if (c.isBlocked() || c.isSubscribed() || c.monitor) continue;
+            if (now - c.lastInteractionMs > timeout * 1000) {
+                LOG.fine(() -> "Closing idle client " + c);
+                eventLoop.closeClient(c);
+            }
+        }
+    }
+
+    /** Why a new connection is refused (maxclients, protected mode), or null to accept it. */
+    public String acceptRefusal(Client c, InetSocketAddress remote) {
+        if (eventLoop.clients().size() >= config.getLong("maxclients")) {
+            stats.rejectedConnections++;
+            return "ERR max number of clients reached";
+        }
+        if (config.getBool("protected-mode") && config.getString("requirepass").isEmpty()
+                && !remote.getAddress().isLoopbackAddress()) {
+            String bind = config.getString("bind");
+            boolean everyInterface = bind.contains("*") || bind.contains("0.0.0.0") || bind.contains("::");
+            if (everyInterface) {
+                stats.rejectedConnections++;
+                return "DENIED Redis is running in protected mode because protected mode is enabled and no password "
+                        + "is set for the default user. In this mode connections are only accepted from the loopback "
+                        + "interface. If you want to connect from external computers to Redis you may adopt one of the "
+                        + "following solutions: 1) Just disable protected mode sending the command 'CONFIG SET "
+                        + "protected-mode no' from the loopback interface by connecting to Redis from the same host the "
+                        + "server is running, however MAKE SURE Redis is not publicly accessible from internet if you do "
+                        + "so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable "
+                        + "the protected mode by editing the Redis configuration file, and setting the protected mode "
+                        + "option to 'no', and then restarting the server. 3) If you started the server manually just for "
+                        + "testing, restart it with the '--protected-mode no' option. 4) Set up an authentication "
+                        + "password for the default user. NOTE: You only need to do one of the above things in order for "
+                        + "the server to start accepting connections from the outside.";
+            }
+        }
+        return null;
+    }
+
+    public void clientClosed(Client c) {
+        blocking.clientClosed(c);
+        watches.unwatchAll(c);
+        pubsub.clientGone(c);
+        monitors.remove(c);
+        pausedClients.remove(c);
+    }
+
+    /** The reply-buffer size past which a client is disconnected (client-output-buffer-limit hard). */
+    public long outputLimitFor(Client c) {
+        String[] parts = config.getString("client-output-buffer-limit").split("\\s+");
+        String cls = c.isSubscribed() ? "pubsub" : "normal";
+        for (int i = 0; i + 3 < parts.length; i += 4) {
+            if (parts[i].equals(cls)) {
+                long hard = Long.parseLong(parts[i + 1]);
+                return hard == 0 ? Long.MAX_VALUE : hard;
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    // ---- keyspace hooks ----
+
+    /** signalModifiedKey: WATCH and blocked clients. */
+    public void keyModified(Database db, Bytes key) {
+        watches.touch(db, key);
+        blocking.keyModified(db, key);
+    }
+
+    /** notifyKeyspaceEvent: publishes __keyspace@<db>__:<key> and/or __keyevent@<db>__:<event>. */
+    public void notifyKeyspaceEvent(int type, String event, Bytes key, int dbid) {
+        int flags = notifyFlags;
+        if ((flags & type) == 0 || (flags & (Notify.KEYSPACE | Notify.KEYEVENT)) == 0) return;
+        byte[] ev = event.getBytes(StandardCharsets.US_ASCII);
+        if ((flags & Notify.KEYSPACE) != 0) {
+            byte[] prefix = ("__keyspace@" + dbid + "__:").getBytes(StandardCharsets.US_ASCII);
+            byte[] ch = Arrays.copyOf(prefix, prefix.length + key.length());
+            System.arraycopy(key.array(), 0, ch, prefix.length, key.length());
+            pubsub.publish(new Bytes(ch), new Bytes(ev));
+        }
+        if ((flags & Notify.KEYEVENT) != 0) {
+            Bytes ch = Bytes.of("__keyevent@" + dbid + "__:" + event);
+            pubsub.publish(ch, key);
+        }
+    }
+
+    // ---- scripting hooks (script/ registers itself) ----
+
+    public boolean scriptBusy() {
+        return busyScriptClient != null;
+    }
+
+    public void setBusyScript(Client c, String kind) {
+        busyScriptClient = c;
+        busyKind = kind;
+    }
+
+    public String busyError() {
+        return "function".equals(busyKind)
+                ? "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+                : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    }
+
+    public boolean allowedWhileBusy(CommandSpec spec, byte[][] argv) {
+        String n = spec.fullName();
+        return n.equals("auth") || n.equals("hello") || n.equals("script|kill") || n.equals("function|kill")
+                || n.equals("function|stats") || n.equals("shutdown") || n.equals("multi") || n.equals("discard")
+                || n.equals("watch") || n.equals("unwatch") || n.equals("reset") || n.equals("exec")
+                || n.equals("quit");
+    }
+
+    // ---- memory ----
+
+    /** The OOM refusal for a denyoom command over maxmemory, or null. */
+    public String oomCheck(CommandSpec spec, Client c) {
+        return null;
+    }
+
+    // ---- MONITOR and SLOWLOG ----
+
+    public void addMonitor(Client c) {
+        c.monitor = true;
+        if (!monitors.contains(c)) monitors.add(c);
+    }
+
+    public void feedMonitors(Client c, byte[][] argv, CommandSpec spec) {
+        if (monitors.isEmpty() || spec.has("admin") || spec.has("noscript") && spec.name.equals("exec")) return;
+        if (spec.name.equals("auth") || spec.name.equals("hello") && argv.length > 2) return;
+        long now = System.currentTimeMillis();
+        StringBuilder sb = new StringBuilder();
+        sb.append(now / 1000).append('.').append(String.format("%06d", (now % 1000) * 1000 + (System.nanoTime() / 1000) % 1000));
+        sb.append(" [").append(c.db().id()).append(' ');
+        sb.append(c.scriptClient ? "lua" : c.hasSocket() ? c.addr : "unix");
+        sb.append(']');
+        for (byte[] a : argv) sb.append(" \"").append(escape(a)).append('"');
+        String line = sb.toString();
+        for (Client m : monitors) {
+            if (m == c) continue;
+            m.addSimple(line);
+            m.flushSoon();
+        }
+    }
+
+    /** sdscatrepr-style escaping for MONITOR and SLOWLOG. */
+    public static String escape(byte[] a) {
+        StringBuilder sb = new StringBuilder();
+        for (byte b : a) {
+            int x = b & 0xff;
+            switch (x) {
+                case '\\' -> sb.append("\\\\");
+                case '"' -> sb.append("\\\"");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case 7 -> sb.append("\\a");
+                case '\b' -> sb.append("\\b");
+                default -> {
+                    if (x >= 32 && x < 127) sb.append((char) x);
+                    else sb.append(String.format("\\x%02x", x));
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    public void slowlog(Client c, byte[][] argv, long micros) {
+        long threshold = config.getLong("slowlog-log-slower-than");
+        if (threshold < 0 || micros < threshold) return;
+        String n = Dispatcherless.commandName(argv);
+        if (n.equals("exec") || n.equals("slowlog")) return;
+        int max = Math.min(argv.length, 32);
+        byte[][] kept = new byte[max][];
+        for (int i = 0; i < max; i++) {
+            if (i == max - 1 && argv.length > 32) {
+                kept[i] = ("... (" + (argv.length - 31) + " more arguments)").getBytes(StandardCharsets.US_ASCII);
+            } else if (argv[i].length > 128) {
+                kept[i] = (new String(argv[i], 0, 128, StandardCharsets.ISO_8859_1) + "... (" + (argv[i].length - 128)
+                        + " more bytes)").getBytes(StandardCharsets.ISO_8859_1);
+            } else {
+                kept[i] = argv[i];
+            }
+        }
+        slowlog.addFirst(new SlowlogEntry(slowlogNextId++, System.currentTimeMillis() / 1000, micros, kept,
+                c.addr, c.name));
+        while (slowlog.size() > config.getLong("slowlog-max-len")) slowlog.removeLast();
+    }
+
+    public Deque<SlowlogEntry> slowlogEntries() {
+        return slowlog;
+    }
+
+    public void slowlogReset() {
+        slowlog.clear();
+    }
+
+    /** Small helper so slowlog needs no table lookup. */
+    private static final class Dispatcherless {
+        static String commandName(byte[][] argv) {
+            return new String(argv[0], StandardCharsets.ISO_8859_1).toLowerCase();
+        }
+    }
+
+    // ---- CLIENT PAUSE ----
+
+    public void pause(long untilMs, boolean writesOnly) {
+        pausedUntilMs = untilMs;
+        pauseWritesOnly = writesOnly;
+    }
+
+    public void unpause() {
+        pausedUntilMs = 0;
+        for (Client c : new ArrayList<>(pausedClients)) {
+            c.paused = false;
+            eventLoop.processInput(c);
+        }
+        pausedClients.clear();
+    }
+
+    public boolean isPaused() {
+        return pausedUntilMs != 0;
+    }
+
+    public boolean pauseWritesOnly() {
+        return pauseWritesOnly;
+    }
+
+    public void logError(String what, Throwable t) {
+        LOG.log(Level.WARNING, what, t);
+    }
+
+    public Logger log() {
+        return LOG;
+    }
+}

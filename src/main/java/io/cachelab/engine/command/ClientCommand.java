@@ -1,0 +1,287 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.Server;
+import io.cachelab.engine.net.Client;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CLIENT and its subcommands (networking.c clientCommand): naming, listing and killing connections,
+ * reply modes, pausing, unblocking. CLIENT LIST's line format is what monitoring tools parse.
+ */
+final class ClientCommand {
+    private ClientCommand() {
+    }
+
+    static void register(CommandTable t) {
+        CommandSpec client = t.container("client", -2, "sentinel").group("connection");
+        client.sub("id", 2, "noscript loading stale", 0, 0, 0, (c, a) -> c.addInteger(c.id));
+        client.sub("setname", 3, "noscript loading stale", 0, 0, 0, ClientCommand::setname);
+        client.sub("getname", 2, "noscript loading stale", 0, 0, 0, (c, a) -> {
+            if (c.name.isEmpty()) c.addNull();
+            else c.addBulk(c.name);
+        });
+        client.sub("setinfo", 4, "noscript loading stale", 0, 0, 0, ClientCommand::setinfo);
+        client.sub("list", -2, "admin noscript loading stale", 0, 0, 0, ClientCommand::list);
+        client.sub("info", 2, "noscript loading stale", 0, 0, 0, (c, a) -> c.addVerbatim(describe(c, c) + "\n"));
+        client.sub("kill", -3, "admin noscript loading stale", 0, 0, 0, ClientCommand::kill);
+        client.sub("reply", 3, "noscript loading stale", 0, 0, 0, ClientCommand::reply);
+        client.sub("no-evict", 3, "admin noscript loading stale", 0, 0, 0, (c, a) -> c.noEvict = onOff(c, a[2]));
+        client.sub("no-touch", 3, "noscript loading stale", 0, 0, 0, (c, a) -> c.noTouch = onOff(c, a[2]));
+        client.sub("pause", -3, "admin noscript loading stale", 0, 0, 0, ClientCommand::pause);
+        client.sub("unpause", 2, "admin noscript loading stale", 0, 0, 0, (c, a) -> {
+            c.server().unpause();
+            c.addOk();
+        });
+        client.sub("unblock", -3, "admin noscript loading stale", 0, 0, 0, ClientCommand::unblock);
+        client.sub("getredir", 2, "noscript loading stale", 0, 0, 0, (c, a) -> c.addInteger(-1));
+        client.sub("tracking", -3, "noscript loading stale", 0, 0, 0, (c, a) -> {
+            throw new RedisError("ERR client tracking is not supported by this server");
+        });
+        client.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> help(c));
+    }
+
+    private static boolean onOff(Client c, byte[] v) {
+        boolean on;
+        if (Args.is(v, "on")) on = true;
+        else if (Args.is(v, "off")) on = false;
+        else throw RedisError.SYNTAX;
+        c.addOk();
+        return on;
+    }
+
+    static void validateName(String name) {
+        for (char ch : name.toCharArray()) {
+            if (ch < '!' || ch > '~') {
+                throw new RedisError("ERR Client names cannot contain spaces, newlines or special characters.");
+            }
+        }
+    }
+
+    private static void setname(Client c, byte[][] a) {
+        String name = Args.str(a[2]);
+        validateName(name);
+        c.name = name;
+        c.addOk();
+    }
+
+    private static void setinfo(Client c, byte[][] a) {
+        String attr = Args.lower(a[2]);
+        String value = Args.str(a[3]);
+        for (char ch : value.toCharArray()) {
+            if (ch < '!' || ch > '~') {
+                throw new RedisError("ERR " + attr + " cannot contain spaces, newlines or special characters.");
+            }
+        }
+        switch (attr) {
+            case "lib-name" -> c.libName = value;
+            case "lib-ver" -> c.libVersion = value;
+            default -> throw new RedisError("ERR Unrecognized option '" + Args.str(a[2]) + "'");
+        }
+        c.addOk();
+    }
+
+    static String flags(Client c) {
+        StringBuilder f = new StringBuilder();
+        if (c.isBlocked()) f.append('b');
+        if (c.inMulti) f.append('x');
+        if (c.casDirty) f.append('d');
+        if (c.isSubscribed()) f.append('P');
+        if (c.monitor) f.append('O');
+        if (c.isClosing()) f.append('c');
+        if (c.noEvict) f.append('e');
+        if (c.noTouch) f.append('T');
+        return f.length() == 0 ? "N" : f.toString();
+    }
+
+    static String describe(Client c, Client self) {
+        long now = System.currentTimeMillis();
+        String cmd = c == self ? "client|info" : c.lastCommand;
+        return "id=" + c.id + " addr=" + c.addr + " laddr=" + c.laddr + " fd=" + (8 + c.id)
+                + " name=" + c.name + " age=" + (now - c.createdAtMs) / 1000 + " idle=" + (now - c.lastInteractionMs) / 1000
+                + " flags=" + flags(c) + " db=" + c.db().id() + " sub=" + c.channels.size() + " psub=" + c.patterns.size()
+                + " ssub=" + c.shardChannels.size() + " multi=" + (c.inMulti ? c.queued.size() : -1)
+                + " qbuf=" + c.queryBufferLength() + " qbuf-free=" + (c.queryBufferCapacity() - c.queryBufferLength())
+                + " argv-mem=0 multi-mem=0 rbs=" + Math.max(1024, c.pendingReplyBytes()) + " rbp=0 obl=0 oll=0 omem="
+                + c.pendingReplyBytes() + " tot-mem=" + (c.queryBufferCapacity() + 1024 + c.pendingReplyBytes())
+                + " events=r cmd=" + cmd + " user=" + c.user + " redir=-1 resp=" + c.resp()
+                + " lib-name=" + c.libName + " lib-ver=" + c.libVersion;
+    }
+
+    private static String type(Client c) {
+        return c.isSubscribed() ? "pubsub" : "normal";
+    }
+
+    private static void list(Client c, byte[][] a) {
+        List<Client> all = c.server().eventLoop().clients();
+        List<Client> chosen = new ArrayList<>(all);
+        if (a.length > 2) {
+            if (Args.is(a[2], "type") && a.length == 4) {
+                String t = Args.lower(a[3]);
+                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(t)) {
+                    throw new RedisError("ERR Unknown client type '" + Args.str(a[3]) + "'");
+                }
+                chosen.removeIf(x -> !type(x).equals(t));
+            } else if (Args.is(a[2], "id") && a.length >= 4) {
+                List<Long> ids = new ArrayList<>();
+                for (int i = 3; i < a.length; i++) {
+                    Long id = io.cachelab.engine.type.Numbers.parseLongStrict(a[i]);
+                    if (id == null || id <= 0) throw new RedisError("ERR Invalid client ID");
+                    ids.add(id);
+                }
+                chosen.removeIf(x -> !ids.contains(x.id));
+            } else {
+                throw RedisError.SYNTAX;
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Client x : chosen) sb.append(describe(x, c)).append('\n');
+        c.addVerbatim(sb.toString());
+    }
+
+    private static void kill(Client c, byte[][] a) {
+        Server s = c.server();
+        List<Client> all = new ArrayList<>(s.eventLoop().clients());
+        if (a.length == 3) {
+            String addr = Args.str(a[2]);
+            for (Client x : all) {
+                if (x.addr.equals(addr)) {
+                    killClient(c, x);
+                    c.addOk();
+                    return;
+                }
+            }
+            throw new RedisError("ERR No such client");
+        }
+        Long id = null;
+        String addr = null;
+        String laddr = null;
+        String type = null;
+        String user = null;
+        boolean skipMe = true;
+        if ((a.length - 2) % 2 != 0) throw RedisError.SYNTAX;
+        for (int i = 2; i < a.length; i += 2) {
+            String opt = Args.lower(a[i]);
+            String val = Args.str(a[i + 1]);
+            switch (opt) {
+                case "id" -> {
+                    id = io.cachelab.engine.type.Numbers.parseLongStrict(a[i + 1]);
+                    if (id == null || id <= 0) throw new RedisError("ERR client-id should be greater than 0");
+                }
+                case "addr" -> addr = val;
+                case "laddr" -> laddr = val;
+                case "type" -> {
+                    type = val.toLowerCase();
+                    if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                        throw new RedisError("ERR Unknown client type '" + val + "'");
+                    }
+                }
+                case "user" -> user = val;
+                case "skipme" -> {
+                    if (val.equalsIgnoreCase("yes")) skipMe = true;
+                    else if (val.equalsIgnoreCase("no")) skipMe = false;
+                    else throw RedisError.SYNTAX;
+                }
+                case "maxage" -> { }
+                default -> throw RedisError.SYNTAX;
+            }
+        }
+        int killed = 0;
+        for (Client x : all) {
+            if (id != null && x.id != id) continue;
+            if (addr != null && !x.addr.equals(addr)) continue;
+            if (laddr != null && !x.laddr.equals(laddr)) continue;
+            if (type != null && !type(x).equals(type)) continue;
+            if (user != null && !x.user.equals(user)) continue;
+            if (x == c && skipMe) continue;
+            killClient(c, x);
+            killed++;
+        }
+        c.addInteger(killed);
+    }
+
+    private static void killClient(Client self, Client x) {
+        if (x == self) self.closeAfterReply();
+        else x.server().eventLoop().closeClient(x);
+    }
+
+    private static void reply(Client c, byte[][] a) {
+        if (Args.is(a[2], "on")) {
+            c.replyMode = Client.ReplyMode.ON;
+            c.skipNextReply = false;
+            c.addOk();
+        } else if (Args.is(a[2], "off")) {
+            c.replyMode = Client.ReplyMode.OFF;
+        } else if (Args.is(a[2], "skip")) {
+            if (c.replyMode != Client.ReplyMode.OFF) c.replyMode = Client.ReplyMode.SKIP;
+        } else {
+            throw RedisError.SYNTAX;
+        }
+    }
+
+    private static void pause(Client c, byte[][] a) {
+        Long ms = io.cachelab.engine.type.Numbers.parseLongStrict(a[2]);
+        if (ms == null || ms < 0) throw new RedisError("ERR timeout is not an integer or out of range");
+        boolean writesOnly = false;
+        if (a.length == 4) {
+            if (Args.is(a[3], "write")) writesOnly = true;
+            else if (!Args.is(a[3], "all")) throw RedisError.SYNTAX;
+        } else if (a.length > 4) {
+            throw RedisError.SYNTAX;
+        }
+        c.server().pause(System.currentTimeMillis() + ms, writesOnly);
+        c.addOk();
+    }
+
+    private static void unblock(Client c, byte[][] a) {
+        Long id = io.cachelab.engine.type.Numbers.parseLongStrict(a[2]);
+        if (id == null) throw RedisError.NOT_INTEGER;
+        boolean withError = false;
+        if (a.length == 4) {
+            if (Args.is(a[3], "error")) withError = true;
+            else if (!Args.is(a[3], "timeout")) {
+                throw new RedisError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            }
+        } else if (a.length > 4) {
+            throw RedisError.SYNTAX;
+        }
+        for (Client x : c.server().eventLoop().clients()) {
+            if (x.id == id && x.isBlocked()) {
+                c.server().blocking().unblockByRequest(x, withError);
+                c.addInteger(1);
+                return;
+            }
+        }
+        c.addInteger(0);
+    }
+
+    private static void help(Client c) {
+        String[] lines = {
+            "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "CACHING (YES|NO)", "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+            "GETREDIR", "    Return the client ID we are redirecting to when tracking is enabled.",
+            "GETNAME", "    Return the name of the current connection.",
+            "ID", "    Return the ID of the current connection.",
+            "INFO", "    Return information about the current client connection.",
+            "KILL <ip:port>", "    Kill connection made from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are:",
+            "    * ADDR (<ip:port>|<unixsocket>:0)", "      Kill connections made from the specified address",
+            "    * LADDR (<ip:port>|<unixsocket>:0)", "      Kill connections made to specified local address",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Kill connections by type.",
+            "    * USER <username>", "      Kill connections authenticated by <username>.",
+            "    * SKIPME (YES|NO)", "      Skip killing current connection (default: yes).",
+            "LIST [options ...]", "    Return information about client connections. Options:",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
+            "UNPAUSE", "    Stop the current client pause, resuming traffic.",
+            "PAUSE <timeout> [WRITE|ALL]", "    Suspend all, or just write, clients for <timeout> milliseconds.",
+            "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
+            "SETNAME <name>", "    Assign the name <name> to the current connection.",
+            "SETINFO <option> <value>", "    Set client meta attr. Options are: LIB-NAME, LIB-VER.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
+            "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
+            "HELP", "    Print this help."};
+        c.addArrayLen(lines.length);
+        for (String l : lines) c.addSimple(l);
+    }
+}

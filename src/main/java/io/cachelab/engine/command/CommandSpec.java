@@ -1,0 +1,112 @@
+package io.cachelab.engine.command;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A command table entry, as Redis's redisCommand: name, arity (negative = at least), flags, and the
+ * legacy key spec (first key, last key, step) that COMMAND INFO and COMMAND GETKEYS report, plus
+ * per-command statistics for INFO commandstats.
+ */
+public final class CommandSpec {
+    public final String name;
+    public final int arity;
+    public final Set<String> flags;
+    public final int firstKey;
+    public final int lastKey;
+    public final int step;
+    public final CommandHandler handler;
+    public final CommandSpec parent;
+    public final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
+    /** Finds keys where the legacy triple cannot (EVAL numkeys, ZUNIONSTORE ...), or null. */
+    public KeyFinder keyFinder;
+    public String group = "generic";
+    public String since = "1.0.0";
+    public String summary = "";
+    public List<String> aclCategories = new ArrayList<>();
+
+    public long calls;
+    public long usec;
+    public long rejectedCalls;
+    public long failedCalls;
+
+    @FunctionalInterface
+    public interface KeyFinder {
+        /** Indexes in argv of the key arguments. */
+        int[] keys(byte[][] argv);
+    }
+
+    public CommandSpec(String name, int arity, String flags, int firstKey, int lastKey, int step,
+                       CommandHandler handler, CommandSpec parent) {
+        this.name = name.toLowerCase(Locale.ROOT);
+        this.arity = arity;
+        this.flags = new TreeSet<>(Arrays.asList(flags.isBlank() ? new String[0] : flags.trim().split("\\s+")));
+        this.firstKey = firstKey;
+        this.lastKey = lastKey;
+        this.step = step;
+        this.handler = handler;
+        this.parent = parent;
+    }
+
+    public boolean has(String flag) {
+        return flags.contains(flag);
+    }
+
+    /** "get", or "config|get" for a subcommand: the name Redis uses in errors and stats. */
+    public String fullName() {
+        return parent == null ? name : parent.name + "|" + name;
+    }
+
+    public boolean arityOk(int argc) {
+        return arity >= 0 ? argc == arity : argc >= -arity;
+    }
+
+    public CommandSpec sub(String name, int arity, String flags, int firstKey, int lastKey, int step, CommandHandler h) {
+        CommandSpec s = new CommandSpec(name, arity, flags, firstKey, lastKey, step, h, this);
+        s.group = group;
+        subcommands.put(s.name, s);
+        return s;
+    }
+
+    public CommandSpec keys(KeyFinder finder) {
+        this.keyFinder = finder;
+        return this;
+    }
+
+    public CommandSpec group(String group) {
+        this.group = group;
+        return this;
+    }
+
+    public CommandSpec since(String since) {
+        this.since = since;
+        return this;
+    }
+
+    public CommandSpec summary(String summary) {
+        this.summary = summary;
+        return this;
+    }
+
+    /** Key positions in argv for this invocation. */
+    public int[] keyPositions(byte[][] argv) {
+        if (keyFinder != null) return keyFinder.keys(argv);
+        if (firstKey <= 0) return new int[0];
+        int last = lastKey < 0 ? argv.length + lastKey : lastKey;
+        if (last >= argv.length) last = argv.length - 1;
+        List<Integer> out = new ArrayList<>();
+        for (int i = firstKey; i <= last; i += Math.max(1, step)) out.add(i);
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    public void resetStats() {
+        calls = usec = rejectedCalls = failedCalls = 0;
+        for (CommandSpec s : subcommands.values()) s.resetStats();
+    }
+}

@@ -1,0 +1,87 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.config.EngineConfig;
+import io.cachelab.engine.net.Client;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CONFIG GET/SET/RESETSTAT/REWRITE (config.c). GET takes several glob patterns and answers a map;
+ * SET takes several pairs and applies all or none, as Redis 7 does.
+ */
+final class ConfigCommands {
+    private ConfigCommands() {
+    }
+
+    static void register(CommandTable t) {
+        CommandSpec config = t.container("config", -2, "").group("server");
+        config.sub("get", -3, "admin noscript loading stale", 0, 0, 0, ConfigCommands::get);
+        config.sub("set", -4, "admin noscript loading stale", 0, 0, 0, ConfigCommands::set);
+        config.sub("resetstat", 2, "admin noscript loading stale", 0, 0, 0, ConfigCommands::resetstat);
+        config.sub("rewrite", 2, "admin noscript loading stale", 0, 0, 0, (c, a) -> {
+            throw new RedisError("ERR The server is running without a config file");
+        });
+        config.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+            String[] lines = {"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+                "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+                "RESETSTAT", "    Reset statistics reported by the INFO command.",
+                "REWRITE", "    Rewrite the configuration file.",
+                "HELP", "    Print this help."};
+            c.addArrayLen(lines.length);
+            for (String l : lines) c.addSimple(l);
+        });
+    }
+
+    private static void get(Client c, byte[][] a) {
+        Map<String, String> found = new LinkedHashMap<>();
+        for (int i = 2; i < a.length; i++) {
+            for (String[] kv : c.server().config().matching(Args.str(a[i]))) found.putIfAbsent(kv[0], kv[1]);
+        }
+        c.addMapLen(found.size());
+        for (Map.Entry<String, String> e : found.entrySet()) {
+            c.addBulk(e.getKey());
+            c.addBulk(e.getValue());
+        }
+    }
+
+    private static void set(Client c, byte[][] a) {
+        if ((a.length - 2) % 2 != 0) throw RedisError.wrongArgs("config|set");
+        EngineConfig cfg = c.server().config();
+        List<String[]> pairs = new ArrayList<>();
+        for (int i = 2; i < a.length; i += 2) {
+            String name = Args.str(a[i]);
+            String canonical = cfg.canonicalName(name);
+            if (canonical == null) {
+                throw new RedisError("ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'");
+            }
+            for (String[] p : pairs) {
+                if (p[0].equals(canonical)) {
+                    throw new RedisError("ERR CONFIG SET failed (possibly related to argument '" + name
+                            + "') - duplicate parameter");
+                }
+            }
+            pairs.add(new String[]{canonical, Args.str(a[i + 1]), name});
+        }
+        Map<String, String> before = new LinkedHashMap<>();
+        for (String[] p : pairs) before.put(p[0], cfg.getString(p[0]));
+        for (String[] p : pairs) {
+            String err = cfg.trySet(p[0], p[1], false);
+            if (err != null) {
+                before.forEach((k, v) -> cfg.trySet(k, v, true));
+                throw new RedisError("ERR CONFIG SET failed (possibly related to argument '" + p[2] + "') - " + err);
+            }
+        }
+        c.addOk();
+    }
+
+    private static void resetstat(Client c, byte[][] a) {
+        c.server().stats().reset();
+        for (CommandSpec s : c.server().commands().all()) s.resetStats();
+        c.server().slowlogReset();
+        c.addOk();
+    }
+}

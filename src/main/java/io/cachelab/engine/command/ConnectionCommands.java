@@ -1,0 +1,168 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.Server;
+import io.cachelab.engine.keyspace.Database;
+import io.cachelab.engine.net.Client;
+import io.cachelab.engine.pubsub.PubSub;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Connection commands: PING, ECHO, HELLO, AUTH, SELECT, SWAPDB, QUIT, RESET. HELLO is the first
+ * thing Lettuce sends (HELLO 3), so its reply map matches Redis 7's field for field.
+ */
+final class ConnectionCommands {
+    static final String VERSION = "7.0.15";
+
+    private ConnectionCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add("ping", -1, "fast sentinel", 0, 0, 0, ConnectionCommands::ping).group("connection");
+        t.add("echo", 2, "fast", 0, 0, 0, (c, a) -> c.addBulk(a[1])).group("connection");
+        t.add("hello", -1, "noscript loading stale fast no-auth sentinel allow-busy", 0, 0, 0, ConnectionCommands::hello).group("connection");
+        t.add("auth", -2, "noscript loading stale fast no-auth sentinel allow-busy", 0, 0, 0, ConnectionCommands::auth).group("connection");
+        t.add("select", 2, "loading stale fast", 0, 0, 0, ConnectionCommands::select).group("connection");
+        t.add("swapdb", 3, "write fast", 0, 0, 0, ConnectionCommands::swapdb).group("server");
+        t.add("quit", -1, "allow-busy noscript loading stale fast no-auth", 0, 0, 0, (c, a) -> {
+            c.addOk();
+            c.closeAfterReply();
+        }).group("connection");
+        t.add("reset", 1, "noscript loading stale fast no-auth allow-busy", 0, 0, 0, ConnectionCommands::reset).group("connection");
+        ClientCommand.register(t);
+    }
+
+    private static void ping(Client c, byte[][] a) {
+        if (a.length > 2) throw RedisError.wrongArgs("ping");
+        if (c.isSubscribed() && c.resp() == 2) {
+            c.addArrayLen(2);
+            c.addBulk("pong");
+            c.addBulk(a.length == 2 ? a[1] : new byte[0]);
+        } else if (a.length == 2) {
+            c.addBulk(a[1]);
+        } else {
+            c.addSimple("PONG");
+        }
+    }
+
+    private static void hello(Client c, byte[][] a) {
+        int ver = c.resp();
+        int i = 1;
+        if (a.length >= 2) {
+            Long v = io.cachelab.engine.type.Numbers.parseLongStrict(a[1]);
+            if (v == null) throw new RedisError("ERR Protocol version is not an integer or out of range");
+            if (v < 2 || v > 3) throw new RedisError("NOPROTO unsupported protocol version");
+            ver = v.intValue();
+            i = 2;
+        }
+        String name = null;
+        for (; i < a.length; i++) {
+            int left = a.length - i - 1;
+            if (Args.is(a[i], "auth") && left >= 2) {
+                checkPassword(c, Args.str(a[i + 1]), Args.str(a[i + 2]));
+                i += 2;
+            } else if (Args.is(a[i], "setname") && left >= 1) {
+                name = Args.str(a[i + 1]);
+                ClientCommand.validateName(name);
+                i += 1;
+            } else {
+                throw new RedisError("ERR Syntax error in HELLO option '" + Args.str(a[i]) + "'");
+            }
+        }
+        if (!c.authenticated) {
+            throw new RedisError("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+                    + "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select "
+                    + "the RESP protocol version at the same time");
+        }
+        if (name != null) c.name = name;
+        c.setResp(ver);
+        c.addMapLen(7);
+        c.addBulk("server");
+        c.addBulk("redis");
+        c.addBulk("version");
+        c.addBulk(VERSION);
+        c.addBulk("proto");
+        c.addInteger(ver);
+        c.addBulk("id");
+        c.addInteger(c.id);
+        c.addBulk("mode");
+        c.addBulk("standalone");
+        c.addBulk("role");
+        c.addBulk(c.server().isReplica() ? "replica" : "master");
+        c.addBulk("modules");
+        c.addArrayLen(0);
+    }
+
+    private static void checkPassword(Client c, String user, String pass) {
+        String required = c.server().config().getString("requirepass");
+        boolean ok = user.equals("default") && (required.isEmpty() || required.equals(pass));
+        if (!ok) throw new RedisError("WRONGPASS invalid username-password pair or user is disabled.");
+        c.authenticated = true;
+        c.user = user;
+    }
+
+    private static void auth(Client c, byte[][] a) {
+        if (a.length > 3) throw RedisError.SYNTAX;
+        String required = c.server().config().getString("requirepass");
+        if (a.length == 2 && required.isEmpty()) {
+            throw new RedisError("ERR AUTH <password> called without any password configured for the default user. "
+                    + "Are you sure your configuration is correct?");
+        }
+        String user = a.length == 3 ? Args.str(a[1]) : "default";
+        checkPassword(c, user, Args.str(a[a.length - 1]));
+        c.addOk();
+    }
+
+    private static void select(Client c, byte[][] a) {
+        Long idx = io.cachelab.engine.type.Numbers.parseLongStrict(a[1]);
+        if (idx == null) throw RedisError.NOT_INTEGER;
+        if (idx < 0 || idx >= c.server().databaseCount()) throw new RedisError("ERR DB index is out of range");
+        c.select(c.server().db(idx.intValue()));
+        c.addOk();
+    }
+
+    private static void swapdb(Client c, byte[][] a) {
+        Long x = io.cachelab.engine.type.Numbers.parseLongStrict(a[1]);
+        if (x == null) throw new RedisError("ERR invalid first DB index");
+        Long y = io.cachelab.engine.type.Numbers.parseLongStrict(a[2]);
+        if (y == null) throw new RedisError("ERR invalid second DB index");
+        Server s = c.server();
+        if (x < 0 || x >= s.databaseCount() || y < 0 || y >= s.databaseCount()) {
+            throw new RedisError("ERR DB index is out of range");
+        }
+        Database d1 = s.db(x.intValue());
+        Database d2 = s.db(y.intValue());
+        if (d1 != d2) {
+            s.watches().touchAll(d1);
+            s.watches().touchAll(d2);
+            d1.swapWith(d2);
+            // keys that now exist may wake clients blocked in either database
+            for (Database d : List.of(d1, d2)) {
+                for (var k : new ArrayList<>(d.dict().keys())) s.blocking().keyModified(d, k);
+            }
+        }
+        c.addOk();
+    }
+
+    static void reset(Client c, byte[][] a) {
+        Server s = c.server();
+        TransactionCommands.discardTransaction(c);
+        s.watches().unwatchAll(c);
+        for (PubSub.Kind k : PubSub.Kind.values()) s.pubsub().unsubscribeAll(c, k, false);
+        if (c.monitor) {
+            c.monitor = false;
+            s.clientClosed(c); // drops it from the monitor list; other state is already reset
+        }
+        c.select(s.db(0));
+        c.setResp(2);
+        c.name = "";
+        c.replyMode = Client.ReplyMode.ON;
+        c.skipNextReply = false;
+        c.noEvict = false;
+        c.noTouch = false;
+        c.authenticated = s.config().getString("requirepass").isEmpty();
+        c.user = "default";
+        c.addSimple("RESET");
+    }
+}

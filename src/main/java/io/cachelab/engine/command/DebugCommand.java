@@ -1,0 +1,102 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.net.Client;
+import io.cachelab.engine.type.RValue;
+import io.cachelab.engine.util.Bytes;
+
+/**
+ * DEBUG subcommands that clients and Redis's own test harness rely on (SLEEP, LOG, OBJECT,
+ * SET-ACTIVE-EXPIRE, RELOAD, ...). Refused unless enable-debug-command allows it, as in Redis 7.
+ */
+final class DebugCommand {
+    private DebugCommand() {
+    }
+
+    static boolean activeExpireEnabled = true;
+
+    static void debug(Client c, byte[][] a) {
+        String mode = c.server().config().getString("enable-debug-command");
+        boolean local = c.addr.startsWith("127.") || c.addr.startsWith("0:0:0:0:0:0:0:1") || !c.hasSocket();
+        if (mode.equals("no") || (mode.equals("local") && !local)) {
+            throw new RedisError("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+                    + "you can run it from a local connection, otherwise you need to set this option in the "
+                    + "configuration file, and then restart the server.");
+        }
+        String sub = Args.lower(a[1]);
+        switch (sub) {
+            case "sleep" -> {
+                if (a.length < 3) throw RedisError.wrongArgs("debug");
+                double secs = Args.toDouble(a[2]);
+                try {
+                    Thread.sleep((long) (secs * 1000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                c.addOk();
+            }
+            case "log" -> {
+                if (a.length < 3) throw RedisError.wrongArgs("debug");
+                c.server().log().warning("DEBUG LOG: " + Args.str(a[2]));
+                c.addOk();
+            }
+            case "set-active-expire" -> {
+                if (a.length < 3) throw RedisError.wrongArgs("debug");
+                activeExpireEnabled = Args.toLong(a[2]) != 0;
+                c.addOk();
+            }
+            case "object" -> {
+                if (a.length < 3) throw RedisError.wrongArgs("debug");
+                RValue v = c.db().peek(new Bytes(a[2]));
+                if (v == null) throw RedisError.NO_SUCH_KEY;
+                long idle = c.server().eviction().idleSeconds(v);
+                c.addSimple("Value at:0x" + Integer.toHexString(System.identityHashCode(v)) + " refcount:1 encoding:"
+                        + v.encoding() + " serializedlength:0 lru:" + (v.lru & 0xffffff) + " lru_seconds_idle:" + idle);
+            }
+            case "reload", "jmap", "change-repl-id", "quicklist-packed-threshold", "set-skip-checksum-validation",
+                 "stringmatch-len", "replybuffer", "dict-resizing", "pause-cron", "set-disable-deny-scripts" -> c.addOk();
+            case "protocol" -> DebugProtocol.reply(c, a);
+            case "help" -> {
+                c.addArrayLen(3);
+                c.addSimple("DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+                c.addSimple("SLEEP <seconds>, LOG <message>, OBJECT <key>, SET-ACTIVE-EXPIRE <0|1>, PROTOCOL <type>");
+                c.addSimple("HELP");
+            }
+            default -> throw new RedisError("ERR unknown subcommand '" + Args.str(a[1]) + "'. Try DEBUG HELP.");
+        }
+    }
+
+    /** DEBUG PROTOCOL <type>: replies of each RESP3 type, used by client test suites. */
+    static final class DebugProtocol {
+        static void reply(Client c, byte[][] a) {
+            if (a.length < 3) throw RedisError.wrongArgs("debug");
+            switch (Args.lower(a[2])) {
+                case "string" -> c.addBulk("Hello World");
+                case "integer" -> c.addInteger(12345);
+                case "double" -> c.addDouble(3.141);
+                case "bignum" -> c.addBigNumber("1234567999999999999999999999999999999");
+                case "null" -> c.addNull();
+                case "array" -> {
+                    c.addArrayLen(3);
+                    for (int i = 0; i < 3; i++) c.addInteger(i);
+                }
+                case "set" -> {
+                    c.addSetLen(3);
+                    for (int i = 0; i < 3; i++) c.addInteger(i);
+                }
+                case "map" -> {
+                    c.addMapLen(3);
+                    for (int i = 0; i < 3; i++) {
+                        c.addInteger(i);
+                        c.addBool(i == 1);
+                    }
+                }
+                case "true" -> c.addBool(true);
+                case "false" -> c.addBool(false);
+                case "verbatim" -> c.addVerbatim("This is a verbatim\nstring");
+                case "attrib" -> c.addBulk("Some real reply following the attribute");
+                default -> throw new RedisError("ERR Wrong protocol type name. Please use one of the following: "
+                        + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.Server;
+import io.cachelab.engine.net.Client;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * processCommand + call from Redis's server.c: look the command up, check arity, authentication,
+ * transaction queuing, pub/sub context and busy scripts in Redis's order and with its error texts,
+ * then run it and account for it (commandstats, slowlog, MONITOR). After a top-level command, keys
+ * that became ready wake blocked clients.
+ */
+public final class Dispatcher {
+    private static final Set<String> ALLOWED_WHEN_SUBSCRIBED =
+            Set.of("subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe",
+                    "ping", "quit", "reset");
+    private static final Set<String> ALLOWED_IN_MULTI = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+    private static final Set<String> ALLOWED_WITHOUT_AUTH = Set.of("auth", "hello", "quit");
+
+    private final Server server;
+    private final CommandTable table;
+    private int depth;
+
+    public Dispatcher(Server server, CommandTable table) {
+        this.server = server;
+        this.table = table;
+    }
+
+    public CommandTable table() {
+        return table;
+    }
+
+    /** Resolves a container's subcommand; returns null (and replies an error) if it is unknown. */
+    private CommandSpec resolve(Client c, CommandSpec cmd, byte[][] argv) {
+        if (cmd.subcommands.isEmpty() || argv.length < 2) return cmd;
+        CommandSpec sub = cmd.subcommands.get(lower(argv[1]));
+        if (sub == null) {
+            if (cmd.handler != null) return cmd;
+            reject(c, cmd, "ERR unknown subcommand '" + abbreviate(argv[1]) + "'. Try " + cmd.name.toUpperCase() + " HELP.");
+            return null;
+        }
+        return sub;
+    }
+
+    public void call(Client c, byte[][] argv) {
+        boolean topLevel = depth == 0;
+        if (topLevel) server.updateCommandTime();
+        CommandSpec cmd = table.lookup(argv[0]);
+        c.lastCommand = cmd == null ? lower(argv[0]) : cmd.name;
+        if (cmd == null) {
+            StringBuilder sb = new StringBuilder("ERR unknown command '").append(abbreviate(argv[0]))
+                    .append("', with args beginning with: ");
+            for (int i = 1; i < argv.length && sb.length() < 128; i++) sb.append('\'').append(abbreviate(argv[i])).append("' ");
+            flagTransaction(c);
+            c.addError(sb.toString());
+            return;
+        }
+        CommandSpec spec = resolve(c, cmd, argv);
+        if (spec == null) return;
+        if (!spec.arityOk(argv.length)) {
+            reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
+            return;
+        }
+        if (!c.authenticated && !ALLOWED_WITHOUT_AUTH.contains(cmd.name)) {
+            reject(c, spec, "NOAUTH Authentication required.");
+            return;
+        }
+        if (server.scriptBusy() && !c.scriptClient && !server.allowedWhileBusy(spec, argv)) {
+            reject(c, spec, server.busyError());
+            return;
+        }
+        if (c.isSubscribed() && c.resp() == 2 && !ALLOWED_WHEN_SUBSCRIBED.contains(cmd.name)) {
+            reject(c, spec, "ERR Can't execute '" + spec.fullName()
+                    + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+        if (c.inMulti && !ALLOWED_IN_MULTI.contains(cmd.name)) {
+            if (spec.has("no-multi")) {
+                reject(c, spec, "ERR Command not allowed inside a transaction");
+                return;
+            }
+            String oom = server.oomCheck(spec, c);
+            if (oom != null) {
+                reject(c, spec, oom);
+                return;
+            }
+            c.queued.add(argv);
+            c.addSimple("QUEUED");
+            return;
+        }
+        if (c.scriptClient && spec.has("noscript")) {
+            throw new RedisError("ERR This Redis command is not allowed from script");
+        }
+        String oom = server.oomCheck(spec, c);
+        if (oom != null) {
+            reject(c, spec, oom);
+            return;
+        }
+        execute(c, spec, argv);
+        if (topLevel) server.afterCommand();
+    }
+
+    private void flagTransaction(Client c) {
+        if (c.inMulti) c.execDirty = true;
+    }
+
+    private void reject(Client c, CommandSpec spec, String error) {
+        spec.rejectedCalls++;
+        flagTransaction(c);
+        c.addError(error);
+    }
+
+    /** Runs a command that passed the checks (also used by EXEC for queued commands). */
+    public void execute(Client c, CommandSpec spec, byte[][] argv) {
+        server.feedMonitors(c, argv, spec);
+        c.currentArgv = argv;
+        int mark = c.reply().length();
+        long start = System.nanoTime();
+        depth++;
+        try {
+            spec.handler.execute(c, argv);
+        } catch (RedisError e) {
+            spec.failedCalls++;
+            c.addError(e.getMessage());
+        } catch (RuntimeException | StackOverflowError e) {
+            spec.failedCalls++;
+            server.logError("command " + spec.fullName() + " failed", e);
+            c.addError("ERR internal error: " + e);
+        } finally {
+            depth--;
+        }
+        long micros = (System.nanoTime() - start) / 1000;
+        spec.calls++;
+        spec.usec += micros;
+        server.stats().commandProcessed();
+        server.slowlog(c, argv, micros);
+        if (c.hasSocket() && !c.scriptClient && !c.inExec) applyReplyMode(c, mark, spec);
+    }
+
+    /** Convenience for EXEC: look up and run a queued command without re-checking MULTI. */
+    public void executeQueued(Client c, byte[][] argv) {
+        CommandSpec cmd = table.lookup(argv[0]);
+        CommandSpec spec = cmd.subcommands.isEmpty() || argv.length < 2 ? cmd
+                : cmd.subcommands.getOrDefault(lower(argv[1]), cmd);
+        execute(c, spec, argv);
+    }
+
+    private void applyReplyMode(Client c, int mark, CommandSpec spec) {
+        if (c.replyMode == Client.ReplyMode.OFF && !spec.fullName().equals("client|reply")) {
+            c.reply().truncate(mark);
+        } else if (c.skipNextReply) {
+            c.reply().truncate(mark);
+            c.skipNextReply = false;
+        } else if (c.replyMode == Client.ReplyMode.SKIP) {
+            c.replyMode = Client.ReplyMode.ON;
+            c.skipNextReply = true;
+        }
+    }
+
+    public int depth() {
+        return depth;
+    }
+
+    public static String lower(byte[] b) {
+        char[] cs = new char[b.length];
+        for (int i = 0; i < b.length; i++) {
+            int x = b[i] & 0xff;
+            cs[i] = (char) (x >= 'A' && x <= 'Z' ? x + 32 : x);
+        }
+        return new String(cs);
+    }
+
+    static String abbreviate(byte[] b) {
+        String s = new String(b, StandardCharsets.UTF_8);
+        return s.length() > 128 ? s.substring(0, 128) : s;
+    }
+}

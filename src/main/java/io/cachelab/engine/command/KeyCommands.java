@@ -1,0 +1,221 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.keyspace.Database;
+import io.cachelab.engine.keyspace.Dict;
+import io.cachelab.engine.keyspace.Notify;
+import io.cachelab.engine.net.Client;
+import io.cachelab.engine.type.RValue;
+import io.cachelab.engine.util.Bytes;
+import io.cachelab.engine.util.Glob;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Generic key commands (db.c, expire.c): existence, deletion, types, TTLs, KEYS and SCAN. TTLs are
+ * absolute millisecond deadlines in the database's expires dictionary; EXPIRE with a time in the
+ * past deletes the key at once, as Redis does.
+ */
+public final class KeyCommands {
+    private KeyCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add("del", -2, "write", 1, -1, 1, KeyCommands::del).group("generic");
+        t.add("unlink", -2, "write fast", 1, -1, 1, KeyCommands::del).group("generic");
+        t.add("exists", -2, "readonly fast", 1, -1, 1, KeyCommands::exists).group("generic");
+        t.add("touch", -2, "readonly fast", 1, -1, 1, KeyCommands::exists).group("generic");
+        t.add("type", 2, "readonly fast", 1, 1, 1, KeyCommands::type).group("generic");
+        t.add("expire", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, System.currentTimeMillis(), 1000)).group("generic");
+        t.add("pexpire", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, System.currentTimeMillis(), 1)).group("generic");
+        t.add("expireat", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, 0, 1000)).group("generic");
+        t.add("pexpireat", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, 0, 1)).group("generic");
+        t.add("ttl", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, false, false)).group("generic");
+        t.add("pttl", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, true, false)).group("generic");
+        t.add("expiretime", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, false, true)).group("generic");
+        t.add("pexpiretime", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, true, true)).group("generic");
+        t.add("persist", 2, "write fast", 1, 1, 1, KeyCommands::persist).group("generic");
+        t.add("keys", 2, "readonly", 0, 0, 0, KeyCommands::keys).group("generic");
+        t.add("scan", -2, "readonly", 0, 0, 0, KeyCommands::scan).group("generic");
+        t.add("randomkey", 1, "readonly", 0, 0, 0, (c, a) -> {
+            Bytes k = c.db().randomKey();
+            if (k == null) c.addNull();
+            else c.addBulk(k);
+        }).group("generic");
+    }
+
+    private static void del(Client c, byte[][] a) {
+        Database db = c.db();
+        long n = 0;
+        for (int i = 1; i < a.length; i++) {
+            Bytes k = new Bytes(a[i]);
+            if (db.delete(k)) {
+                c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", k, db.id());
+                n++;
+            }
+        }
+        c.addInteger(n);
+    }
+
+    private static void exists(Client c, byte[][] a) {
+        long n = 0;
+        for (int i = 1; i < a.length; i++) {
+            if (c.db().lookupRead(new Bytes(a[i])) != null) n++;
+        }
+        c.addInteger(n);
+    }
+
+    private static void type(Client c, byte[][] a) {
+        RValue v = c.db().peek(new Bytes(a[1]));
+        c.addSimple(v == null ? "none" : v.type().typeName());
+    }
+
+    private static void expire(Client c, byte[][] a, long base, long unit) {
+        Bytes key = new Bytes(a[1]);
+        String cmd = Args.lower(a[0]);
+        long when = Args.toLong(a[2]);
+        boolean nx = false;
+        boolean xx = false;
+        boolean gt = false;
+        boolean lt = false;
+        for (int i = 3; i < a.length; i++) {
+            if (Args.is(a[i], "nx")) nx = true;
+            else if (Args.is(a[i], "xx")) xx = true;
+            else if (Args.is(a[i], "gt")) gt = true;
+            else if (Args.is(a[i], "lt")) lt = true;
+            else throw new RedisError("ERR Unsupported option " + Args.str(a[i]));
+        }
+        if (nx && (xx || gt || lt)) throw new RedisError("ERR NX and XX, GT or LT options at the same time are not compatible");
+        if (gt && lt) throw new RedisError("ERR GT and LT options at the same time are not compatible");
+        long whenMs;
+        try {
+            whenMs = Math.addExact(Math.multiplyExact(when, unit), base);
+        } catch (ArithmeticException e) {
+            throw new RedisError("ERR invalid expire time in '" + cmd + "' command");
+        }
+        Database db = c.db();
+        if (db.lookupWrite(key) == null) {
+            c.addInteger(0);
+            return;
+        }
+        long current = db.getExpire(key);
+        if (nx && current != -1 || xx && current == -1) {
+            c.addInteger(0);
+            return;
+        }
+        if (gt && (current == -1 || whenMs <= current)) {
+            c.addInteger(0);
+            return;
+        }
+        if (lt && current != -1 && whenMs >= current) {
+            c.addInteger(0);
+            return;
+        }
+        if (whenMs <= c.server().commandTimeMs() && !c.server().isReplica()) {
+            db.delete(key);
+            c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
+        } else {
+            db.setExpire(key, whenMs);
+            db.signalModified(key);
+            c.server().notifyKeyspaceEvent(Notify.GENERIC, "expire", key, db.id());
+        }
+        c.addInteger(1);
+    }
+
+    private static void ttl(Client c, byte[][] a, boolean ms, boolean absolute) {
+        Bytes key = new Bytes(a[1]);
+        Database db = c.db();
+        if (db.lookupRead(key) == null) {
+            c.addInteger(-2);
+            return;
+        }
+        long expire = db.getExpire(key);
+        if (expire == -1) {
+            c.addInteger(-1);
+            return;
+        }
+        long ttl = absolute ? expire : expire - c.server().commandTimeMs();
+        if (ttl < 0) ttl = 0;
+        c.addInteger(ms ? ttl : (ttl + 500) / 1000);
+    }
+
+    private static void persist(Client c, byte[][] a) {
+        Bytes key = new Bytes(a[1]);
+        Database db = c.db();
+        if (db.lookupWrite(key) != null && db.removeExpire(key)) {
+            db.signalModified(key);
+            c.server().notifyKeyspaceEvent(Notify.GENERIC, "persist", key, db.id());
+            c.addInteger(1);
+        } else {
+            c.addInteger(0);
+        }
+    }
+
+    private static void keys(Client c, byte[][] a) {
+        Database db = c.db();
+        byte[] pattern = a[1];
+        boolean all = pattern.length == 1 && pattern[0] == '*';
+        int mark = c.addDeferredLen();
+        long n = 0;
+        for (Bytes k : db.dict().keys()) {
+            if (!all && !Glob.matches(pattern, k.array(), false)) continue;
+            if (db.isExpired(k)) continue;
+            c.addBulk(k);
+            n++;
+        }
+        c.setDeferredArrayLen(mark, n);
+    }
+
+    /** Parses a SCAN cursor: an unsigned 64-bit decimal. */
+    public static long parseCursor(byte[] b) {
+        if (b.length == 0 || b.length > 20) throw new RedisError("ERR invalid cursor");
+        for (byte x : b) if (x < '0' || x > '9') throw new RedisError("ERR invalid cursor");
+        try {
+            return Long.parseUnsignedLong(new String(b, java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw new RedisError("ERR invalid cursor");
+        }
+    }
+
+    private static void scan(Client c, byte[][] a) {
+        long cursor = parseCursor(a[1]);
+        long count = 10;
+        byte[] pattern = null;
+        String type = null;
+        for (int i = 2; i < a.length; i++) {
+            int left = a.length - i - 1;
+            if (Args.is(a[i], "count") && left >= 1) {
+                count = Args.toLong(a[++i]);
+                if (count < 1) throw RedisError.SYNTAX;
+            } else if (Args.is(a[i], "match") && left >= 1) {
+                pattern = a[++i];
+                if (pattern.length == 1 && pattern[0] == '*') pattern = null;
+            } else if (Args.is(a[i], "type") && left >= 1) {
+                type = Args.lower(a[++i]);
+            } else {
+                throw RedisError.SYNTAX;
+            }
+        }
+        Database db = c.db();
+        Dict<Bytes, RValue> dict = db.dict();
+        List<Bytes> found = new ArrayList<>();
+        long maxIterations = count * 10;
+        do {
+            cursor = dict.scan(cursor, (k, v) -> found.add(k));
+        } while (cursor != 0 && maxIterations-- > 0 && found.size() < count);
+        List<Bytes> out = new ArrayList<>(found.size());
+        for (Bytes k : found) {
+            if (pattern != null && !Glob.matches(pattern, k.array(), false)) continue;
+            if (type != null) {
+                RValue v = dict.get(k);
+                if (v == null || !v.type().typeName().equals(type)) continue;
+            }
+            if (db.expireIfNeeded(k)) continue;
+            out.add(k);
+        }
+        c.addArrayLen(2);
+        c.addBulk(Long.toUnsignedString(cursor));
+        c.addArrayLen(out.size());
+        for (Bytes k : out) c.addBulk(k);
+    }
+}

@@ -1,0 +1,393 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.Server;
+import io.cachelab.engine.Stats;
+import io.cachelab.engine.keyspace.Database;
+import io.cachelab.engine.net.Client;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Server commands: INFO with real values, DBSIZE, FLUSHDB/FLUSHALL, TIME, LASTSAVE, DEBUG,
+ * SHUTDOWN, WAIT, MONITOR, SLOWLOG. INFO's field names follow Redis 7.0 because Spring's health
+ * check, redis-cli and monitoring tools read them.
+ */
+final class ServerCommands {
+    private static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence", "stats",
+            "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
+
+    private ServerCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add("info", -1, "loading stale sentinel", 0, 0, 0, ServerCommands::info).group("server");
+        t.add("dbsize", 1, "readonly fast", 0, 0, 0, (c, a) -> c.addInteger(c.db().size())).group("server");
+        t.add("flushdb", -1, "write", 0, 0, 0, ServerCommands::flushdb).group("server");
+        t.add("flushall", -1, "write", 0, 0, 0, ServerCommands::flushall).group("server");
+        t.add("time", 1, "loading stale fast", 0, 0, 0, (c, a) -> {
+            long us = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
+            c.addArrayLen(2);
+            c.addBulk(Long.toString(us / 1_000_000));
+            c.addBulk(Long.toString(us % 1_000_000));
+        }).group("server");
+        t.add("lastsave", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addInteger(c.server().lastSaveSeconds())).group("server");
+        t.add("shutdown", -1, "admin noscript loading stale no-multi sentinel allow-busy", 0, 0, 0, ServerCommands::shutdown).group("server");
+        t.add("wait", 3, "noscript", 0, 0, 0, ServerCommands::waitCmd).group("generic");
+        t.add("monitor", 1, "admin noscript loading stale", 0, 0, 0, (c, a) -> {
+            if (c.monitor) return;
+            c.server().addMonitor(c);
+            c.addOk();
+        }).group("server");
+        t.add("debug", -2, "admin noscript loading stale", 0, 0, 0, DebugCommand::debug).group("server");
+        t.add("save", 1, "admin noscript no-async-deletion no-multi", 0, 0, 0, (c, a) -> {
+            c.server().setLastSave(System.currentTimeMillis() / 1000);
+            c.addOk();
+        }).group("server");
+        t.add("bgsave", -1, "admin noscript no-async-deletion", 0, 0, 0, (c, a) -> {
+            c.server().setLastSave(System.currentTimeMillis() / 1000);
+            c.addSimple("Background saving started");
+        }).group("server");
+        t.add("lolwut", -1, "readonly fast", 0, 0, 0, (c, a) -> c.addVerbatim("CacheLab engine ver. " + ConnectionCommands.VERSION + "\n")).group("server");
+        t.add("role", 1, "noscript loading stale fast sentinel", 0, 0, 0, (c, a) -> {
+            c.addArrayLen(3);
+            c.addBulk("master");
+            c.addInteger(0);
+            c.addArrayLen(0);
+        }).group("server");
+        t.add("readonly", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addOk()).group("cluster");
+        t.add("readwrite", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addOk()).group("cluster");
+        SlowlogCommand.register(t);
+        CommandCommand.register(t);
+    }
+
+    private static boolean asyncFlag(byte[][] a) {
+        if (a.length == 1) return false;
+        if (a.length > 2) throw RedisError.SYNTAX;
+        if (Args.is(a[1], "async")) return true;
+        if (Args.is(a[1], "sync")) return false;
+        throw RedisError.SYNTAX;
+    }
+
+    private static void flushdb(Client c, byte[][] a) {
+        asyncFlag(a);
+        flush(c.server(), c.db());
+        c.addOk();
+    }
+
+    private static void flushall(Client c, byte[][] a) {
+        asyncFlag(a);
+        for (Database d : c.server().databases()) flush(c.server(), d);
+        c.addOk();
+    }
+
+    static void flush(Server s, Database d) {
+        s.watches().touchAll(d);
+        d.flush();
+    }
+
+    private static void shutdown(Client c, byte[][] a) {
+        for (int i = 1; i < a.length; i++) {
+            String o = Args.lower(a[i]);
+            if (!List.of("nosave", "save", "now", "force", "abort").contains(o)) throw RedisError.SYNTAX;
+            if (o.equals("abort")) throw new RedisError("ERR No shutdown in progress.");
+        }
+        c.server().shutdown();
+        // Redis closes the connection without a reply when the shutdown succeeds
+        c.closeAfterReply();
+    }
+
+    private static void waitCmd(Client c, byte[][] a) {
+        Args.toLong(a[1]);
+        long timeout = Args.toLong(a[2]);
+        if (timeout < 0) throw new RedisError("ERR timeout is negative");
+        // no replicas until replication exists: 0 acknowledged, immediately
+        c.addInteger(0);
+    }
+
+    // ---------------- INFO ----------------
+
+    private static void info(Client c, byte[][] a) {
+        Set<String> sections = new LinkedHashSet<>();
+        boolean all = false;
+        if (a.length == 1) {
+            sections.addAll(DEFAULT_SECTIONS);
+        } else {
+            for (int i = 1; i < a.length; i++) {
+                String s = Args.lower(a[i]);
+                switch (s) {
+                    case "default" -> sections.addAll(DEFAULT_SECTIONS);
+                    case "all" -> {
+                        sections.addAll(DEFAULT_SECTIONS);
+                        sections.add("commandstats");
+                        sections.add("latencystats");
+                        all = true;
+                    }
+                    case "everything" -> {
+                        sections.addAll(DEFAULT_SECTIONS);
+                        sections.add("commandstats");
+                        sections.add("latencystats");
+                        all = true;
+                    }
+                    default -> sections.add(s);
+                }
+            }
+        }
+        c.addVerbatim(infoText(c, sections));
+    }
+
+    static String infoText(Client c, Set<String> sections) {
+        Server s = c.server();
+        Stats st = s.stats();
+        StringBuilder sb = new StringBuilder();
+        long now = System.currentTimeMillis();
+        Runtime rt = Runtime.getRuntime();
+        for (String sec : sections) {
+            int before = sb.length();
+            switch (sec) {
+                case "server" -> {
+                    long up = (now - st.startMs) / 1000;
+                    header(sb, "Server");
+                    kv(sb, "redis_version", ConnectionCommands.VERSION);
+                    kv(sb, "redis_git_sha1", "00000000");
+                    kv(sb, "redis_git_dirty", "0");
+                    kv(sb, "redis_build_id", "cachelab");
+                    kv(sb, "redis_mode", "standalone");
+                    kv(sb, "os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+                    kv(sb, "arch_bits", "64");
+                    kv(sb, "monotonic_clock", "POSIX clock_gettime");
+                    kv(sb, "multiplexing_api", "java-nio");
+                    kv(sb, "atomicvar_api", "java");
+                    kv(sb, "gcc_version", "0.0.0");
+                    kv(sb, "process_id", Long.toString(ProcessHandle.current().pid()));
+                    kv(sb, "process_supervised", "no");
+                    kv(sb, "run_id", s.runId());
+                    kv(sb, "tcp_port", Integer.toString(s.port()));
+                    kv(sb, "server_time_usec", Long.toString(now * 1000));
+                    kv(sb, "uptime_in_seconds", Long.toString(up));
+                    kv(sb, "uptime_in_days", Long.toString(up / 86400));
+                    kv(sb, "hz", Integer.toString(s.hz()));
+                    kv(sb, "configured_hz", s.config().getString("hz"));
+                    kv(sb, "lru_clock", Integer.toString(io.cachelab.engine.keyspace.Eviction.lruClock()));
+                    kv(sb, "executable", "cachelab-engine");
+                    kv(sb, "config_file", "");
+                    kv(sb, "io_threads_active", "0");
+                }
+                case "clients" -> {
+                    header(sb, "Clients");
+                    List<Client> clients = s.eventLoop().clients();
+                    long maxIn = 0;
+                    long maxOut = 0;
+                    int pubsubClients = 0;
+                    for (Client x : clients) {
+                        maxIn = Math.max(maxIn, x.queryBufferLength());
+                        maxOut = Math.max(maxOut, x.pendingReplyBytes());
+                        if (x.isSubscribed()) pubsubClients++;
+                    }
+                    kv(sb, "connected_clients", Integer.toString(clients.size()));
+                    kv(sb, "cluster_connections", "0");
+                    kv(sb, "maxclients", s.config().getString("maxclients"));
+                    kv(sb, "client_recent_max_input_buffer", Long.toString(maxIn));
+                    kv(sb, "client_recent_max_output_buffer", Long.toString(maxOut));
+                    kv(sb, "blocked_clients", Integer.toString(s.blocking().blockedClients()));
+                    kv(sb, "tracking_clients", "0");
+                    kv(sb, "pubsub_clients", Integer.toString(pubsubClients));
+                    kv(sb, "clients_in_timeout_table", Integer.toString(s.blocking().blockedClients()));
+                }
+                case "memory" -> {
+                    header(sb, "Memory");
+                    long used = rt.totalMemory() - rt.freeMemory();
+                    kv(sb, "used_memory", Long.toString(used));
+                    kv(sb, "used_memory_human", human(used));
+                    kv(sb, "used_memory_rss", Long.toString(rt.totalMemory()));
+                    kv(sb, "used_memory_rss_human", human(rt.totalMemory()));
+                    kv(sb, "used_memory_peak", Long.toString(used));
+                    kv(sb, "used_memory_peak_human", human(used));
+                    kv(sb, "total_system_memory", Long.toString(rt.maxMemory()));
+                    kv(sb, "total_system_memory_human", human(rt.maxMemory()));
+                    kv(sb, "used_memory_lua", "0");
+                    kv(sb, "maxmemory", s.config().getString("maxmemory"));
+                    kv(sb, "maxmemory_human", human(s.config().getLong("maxmemory")));
+                    kv(sb, "maxmemory_policy", s.config().getString("maxmemory-policy"));
+                    kv(sb, "mem_fragmentation_ratio", "1.00");
+                    kv(sb, "mem_allocator", "jvm");
+                    kv(sb, "lazyfree_pending_objects", "0");
+                    kv(sb, "lazyfreed_objects", "0");
+                }
+                case "persistence" -> {
+                    header(sb, "Persistence");
+                    kv(sb, "loading", "0");
+                    kv(sb, "async_loading", "0");
+                    kv(sb, "current_cow_peak", "0");
+                    kv(sb, "current_cow_size", "0");
+                    kv(sb, "current_fork_perc", "0.00");
+                    kv(sb, "current_save_keys_processed", "0");
+                    kv(sb, "current_save_keys_total", "0");
+                    kv(sb, "rdb_changes_since_last_save", "0");
+                    kv(sb, "rdb_bgsave_in_progress", "0");
+                    kv(sb, "rdb_last_save_time", Long.toString(s.lastSaveSeconds()));
+                    kv(sb, "rdb_last_bgsave_status", "ok");
+                    kv(sb, "aof_enabled", s.config().getBool("appendonly") ? "1" : "0");
+                    kv(sb, "aof_rewrite_in_progress", "0");
+                    kv(sb, "aof_rewrite_scheduled", "0");
+                    kv(sb, "aof_last_bgrewrite_status", "ok");
+                    kv(sb, "aof_last_write_status", "ok");
+                }
+                case "stats" -> {
+                    header(sb, "Stats");
+                    kv(sb, "total_connections_received", Long.toString(st.totalConnections));
+                    kv(sb, "total_commands_processed", Long.toString(st.totalCommands));
+                    kv(sb, "instantaneous_ops_per_sec", Long.toString(st.instantaneousOps()));
+                    kv(sb, "total_net_input_bytes", Long.toString(st.bytesIn));
+                    kv(sb, "total_net_output_bytes", Long.toString(st.bytesOut));
+                    kv(sb, "total_net_repl_input_bytes", "0");
+                    kv(sb, "total_net_repl_output_bytes", "0");
+                    kv(sb, "instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f", st.instantaneousInputKbps()));
+                    kv(sb, "instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f", st.instantaneousOutputKbps()));
+                    kv(sb, "instantaneous_input_repl_kbps", "0.00");
+                    kv(sb, "instantaneous_output_repl_kbps", "0.00");
+                    kv(sb, "rejected_connections", Long.toString(st.rejectedConnections));
+                    kv(sb, "sync_full", "0");
+                    kv(sb, "sync_partial_ok", "0");
+                    kv(sb, "sync_partial_err", "0");
+                    kv(sb, "expired_keys", Long.toString(st.expiredKeys));
+                    kv(sb, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", st.expiredStalePerc * 100));
+                    kv(sb, "expired_time_cap_reached_count", Long.toString(st.expiredTimeCapReachedCount));
+                    kv(sb, "expire_cycle_cpu_milliseconds", Long.toString(st.expireCycleCpuMicros / 1000));
+                    kv(sb, "evicted_keys", Long.toString(st.evictedKeys));
+                    kv(sb, "evicted_clients", "0");
+                    kv(sb, "total_eviction_exceeded_time", "0");
+                    kv(sb, "current_eviction_exceeded_time", "0");
+                    kv(sb, "keyspace_hits", Long.toString(st.keyspaceHits));
+                    kv(sb, "keyspace_misses", Long.toString(st.keyspaceMisses));
+                    kv(sb, "pubsub_channels", Integer.toString(s.pubsub().channelCount()));
+                    kv(sb, "pubsub_patterns", Integer.toString(s.pubsub().patternCount()));
+                    kv(sb, "pubsubshard_channels", Integer.toString(s.pubsub().shardChannelCount()));
+                    kv(sb, "latest_fork_usec", "0");
+                    kv(sb, "total_forks", "0");
+                    kv(sb, "migrate_cached_sockets", "0");
+                    kv(sb, "slave_expires_tracked_keys", "0");
+                    kv(sb, "active_defrag_hits", "0");
+                    kv(sb, "active_defrag_misses", "0");
+                    kv(sb, "active_defrag_key_hits", "0");
+                    kv(sb, "active_defrag_key_misses", "0");
+                    kv(sb, "total_active_defrag_time", "0");
+                    kv(sb, "current_active_defrag_time", "0");
+                    kv(sb, "tracking_total_keys", "0");
+                    kv(sb, "tracking_total_items", "0");
+                    kv(sb, "tracking_total_prefixes", "0");
+                    kv(sb, "unexpected_error_replies", Long.toString(st.unexpectedErrorReplies));
+                    kv(sb, "total_error_replies", Long.toString(st.totalErrorReplies));
+                    kv(sb, "dump_payload_sanitizations", "0");
+                    kv(sb, "total_reads_processed", Long.toString(st.totalCommands));
+                    kv(sb, "total_writes_processed", Long.toString(st.totalCommands));
+                    kv(sb, "io_threaded_reads_processed", "0");
+                    kv(sb, "io_threaded_writes_processed", "0");
+                    kv(sb, "reply_buffer_shrinks", "0");
+                    kv(sb, "reply_buffer_expands", "0");
+                }
+                case "replication" -> {
+                    header(sb, "Replication");
+                    kv(sb, "role", "master");
+                    kv(sb, "connected_slaves", "0");
+                    kv(sb, "master_failover_state", "no-failover");
+                    kv(sb, "master_replid", s.runId());
+                    kv(sb, "master_replid2", "0000000000000000000000000000000000000000");
+                    kv(sb, "master_repl_offset", "0");
+                    kv(sb, "second_repl_offset", "-1");
+                    kv(sb, "repl_backlog_active", "0");
+                    kv(sb, "repl_backlog_size", s.config().getString("repl-backlog-size"));
+                    kv(sb, "repl_backlog_first_byte_offset", "0");
+                    kv(sb, "repl_backlog_histlen", "0");
+                }
+                case "cpu" -> {
+                    header(sb, "CPU");
+                    OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+                    double sys = 0;
+                    double user = 0;
+                    ThreadMXBean tm = ManagementFactory.getThreadMXBean();
+                    long cpu = tm.isCurrentThreadCpuTimeSupported() ? tm.getCurrentThreadCpuTime() : 0;
+                    long usr = tm.isCurrentThreadCpuTimeSupported() ? tm.getCurrentThreadUserTime() : 0;
+                    user = usr / 1e9;
+                    sys = Math.max(0, (cpu - usr) / 1e9);
+                    kv(sb, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", sys));
+                    kv(sb, "used_cpu_user", String.format(Locale.ROOT, "%.6f", user));
+                    kv(sb, "used_cpu_sys_children", "0.000000");
+                    kv(sb, "used_cpu_user_children", "0.000000");
+                    kv(sb, "used_cpu_sys_main_thread", String.format(Locale.ROOT, "%.6f", sys));
+                    kv(sb, "used_cpu_user_main_thread", String.format(Locale.ROOT, "%.6f", user));
+                    if (os.getAvailableProcessors() < 0) sb.append("");
+                }
+                case "modules" -> header(sb, "Modules");
+                case "errorstats" -> {
+                    header(sb, "Errorstats");
+                    for (Map.Entry<String, Long> e : new java.util.TreeMap<>(st.errorsByPrefix).entrySet()) {
+                        kv(sb, "errorstat_" + e.getKey(), "count=" + e.getValue());
+                    }
+                }
+                case "cluster" -> {
+                    header(sb, "Cluster");
+                    kv(sb, "cluster_enabled", "0");
+                }
+                case "keyspace" -> {
+                    header(sb, "Keyspace");
+                    for (Database d : s.databases()) {
+                        if (d.size() == 0) continue;
+                        kv(sb, "db" + d.id(), "keys=" + d.size() + ",expires=" + d.expires().size() + ",avg_ttl=" + d.avgTtl());
+                    }
+                }
+                case "commandstats" -> {
+                    header(sb, "Commandstats");
+                    List<CommandSpec> specs = new ArrayList<>();
+                    for (CommandSpec spec : s.commands().all()) {
+                        specs.add(spec);
+                        specs.addAll(spec.subcommands.values());
+                    }
+                    for (CommandSpec spec : specs) {
+                        if (spec.calls == 0 && spec.failedCalls == 0 && spec.rejectedCalls == 0) continue;
+                        double per = spec.calls == 0 ? 0 : (double) spec.usec / spec.calls;
+                        kv(sb, "cmdstat_" + spec.fullName(), "calls=" + spec.calls + ",usec=" + spec.usec
+                                + ",usec_per_call=" + String.format(Locale.ROOT, "%.2f", per)
+                                + ",rejected_calls=" + spec.rejectedCalls + ",failed_calls=" + spec.failedCalls);
+                    }
+                }
+                case "latencystats" -> header(sb, "Latencystats");
+                default -> {
+                }
+            }
+            if (sb.length() > before) sb.append("\r\n");
+        }
+        // Redis ends the last section without the blank line
+        while (sb.length() >= 2 && sb.charAt(sb.length() - 1) == '\n' && sb.charAt(sb.length() - 3) == '\n') {
+            sb.setLength(sb.length() - 2);
+        }
+        return sb.toString();
+    }
+
+    private static void header(StringBuilder sb, String name) {
+        sb.append("# ").append(name).append("\r\n");
+    }
+
+    private static void kv(StringBuilder sb, String k, String v) {
+        sb.append(k).append(':').append(v).append("\r\n");
+    }
+
+    static String human(long bytes) {
+        if (bytes < 1024) return bytes + "B";
+        String[] units = {"K", "M", "G", "T", "P"};
+        double d = bytes;
+        int i = -1;
+        while (d >= 1024 && i < units.length - 1) {
+            d /= 1024;
+            i++;
+        }
+        return String.format(Locale.ROOT, "%.2f%s", d, units[i]);
+    }
+}

@@ -1,0 +1,53 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.Server;
+import io.cachelab.engine.net.Client;
+
+/** SLOWLOG GET/LEN/RESET (slowlog.c): entries of commands slower than slowlog-log-slower-than. */
+final class SlowlogCommand {
+    private SlowlogCommand() {
+    }
+
+    static void register(CommandTable t) {
+        CommandSpec s = t.container("slowlog", -2, "").group("server");
+        s.sub("get", -2, "admin loading stale", 0, 0, 0, SlowlogCommand::get);
+        s.sub("len", 2, "admin loading stale", 0, 0, 0, (c, a) -> c.addInteger(c.server().slowlogEntries().size()));
+        s.sub("reset", 2, "admin loading stale", 0, 0, 0, (c, a) -> {
+            c.server().slowlogReset();
+            c.addOk();
+        });
+        s.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+            String[] lines = {"SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+                "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog.", "HELP", "    Print this help."};
+            c.addArrayLen(lines.length);
+            for (String l : lines) c.addSimple(l);
+        });
+    }
+
+    private static void get(Client c, byte[][] a) {
+        long count = 10;
+        if (a.length == 3) {
+            Long n = io.cachelab.engine.type.Numbers.parseLongStrict(a[2]);
+            if (n == null || n < -1) throw new RedisError("ERR count should be greater than or equal to -1");
+            count = n == -1 ? Long.MAX_VALUE : n;
+        } else if (a.length > 3) {
+            throw RedisError.wrongArgs("slowlog|get");
+        }
+        var entries = c.server().slowlogEntries();
+        long n = Math.min(count, entries.size());
+        c.addArrayLen(n);
+        int i = 0;
+        for (Server.SlowlogEntry e : entries) {
+            if (i++ >= n) break;
+            c.addArrayLen(6);
+            c.addInteger(e.id());
+            c.addInteger(e.timestampSec());
+            c.addInteger(e.micros());
+            c.addArrayLen(e.argv().length);
+            for (byte[] arg : e.argv()) c.addBulk(arg);
+            c.addBulk(e.addr());
+            c.addBulk(e.name());
+        }
+    }
+}

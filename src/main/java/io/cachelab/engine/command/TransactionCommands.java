@@ -1,0 +1,74 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.net.Client;
+import io.cachelab.engine.util.Bytes;
+
+/**
+ * MULTI/EXEC/DISCARD/WATCH/UNWATCH (multi.c). Commands are queued after MULTI; a queuing error
+ * (unknown command, wrong arity) makes EXEC answer EXECABORT; a runtime error inside EXEC is just
+ * that command's reply, nothing is rolled back. A touched WATCHed key makes EXEC answer null.
+ */
+final class TransactionCommands {
+    private TransactionCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add("multi", 1, "noscript loading stale fast allow-busy", 0, 0, 0, TransactionCommands::multi).group("transactions");
+        t.add("exec", 1, "noscript loading stale skip-slowlog", 0, 0, 0, TransactionCommands::exec).group("transactions");
+        t.add("discard", 1, "noscript loading stale fast allow-busy", 0, 0, 0, (c, a) -> {
+            if (!c.inMulti) throw new RedisError("ERR DISCARD without MULTI");
+            discardTransaction(c);
+            c.server().watches().unwatchAll(c);
+            c.addOk();
+        }).group("transactions");
+        t.add("watch", -2, "noscript loading stale fast allow-busy", 1, -1, 1, TransactionCommands::watch).group("transactions");
+        t.add("unwatch", 1, "noscript loading stale fast allow-busy", 0, 0, 0, (c, a) -> {
+            c.server().watches().unwatchAll(c);
+            c.addOk();
+        }).group("transactions");
+    }
+
+    static void discardTransaction(Client c) {
+        c.inMulti = false;
+        c.execDirty = false;
+        c.queued.clear();
+    }
+
+    private static void multi(Client c, byte[][] a) {
+        if (c.inMulti) throw new RedisError("ERR MULTI calls can not be nested");
+        c.inMulti = true;
+        c.addOk();
+    }
+
+    private static void watch(Client c, byte[][] a) {
+        if (c.inMulti) throw new RedisError("ERR WATCH inside MULTI is not allowed");
+        for (int i = 1; i < a.length; i++) c.server().watches().watch(c, c.db(), new Bytes(a[i]));
+        c.addOk();
+    }
+
+    private static void exec(Client c, byte[][] a) {
+        if (!c.inMulti) throw new RedisError("ERR EXEC without MULTI");
+        var watches = c.server().watches();
+        if (c.execDirty) {
+            discardTransaction(c);
+            watches.unwatchAll(c);
+            throw new RedisError("EXECABORT Transaction discarded because of previous errors.");
+        }
+        if (c.casDirty || watches.anyExpiredSinceWatch(c)) {
+            discardTransaction(c);
+            watches.unwatchAll(c);
+            c.addNullArray();
+            return;
+        }
+        var queued = new java.util.ArrayList<>(c.queued);
+        discardTransaction(c);
+        watches.unwatchAll(c);
+        c.addArrayLen(queued.size());
+        c.inExec = true;
+        try {
+            for (byte[][] argv : queued) c.server().dispatcher().executeQueued(c, argv);
+        } finally {
+            c.inExec = false;
+        }
+    }
+}

@@ -1,0 +1,438 @@
+package io.cachelab.engine.config;
+
+import io.cachelab.engine.keyspace.Notify;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The engine's configuration: every redis.conf directive we honour, with Redis's names, defaults,
+ * value syntax (yes/no, memory units like 100mb) and error texts, so `CONFIG GET *`, `CONFIG SET`
+ * and `--name value` on the command line behave as with redis-server. Values are kept in their
+ * canonical string form and parsed into numbers once, when set.
+ */
+public final class EngineConfig {
+    public enum Kind { BOOL, INT, MEMORY, ENUM, STRING, SPECIAL }
+
+    public static final class Param {
+        final String name;
+        final String alias;
+        final Kind kind;
+        final String defaultValue;
+        final boolean immutable;
+        final List<String> choices;
+        final long min;
+        final long max;
+        String value;
+        long number;
+        Consumer<String> listener;
+
+        Param(String name, String alias, Kind kind, String def, boolean immutable, List<String> choices, long min, long max) {
+            this.name = name;
+            this.alias = alias;
+            this.kind = kind;
+            this.defaultValue = def;
+            this.immutable = immutable;
+            this.choices = choices;
+            this.min = min;
+            this.max = max;
+        }
+    }
+
+    private final Map<String, Param> params = new LinkedHashMap<>();
+    private final Map<String, Param> byAlias = new LinkedHashMap<>();
+
+    public static EngineConfig defaults() {
+        return new EngineConfig();
+    }
+
+    private EngineConfig() {
+        // network
+        def("port", Kind.INT, "6379", 0, 65535);
+        special("bind", "127.0.0.1 -::1");
+        bool("protected-mode", true);
+        special("requirepass", "");
+        def("tcp-backlog", Kind.INT, "511", 0, Integer.MAX_VALUE, true);
+        def("tcp-keepalive", Kind.INT, "300", 0, Integer.MAX_VALUE);
+        def("timeout", Kind.INT, "0", 0, Integer.MAX_VALUE);
+        def("maxclients", Kind.INT, "10000", 1, Integer.MAX_VALUE);
+        def("hz", Kind.INT, "10", 0, Integer.MAX_VALUE);
+        bool("dynamic-hz", true);
+        def("databases", Kind.INT, "16", 1, Integer.MAX_VALUE, true);
+        mem("proto-max-bulk-len", "536870912", 1024 * 1024);
+        mem("client-query-buffer-limit", "1073741824", 1024 * 1024);
+        special("client-output-buffer-limit", "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60");
+        enumP("enable-debug-command", "local", true, "no", "yes", "local");
+        enumP("enable-protected-configs", "no", true, "no", "yes", "local");
+        enumP("enable-module-command", "no", true, "no", "yes", "local");
+        // memory
+        mem("maxmemory", "0", 0);
+        enumP("maxmemory-policy", "noeviction", false, "volatile-lru", "volatile-lfu", "volatile-random",
+                "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
+        def("maxmemory-samples", Kind.INT, "5", 1, 64);
+        def("maxmemory-eviction-tenacity", Kind.INT, "10", 0, 100);
+        mem("maxmemory-clients", "0", 0);
+        def("lfu-log-factor", Kind.INT, "10", 0, Integer.MAX_VALUE);
+        def("lfu-decay-time", Kind.INT, "1", 0, Integer.MAX_VALUE);
+        def("active-expire-effort", Kind.INT, "1", 1, 10);
+        bool("lazyfree-lazy-eviction", false);
+        bool("lazyfree-lazy-expire", false);
+        bool("lazyfree-lazy-server-del", false);
+        bool("lazyfree-lazy-user-del", false);
+        bool("lazyfree-lazy-user-flush", false);
+        bool("activedefrag", false);
+        // encodings (Redis 7.0 names, with the ziplist aliases)
+        aliasDef("hash-max-listpack-entries", "hash-max-ziplist-entries", Kind.INT, "128");
+        aliasDef("hash-max-listpack-value", "hash-max-ziplist-value", Kind.INT, "64");
+        aliasDef("zset-max-listpack-entries", "zset-max-ziplist-entries", Kind.INT, "128");
+        aliasDef("zset-max-listpack-value", "zset-max-ziplist-value", Kind.INT, "64");
+        aliasDef("list-max-listpack-size", "list-max-ziplist-size", Kind.INT, "-2");
+        def("list-compress-depth", Kind.INT, "0", 0, Integer.MAX_VALUE);
+        def("set-max-intset-entries", Kind.INT, "512", 0, Integer.MAX_VALUE);
+        def("stream-node-max-bytes", Kind.MEMORY, "4096", 0, Long.MAX_VALUE);
+        def("stream-node-max-entries", Kind.INT, "100", 0, Integer.MAX_VALUE);
+        def("hll-sparse-max-bytes", Kind.MEMORY, "3000", 0, Long.MAX_VALUE);
+        bool("activerehashing", true);
+        // scripting, slowlog, latency, notifications
+        aliasDef("busy-reply-threshold", "lua-time-limit", Kind.INT, "5000");
+        def("slowlog-log-slower-than", Kind.INT, "10000", Long.MIN_VALUE, Long.MAX_VALUE);
+        def("slowlog-max-len", Kind.INT, "128", 0, Long.MAX_VALUE);
+        def("latency-monitor-threshold", Kind.INT, "0", 0, Long.MAX_VALUE);
+        bool("latency-tracking", true);
+        special("latency-tracking-info-percentiles", "50 99 99.9");
+        special("notify-keyspace-events", "");
+        // persistence and logging (accepted; persistence itself lives in its own issue)
+        special("dir", System.getProperty("user.dir"));
+        string("dbfilename", "dump.rdb");
+        special("save", "3600 1 300 100 60 10000");
+        bool("appendonly", false);
+        string("appendfilename", "appendonly.aof", true);
+        string("appenddirname", "appendonlydir", true);
+        enumP("appendfsync", "everysec", false, "always", "everysec", "no");
+        bool("no-appendfsync-on-rewrite", false);
+        def("auto-aof-rewrite-percentage", Kind.INT, "100", 0, Integer.MAX_VALUE);
+        mem("auto-aof-rewrite-min-size", "67108864", 0);
+        bool("aof-use-rdb-preamble", true);
+        bool("aof-timestamp-enabled", false);
+        bool("rdbcompression", true);
+        bool("rdbchecksum", true);
+        bool("stop-writes-on-bgsave-error", true);
+        bool("rdb-del-sync-files", false);
+        bool("daemonize", false, true);
+        string("pidfile", "", true);
+        enumP("loglevel", "notice", false, "debug", "verbose", "notice", "warning", "nothing");
+        string("logfile", "", true);
+        bool("syslog-enabled", false, true);
+        bool("always-show-logo", false, true);
+        bool("set-proc-title", true, true);
+        enumP("supervised", "no", true, "upstart", "systemd", "auto", "no");
+        string("unixsocket", "", true);
+        def("unixsocketperm", Kind.INT, "0", 0, 777, true);
+        // replication (WAIT answers 0 until replication exists)
+        special("replicaof", "");
+        string("masterauth", "");
+        string("masteruser", "");
+        aliasBool("replica-read-only", "slave-read-only", true);
+        aliasBool("replica-serve-stale-data", "slave-serve-stale-data", true);
+        aliasDef("replica-priority", "slave-priority", Kind.INT, "100");
+        mem("repl-backlog-size", "1048576", 1);
+        def("repl-backlog-ttl", Kind.INT, "3600", 0, Integer.MAX_VALUE);
+        def("repl-timeout", Kind.INT, "60", 1, Integer.MAX_VALUE);
+        aliasDef("min-replicas-to-write", "min-slaves-to-write", Kind.INT, "0");
+        aliasDef("min-replicas-max-lag", "min-slaves-max-lag", Kind.INT, "10");
+        bool("repl-diskless-sync", true);
+        def("repl-diskless-sync-delay", Kind.INT, "5", 0, Integer.MAX_VALUE);
+        bool("cluster-enabled", false, true);
+        bool("lua-replicate-commands", true);
+        bool("crash-log-enabled", true);
+        bool("crash-memcheck-enabled", true);
+        bool("jemalloc-bg-thread", true);
+        def("io-threads", Kind.INT, "1", 1, 128, true);
+        bool("io-threads-do-reads", false, true);
+        def("tracking-table-max-keys", Kind.INT, "1000000", 0, Long.MAX_VALUE);
+        string("acllog-max-len", "128");
+        string("aclfile", "", true);
+        bool("disable-thp", true, true);
+        string("oom-score-adj", "no");
+        special("oom-score-adj-values", "0 200 800");
+        def("active-defrag-cycle-min", Kind.INT, "1", 1, 99);
+        def("active-defrag-cycle-max", Kind.INT, "25", 1, 99);
+        def("active-defrag-threshold-lower", Kind.INT, "10", 0, 1000);
+        def("active-defrag-threshold-upper", Kind.INT, "100", 0, 1000);
+        mem("active-defrag-ignore-bytes", "104857600", 1);
+        def("active-defrag-max-scan-fields", Kind.INT, "1000", 1, Long.MAX_VALUE);
+        bool("lazyfree-lazy-user-flush", false);
+        string("locale-collate", "");
+        string("propagation-error-behavior", "ignore");
+        bool("replica-ignore-disk-write-errors", false);
+    }
+
+    // ---- definitions ----
+
+    private void add(Param p) {
+        params.put(p.name, p);
+        if (p.alias != null) byAlias.put(p.alias, p);
+        p.value = p.defaultValue;
+        p.number = parseNumberOrZero(p, p.defaultValue);
+    }
+
+    private void def(String name, Kind kind, String def, long min, long max) {
+        def(name, kind, def, min, max, false);
+    }
+
+    private void def(String name, Kind kind, String def, long min, long max, boolean immutable) {
+        add(new Param(name, null, kind, def, immutable, null, min, max));
+    }
+
+    private void aliasDef(String name, String alias, Kind kind, String def) {
+        add(new Param(name, alias, kind, def, false, null, Long.MIN_VALUE, Long.MAX_VALUE));
+    }
+
+    private void aliasBool(String name, String alias, boolean def) {
+        add(new Param(name, alias, Kind.BOOL, def ? "yes" : "no", false, null, 0, 1));
+    }
+
+    private void mem(String name, String def, long min) {
+        add(new Param(name, null, Kind.MEMORY, def, false, null, min, Long.MAX_VALUE));
+    }
+
+    private void bool(String name, boolean def) {
+        bool(name, def, false);
+    }
+
+    private void bool(String name, boolean def, boolean immutable) {
+        add(new Param(name, null, Kind.BOOL, def ? "yes" : "no", immutable, null, 0, 1));
+    }
+
+    private void enumP(String name, String def, boolean immutable, String... choices) {
+        add(new Param(name, null, Kind.ENUM, def, immutable, List.of(choices), 0, 0));
+    }
+
+    private void string(String name, String def) {
+        string(name, def, false);
+    }
+
+    private void string(String name, String def, boolean immutable) {
+        add(new Param(name, null, Kind.STRING, def, immutable, null, 0, 0));
+    }
+
+    private void special(String name, String def) {
+        add(new Param(name, null, Kind.SPECIAL, def, false, null, 0, 0));
+    }
+
+    // ---- access ----
+
+    private Param param(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        Param p = params.get(n);
+        return p != null ? p : byAlias.get(n);
+    }
+
+    public boolean exists(String name) {
+        return param(name) != null;
+    }
+
+    public String getString(String name) {
+        Param p = param(name);
+        if (p == null) throw new IllegalArgumentException("no such config " + name);
+        return p.value;
+    }
+
+    public long getLong(String name) {
+        Param p = param(name);
+        if (p == null) throw new IllegalArgumentException("no such config " + name);
+        return p.number;
+    }
+
+    public int getInt(String name) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, getLong(name)));
+    }
+
+    public boolean getBool(String name) {
+        return "yes".equals(getString(name));
+    }
+
+    /** Registers a callback run after the value changes (e.g. hz, notify-keyspace-events). */
+    public void onChange(String name, Consumer<String> listener) {
+        param(name).listener = listener;
+    }
+
+    /**
+     * Sets a value, validating it as Redis does. Returns null on success or the reason it is
+     * refused (the text after "argument '...' - " in Redis's CONFIG SET error).
+     */
+    public String trySet(String name, String value, boolean startup) {
+        Param p = param(name);
+        if (p == null) return "unknown";
+        if (p.immutable && !startup) return "can't set immutable config";
+        String canonical;
+        long number = 0;
+        switch (p.kind) {
+            case BOOL -> {
+                String v = value.toLowerCase(Locale.ROOT);
+                if (!v.equals("yes") && !v.equals("no")) return "argument must be 'yes' or 'no'";
+                canonical = v;
+                number = v.equals("yes") ? 1 : 0;
+            }
+            case INT -> {
+                Long n = parseInteger(value);
+                if (n == null) return "argument couldn't be parsed into an integer";
+                if (n < p.min || n > p.max) return "argument must be between " + p.min + " and " + p.max + " inclusive";
+                canonical = Long.toString(n);
+                number = n;
+            }
+            case MEMORY -> {
+                Long n = parseMemory(value);
+                if (n == null) return "argument must be a memory value";
+                if (n < p.min) return "argument must be between " + p.min + " and " + p.max + " inclusive";
+                canonical = Long.toString(n);
+                number = n;
+            }
+            case ENUM -> {
+                String v = value.toLowerCase(Locale.ROOT);
+                if (!p.choices.contains(v)) return "argument(s) must be one of the following: " + String.join(", ", p.choices);
+                canonical = v;
+            }
+            case SPECIAL -> {
+                String err = validateSpecial(p.name, value);
+                if (err != null) return err;
+                canonical = canonicalSpecial(p.name, value);
+            }
+            default -> canonical = value;
+        }
+        p.value = canonical;
+        p.number = number;
+        if (p.listener != null) p.listener.accept(canonical);
+        return null;
+    }
+
+    /** For programmatic use (tests, the Spring wiring): throws on a bad value. */
+    public EngineConfig set(String name, String value) {
+        String err = trySet(name, value, true);
+        if (err != null) throw new IllegalArgumentException("config " + name + " " + value + ": " + err);
+        return this;
+    }
+
+    private static String validateSpecial(String name, String value) {
+        switch (name) {
+            case "save" -> {
+                String[] parts = value.trim().isEmpty() ? new String[0] : value.trim().split("\\s+");
+                if (parts.length % 2 != 0) return "Invalid save parameters";
+                for (String s : parts) if (parseInteger(s) == null || parseInteger(s) < 0) return "Invalid save parameters";
+            }
+            case "notify-keyspace-events" -> {
+                if (Notify.parseFlags(value) < 0) return "Invalid event class character. Use 'Ag$lshzxeKEtmd'.";
+            }
+            case "client-output-buffer-limit" -> {
+                String[] parts = value.trim().split("\\s+");
+                if (parts.length % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
+                for (int i = 0; i < parts.length; i += 4) {
+                    if (!List.of("normal", "slave", "replica", "pubsub").contains(parts[i].toLowerCase(Locale.ROOT))) {
+                        return "Invalid client class specified in buffer limit configuration.";
+                    }
+                    if (parseMemory(parts[i + 1]) == null || parseMemory(parts[i + 2]) == null || parseInteger(parts[i + 3]) == null) {
+                        return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+                    }
+                }
+            }
+            case "dir" -> {
+                java.io.File f = new java.io.File(value);
+                if (!f.isDirectory()) return "No such file or directory";
+            }
+            default -> {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private String canonicalSpecial(String name, String value) {
+        switch (name) {
+            case "notify-keyspace-events":
+                return Notify.flagsToString(Notify.parseFlags(value));
+            case "client-output-buffer-limit": {
+                // merge the classes given into the current value, as Redis does
+                Map<String, String> classes = new LinkedHashMap<>();
+                String[] cur = getString(name).split("\\s+");
+                for (int i = 0; i + 3 < cur.length; i += 4) classes.put(cur[i], cur[i + 1] + " " + cur[i + 2] + " " + cur[i + 3]);
+                String[] parts = value.trim().split("\\s+");
+                for (int i = 0; i < parts.length; i += 4) {
+                    String cls = parts[i].toLowerCase(Locale.ROOT);
+                    if (cls.equals("replica")) cls = "slave";
+                    classes.put(cls, parseMemory(parts[i + 1]) + " " + parseMemory(parts[i + 2]) + " " + parseInteger(parts[i + 3]));
+                }
+                List<String> out = new ArrayList<>();
+                classes.forEach((k, v) -> out.add(k + " " + v));
+                return String.join(" ", out);
+            }
+            case "dir":
+                return new java.io.File(value).getAbsolutePath();
+            default:
+                return value;
+        }
+    }
+
+    private static long parseNumberOrZero(Param p, String v) {
+        return switch (p.kind) {
+            case BOOL -> "yes".equals(v) ? 1 : 0;
+            case INT -> parseInteger(v) == null ? 0 : parseInteger(v);
+            case MEMORY -> parseMemory(v) == null ? 0 : parseMemory(v);
+            default -> 0;
+        };
+    }
+
+    static Long parseInteger(String s) {
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** memtoull: a number with an optional unit (k, kb, m, mb, g, gb; case-insensitive). */
+    public static Long parseMemory(String s) {
+        String v = s.trim().toLowerCase(Locale.ROOT);
+        long mul = 1;
+        String[][] units = {{"gb", "1073741824"}, {"mb", "1048576"}, {"kb", "1024"}, {"g", "1000000000"}, {"m", "1000000"}, {"k", "1000"}, {"b", "1"}};
+        for (String[] u : units) {
+            if (v.endsWith(u[0])) {
+                mul = Long.parseLong(u[1]);
+                v = v.substring(0, v.length() - u[0].length());
+                break;
+            }
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) return null;
+            return Math.multiplyExact(n, mul);
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+    }
+
+    /** Parameters matching a glob, as [name, value] pairs (aliases included, as Redis 7 does). */
+    public List<String[]> matching(String pattern) {
+        List<String[]> out = new ArrayList<>();
+        for (Param p : params.values()) {
+            if (io.cachelab.engine.util.Glob.matches(pattern, p.name, true)) out.add(new String[]{p.name, p.value});
+            if (p.alias != null && io.cachelab.engine.util.Glob.matches(pattern, p.alias, true)) out.add(new String[]{p.alias, p.value});
+        }
+        return out;
+    }
+
+    /** Restores defaults for a fresh copy used by tests (CONFIG RESETSTAT does not touch config). */
+    public Map<String, String> snapshot() {
+        Map<String, String> m = new LinkedHashMap<>();
+        params.forEach((k, p) -> m.put(k, p.value));
+        return m;
+    }
+
+    public String canonicalName(String name) {
+        Param p = param(name);
+        return p == null ? null : p.name;
+    }
+}

@@ -1,0 +1,192 @@
+package io.cachelab.engine.keyspace;
+
+import io.cachelab.engine.Server;
+import io.cachelab.engine.net.Client;
+import io.cachelab.engine.util.Bytes;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * Clients blocked on keys (blocked.c). A blocking command that finds nothing calls {@link #block};
+ * when a command writes a watched-for key the key is marked ready, and after that command the
+ * blocked clients are served in FIFO order by re-running their command (as Redis 7.2 does), which
+ * keeps every family's serving logic in one place: its own handler. Timeouts come from a priority
+ * queue the event loop consults to bound its sleep.
+ */
+public final class Blocking {
+    private static final class State {
+        final Database db;
+        final List<Bytes> keys;
+        final long deadlineMs; // 0 = forever
+        final boolean nullArrayOnTimeout;
+        final byte[][] argv;
+        boolean stillBlocked;
+
+        State(Database db, List<Bytes> keys, long deadlineMs, boolean nullArrayOnTimeout, byte[][] argv) {
+            this.db = db;
+            this.keys = keys;
+            this.deadlineMs = deadlineMs;
+            this.nullArrayOnTimeout = nullArrayOnTimeout;
+            this.argv = argv;
+        }
+    }
+
+    private record DbKey(Database db, Bytes key) {
+    }
+
+    private final Server server;
+    private final Map<DbKey, ArrayDeque<Client>> waiting = new HashMap<>();
+    private final Set<DbKey> ready = new LinkedHashSet<>();
+    private final PriorityQueue<Client> timeouts = new PriorityQueue<>(
+            (a, b) -> Long.compare(((State) a.blockedState).deadlineMs, ((State) b.blockedState).deadlineMs));
+    private final List<Client> unblocked = new ArrayList<>();
+    private Client reprocessing;
+    private int blockedCount;
+
+    public Blocking(Server server) {
+        this.server = server;
+    }
+
+    public int blockedClients() {
+        return blockedCount;
+    }
+
+    public int keysWithWaiters() {
+        return waiting.size();
+    }
+
+    /**
+     * Blocks the client on {@code keys} until one is written or {@code deadlineMs} (absolute, 0 for
+     * none) passes. Inside MULTI or a script it answers the timeout reply at once instead.
+     */
+    public void block(Client c, List<Bytes> keys, long deadlineMs, boolean nullArrayOnTimeout) {
+        if (c == reprocessing) {
+            ((State) c.blockedState).stillBlocked = true;
+            return;
+        }
+        if (!c.canBlock()) {
+            timeoutReply(c, nullArrayOnTimeout);
+            return;
+        }
+        State st = new State(c.db(), new ArrayList<>(keys), deadlineMs, nullArrayOnTimeout, c.currentArgv);
+        c.blockedState = st;
+        blockedCount++;
+        for (Bytes k : st.keys) waiting.computeIfAbsent(new DbKey(c.db(), k), x -> new ArrayDeque<>()).addLast(c);
+        if (deadlineMs > 0) timeouts.add(c);
+    }
+
+    private static void timeoutReply(Client c, boolean nullArray) {
+        if (nullArray) c.addNullArray();
+        else c.addNull();
+    }
+
+    /** Called for every modified key: cheap when nobody waits. */
+    public void keyModified(Database db, Bytes key) {
+        if (waiting.isEmpty()) return;
+        DbKey dk = new DbKey(db, key);
+        if (waiting.containsKey(dk)) ready.add(dk);
+    }
+
+    /** Serves clients blocked on keys that became ready (handleClientsBlockedOnKeys). */
+    public void serveReady() {
+        while (!ready.isEmpty()) {
+            List<DbKey> batch = new ArrayList<>(ready);
+            ready.clear();
+            for (DbKey dk : batch) {
+                ArrayDeque<Client> queue = waiting.get(dk);
+                if (queue == null) continue;
+                for (Client c : new ArrayList<>(queue)) {
+                    if (c.blockedState == null) continue;
+                    if (dk.db.peek(dk.key) == null) break;
+                    State st = (State) c.blockedState;
+                    st.stillBlocked = false;
+                    reprocessing = c;
+                    try {
+                        server.dispatcher().executeQueued(c, st.argv);
+                    } finally {
+                        reprocessing = null;
+                    }
+                    if (!st.stillBlocked) {
+                        unblock(c);
+                        c.flushSoon();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Removes the client from every wait queue (served, timed out, killed or unblocked). */
+    public void unblock(Client c) {
+        State st = (State) c.blockedState;
+        if (st == null) return;
+        for (Bytes k : st.keys) {
+            DbKey dk = new DbKey(st.db, k);
+            ArrayDeque<Client> q = waiting.get(dk);
+            if (q != null) {
+                q.remove(c);
+                if (q.isEmpty()) waiting.remove(dk);
+            }
+        }
+        if (st.deadlineMs > 0) timeouts.remove(c);
+        c.blockedState = null;
+        blockedCount--;
+        unblocked.add(c);
+    }
+
+    /** CLIENT UNBLOCK: TIMEOUT answers as a timeout would, ERROR with -UNBLOCKED. */
+    public boolean unblockByRequest(Client c, boolean withError) {
+        State st = (State) c.blockedState;
+        if (st == null) return false;
+        unblock(c);
+        if (withError) c.addError("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+        else timeoutReply(c, st.nullArrayOnTimeout);
+        c.flushSoon();
+        return true;
+    }
+
+    public void checkTimeouts(long nowMs) {
+        while (!timeouts.isEmpty()) {
+            Client c = timeouts.peek();
+            State st = (State) c.blockedState;
+            if (st == null) {
+                timeouts.poll();
+                continue;
+            }
+            if (st.deadlineMs > nowMs) break;
+            unblock(c);
+            timeoutReply(c, st.nullArrayOnTimeout);
+            c.flushSoon();
+        }
+    }
+
+    public long msUntilNextTimeout(long nowMs) {
+        Client c = timeouts.peek();
+        if (c == null || c.blockedState == null) return Long.MAX_VALUE;
+        return Math.max(0, ((State) c.blockedState).deadlineMs - nowMs);
+    }
+
+    /** Clients that were unblocked since the last call: their pending input is processed next. */
+    public List<Client> drainUnblocked() {
+        if (unblocked.isEmpty()) return List.of();
+        List<Client> out = new ArrayList<>(unblocked);
+        unblocked.clear();
+        return out;
+    }
+
+    public void clientClosed(Client c) {
+        if (c.blockedState != null) unblock(c);
+        unblocked.remove(c);
+    }
+
+    /** Describes what the client waits on, for CLIENT LIST flags. */
+    public boolean isBlocked(Client c) {
+        return c.blockedState != null;
+    }
+}

@@ -1,0 +1,237 @@
+package io.cachelab.engine.keyspace;
+
+import io.cachelab.engine.Server;
+import io.cachelab.engine.command.RedisError;
+import io.cachelab.engine.type.RType;
+import io.cachelab.engine.type.RValue;
+import io.cachelab.engine.util.Bytes;
+
+/**
+ * One numbered database (db.c): the key -> value dictionary and, as in Redis, a second dictionary
+ * of key -> absolute expiry (ms) holding only keys with a TTL, so the active expiry cycle samples
+ * volatile keys without walking the whole keyspace. Every lookup applies lazy expiry first.
+ */
+public final class Database {
+    private final Server server;
+    private final int id;
+    Dict<Bytes, RValue> dict = new Dict<>();
+    Dict<Bytes, Long> expires = new Dict<>();
+    /** Where the active expiry cycle resumes scanning (Redis's db->expires_cursor). */
+    long expiresCursor;
+    /** Average TTL of the keys sampled by the expiry cycle, for INFO keyspace avg_ttl. */
+    long avgTtl;
+
+    public Database(Server server, int id) {
+        this.server = server;
+        this.id = id;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Dict<Bytes, RValue> dict() {
+        return dict;
+    }
+
+    public Dict<Bytes, Long> expires() {
+        return expires;
+    }
+
+    public int size() {
+        return dict.size();
+    }
+
+    public long avgTtl() {
+        return avgTtl;
+    }
+
+    /** Deletes the key if its TTL has passed; true when it was expired (and is now gone). */
+    public boolean expireIfNeeded(Bytes key) {
+        if (expires.isEmpty()) return false;
+        Long when = expires.get(key);
+        if (when == null || when > server.commandTimeMs()) return false;
+        if (server.isReplica()) return true; // a replica waits for its master's DEL
+        deleteExpired(key);
+        return true;
+    }
+
+    void deleteExpired(Bytes key) {
+        deleteRaw(key);
+        server.stats().expiredKeys++;
+        server.notifyKeyspaceEvent(Notify.EXPIRED, "expired", key, id);
+        signalModified(key);
+    }
+
+    boolean isExpiredAt(Bytes key, long nowMs) {
+        Long when = expires.get(key);
+        return when != null && when <= nowMs;
+    }
+
+    public boolean isExpired(Bytes key) {
+        Long when = expires.get(key);
+        return when != null && when <= server.commandTimeMs();
+    }
+
+    /** lookupKeyRead: lazy expiry, hit/miss statistics, access clock. */
+    public RValue lookupRead(Bytes key) {
+        expireIfNeeded(key);
+        RValue v = dict.get(key);
+        if (v == null) {
+            server.stats().keyspaceMisses++;
+            server.notifyKeyspaceEvent(Notify.KEY_MISS, "keymiss", key, id);
+            return null;
+        }
+        server.stats().keyspaceHits++;
+        server.eviction().touch(v);
+        return v;
+    }
+
+    /** lookupKeyWrite: lazy expiry, no statistics. */
+    public RValue lookupWrite(Bytes key) {
+        expireIfNeeded(key);
+        RValue v = dict.get(key);
+        if (v != null) server.eviction().touch(v);
+        return v;
+    }
+
+    /** Looks up without side effects beyond lazy expiry (TYPE-independent probes, EXISTS). */
+    public RValue peek(Bytes key) {
+        expireIfNeeded(key);
+        return dict.get(key);
+    }
+
+    /** Read lookup that throws WRONGTYPE if the key holds another type; null if absent. */
+    @SuppressWarnings("unchecked")
+    public <T extends RValue> T lookupRead(Bytes key, RType type) {
+        RValue v = lookupRead(key);
+        if (v != null && v.type() != type) throw RedisError.WRONGTYPE;
+        return (T) v;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T extends RValue> T lookupWrite(Bytes key, RType type) {
+        RValue v = lookupWrite(key);
+        if (v != null && v.type() != type) throw RedisError.WRONGTYPE;
+        return (T) v;
+    }
+
+    public boolean exists(Bytes key) {
+        return peek(key) != null;
+    }
+
+    /** dbAdd: the key must not exist. */
+    public void add(Bytes key, RValue value) {
+        server.eviction().touch(value);
+        dict.put(key, value);
+        server.notifyKeyspaceEvent(Notify.NEW, "new", key, id);
+    }
+
+    /**
+     * setKey: creates or overwrites, drops any TTL unless {@code keepTtl}, and signals the change.
+     * Callers still fire their own keyspace event ("set", ...).
+     */
+    public void set(Bytes key, RValue value, boolean keepTtl) {
+        RValue old = lookupWrite(key);
+        if (old == null) {
+            add(key, value);
+        } else {
+            value.lru = old.lru;
+            dict.put(key, value);
+        }
+        if (!keepTtl) expires.remove(key);
+        signalModified(key);
+    }
+
+    public void set(Bytes key, RValue value) {
+        set(key, value, false);
+    }
+
+    /** Overwrites a key's value in place keeping its TTL and access clock (no signal). */
+    public void replaceValue(Bytes key, RValue value) {
+        RValue old = dict.get(key);
+        if (old != null) value.lru = old.lru;
+        dict.put(key, value);
+    }
+
+    /** dbDelete: true if the key existed. Does not signal: callers do (DEL signals, RENAME too). */
+    public boolean deleteRaw(Bytes key) {
+        if (dict.remove(key) == null) return false;
+        expires.remove(key);
+        return true;
+    }
+
+    /** Deletes a live key and signals it; false if absent or already expired. */
+    public boolean delete(Bytes key) {
+        expireIfNeeded(key);
+        if (!deleteRaw(key)) return false;
+        signalModified(key);
+        return true;
+    }
+
+    /** Absolute expiry in ms, or -1 for none. */
+    public long getExpire(Bytes key) {
+        Long when = expires.get(key);
+        return when == null ? -1 : when;
+    }
+
+    public void setExpire(Bytes key, long whenMs) {
+        expires.put(dictKey(key), whenMs);
+    }
+
+    /** The exact key object stored in the main dict (shared by the expires dict, as Redis does). */
+    private Bytes dictKey(Bytes key) {
+        Dict.Entry<Bytes, RValue> e = dict.getEntry(key);
+        return e == null ? key : e.key();
+    }
+
+    public boolean removeExpire(Bytes key) {
+        return expires.remove(key) != null;
+    }
+
+    /** signalModifiedKey: invalidates WATCH and marks the key ready for blocked clients. */
+    public void signalModified(Bytes key) {
+        server.keyModified(this, key);
+    }
+
+    /** Empties the database; returns how many keys it held. */
+    public long flush() {
+        long n = dict.size();
+        dict = new Dict<>();
+        expires = new Dict<>();
+        expiresCursor = 0;
+        avgTtl = 0;
+        return n;
+    }
+
+    /** SWAPDB: exchanges contents (not ids) with another database. */
+    public void swapWith(Database other) {
+        Dict<Bytes, RValue> d = dict;
+        dict = other.dict;
+        other.dict = d;
+        Dict<Bytes, Long> e = expires;
+        expires = other.expires;
+        other.expires = e;
+        long c = expiresCursor;
+        expiresCursor = other.expiresCursor;
+        other.expiresCursor = c;
+        long a = avgTtl;
+        avgTtl = other.avgTtl;
+        other.avgTtl = a;
+    }
+
+    /** A random live key (RANDOMKEY), skipping expired ones a bounded number of times. */
+    public Bytes randomKey() {
+        for (int tries = 0; tries < 100 && !dict.isEmpty(); tries++) {
+            Dict.Entry<Bytes, RValue> e = dict.randomEntry();
+            Bytes k = e.key();
+            if (!expires.isEmpty() && isExpired(k)) {
+                if (dict.size() == expires.size() && tries >= 99) return k;
+                expireIfNeeded(k);
+                continue;
+            }
+            return k;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,271 @@
+package io.cachelab.engine.net;
+
+import io.cachelab.engine.Server;
+import io.cachelab.engine.keyspace.Database;
+import io.cachelab.engine.util.Bytes;
+
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One connection's state, as Redis's client struct: the query buffer being parsed, the reply being
+ * built, the selected database, protocol version, transaction queue, watched keys, subscriptions and
+ * blocking state. Also used without a socket for scripts (the "Lua client"), whose replies are read
+ * back from {@link #reply()}.
+ */
+public final class Client {
+    public enum ReplyMode { ON, OFF, SKIP }
+
+    private final Server server;
+    final SocketChannel channel;
+    SelectionKey selectionKey;
+    final RequestParser parser = new RequestParser();
+    final Reply reply = new Reply();
+
+    public final long id;
+    private Database db;
+    public String name = "";
+    public String libName = "";
+    public String libVersion = "";
+    public final String addr;
+    public final String laddr;
+    public final long createdAtMs;
+    public long lastInteractionMs;
+    public String lastCommand = "NULL";
+    public boolean authenticated;
+    public String user = "default";
+    public ReplyMode replyMode = ReplyMode.ON;
+    public boolean skipNextReply;
+    public boolean noEvict;
+    public boolean noTouch;
+
+    // transactions
+    public boolean inMulti;
+    public boolean execDirty; // a queuing error: EXEC answers EXECABORT
+    public boolean casDirty; // a watched key changed: EXEC answers null
+    public boolean inExec;
+    public final List<byte[][]> queued = new ArrayList<>();
+    public final List<WatchedKey> watched = new ArrayList<>();
+
+    public record WatchedKey(Database db, Bytes key, boolean expiredAtWatch) {
+    }
+
+    // pub/sub
+    public final Set<Bytes> channels = new LinkedHashSet<>();
+    public final Set<Bytes> patterns = new LinkedHashSet<>();
+    public final Set<Bytes> shardChannels = new LinkedHashSet<>();
+
+    // blocking (see keyspace.Blocking)
+    public Object blockedState;
+    /** The command being executed (kept so a blocked command can be re-run when served). */
+    public byte[][] currentArgv;
+    public boolean monitor;
+
+    // scripting: a client that runs commands for a script
+    public boolean scriptClient;
+    public boolean scriptReadOnly;
+
+    boolean closeAfterReply;
+    boolean pendingWrite;
+    boolean closed;
+    public boolean paused;
+
+    public Client(Server server, SocketChannel channel, long id, String addr, String laddr) {
+        this.server = server;
+        this.channel = channel;
+        this.id = id;
+        this.addr = addr;
+        this.laddr = laddr;
+        this.createdAtMs = System.currentTimeMillis();
+        this.lastInteractionMs = createdAtMs;
+        this.db = server.db(0);
+        this.authenticated = server.config().getString("requirepass").isEmpty();
+    }
+
+    /** A socketless client for scripts and internal calls. */
+    public static Client internal(Server server) {
+        Client c = new Client(server, null, 0, "", "");
+        c.authenticated = true;
+        return c;
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    public Database db() {
+        return db;
+    }
+
+    public void select(Database db) {
+        this.db = db;
+    }
+
+    public int resp() {
+        return reply.resp;
+    }
+
+    public void setResp(int resp) {
+        reply.resp = resp;
+    }
+
+    public Reply reply() {
+        return reply;
+    }
+
+    public RequestParser parser() {
+        return parser;
+    }
+
+    public boolean isBlocked() {
+        return blockedState != null;
+    }
+
+    /** True when a blocking command may really block (not in MULTI/EXEC or a script). */
+    public boolean canBlock() {
+        return !inExec && !scriptClient;
+    }
+
+    public boolean isSubscribed() {
+        return !channels.isEmpty() || !patterns.isEmpty() || !shardChannels.isEmpty();
+    }
+
+    public int subscriptionCount() {
+        return channels.size() + patterns.size();
+    }
+
+    public void closeAfterReply() {
+        closeAfterReply = true;
+    }
+
+    public boolean isClosing() {
+        return closeAfterReply || closed;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public boolean hasSocket() {
+        return channel != null;
+    }
+
+    public int queryBufferLength() {
+        return parser.pending();
+    }
+
+    public int queryBufferCapacity() {
+        return parser.capacity();
+    }
+
+    public int pendingReplyBytes() {
+        return reply.length();
+    }
+
+    // ---- replies ----
+
+    public void addOk() {
+        reply.ok();
+    }
+
+    public void addSimple(String s) {
+        reply.simple(s);
+    }
+
+    public void addError(String s) {
+        server.stats().errorReply(s);
+        reply.error(s);
+    }
+
+    public void addInteger(long v) {
+        reply.integer(v);
+    }
+
+    public void addBulk(byte[] b) {
+        reply.bulk(b);
+    }
+
+    public void addBulk(String s) {
+        reply.bulk(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void addBulk(Bytes b) {
+        reply.bulk(b.array());
+    }
+
+    public void addNull() {
+        reply.nullBulk();
+    }
+
+    public void addNullArray() {
+        reply.nullArray();
+    }
+
+    public void addArrayLen(long n) {
+        reply.arrayLen(n);
+    }
+
+    public void addMapLen(long n) {
+        reply.mapLen(n);
+    }
+
+    public void addSetLen(long n) {
+        reply.setLen(n);
+    }
+
+    public void addPushLen(long n) {
+        reply.pushLen(n);
+    }
+
+    public void addDouble(double d) {
+        reply.doubleValue(d);
+    }
+
+    public void addBool(boolean b) {
+        reply.bool(b);
+    }
+
+    public void addBigNumber(String digits) {
+        reply.bigNumber(digits);
+    }
+
+    public void addVerbatim(String text) {
+        reply.verbatim(text, "txt");
+    }
+
+    public int addDeferredLen() {
+        return reply.deferredLen();
+    }
+
+    public void setDeferredArrayLen(int mark, long n) {
+        reply.setDeferredArrayLen(mark, n);
+    }
+
+    public void setDeferredMapLen(int mark, long n) {
+        reply.setDeferredMapLen(mark, n);
+    }
+
+    public void setDeferredSetLen(int mark, long n) {
+        reply.setDeferredSetLen(mark, n);
+    }
+
+    public void addBulkArray(List<byte[]> items) {
+        reply.arrayLen(items.size());
+        for (byte[] b : items) reply.bulk(b);
+    }
+
+    /** Sends bytes to this client now (pub/sub messages, MONITOR lines, unblocked replies). */
+    public void flushSoon() {
+        server.eventLoop().markPendingWrite(this);
+    }
+
+    @Override
+    public String toString() {
+        return "client id=" + id + " addr=" + addr;
+    }
+}

@@ -1,0 +1,325 @@
+package io.cachelab.engine.net;
+
+import io.cachelab.engine.Server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The engine's only thread, as in Redis's ae.c: one selector multiplexes accept, read and write
+ * for every connection, and the same thread executes every command, so commands never race and
+ * need no locks. Replies produced while handling a batch of ready sockets are written once at the
+ * end of the batch (one write per pipeline), and timers (the hz cron, blocked-client timeouts)
+ * bound how long select may sleep.
+ */
+public final class EventLoop implements Runnable {
+    private static final Logger LOG = Logger.getLogger(EventLoop.class.getName());
+    private static final int READ_CHUNK = 64 * 1024;
+
+    private final Server server;
+    private final Selector selector;
+    private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_CHUNK);
+    private final byte[] readArray = new byte[READ_CHUNK];
+    private final List<Client> pendingWrites = new ArrayList<>();
+    private final List<Client> clients = new ArrayList<>();
+    private volatile boolean running = true;
+    private Thread thread;
+    private long nextCronMs;
+    private long nextClientId = 1;
+    /** Set while a script runs past its time limit: input is read but answered -BUSY. */
+    private Client executing;
+
+    public EventLoop(Server server) throws IOException {
+        this.server = server;
+        this.selector = Selector.open();
+    }
+
+    /** Binds every address in {@code binds} on {@code port} (0 picks a free port); returns the port. */
+    public int bind(List<String> binds, int port) throws IOException {
+        int bound = port;
+        for (String addr : binds) {
+            boolean optional = addr.startsWith("-");
+            String host = optional ? addr.substring(1) : addr;
+            if (host.equals("*")) host = "0.0.0.0";
+            if (host.equals("::*")) host = "::";
+            ServerSocketChannel ch = ServerSocketChannel.open();
+            try {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.bind(new InetSocketAddress(host, bound), server.config().getInt("tcp-backlog"));
+            } catch (IOException e) {
+                ch.close();
+                if (optional) continue;
+                throw new IOException("Could not listen on " + host + ":" + port + ": " + e.getMessage()
+                        + (port != 0 ? " (is another Redis or CacheLab running? stop it or choose another port)" : ""), e);
+            }
+            ch.configureBlocking(false);
+            ch.register(selector, SelectionKey.OP_ACCEPT);
+            listeners.add(ch);
+            bound = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+        }
+        if (listeners.isEmpty()) throw new IOException("No address to listen on: bind " + binds);
+        return bound;
+    }
+
+    public void start(String name) {
+        thread = new Thread(this, name);
+        thread.start();
+    }
+
+    public boolean inLoopThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    public void stop() {
+        running = false;
+        selector.wakeup();
+        if (thread != null && Thread.currentThread() != thread) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public void requestStop() {
+        running = false;
+        selector.wakeup();
+    }
+
+    public List<Client> clients() {
+        return clients;
+    }
+
+    @Override
+    public void run() {
+        nextCronMs = System.currentTimeMillis();
+        while (running) {
+            try {
+                long now = System.currentTimeMillis();
+                if (now >= nextCronMs) {
+                    server.cron();
+                    nextCronMs = now + Math.max(1, 1000 / server.hz());
+                }
+                server.beforeSleep();
+                flushPendingWrites();
+                long wait = Math.max(1, Math.min(nextCronMs - System.currentTimeMillis(), server.msUntilNextTimer()));
+                selector.select(wait);
+                if (!running) break;
+                handleReady(false);
+                server.afterEvents();
+            } catch (Throwable t) {
+                LOG.log(Level.SEVERE, "event loop error", t);
+            }
+        }
+        shutdownSockets();
+    }
+
+    /** Serves I/O while a long script runs: commands get -BUSY (the dispatcher decides). */
+    public void processEventsWhileBlocked(Client running) {
+        Client prev = executing;
+        executing = running;
+        try {
+            selector.selectNow();
+            handleReady(true);
+            flushPendingWrites();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "I/O while busy", e);
+        } finally {
+            executing = prev;
+        }
+    }
+
+    private void handleReady(boolean whileBusy) throws IOException {
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            if (!key.isValid()) continue;
+            if (key.isAcceptable()) {
+                accept((ServerSocketChannel) key.channel());
+                continue;
+            }
+            Client c = (Client) key.attachment();
+            if (c == executing) continue;
+            if (key.isValid() && key.isWritable()) writeNow(c);
+            if (key.isValid() && key.isReadable()) read(c);
+        }
+    }
+
+    private void accept(ServerSocketChannel listener) throws IOException {
+        SocketChannel ch;
+        while ((ch = listener.accept()) != null) {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
+            InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
+            Client c = new Client(server, ch, nextClientId++, format(remote), format(local));
+            SelectionKey key = ch.register(selector, SelectionKey.OP_READ, c);
+            c.selectionKey = key;
+            String refusal = server.acceptRefusal(c, remote);
+            if (refusal != null) {
+                // as Redis: write the error best-effort and close
+                c.reply.error(refusal);
+                writeNow(c);
+                closeClient(c);
+                continue;
+            }
+            clients.add(c);
+            server.stats().connectionAccepted();
+        }
+    }
+
+    private static String format(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        if (host.contains(":")) host = host.replaceAll("%.*$", "");
+        return host + ":" + a.getPort();
+    }
+
+    private void read(Client c) {
+        int n;
+        try {
+            readBuffer.clear();
+            n = c.channel.read(readBuffer);
+        } catch (IOException e) {
+            closeClient(c);
+            return;
+        }
+        if (n < 0) {
+            closeClient(c);
+            return;
+        }
+        if (n == 0) return;
+        readBuffer.flip();
+        readBuffer.get(readArray, 0, n);
+        server.stats().bytesIn(n);
+        c.parser.feed(readArray, 0, n);
+        c.lastInteractionMs = System.currentTimeMillis();
+        if (c.parser.pending() > server.config().getLong("client-query-buffer-limit")) {
+            LOG.warning(() -> "closing client that reached max query buffer length: " + c);
+            closeClient(c);
+            return;
+        }
+        processInput(c);
+    }
+
+    /** Parses and runs every complete request in the client's buffer (stops while it is blocked). */
+    public void processInput(Client c) {
+        long maxBulk = server.config().getLong("proto-max-bulk-len");
+        while (!c.closed && !c.closeAfterReply && !c.isBlocked() && !c.paused) {
+            byte[][] argv;
+            try {
+                argv = c.parser.next(maxBulk);
+            } catch (RequestParser.ProtocolException e) {
+                server.stats().protocolError();
+                LOG.fine(() -> "protocol error from " + c + ": " + e.getMessage());
+                c.reply.error("ERR " + e.getMessage());
+                c.closeAfterReply = true;
+                break;
+            }
+            if (argv == null) break;
+            if (argv.length == 0) continue;
+            server.dispatcher().call(c, argv);
+        }
+        c.parser.shrinkIfIdle();
+        markPendingWrite(c);
+    }
+
+    public void markPendingWrite(Client c) {
+        if (c.channel != null && !c.closed && (c.reply.length() > 0 || c.closeAfterReply) && !c.pendingWrite) {
+            c.pendingWrite = true;
+            pendingWrites.add(c);
+        }
+    }
+
+    private void flushPendingWrites() {
+        for (int i = 0; i < pendingWrites.size(); i++) {
+            Client c = pendingWrites.get(i);
+            c.pendingWrite = false;
+            if (!c.closed) writeNow(c);
+        }
+        pendingWrites.clear();
+    }
+
+    private void writeNow(Client c) {
+        Reply r = c.reply;
+        try {
+            if (r.length() > 0) {
+                int n = c.channel.write(ByteBuffer.wrap(r.buffer(), 0, r.length()));
+                server.stats().bytesOut(n);
+                r.consume(n);
+            }
+        } catch (IOException e) {
+            closeClient(c);
+            return;
+        }
+        if (r.length() > 0) {
+            if (r.length() > server.outputLimitFor(c)) {
+                LOG.warning(() -> "closing client over its output buffer limit: " + c);
+                closeClient(c);
+                return;
+            }
+            c.selectionKey.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        } else {
+            if (c.closeAfterReply) {
+                closeClient(c);
+                return;
+            }
+            if (c.selectionKey.isValid()) c.selectionKey.interestOps(SelectionKey.OP_READ);
+        }
+    }
+
+    public void closeClient(Client c) {
+        if (c.closed) return;
+        c.closed = true;
+        server.clientClosed(c);
+        clients.remove(c);
+        try {
+            if (c.selectionKey != null) c.selectionKey.cancel();
+            c.channel.close();
+        } catch (IOException ignored) {
+            // the peer is gone either way
+        }
+    }
+
+    /** Closes after pending replies are written (CLIENT KILL, QUIT). */
+    public void closeAsync(Client c) {
+        c.closeAfterReply = true;
+        markPendingWrite(c);
+    }
+
+    private void shutdownSockets() {
+        for (Client c : new ArrayList<>(clients)) {
+            if (c.reply.length() > 0) writeNow(c);
+            closeClient(c);
+        }
+        for (ServerSocketChannel l : listeners) {
+            try {
+                l.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    public long nextClientId() {
+        return nextClientId++;
+    }
+}

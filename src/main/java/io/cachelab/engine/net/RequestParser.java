@@ -1,0 +1,252 @@
+package io.cachelab.engine.net;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Incremental parser for client requests (RESP multibulk and inline), shaped like Redis's
+ * processMultibulkBuffer/processInlineBuffer: it parses straight from the client's query buffer,
+ * keeps its place between reads, and enforces Redis's limits so a hostile frame costs at most what
+ * the client has actually sent. Each argument becomes one byte[]: no String per argument.
+ */
+public final class RequestParser {
+    /** Redis's PROTO_INLINE_MAX_SIZE: the longest inline request or length line. */
+    static final int INLINE_MAX = 64 * 1024;
+    static final int MULTIBULK_MAX = 1024 * 1024;
+
+    /** Thrown for a malformed request; the client gets the message and is closed. */
+    public static final class ProtocolException extends Exception {
+        public ProtocolException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private byte[] buf = new byte[1024];
+    private int start; // first unparsed byte
+    private int end; // one past the last received byte
+
+    private int multibulkLen; // arguments still to read in the current multibulk, 0 = between requests
+    private int bulkLen = -1; // length of the bulk being read, -1 = reading its header
+    private byte[][] argv;
+    private int argc;
+
+    /** Bytes received but not yet consumed (the query buffer length Redis reports as qbuf). */
+    public int pending() {
+        return end - start;
+    }
+
+    public int capacity() {
+        return buf.length;
+    }
+
+    /** Appends freshly read bytes, compacting or growing the buffer as needed. */
+    public void feed(byte[] src, int off, int n) {
+        if (end + n > buf.length) {
+            if (start > 0) {
+                System.arraycopy(buf, start, buf, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+            if (end + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, end + n));
+            }
+        }
+        System.arraycopy(src, off, buf, end, n);
+        end += n;
+    }
+
+    /** Releases a large buffer once it has been drained. */
+    public void shrinkIfIdle() {
+        if (start == end) {
+            start = end = 0;
+            if (buf.length > 64 * 1024 && multibulkLen == 0) buf = new byte[1024];
+        }
+    }
+
+    /**
+     * Parses the next complete request, or returns null if more bytes are needed. An empty
+     * request (blank inline line, "*0") returns an empty array.
+     */
+    public byte[][] next(long maxBulkLen) throws ProtocolException {
+        if (start == end) return null;
+        if (multibulkLen == 0 && argv == null) {
+            if (buf[start] == '*') return multibulk(maxBulkLen);
+            return inline();
+        }
+        return multibulk(maxBulkLen);
+    }
+
+    private int findCrlf(int from) {
+        for (int i = from; i < end; i++) {
+            if (buf[i] == '\r') {
+                if (i + 1 < end) {
+                    if (buf[i + 1] == '\n') return i;
+                } else {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private byte[][] inline() throws ProtocolException {
+        int nl = -1;
+        for (int i = start; i < end; i++) {
+            if (buf[i] == '\n') {
+                nl = i;
+                break;
+            }
+        }
+        if (nl < 0) {
+            if (end - start > INLINE_MAX) throw new ProtocolException("Protocol error: too big inline request");
+            return null;
+        }
+        int lineEnd = nl > start && buf[nl - 1] == '\r' ? nl - 1 : nl;
+        List<byte[]> args = splitArgs(buf, start, lineEnd);
+        start = nl + 1;
+        if (args == null) throw new ProtocolException("Protocol error: unbalanced quotes in request");
+        return args.toArray(new byte[0][]);
+    }
+
+    /** sdssplitargs: spaces separate, "double quotes" with escapes, 'single quotes'. */
+    static List<byte[]> splitArgs(byte[] b, int from, int to) {
+        List<byte[]> out = new ArrayList<>();
+        int i = from;
+        java.io.ByteArrayOutputStream cur = new java.io.ByteArrayOutputStream();
+        while (true) {
+            while (i < to && isSpace(b[i])) i++;
+            if (i >= to) return out;
+            boolean inDq = false;
+            boolean inSq = false;
+            boolean done = false;
+            cur.reset();
+            while (!done) {
+                if (inDq) {
+                    if (i >= to) return null;
+                    if (b[i] == '\\' && i + 3 < to && b[i + 1] == 'x' && isHex(b[i + 2]) && isHex(b[i + 3])) {
+                        cur.write(Character.digit(b[i + 2], 16) * 16 + Character.digit(b[i + 3], 16));
+                        i += 3;
+                    } else if (b[i] == '\\' && i + 1 < to) {
+                        i++;
+                        byte c = b[i];
+                        switch (c) {
+                            case 'n' -> cur.write('\n');
+                            case 'r' -> cur.write('\r');
+                            case 't' -> cur.write('\t');
+                            case 'b' -> cur.write('\b');
+                            case 'a' -> cur.write(7);
+                            default -> cur.write(c);
+                        }
+                    } else if (b[i] == '"') {
+                        if (i + 1 < to && !isSpace(b[i + 1])) return null;
+                        done = true;
+                    } else {
+                        cur.write(b[i]);
+                    }
+                } else if (inSq) {
+                    if (i >= to) return null;
+                    if (b[i] == '\\' && i + 1 < to && b[i + 1] == '\'') {
+                        i++;
+                        cur.write('\'');
+                    } else if (b[i] == '\'') {
+                        if (i + 1 < to && !isSpace(b[i + 1])) return null;
+                        done = true;
+                    } else {
+                        cur.write(b[i]);
+                    }
+                } else {
+                    if (i >= to) {
+                        done = true;
+                        break;
+                    }
+                    byte c = b[i];
+                    if (isSpace(c)) {
+                        done = true;
+                    } else if (c == '"') {
+                        inDq = true;
+                    } else if (c == '\'') {
+                        inSq = true;
+                    } else {
+                        cur.write(c);
+                    }
+                }
+                if (i < to) i++;
+            }
+            out.add(cur.toByteArray());
+        }
+    }
+
+    private static boolean isSpace(byte c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x0b || c == '\f' || c == 0;
+    }
+
+    private static boolean isHex(byte c) {
+        return Character.digit(c, 16) >= 0;
+    }
+
+    private long parseLength(int from, int to) {
+        // digits with an optional leading '-'; -2 marks "not a number"
+        if (from >= to) return Long.MIN_VALUE;
+        boolean neg = buf[from] == '-';
+        int i = neg ? from + 1 : from;
+        if (i >= to || to - i > 18) return Long.MIN_VALUE;
+        long v = 0;
+        for (; i < to; i++) {
+            int d = buf[i] - '0';
+            if (d < 0 || d > 9) return Long.MIN_VALUE;
+            v = v * 10 + d;
+        }
+        return neg ? -v : v;
+    }
+
+    private byte[][] multibulk(long maxBulkLen) throws ProtocolException {
+        if (argv == null) {
+            int cr = findCrlf(start);
+            if (cr < 0) {
+                if (end - start > INLINE_MAX) throw new ProtocolException("Protocol error: too big mbulk count string");
+                return null;
+            }
+            long n = parseLength(start + 1, cr);
+            if (n == Long.MIN_VALUE || n > MULTIBULK_MAX) {
+                throw new ProtocolException("Protocol error: invalid multibulk length");
+            }
+            start = cr + 2;
+            if (n <= 0) return new byte[0][];
+            multibulkLen = (int) n;
+            argv = new byte[Math.min(multibulkLen, 1024)][];
+            argc = 0;
+            bulkLen = -1;
+        }
+        while (multibulkLen > 0) {
+            if (bulkLen == -1) {
+                if (start == end) return null;
+                int cr = findCrlf(start);
+                if (cr < 0) {
+                    if (end - start > INLINE_MAX) throw new ProtocolException("Protocol error: too big bulk count string");
+                    return null;
+                }
+                if (buf[start] != '$') {
+                    throw new ProtocolException("Protocol error: expected '$', got '" + (char) (buf[start] & 0xff) + "'");
+                }
+                long n = parseLength(start + 1, cr);
+                if (n == Long.MIN_VALUE || n < 0 || n > maxBulkLen) {
+                    throw new ProtocolException("Protocol error: invalid bulk length");
+                }
+                start = cr + 2;
+                bulkLen = (int) n;
+            }
+            if (end - start < (long) bulkLen + 2) return null;
+            byte[] arg = Arrays.copyOfRange(buf, start, start + bulkLen);
+            start += bulkLen + 2;
+            if (argc == argv.length) argv = Arrays.copyOf(argv, Math.min(argv.length * 2, argc + multibulkLen));
+            argv[argc++] = arg;
+            bulkLen = -1;
+            multibulkLen--;
+        }
+        byte[][] done = argc == argv.length ? argv : Arrays.copyOf(argv, argc);
+        argv = null;
+        argc = 0;
+        return done;
+    }
+}

@@ -1,0 +1,33 @@
+package io.cachelab.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The boundaries DESIGN.md promises, held by the build rather than by review. */
+class ArchitectureTest {
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.cachelab");
+
+    @Test
+    void engineImportsNoSpringAndNoOtherCacheLabPackage() {
+        noClasses().that().resideInAPackage("io.cachelab.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
+                .orShould().dependOnClassesThat().resideInAnyPackage(
+                        "io.cachelab.cache..", "io.cachelab.article..", "io.cachelab.coupon..",
+                        "io.cachelab.sync..", "io.cachelab.lab..", "io.cachelab.config..")
+                .check(MAIN);
+    }
+
+    @Test
+    void cacheLibraryKnowsNoFeature() {
+        noClasses().that().resideInAPackage("io.cachelab.cache..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.cachelab.article..", "io.cachelab.coupon..")
+                .allowEmptyShould(true)
+                .check(MAIN);
+    }
+}

@@ -1,0 +1,44 @@
+package io.cachelab.engine;
+
+import io.cachelab.engine.config.EngineConfig;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** An engine on a free port for one test class: `static final TestEngine ENGINE = TestEngine.start();` */
+public final class TestEngine implements AutoCloseable {
+    private final Engine engine;
+
+    private TestEngine(Engine engine) {
+        this.engine = engine;
+    }
+
+    public static TestEngine start(String... directives) {
+        EngineConfig cfg = EngineConfig.defaults().set("port", "0");
+        for (int i = 0; i + 1 < directives.length; i += 2) cfg.set(directives[i], directives[i + 1]);
+        try {
+            return new TestEngine(Engine.start(cfg));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return engine.port();
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** A new Jedis connection; close it (try-with-resources). */
+    public Jedis jedis() {
+        return new Jedis("127.0.0.1", engine.port(), 5000);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}
