@@ -38,8 +38,8 @@ public final class Differential {
     }
 
     /**
-     * Runs {@code totalOps} operations of {@code family} as sequences of {@code opsPerSequence}; the
-     * sequence with index i uses seed {@code baseSeed + i}. Throws AssertionError on a divergence.
+     * Runs {@code totalOps} operations of {@code family} as sequences of {@code opsPerSequence}, each
+     * from its own seed derived from {@code baseSeed}. Throws AssertionError on a divergence.
      */
     public void run(Family family, long baseSeed, int totalOps, int opsPerSequence) {
         run(family, baseSeed, totalOps, opsPerSequence, "-Ddiff.seed=" + baseSeed);
@@ -51,7 +51,7 @@ public final class Differential {
         int done = 0;
         stats.clear();
         for (int i = 0; done < totalOps; i++) {
-            long seed = baseSeed + i;
+            long seed = sequenceSeed(baseSeed, i);
             List<Op> ops = generate(family, seed, opsPerSequence);
             Divergence d = execute(ops, null, true);
             if (d != null) {
@@ -78,6 +78,14 @@ public final class Differential {
         StringBuilder sb = new StringBuilder("differential '" + family.name() + "': " + ops + " ops agreed; per command calls/errors/empty:");
         stats.forEach((name, c) -> sb.append(' ').append(name).append('=').append(c[0]).append('/').append(c[1]).append('/').append(c[2]));
         return sb.toString();
+    }
+
+    /** Spreads (base, index) over the seed space so runs with nearby base seeds share no sequence. */
+    static long sequenceSeed(long baseSeed, int index) {
+        long z = baseSeed * 0x9E3779B97F4A7C15L + index;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /**

@@ -28,9 +28,13 @@ public final class RealRedis implements AutoCloseable {
     }
 
     public static RealRedis start(String... extraArgs) {
-        String binary = findOnPath("redis-server");
+        return start("redis-server", extraArgs);
+    }
+
+    static RealRedis start(String binaryName, String[] extraArgs) {
+        String binary = findOnPath(binaryName);
         if (binary == null) {
-            throw new IllegalStateException("redis-server not found on PATH (" + System.getenv("PATH")
+            throw new IllegalStateException(binaryName + " not found on PATH (" + System.getenv("PATH")
                     + "); the differential and `it` suites need a real Redis 7.0 (apt-get install redis-server)");
         }
         IllegalStateException last = null;
