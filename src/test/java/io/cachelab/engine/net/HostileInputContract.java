@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,6 +186,23 @@ abstract class HostileInputContract {
         assertRejected(ascii("SET \"a b\r\n"), "Protocol error: unbalanced quotes in request");
     }
 
+    /**
+     * Error texts echo the client's bytes verbatim (Redis only turns CR/LF into spaces): a 4-byte
+     * UTF-8 sequence must not come back as a mangled surrogate pair, whose low bytes can be CR and LF
+     * and would desynchronise the reply stream.
+     */
+    @Test
+    void unknownCommandEchoesNonAsciiBytesVerbatim() {
+        byte[] name = {(byte) 0xf3, (byte) 0x92, (byte) 0xa4, (byte) 0x8d};
+        byte[] invalid = {(byte) 0xc3, '('};
+        try (RawConnection c = new RawConnection(port())) {
+            c.write(concat(ascii("*1\r\n$4\r\n"), name, ascii("\r\n*2\r\n$2\r\n"), invalid, ascii("\r\n$3\r\na\rb\r\nPING\r\n")));
+            byte[] expected = concat(ascii("-ERR unknown command '"), name, ascii("', with args beginning with: \r\n"),
+                    ascii("-ERR unknown command '"), invalid, ascii("', with args beginning with: 'a b' \r\n+PONG\r\n"));
+            assertThat(printable(c.readUntilClosed(500).bytes())).isEqualTo(printable(expected));
+        }
+    }
+
     // ---------------------------------------------------------------- truncation and fragmentation
 
     /** Every prefix of a valid request, then a hang-up: nothing is answered, nothing breaks. */
@@ -233,17 +251,32 @@ abstract class HostileInputContract {
                 c.write(payload);
                 c.shutdownOutput();
                 RawConnection.Received r = c.readUntilClosed(5_000);
-                String context = "seed " + seed + " payload #" + i + " " + printable(payload);
-                assertThat(r.closed()).as("closed after EOF, " + context).isTrue();
+                final int index = i;
+                Supplier<String> context = () -> "seed " + seed + " (-Dhostile.seed=" + seed + ") payload #" + index
+                        + " saved as " + savePayload(seed, index, payload) + ": " + printable(payload);
+                assertThat(r.closed()).as(() -> "closed after EOF, " + context.get()).isTrue();
                 List<Reply> replies = parseAll(r.bytes(), context);
                 for (int j = 0; j < replies.size(); j++) {
                     Reply reply = replies.get(j);
                     if (reply.isError() && reply.text().startsWith("ERR Protocol error")) {
-                        assertThat(j).as("protocol error is the last reply, " + context).isEqualTo(replies.size() - 1);
+                        assertThat(j).as(() -> "protocol error is the last reply, " + context.get()).isEqualTo(replies.size() - 1);
                     }
                 }
             }
         }
+    }
+
+    /** Keeps the exact bytes of each random payload reproducible outside the test (nc/python). */
+    private static String savePayload(long seed, int i, byte[] payload) {
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "hostile-payloads");
+        java.nio.file.Path file = dir.resolve(seed + "-" + i + ".bin");
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.write(file, payload);
+        } catch (IOException e) {
+            return "(not saved: " + e + ")";
+        }
+        return file.toString();
     }
 
     private static byte[] randomBytes(Random random) {
@@ -282,13 +315,13 @@ abstract class HostileInputContract {
         return b;
     }
 
-    private static List<Reply> parseAll(byte[] bytes, String context) {
+    private static List<Reply> parseAll(byte[] bytes, Supplier<String> context) {
         List<Reply> out = new ArrayList<>();
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
         try {
             while (in.available() > 0) out.add(parse(in));
         } catch (IOException | RuntimeException e) {
-            throw new AssertionError("malformed RESP from server (" + e + "), " + context + ", got " + printable(bytes), e);
+            throw new AssertionError("malformed RESP from server (" + e + "), " + context.get() + ", got " + printable(bytes), e);
         }
         return out;
     }
