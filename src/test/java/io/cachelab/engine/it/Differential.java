@@ -4,9 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Runs generated command sequences against two servers and compares them: every reply (normalised
@@ -22,8 +26,11 @@ public final class Differential {
     private final Endpoint b;
     private String rerunHint = "";
     private boolean skipUnknown;
-    private java.util.regex.Pattern exclude;
-    private final java.util.Map<String, Boolean> knownBySideA = new java.util.HashMap<>();
+    private Pattern exclude;
+    private final Map<String, Boolean> knownBySideA = new HashMap<>();
+    /** Per command: [calls, error replies, nil/empty replies]; printed so a generator that only
+     *  produces syntax errors is visible in the test output. */
+    private final TreeMap<String, int[]> stats = new TreeMap<>();
 
     public Differential(Endpoint a, Endpoint b) {
         this.a = a;
@@ -64,10 +71,6 @@ public final class Differential {
         System.out.println(statsLine(family, done));
     }
 
-    /** Per command: [calls, error replies, nil/empty replies]; printed so a generator that only
-     *  produces syntax errors is visible in the test output. */
-    private final java.util.TreeMap<String, int[]> stats = new java.util.TreeMap<>();
-
     private void count(Op op, Reply r) {
         int[] c = stats.computeIfAbsent(op.name(), n -> new int[3]);
         c[0]++;
@@ -104,7 +107,7 @@ public final class Differential {
      * known divergence look past it for the next. Null for none.
      */
     public Differential exclude(String regex) {
-        this.exclude = regex == null || regex.isEmpty() ? null : java.util.regex.Pattern.compile(regex);
+        this.exclude = regex == null || regex.isEmpty() ? null : Pattern.compile(regex);
         return this;
     }
 
