@@ -63,7 +63,9 @@ final class ListFamily implements Family {
 
     private static Op lpos(Gen g, String k) {
         List<Object> p = new ArrayList<>(List.of("LPOS", k, g.member()));
-        if (g.chance(0.5)) { p.add("RANK"); p.add(g.oneOf("1", "2", "-1", "-2", "0", "-9223372036854775808", "x")); }
+        // not RANK -9223372036854775808: Redis 7.0 negates it with signed overflow (undefined
+        // behaviour in C; 7.0.15 happens to return every match) and 7.2 rejects it
+        if (g.chance(0.5)) { p.add("RANK"); p.add(g.oneOf("1", "2", "-1", "-2", "0", "-9223372036854775807", "x")); }
         if (g.chance(0.5)) { p.add("COUNT"); p.add(g.oneOf("0", "1", "2", "-1")); }
         if (g.chance(0.3)) { p.add("MAXLEN"); p.add(g.oneOf("0", "1", "3", "-1")); }
         if (g.chance(0.05)) p.add("BOGUS");
