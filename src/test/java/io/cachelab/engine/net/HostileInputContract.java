@@ -239,11 +239,12 @@ abstract class HostileInputContract {
     /**
      * Random bytes and randomly corrupted pipelines, one connection each, half-closed after
      * writing. Whatever comes back must be well-formed RESP; a protocol error must be the last
-     * reply on its connection and be followed by the close.
+     * reply on its connection and be followed by the close. The seed is fixed so `verify` is
+     * deterministic; explore others with -Dhostile.seed=N.
      */
     @Test
     void randomAndCorruptedInput() {
-        long seed = Long.getLong("hostile.seed", System.nanoTime());
+        long seed = Long.getLong("hostile.seed", 20261121L);
         Random random = new Random(seed);
         for (int i = 0; i < 150; i++) {
             byte[] payload = i % 2 == 0 ? randomBytes(random) : corruptedPipeline(random);
