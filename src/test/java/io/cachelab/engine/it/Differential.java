@@ -430,7 +430,7 @@ public final class Differential {
                 .append("minimal reproduction (").append(minimal.size()).append(" of ").append(prefix.size())
                 .append(" commands, on an empty database):\n");
         for (Step s : steps) {
-            sb.append("  ").append(s.op()).append('\n');
+            sb.append("  ").append(s.op()).append(s.problem() != null ? "      <-- " + s.problem() : "").append('\n');
             if (s.ra().equals(s.rb())) {
                 sb.append("      both: ").append(s.ra()).append('\n');
             } else {

@@ -99,10 +99,6 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
-    InputStream input() {
-        return in;
-    }
-
     @Override
     public void close() {
         try {
