@@ -265,7 +265,6 @@ public final class KeyCommands {
     private static void expire(Client c, byte[][] a, long base, long unit) {
         Bytes key = new Bytes(a[1]);
         String cmd = Args.lower(a[0]);
-        long when = Args.toLong(a[2]);
         boolean nx = false;
         boolean xx = false;
         boolean gt = false;
@@ -279,6 +278,7 @@ public final class KeyCommands {
         }
         if (nx && (xx || gt || lt)) throw new RedisError("ERR NX and XX, GT or LT options at the same time are not compatible");
         if (gt && lt) throw new RedisError("ERR GT and LT options at the same time are not compatible");
+        long when = Args.toLong(a[2]);
         long whenMs;
         try {
             whenMs = Math.addExact(Math.multiplyExact(when, unit), base);
