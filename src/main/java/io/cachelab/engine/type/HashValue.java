@@ -127,12 +127,9 @@ public final class HashValue extends RValue {
         return out;
     }
 
-    /** A random field (uniform in a listpack, Redis's bucket-biased pick in a hashtable); null when empty. */
+    /** A random field (uniform in a listpack, dictGetFairRandomKey in a hashtable); null when empty. */
     public Bytes randomField() {
-        if (table != null) {
-            Dict.Entry<Bytes, byte[]> e = table.randomEntry();
-            return e == null ? null : e.key();
-        }
+        if (table != null) return SetValue.fairRandomKey(table);
         return lpSize == 0 ? null : lpFields[ThreadLocalRandom.current().nextInt(lpSize)];
     }
 

@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  */
 public final class SetValue extends RValue {
     private static final Boolean PRESENT = Boolean.TRUE;
+    /** GETFAIR_NUM_ENTRIES in dict.c. */
+    private static final int FAIR_SAMPLE = 15;
 
     private long[] ints;
     private int intCount;
@@ -125,13 +127,21 @@ public final class SetValue extends RValue {
         return out;
     }
 
-    /** A random member (uniform in an intset, Redis's bucket-biased pick in a hashtable); null when empty. */
+    /**
+     * A random member; null when empty. Uniform in an intset; in a hashtable it is Redis's
+     * dictGetFairRandomKey (a uniform pick among a sample of consecutive buckets), because a plain
+     * random-bucket pick favours members alone in their bucket and fails SRANDMEMBER's chi-square test.
+     */
     public Bytes randomMember() {
-        if (table != null) {
-            Dict.Entry<Bytes, Boolean> e = table.randomEntry();
-            return e == null ? null : e.key();
-        }
+        if (table != null) return fairRandomKey(table);
         return intCount == 0 ? null : intMember(ThreadLocalRandom.current().nextInt(intCount));
+    }
+
+    static <K> K fairRandomKey(Dict<K, ?> table) {
+        if (table.isEmpty()) return null;
+        List<? extends Dict.Entry<K, ?>> sample = table.sample(FAIR_SAMPLE);
+        if (sample.isEmpty()) return table.randomEntry().key();
+        return sample.get(ThreadLocalRandom.current().nextInt(sample.size())).key();
     }
 
     /** One SSCAN step over the hashtable encoding (an intset is visited whole, cursor 0). */

@@ -165,6 +165,43 @@ class SetCommandsTest {
         }
     }
 
+    /** Redis's "SRANDMEMBER histogram distribution" test: chi-square over 10 members, df = 9. */
+    @Test
+    void randomMembersAreFairlyDistributed() {
+        try (Jedis j = ENGINE.jedis()) {
+            j.sadd("ht", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
+            j.sadd("ints", range(1, 11));
+            j.hset("hash", java.util.Map.of("a", "1", "b", "1", "c", "1", "d", "1", "e", "1", "f", "1", "g", "1",
+                    "h", "1", "i", "1", "j", "1"));
+            j.configSet("hash-max-listpack-entries", "1");
+            j.hset("bighash", java.util.Map.of("a", "1", "b", "1", "c", "1", "d", "1", "e", "1", "f", "1", "g", "1",
+                    "h", "1", "i", "1", "j", "1"));
+            j.configSet("hash-max-listpack-entries", "128");
+            assertThat(encoding(j, "ht")).isEqualTo("hashtable");
+            assertThat(encoding(j, "bighash")).isEqualTo("hashtable");
+            for (String key : new String[] {"ht", "ints"}) {
+                assertThat(chiSquare(j.srandmember(key, -1000))).as(key).isLessThan(40);
+                for (int size : new int[] {8, 2}) {
+                    List<String> all = new ArrayList<>();
+                    for (int i = 0; i < 1000 / size; i++) all.addAll(j.srandmember(key, size));
+                    assertThat(chiSquare(all)).as(key + " " + size).isLessThan(40);
+                }
+            }
+            for (String key : new String[] {"hash", "bighash"}) {
+                assertThat(chiSquare(j.hrandfield(key, -1000))).as(key).isLessThan(40);
+            }
+        }
+    }
+
+    private static double chiSquare(List<String> samples) {
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (String s : samples) counts.merge(s, 1, Integer::sum);
+        double expected = (double) samples.size() / counts.size();
+        double chi = 0;
+        for (int n : counts.values()) chi += (n - expected) * (n - expected) / expected;
+        return chi;
+    }
+
     @Test
     void smove() {
         try (Jedis j = ENGINE.jedis()) {
