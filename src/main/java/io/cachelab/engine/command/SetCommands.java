@@ -48,13 +48,13 @@ public final class SetCommands {
             for (int i = 2; i < a.length; i++) c.addInteger(s != null && s.contains(a[i]) ? 1 : 0);
         }).group("set");
         t.add("smembers", 2, "readonly", 1, 1, 1, (c, a) -> intersect(c, a, 1, 1, null, false, 0)).group("set");
-        t.add("spop", -2, "write random fast", 1, 1, 1, SetCommands::spop).group("set");
-        t.add("srandmember", -2, "readonly random", 1, 1, 1, SetCommands::srandmember).group("set");
+        t.add("spop", -2, "write fast", 1, 1, 1, SetCommands::spop).group("set");
+        t.add("srandmember", -2, "readonly", 1, 1, 1, SetCommands::srandmember).group("set");
         t.add("smove", 4, "write fast", 1, 2, 1, SetCommands::smove).group("set");
         t.add("sinter", -2, "readonly", 1, -1, 1, (c, a) -> intersect(c, a, 1, a.length - 1, null, false, 0)).group("set");
         t.add("sinterstore", -3, "write denyoom", 1, -1, 1,
                 (c, a) -> intersect(c, a, 2, a.length - 1, new Bytes(a[1]), false, 0)).group("set");
-        t.add("sintercard", -3, "readonly", 0, 0, 0, SetCommands::sintercard).group("set")
+        t.add("sintercard", -3, "readonly movablekeys", 0, 0, 0, SetCommands::sintercard).group("set")
                 .keys(SetCommands::sintercardKeys);
         t.add("sunion", -2, "readonly", 1, -1, 1, (c, a) -> unionDiff(c, a, 1, null, false)).group("set");
         t.add("sunionstore", -3, "write denyoom", 1, -1, 1, (c, a) -> unionDiff(c, a, 2, new Bytes(a[1]), false)).group("set");
