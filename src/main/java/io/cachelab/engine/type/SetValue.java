@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * sorted long[] searched by bisection, which is why SMEMBERS of a small integer set comes back
  * sorted, as in Redis. A non-integer member or one member too many turns it into a {@link Dict} for
  * good (7.0 has no listpack sets), giving SSCAN the SCAN cursor guarantees and SPOP/SRANDMEMBER
- * bucket sampling. The threshold comes from the caller, which reads the live config.
+ * fair sampling. The threshold comes from the caller, which reads the live config.
  */
 public final class SetValue extends RValue {
     private static final Boolean PRESENT = Boolean.TRUE;
