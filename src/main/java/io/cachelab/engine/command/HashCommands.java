@@ -283,10 +283,12 @@ public final class HashCommands {
             h.forEach(found::put);
             cursor = 0;
         } else {
-            long maxIterations = opt.count() * 10;
+            // Redis doubles COUNT for hashes (a field and its value are two list entries) before
+            // deriving the iteration cap, so COUNT is effectively a number of fields
+            long maxIterations = opt.count() * 20;
             do {
                 cursor = h.scan(cursor, found::put);
-            } while (cursor != 0 && maxIterations-- > 0 && found.size() * 2L < opt.count());
+            } while (cursor != 0 && maxIterations-- > 0 && found.size() < opt.count());
         }
         List<byte[]> out = new ArrayList<>(found.size() * 2);
         for (Map.Entry<Bytes, byte[]> e : found.entrySet()) {
