@@ -286,9 +286,10 @@ public final class HashCommands {
             // Redis doubles COUNT for hashes (a field and its value are two list entries) before
             // deriving the iteration cap, so COUNT is effectively a number of fields
             long maxIterations = opt.count() * 20;
+            // tested with != 0 like C's "maxiterations--": a COUNT whose cap overflows means no cap
             do {
                 cursor = h.scan(cursor, found::put);
-            } while (cursor != 0 && maxIterations-- > 0 && found.size() < opt.count());
+            } while (cursor != 0 && maxIterations-- != 0 && found.size() < opt.count());
         }
         List<byte[]> out = new ArrayList<>(found.size() * 2);
         for (Map.Entry<Bytes, byte[]> e : found.entrySet()) {

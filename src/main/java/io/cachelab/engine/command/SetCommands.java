@@ -445,9 +445,10 @@ public final class SetCommands {
             cursor = 0;
         } else {
             long maxIterations = opt.count() * 10;
+            // tested with != 0 like C's "maxiterations--": a COUNT whose cap overflows means no cap
             do {
                 cursor = s.scan(cursor, found::add);
-            } while (cursor != 0 && maxIterations-- > 0 && found.size() < opt.count());
+            } while (cursor != 0 && maxIterations-- != 0 && found.size() < opt.count());
         }
         List<byte[]> out = new ArrayList<>(found.size());
         for (Bytes m : found) {
