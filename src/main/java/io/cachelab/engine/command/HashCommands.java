@@ -257,7 +257,7 @@ public final class HashCommands {
         } else if (h.isListpack()) {
             chosen = SetCommands.orderedSample(h.fields(), (int) requested);
         } else {
-            chosen = SetCommands.distinctSample(h::randomField, h.fields(), size, (int) requested);
+            chosen = SetCommands.distinctSample(h::randomField, h::fields, size, (int) requested);
         }
         c.addArrayLen(withValues && !pairsNested ? chosen.size() * 2L : chosen.size());
         for (Bytes f : chosen) replyField(c, h, f, withValues, pairsNested);

@@ -277,7 +277,7 @@ public final class SetCommands {
         List<Bytes> chosen;
         if (requested >= size) chosen = s.members();
         else if (s.isIntset()) chosen = orderedSample(s.members(), (int) requested);
-        else chosen = distinctSample(s::randomMember, s.members(), size, (int) requested);
+        else chosen = distinctSample(s::randomMember, s::members, size, (int) requested);
         c.addArrayLen(chosen.size());
         for (Bytes m : chosen) c.addBulk(m);
     }
@@ -297,9 +297,9 @@ public final class SetCommands {
      * k distinct elements, as Redis's cases 3 and 4: when k is a large share of the set, start from
      * everything and drop random elements; otherwise draw random elements until k are distinct.
      */
-    static List<Bytes> distinctSample(Supplier<Bytes> random, List<Bytes> all, int size, int k) {
+    static List<Bytes> distinctSample(Supplier<Bytes> random, Supplier<List<Bytes>> all, int size, int k) {
         if ((long) k * 3 > size) {
-            List<Bytes> copy = new ArrayList<>(all);
+            List<Bytes> copy = all.get();
             Collections.shuffle(copy, ThreadLocalRandom.current());
             return new ArrayList<>(copy.subList(0, k));
         }
