@@ -413,6 +413,21 @@ class HashCommandsTest {
             assertThat(set.size()).isEqualTo(1);
             assertThat(set.remove("m")).isTrue();
             assertThat(set.isExists()).isFalse();
+
+            // RLock is a hash driven from Lua: HINCRBY for reentrancy, HEXISTS for ownership
+            org.redisson.api.RLock lock = redisson.getLock("rlock");
+            lock.lock();
+            lock.lock();
+            assertThat(lock.getHoldCount()).isEqualTo(2);
+            try (Jedis j = ENGINE.jedis()) {
+                assertThat(j.type("rlock")).isEqualTo("hash");
+                assertThat(j.hvals("rlock")).containsExactly("2");
+            }
+            lock.unlock();
+            assertThat(lock.isLocked()).isTrue();
+            lock.unlock();
+            assertThat(lock.isLocked()).isFalse();
+            assertThat(redisson.getKeys().countExists("rlock")).isZero();
         } finally {
             redisson.shutdown();
         }
