@@ -362,7 +362,7 @@ public final class SetCommands {
         for (Bytes m : smallest.members()) {
             boolean inAll = true;
             for (int j = 1; j < n && inAll; j++) {
-                if (sets[j] != smallest && !sets[j].contains(m.array())) inAll = false;
+                if (sets[j] != smallest && !sets[j].contains(m)) inAll = false;
             }
             if (!inAll) continue;
             result.add(m);
@@ -440,7 +440,7 @@ public final class SetCommands {
         } else if (sets[0] != null) {
             sets[0].forEach(m -> {
                 for (int j = 1; j < n; j++) {
-                    if (sets[j] != null && sets[j].contains(m.array())) return;
+                    if (sets[j] != null && sets[j].contains(m)) return;
                 }
                 result.add(m.array(), max);
             });

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * good (7.0 has no listpack sets), giving SSCAN the SCAN cursor guarantees and SPOP/SRANDMEMBER
  * fair sampling. The threshold comes from the caller, which reads the live config.
  */
-public final class SetValue extends RValue {
+public final class SetValue extends RValue implements MemberSet {
     private static final Boolean PRESENT = Boolean.TRUE;
     /** GETFAIR_NUM_ENTRIES in dict.c. */
     private static final int FAIR_SAMPLE = 15;
@@ -53,12 +53,20 @@ public final class SetValue extends RValue {
         return table == null;
     }
 
+    @Override
     public int size() {
         return table == null ? intCount : table.size();
     }
 
     private int search(long v) {
         return Arrays.binarySearch(ints, 0, intCount, v);
+    }
+
+    @Override
+    public boolean contains(Bytes member) {
+        if (table != null) return table.containsKey(member);
+        Long v = Numbers.parseLongStrict(member.array());
+        return v != null && search(v) >= 0;
     }
 
     public boolean contains(byte[] member) {
@@ -121,6 +129,7 @@ public final class SetValue extends RValue {
     }
 
     /** Snapshot of the members in encoding order. */
+    @Override
     public List<Bytes> members() {
         List<Bytes> out = new ArrayList<>(size());
         forEach(out::add);
