@@ -110,18 +110,20 @@ public final class KeyCommands {
 
     /** EXISTS counts hits and misses but, unlike TOUCH, leaves the access clock alone (LOOKUP_NOTOUCH). */
     private static void exists(Client c, byte[][] a) {
-        Database db = c.db();
         long n = 0;
         for (int i = 1; i < a.length; i++) {
-            Bytes key = new Bytes(a[i]);
-            RValue v = db.peek(key);
-            int clock = v == null ? 0 : v.lru;
-            if (db.lookupRead(key) != null) {
-                v.lru = clock;
-                n++;
-            }
+            if (lookupReadNoTouch(c.db(), new Bytes(a[i])) != null) n++;
         }
         c.addInteger(n);
+    }
+
+    /** lookupKeyReadWithFlags(LOOKUP_NOTOUCH): hit/miss statistics and keymiss events, access clock kept. */
+    static RValue lookupReadNoTouch(Database db, Bytes key) {
+        RValue v = db.peek(key);
+        int clock = v == null ? 0 : v.lru;
+        if (db.lookupRead(key) == null) return null;
+        v.lru = clock;
+        return v;
     }
 
     /** TOUCH: a read lookup per key, which updates the LRU/LFU clock OBJECT IDLETIME/FREQ report. */
@@ -323,7 +325,7 @@ public final class KeyCommands {
     private static void ttl(Client c, byte[][] a, boolean ms, boolean absolute) {
         Bytes key = new Bytes(a[1]);
         Database db = c.db();
-        if (db.lookupRead(key) == null) {
+        if (lookupReadNoTouch(db, key) == null) {
             c.addInteger(-2);
             return;
         }

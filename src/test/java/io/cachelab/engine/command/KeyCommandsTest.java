@@ -142,7 +142,7 @@ class KeyCommandsTest {
     }
 
     @Test
-    void touchUpdatesTheAccessClockAndExistsDoesNot() {
+    void touchUpdatesTheAccessClockAndExistsTypeTtlDoNot() {
         try (Jedis j = ENGINE.jedis()) {
             j.set("k", "v");
             j.set("other", "v");
@@ -151,6 +151,8 @@ class KeyCommandsTest {
             assertThat((Long) call(j, "OBJECT", "IDLETIME", "k")).isBetween(100L, 101L);
             assertThat(call(j, "EXISTS", "k", "nokey")).isEqualTo(1L);
             assertThat(call(j, "TYPE", "k")).isEqualTo("string");
+            assertThat(call(j, "TTL", "k")).isEqualTo(-1L);
+            assertThat(call(j, "PTTL", "k")).isEqualTo(-1L);
             assertThat((Long) call(j, "OBJECT", "IDLETIME", "k")).isBetween(100L, 101L);
             assertThat(call(j, "TOUCH", "k", "nokey", "k")).isEqualTo(2L);
             assertThat(call(j, "OBJECT", "IDLETIME", "k")).isEqualTo(0L);
