@@ -255,12 +255,8 @@ public final class KeyCommands {
      * maxmemory policy needs a clock per key; every other value has a single reference.
      */
     private static long refcount(Client c, RValue v) {
-        if (v instanceof StringValue s && s.isIntEncoded()) {
-            long n = s.parseLong();
-            String policy = c.server().config().getString("maxmemory-policy");
-            boolean sharedAllowed = c.server().config().getLong("maxmemory") == 0
-                    || !(policy.contains("lru") || policy.contains("lfu"));
-            if (n >= 0 && n < 10000 && sharedAllowed) return Integer.MAX_VALUE;
+        if (v instanceof StringValue s && s.isIntEncoded() && StringCommands.isSharedInteger(c, s.parseLong())) {
+            return Integer.MAX_VALUE;
         }
         return 1;
     }

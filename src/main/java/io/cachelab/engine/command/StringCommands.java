@@ -182,12 +182,26 @@ public final class StringCommands {
         } catch (ArithmeticException e) {
             throw RedisError.OVERFLOW;
         }
-        StringValue nv = StringValue.ofLong(next);
-        if (s == null) db.add(key, nv);
-        else db.replaceValue(key, nv);
+        if (s != null && s.isIntEncoded() && !isSharedInteger(c, cur) && (next < 0 || next >= 10000)) {
+            s.setLong(next); // an unshared int object is updated in place, as Redis does
+        } else {
+            StringValue nv = StringValue.ofLong(next);
+            if (s == null) db.add(key, nv);
+            else db.replaceValue(key, nv);
+        }
         db.signalModified(key);
         c.server().notifyKeyspaceEvent(Notify.STRING, "incrby", key, db.id());
         c.addInteger(next);
+    }
+
+    /**
+     * Whether Redis would hold this integer as one of its shared objects 0..9999 (refcount
+     * INT_MAX, never edited in place): only without an LRU/LFU maxmemory policy in force.
+     */
+    public static boolean isSharedInteger(Client c, long v) {
+        if (v < 0 || v >= 10000) return false;
+        String policy = c.server().config().getString("maxmemory-policy");
+        return c.server().config().getLong("maxmemory") == 0 || !(policy.contains("lru") || policy.contains("lfu"));
     }
 
     private static void append(Client c, byte[][] a) {
