@@ -243,10 +243,15 @@ public final class KeyCommands {
         c.addInteger(1);
     }
 
-    /** objectCommandLookupOrReply: no access-clock update, nil for a missing key. */
+    /** objectCommandLookupOrReply (LOOKUP_NOTOUCH|LOOKUP_NONOTIFY): counts hits and misses, nil for a missing key. */
     private static RValue objectLookup(Client c, byte[][] a) {
         RValue v = c.db().peek(new Bytes(a[2]));
-        if (v == null) c.addNull();
+        if (v == null) {
+            c.server().stats().keyspaceMisses++;
+            c.addNull();
+        } else {
+            c.server().stats().keyspaceHits++;
+        }
         return v;
     }
 
@@ -262,7 +267,7 @@ public final class KeyCommands {
     }
 
     private static void type(Client c, byte[][] a) {
-        RValue v = c.db().peek(new Bytes(a[1]));
+        RValue v = lookupReadNoTouch(c.db(), new Bytes(a[1]));
         c.addSimple(v == null ? "none" : v.type().typeName());
     }
 

@@ -245,6 +245,36 @@ class StringsBitmapsKeysDifferentialTest {
         return sb.toString().trim();
     }
 
+    /** Hit/miss statistics and keymiss events: which lookups count (LOOKUP_NOTOUCH, NONOTIFY, write lookups). */
+    @Test
+    void lookupStatisticsAndKeymissEvents() throws IOException {
+        List<String> cmds = resource("lookups.txt");
+        assertThat(lookups(engine.port(), cmds)).containsExactlyElementsOf(lookups(redisPort, cmds));
+    }
+
+    private static List<String> lookups(int port, List<String> cmds) {
+        List<String> got = new ArrayList<>();
+        try (RespWire admin = new RespWire(port); RespWire sub = new RespWire(port)) {
+            admin.call("FLUSHALL");
+            admin.call("CONFIG SET notify-keyspace-events Em");
+            sub.call("SUBSCRIBE __keyevent@0__:keymiss");
+            try {
+                List<String> all = new ArrayList<>(List.of("CONFIG RESETSTAT"));
+                all.addAll(cmds);
+                run(port, all);
+            } finally {
+                admin.call("CONFIG SET notify-keyspace-events \"\"");
+            }
+            sub.callNoRead("PING");
+            String msg;
+            while (!(msg = sub.readReply()).contains("pong")) got.add(msg);
+            for (String line : admin.call("INFO stats").split("\\r?\\n")) {
+                if (line.startsWith("keyspace_")) got.add(line);
+            }
+        }
+        return got;
+    }
+
     /** Keyspace events: a pattern subscriber on each server, drained with PING after the command list. */
     @Test
     void keyspaceEvents() throws IOException {
