@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Generic key commands (db.c, expire.c): existence, deletion, types, TTLs, KEYS and SCAN. TTLs are
- * absolute millisecond deadlines in the database's expires dictionary; EXPIRE with a time in the
- * past deletes the key at once, as Redis does.
+ * Generic key commands (db.c, expire.c, object.c): existence, deletion, types, TTLs, KEYS and SCAN,
+ * RENAME/COPY/MOVE and OBJECT. TTLs are absolute millisecond deadlines in the database's expires
+ * dictionary; EXPIRE with a time in the past deletes the key at once, as Redis does. RENAME and
+ * MOVE move the value object itself (with its TTL and access clock); COPY duplicates it. Which
+ * lookups update the access clock follows Redis: TOUCH and reads do, EXISTS/TYPE/TTL/OBJECT do not.
  */
 public final class KeyCommands {
     private KeyCommands() {

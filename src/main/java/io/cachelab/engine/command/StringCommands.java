@@ -8,11 +8,21 @@ import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.StringValue;
 import io.cachelab.engine.util.Bytes;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+
 /**
- * String commands (t_string.c): GET/SET and their variants, counters, APPEND and STRLEN. Counters
- * parse with Redis's strict rules, so "010" or " 1" are not integers here either.
+ * String commands (t_string.c): GET/SET and their variants (GETSET, GETDEL, GETEX, MSETNX),
+ * counters, ranges (GETRANGE, SETRANGE, APPEND, STRLEN) and LCS. Counters parse with Redis's
+ * strict rules, so "010" or " 1" are not integers here either; INCRBYFLOAT computes in x87 long
+ * double like Redis on x86-64 (see {@link LongDouble}) because its replies show the difference.
+ * Each write fires the keyspace event t_string.c fires, and only when something changed.
  */
 public final class StringCommands {
+    private static final byte[] EMPTY = new byte[0];
+
     private StringCommands() {
     }
 
@@ -327,8 +337,6 @@ public final class StringCommands {
         else c.reply().bulk(s.array(), (int) start, (int) (end - start + 1));
     }
 
-    private static final byte[] EMPTY = new byte[0];
-
     /** checkStringLength: the result of growing a string must fit proto-max-bulk-len (and a Java array). */
     static void checkStringLength(Client c, long size, long append) {
         long total = size + append;
@@ -372,16 +380,16 @@ public final class StringCommands {
         Bytes key = new Bytes(a[1]);
         Database db = c.db();
         StringValue s = db.lookupWrite(key, RType.STRING);
-        java.math.BigDecimal cur = java.math.BigDecimal.ZERO;
+        BigDecimal cur = BigDecimal.ZERO;
         if (s != null) {
             cur = LongDouble.parse(s.array(), s.length());
             if (cur == null) throw RedisError.NOT_FLOAT;
         }
-        java.math.BigDecimal incr = LongDouble.parse(a[2], a[2].length);
+        BigDecimal incr = LongDouble.parse(a[2], a[2].length);
         if (incr == null) throw RedisError.NOT_FLOAT;
-        java.math.BigDecimal sum = LongDouble.add(cur, incr);
+        BigDecimal sum = LongDouble.add(cur, incr);
         if (sum == null) throw new RedisError("ERR increment would produce NaN or Infinity");
-        byte[] out = LongDouble.format(sum).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] out = LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII);
         StringValue nv = StringValue.plain(out);
         if (s == null) db.add(key, nv);
         else db.replaceValue(key, nv);
@@ -525,13 +533,13 @@ public final class StringCommands {
         private static final int MAX_BITS = 16384;
         private static final int MAX_CHARS = 5 * 1024;
         /** Marker for an explicit "inf": any sum with it is NaN or infinite. */
-        private static final java.math.BigDecimal INFINITE = new java.math.BigDecimal("1e99999");
+        private static final BigDecimal INFINITE = new BigDecimal("1e99999");
 
         private LongDouble() {
         }
 
         /** string2ld: the exact value of the nearest long double, or null when Redis refuses the text. */
-        public static java.math.BigDecimal parse(byte[] b, int len) {
+        public static BigDecimal parse(byte[] b, int len) {
             if (len == 0 || len >= MAX_CHARS) return null;
             int first = b[0] & 0xff;
             if (first == ' ' || (first >= '\t' && first <= '\r')) return null;
@@ -541,17 +549,17 @@ public final class StringCommands {
                 neg = b[i] == '-';
                 i++;
             }
-            String rest = new String(b, i, len - i, java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase();
+            String rest = new String(b, i, len - i, StandardCharsets.ISO_8859_1).toLowerCase();
             if (rest.equals("inf") || rest.equals("infinity")) return INFINITE;
-            java.math.BigDecimal exact = rest.startsWith("0x") ? parseHex(rest.substring(2)) : parseDecimal(rest);
+            BigDecimal exact = rest.startsWith("0x") ? parseHex(rest.substring(2)) : parseDecimal(rest);
             if (exact == null) return null;
-            if (exact.signum() == 0) return java.math.BigDecimal.ZERO;
-            java.math.BigDecimal rounded = round(exact);
+            if (exact.signum() == 0) return BigDecimal.ZERO;
+            BigDecimal rounded = round(exact);
             if (rounded == null || rounded.signum() == 0) return null; // ERANGE: overflow or underflow to 0
             return neg ? rounded.negate() : rounded;
         }
 
-        private static java.math.BigDecimal parseDecimal(String s) {
+        private static BigDecimal parseDecimal(String s) {
             int n = s.length();
             int i = 0;
             StringBuilder digits = new StringBuilder();
@@ -583,29 +591,29 @@ public final class StringCommands {
                 if (eneg) exp = -exp;
             }
             if (i != n) return null;
-            java.math.BigInteger unscaled = new java.math.BigInteger(digits.toString());
-            if (unscaled.signum() == 0) return java.math.BigDecimal.ZERO;
+            BigInteger unscaled = new BigInteger(digits.toString());
+            if (unscaled.signum() == 0) return BigDecimal.ZERO;
             long scale = fraction - exp;
             // far outside the long double range: let round() see a clear overflow or underflow
-            if (scale < -6000) return java.math.BigDecimal.ONE.scaleByPowerOfTen(6000);
-            if (scale > 6000 + digits.length()) return java.math.BigDecimal.ONE.scaleByPowerOfTen(-6000);
-            return new java.math.BigDecimal(unscaled, (int) scale);
+            if (scale < -6000) return BigDecimal.ONE.scaleByPowerOfTen(6000);
+            if (scale > 6000 + digits.length()) return BigDecimal.ONE.scaleByPowerOfTen(-6000);
+            return new BigDecimal(unscaled, (int) scale);
         }
 
-        private static java.math.BigDecimal parseHex(String s) {
+        private static BigDecimal parseHex(String s) {
             int n = s.length();
             int i = 0;
-            java.math.BigInteger m = java.math.BigInteger.ZERO;
+            BigInteger m = BigInteger.ZERO;
             long exp2 = 0;
             boolean any = false;
             while (i < n && Character.digit(s.charAt(i), 16) >= 0) {
-                m = m.shiftLeft(4).add(java.math.BigInteger.valueOf(Character.digit(s.charAt(i++), 16)));
+                m = m.shiftLeft(4).add(BigInteger.valueOf(Character.digit(s.charAt(i++), 16)));
                 any = true;
             }
             if (i < n && s.charAt(i) == '.') {
                 i++;
                 while (i < n && Character.digit(s.charAt(i), 16) >= 0) {
-                    m = m.shiftLeft(4).add(java.math.BigInteger.valueOf(Character.digit(s.charAt(i++), 16)));
+                    m = m.shiftLeft(4).add(BigInteger.valueOf(Character.digit(s.charAt(i++), 16)));
                     exp2 -= 4;
                     any = true;
                 }
@@ -624,34 +632,34 @@ public final class StringCommands {
                 exp2 += eneg ? -e : e;
             }
             if (i != n) return null;
-            if (m.signum() == 0) return java.math.BigDecimal.ZERO;
+            if (m.signum() == 0) return BigDecimal.ZERO;
             exp2 = Math.max(-40000, Math.min(40000, exp2));
             return times2(m, (int) exp2);
         }
 
         /** The exact sum rounded to long double, or null if it is infinite (or NaN). */
-        public static java.math.BigDecimal add(java.math.BigDecimal x, java.math.BigDecimal y) {
+        public static BigDecimal add(BigDecimal x, BigDecimal y) {
             if (x == INFINITE || y == INFINITE) return null;
-            java.math.BigDecimal sum = x.add(y);
-            if (sum.signum() == 0) return java.math.BigDecimal.ZERO;
+            BigDecimal sum = x.add(y);
+            if (sum.signum() == 0) return BigDecimal.ZERO;
             return round(sum);
         }
 
         /** Round to nearest (ties to even) with a 64-bit mantissa; null on overflow. */
-        static java.math.BigDecimal round(java.math.BigDecimal v) {
+        static BigDecimal round(BigDecimal v) {
             boolean neg = v.signum() < 0;
-            java.math.BigDecimal abs = v.abs();
-            java.math.BigInteger num;
-            java.math.BigInteger den;
+            BigDecimal abs = v.abs();
+            BigInteger num;
+            BigInteger den;
             if (abs.scale() <= 0) {
-                num = abs.unscaledValue().multiply(java.math.BigInteger.TEN.pow(-abs.scale()));
-                den = java.math.BigInteger.ONE;
+                num = abs.unscaledValue().multiply(BigInteger.TEN.pow(-abs.scale()));
+                den = BigInteger.ONE;
             } else {
                 num = abs.unscaledValue();
-                den = java.math.BigInteger.TEN.pow(abs.scale());
+                den = BigInteger.TEN.pow(abs.scale());
             }
             int e = num.bitLength() - den.bitLength() - MANTISSA_BITS;
-            java.math.BigInteger[] qr = null;
+            BigInteger[] qr = null;
             for (int tries = 0; tries < 4; tries++) {
                 if (e < MIN_EXP) e = MIN_EXP;
                 qr = divide(num, den, e);
@@ -664,30 +672,30 @@ public final class StringCommands {
                     break;
                 }
             }
-            java.math.BigInteger q = qr[0];
-            java.math.BigInteger scaledDen = e >= 0 ? den.shiftLeft(e) : den;
+            BigInteger q = qr[0];
+            BigInteger scaledDen = e >= 0 ? den.shiftLeft(e) : den;
             int cmp = qr[1].shiftLeft(1).compareTo(scaledDen);
-            if (cmp > 0 || cmp == 0 && q.testBit(0)) q = q.add(java.math.BigInteger.ONE);
-            if (q.signum() == 0) return java.math.BigDecimal.ZERO;
+            if (cmp > 0 || cmp == 0 && q.testBit(0)) q = q.add(BigInteger.ONE);
+            if (q.signum() == 0) return BigDecimal.ZERO;
             if (q.bitLength() + e > MAX_BITS) return null;
-            java.math.BigDecimal r = times2(q, e);
+            BigDecimal r = times2(q, e);
             return neg ? r.negate() : r;
         }
 
         /** floor(num / den * 2^-e) and the remainder (relative to den shifted when e > 0). */
-        private static java.math.BigInteger[] divide(java.math.BigInteger num, java.math.BigInteger den, int e) {
+        private static BigInteger[] divide(BigInteger num, BigInteger den, int e) {
             if (e >= 0) return num.divideAndRemainder(den.shiftLeft(e));
             return num.shiftLeft(-e).divideAndRemainder(den);
         }
 
-        private static java.math.BigDecimal times2(java.math.BigInteger m, int e) {
-            if (e >= 0) return new java.math.BigDecimal(m.shiftLeft(e));
-            return new java.math.BigDecimal(m.multiply(java.math.BigInteger.valueOf(5).pow(-e)), -e);
+        private static BigDecimal times2(BigInteger m, int e) {
+            if (e >= 0) return new BigDecimal(m.shiftLeft(e));
+            return new BigDecimal(m.multiply(BigInteger.valueOf(5).pow(-e)), -e);
         }
 
         /** ld2string LD_STR_HUMAN: "%.17Lf" without trailing zeros, "-0" as "0". */
-        public static String format(java.math.BigDecimal v) {
-            String s = v.setScale(17, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        public static String format(BigDecimal v) {
+            String s = v.setScale(17, RoundingMode.HALF_EVEN).toPlainString();
             if (s.indexOf('.') >= 0) {
                 int end = s.length();
                 while (s.charAt(end - 1) == '0') end--;
