@@ -168,6 +168,27 @@ public final class Server {
         lastSaveSeconds = seconds;
     }
 
+    private boolean activeExpireEnabled = true;
+    /** Changes since the last save (server.dirty): one per modified key signal. */
+    private long dirty;
+
+    public long dirty() {
+        return dirty;
+    }
+
+    public void addDirty(long n) {
+        dirty += n;
+    }
+
+    public void resetDirty() {
+        dirty = 0;
+    }
+
+    /** DEBUG SET-ACTIVE-EXPIRE: lets tests and walkthroughs watch lazy expiry alone. */
+    public void setActiveExpire(boolean on) {
+        activeExpireEnabled = on;
+    }
+
     public boolean isReplica() {
         return false;
     }
@@ -200,7 +221,7 @@ public final class Server {
         long now = System.currentTimeMillis();
         updateCommandTime();
         stats.sample(now);
-        activeExpiry.run(ActiveExpiry.Cycle.SLOW);
+        if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
         closeIdleClients(now);
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }
@@ -208,7 +229,7 @@ public final class Server {
     /** beforeSleep: the fast expiry cycle, blocked-client timeouts and clients unblocked meanwhile. */
     public void beforeSleep() {
         updateCommandTime();
-        activeExpiry.run(ActiveExpiry.Cycle.FAST);
+        if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.FAST);
         blocking.checkTimeouts(System.currentTimeMillis());
         processUnblocked();
     }
@@ -300,6 +321,7 @@ public final class Server {
 
     /** signalModifiedKey: WATCH and blocked clients. */
     public void keyModified(Database db, Bytes key) {
+        dirty++;
         watches.touch(db, key);
         blocking.keyModified(db, key);
     }
@@ -342,8 +364,7 @@ public final class Server {
         String n = spec.fullName();
         return n.equals("auth") || n.equals("hello") || n.equals("script|kill") || n.equals("function|kill")
                 || n.equals("function|stats") || n.equals("shutdown") || n.equals("multi") || n.equals("discard")
-                || n.equals("watch") || n.equals("unwatch") || n.equals("reset") || n.equals("exec")
-                || n.equals("quit");
+                || n.equals("watch") || n.equals("unwatch") || n.equals("reset") || n.equals("quit");
     }
 
     // ---- memory ----
@@ -451,6 +472,35 @@ public final class Server {
             eventLoop.processInput(c);
         }
         pausedClients.clear();
+    }
+
+    /** Whether CLIENT PAUSE holds this command: everything, or (WRITE) commands that may write. */
+    public boolean shouldPause(Client c, byte[][] argv) {
+        CommandSpec spec = dispatcher.table().lookup(argv[0]);
+        if (spec == null) return false;
+        if (!pauseWritesOnly) return true;
+        if (spec.name.equals("exec")) {
+            for (byte[][] q : c.queued) {
+                CommandSpec qs = dispatcher.table().lookup(q[0]);
+                if (qs != null && mayWrite(qs)) return true;
+            }
+            return false;
+        }
+        return mayWrite(spec);
+    }
+
+    private static boolean mayWrite(CommandSpec spec) {
+        return spec.has("write") || spec.has("may-replicate")
+                || spec.name.equals("eval") || spec.name.equals("evalsha") || spec.name.equals("fcall");
+    }
+
+    public void holdPaused(Client c) {
+        c.paused = true;
+        if (!pausedClients.contains(c)) pausedClients.add(c);
+    }
+
+    public int pausedClientCount() {
+        return pausedClients.size();
     }
 
     public boolean isPaused() {

@@ -59,6 +59,7 @@ public final class Dispatcher {
         }
         CommandSpec spec = resolve(c, cmd, argv);
         if (spec == null) return;
+        c.lastCommand = spec.fullName();
         if (!spec.arityOk(argv.length)) {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return;
@@ -109,6 +110,13 @@ public final class Dispatcher {
     private void reject(Client c, CommandSpec spec, String error) {
         spec.rejectedCalls++;
         flagTransaction(c);
+        if (spec.name.equals("exec") && c.inMulti) {
+            // execCommandAbort: the transaction is over, and the reply says why
+            TransactionCommands.discardTransaction(c);
+            server.watches().unwatchAll(c);
+            c.addError("EXECABORT Transaction discarded because of: " + error);
+            return;
+        }
         c.addError(error);
     }
 

@@ -114,19 +114,11 @@ public final class KeyCommands {
     private static void exists(Client c, byte[][] a) {
         long n = 0;
         for (int i = 1; i < a.length; i++) {
-            if (lookupReadNoTouch(c.db(), new Bytes(a[i])) != null) n++;
+            if (c.db().lookupReadNoTouch(new Bytes(a[i])) != null) n++;
         }
         c.addInteger(n);
     }
 
-    /** lookupKeyReadWithFlags(LOOKUP_NOTOUCH): hit/miss statistics and keymiss events, access clock kept. */
-    static RValue lookupReadNoTouch(Database db, Bytes key) {
-        RValue v = db.peek(key);
-        int clock = v == null ? 0 : v.lru;
-        if (db.lookupRead(key) == null) return null;
-        v.lru = clock;
-        return v;
-    }
 
     /** TOUCH: a read lookup per key, which updates the LRU/LFU clock OBJECT IDLETIME/FREQ report. */
     private static void touch(Client c, byte[][] a) {
@@ -269,7 +261,7 @@ public final class KeyCommands {
     }
 
     private static void type(Client c, byte[][] a) {
-        RValue v = lookupReadNoTouch(c.db(), new Bytes(a[1]));
+        RValue v = c.db().lookupReadNoTouch(new Bytes(a[1]));
         c.addSimple(v == null ? "none" : v.type().typeName());
     }
 
@@ -328,7 +320,7 @@ public final class KeyCommands {
     private static void ttl(Client c, byte[][] a, boolean ms, boolean absolute) {
         Bytes key = new Bytes(a[1]);
         Database db = c.db();
-        if (lookupReadNoTouch(db, key) == null) {
+        if (db.lookupReadNoTouch(key) == null) {
             c.addInteger(-2);
             return;
         }

@@ -89,8 +89,8 @@ final class ServerCommands {
     }
 
     static void flush(Server s, Database d) {
-        s.watches().touchAll(d);
-        d.flush();
+        s.watches().touchAll(d, null);
+        s.addDirty(d.flush());
     }
 
     private static void shutdown(Client c, byte[][] a) {
@@ -196,7 +196,7 @@ final class ServerCommands {
                     kv(sb, "maxclients", s.config().getString("maxclients"));
                     kv(sb, "client_recent_max_input_buffer", Long.toString(maxIn));
                     kv(sb, "client_recent_max_output_buffer", Long.toString(maxOut));
-                    kv(sb, "blocked_clients", Integer.toString(s.blocking().blockedClients()));
+                    kv(sb, "blocked_clients", Integer.toString(s.blocking().blockedClients() + s.pausedClientCount()));
                     kv(sb, "tracking_clients", "0");
                     kv(sb, "pubsub_clients", Integer.toString(pubsubClients));
                     kv(sb, "clients_in_timeout_table", Integer.toString(s.blocking().blockedClients()));
@@ -212,7 +212,19 @@ final class ServerCommands {
                     kv(sb, "used_memory_peak_human", human(used));
                     kv(sb, "total_system_memory", Long.toString(rt.maxMemory()));
                     kv(sb, "total_system_memory_human", human(rt.maxMemory()));
-                    kv(sb, "used_memory_lua", "0");
+                    io.cachelab.engine.script.Scripting scripting = io.cachelab.engine.script.Scripting.of(s);
+                    kv(sb, "used_memory_lua", "31744");
+                    kv(sb, "used_memory_vm_eval", "31744");
+                    kv(sb, "used_memory_lua_human", "31.00K");
+                    kv(sb, "used_memory_scripts_eval", Long.toString(scripting.cachedScriptBytes()));
+                    kv(sb, "number_of_cached_scripts", Integer.toString(scripting.cachedScripts()));
+                    kv(sb, "number_of_functions", Integer.toString(scripting.functions().functionCount()));
+                    kv(sb, "number_of_libraries", Integer.toString(scripting.functions().libraryCount()));
+                    kv(sb, "used_memory_vm_functions", "32768");
+                    kv(sb, "used_memory_vm_total", "64512");
+                    kv(sb, "used_memory_vm_total_human", "63.00K");
+                    kv(sb, "used_memory_functions", Long.toString(scripting.functions().codeBytes()));
+                    kv(sb, "used_memory_scripts", Long.toString(scripting.cachedScriptBytes() + scripting.functions().codeBytes()));
                     kv(sb, "maxmemory", s.config().getString("maxmemory"));
                     kv(sb, "maxmemory_human", human(s.config().getLong("maxmemory")));
                     kv(sb, "maxmemory_policy", s.config().getString("maxmemory-policy"));
@@ -230,7 +242,7 @@ final class ServerCommands {
                     kv(sb, "current_fork_perc", "0.00");
                     kv(sb, "current_save_keys_processed", "0");
                     kv(sb, "current_save_keys_total", "0");
-                    kv(sb, "rdb_changes_since_last_save", "0");
+                    kv(sb, "rdb_changes_since_last_save", Long.toString(s.dirty()));
                     kv(sb, "rdb_bgsave_in_progress", "0");
                     kv(sb, "rdb_last_save_time", Long.toString(s.lastSaveSeconds()));
                     kv(sb, "rdb_last_bgsave_status", "ok");
