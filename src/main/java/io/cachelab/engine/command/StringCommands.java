@@ -3,21 +3,19 @@ package io.cachelab.engine.command;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.keyspace.Notify;
 import io.cachelab.engine.net.Client;
+import io.cachelab.engine.type.LongDouble;
 import io.cachelab.engine.type.RType;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.StringValue;
 import io.cachelab.engine.util.Bytes;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 
 /**
  * String commands (t_string.c): GET/SET and their variants (GETSET, GETDEL, GETEX, MSETNX),
  * counters, ranges (GETRANGE, SETRANGE, APPEND, STRLEN) and LCS. Counters parse with Redis's
  * strict rules, so "010" or " 1" are not integers here either; INCRBYFLOAT computes in x87 long
- * double like Redis on x86-64 (see {@link LongDouble}) because its replies show the difference.
+ * double like Redis on x86-64 (type.LongDouble, shared with HINCRBYFLOAT) because replies show it.
  * Each write fires the keyspace event t_string.c fires, and only when something changed.
  */
 public final class StringCommands {
@@ -376,20 +374,22 @@ public final class StringCommands {
         c.addInteger(s.length());
     }
 
+    /** INCRBYFLOAT: strtold, a long double sum and "%.17Lf" trimmed, as Redis on x86-64 (see {@link LongDouble}). */
     private static void incrbyfloat(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
         Database db = c.db();
         StringValue s = db.lookupWrite(key, RType.STRING);
-        BigDecimal cur = BigDecimal.ZERO;
+        LongDouble cur = LongDouble.ZERO;
         if (s != null) {
-            cur = LongDouble.parse(s.array(), s.length());
+            Long asLong = s.parseLong();
+            cur = asLong != null ? LongDouble.of(asLong) : LongDouble.parse(s.bytes());
             if (cur == null) throw RedisError.NOT_FLOAT;
         }
-        BigDecimal incr = LongDouble.parse(a[2], a[2].length);
+        LongDouble incr = LongDouble.parse(a[2]);
         if (incr == null) throw RedisError.NOT_FLOAT;
-        BigDecimal sum = LongDouble.add(cur, incr);
-        if (sum == null) throw new RedisError("ERR increment would produce NaN or Infinity");
-        byte[] out = LongDouble.format(sum).getBytes(StandardCharsets.US_ASCII);
+        LongDouble sum = cur.add(incr);
+        if (sum == null || sum.isInfinite()) throw new RedisError("ERR increment would produce NaN or Infinity");
+        byte[] out = sum.toHumanString().getBytes(StandardCharsets.US_ASCII);
         StringValue nv = StringValue.plain(out);
         if (s == null) db.add(key, nv);
         else db.replaceValue(key, nv);
@@ -515,194 +515,6 @@ public final class StringCommands {
             c.addInteger(total);
         } else {
             c.addBulk(result);
-        }
-    }
-
-    /**
-     * INCRBYFLOAT's arithmetic as Redis does it on x86-64: C long double (x87 80-bit extended,
-     * 64-bit mantissa), parsed by strtold and printed with "%.17Lf" minus trailing zeros. Doing it
-     * in Java doubles would answer 0.30000000000000004 where Redis answers 0.3, so values are kept
-     * as exact BigDecimals rounded to the nearest 64-bit-mantissa binary number after every step.
-     * Public so HINCRBYFLOAT can share it.
-     */
-    public static final class LongDouble {
-        private static final int MANTISSA_BITS = 64;
-        /** Exponent of the least significant mantissa bit of the smallest subnormal (2^-16445). */
-        private static final int MIN_EXP = -16445;
-        /** Values at or above 2^16384 overflow to infinity. */
-        private static final int MAX_BITS = 16384;
-        private static final int MAX_CHARS = 5 * 1024;
-        /** Marker for an explicit "inf": any sum with it is NaN or infinite. */
-        private static final BigDecimal INFINITE = new BigDecimal("1e99999");
-
-        private LongDouble() {
-        }
-
-        /** string2ld: the exact value of the nearest long double, or null when Redis refuses the text. */
-        public static BigDecimal parse(byte[] b, int len) {
-            if (len == 0 || len >= MAX_CHARS) return null;
-            int first = b[0] & 0xff;
-            if (first == ' ' || (first >= '\t' && first <= '\r')) return null;
-            int i = 0;
-            boolean neg = false;
-            if (b[i] == '+' || b[i] == '-') {
-                neg = b[i] == '-';
-                i++;
-            }
-            String rest = new String(b, i, len - i, StandardCharsets.ISO_8859_1).toLowerCase();
-            if (rest.equals("inf") || rest.equals("infinity")) return INFINITE;
-            BigDecimal exact = rest.startsWith("0x") ? parseHex(rest.substring(2)) : parseDecimal(rest);
-            if (exact == null) return null;
-            if (exact.signum() == 0) return BigDecimal.ZERO;
-            BigDecimal rounded = round(exact);
-            if (rounded == null || rounded.signum() == 0) return null; // ERANGE: overflow or underflow to 0
-            return neg ? rounded.negate() : rounded;
-        }
-
-        private static BigDecimal parseDecimal(String s) {
-            int n = s.length();
-            int i = 0;
-            StringBuilder digits = new StringBuilder();
-            int fraction = 0;
-            boolean any = false;
-            while (i < n && Character.isDigit(s.charAt(i))) {
-                digits.append(s.charAt(i++));
-                any = true;
-            }
-            if (i < n && s.charAt(i) == '.') {
-                i++;
-                while (i < n && Character.isDigit(s.charAt(i))) {
-                    digits.append(s.charAt(i++));
-                    fraction++;
-                    any = true;
-                }
-            }
-            if (!any) return null;
-            long exp = 0;
-            if (i < n && s.charAt(i) == 'e') {
-                i++;
-                boolean eneg = false;
-                if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) eneg = s.charAt(i++) == '-';
-                if (i >= n) return null;
-                while (i < n && Character.isDigit(s.charAt(i))) {
-                    if (exp < 1_000_000_000L) exp = exp * 10 + (s.charAt(i) - '0');
-                    i++;
-                }
-                if (eneg) exp = -exp;
-            }
-            if (i != n) return null;
-            BigInteger unscaled = new BigInteger(digits.toString());
-            if (unscaled.signum() == 0) return BigDecimal.ZERO;
-            long scale = fraction - exp;
-            // far outside the long double range: let round() see a clear overflow or underflow
-            if (scale < -6000) return BigDecimal.ONE.scaleByPowerOfTen(6000);
-            if (scale > 6000 + digits.length()) return BigDecimal.ONE.scaleByPowerOfTen(-6000);
-            return new BigDecimal(unscaled, (int) scale);
-        }
-
-        private static BigDecimal parseHex(String s) {
-            int n = s.length();
-            int i = 0;
-            BigInteger m = BigInteger.ZERO;
-            long exp2 = 0;
-            boolean any = false;
-            while (i < n && Character.digit(s.charAt(i), 16) >= 0) {
-                m = m.shiftLeft(4).add(BigInteger.valueOf(Character.digit(s.charAt(i++), 16)));
-                any = true;
-            }
-            if (i < n && s.charAt(i) == '.') {
-                i++;
-                while (i < n && Character.digit(s.charAt(i), 16) >= 0) {
-                    m = m.shiftLeft(4).add(BigInteger.valueOf(Character.digit(s.charAt(i++), 16)));
-                    exp2 -= 4;
-                    any = true;
-                }
-            }
-            if (!any) return null;
-            if (i < n && s.charAt(i) == 'p') {
-                i++;
-                boolean eneg = false;
-                if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) eneg = s.charAt(i++) == '-';
-                if (i >= n) return null;
-                long e = 0;
-                while (i < n && Character.isDigit(s.charAt(i))) {
-                    if (e < 1_000_000L) e = e * 10 + (s.charAt(i) - '0');
-                    i++;
-                }
-                exp2 += eneg ? -e : e;
-            }
-            if (i != n) return null;
-            if (m.signum() == 0) return BigDecimal.ZERO;
-            exp2 = Math.max(-40000, Math.min(40000, exp2));
-            return times2(m, (int) exp2);
-        }
-
-        /** The exact sum rounded to long double, or null if it is infinite (or NaN). */
-        public static BigDecimal add(BigDecimal x, BigDecimal y) {
-            if (x == INFINITE || y == INFINITE) return null;
-            BigDecimal sum = x.add(y);
-            if (sum.signum() == 0) return BigDecimal.ZERO;
-            return round(sum);
-        }
-
-        /** Round to nearest (ties to even) with a 64-bit mantissa; null on overflow. */
-        static BigDecimal round(BigDecimal v) {
-            boolean neg = v.signum() < 0;
-            BigDecimal abs = v.abs();
-            BigInteger num;
-            BigInteger den;
-            if (abs.scale() <= 0) {
-                num = abs.unscaledValue().multiply(BigInteger.TEN.pow(-abs.scale()));
-                den = BigInteger.ONE;
-            } else {
-                num = abs.unscaledValue();
-                den = BigInteger.TEN.pow(abs.scale());
-            }
-            int e = num.bitLength() - den.bitLength() - MANTISSA_BITS;
-            BigInteger[] qr = null;
-            for (int tries = 0; tries < 4; tries++) {
-                if (e < MIN_EXP) e = MIN_EXP;
-                qr = divide(num, den, e);
-                int bits = qr[0].bitLength();
-                if (bits > MANTISSA_BITS) {
-                    e += bits - MANTISSA_BITS;
-                } else if (bits < MANTISSA_BITS && e > MIN_EXP) {
-                    e -= MANTISSA_BITS - bits;
-                } else {
-                    break;
-                }
-            }
-            BigInteger q = qr[0];
-            BigInteger scaledDen = e >= 0 ? den.shiftLeft(e) : den;
-            int cmp = qr[1].shiftLeft(1).compareTo(scaledDen);
-            if (cmp > 0 || cmp == 0 && q.testBit(0)) q = q.add(BigInteger.ONE);
-            if (q.signum() == 0) return BigDecimal.ZERO;
-            if (q.bitLength() + e > MAX_BITS) return null;
-            BigDecimal r = times2(q, e);
-            return neg ? r.negate() : r;
-        }
-
-        /** floor(num / den * 2^-e) and the remainder (relative to den shifted when e > 0). */
-        private static BigInteger[] divide(BigInteger num, BigInteger den, int e) {
-            if (e >= 0) return num.divideAndRemainder(den.shiftLeft(e));
-            return num.shiftLeft(-e).divideAndRemainder(den);
-        }
-
-        private static BigDecimal times2(BigInteger m, int e) {
-            if (e >= 0) return new BigDecimal(m.shiftLeft(e));
-            return new BigDecimal(m.multiply(BigInteger.valueOf(5).pow(-e)), -e);
-        }
-
-        /** ld2string LD_STR_HUMAN: "%.17Lf" without trailing zeros, "-0" as "0". */
-        public static String format(BigDecimal v) {
-            String s = v.setScale(17, RoundingMode.HALF_EVEN).toPlainString();
-            if (s.indexOf('.') >= 0) {
-                int end = s.length();
-                while (s.charAt(end - 1) == '0') end--;
-                if (s.charAt(end - 1) == '.') end--;
-                s = s.substring(0, end);
-            }
-            return s.equals("-0") ? "0" : s;
         }
     }
 }
