@@ -115,6 +115,11 @@ class StringsBitmapsKeysDifferentialTest {
     }
 
     @Test
+    void wrongTypeChecksComeWhereRedisPutsThem() throws IOException {
+        sameReplies(resource("wrongtype.txt"));
+    }
+
+    @Test
     void lfuClock() throws IOException {
         sameReplies(resource("lfu.txt"));
     }
