@@ -156,6 +156,7 @@ public final class KeyCommands {
         db.deleteRaw(from);
         db.signalModified(from);
         db.signalModified(to);
+        c.server().addDirty(-1); // two keys signalled, one change (server.dirty++ once in Redis)
         c.server().notifyKeyspaceEvent(Notify.GENERIC, "rename_from", from, db.id());
         c.server().notifyKeyspaceEvent(Notify.GENERIC, "rename_to", to, db.id());
         if (nx) c.addInteger(1);
@@ -232,6 +233,7 @@ public final class KeyCommands {
         src.deleteRaw(key);
         src.signalModified(key);
         dst.signalModified(key);
+        c.server().addDirty(-1); // two keys signalled, one change (server.dirty++ once in Redis)
         c.server().notifyKeyspaceEvent(Notify.GENERIC, "move_from", key, src.id());
         c.server().notifyKeyspaceEvent(Notify.GENERIC, "move_to", key, dst.id());
         c.addInteger(1);

@@ -250,6 +250,35 @@ class StringsBitmapsKeysDifferentialTest {
         return sb.toString().trim();
     }
 
+    /** server.dirty (rdb_changes_since_last_save) after each command: one per change, not per call. */
+    @Test
+    void dirtyCountsChanges() throws IOException {
+        List<String> cmds = resource("dirty.txt");
+        assertThat(dirtyDeltas(engine.port(), cmds)).containsExactlyElementsOf(dirtyDeltas(redisPort, cmds));
+    }
+
+    private static List<String> dirtyDeltas(int port, List<String> cmds) {
+        List<String> out = new ArrayList<>();
+        try (RespWire w = new RespWire(port)) {
+            w.call("FLUSHALL");
+            long before = dirty(w);
+            for (String cmd : cmds) {
+                w.call(cmd);
+                long now = dirty(w);
+                out.add(cmd + " => +" + (now - before));
+                before = now;
+            }
+        }
+        return out;
+    }
+
+    private static long dirty(RespWire w) {
+        for (String line : w.bulkText("INFO persistence").split("\\r?\\n")) {
+            if (line.startsWith("rdb_changes_since_last_save:")) return Long.parseLong(line.substring(28).trim());
+        }
+        throw new IllegalStateException("no rdb_changes_since_last_save");
+    }
+
     /** Hit/miss statistics and keymiss events: which lookups count (LOOKUP_NOTOUCH, NONOTIFY, write lookups). */
     @Test
     void lookupStatisticsAndKeymissEvents() throws IOException {
@@ -273,9 +302,10 @@ class StringsBitmapsKeysDifferentialTest {
             sub.callNoRead("PING");
             String msg;
             while (!(msg = sub.readReply()).contains("pong")) got.add(msg);
-            for (String line : admin.call("INFO stats").split("\\r?\\n")) {
+            for (String line : admin.bulkText("INFO stats").split("\\r?\\n")) {
                 if (line.startsWith("keyspace_")) got.add(line);
             }
+            assertThat(got).anyMatch(l -> l.startsWith("keyspace_hits:"));
         }
         return got;
     }
