@@ -52,7 +52,7 @@ final class FunctionCommands {
         function.sub("restore", -3, "write denyoom noscript", 0, 0, 0, (c, a) -> {
             String policy = "append";
             if (a.length > 4) {
-                throw new RedisError("ERR Wrong number of arguments");
+                throw new RedisError("ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.");
             }
             if (a.length == 4) {
                 if (Args.is(a[3], "flush")) {

@@ -93,8 +93,7 @@ public final class ScriptRuntime {
 
     private void installBaseCompat() {
         LuaValue table = globals.get("table");
-        LuaValue unpack = table.get("unpack");
-        globals.rawset("unpack", unpack);
+        globals.rawset("unpack", new LuaFn("unpack", ScriptRuntime::unpack));
         LuaFn load = new LuaFn("loadstring", this::loadString);
         globals.rawset("loadstring", load);
         globals.rawset("load", new LuaFn("load", a -> a.arg1().isfunction()
@@ -179,6 +178,30 @@ public final class ScriptRuntime {
             random.seed(LuaFn.checkInt(a, 1, "randomseed"));
             return LuaValue.NONE;
         }));
+    }
+
+    /**
+     * Lua 5.1's unpack, including its stack limit: asking for more values than the C stack holds
+     * (8000 slots) is "too many results to unpack" rather than an attempt to allocate them.
+     */
+    private static Varargs unpack(Varargs a) {
+        LuaTable t = a.checktable(1);
+        long i = a.isnoneornil(2) ? 1 : (long) LuaFn.checkNumber(a, 2, "unpack");
+        long e = a.isnoneornil(3) ? t.length() : (long) LuaFn.checkNumber(a, 3, "unpack");
+        i = (int) i;
+        e = (int) e;
+        if (i > e) {
+            return LuaValue.NONE;
+        }
+        long n = e - i + 1;
+        if (n >= Integer.MAX_VALUE || n > 8000 - a.narg()) {
+            throw new LuaError("too many results to unpack");
+        }
+        LuaValue[] values = new LuaValue[(int) n];
+        for (int k = 0; k < n; k++) {
+            values[k] = t.get((int) (i + k));
+        }
+        return LuaValue.varargsOf(values);
     }
 
     /** table.concat with Lua 5.1's number formatting (luaj would print 0.0003 as "3.0E-4"). */
@@ -512,7 +535,7 @@ public final class ScriptRuntime {
                     + "underscores(_) and must be at least one character long"));
         }
         for (RegisteredFunction f : registering) {
-            if (f.name().equals(name)) {
+            if (f.name().equalsIgnoreCase(name)) {
                 throw new LuaError(LuaReplies.errorTable("Function already exists in the library"));
             }
         }

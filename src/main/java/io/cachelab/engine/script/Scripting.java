@@ -298,18 +298,31 @@ public final class Scripting implements ScriptHost {
 
     // ------------------------------------------------------------------ ScriptHost
 
-    @Override
-    public byte[] call(ScriptRun run, byte[][] argv) {
-        Running r = running;
+    /** The command (or subcommand) argv names, as lookupCommand resolves it; null if unknown. */
+    private CommandSpec lookup(byte[][] argv) {
         CommandSpec cmd = server.commands().lookup(argv[0]);
         if (cmd != null && !cmd.subcommands.isEmpty() && argv.length >= 2) {
             CommandSpec sub = cmd.subcommands.get(Dispatcher.lower(argv[1]));
             if (sub == null && cmd.handler == null) {
-                cmd = null;
-            } else if (sub != null) {
-                cmd = sub;
+                return null;
+            }
+            if (sub != null) {
+                return sub;
             }
         }
+        return cmd;
+    }
+
+    @Override
+    public Boolean aclCheck(ScriptRun run, byte[][] argv) {
+        // the engine has only the default user, who may run everything
+        return lookup(argv) == null ? null : Boolean.TRUE;
+    }
+
+    @Override
+    public byte[] call(ScriptRun run, byte[][] argv) {
+        Running r = running;
+        CommandSpec cmd = lookup(argv);
         if (cmd == null) {
             return rejected(null, "ERR Unknown Redis command called from script");
         }
@@ -319,10 +332,10 @@ public final class Scripting implements ScriptHost {
         if (cmd.has("noscript")) {
             return rejected(cmd, "ERR This Redis command is not allowed from script");
         }
+        if ((cmd.has("write") || cmd.has("may-replicate")) && r != null && r.readOnly) {
+            return rejected(cmd, "ERR Write commands are not allowed from read-only scripts.");
+        }
         if (cmd.has("write")) {
-            if (r != null && r.readOnly) {
-                return rejected(cmd, "ERR Write commands are not allowed from read-only scripts.");
-            }
             if (r != null && !r.allowOom && !r.dirty && cmd.has("denyoom")) {
                 String oom = server.oomCheck(cmd, r.caller);
                 if (oom != null) {
