@@ -628,9 +628,18 @@ public final class ScriptRuntime {
             LuaReplies.write(result, out, clientResp, run.resp, 0);
         } catch (LuaError e) {
             run.errorCounted = LuaReplies.countedError(LuaErrors.value(e));
+            out.reset();
             out.error(errorReply(e, run));
         } catch (StackOverflowError e) {
+            out.reset();
             out.error("ERR " + chunkDisplay(run) + ": stack overflow");
+        } catch (OutOfMemoryError e) {
+            // a script building a huge string or table must not take the event loop down
+            out.reset();
+            out.error("ERR not enough memory");
+        } catch (RuntimeException e) {
+            out.reset();
+            out.error("ERR Error running script " + run.name + ", " + e);
         } finally {
             current = previous;
         }
