@@ -38,6 +38,13 @@ public final class ScriptRuntime {
     ScriptRun current;
     /** Receives redis.log output outside a run (while FUNCTION LOAD runs a library). */
     public ScriptLogger logger;
+    private final boolean functionMode;
+    /** Function mode: what globals resolve to while functions run, and while a library loads. */
+    private ReadOnlyTable runtimeApi;
+    private ReadOnlyTable loadApi;
+    /** Non-null while FUNCTION LOAD runs a library's code. */
+    private java.util.List<RegisteredFunction> registering;
+    private long loadDeadlineNanos;
 
     /** The interpreter for EVAL scripts. */
     public ScriptRuntime() {
@@ -48,12 +55,6 @@ public final class ScriptRuntime {
     public static ScriptRuntime forFunctions() {
         return new ScriptRuntime(true);
     }
-
-    private final boolean functionMode;
-    private ReadOnlyTable runtimeApi;
-    private ReadOnlyTable loadApi;
-    private java.util.List<RegisteredFunction> registering;
-    private long loadDeadlineNanos;
 
     private ScriptRuntime(boolean functionMode) {
         this.functionMode = functionMode;
@@ -689,9 +690,6 @@ public final class ScriptRuntime {
         return current;
     }
 
-    RedisApi redisApi() {
-        return redisApi;
-    }
 
     /** A compile-time failure; the message is Lua's, without any Redis prefix. */
     public static final class ScriptException extends Exception {
@@ -700,7 +698,4 @@ public final class ScriptRuntime {
         }
     }
 
-    static boolean isClosure(LuaValue v) {
-        return v instanceof LuaClosure;
-    }
 }
