@@ -102,6 +102,7 @@ public final class ScriptRuntime {
         globals.rawset("gcinfo", new LuaFn("gcinfo", a -> LuaValue.valueOf(
                 (int) ((Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1024))));
         globals.rawset("pcall", new LuaFn("pcall", this::pcall));
+        globals.rawset("tonumber", new LuaFn("tonumber", ScriptRuntime::tonumber));
         globals.rawset("xpcall", new LuaFn("xpcall", this::xpcall));
         globals.rawset("tostring", new LuaFn("tostring", a -> {
             LuaValue v = a.checkvalue(1);
@@ -169,6 +170,21 @@ public final class ScriptRuntime {
         LuaTable string = (LuaTable) globals.get("string");
         string.rawset("gfind", string.get("gmatch"));
         string.rawset("format", new LuaFn("format", StringFormat::format));
+        string.rawset("rep", new LuaFn("rep", a -> {
+            LuaString str = LuaFn.checkString(a, 1, "rep");
+            long n = (long) LuaFn.checkNumber(a, 2, "rep");
+            if (n <= 0 || str.m_length == 0) {
+                return LuaValue.valueOf("");
+            }
+            if (n * str.m_length > Integer.MAX_VALUE - 16) {
+                throw new LuaError("not enough memory");
+            }
+            byte[] out = new byte[(int) (n * str.m_length)];
+            for (int k = 0; k < n; k++) {
+                System.arraycopy(str.m_bytes, str.m_offset, out, k * str.m_length, str.m_length);
+            }
+            return LuaString.valueOf(out);
+        }));
 
         LuaTable math = (LuaTable) globals.get("math");
         math.rawset("mod", math.get("fmod"));
@@ -179,6 +195,95 @@ public final class ScriptRuntime {
             random.seed(LuaFn.checkInt(a, 1, "randomseed"));
             return LuaValue.NONE;
         }));
+    }
+
+    /** Lua 5.1's tonumber: strtod (hex, inf, nan, surrounding spaces) for base 10, strtoul otherwise. */
+    private static Varargs tonumber(Varargs a) {
+        LuaValue v = a.checkvalue(1);
+        int base = a.isnoneornil(2) ? 10 : LuaFn.checkInt(a, 2, "tonumber");
+        if (base == 10) {
+            if (v.type() == LuaValue.TNUMBER) {
+                return v;
+            }
+            if (v.type() != LuaValue.TSTRING) {
+                return LuaValue.NIL;
+            }
+            Double d = str2d(v.tojstring());
+            return d == null ? LuaValue.NIL : LuaValue.valueOf(d);
+        }
+        String s = LuaFn.checkString(a, 1, "tonumber").tojstring();
+        if (base < 2 || base > 36) {
+            throw LuaFn.argError("tonumber", 2, "base out of range");
+        }
+        int[] used = {0};
+        double n = strtoul(s, base, used);
+        if (used[0] == 0 || !s.substring(used[0]).isBlank()) {
+            return LuaValue.NIL;
+        }
+        return LuaValue.valueOf(n);
+    }
+
+    /** luaO_str2d over glibc's strtod; null when the text is not a number. */
+    static Double str2d(String s) {
+        int start = 0;
+        while (start < s.length() && isSpace(s.charAt(start))) {
+            start++;
+        }
+        int[] used = {0};
+        double d = Strtod.parse(s.substring(start), used);
+        if (used[0] == 0) {
+            return null;
+        }
+        int end = start + used[0];
+        if (end < s.length() && (s.charAt(end) == 'x' || s.charAt(end) == 'X')) {
+            d = strtoul(s, 16, used);
+            end = used[0];
+        }
+        while (end < s.length() && isSpace(s.charAt(end))) {
+            end++;
+        }
+        return end == s.length() ? d : null;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+
+    /** C's strtoul: spaces, sign, optional 0x for base 16; {@code used} gets the end index (0 if none). */
+    private static double strtoul(String s, int base, int[] used) {
+        int i = 0;
+        while (i < s.length() && isSpace(s.charAt(i))) {
+            i++;
+        }
+        boolean neg = false;
+        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            neg = s.charAt(i) == '-';
+            i++;
+        }
+        if (base == 16 && i + 1 < s.length() && s.charAt(i) == '0' && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X')
+                && i + 2 < s.length() && Character.digit(s.charAt(i + 2), 16) >= 0) {
+            i += 2;
+        }
+        int digitsStart = i;
+        java.math.BigInteger v = java.math.BigInteger.ZERO;
+        java.math.BigInteger b = java.math.BigInteger.valueOf(base);
+        while (i < s.length() && Character.digit(s.charAt(i), base) >= 0) {
+            v = v.multiply(b).add(java.math.BigInteger.valueOf(Character.digit(s.charAt(i), base)));
+            i++;
+        }
+        if (i == digitsStart) {
+            used[0] = 0;
+            return 0;
+        }
+        used[0] = i;
+        java.math.BigInteger max = java.math.BigInteger.ONE.shiftLeft(64).subtract(java.math.BigInteger.ONE);
+        if (v.compareTo(max) > 0) {
+            v = max;
+        }
+        if (neg) {
+            v = java.math.BigInteger.ONE.shiftLeft(64).subtract(v).mod(java.math.BigInteger.ONE.shiftLeft(64));
+        }
+        return v.doubleValue();
     }
 
     /**
