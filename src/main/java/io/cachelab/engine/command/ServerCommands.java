@@ -196,7 +196,7 @@ final class ServerCommands {
                     kv(sb, "maxclients", s.config().getString("maxclients"));
                     kv(sb, "client_recent_max_input_buffer", Long.toString(maxIn));
                     kv(sb, "client_recent_max_output_buffer", Long.toString(maxOut));
-                    kv(sb, "blocked_clients", Integer.toString(s.blocking().blockedClients()));
+                    kv(sb, "blocked_clients", Integer.toString(s.blocking().blockedClients() + s.pausedClientCount()));
                     kv(sb, "tracking_clients", "0");
                     kv(sb, "pubsub_clients", Integer.toString(pubsubClients));
                     kv(sb, "clients_in_timeout_table", Integer.toString(s.blocking().blockedClients()));

@@ -11,7 +11,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,6 +32,7 @@ public final class EventLoop implements Runnable {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_CHUNK);
     private final byte[] readArray = new byte[READ_CHUNK];
     private final List<Client> pendingWrites = new ArrayList<>();
+    private final List<SelectionKey> readyKeys = new ArrayList<>();
     private final List<Client> clients = new ArrayList<>();
     private volatile boolean running = true;
     private Thread thread;
@@ -121,9 +121,11 @@ public final class EventLoop implements Runnable {
                 server.beforeSleep();
                 flushPendingWrites();
                 long wait = Math.max(1, Math.min(nextCronMs - System.currentTimeMillis(), server.msUntilNextTimer()));
-                selector.select(wait);
+                // the consumer form visits keys in the order epoll reported them (arrival order),
+                // as Redis does; selectedKeys() is a HashSet and would shuffle them
+                selector.select(readyKeys::add, wait);
                 if (!running) break;
-                handleReady(false);
+                handleReady(readyKeys);
                 server.afterEvents();
             } catch (Throwable t) {
                 LOG.log(Level.SEVERE, "event loop error", t);
@@ -137,8 +139,10 @@ public final class EventLoop implements Runnable {
         Client prev = executing;
         executing = running;
         try {
-            selector.selectNow();
-            handleReady(true);
+            // a script is running inside handleReady: collect into a list of our own
+            List<SelectionKey> nested = new ArrayList<>();
+            selector.selectNow(nested::add);
+            handleReady(nested);
             flushPendingWrites();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "I/O while busy", e);
@@ -147,21 +151,33 @@ public final class EventLoop implements Runnable {
         }
     }
 
-    private void handleReady(boolean whileBusy) throws IOException {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            if (!key.isValid()) continue;
-            if (key.isAcceptable()) {
-                accept((ServerSocketChannel) key.channel());
-                continue;
-            }
-            Client c = (Client) key.attachment();
-            if (c == executing) continue;
-            if (key.isValid() && key.isWritable()) writeNow(c);
-            if (key.isValid() && key.isReadable()) read(c);
+    /**
+     * Handles the keys one select reported, in its order. Commands run here, and a long script may
+     * select again from inside one of them, so keys are collected first and never handled from
+     * within the selector's own callback.
+     */
+    private void handleReady(List<SelectionKey> keys) {
+        try {
+            for (int i = 0; i < keys.size(); i++) handleKey(keys.get(i));
+        } finally {
+            keys.clear();
         }
+    }
+
+    private void handleKey(SelectionKey key) {
+        if (!key.isValid()) return;
+        if (key.isAcceptable()) {
+            try {
+                accept((ServerSocketChannel) key.channel());
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "accept failed", e);
+            }
+            return;
+        }
+        Client c = (Client) key.attachment();
+        if (c == executing) return;
+        if (key.isValid() && key.isWritable()) writeNow(c);
+        if (key.isValid() && key.isReadable()) read(c);
     }
 
     private void accept(ServerSocketChannel listener) throws IOException {
@@ -226,7 +242,8 @@ public final class EventLoop implements Runnable {
         while (!c.closed && !c.closeAfterReply && !c.isBlocked() && !c.paused) {
             byte[][] argv;
             try {
-                argv = c.parser.next(maxBulk);
+                argv = c.pendingArgv != null ? c.pendingArgv : c.parser.next(maxBulk);
+                c.pendingArgv = null;
             } catch (RequestParser.ProtocolException e) {
                 server.stats().protocolError();
                 LOG.fine(() -> "protocol error from " + c + ": " + e.getMessage());
@@ -236,6 +253,12 @@ public final class EventLoop implements Runnable {
             }
             if (argv == null) break;
             if (argv.length == 0) continue;
+            if (server.isPaused() && server.shouldPause(c, argv)) {
+                // CLIENT PAUSE: hold the command until the pause ends (Server.unpause resumes us)
+                c.pendingArgv = argv;
+                server.holdPaused(c);
+                break;
+            }
             server.dispatcher().call(c, argv);
         }
         c.parser.shrinkIfIdle();
