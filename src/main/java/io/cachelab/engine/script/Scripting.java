@@ -427,6 +427,16 @@ public final class Scripting implements ScriptHost {
         c.addOk();
     }
 
+    /**
+     * For propagation (AOF, replicas): Redis 7 replicates a script's effects, i.e. the write
+     * commands its client runs (wrapped in MULTI/EXEC), never the EVAL/FCALL itself, and honours
+     * redis.set_repl. Returns the flags of the script in progress (1 AOF, 2 replicas), or -1 when
+     * no script runs.
+     */
+    public int scriptReplicationFlags() {
+        return running == null ? -1 : running.run.replicationFlags();
+    }
+
     /** The function in progress (for FUNCTION STATS), or null. */
     Running runningFunction() {
         return running != null && !running.eval ? running : null;
