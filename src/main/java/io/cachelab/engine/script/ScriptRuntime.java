@@ -102,6 +102,21 @@ public final class ScriptRuntime {
         globals.rawset("gcinfo", new LuaFn("gcinfo", a -> LuaValue.valueOf(
                 (int) ((Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1024))));
         globals.rawset("pcall", new LuaFn("pcall", this::pcall));
+        // Redis keeps its error handler as a global; errors are formatted in Java here, but scripts
+        // that list or call it see the same shape: {err='ERR <message>'} for non-table errors.
+        globals.rawset("__redis__err__handler", new LuaFn("__redis__err__handler", a -> {
+            LuaValue err = a.arg1();
+            if (err.istable()) {
+                return err;
+            }
+            LuaTable t = new LuaTable();
+            LuaString msg = err.isstring() ? LuaFn.toLuaString(err) : LuaString.valueOf(err.tojstring());
+            byte[] b = new byte[4 + msg.m_length];
+            System.arraycopy("ERR ".getBytes(StandardCharsets.US_ASCII), 0, b, 0, 4);
+            System.arraycopy(msg.m_bytes, msg.m_offset, b, 4, msg.m_length);
+            t.rawset(LuaReplies.ERR, LuaString.valueOf(b));
+            return t;
+        }));
         globals.rawset("tonumber", new LuaFn("tonumber", ScriptRuntime::tonumber));
         globals.rawset("xpcall", new LuaFn("xpcall", this::xpcall));
         globals.rawset("tostring", new LuaFn("tostring", a -> {
