@@ -470,9 +470,7 @@ public final class ScriptRuntime {
                 globals.rawset(lib, ReadOnlyTable.frozenCopy((LuaTable) t));
             }
         }
-        LuaTable stringMeta = new LuaTable();
-        stringMeta.rawset(LuaValue.INDEX, globals.rawget("string"));
-        LuaString.s_metatable = ReadOnlyTable.frozenCopy(stringMeta);
+        globals.rawset("string", sharedStringLibrary((ReadOnlyTable) globals.rawget("string")));
         if (!functionMode) {
             globals.setmetatable(ReadOnlyTable.frozenCopy(errorMeta));
             globals.lock();
@@ -513,6 +511,23 @@ public final class ScriptRuntime {
                 .get(a.arg(2))));
         globals.setmetatable(ReadOnlyTable.frozenCopy(meta));
         globals.lock();
+    }
+
+    private static ReadOnlyTable sharedString;
+
+    /**
+     * luaj keeps the strings' metatable in a static field, so every runtime in the JVM (EVAL's,
+     * FUNCTION's, other servers') must use one string library for getmetatable('').__index ==
+     * string to hold. Its functions are stateless, so the first runtime's copy serves all.
+     */
+    private static synchronized ReadOnlyTable sharedStringLibrary(ReadOnlyTable candidate) {
+        if (sharedString == null) {
+            sharedString = candidate;
+            LuaTable stringMeta = new LuaTable();
+            stringMeta.rawset(LuaValue.INDEX, candidate);
+            LuaString.s_metatable = ReadOnlyTable.frozenCopy(stringMeta);
+        }
+        return sharedString;
     }
 
     /** A function a library registered: name, callback and the flags Redis knows. */

@@ -194,6 +194,17 @@ class ScriptingEngineTest {
     }
 
     @Test
+    void stringMethodsUseTheScriptsStringLibrary() {
+        try (Jedis j = ENGINE.jedis()) {
+            j.functionLoad("#!lua name=strlib\nredis.register_function('s', function() "
+                    + "return getmetatable('').__index == string end)");
+            assertThat(j.eval("return getmetatable('').__index == string")).isEqualTo(1L);
+            assertThat(j.fcall("s", List.of(), List.of())).isEqualTo(1L);
+            assertThat(j.eval("return ('abc'):upper()")).isEqualTo("ABC");
+        }
+    }
+
+    @Test
     void evalInsideMultiRunsAtExec() {
         try (Jedis j = ENGINE.jedis()) {
             var tx = j.multi();
