@@ -204,6 +204,29 @@ class ScriptingEngineTest {
         }
     }
 
+    /** Redis's "test RESP2/3 ... protocol parsing" cases, which need DEBUG SET-DISABLE-DENY-SCRIPTS. */
+    @Test
+    void debugProtocolRepliesThroughScripts() {
+        try (Jedis j = ENGINE.jedis()) {
+            assertThatThrownBy(() -> j.eval("return redis.call('debug', 'protocol', 'double')"))
+                    .hasMessageStartingWith("ERR This Redis command is not allowed from script");
+            redis.clients.jedis.commands.ProtocolCommand debug = () -> "DEBUG".getBytes(StandardCharsets.US_ASCII);
+            j.sendCommand(debug, "set-disable-deny-scripts", "1");
+            try {
+                assertThat(j.eval("redis.setresp(3) return redis.call('debug', 'protocol', 'double')"))
+                        .isEqualTo("3.141");
+                assertThat(j.eval("redis.setresp(3) return redis.call('debug', 'protocol', 'bignum')"))
+                        .isEqualTo("1234567999999999999999999999999999999");
+                assertThat(j.eval("redis.setresp(3) return redis.call('debug', 'protocol', 'false')")).isEqualTo(0L);
+                assertThat(j.eval("redis.setresp(3) return redis.call('debug', 'protocol', 'attrib')"))
+                        .isEqualTo("Some real reply following the attribute");
+                assertThat(j.eval("return {big_number='123\\r\\n123'}")).isEqualTo("123  123");
+            } finally {
+                j.sendCommand(debug, "set-disable-deny-scripts", "0");
+            }
+        }
+    }
+
     @Test
     void evalInsideMultiRunsAtExec() {
         try (Jedis j = ENGINE.jedis()) {
