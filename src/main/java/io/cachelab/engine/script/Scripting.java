@@ -109,7 +109,8 @@ public final class Scripting implements ScriptHost {
             throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
         }
         boolean readOnly = readOnlyCommand || (flags != null && flags.contains("no-writes"));
-        boolean allowOom = flags == null || flags.contains("allow-oom");
+        // scripts without a shebang are checked per command (first write), never as a whole
+        boolean allowOom = flags != null && flags.contains("allow-oom");
         if (flags != null && !allowOom && !readOnly) {
             String oom = server.oomCheck(server.commands().lookup("set"), c);
             if (oom != null) {
@@ -217,7 +218,7 @@ public final class Scripting implements ScriptHost {
         boolean readOnly = readOnlyCommand || flags.contains("no-writes");
         boolean allowOom = flags.contains("allow-oom");
         if (!allowOom && !readOnly && server.oomCheck(server.commands().lookup("set"), c) != null) {
-            throw new RedisError("OOM allow-oom flag is not set on the function, can not run it when used memory > 'maxmemory'");
+            throw new RedisError("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
         }
         byte[][] keys = slice(argv, 3, numkeys);
         byte[][] args = slice(argv, 3 + numkeys, argv.length - 3 - numkeys);
