@@ -42,7 +42,10 @@ final class FunctionCommands {
             c.addOk();
         });
         function.sub("flush", -2, "write noscript", 0, 0, 0, (c, a) -> {
-            if (a.length > 3 || (a.length == 3 && !Args.is(a[2], "sync") && !Args.is(a[2], "async"))) {
+            if (a.length > 3) {
+                throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + Args.str(a[1]) + "'. Try FUNCTION HELP.");
+            }
+            if (a.length == 3 && !Args.is(a[2], "sync") && !Args.is(a[2], "async")) {
                 throw new RedisError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
             }
             libraries(c).flush();
@@ -52,7 +55,7 @@ final class FunctionCommands {
         function.sub("restore", -3, "write denyoom noscript", 0, 0, 0, (c, a) -> {
             String policy = "append";
             if (a.length > 4) {
-                throw new RedisError("ERR unknown subcommand or wrong number of arguments for 'restore'. Try FUNCTION HELP.");
+                throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + Args.str(a[1]) + "'. Try FUNCTION HELP.");
             }
             if (a.length == 4) {
                 if (Args.is(a[3], "flush")) {
