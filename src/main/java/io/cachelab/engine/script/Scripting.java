@@ -64,8 +64,7 @@ public final class Scripting implements ScriptHost {
         this.scriptClient = Client.internal(server);
         this.scriptClient.scriptClient = true;
         this.functions = new FunctionLibraries(this);
-        ScriptLogger logger = this::log;
-        evalRuntime.logger = logger;
+        evalRuntime.logger = this::log;
     }
 
     public static Scripting of(Server server) {
@@ -78,10 +77,6 @@ public final class Scripting implements ScriptHost {
 
     public FunctionLibraries functions() {
         return functions;
-    }
-
-    Server server() {
-        return server;
     }
 
     // ------------------------------------------------------------------ EVAL family
