@@ -14,10 +14,10 @@ final class FunctionCommands {
     }
 
     static void register(CommandTable t) {
-        t.add("fcall", -3, "noscript stale skip-monitor may-replicate no-mandatory-keys", 0, 0, 0,
+        t.add("fcall", -3, "noscript stale skip-monitor may-replicate no-mandatory-keys movablekeys", 0, 0, 0,
                 (c, a) -> Scripting.of(c.server()).fcall(c, a, false))
                 .keys(ScriptingCommands::numkeysKeys).group("scripting").since("7.0.0");
-        t.add("fcall_ro", -3, "noscript stale skip-monitor no-mandatory-keys readonly", 0, 0, 0,
+        t.add("fcall_ro", -3, "noscript stale skip-monitor no-mandatory-keys readonly movablekeys", 0, 0, 0,
                 (c, a) -> Scripting.of(c.server()).fcall(c, a, true))
                 .keys(ScriptingCommands::numkeysKeys).group("scripting").since("7.0.0");
 
