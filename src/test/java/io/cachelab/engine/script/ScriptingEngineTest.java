@@ -259,14 +259,17 @@ class ScriptingEngineTest {
         try (Jedis runner = engine.jedis(); Jedis other = engine.jedis()) {
             CompletableFuture<Object> result = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return runner.eval("while true do end");
+                    // it wrote, so SCRIPT KILL cannot stop it: SHUTDOWN NOSAVE must
+                    return runner.eval("redis.call('set', 'w', '1') while true do end");
                 } catch (RuntimeException e) {
                     return e.getMessage();
                 }
             });
             awaitBusy(other);
+            assertThatThrownBy(() -> other.sendCommand(Protocol.Command.SHUTDOWN)).hasMessage(
+                    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
             try {
-                other.shutdown();
+                other.sendCommand(Protocol.Command.SHUTDOWN, "NOSAVE");
             } catch (RuntimeException expected) {
                 // the connection closes as the server stops
             }
