@@ -605,11 +605,11 @@ public final class ScriptRuntime {
                     break;
                 }
                 LuaValue v = n.arg(2);
-                if (k.type() != LuaValue.TSTRING) {
+                if (!k.isstring()) {
                     throw new LuaError(LuaReplies.errorTable("named argument key given to redis.register_function "
                             + "is not a string"));
                 }
-                switch (k.tojstring()) {
+                switch (LuaFn.toLuaString(k).tojstring()) {
                     case "function_name" -> {
                         if (v.type() != LuaValue.TSTRING) {
                             throw new LuaError(LuaReplies.errorTable(
