@@ -51,7 +51,12 @@ final class DebugCommand {
                         + v.encoding() + " serializedlength:0 lru:" + (v.lru & 0xffffff) + " lru_seconds_idle:" + idle);
             }
             case "reload", "jmap", "change-repl-id", "quicklist-packed-threshold", "set-skip-checksum-validation",
-                 "stringmatch-len", "replybuffer", "dict-resizing", "pause-cron", "set-disable-deny-scripts" -> c.addOk();
+                 "stringmatch-len", "replybuffer", "dict-resizing", "pause-cron" -> c.addOk();
+            case "set-disable-deny-scripts" -> {
+                if (a.length < 3) throw RedisError.wrongArgs("debug");
+                io.cachelab.engine.script.Scripting.of(c.server()).setDenyScriptsDisabled(Args.toLong(a[2]) != 0);
+                c.addOk();
+            }
             case "protocol" -> DebugProtocol.reply(c, a);
             case "help" -> {
                 c.addArrayLen(3);

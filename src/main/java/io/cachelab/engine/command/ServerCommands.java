@@ -94,11 +94,15 @@ final class ServerCommands {
     }
 
     private static void shutdown(Client c, byte[][] a) {
+        boolean nosave = false;
         for (int i = 1; i < a.length; i++) {
             String o = Args.lower(a[i]);
             if (!List.of("nosave", "save", "now", "force", "abort").contains(o)) throw RedisError.SYNTAX;
             if (o.equals("abort")) throw new RedisError("ERR No shutdown in progress.");
+            if (o.equals("nosave")) nosave = true;
         }
+        // while a script is past its time limit only SHUTDOWN NOSAVE may stop the server (Redis 7)
+        if (c.server().scriptBusy() && !nosave) throw new RedisError(c.server().busyError());
         c.server().shutdown();
         // Redis closes the connection without a reply when the shutdown succeeds
         c.closeAfterReply();
