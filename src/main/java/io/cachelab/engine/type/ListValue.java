@@ -211,7 +211,7 @@ public final class ListValue extends RValue {
                 if (removed < limit && Arrays.equals(e, value)) {
                     removed++;
                 } else {
-                    if (write != read) set(write, e);
+                    if (write != read) items[physical(write)] = e;
                     write++;
                 }
             }
@@ -223,7 +223,7 @@ public final class ListValue extends RValue {
                 if (removed < limit && Arrays.equals(e, value)) {
                     removed++;
                 } else {
-                    if (write != read) set(write, e);
+                    if (write != read) items[physical(write)] = e;
                     write--;
                 }
             }
