@@ -32,6 +32,7 @@ public final class CommandTable {
         ScriptingCommands.register(t);
         FunctionCommands.register(t);
         SortCommand.register(t);
+        MemoryCommands.register(t);
         return t;
     }
 

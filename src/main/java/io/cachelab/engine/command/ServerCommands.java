@@ -207,13 +207,24 @@ final class ServerCommands {
                 }
                 case "memory" -> {
                     header(sb, "Memory");
-                    long used = rt.totalMemory() - rt.freeMemory();
+                    // the deterministic estimate eviction uses (keyspace.MemoryModel), not the JVM heap
+                    io.cachelab.engine.keyspace.Evictor ev = s.evictor();
+                    long used = ev.usedMemory();
+                    long peak = ev.peak();
+                    long dataset = ev.dataset();
+                    long startup = io.cachelab.engine.keyspace.MemoryModel.BASELINE;
                     kv(sb, "used_memory", Long.toString(used));
                     kv(sb, "used_memory_human", human(used));
                     kv(sb, "used_memory_rss", Long.toString(rt.totalMemory()));
                     kv(sb, "used_memory_rss_human", human(rt.totalMemory()));
-                    kv(sb, "used_memory_peak", Long.toString(used));
-                    kv(sb, "used_memory_peak_human", human(used));
+                    kv(sb, "used_memory_peak", Long.toString(peak));
+                    kv(sb, "used_memory_peak_human", human(peak));
+                    kv(sb, "used_memory_peak_perc", String.format(Locale.ROOT, "%.2f%%", used * 100.0 / peak));
+                    kv(sb, "used_memory_overhead", Long.toString(used - dataset));
+                    kv(sb, "used_memory_startup", Long.toString(startup));
+                    kv(sb, "used_memory_dataset", Long.toString(dataset));
+                    kv(sb, "used_memory_dataset_perc", String.format(Locale.ROOT, "%.2f%%",
+                            used - startup <= 0 ? 0.0 : dataset * 100.0 / (used - startup)));
                     kv(sb, "total_system_memory", Long.toString(rt.maxMemory()));
                     kv(sb, "total_system_memory_human", human(rt.maxMemory()));
                     io.cachelab.engine.script.Scripting scripting = io.cachelab.engine.script.Scripting.of(s);
@@ -233,6 +244,13 @@ final class ServerCommands {
                     kv(sb, "maxmemory_human", human(s.config().getLong("maxmemory")));
                     kv(sb, "maxmemory_policy", s.config().getString("maxmemory-policy"));
                     kv(sb, "mem_fragmentation_ratio", "1.00");
+                    kv(sb, "mem_not_counted_for_evict", Long.toString(ev.notCountedForEvict()));
+                    kv(sb, "mem_replication_backlog", "0");
+                    kv(sb, "mem_total_replication_buffers", "0");
+                    kv(sb, "mem_clients_slaves", "0");
+                    kv(sb, "mem_clients_normal", Long.toString(ev.clientsMemory()));
+                    kv(sb, "mem_cluster_links", "0");
+                    kv(sb, "mem_aof_buffer", "0");
                     kv(sb, "mem_allocator", "jvm");
                     kv(sb, "lazyfree_pending_objects", "0");
                     kv(sb, "lazyfreed_objects", "0");
@@ -279,8 +297,8 @@ final class ServerCommands {
                     kv(sb, "expire_cycle_cpu_milliseconds", Long.toString(st.expireCycleCpuMicros / 1000));
                     kv(sb, "evicted_keys", Long.toString(st.evictedKeys));
                     kv(sb, "evicted_clients", "0");
-                    kv(sb, "total_eviction_exceeded_time", "0");
-                    kv(sb, "current_eviction_exceeded_time", "0");
+                    kv(sb, "total_eviction_exceeded_time", Long.toString(s.evictor().totalExceededMs()));
+                    kv(sb, "current_eviction_exceeded_time", Long.toString(s.evictor().currentExceededMs()));
                     kv(sb, "keyspace_hits", Long.toString(st.keyspaceHits));
                     kv(sb, "keyspace_misses", Long.toString(st.keyspaceMisses));
                     kv(sb, "pubsub_channels", Integer.toString(s.pubsub().channelCount()));

@@ -109,7 +109,8 @@ public final class Scripting implements ScriptHost {
         if (flags != null && !allowOom && !readOnly) {
             String oom = server.oomCheck(server.commands().lookup("set"), c);
             if (oom != null) {
-                throw new RedisError("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+                // at top level processCommand refuses it first (the flags make EVAL denyoom)
+                throw new RedisError(c.inExec ? "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'" : oom);
             }
         }
         byte[][] keys = slice(argv, 3, numkeys);
@@ -212,8 +213,9 @@ public final class Scripting implements ScriptHost {
         }
         boolean readOnly = readOnlyCommand || flags.contains("no-writes");
         boolean allowOom = flags.contains("allow-oom");
-        if (!allowOom && !readOnly && server.oomCheck(server.commands().lookup("set"), c) != null) {
-            throw new RedisError("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+        String oom = allowOom || readOnly ? null : server.oomCheck(server.commands().lookup("set"), c);
+        if (oom != null) {
+            throw new RedisError(c.inExec ? "OOM allow-oom flag is not set on the function, can not run it when used memory > 'maxmemory'" : oom);
         }
         byte[][] keys = slice(argv, 3, numkeys);
         byte[][] args = slice(argv, 3 + numkeys, argv.length - 3 - numkeys);

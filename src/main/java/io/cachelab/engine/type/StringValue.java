@@ -101,6 +101,11 @@ public final class StringValue extends RValue {
         return len;
     }
 
+    /** Bytes allocated for the value, spare capacity included (sdsAllocSize), for MEMORY USAGE. */
+    public int allocated() {
+        return buf.length;
+    }
+
     public byte byteAt(int i) {
         return buf[i];
     }
