@@ -4,6 +4,7 @@ import io.cachelab.engine.Server;
 import io.cachelab.engine.Stats;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.net.Client;
+import io.cachelab.engine.persistence.Persistence;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -47,14 +48,8 @@ final class ServerCommands {
             c.addOk();
         }).group("server");
         t.add("debug", -2, "admin noscript loading stale", 0, 0, 0, DebugCommand::debug).group("server");
-        t.add("save", 1, "admin noscript no-async-deletion no-multi", 0, 0, 0, (c, a) -> {
-            c.server().setLastSave(System.currentTimeMillis() / 1000);
-            c.addOk();
-        }).group("server");
-        t.add("bgsave", -1, "admin noscript no-async-deletion", 0, 0, 0, (c, a) -> {
-            c.server().setLastSave(System.currentTimeMillis() / 1000);
-            c.addSimple("Background saving started");
-        }).group("server");
+        t.add("save", 1, "admin noscript no-async-deletion no-multi", 0, 0, 0, ServerCommands::save).group("server");
+        t.add("bgsave", -1, "admin noscript no-async-deletion", 0, 0, 0, ServerCommands::bgsave).group("server");
         t.add("lolwut", -1, "readonly fast", 0, 0, 0, (c, a) -> c.addVerbatim("CacheLab engine ver. " + ConnectionCommands.VERSION + "\n")).group("server");
         t.add("role", 1, "noscript loading stale fast sentinel", 0, 0, 0, (c, a) -> {
             c.addArrayLen(3);
@@ -102,6 +97,30 @@ final class ServerCommands {
         c.server().shutdown();
         // Redis closes the connection without a reply when the shutdown succeeds
         c.closeAfterReply();
+    }
+
+    private static void save(Client c, byte[][] a) {
+        Persistence p = Persistence.of(c.server());
+        if (p.bgsaveInProgress()) throw new RedisError("ERR Background save already in progress");
+        if (!p.save()) throw new RedisError("ERR");
+        c.addOk();
+    }
+
+    private static void bgsave(Client c, byte[][] a) {
+        boolean schedule = false;
+        if (a.length > 1) {
+            if (a.length == 2 && Args.is(a[1], "schedule")) schedule = true;
+            else throw RedisError.SYNTAX;
+        }
+        Persistence p = Persistence.of(c.server());
+        if (p.bgsaveInProgress()) throw new RedisError("ERR Background save already in progress");
+        if (c.inExec) {
+            p.scheduleBgsave();
+            c.addSimple("Background saving scheduled");
+            return;
+        }
+        if (!p.bgsave()) throw new RedisError("ERR");
+        c.addSimple("Background saving started");
     }
 
     private static void waitCmd(Client c, byte[][] a) {
@@ -239,13 +258,11 @@ final class ServerCommands {
                     kv(sb, "async_loading", "0");
                     kv(sb, "current_cow_peak", "0");
                     kv(sb, "current_cow_size", "0");
+                    kv(sb, "current_cow_size_age", "0");
                     kv(sb, "current_fork_perc", "0.00");
                     kv(sb, "current_save_keys_processed", "0");
                     kv(sb, "current_save_keys_total", "0");
-                    kv(sb, "rdb_changes_since_last_save", Long.toString(s.dirty()));
-                    kv(sb, "rdb_bgsave_in_progress", "0");
-                    kv(sb, "rdb_last_save_time", Long.toString(s.lastSaveSeconds()));
-                    kv(sb, "rdb_last_bgsave_status", "ok");
+                    Persistence.of(s).info((k, v) -> kv(sb, k, v));
                     kv(sb, "aof_enabled", s.config().getBool("appendonly") ? "1" : "0");
                     kv(sb, "aof_rewrite_in_progress", "0");
                     kv(sb, "aof_rewrite_scheduled", "0");
