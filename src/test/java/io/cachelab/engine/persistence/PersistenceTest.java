@@ -236,19 +236,26 @@ class PersistenceTest {
                 "string string embstr Hello World",
                 "zset zset listpack [a=1.0, b=2.0, c=3.0, aa=10.0, bb=20.0, cc=30.0, aaa=100.0, bbb=200.0, ccc=300.0, aaaa=1000.0, cccc=1.23456789E8, bbbb=5.0E9]",
                 "zset_zipped zset listpack [a=1.0, b=2.0, c=3.0]"));
-        assertThat(load("hash-zipmap.rdb")).containsExactly("hash hash listpack {f1=v1, f2=v2, f3=v3}");
-        assertThat(load("hash-ziplist.rdb")).containsExactly("hash hash listpack {f1=v1, f2=v2, f3=v3}");
+        assertThat(load("hash-zipmap.rdb")).containsExactly("hash hash listpack {f1=v1, f2=v2}");
+        assertThat(load("hash-ziplist.rdb")).containsExactly("hash hash listpack {f1=v1, f2=v2}");
+        // convert-*-on-load.tcl: past the live *-max-* limits the loaded value is converted
+        assertThat(load("hash-ziplist.rdb", "hash-max-ziplist-entries", "1")).containsExactly("hash hash hashtable {f1=v1, f2=v2}");
+        assertThat(load("zset-ziplist.rdb", "zset-max-ziplist-entries", "1")).containsExactly("zset zset skiplist [one=1.0, two=2.0]");
+        assertThat(load("hash-zipmap.rdb", "hash-max-ziplist-entries", "1")).containsExactly("hash hash hashtable {f1=v1, f2=v2}");
+        assertThat(load("hash-zipmap.rdb", "hash-max-ziplist-value", "1")).containsExactly("hash hash hashtable {f1=v1, f2=v2}");
         assertThat(load("zset-ziplist.rdb")).containsExactly("zset zset listpack [one=1.0, two=2.0]");
         assertThat(load("list-quicklist.rdb")).containsExactly("list list quicklist [7]", "x string int 7");
     }
 
     /** Loads a resource RDB file into a fresh engine and describes db 0 as "key type encoding content". */
-    static List<String> load(String resource) throws Exception {
+    static List<String> load(String resource, String... directives) throws Exception {
         String dir = TestEngine.tempDir();
         try (InputStream in = PersistenceTest.class.getResourceAsStream("/rdb/" + resource)) {
             Files.write(Path.of(dir, resource), in.readAllBytes());
         }
-        try (Engine e = start(dir, "dbfilename", resource); Jedis j = jedis(e)) {
+        List<String> config = new ArrayList<>(List.of("dbfilename", resource));
+        config.addAll(List.of(directives));
+        try (Engine e = start(dir, config.toArray(new String[0])); Jedis j = jedis(e)) {
             List<String> out = new ArrayList<>();
             for (String k : new TreeSet<>(j.keys("*"))) {
                 String type = j.type(k);
