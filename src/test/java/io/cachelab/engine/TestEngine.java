@@ -15,8 +15,9 @@ public final class TestEngine implements AutoCloseable {
     }
 
     public static TestEngine start(String... directives) {
-        // a private dir: SAVE, BGSAVE and save points never touch the working directory
-        EngineConfig cfg = EngineConfig.defaults().set("port", "0").set("dir", tempDir());
+        // a private dir, and no save points (FLUSHALL/SHUTDOWN would otherwise write a snapshot):
+        // nothing a test does touches the working directory; pass "save", "..." to test snapshots
+        EngineConfig cfg = EngineConfig.defaults().set("port", "0").set("dir", tempDir()).set("save", "");
         for (int i = 0; i + 1 < directives.length; i += 2) cfg.set(directives[i], directives[i + 1]);
         try {
             return new TestEngine(Engine.start(cfg));

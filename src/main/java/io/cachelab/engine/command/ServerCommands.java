@@ -80,6 +80,11 @@ final class ServerCommands {
     private static void flushall(Client c, byte[][] a) {
         asyncFlag(a);
         for (Database d : c.server().databases()) flush(c.server(), d);
+        // flushAllDataAndResetRDB: a running BGSAVE is dropped and, with save points, the empty
+        // dataset is saved at once (which also resets the dirty counter)
+        Persistence p = Persistence.of(c.server());
+        p.killBgsave();
+        if (p.hasSavePoints()) p.save();
         c.addOk();
     }
 
@@ -89,10 +94,31 @@ final class ServerCommands {
     }
 
     private static void shutdown(Client c, byte[][] a) {
+        boolean nosave = false;
+        boolean save = false;
+        boolean force = false;
         for (int i = 1; i < a.length; i++) {
             String o = Args.lower(a[i]);
-            if (!List.of("nosave", "save", "now", "force", "abort").contains(o)) throw RedisError.SYNTAX;
-            if (o.equals("abort")) throw new RedisError("ERR No shutdown in progress.");
+            switch (o) {
+                case "nosave" -> nosave = true;
+                case "save" -> save = true;
+                case "force" -> force = true;
+                case "now" -> {
+                }
+                case "abort" -> throw new RedisError("ERR No shutdown in progress.");
+                default -> throw RedisError.SYNTAX;
+            }
+        }
+        if (nosave && save) throw RedisError.SYNTAX;
+        // prepareForShutdown: a final snapshot when save points exist (or SAVE is given)
+        Persistence p = Persistence.of(c.server());
+        p.killBgsave();
+        if ((p.hasSavePoints() && !nosave) || save) {
+            c.server().log().info("Saving the final RDB snapshot before exiting.");
+            if (!p.save() && !force) {
+                c.server().log().warning("Error trying to save the DB, can't exit.");
+                throw new RedisError("ERR Errors trying to SHUTDOWN. Check logs.");
+            }
         }
         c.server().shutdown();
         // Redis closes the connection without a reply when the shutdown succeeds

@@ -36,10 +36,17 @@ public final class Persistence {
     private static final long BGSAVE_RETRY_DELAY_S = 5;
 
     private final Server server;
-    private volatile Thread bgThread;
-    /** Set by the background thread when it ends: null while running; then "ok" or the failure. */
-    private volatile Throwable bgFailure;
-    private volatile boolean bgDone;
+    /** One background save: the thread writes, the event loop reaps (or abandons) it. */
+    private static final class BgJob {
+        Thread thread;
+        volatile boolean done;
+        volatile Throwable failure;
+        /** Set by killBgsave: the writer must not rename its file over dbfilename any more. */
+        boolean cancelled;
+    }
+
+    private BgJob bg;
+    private long tempCounter;
     private long bgStartMs;
     private long dirtyAtBgsaveStart;
     private boolean lastBgsaveOk = true;
@@ -126,7 +133,7 @@ public final class Persistence {
     // ---------------- SAVE / BGSAVE ----------------
 
     public boolean bgsaveInProgress() {
-        return bgThread != null;
+        return bg != null;
     }
 
     private List<byte[]> functionCodes() {
@@ -138,7 +145,7 @@ public final class Persistence {
     public boolean save() {
         long start = System.currentTimeMillis();
         try {
-            write(Snapshot.take(server, functionCodes()), "");
+            write(Snapshot.take(server, functionCodes()), null);
         } catch (IOException | RuntimeException e) {
             server.log().log(Level.WARNING, "Failed saving the DB: " + e.getMessage(), e);
             return false;
@@ -153,7 +160,7 @@ public final class Persistence {
 
     /** rdbSaveBackground: freezes the keyspace now and writes it on a background thread. */
     public boolean bgsave() {
-        if (bgThread != null) return false;
+        if (bg != null) return false;
         lastBgsaveTrySeconds = System.currentTimeMillis() / 1000;
         Snapshot snap;
         try {
@@ -165,22 +172,35 @@ public final class Persistence {
         }
         dirtyAtBgsaveStart = server.dirty();
         bgStartMs = System.currentTimeMillis();
-        bgDone = false;
-        bgFailure = null;
-        Thread t = new Thread(() -> {
+        BgJob job = new BgJob();
+        job.thread = new Thread(() -> {
             try {
-                write(snap, "-bg");
+                write(snap, job);
             } catch (Throwable e) {
-                bgFailure = e;
+                job.failure = e;
             } finally {
-                bgDone = true;
+                job.done = true;
             }
         }, "cachelab-bgsave-" + server.port());
-        t.setDaemon(true);
-        bgThread = t;
+        job.thread.setDaemon(true);
+        bg = job;
         server.log().info("Background saving started");
-        t.start();
+        job.thread.start();
         return true;
+    }
+
+    /**
+     * killRDBChild (FLUSHALL): abandons a running BGSAVE. Its thread may still be writing, but it
+     * will delete its temp file instead of replacing dbfilename, and the status stays "ok".
+     */
+    public void killBgsave() {
+        BgJob job = bg;
+        if (job == null) return;
+        synchronized (job) {
+            job.cancelled = true;
+        }
+        bg = null;
+        server.log().warning("Background saving terminated by signal 10");
     }
 
     /** BGSAVE SCHEDULE / BGSAVE inside MULTI: started by the cron once nothing else runs. */
@@ -190,20 +210,24 @@ public final class Persistence {
 
     /** Blocks until a running BGSAVE ends (DEBUG RELOAD, SHUTDOWN, tests) and reaps it. */
     public void waitForBgsave() {
-        Thread t = bgThread;
-        if (t == null) return;
+        BgJob job = bg;
+        if (job == null) return;
         try {
-            t.join();
+            job.thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         reap();
     }
 
-    private void write(Snapshot snap, String tag) throws IOException {
+    private void write(Snapshot snap, BgJob job) throws IOException {
         Path target = rdbPath();
+        long n;
+        synchronized (this) {
+            n = ++tempCounter;
+        }
         Path tmp = target.resolveSibling("temp-" + ProcessHandle.current().pid() + "-"
-                + Integer.toHexString(System.identityHashCode(server)) + tag + ".rdb");
+                + Integer.toHexString(System.identityHashCode(server)) + "-" + n + ".rdb");
         try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
              OutputStream out = new java.io.BufferedOutputStream(fos, 1 << 16)) {
             snap.writeTo(out);
@@ -213,15 +237,26 @@ public final class Persistence {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (job == null) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return;
+        }
+        synchronized (job) {
+            if (job.cancelled) {
+                Files.deleteIfExists(tmp);
+                return;
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
     }
 
     /** checkChildrenDone: applies the end of a background save on the event-loop thread. */
     private void reap() {
-        if (bgThread == null || !bgDone) return;
-        bgThread = null;
+        BgJob job = bg;
+        if (job == null || !job.done) return;
+        bg = null;
         lastBgsaveDurationSec = (System.currentTimeMillis() - bgStartMs) / 1000;
-        if (bgFailure == null) {
+        if (job.failure == null) {
             server.addDirty(-Math.min(dirtyAtBgsaveStart, server.dirty()));
             server.setLastSave(System.currentTimeMillis() / 1000);
             lastBgsaveOk = true;
@@ -229,14 +264,14 @@ public final class Persistence {
             server.log().info("Background saving terminated with success");
         } else {
             lastBgsaveOk = false;
-            server.log().log(Level.WARNING, "Background saving error: " + bgFailure.getMessage(), bgFailure);
+            server.log().log(Level.WARNING, "Background saving error: " + job.failure.getMessage(), job.failure);
         }
     }
 
     /** serverCron's share: reap a finished BGSAVE, run a scheduled one, then check the save points. */
     public void cron() {
         reap();
-        if (bgThread != null) return;
+        if (bg != null) return;
         long now = System.currentTimeMillis() / 1000;
         if (bgsaveScheduled) {
             bgsaveScheduled = false;
@@ -266,11 +301,11 @@ public final class Persistence {
     /** INFO persistence's rdb_* fields, in Redis 7.0's order. */
     public void info(BiConsumer<String, String> kv) {
         kv.accept("rdb_changes_since_last_save", Long.toString(server.dirty()));
-        kv.accept("rdb_bgsave_in_progress", bgThread != null ? "1" : "0");
+        kv.accept("rdb_bgsave_in_progress", bg != null ? "1" : "0");
         kv.accept("rdb_last_save_time", Long.toString(server.lastSaveSeconds()));
         kv.accept("rdb_last_bgsave_status", lastBgsaveOk ? "ok" : "err");
         kv.accept("rdb_last_bgsave_time_sec", Long.toString(lastBgsaveDurationSec));
-        kv.accept("rdb_current_bgsave_time_sec", bgThread != null ? Long.toString((System.currentTimeMillis() - bgStartMs) / 1000) : "-1");
+        kv.accept("rdb_current_bgsave_time_sec", bg != null ? Long.toString((System.currentTimeMillis() - bgStartMs) / 1000) : "-1");
         kv.accept("rdb_saves", Long.toString(saves));
         kv.accept("rdb_last_cow_size", "0");
         kv.accept("rdb_last_load_keys_expired", Long.toString(lastLoadKeysExpired));

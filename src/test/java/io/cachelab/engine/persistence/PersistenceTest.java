@@ -140,9 +140,6 @@ class PersistenceTest {
             assertThat(info(j, "rdb_last_bgsave_status")).isEqualTo("ok");
             assertThat(info(j, "rdb_changes_since_last_save")).isEqualTo("0");
             assertThat(Files.exists(Path.of(dir, "dump.rdb"))).isTrue();
-            assertThat(j.sendCommand(() -> "BGSAVE".getBytes(), "NOW".getBytes())).isNotNull();
-        } catch (redis.clients.jedis.exceptions.JedisDataException ex) {
-            assertThat(ex.getMessage()).isEqualTo("ERR syntax error");
         }
         try (Engine e = start(dir); Jedis j = jedis(e)) {
             assertThat(j.dbSize()).isEqualTo(14L);
@@ -199,6 +196,88 @@ class PersistenceTest {
                     .hasMessage("ERR Error trying to load the RDB dump");
             assertThatThrownBy(() -> j.sendCommand(() -> "DEBUG".getBytes(), "RELOAD".getBytes(), "FOO".getBytes()))
                     .hasMessage("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+        }
+    }
+
+    @Test
+    void flushallSavesWhenSavePointsExist() throws Exception {
+        String dir = TestEngine.tempDir();
+        try (Engine e = start(dir); Jedis j = jedis(e)) {
+            // other.tcl: FLUSHALL should not reset the dirty counter if we disable save
+            j.set("key", "value");
+            j.flushAll();
+            assertThat(Long.parseLong(info(j, "rdb_changes_since_last_save"))).isGreaterThan(0);
+            assertThat(Files.exists(Path.of(dir, "dump.rdb"))).isFalse();
+            // ... and resets it to 0 (by saving) when save is enabled
+            j.configSet("save", "3600 1 300 100 60 10000");
+            j.set("key", "value");
+            j.flushAll();
+            assertThat(info(j, "rdb_changes_since_last_save")).isEqualTo("0");
+            assertThat(Files.exists(Path.of(dir, "dump.rdb"))).isTrue();
+        }
+    }
+
+    @Test
+    void aBgsaveDroppedByFlushallNeverReplacesTheFile() throws Exception {
+        String dir = TestEngine.tempDir();
+        try (Engine e = start(dir, "save", "3600 1"); Jedis j = jedis(e)) {
+            for (int i = 0; i < 20_000; i++) j.hset("h" + (i % 50), "f" + i, "v".repeat(50));
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            j.flushAll();
+            assertThat(info(j, "rdb_bgsave_in_progress")).isEqualTo("0");
+            assertThat(info(j, "rdb_last_bgsave_status")).isEqualTo("ok");
+            j.set("after", "flush");
+            j.save();
+        }
+        Thread.sleep(1500); // give an abandoned writer time to finish
+        try (Engine e = start(dir); Jedis j = jedis(e)) {
+            assertThat(j.keys("*")).containsExactly("after");
+        }
+        try (var files = Files.list(Path.of(dir))) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("dump.rdb");
+        }
+    }
+
+    @Test
+    void shutdownSavesWithSavePointsUnlessNosave() throws Exception {
+        String dir = TestEngine.tempDir();
+        try (Engine e = start(dir, "save", "3600 1"); Jedis j = jedis(e)) {
+            j.set("k", "v1");
+            j.shutdown();
+            e.awaitShutdown();
+        }
+        try (Engine e = start(dir); Jedis j = jedis(e)) {
+            assertThat(j.get("k")).isEqualTo("v1");
+            j.set("k", "v2");
+            j.configSet("save", "3600 1");
+            try {
+                j.sendCommand(() -> "SHUTDOWN".getBytes(), "NOSAVE".getBytes());
+            } catch (RuntimeException closed) {
+                // the server closes the connection instead of replying
+            }
+            e.awaitShutdown();
+        }
+        try (Engine e = start(dir); Jedis j = jedis(e)) {
+            assertThat(j.get("k")).isEqualTo("v1");
+            assertThatThrownBy(() -> j.sendCommand(() -> "SHUTDOWN".getBytes(), "SAVE".getBytes(), "NOSAVE".getBytes()))
+                    .hasMessage("ERR syntax error");
+        }
+    }
+
+    @Test
+    void bgsaveInsideMultiIsScheduled() throws Exception {
+        String dir = TestEngine.tempDir();
+        try (Engine e = start(dir); Jedis j = jedis(e)) {
+            j.set("k", "v");
+            redis.clients.jedis.Transaction t = j.multi();
+            t.bgsave();
+            assertThat(t.exec()).containsExactly("Background saving scheduled");
+            long deadline = System.currentTimeMillis() + 5000;
+            while (!info(j, "rdb_saves").equals("1")) {
+                assertThat(System.currentTimeMillis()).isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertThatThrownBy(() -> j.sendCommand(() -> "BGSAVE".getBytes(), "NOW".getBytes())).hasMessage("ERR syntax error");
         }
     }
 
