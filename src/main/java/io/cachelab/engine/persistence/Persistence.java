@@ -319,7 +319,11 @@ public final class Persistence {
         Path p = rdbPath();
         if (!Files.exists(p)) return;
         long start = System.currentTimeMillis();
-        load(p, false);
+        try {
+            load(p, false);
+        } catch (RuntimeException e) {
+            throw new IOException("Fatal error loading the DB " + p + ": " + e.getMessage() + ". Exiting.", e);
+        }
         server.log().info(() -> String.format("DB loaded from disk: %.3f seconds", (System.currentTimeMillis() - start) / 1000.0));
     }
 
