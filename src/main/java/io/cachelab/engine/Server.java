@@ -232,6 +232,7 @@ public final class Server {
         evictor.cron();
         if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
         closeIdleClients(now);
+        io.cachelab.engine.persistence.Persistence.of(this).cron();
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }
 

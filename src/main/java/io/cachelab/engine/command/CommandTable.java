@@ -33,6 +33,7 @@ public final class CommandTable {
         FunctionCommands.register(t);
         SortCommand.register(t);
         MemoryCommands.register(t);
+        DumpCommands.register(t);
         return t;
     }
 
