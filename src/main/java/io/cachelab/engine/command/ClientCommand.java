@@ -97,12 +97,14 @@ final class ClientCommand {
 
     static String describe(Client c, Client self) {
         long now = System.currentTimeMillis();
-        String cmd = c == self ? "client|info" : c.lastCommand;
+        String cmd = c.lastCommand;
+        // the running command is still in the query buffer while it executes, as in Redis
+        int qbuf = c.queryBufferLength() + (c == self ? c.parser().lastRequestLength() : 0);
         return "id=" + c.id + " addr=" + c.addr + " laddr=" + c.laddr + " fd=" + (8 + c.id)
                 + " name=" + c.name + " age=" + (now - c.createdAtMs) / 1000 + " idle=" + (now - c.lastInteractionMs) / 1000
                 + " flags=" + flags(c) + " db=" + c.db().id() + " sub=" + c.channels.size() + " psub=" + c.patterns.size()
                 + " ssub=" + c.shardChannels.size() + " multi=" + (c.inMulti ? c.queued.size() : -1)
-                + " qbuf=" + c.queryBufferLength() + " qbuf-free=" + (c.queryBufferCapacity() - c.queryBufferLength())
+                + " qbuf=" + qbuf + " qbuf-free=" + Math.max(0, c.queryBufferCapacity() - qbuf)
                 + " argv-mem=0 multi-mem=0 rbs=" + Math.max(1024, c.pendingReplyBytes()) + " rbp=0 obl=0 oll=0 omem="
                 + c.pendingReplyBytes() + " tot-mem=" + (c.queryBufferCapacity() + 1024 + c.pendingReplyBytes())
                 + " events=r cmd=" + cmd + " user=" + c.user + " redir=-1 resp=" + c.resp()
@@ -177,7 +179,10 @@ final class ClientCommand {
                         throw new RedisError("ERR Unknown client type '" + val + "'");
                     }
                 }
-                case "user" -> user = val;
+                case "user" -> {
+                    if (!val.equals("default")) throw new RedisError("ERR No such user '" + val + "'");
+                    user = val;
+                }
                 case "skipme" -> {
                     if (val.equalsIgnoreCase("yes")) skipMe = true;
                     else if (val.equalsIgnoreCase("no")) skipMe = false;

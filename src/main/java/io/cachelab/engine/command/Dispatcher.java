@@ -59,6 +59,7 @@ public final class Dispatcher {
         }
         CommandSpec spec = resolve(c, cmd, argv);
         if (spec == null) return;
+        c.lastCommand = spec.fullName();
         if (!spec.arityOk(argv.length)) {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return;

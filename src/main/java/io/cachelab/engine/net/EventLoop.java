@@ -11,7 +11,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -116,9 +115,10 @@ public final class EventLoop implements Runnable {
                 server.beforeSleep();
                 flushPendingWrites();
                 long wait = Math.max(1, Math.min(nextCronMs - System.currentTimeMillis(), server.msUntilNextTimer()));
-                selector.select(wait);
+                // the consumer form visits keys in the order epoll reported them (arrival order),
+                // as Redis does; selectedKeys() is a HashSet and would shuffle them
+                selector.select(this::handleKey, wait);
                 if (!running) break;
-                handleReady(false);
                 server.afterEvents();
             } catch (Throwable t) {
                 LOG.log(Level.SEVERE, "event loop error", t);
@@ -132,8 +132,7 @@ public final class EventLoop implements Runnable {
         Client prev = executing;
         executing = running;
         try {
-            selector.selectNow();
-            handleReady(true);
+            selector.selectNow(this::handleKey);
             flushPendingWrites();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "I/O while busy", e);
@@ -142,21 +141,20 @@ public final class EventLoop implements Runnable {
         }
     }
 
-    private void handleReady(boolean whileBusy) throws IOException {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            if (!key.isValid()) continue;
-            if (key.isAcceptable()) {
+    private void handleKey(SelectionKey key) {
+        if (!key.isValid()) return;
+        if (key.isAcceptable()) {
+            try {
                 accept((ServerSocketChannel) key.channel());
-                continue;
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "accept failed", e);
             }
-            Client c = (Client) key.attachment();
-            if (c == executing) continue;
-            if (key.isValid() && key.isWritable()) writeNow(c);
-            if (key.isValid() && key.isReadable()) read(c);
+            return;
         }
+        Client c = (Client) key.attachment();
+        if (c == executing) return;
+        if (key.isValid() && key.isWritable()) writeNow(c);
+        if (key.isValid() && key.isReadable()) read(c);
     }
 
     private void accept(ServerSocketChannel listener) throws IOException {

@@ -30,6 +30,13 @@ public final class RequestParser {
     private int bulkLen = -1; // length of the bulk being read, -1 = reading its header
     private byte[][] argv;
     private int argc;
+    private int requestStart;
+    /** Bytes the last complete request occupied (Redis still counts them in qbuf while it runs). */
+    private int lastRequestLength;
+
+    public int lastRequestLength() {
+        return lastRequestLength;
+    }
 
     /** Bytes received but not yet consumed (the query buffer length Redis reports as qbuf). */
     public int pending() {
@@ -70,11 +77,15 @@ public final class RequestParser {
      */
     public byte[][] next(long maxBulkLen) throws ProtocolException {
         if (start == end) return null;
+        byte[][] req;
         if (multibulkLen == 0 && argv == null) {
-            if (buf[start] == '*') return multibulk(maxBulkLen);
-            return inline();
+            requestStart = start;
+            req = buf[start] == '*' ? multibulk(maxBulkLen) : inline();
+        } else {
+            req = multibulk(maxBulkLen);
         }
-        return multibulk(maxBulkLen);
+        if (req != null) lastRequestLength = start - requestStart;
+        return req;
     }
 
     private int findCrlf(int from) {
