@@ -111,7 +111,8 @@ class RedissonClientTest {
         long unlockedAt = System.nanoTime();
         lock.unlock();
         long wokenAfterMs = TimeUnit.NANOSECONDS.toMillis(acquiredAt.get(5, TimeUnit.SECONDS) - unlockedAt);
-        assertThat(wokenAfterMs).as("ms from unlock to the waiter's acquisition").isBetween(0L, 500L);
+        System.out.printf("RLock waiter acquired %d ms after unlock%n", wokenAfterMs);
+        assertThat(wokenAfterMs).as("ms from unlock to the waiter's acquisition (lease would be 30 000)").isBetween(0L, 1000L);
     }
 
     @Test
@@ -128,7 +129,7 @@ class RedissonClientTest {
             if (got) mine.unlock();
             return got ? ms : -1L;
         });
-        assertThat(acquiredAfterMs.get(6, TimeUnit.SECONDS)).isBetween(900L, 2000L);
+        assertThat(acquiredAfterMs.get(6, TimeUnit.SECONDS)).isBetween(900L, 3000L);
         assertThat(lock.isLocked()).isFalse();
     }
 
