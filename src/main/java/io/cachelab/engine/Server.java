@@ -168,6 +168,13 @@ public final class Server {
         lastSaveSeconds = seconds;
     }
 
+    private boolean activeExpireEnabled = true;
+
+    /** DEBUG SET-ACTIVE-EXPIRE: lets tests and walkthroughs watch lazy expiry alone. */
+    public void setActiveExpire(boolean on) {
+        activeExpireEnabled = on;
+    }
+
     public boolean isReplica() {
         return false;
     }
@@ -200,7 +207,7 @@ public final class Server {
         long now = System.currentTimeMillis();
         updateCommandTime();
         stats.sample(now);
-        activeExpiry.run(ActiveExpiry.Cycle.SLOW);
+        if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
         closeIdleClients(now);
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }
@@ -208,7 +215,7 @@ public final class Server {
     /** beforeSleep: the fast expiry cycle, blocked-client timeouts and clients unblocked meanwhile. */
     public void beforeSleep() {
         updateCommandTime();
-        activeExpiry.run(ActiveExpiry.Cycle.FAST);
+        if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.FAST);
         blocking.checkTimeouts(System.currentTimeMillis());
         processUnblocked();
     }
@@ -451,6 +458,35 @@ public final class Server {
             eventLoop.processInput(c);
         }
         pausedClients.clear();
+    }
+
+    /** Whether CLIENT PAUSE holds this command: everything, or (WRITE) commands that may write. */
+    public boolean shouldPause(Client c, byte[][] argv) {
+        CommandSpec spec = dispatcher.table().lookup(argv[0]);
+        if (spec == null) return false;
+        if (!pauseWritesOnly) return true;
+        if (spec.name.equals("exec")) {
+            for (byte[][] q : c.queued) {
+                CommandSpec qs = dispatcher.table().lookup(q[0]);
+                if (qs != null && mayWrite(qs)) return true;
+            }
+            return false;
+        }
+        return mayWrite(spec);
+    }
+
+    private static boolean mayWrite(CommandSpec spec) {
+        return spec.has("write") || spec.has("may-replicate")
+                || spec.name.equals("eval") || spec.name.equals("evalsha") || spec.name.equals("fcall");
+    }
+
+    public void holdPaused(Client c) {
+        c.paused = true;
+        if (!pausedClients.contains(c)) pausedClients.add(c);
+    }
+
+    public int pausedClientCount() {
+        return pausedClients.size();
     }
 
     public boolean isPaused() {

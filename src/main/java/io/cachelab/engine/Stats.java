@@ -56,9 +56,10 @@ public final class Stats {
 
     public void errorReply(String message) {
         totalErrorReplies++;
+        // as Redis's afterErrorReply: the code is whatever precedes a space within the first 32 bytes
+        // (scripts raise codes such as MY_ERR_CODE); without one the error counts as ERR
         int sp = message.indexOf(' ');
-        String prefix = sp > 0 ? message.substring(0, sp) : message;
-        if (prefix.length() > 32 || !prefix.chars().allMatch(ch -> ch >= 'A' && ch <= 'Z')) prefix = "ERR";
+        String prefix = sp > 0 && sp < 32 ? message.substring(0, sp) : "ERR";
         errorsByPrefix.merge(prefix, 1L, Long::sum);
     }
 

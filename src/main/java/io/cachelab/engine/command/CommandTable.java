@@ -22,8 +22,15 @@ public final class CommandTable {
         ConfigCommands.register(t);
         KeyCommands.register(t);
         StringCommands.register(t);
+        ListCommands.register(t);
+        ZSetCommands.register(t);
+        BitmapCommands.register(t);
         TransactionCommands.register(t);
         PubSubCommands.register(t);
+        HashCommands.register(t);
+        SetCommands.register(t);
+        ScriptingCommands.register(t);
+        FunctionCommands.register(t);
         return t;
     }
 

@@ -12,8 +12,6 @@ final class DebugCommand {
     private DebugCommand() {
     }
 
-    static boolean activeExpireEnabled = true;
-
     static void debug(Client c, byte[][] a) {
         String mode = c.server().config().getString("enable-debug-command");
         boolean local = c.addr.startsWith("127.") || c.addr.startsWith("0:0:0:0:0:0:0:1") || !c.hasSocket();
@@ -41,7 +39,7 @@ final class DebugCommand {
             }
             case "set-active-expire" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
-                activeExpireEnabled = Args.toLong(a[2]) != 0;
+                c.server().setActiveExpire(Args.toLong(a[2]) != 0);
                 c.addOk();
             }
             case "object" -> {

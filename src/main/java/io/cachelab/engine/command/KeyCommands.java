@@ -5,6 +5,7 @@ import io.cachelab.engine.keyspace.Dict;
 import io.cachelab.engine.keyspace.Notify;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.RValue;
+import io.cachelab.engine.type.StringValue;
 import io.cachelab.engine.util.Bytes;
 import io.cachelab.engine.util.Glob;
 
@@ -24,7 +25,7 @@ public final class KeyCommands {
         t.add("del", -2, "write", 1, -1, 1, KeyCommands::del).group("generic");
         t.add("unlink", -2, "write fast", 1, -1, 1, KeyCommands::del).group("generic");
         t.add("exists", -2, "readonly fast", 1, -1, 1, KeyCommands::exists).group("generic");
-        t.add("touch", -2, "readonly fast", 1, -1, 1, KeyCommands::exists).group("generic");
+        t.add("touch", -2, "readonly fast", 1, -1, 1, KeyCommands::touch).group("generic");
         t.add("type", 2, "readonly fast", 1, 1, 1, KeyCommands::type).group("generic");
         t.add("expire", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, System.currentTimeMillis(), 1000)).group("generic");
         t.add("pexpire", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, System.currentTimeMillis(), 1)).group("generic");
@@ -42,6 +43,56 @@ public final class KeyCommands {
             if (k == null) c.addNull();
             else c.addBulk(k);
         }).group("generic");
+        t.add("rename", 3, "write", 1, 2, 1, (c, a) -> rename(c, a, false)).group("generic");
+        t.add("renamenx", 3, "write fast", 1, 2, 1, (c, a) -> rename(c, a, true)).group("generic");
+        t.add("copy", -3, "write denyoom", 1, 2, 1, KeyCommands::copy).group("generic");
+        t.add("move", 3, "write fast", 1, 1, 1, KeyCommands::move).group("generic");
+        CommandSpec object = t.container("object", -2, "").group("generic");
+        object.sub("encoding", 3, "readonly", 2, 2, 1, (c, a) -> {
+            RValue v = objectLookup(c, a);
+            if (v != null) c.addBulk(v.encoding());
+        });
+        object.sub("refcount", 3, "readonly", 2, 2, 1, (c, a) -> {
+            RValue v = objectLookup(c, a);
+            if (v != null) c.addInteger(refcount(c, v));
+        });
+        object.sub("idletime", 3, "readonly", 2, 2, 1, (c, a) -> {
+            RValue v = objectLookup(c, a);
+            if (v == null) return;
+            if (c.server().eviction().lfu()) {
+                throw new RedisError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note "
+                        + "that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+            }
+            c.addInteger(c.server().eviction().idleSeconds(v));
+        });
+        object.sub("freq", 3, "readonly", 2, 2, 1, (c, a) -> {
+            RValue v = objectLookup(c, a);
+            if (v == null) return;
+            if (!c.server().eviction().lfu()) {
+                throw new RedisError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please "
+                        + "note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+            }
+            c.addInteger(c.server().eviction().frequency(v));
+        });
+        object.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+            String[] lines = {"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "ENCODING <key>",
+                "    Return the kind of internal representation used in order to store the value",
+                "    associated with a <key>.",
+                "FREQ <key>",
+                "    Return the access frequency index of the <key>. The returned integer is",
+                "    proportional to the logarithm of the recent access frequency of the key.",
+                "IDLETIME <key>",
+                "    Return the idle time of the <key>, that is the approximated number of",
+                "    seconds elapsed since the last access to the key.",
+                "REFCOUNT <key>",
+                "    Return the number of references of the value associated with the specified",
+                "    <key>.",
+                "HELP",
+                "    Prints this help."};
+            c.addArrayLen(lines.length);
+            for (String l : lines) c.addSimple(l);
+        });
     }
 
     private static void del(Client c, byte[][] a) {
@@ -57,12 +108,159 @@ public final class KeyCommands {
         c.addInteger(n);
     }
 
+    /** EXISTS counts hits and misses but, unlike TOUCH, leaves the access clock alone (LOOKUP_NOTOUCH). */
     private static void exists(Client c, byte[][] a) {
+        Database db = c.db();
+        long n = 0;
+        for (int i = 1; i < a.length; i++) {
+            Bytes key = new Bytes(a[i]);
+            RValue v = db.peek(key);
+            int clock = v == null ? 0 : v.lru;
+            if (db.lookupRead(key) != null) {
+                v.lru = clock;
+                n++;
+            }
+        }
+        c.addInteger(n);
+    }
+
+    /** TOUCH: a read lookup per key, which updates the LRU/LFU clock OBJECT IDLETIME/FREQ report. */
+    private static void touch(Client c, byte[][] a) {
         long n = 0;
         for (int i = 1; i < a.length; i++) {
             if (c.db().lookupRead(new Bytes(a[i])) != null) n++;
         }
         c.addInteger(n);
+    }
+
+    /** renameGenericCommand: the value object moves with its TTL; an overwritten target loses its own. */
+    private static void rename(Client c, byte[][] a, boolean nx) {
+        Database db = c.db();
+        Bytes from = new Bytes(a[1]);
+        Bytes to = new Bytes(a[2]);
+        RValue v = db.lookupWrite(from);
+        if (v == null) throw RedisError.NO_SUCH_KEY;
+        if (from.equals(to)) {
+            if (nx) c.addInteger(0);
+            else c.addOk();
+            return;
+        }
+        long expire = db.getExpire(from);
+        if (db.lookupWrite(to) != null) {
+            if (nx) {
+                c.addInteger(0);
+                return;
+            }
+            db.deleteRaw(to);
+        }
+        int clock = v.lru;
+        db.add(to, v);
+        v.lru = clock;
+        if (expire != -1) db.setExpire(to, expire);
+        db.deleteRaw(from);
+        db.signalModified(from);
+        db.signalModified(to);
+        c.server().notifyKeyspaceEvent(Notify.GENERIC, "rename_from", from, db.id());
+        c.server().notifyKeyspaceEvent(Notify.GENERIC, "rename_to", to, db.id());
+        if (nx) c.addInteger(1);
+        else c.addOk();
+    }
+
+    /** selectDb's check for COPY ... DB and MOVE. */
+    private static Database targetDb(Client c, byte[] arg) {
+        int id = Args.toInt(arg);
+        if (id < 0 || id >= c.server().databaseCount()) throw new RedisError("ERR DB index is out of range");
+        return c.server().db(id);
+    }
+
+    private static final RedisError SAME_OBJECT = new RedisError("ERR source and destination objects are the same");
+
+    private static void copy(Client c, byte[][] a) {
+        Database src = c.db();
+        Database dst = src;
+        boolean replace = false;
+        for (int j = 3; j < a.length; j++) {
+            if (Args.is(a[j], "replace")) {
+                replace = true;
+            } else if (Args.is(a[j], "db") && j + 1 < a.length) {
+                dst = targetDb(c, a[++j]);
+            } else {
+                throw RedisError.SYNTAX;
+            }
+        }
+        Bytes key = new Bytes(a[1]);
+        Bytes newKey = new Bytes(a[2]);
+        if (src == dst && key.equals(newKey)) throw SAME_OBJECT;
+        RValue v = src.lookupRead(key);
+        if (v == null) {
+            c.addInteger(0);
+            return;
+        }
+        long expire = src.getExpire(key);
+        boolean delete = false;
+        if (dst.lookupWrite(newKey) != null) {
+            if (!replace) {
+                c.addInteger(0);
+                return;
+            }
+            delete = true;
+        }
+        RValue copy = v.copy();
+        if (delete) dst.deleteRaw(newKey);
+        dst.add(newKey, copy);
+        if (expire != -1) dst.setExpire(newKey, expire);
+        dst.signalModified(newKey);
+        c.server().notifyKeyspaceEvent(Notify.GENERIC, "copy_to", newKey, dst.id());
+        c.addInteger(1);
+    }
+
+    private static void move(Client c, byte[][] a) {
+        Database src = c.db();
+        Database dst = targetDb(c, a[2]);
+        if (src == dst) throw SAME_OBJECT;
+        Bytes key = new Bytes(a[1]);
+        RValue v = src.lookupWrite(key);
+        if (v == null) {
+            c.addInteger(0);
+            return;
+        }
+        long expire = src.getExpire(key);
+        if (dst.lookupWrite(key) != null) {
+            c.addInteger(0);
+            return;
+        }
+        int clock = v.lru;
+        dst.add(key, v);
+        v.lru = clock;
+        if (expire != -1) dst.setExpire(key, expire);
+        src.deleteRaw(key);
+        src.signalModified(key);
+        dst.signalModified(key);
+        c.server().notifyKeyspaceEvent(Notify.GENERIC, "move_from", key, src.id());
+        c.server().notifyKeyspaceEvent(Notify.GENERIC, "move_to", key, dst.id());
+        c.addInteger(1);
+    }
+
+    /** objectCommandLookupOrReply: no access-clock update, nil for a missing key. */
+    private static RValue objectLookup(Client c, byte[][] a) {
+        RValue v = c.db().peek(new Bytes(a[2]));
+        if (v == null) c.addNull();
+        return v;
+    }
+
+    /**
+     * Redis shares the objects for the integers 0..9999 (refcount INT_MAX) unless an LRU/LFU
+     * maxmemory policy needs a clock per key; every other value has a single reference.
+     */
+    private static long refcount(Client c, RValue v) {
+        if (v instanceof StringValue s && s.isIntEncoded()) {
+            long n = s.parseLong();
+            String policy = c.server().config().getString("maxmemory-policy");
+            boolean sharedAllowed = c.server().config().getLong("maxmemory") == 0
+                    || !(policy.contains("lru") || policy.contains("lfu"));
+            if (n >= 0 && n < 10000 && sharedAllowed) return Integer.MAX_VALUE;
+        }
+        return 1;
     }
 
     private static void type(Client c, byte[][] a) {

@@ -74,6 +74,8 @@ public final class Client {
     boolean pendingWrite;
     boolean closed;
     public boolean paused;
+    /** A parsed command held back by CLIENT PAUSE. */
+    public byte[][] pendingArgv;
 
     public Client(Server server, SocketChannel channel, long id, String addr, String laddr) {
         this.server = server;

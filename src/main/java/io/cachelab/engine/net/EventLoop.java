@@ -32,6 +32,7 @@ public final class EventLoop implements Runnable {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_CHUNK);
     private final byte[] readArray = new byte[READ_CHUNK];
     private final List<Client> pendingWrites = new ArrayList<>();
+    private final List<SelectionKey> readyKeys = new ArrayList<>();
     private final List<Client> clients = new ArrayList<>();
     private volatile boolean running = true;
     private Thread thread;
@@ -93,6 +94,11 @@ public final class EventLoop implements Runnable {
         }
     }
 
+    /** False once a stop was requested (a long script checks this to end when SHUTDOWN arrives). */
+    public boolean isRunning() {
+        return running;
+    }
+
     public void requestStop() {
         running = false;
         selector.wakeup();
@@ -117,8 +123,9 @@ public final class EventLoop implements Runnable {
                 long wait = Math.max(1, Math.min(nextCronMs - System.currentTimeMillis(), server.msUntilNextTimer()));
                 // the consumer form visits keys in the order epoll reported them (arrival order),
                 // as Redis does; selectedKeys() is a HashSet and would shuffle them
-                selector.select(this::handleKey, wait);
+                selector.select(readyKeys::add, wait);
                 if (!running) break;
+                handleReady(readyKeys);
                 server.afterEvents();
             } catch (Throwable t) {
                 LOG.log(Level.SEVERE, "event loop error", t);
@@ -132,12 +139,28 @@ public final class EventLoop implements Runnable {
         Client prev = executing;
         executing = running;
         try {
-            selector.selectNow(this::handleKey);
+            // a script is running inside handleReady: collect into a list of our own
+            List<SelectionKey> nested = new ArrayList<>();
+            selector.selectNow(nested::add);
+            handleReady(nested);
             flushPendingWrites();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "I/O while busy", e);
         } finally {
             executing = prev;
+        }
+    }
+
+    /**
+     * Handles the keys one select reported, in its order. Commands run here, and a long script may
+     * select again from inside one of them, so keys are collected first and never handled from
+     * within the selector's own callback.
+     */
+    private void handleReady(List<SelectionKey> keys) {
+        try {
+            for (int i = 0; i < keys.size(); i++) handleKey(keys.get(i));
+        } finally {
+            keys.clear();
         }
     }
 
@@ -219,7 +242,8 @@ public final class EventLoop implements Runnable {
         while (!c.closed && !c.closeAfterReply && !c.isBlocked() && !c.paused) {
             byte[][] argv;
             try {
-                argv = c.parser.next(maxBulk);
+                argv = c.pendingArgv != null ? c.pendingArgv : c.parser.next(maxBulk);
+                c.pendingArgv = null;
             } catch (RequestParser.ProtocolException e) {
                 server.stats().protocolError();
                 LOG.fine(() -> "protocol error from " + c + ": " + e.getMessage());
@@ -229,6 +253,12 @@ public final class EventLoop implements Runnable {
             }
             if (argv == null) break;
             if (argv.length == 0) continue;
+            if (server.isPaused() && server.shouldPause(c, argv)) {
+                // CLIENT PAUSE: hold the command until the pause ends (Server.unpause resumes us)
+                c.pendingArgv = argv;
+                server.holdPaused(c);
+                break;
+            }
             server.dispatcher().call(c, argv);
         }
         c.parser.shrinkIfIdle();

@@ -195,9 +195,9 @@ public final class Reply {
         prefixed(resp == 3 ? (byte) '>' : (byte) '*', n);
     }
 
-    /** Doubles: RESP3 ',' type; RESP2 a bulk string formatted as Redis does. */
+    /** Doubles (addReplyDouble): RESP3 ',' type; RESP2 a bulk string; both "%.17g" as Redis 7.0 writes them. */
     public void doubleValue(double d) {
-        String s = Numbers.formatDouble(d);
+        String s = io.cachelab.engine.type.ScoreFormat.format(d);
         if (resp == 3) {
             ensure(s.length() + 3);
             buf[len++] = ',';

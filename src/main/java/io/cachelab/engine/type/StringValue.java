@@ -5,12 +5,21 @@ import java.util.Arrays;
 /**
  * A string value: a growable byte buffer so APPEND, SETRANGE and SETBIT run in amortised O(1)
  * per byte instead of copying the whole value each time, as sds does.
+ *
+ * <p>OBJECT ENCODING follows how Redis 7.0 created the object rather than re-deriving it from the
+ * bytes: values written by SET-like commands go through tryObjectEncoding (int, embstr up to 44
+ * bytes, raw above); values built by createStringObject (INCRBYFLOAT) are never int; anything
+ * edited in place (APPEND, SETRANGE, SETBIT, BITFIELD) or built by BITOP is raw.
  */
 public final class StringValue extends RValue {
+    private static final int EMBSTR_SIZE_LIMIT = 44;
+
     private byte[] buf;
     private int len;
-    /** Set by SET/GETSET-style writes of an integer-looking value; APPEND and friends make it raw. */
+    /** Edited in place or created raw: OBJECT ENCODING answers "raw" whatever the bytes. */
     private boolean raw;
+    /** Created by createStringObject, not tryObjectEncoding: embstr or raw, never int. */
+    private boolean plain;
 
     public StringValue(byte[] value) {
         this.buf = value;
@@ -21,6 +30,20 @@ public final class StringValue extends RValue {
         return new StringValue(Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
+    /** A string as createStringObject makes it: embstr up to 44 bytes, raw above, never int. */
+    public static StringValue plain(byte[] value) {
+        StringValue s = new StringValue(value);
+        s.plain = true;
+        return s;
+    }
+
+    /** A raw-encoded string (createRawStringObject: BITOP results, SETRANGE/SETBIT on a new key). */
+    public static StringValue raw(byte[] value) {
+        StringValue s = new StringValue(value);
+        s.raw = true;
+        return s;
+    }
+
     @Override
     public RType type() {
         return RType.STRING;
@@ -28,8 +51,14 @@ public final class StringValue extends RValue {
 
     @Override
     public String encoding() {
-        if (!raw && len <= 20 && parseLong() != null) return "int";
-        return !raw && len <= 44 ? "embstr" : "raw";
+        if (raw) return "raw";
+        if (!plain && len <= 20 && parseLong() != null) return "int";
+        return len <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
+    }
+
+    /** True when Redis would hold this value as an int-encoded object. */
+    public boolean isIntEncoded() {
+        return !raw && !plain && len <= 20 && parseLong() != null;
     }
 
     /** The value's bytes (a copy only if the buffer has spare capacity). */
@@ -37,6 +66,11 @@ public final class StringValue extends RValue {
         if (buf.length != len) {
             buf = Arrays.copyOf(buf, len);
         }
+        return buf;
+    }
+
+    /** The live buffer for reading bytes below {@link #length()}; never modify it through this. */
+    public byte[] array() {
         return buf;
     }
 
@@ -48,11 +82,19 @@ public final class StringValue extends RValue {
         return buf[i];
     }
 
-    /** Grows to at least {@code newLen} bytes, zero-filled, and marks the encoding raw. */
+    /**
+     * Grows to at least {@code newLen} bytes, zero-filled, and marks the encoding raw (as
+     * dbUnshareStringValue does). Growth is greedy like sdsMakeRoomFor (double below 1 MB, then
+     * +1 MB) but never beyond what was asked plus that slack, so a SETBIT at offset 2^32-1
+     * allocates 512 MB and not 1 GB.
+     */
     public void ensureLength(int newLen) {
         raw = true;
         if (newLen > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(newLen, Math.min(buf.length * 2, newLen + (1 << 20))));
+            long greedy = newLen < (1 << 20) ? (long) newLen * 2 : (long) newLen + (1 << 20);
+            int cap = (int) Math.min(greedy, Integer.MAX_VALUE - 8);
+            if (buf.length == 0 || newLen > buf.length * 2L && newLen > (1 << 20)) cap = newLen;
+            buf = Arrays.copyOf(buf, Math.max(newLen, cap));
         }
         if (newLen > len) {
             Arrays.fill(buf, len, newLen, (byte) 0);
@@ -60,7 +102,7 @@ public final class StringValue extends RValue {
         }
     }
 
-    /** The live buffer for in-place edits of bytes below {@link #length()}. */
+    /** The live buffer for in-place edits of bytes below {@link #length()}; marks the value raw. */
     public byte[] buffer() {
         raw = true;
         return buf;
@@ -81,6 +123,7 @@ public final class StringValue extends RValue {
     public RValue copy() {
         StringValue s = new StringValue(Arrays.copyOf(buf, len));
         s.raw = raw;
+        s.plain = plain;
         return s;
     }
 }

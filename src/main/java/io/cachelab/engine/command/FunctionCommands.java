@@ -1,0 +1,137 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.script.FunctionLibraries;
+import io.cachelab.engine.script.Scripting;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * FCALL, FCALL_RO and FUNCTION (functions.c): argument parsing and the error texts of Redis 7.0;
+ * libraries themselves are {@link FunctionLibraries}'.
+ */
+final class FunctionCommands {
+    private FunctionCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add("fcall", -3, "noscript stale skip-monitor may-replicate no-mandatory-keys", 0, 0, 0,
+                (c, a) -> Scripting.of(c.server()).fcall(c, a, false))
+                .keys(ScriptingCommands::numkeysKeys).group("scripting").since("7.0.0");
+        t.add("fcall_ro", -3, "noscript stale skip-monitor no-mandatory-keys readonly", 0, 0, 0,
+                (c, a) -> Scripting.of(c.server()).fcall(c, a, true))
+                .keys(ScriptingCommands::numkeysKeys).group("scripting").since("7.0.0");
+
+        CommandSpec function = t.container("function", -2, "").group("scripting");
+        function.sub("load", -3, "write denyoom noscript", 0, 0, 0, (c, a) -> {
+            boolean replace = false;
+            int i = 2;
+            for (; i < a.length - 1; i++) {
+                if (Args.is(a[i], "replace")) {
+                    replace = true;
+                } else {
+                    throw new RedisError("ERR Unknown option given: " + Args.str(a[i]));
+                }
+            }
+            if (i != a.length - 1) {
+                throw new RedisError("ERR Function code was not given");
+            }
+            c.addBulk(libraries(c).load(a[a.length - 1], replace));
+        });
+        function.sub("delete", 3, "write noscript", 0, 0, 0, (c, a) -> {
+            libraries(c).delete(new String(a[2], StandardCharsets.ISO_8859_1));
+            c.addOk();
+        });
+        function.sub("flush", -2, "write noscript", 0, 0, 0, (c, a) -> {
+            if (a.length > 3 || (a.length == 3 && !Args.is(a[2], "sync") && !Args.is(a[2], "async"))) {
+                throw new RedisError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
+            }
+            libraries(c).flush();
+            c.addOk();
+        });
+        function.sub("dump", 2, "noscript", 0, 0, 0, (c, a) -> c.addBulk(libraries(c).dump()));
+        function.sub("restore", -3, "write denyoom noscript", 0, 0, 0, (c, a) -> {
+            String policy = "append";
+            if (a.length > 4) {
+                throw new RedisError("ERR Wrong number of arguments");
+            }
+            if (a.length == 4) {
+                if (Args.is(a[3], "flush")) {
+                    policy = "flush";
+                } else if (Args.is(a[3], "append")) {
+                    policy = "append";
+                } else if (Args.is(a[3], "replace")) {
+                    policy = "replace";
+                } else {
+                    throw new RedisError("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+                }
+            }
+            libraries(c).restore(a[2], policy);
+            c.addOk();
+        });
+        function.sub("kill", 2, "noscript allow-busy", 0, 0, 0, (c, a) -> Scripting.of(c.server()).kill(c, false));
+        function.sub("stats", 2, "noscript allow-busy", 0, 0, 0, (c, a) -> libraries(c).stats(c));
+        function.sub("list", -2, "noscript", 0, 0, 0, (c, a) -> {
+            byte[] pattern = null;
+            boolean withCode = false;
+            for (int i = 2; i < a.length; i++) {
+                if (Args.is(a[i], "withcode") && !withCode) {
+                    withCode = true;
+                } else if (Args.is(a[i], "libraryname") && pattern == null) {
+                    if (i + 1 >= a.length) {
+                        throw new RedisError("ERR library name argument was not given");
+                    }
+                    pattern = a[++i];
+                } else {
+                    throw new RedisError("ERR Unknown argument " + Args.str(a[i]));
+                }
+            }
+            libraries(c).list(c, pattern, withCode);
+        });
+        function.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> ScriptingCommands.help(c, new String[] {
+            "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+            "LOAD [REPLACE] <FUNCTION CODE>",
+            "    Create a new library with the given library name and code.",
+            "DELETE <LIBRARY NAME>",
+            "    Delete the given library.",
+            "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+            "    Return general information on all the libraries:",
+            "    * Library name",
+            "    * The engine used to run the Library",
+            "    * Library description",
+            "    * Functions list",
+            "    * Library code (if WITHCODE is given)",
+            "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
+            "STATS",
+            "    Return information about the current function running:",
+            "    * Function name",
+            "    * Command used to run the function",
+            "    * Duration in MS that the function is running",
+            "    If no function is running, return nil",
+            "    In addition, returns a list of available engines.",
+            "KILL",
+            "    Kill the current running function.",
+            "FLUSH [ASYNC|SYNC]",
+            "    Delete all the libraries.",
+            "    When called without the optional mode argument, the behavior is determined by the",
+            "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+            "    * ASYNC: Asynchronously flush the libraries.",
+            "    * SYNC: Synchronously flush the libraries.",
+            "DUMP",
+            "    Return a serialized payload representing the current libraries, can be restored using FUNCTION "
+                    + "RESTORE command",
+            "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+            "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
+            "    control how to handle existing libraries (default APPEND):",
+            "    * FLUSH: delete all existing libraries.",
+            "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
+            "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
+            "      libraries with the new libraries (notice that even on this option there is a chance of failure",
+            "      in case of functions name collision with another library).",
+            "HELP",
+            "    Prints this help."}));
+    }
+
+    private static FunctionLibraries libraries(io.cachelab.engine.net.Client c) {
+        return Scripting.of(c.server()).functions();
+    }
+}

@@ -1,0 +1,674 @@
+package io.cachelab.engine.script;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaFunction;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.Lua;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.CoroutineLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.jse.JseMathLib;
+
+/**
+ * One Lua interpreter with Redis 7.0's environment: base/table/string/math/coroutine plus cjson,
+ * struct, cmsgpack, bit and the redis API; the Lua 5.1 names luaj (5.2) lacks; no io, os,
+ * require, loadfile, dofile, print or debug; every global and library table locked after start.
+ * The server keeps one runtime for EVAL scripts and one for FUNCTION libraries, as Redis keeps two
+ * lua_States. Not thread-safe: scripts run on the server thread, one at a time.
+ */
+public final class ScriptRuntime {
+    static final String EVAL_CHUNK = "@user_script";
+    static final String FUNCTION_CHUNK = "@user_function";
+
+    final ScriptGlobals globals = new ScriptGlobals();
+    private final InterruptHook hook = new InterruptHook(this);
+    private final Lrand48 random = new Lrand48();
+    private final RedisApi redisApi;
+    ScriptRun current;
+    /** Receives redis.log output outside a run (while FUNCTION LOAD runs a library). */
+    public ScriptLogger logger;
+
+    /** The interpreter for EVAL scripts. */
+    public ScriptRuntime() {
+        this(false);
+    }
+
+    /** The interpreter for FUNCTION libraries (see {@link #loadLibrary}). */
+    public static ScriptRuntime forFunctions() {
+        return new ScriptRuntime(true);
+    }
+
+    private final boolean functionMode;
+    private ReadOnlyTable runtimeApi;
+    private ReadOnlyTable loadApi;
+    private java.util.List<RegisteredFunction> registering;
+    private long loadDeadlineNanos;
+
+    private ScriptRuntime(boolean functionMode) {
+        this.functionMode = functionMode;
+        globals.load(new BaseLib());
+        // luaj's libraries register themselves in package.loaded; give them one, dropped below.
+        LuaTable pkg = new LuaTable();
+        pkg.rawset("loaded", new LuaTable());
+        globals.rawset("package", pkg);
+        globals.load(new TableLib());
+        globals.load(new StringLib());
+        globals.load(new JseMathLib());
+        globals.load(new CoroutineLib());
+        LoadState.install(globals);
+        LuaC.install(globals);
+        globals.debuglib = hook;
+
+        for (String name : new String[] {"dofile", "loadfile", "print", "rawlen", "require", "package",
+            "module", "io", "os", "debug", "luajava"}) {
+            globals.rawset(name, LuaValue.NIL);
+        }
+        globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
+        installBaseCompat();
+        redisApi = new RedisApi(this);
+        if (functionMode) {
+            redisApi.table().rawset("register_function", new LuaFn("register_function", a -> {
+                throw new LuaError(LuaReplies.errorTable(
+                        "redis.register_function can only be called on FUNCTION LOAD command"));
+            }));
+        }
+        globals.rawset("redis", redisApi.table());
+        globals.rawset("cjson", CjsonLib.create());
+        globals.rawset("struct", StructLib.create());
+        globals.rawset("cmsgpack", CmsgpackLib.create());
+        globals.rawset("bit", BitLib.create());
+        lockEverything();
+    }
+
+    private void installBaseCompat() {
+        LuaValue table = globals.get("table");
+        LuaValue unpack = table.get("unpack");
+        globals.rawset("unpack", unpack);
+        LuaFn load = new LuaFn("loadstring", this::loadString);
+        globals.rawset("loadstring", load);
+        globals.rawset("load", new LuaFn("load", a -> a.arg1().isfunction()
+                ? globals.baselib.get("load").invoke(a) : loadString(a)));
+        globals.rawset("gcinfo", new LuaFn("gcinfo", a -> LuaValue.valueOf(
+                (int) ((Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1024))));
+        globals.rawset("pcall", new LuaFn("pcall", this::pcall));
+        globals.rawset("xpcall", new LuaFn("xpcall", this::xpcall));
+        globals.rawset("tostring", new LuaFn("tostring", a -> {
+            LuaValue v = a.checkvalue(1);
+            if (v.type() == LuaValue.TNUMBER) {
+                return LuaFn.toLuaString(v);
+            }
+            LuaValue h = v.metatag(LuaValue.TOSTRING);
+            if (!h.isnil()) {
+                return h.call(v);
+            }
+            return v.isstring() ? v : LuaValue.valueOf(v.tojstring());
+        }));
+
+        LuaTable t = (LuaTable) table;
+        t.rawset("unpack", LuaValue.NIL);
+        t.rawset("pack", LuaValue.NIL);
+        t.rawset("concat", new LuaFn("concat", ScriptRuntime::tableConcat));
+        t.rawset("getn", new LuaFn("getn", a -> LuaValue.valueOf(a.checktable(1).length())));
+        t.rawset("setn", new LuaFn("setn", a -> {
+            throw new LuaError("'setn' is obsolete");
+        }));
+        t.rawset("maxn", new LuaFn("maxn", a -> {
+            LuaTable tt = a.checktable(1);
+            double max = 0;
+            LuaValue k = LuaValue.NIL;
+            while (!(k = tt.next(k).arg1()).isnil()) {
+                if (k.type() == LuaValue.TNUMBER && k.todouble() > max) {
+                    max = k.todouble();
+                }
+            }
+            return LuaValue.valueOf(max);
+        }));
+        t.rawset("foreach", new LuaFn("foreach", a -> {
+            LuaTable tt = a.checktable(1);
+            LuaFunction f = a.checkfunction(2);
+            LuaValue k = LuaValue.NIL;
+            while (true) {
+                Varargs n = tt.next(k);
+                if ((k = n.arg1()).isnil()) {
+                    return LuaValue.NIL;
+                }
+                LuaValue r = f.call(k, n.arg(2));
+                if (!r.isnil()) {
+                    return r;
+                }
+            }
+        }));
+        t.rawset("foreachi", new LuaFn("foreachi", a -> {
+            LuaTable tt = a.checktable(1);
+            LuaFunction f = a.checkfunction(2);
+            int n = tt.length();
+            for (int i = 1; i <= n; i++) {
+                LuaValue r = f.call(LuaValue.valueOf(i), tt.get(i));
+                if (!r.isnil()) {
+                    return r;
+                }
+            }
+            return LuaValue.NIL;
+        }));
+
+        LuaTable coroutine = (LuaTable) globals.get("coroutine");
+        coroutine.rawset("running", new LuaFn("running", a -> globals.running.isMainThread()
+                ? LuaValue.NIL : globals.running));
+
+        LuaTable string = (LuaTable) globals.get("string");
+        string.rawset("gfind", string.get("gmatch"));
+        string.rawset("format", new LuaFn("format", StringFormat::format));
+
+        LuaTable math = (LuaTable) globals.get("math");
+        math.rawset("mod", math.get("fmod"));
+        math.rawset("log10", new LuaFn("log10", a -> LuaValue.valueOf(Math.log10(LuaFn.checkNumber(a, 1, "log10")))));
+        math.rawset("log", new LuaFn("log", a -> LuaValue.valueOf(Math.log(LuaFn.checkNumber(a, 1, "log")))));
+        math.rawset("random", new LuaFn("random", this::mathRandom));
+        math.rawset("randomseed", new LuaFn("randomseed", a -> {
+            random.seed(LuaFn.checkInt(a, 1, "randomseed"));
+            return LuaValue.NONE;
+        }));
+    }
+
+    /** table.concat with Lua 5.1's number formatting (luaj would print 0.0003 as "3.0E-4"). */
+    private static Varargs tableConcat(Varargs a) {
+        LuaTable t = a.checktable(1);
+        LuaString sep = a.isnoneornil(2) ? LuaString.valueOf("") : LuaFn.checkString(a, 2, "concat");
+        int i = a.isnoneornil(3) ? 1 : LuaFn.checkInt(a, 3, "concat");
+        int j = a.isnoneornil(4) ? t.length() : LuaFn.checkInt(a, 4, "concat");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int k = i; k <= j; k++) {
+            LuaValue v = t.get(k);
+            if (!v.isstring()) {
+                throw new LuaError("invalid value (" + v.typename() + ") at index " + k + " in table for 'concat'");
+            }
+            LuaString s = LuaFn.toLuaString(v);
+            out.write(s.m_bytes, s.m_offset, s.m_length);
+            if (k < j) {
+                out.write(sep.m_bytes, sep.m_offset, sep.m_length);
+            }
+        }
+        return LuaString.valueOf(out.toByteArray());
+    }
+
+    private Varargs mathRandom(Varargs a) {
+        double r = (double) (random.next() % Lrand48.MAX) / (double) Lrand48.MAX;
+        switch (a.narg()) {
+            case 0:
+                return LuaValue.valueOf(r);
+            case 1: {
+                int u = LuaFn.checkInt(a, 1, "random");
+                if (u < 1) {
+                    throw LuaFn.argError("random", 1, "interval is empty");
+                }
+                return LuaValue.valueOf(Math.floor(r * u) + 1);
+            }
+            case 2: {
+                int l = LuaFn.checkInt(a, 1, "random");
+                int u = LuaFn.checkInt(a, 2, "random");
+                if (l > u) {
+                    throw LuaFn.argError("random", 2, "interval is empty");
+                }
+                return LuaValue.valueOf(Math.floor(r * (u - l + 1)) + l);
+            }
+            default:
+                throw new LuaError("wrong number of arguments");
+        }
+    }
+
+    /** loadstring/load of text; binary chunks are refused as Redis does since 7.0. */
+    private Varargs loadString(Varargs a) {
+        LuaString code = LuaFn.checkString(a, 1, "loadstring");
+        String chunkName = "=" + chunkId(a.isnoneornil(2) ? new String(LuaFn.bytes(code), StandardCharsets.ISO_8859_1)
+                : LuaFn.checkString(a, 2, "loadstring").tojstring());
+        if (code.m_length > 0 && code.m_bytes[code.m_offset] == 27) {
+            return LuaValue.varargsOf(LuaValue.NIL, LuaValue.valueOf("attempt to load a binary chunk"));
+        }
+        try {
+            return withoutTailCalls(globals.load(new ByteArrayInputStream(code.m_bytes, code.m_offset,
+                    code.m_length), chunkName, "t", globals));
+        } catch (LuaError e) {
+            return LuaValue.varargsOf(LuaValue.NIL, LuaErrors.value(e));
+        }
+    }
+
+    /** Lua 5.1's luaO_chunkid: how a chunk name shows in messages ([string "..."] for code). */
+    static String chunkId(String source) {
+        if (source.startsWith("=")) {
+            return source.length() > 60 ? source.substring(1, 60) : source.substring(1);
+        }
+        if (source.startsWith("@")) {
+            String f = source.substring(1);
+            return f.length() > 59 ? "..." + f.substring(f.length() - 56) : f;
+        }
+        int len = 0;
+        while (len < source.length() && source.charAt(len) != '\n' && source.charAt(len) != '\r') {
+            len++;
+        }
+        int max = 60 - 17;
+        if (len > max) {
+            len = max;
+        }
+        return "[string \"" + source.substring(0, len) + (len < source.length() ? "..." : "") + "\"]";
+    }
+
+    /**
+     * Redis's pcall: an error raised as a table with an "err" field (redis.call's) reaches the
+     * handler as that string; a killed script cannot be caught.
+     */
+    private Varargs pcall(Varargs a) {
+        LuaValue f = a.checkvalue(1);
+        try {
+            return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(a.subargs(2)));
+        } catch (LuaError e) {
+            rethrowIfKilled();
+            return LuaValue.varargsOf(LuaValue.FALSE, pcallValue(e));
+        } catch (StackOverflowError e) {
+            rethrowIfKilled();
+            return LuaValue.varargsOf(LuaValue.FALSE, LuaValue.valueOf("stack overflow"));
+        }
+    }
+
+    private Varargs xpcall(Varargs a) {
+        LuaValue f = a.checkvalue(1);
+        LuaValue handler = a.arg(2);
+        try {
+            return LuaValue.varargsOf(LuaValue.TRUE, f.invoke(a.subargs(3)));
+        } catch (LuaError e) {
+            rethrowIfKilled();
+            return LuaValue.varargsOf(LuaValue.FALSE, handler.call(LuaErrors.handlerValue(e)));
+        } catch (StackOverflowError e) {
+            rethrowIfKilled();
+            return LuaValue.varargsOf(LuaValue.FALSE, handler.call(LuaValue.valueOf("stack overflow")));
+        }
+    }
+
+    private static LuaValue pcallValue(LuaError e) {
+        LuaValue v = LuaErrors.handlerValue(e);
+        if (v.istable()) {
+            LuaValue err = v.rawget(LuaReplies.ERR);
+            if (err.isstring()) {
+                return err;
+            }
+        }
+        return v;
+    }
+
+    private void rethrowIfKilled() {
+        if (current != null && current.killed()) {
+            throw hook.killError();
+        }
+    }
+
+    private void lockEverything() {
+        LuaTable errorMeta = new LuaTable();
+        errorMeta.rawset(LuaValue.INDEX, new LuaFn("__index", a -> {
+            throw new LuaError("Script attempted to access nonexistent global variable '"
+                    + LuaFn.toLuaString(a.arg(2)).tojstring() + "'");
+        }));
+        for (String lib : new String[] {"string", "table", "math", "coroutine", "redis", "cjson", "struct",
+            "cmsgpack", "bit"}) {
+            LuaValue t = globals.rawget(lib);
+            if (t instanceof ReadOnlyTable ro) {
+                ro.lock();
+            } else {
+                globals.rawset(lib, ReadOnlyTable.frozenCopy((LuaTable) t));
+            }
+        }
+        LuaTable stringMeta = new LuaTable();
+        stringMeta.rawset(LuaValue.INDEX, globals.rawget("string"));
+        LuaString.s_metatable = ReadOnlyTable.frozenCopy(stringMeta);
+        if (!functionMode) {
+            globals.setmetatable(ReadOnlyTable.frozenCopy(errorMeta));
+            globals.lock();
+            return;
+        }
+        // Functions: the globals table stays empty and its __index switches between the full API
+        // (when functions run) and a library API holding only a small redis table (while FUNCTION
+        // LOAD runs the library's code), as Redis 7.0's function_lua.c does.
+        runtimeApi = ReadOnlyTable.frozenCopy(globals);
+        runtimeApi.unlockForSetup();
+        runtimeApi.setmetatable(ReadOnlyTable.frozenCopy(errorMeta));
+        runtimeApi.lock();
+        LuaTable loadRedis = new LuaTable();
+        LuaTable fullRedis = (LuaTable) globals.rawget("redis");
+        loadRedis.rawset("register_function", new LuaFn("register_function", this::registerFunction));
+        for (String k : new String[] {"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING", "REDIS_VERSION",
+            "REDIS_VERSION_NUM"}) {
+            loadRedis.rawset(k, fullRedis.rawget(k));
+        }
+        ReadOnlyTable frozenLoadRedis = ReadOnlyTable.frozenCopy(loadRedis);
+        frozenLoadRedis.unlockForSetup();
+        frozenLoadRedis.setmetatable(ReadOnlyTable.frozenCopy(errorMeta));
+        frozenLoadRedis.lock();
+        loadApi = new ReadOnlyTable();
+        loadApi.rawset("redis", frozenLoadRedis);
+        loadApi.setmetatable(ReadOnlyTable.frozenCopy(errorMeta));
+        loadApi.lock();
+        LuaValue k = LuaValue.NIL;
+        java.util.List<LuaValue> names = new java.util.ArrayList<>();
+        while (!(k = globals.next(k).arg1()).isnil()) {
+            names.add(k);
+        }
+        for (LuaValue name : names) {
+            globals.rawset(name, LuaValue.NIL);
+        }
+        LuaTable meta = new LuaTable();
+        meta.rawset(LuaValue.INDEX, new LuaFn("__index", a -> (registering != null ? loadApi : runtimeApi)
+                .get(a.arg(2))));
+        globals.setmetatable(ReadOnlyTable.frozenCopy(meta));
+        globals.lock();
+    }
+
+    /** A function a library registered: name, callback and the flags Redis knows. */
+    public record RegisteredFunction(String name, LuaFunction callback, java.util.Set<String> flags,
+            String description) {
+    }
+
+    static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("no-writes", "allow-oom", "allow-stale",
+            "no-cluster", "allow-cross-slot-keys");
+
+    /**
+     * FUNCTION LOAD's engine part: runs a library's code (everything after the "#!lua" line,
+     * starting with its newline so line numbers match) in the restricted library environment and
+     * returns what it registered. Errors carry Redis's texts without the leading "ERR ".
+     */
+    public java.util.List<RegisteredFunction> loadLibrary(byte[] code, long timeoutMillis) throws ScriptException {
+        if (!functionMode) {
+            throw new IllegalStateException("not a function runtime");
+        }
+        LuaFunction chunk;
+        try {
+            chunk = (LuaFunction) withoutTailCalls(globals.load(new ByteArrayInputStream(code), FUNCTION_CHUNK, "t",
+                    globals));
+        } catch (LuaError e) {
+            throw new ScriptException("Error compiling function: "
+                    + LuaErrors.compileMessage(LuaErrors.value(e).tojstring()));
+        }
+        java.util.List<RegisteredFunction> result = new java.util.ArrayList<>();
+        registering = result;
+        loadDeadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
+        hook.reset();
+        try {
+            chunk.call();
+        } catch (LuaError e) {
+            throw new ScriptException("Error registering functions: " + errorMessage(e));
+        } catch (StackOverflowError e) {
+            throw new ScriptException("Error registering functions: ERR stack overflow");
+        } finally {
+            registering = null;
+        }
+        if (result.isEmpty()) {
+            throw new ScriptException("No functions registered");
+        }
+        return result;
+    }
+
+    /** For the hook: past FUNCTION LOAD's time budget? */
+    boolean loadTimedOut() {
+        return registering != null && System.nanoTime() > loadDeadlineNanos;
+    }
+
+    private Varargs registerFunction(Varargs a) {
+        if (registering == null) {
+            throw new LuaError(LuaReplies.errorTable(
+                    "redis.register_function can only be called on FUNCTION LOAD command"));
+        }
+        int argc = a.narg();
+        if (argc < 1 || argc > 2) {
+            throw new LuaError(LuaReplies.errorTable("wrong number of arguments to redis.register_function"));
+        }
+        String name = null;
+        LuaValue callback = null;
+        java.util.Set<String> flags = new java.util.LinkedHashSet<>();
+        String description = null;
+        if (argc == 1) {
+            if (!a.arg1().istable()) {
+                throw new LuaError(LuaReplies.errorTable("calling redis.register_function with a single argument is "
+                        + "only applicable to Lua table (representing named arguments)."));
+            }
+            LuaTable t = (LuaTable) a.arg1();
+            LuaValue k = LuaValue.NIL;
+            while (true) {
+                Varargs n = t.next(k);
+                if ((k = n.arg1()).isnil()) {
+                    break;
+                }
+                LuaValue v = n.arg(2);
+                if (k.type() != LuaValue.TSTRING) {
+                    throw new LuaError(LuaReplies.errorTable("named argument key given to redis.register_function "
+                            + "is not a string"));
+                }
+                switch (k.tojstring()) {
+                    case "function_name" -> {
+                        if (v.type() != LuaValue.TSTRING) {
+                            throw new LuaError(LuaReplies.errorTable(
+                                    "function_name argument given to redis.register_function must be a string"));
+                        }
+                        name = v.tojstring();
+                    }
+                    case "description" -> {
+                        if (v.type() != LuaValue.TSTRING) {
+                            throw new LuaError(LuaReplies.errorTable(
+                                    "description argument given to redis.register_function must be a string"));
+                        }
+                        description = v.tojstring();
+                    }
+                    case "callback" -> {
+                        if (!v.isfunction()) {
+                            throw new LuaError(LuaReplies.errorTable(
+                                    "callback argument given to redis.register_function must be a function"));
+                        }
+                        callback = v;
+                    }
+                    case "flags" -> {
+                        if (!v.istable()) {
+                            throw new LuaError(LuaReplies.errorTable(
+                                    "flags argument to redis.register_function must be a table representing "
+                                            + "function flags"));
+                        }
+                        for (int i = 1; !v.rawget(i).isnil(); i++) {
+                            LuaValue f = v.rawget(i);
+                            if (f.type() != LuaValue.TSTRING || !KNOWN_FLAGS.contains(f.tojstring())) {
+                                throw new LuaError(LuaReplies.errorTable("unknown flag given"));
+                            }
+                            flags.add(f.tojstring());
+                        }
+                    }
+                    default -> throw new LuaError(LuaReplies.errorTable(
+                            "unknown argument given to redis.register_function"));
+                }
+            }
+            if (name == null) {
+                throw new LuaError(LuaReplies.errorTable("redis.register_function must get a function name argument"));
+            }
+            if (callback == null) {
+                throw new LuaError(LuaReplies.errorTable("redis.register_function must get a callback argument"));
+            }
+        } else {
+            if (a.arg1().type() != LuaValue.TSTRING) {
+                throw new LuaError(LuaReplies.errorTable("first argument to redis.register_function must be a string"));
+            }
+            if (!a.arg(2).isfunction()) {
+                throw new LuaError(LuaReplies.errorTable(
+                        "second argument to redis.register_function must be a function"));
+            }
+            name = a.arg1().tojstring();
+            callback = a.arg(2);
+        }
+        if (!validFunctionName(name)) {
+            throw new LuaError(LuaReplies.errorTable("Function names can only contain letters, numbers, or "
+                    + "underscores(_) and must be at least one character long"));
+        }
+        for (RegisteredFunction f : registering) {
+            if (f.name().equals(name)) {
+                throw new LuaError(LuaReplies.errorTable("Function already exists in the library"));
+            }
+        }
+        registering.add(new RegisteredFunction(name, (LuaFunction) callback, java.util.Set.copyOf(flags), description));
+        return LuaValue.NONE;
+    }
+
+    /** Letters, digits and underscores, at least one: Redis's rule for function and library names. */
+    public static boolean validFunctionName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '_') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ compiling and running
+
+    /** Compiles a script body; a syntax error comes back as Lua's message ("user_script:1: ..."). */
+    public LuaFunction compile(byte[] body, String chunkName) throws ScriptException {
+        if (body.length > 0 && body[0] == 27) {
+            throw new ScriptException("attempt to load a binary chunk");
+        }
+        try {
+            LuaValue f = globals.load(new ByteArrayInputStream(body), chunkName, "t", globals);
+            return (LuaFunction) withoutTailCalls(f);
+        } catch (LuaError e) {
+            throw new ScriptException(LuaErrors.compileMessage(LuaErrors.value(e).tojstring()));
+        }
+    }
+
+    /**
+     * Turns every tail call into a call followed by the return that already follows it. luaj runs a
+     * tail call after the calling frame is gone, so an error raised by redis.call in
+     * "return redis.call(...)" would lose its line; Redis (C functions in Lua 5.1 are never
+     * tail-called) reports it. The cost is that tail recursion uses stack.
+     */
+    static LuaValue withoutTailCalls(LuaValue f) {
+        if (f instanceof LuaClosure c) {
+            rewriteTailCalls(c.p);
+        }
+        return f;
+    }
+
+    private static void rewriteTailCalls(Prototype p) {
+        int[] code = p.code;
+        for (int i = 0; i < code.length; i++) {
+            if ((code[i] & 0x3f) == Lua.OP_TAILCALL) {
+                code[i] = (code[i] & ~0x3f) | Lua.OP_CALL;
+            }
+        }
+        if (p.p != null) {
+            for (Prototype child : p.p) {
+                rewriteTailCalls(child);
+            }
+        }
+    }
+
+    /** EVAL: KEYS and ARGV become globals, the chunk runs without arguments. */
+    public void runEval(ScriptRun run, LuaFunction script, byte[][] keys, byte[][] args, RespBuffer out,
+            int clientResp) {
+        globals.unlock();
+        try {
+            globals.rawset("KEYS", array(keys));
+            globals.rawset("ARGV", array(args));
+        } finally {
+            globals.lock();
+        }
+        run(run, script, LuaValue.NONE, out, clientResp);
+    }
+
+    /** FCALL: the function gets the keys and args tables as its two parameters. */
+    public void runFunction(ScriptRun run, LuaFunction fn, byte[][] keys, byte[][] args, RespBuffer out,
+            int clientResp) {
+        run(run, fn, LuaValue.varargsOf(array(keys), array(args)), out, clientResp);
+    }
+
+    private void run(ScriptRun run, LuaFunction fn, Varargs args, RespBuffer out, int clientResp) {
+        ScriptRun previous = current;
+        current = run;
+        hook.reset();
+        try {
+            LuaValue result = fn.invoke(args).arg1();
+            run.errorCounted = LuaReplies.countedError(result);
+            LuaReplies.write(result, out, clientResp, run.resp, 0);
+        } catch (LuaError e) {
+            run.errorCounted = LuaReplies.countedError(LuaErrors.value(e));
+            out.error(errorReply(e, run));
+        } catch (StackOverflowError e) {
+            out.error("ERR " + chunkDisplay(run) + ": stack overflow");
+        } finally {
+            current = previous;
+        }
+    }
+
+    private static String chunkDisplay(ScriptRun run) {
+        return (run.mode == ScriptRun.MODE_EVAL ? EVAL_CHUNK : FUNCTION_CHUNK).substring(1);
+    }
+
+    /**
+     * The error line Redis writes for a failed script: the {err=...} text (or "ERR " + Lua's
+     * message) followed by " script: <name>, on @user_script:<line>." when a position is known.
+     */
+    static String errorMessage(LuaError e) {
+        LuaValue v = LuaErrors.handlerValue(e);
+        if (v.istable()) {
+            LuaValue err = v.rawget(LuaReplies.ERR);
+            return err.isstring() ? LuaReplies.trimCrlf(new String(LuaFn.bytes(err.strvalue()),
+                    StandardCharsets.ISO_8859_1)) : "ERR unknown error";
+        }
+        return "ERR " + (v.isstring() ? new String(LuaFn.bytes(v.strvalue()), StandardCharsets.ISO_8859_1)
+                : v.tojstring());
+    }
+
+    static String errorReply(LuaError e, ScriptRun run) {
+        String msg = errorMessage(e);
+        String where = LuaErrors.fileline(e);
+        if (where != null) {
+            int colon = where.lastIndexOf(':');
+            String line = colon >= 0 ? where.substring(colon + 1) : "?";
+            String source = colon >= 0 ? where.substring(0, colon) : where;
+            msg = msg + " script: " + run.name + ", on @" + source + ":" + line + ".";
+        }
+        return msg;
+    }
+
+    static LuaTable array(byte[][] items) {
+        LuaTable t = new LuaTable(items.length, 0);
+        for (int i = 0; i < items.length; i++) {
+            t.rawset(i + 1, LuaString.valueOf(items[i]));
+        }
+        return t;
+    }
+
+    /** The run in progress, if any (for the hook and the redis API). */
+    ScriptRun current() {
+        return current;
+    }
+
+    RedisApi redisApi() {
+        return redisApi;
+    }
+
+    /** A compile-time failure; the message is Lua's, without any Redis prefix. */
+    public static final class ScriptException extends Exception {
+        public ScriptException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    static boolean isClosure(LuaValue v) {
+        return v instanceof LuaClosure;
+    }
+}

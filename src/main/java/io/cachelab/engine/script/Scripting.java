@@ -1,0 +1,421 @@
+package io.cachelab.engine.script;
+
+import io.cachelab.engine.Server;
+import io.cachelab.engine.command.CommandSpec;
+import io.cachelab.engine.command.Dispatcher;
+import io.cachelab.engine.command.RedisError;
+import io.cachelab.engine.net.Client;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.luaj.vm2.LuaFunction;
+
+/**
+ * The server side of scripting (Redis's eval.c + script.c): the script cache, the run context of
+ * the script in progress, and the {@link ScriptHost} that executes redis.call through a client
+ * that belongs to the script. One instance per server, kept in {@code server.extensions}. Every
+ * method runs on the event-loop thread.
+ */
+public final class Scripting implements ScriptHost {
+    private static final Logger LOG = Logger.getLogger("io.cachelab.engine.script");
+
+    private final Server server;
+    private ScriptRuntime evalRuntime = new ScriptRuntime();
+    private final Map<String, CachedScript> scripts = new HashMap<>();
+    private final Client scriptClient;
+    private final FunctionLibraries functions;
+    private Running running;
+
+    /** A compiled EVAL script with its shebang flags (null flags: no shebang, "compat" mode). */
+    record CachedScript(byte[] body, LuaFunction function, Set<String> flags) {
+    }
+
+    /** What SCRIPT KILL, FUNCTION STATS and the command checks need about the run in progress. */
+    static final class Running {
+        final ScriptRun run;
+        final Client caller;
+        final boolean eval;
+        final boolean readOnly;
+        final boolean allowOom;
+        final byte[][] argv;
+        boolean dirty;
+        boolean busyMarked;
+
+        Running(ScriptRun run, Client caller, boolean eval, boolean readOnly, boolean allowOom, byte[][] argv) {
+            this.run = run;
+            this.caller = caller;
+            this.eval = eval;
+            this.readOnly = readOnly;
+            this.allowOom = allowOom;
+            this.argv = argv;
+        }
+    }
+
+    private Scripting(Server server) {
+        this.server = server;
+        this.scriptClient = Client.internal(server);
+        this.scriptClient.scriptClient = true;
+        this.functions = new FunctionLibraries(this);
+        ScriptLogger logger = this::log;
+        evalRuntime.logger = logger;
+    }
+
+    public static Scripting of(Server server) {
+        return (Scripting) server.extensions.computeIfAbsent(Scripting.class, k -> new Scripting(server));
+    }
+
+    public FunctionLibraries functions() {
+        return functions;
+    }
+
+    Server server() {
+        return server;
+    }
+
+    // ------------------------------------------------------------------ EVAL family
+
+    /** EVAL/EVALSHA/EVAL_RO/EVALSHA_RO: argv[1] is the body or the sha, argv[2] numkeys. */
+    public void eval(Client c, byte[][] argv, boolean readOnlyCommand, boolean bySha) {
+        int numkeys = numkeys(argv, "ERR value is not an integer or out of range");
+        CachedScript script;
+        String sha;
+        if (bySha) {
+            sha = Dispatcher.lower(argv[1]);
+            script = sha.length() == 40 ? scripts.get(sha) : null;
+            if (script == null) {
+                throw new RedisError("NOSCRIPT No matching script. Please use EVAL.");
+            }
+        } else {
+            sha = Sha1.hex(argv[1]);
+            script = scripts.get(sha);
+            if (script == null) {
+                script = compileAndCache(argv[1], sha);
+            }
+        }
+        Set<String> flags = script.flags();
+        if (readOnlyCommand && flags != null && !flags.contains("no-writes")) {
+            throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
+        }
+        boolean readOnly = readOnlyCommand || (flags != null && flags.contains("no-writes"));
+        boolean allowOom = flags == null || flags.contains("allow-oom");
+        if (flags != null && !allowOom && !readOnly) {
+            String oom = server.oomCheck(server.commands().lookup("set"), c);
+            if (oom != null) {
+                throw new RedisError("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+            }
+        }
+        byte[][] keys = slice(argv, 3, numkeys);
+        byte[][] args = slice(argv, 3 + numkeys, argv.length - 3 - numkeys);
+        ScriptRun run = new ScriptRun(this, sha, ScriptRun.MODE_EVAL, busyThreshold());
+        LuaFunction fn = script.function();
+        ScriptRuntime rt = evalRuntime;
+        execute(c, new Running(run, c, true, readOnly, allowOom, argv),
+                out -> rt.runEval(run, fn, keys, args, out, c.resp()));
+    }
+
+    /** SCRIPT LOAD: compiles and caches, returns the sha. */
+    public String load(byte[] body) {
+        String sha = Sha1.hex(body);
+        if (!scripts.containsKey(sha)) {
+            compileAndCache(body, sha);
+        }
+        return sha;
+    }
+
+    public boolean exists(byte[] sha) {
+        return scripts.containsKey(Dispatcher.lower(sha));
+    }
+
+    /** SCRIPT FLUSH: forgets every script and starts a fresh interpreter, as Redis does. */
+    public void flush() {
+        scripts.clear();
+        evalRuntime = new ScriptRuntime();
+        evalRuntime.logger = this::log;
+    }
+
+    public int cachedScripts() {
+        return scripts.size();
+    }
+
+    /** Bytes of cached script bodies (INFO used_memory_scripts_eval). */
+    public long cachedScriptBytes() {
+        long n = 0;
+        for (CachedScript s : scripts.values()) {
+            n += s.body().length;
+        }
+        return n;
+    }
+
+    private CachedScript compileAndCache(byte[] body, String sha) {
+        Set<String> flags = null;
+        byte[] code = body;
+        if (body.length >= 2 && body[0] == '#' && body[1] == '!') {
+            int nl = indexOf(body, (byte) '\n');
+            if (nl < 0) {
+                throw new RedisError("ERR Invalid script shebang");
+            }
+            flags = new LinkedHashSet<>();
+            String[] parts = new String(body, 0, nl, StandardCharsets.ISO_8859_1).split(" ", -1);
+            if (!parts[0].equals("#!lua")) {
+                throw new RedisError("ERR Unexpected engine in script shebang: " + parts[0]);
+            }
+            for (int i = 1; i < parts.length; i++) {
+                String part = parts[i];
+                if (part.startsWith("flags=")) {
+                    String list = part.substring(6);
+                    if (list.isEmpty()) {
+                        continue;
+                    }
+                    for (String f : list.split(",", -1)) {
+                        if (!ScriptRuntime.KNOWN_FLAGS.contains(f)) {
+                            throw new RedisError("ERR Unexpected flag in script shebang: " + f);
+                        }
+                        flags.add(f);
+                    }
+                } else {
+                    throw new RedisError("ERR Unknown lua shebang option: " + part);
+                }
+            }
+            code = java.util.Arrays.copyOfRange(body, nl, body.length);
+        }
+        LuaFunction f;
+        try {
+            f = evalRuntime.compile(code, ScriptRuntime.EVAL_CHUNK);
+        } catch (ScriptRuntime.ScriptException e) {
+            throw new RedisError("ERR Error compiling script (new function): " + e.getMessage());
+        }
+        CachedScript s = new CachedScript(body, f, flags == null ? null : Set.copyOf(flags));
+        scripts.put(sha, s);
+        return s;
+    }
+
+    // ------------------------------------------------------------------ FCALL
+
+    /** FCALL/FCALL_RO: argv[1] function name, argv[2] numkeys. */
+    public void fcall(Client c, byte[][] argv, boolean readOnlyCommand) {
+        FunctionLibraries.Function fn = functions.function(new String(argv[1], StandardCharsets.ISO_8859_1));
+        if (fn == null) {
+            throw new RedisError("ERR Function not found");
+        }
+        int numkeys = numkeys(argv, "ERR Bad number of keys provided");
+        Set<String> flags = fn.def().flags();
+        if (readOnlyCommand && !flags.contains("no-writes")) {
+            throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
+        }
+        boolean readOnly = readOnlyCommand || flags.contains("no-writes");
+        boolean allowOom = flags.contains("allow-oom");
+        if (!allowOom && !readOnly && server.oomCheck(server.commands().lookup("set"), c) != null) {
+            throw new RedisError("OOM allow-oom flag is not set on the function, can not run it when used memory > 'maxmemory'");
+        }
+        byte[][] keys = slice(argv, 3, numkeys);
+        byte[][] args = slice(argv, 3 + numkeys, argv.length - 3 - numkeys);
+        ScriptRun run = new ScriptRun(this, fn.def().name(), ScriptRun.MODE_FUNCTION, busyThreshold());
+        ScriptRuntime rt = functions.runtime();
+        execute(c, new Running(run, c, false, readOnly, allowOom, argv),
+                out -> rt.runFunction(run, fn.def().callback(), keys, args, out, c.resp()));
+    }
+
+    // ------------------------------------------------------------------ running
+
+    private interface Body {
+        void run(RespBuffer out);
+    }
+
+    private void execute(Client c, Running r, Body body) {
+        if (running != null) {
+            throw new RedisError("ERR This Redis command is not allowed from script");
+        }
+        running = r;
+        // The script's client starts in the caller's database; a SELECT inside the script lasts
+        // until the script ends and does not change the caller's database (Redis 7).
+        scriptClient.select(c.db());
+        RespBuffer out = new RespBuffer();
+        try {
+            body.run(out);
+        } finally {
+            running = null;
+            if (r.busyMarked) {
+                server.setBusyScript(null, "script");
+            }
+        }
+        byte[] reply = out.toByteArray();
+        if (reply.length > 0 && reply[0] == '-') {
+            String error = new String(reply, 1, reply.length - 3, StandardCharsets.ISO_8859_1);
+            if (!r.run.errorAlreadyCounted()) {
+                throw new RedisError(error);
+            }
+            // already counted when the command failed: only EVAL's failed_calls moves
+            c.reply().error(error);
+            CommandSpec spec = server.commands().lookup(r.argv[0]);
+            if (spec != null) {
+                spec.failedCalls++;
+            }
+        } else {
+            c.reply().raw(reply);
+        }
+    }
+
+    private long busyThreshold() {
+        return server.config().getLong("busy-reply-threshold");
+    }
+
+    private static int numkeys(byte[][] argv, String notInteger) {
+        long n;
+        try {
+            n = io.cachelab.engine.command.Args.toLong(argv[2]);
+        } catch (RedisError e) {
+            throw new RedisError(notInteger);
+        }
+        if (n > argv.length - 3) {
+            throw new RedisError("ERR Number of keys can't be greater than number of args");
+        }
+        if (n < 0) {
+            throw new RedisError("ERR Number of keys can't be negative");
+        }
+        return (int) n;
+    }
+
+    private static byte[][] slice(byte[][] a, int from, int n) {
+        byte[][] out = new byte[n][];
+        System.arraycopy(a, from, out, 0, n);
+        return out;
+    }
+
+    private static int indexOf(byte[] b, byte x) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == x) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------ ScriptHost
+
+    @Override
+    public byte[] call(ScriptRun run, byte[][] argv) {
+        Running r = running;
+        CommandSpec cmd = server.commands().lookup(argv[0]);
+        if (cmd != null && !cmd.subcommands.isEmpty() && argv.length >= 2) {
+            CommandSpec sub = cmd.subcommands.get(Dispatcher.lower(argv[1]));
+            if (sub == null && cmd.handler == null) {
+                cmd = null;
+            } else if (sub != null) {
+                cmd = sub;
+            }
+        }
+        if (cmd == null) {
+            return rejected(null, "ERR Unknown Redis command called from script");
+        }
+        if (!cmd.arityOk(argv.length)) {
+            return rejected(cmd, "ERR Wrong number of args calling Redis command from script");
+        }
+        if (cmd.has("noscript")) {
+            return rejected(cmd, "ERR This Redis command is not allowed from script");
+        }
+        if (cmd.has("write")) {
+            if (r != null && r.readOnly) {
+                return rejected(cmd, "ERR Write commands are not allowed from read-only scripts.");
+            }
+            if (r != null && !r.allowOom && !r.dirty && cmd.has("denyoom")) {
+                String oom = server.oomCheck(cmd, r.caller);
+                if (oom != null) {
+                    return rejected(cmd, oom);
+                }
+            }
+            if (r != null) {
+                r.dirty = true;
+            }
+        }
+        Client sc = scriptClient;
+        sc.setResp(run.resp());
+        sc.reply().clear();
+        try {
+            server.dispatcher().call(sc, argv);
+        } catch (RedisError e) {
+            sc.reply().clear();
+            sc.addError(e.getMessage());
+        }
+        byte[] reply = sc.reply().copyFrom(0);
+        sc.reply().clear();
+        return reply;
+    }
+
+    /** A command the script may not run: counted once here (error stats, rejected_calls). */
+    private byte[] rejected(CommandSpec cmd, String error) {
+        server.stats().errorReply(error);
+        if (cmd != null) {
+            cmd.rejectedCalls++;
+        }
+        return new RespBuffer().error(error).toByteArray();
+    }
+
+    @Override
+    public void busy(ScriptRun run) {
+        Running r = running;
+        if (r == null) {
+            return;
+        }
+        if (!r.busyMarked) {
+            r.busyMarked = true;
+            server.setBusyScript(r.caller, r.eval ? "script" : "function");
+            LOG.warning(() -> "Slow script detected: still in execution after " + run.elapsedMillis()
+                    + " milliseconds. You can try killing the script using the "
+                    + (r.eval ? "SCRIPT KILL" : "FUNCTION KILL") + " command. Script name is: " + run.name() + ".");
+        }
+        if (server.eventLoop().inLoopThread()) {
+            server.eventLoop().processEventsWhileBlocked(r.caller);
+        }
+        if (!server.eventLoop().isRunning()) {
+            // SHUTDOWN NOSAVE arrived while the script was busy: Redis exits mid-script.
+            run.kill();
+        }
+    }
+
+    @Override
+    public void log(int level, byte[] message) {
+        Level l = switch (level) {
+            case 0 -> Level.FINE;
+            case 1 -> Level.CONFIG;
+            case 2 -> Level.INFO;
+            default -> Level.WARNING;
+        };
+        if (LOG.isLoggable(l)) {
+            LOG.log(l, new String(message, StandardCharsets.UTF_8));
+        }
+    }
+
+    // ------------------------------------------------------------------ KILL / STATS
+
+    /** SCRIPT KILL (eval=true) or FUNCTION KILL, with Redis's replies. */
+    public void kill(Client c, boolean eval) {
+        Running r = running;
+        if (r == null) {
+            throw new RedisError("NOTBUSY No scripts in execution right now.");
+        }
+        if (r.dirty) {
+            throw new RedisError("UNKILLABLE Sorry the script already executed write commands against the dataset. "
+                    + "You can either wait the script termination or kill the server in a hard way using the "
+                    + "SHUTDOWN NOSAVE command.");
+        }
+        if (eval && !r.eval) {
+            throw new RedisError("BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.");
+        }
+        if (!eval && r.eval) {
+            throw new RedisError("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+        }
+        r.run.kill();
+        c.addOk();
+    }
+
+    /** The function in progress (for FUNCTION STATS), or null. */
+    Running runningFunction() {
+        return running != null && !running.eval ? running : null;
+    }
+}

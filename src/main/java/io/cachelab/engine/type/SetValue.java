@@ -1,0 +1,159 @@
+package io.cachelab.engine.type;
+
+import io.cachelab.engine.keyspace.Dict;
+import io.cachelab.engine.util.Bytes;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * A set value with Redis 7.0's two encodings (t_set.c, intset.c). While every member is an integer
+ * (string2ll-strict) and there are at most set-max-intset-entries of them it is an "intset": a
+ * sorted long[] searched by bisection, which is why SMEMBERS of a small integer set comes back
+ * sorted, as in Redis. A non-integer member or one member too many turns it into a {@link Dict} for
+ * good (7.0 has no listpack sets), giving SSCAN the SCAN cursor guarantees and SPOP/SRANDMEMBER
+ * bucket sampling. The threshold comes from the caller, which reads the live config.
+ */
+public final class SetValue extends RValue {
+    private static final Boolean PRESENT = Boolean.TRUE;
+
+    private long[] ints;
+    private int intCount;
+    private Dict<Bytes, Boolean> table;
+
+    /** An empty intset, as createIntsetObject (the STORE commands start their result this way). */
+    public SetValue() {
+        ints = new long[8];
+    }
+
+    /** setTypeCreate: an intset if the first member is an integer, else a hashtable. */
+    public static SetValue forFirstMember(byte[] member) {
+        SetValue s = new SetValue();
+        if (Numbers.parseLongStrict(member) == null) s.convertToTable();
+        return s;
+    }
+
+    @Override
+    public RType type() {
+        return RType.SET;
+    }
+
+    @Override
+    public String encoding() {
+        return table == null ? "intset" : "hashtable";
+    }
+
+    public boolean isIntset() {
+        return table == null;
+    }
+
+    public int size() {
+        return table == null ? intCount : table.size();
+    }
+
+    private int search(long v) {
+        return Arrays.binarySearch(ints, 0, intCount, v);
+    }
+
+    public boolean contains(byte[] member) {
+        if (table != null) return table.containsKey(new Bytes(member));
+        Long v = Numbers.parseLongStrict(member);
+        return v != null && search(v) >= 0;
+    }
+
+    /** setTypeAdd: true if added. An intset converts on a non-integer or past {@code maxIntsetEntries}. */
+    public boolean add(byte[] member, int maxIntsetEntries) {
+        if (table == null) {
+            Long v = Numbers.parseLongStrict(member);
+            if (v != null) {
+                int at = search(v);
+                if (at >= 0) return false;
+                at = -at - 1;
+                if (intCount == ints.length) ints = Arrays.copyOf(ints, intCount * 2);
+                System.arraycopy(ints, at, ints, at + 1, intCount - at);
+                ints[at] = v;
+                intCount++;
+                if (intCount > maxIntsetEntries) convertToTable();
+                return true;
+            }
+            convertToTable();
+        }
+        return table.put(new Bytes(member), PRESENT) == null;
+    }
+
+    public boolean remove(byte[] member) {
+        if (table != null) return table.remove(new Bytes(member)) != null;
+        Long v = Numbers.parseLongStrict(member);
+        if (v == null) return false;
+        int at = search(v);
+        if (at < 0) return false;
+        System.arraycopy(ints, at + 1, ints, at, intCount - at - 1);
+        intCount--;
+        return true;
+    }
+
+    public void convertToTable() {
+        if (table != null) return;
+        Dict<Bytes, Boolean> t = new Dict<>(intCount);
+        for (int i = 0; i < intCount; i++) t.put(intMember(i), PRESENT);
+        table = t;
+        ints = null;
+        intCount = 0;
+    }
+
+    private Bytes intMember(int i) {
+        return new Bytes(Long.toString(ints[i]).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Visits every member in encoding order (ascending while an intset). */
+    public void forEach(Consumer<Bytes> visitor) {
+        if (table == null) {
+            for (int i = 0; i < intCount; i++) visitor.accept(intMember(i));
+        } else {
+            for (Dict.Entry<Bytes, Boolean> e : table) visitor.accept(e.key());
+        }
+    }
+
+    /** Snapshot of the members in encoding order. */
+    public List<Bytes> members() {
+        List<Bytes> out = new ArrayList<>(size());
+        forEach(out::add);
+        return out;
+    }
+
+    /** A random member (uniform in an intset, Redis's bucket-biased pick in a hashtable); null when empty. */
+    public Bytes randomMember() {
+        if (table != null) {
+            Dict.Entry<Bytes, Boolean> e = table.randomEntry();
+            return e == null ? null : e.key();
+        }
+        return intCount == 0 ? null : intMember(ThreadLocalRandom.current().nextInt(intCount));
+    }
+
+    /** One SSCAN step over the hashtable encoding (an intset is visited whole, cursor 0). */
+    public long scan(long cursor, Consumer<Bytes> visitor) {
+        if (table == null) {
+            forEach(visitor);
+            return 0;
+        }
+        return table.scan(cursor, (k, v) -> visitor.accept(k));
+    }
+
+    @Override
+    public RValue copy() {
+        SetValue s = new SetValue();
+        if (table == null) {
+            s.ints = Arrays.copyOf(ints, Math.max(intCount, 8));
+            s.intCount = intCount;
+        } else {
+            s.ints = null;
+            s.table = new Dict<>(table.size());
+            for (Dict.Entry<Bytes, Boolean> e : table) s.table.put(e.key(), PRESENT);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,87 @@
+package io.cachelab.config;
+
+import org.junit.jupiter.api.Test;
+import org.redisson.api.RLock;
+import org.redisson.api.RedissonClient;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The service on its embedded defaults: the engine starts before Lettuce and Redisson, both use
+ * it, RedisTemplate is backed by Lettuce on purpose, and Actuator health reports the engine.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class EmbeddedEngineApplicationTest {
+    static final int ENGINE_PORT = freePort();
+
+    @DynamicPropertySource
+    static void enginePort(DynamicPropertyRegistry registry) {
+        registry.add("cachelab.engine.port", () -> ENGINE_PORT);
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Autowired
+    StringRedisTemplate redis;
+    @Autowired
+    RedisConnectionFactory connectionFactory;
+    @Autowired
+    RedissonClient redisson;
+    @LocalServerPort
+    int httpPort;
+
+    @Test
+    void lettuceBacksRedisTemplateAndReachesTheEngine() {
+        assertThat(connectionFactory).isInstanceOf(LettuceConnectionFactory.class);
+        assertThat(((LettuceConnectionFactory) connectionFactory).getPort()).isEqualTo(ENGINE_PORT);
+        redis.opsForValue().set("greeting", "hello");
+        assertThat(redis.opsForValue().get("greeting")).isEqualTo("hello");
+        assertThat(redis.opsForValue().increment("counter", 5)).isEqualTo(5L);
+    }
+
+    @Test
+    void redissonUsesTheSameEngine() throws InterruptedException {
+        redisson.getBucket("shared").set("from-redisson");
+        // Redisson's default codec wraps values; the key itself is visible through Lettuce
+        assertThat(redis.hasKey("shared")).isTrue();
+        RLock lock = redisson.getLock("app-lock");
+        assertThat(lock.tryLock(5, 10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        try {
+            assertThat(lock.isHeldByCurrentThread()).isTrue();
+        } finally {
+            lock.unlock();
+        }
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    @Test
+    void healthReportsTheEngine() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"engine\":{\"details\":{\"port\":" + ENGINE_PORT)
+                .contains("\"mode\":\"embedded\"").contains("\"status\":\"UP\"");
+    }
+}
