@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisMonitor;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -260,6 +261,49 @@ class JedisClientTest {
             subscriber.join(5000);
             assertThat(subscriber.isAlive()).isFalse();
             assertThat(j.publish("news", "nobody")).isEqualTo(0);
+        }
+    }
+
+    /** MONITOR shows each command as executed, a transaction as MULTI, its commands, then EXEC. */
+    @Test
+    void monitorSeesTransactions() throws Exception {
+        BlockingQueue<String> seen = new ArrayBlockingQueue<>(1000);
+        Jedis monitoring = ENGINE.jedis();
+        Thread monitor = new Thread(() -> {
+            try {
+                monitoring.monitor(new JedisMonitor() {
+                    @Override
+                    public void onCommand(String line) {
+                        seen.add(line.substring(line.indexOf("] ") + 2));
+                    }
+                });
+            } catch (RuntimeException closed) {
+                // the test ends the monitor by closing its connection
+            }
+        });
+        monitor.start();
+        try (Jedis j = ENGINE.jedis()) {
+            String line;
+            do {
+                j.echo("ready");
+                line = seen.poll(50, TimeUnit.MILLISECONDS);
+            } while (line == null);
+            seen.clear();
+            Transaction tx = j.multi();
+            tx.set("k", "1");
+            tx.incr("k");
+            assertThat(tx.exec()).containsExactly("OK", 2L);
+            j.echo("done");
+            List<String> commands = new ArrayList<>();
+            while (!"\"ECHO\" \"done\"".equals(line)) {
+                line = seen.poll(5, TimeUnit.SECONDS);
+                assertThat(line).as("monitor output after %s", commands).isNotNull();
+                if (!line.contains("\"ready\"")) commands.add(line);
+            }
+            assertThat(commands).containsExactly("\"MULTI\"", "\"SET\" \"k\" \"1\"", "\"INCR\" \"k\"", "\"EXEC\"", "\"ECHO\" \"done\"");
+        } finally {
+            monitoring.disconnect();
+            monitor.join(5000);
         }
     }
 
