@@ -19,6 +19,7 @@ import org.redisson.api.RateType;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
+import org.redisson.config.Protocol;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +54,12 @@ class RedissonClientTest {
     static final ExecutorService OTHER_THREADS = Executors.newCachedThreadPool();
 
     static RedissonClient connect() {
+        return connect(Protocol.RESP2);
+    }
+
+    static RedissonClient connect(Protocol protocol) {
         Config config = new Config();
+        config.setProtocol(protocol);
         config.setCodec(StringCodec.INSTANCE);
         config.setLockWatchdogTimeout(1000);
         config.useSingleServer().setAddress("redis://127.0.0.1:" + ENGINE.port())
@@ -374,6 +380,55 @@ class RedissonClientTest {
         assertThat(cache.get("forever")).isEqualTo("v3");
         // size() is HLEN until the eviction task sweeps; reads filter expired entries at once
         assertThat(cache.readAllMap()).containsOnly(entry("long", "v2"), entry("forever", "v3"));
+    }
+
+    /** Redisson runs every object by EVALSHA; after SCRIPT FLUSH it must recover through NOSCRIPT. */
+    @Test
+    void scriptCacheFlushIsRecovered() {
+        RMap<String, String> map = REDISSON.getMap("flushed");
+        RLock lock = REDISSON.getLock("lock:flushed");
+        map.put("a", "1");
+        lock.lock();
+        lock.unlock();
+        REDISSON.getScript().scriptFlush();
+        assertThat(map.put("a", "2")).isEqualTo("1");
+        lock.lock();
+        assertThat(lock.isHeldByCurrentThread()).isTrue();
+        lock.unlock();
+        assertThat(lock.isLocked()).isFalse();
+    }
+
+    /** The same client speaking RESP3 (HELLO 3): replies as maps, pub/sub wake-ups as push frames. */
+    @Test
+    void resp3Client() throws Exception {
+        RedissonClient resp3 = connect(Protocol.RESP3);
+        try {
+            RMap<String, String> map = resp3.getMap("resp3:map");
+            map.put("a", "1");
+            assertThat(map.readAllMap()).containsOnly(entry("a", "1"));
+            RTopic topic = resp3.getTopic("resp3:topic");
+            BlockingQueue<String> received = new ArrayBlockingQueue<>(4);
+            topic.addListener(String.class, (channel, message) -> received.add(message));
+            assertThat(topic.publish("pushed")).isEqualTo(1);
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("pushed");
+
+            RLock lock = resp3.getLock("resp3:lock");
+            lock.lock(30, TimeUnit.SECONDS);
+            Future<Long> acquiredAt = onOtherThread(() -> {
+                RLock mine = resp3.getLock("resp3:lock");
+                boolean got = mine.tryLock(10, 30, TimeUnit.SECONDS);
+                long at = System.nanoTime();
+                if (got) mine.unlock();
+                return got ? at : -1L;
+            });
+            Thread.sleep(300);
+            assertThat(acquiredAt.isDone()).isFalse();
+            long unlockedAt = System.nanoTime();
+            lock.unlock();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(acquiredAt.get(5, TimeUnit.SECONDS) - unlockedAt)).isBetween(0L, 1000L);
+        } finally {
+            resp3.shutdown();
+        }
     }
 
     private static <T> Future<T> onOtherThread(Callable<T> task) {
