@@ -169,6 +169,20 @@ public final class Server {
     }
 
     private boolean activeExpireEnabled = true;
+    /** Changes since the last save (server.dirty): one per modified key signal. */
+    private long dirty;
+
+    public long dirty() {
+        return dirty;
+    }
+
+    public void addDirty(long n) {
+        dirty += n;
+    }
+
+    public void resetDirty() {
+        dirty = 0;
+    }
 
     /** DEBUG SET-ACTIVE-EXPIRE: lets tests and walkthroughs watch lazy expiry alone. */
     public void setActiveExpire(boolean on) {
@@ -307,6 +321,7 @@ public final class Server {
 
     /** signalModifiedKey: WATCH and blocked clients. */
     public void keyModified(Database db, Bytes key) {
+        dirty++;
         watches.touch(db, key);
         blocking.keyModified(db, key);
     }
@@ -349,8 +364,7 @@ public final class Server {
         String n = spec.fullName();
         return n.equals("auth") || n.equals("hello") || n.equals("script|kill") || n.equals("function|kill")
                 || n.equals("function|stats") || n.equals("shutdown") || n.equals("multi") || n.equals("discard")
-                || n.equals("watch") || n.equals("unwatch") || n.equals("reset") || n.equals("exec")
-                || n.equals("quit");
+                || n.equals("watch") || n.equals("unwatch") || n.equals("reset") || n.equals("quit");
     }
 
     // ---- memory ----

@@ -23,6 +23,7 @@ public final class CommandSpec {
     public final int step;
     public final CommandHandler handler;
     public final CommandSpec parent;
+    private final String fullName;
     public final Map<String, CommandSpec> subcommands = new LinkedHashMap<>();
     /** Finds keys where the legacy triple cannot (EVAL numkeys, ZUNIONSTORE ...), or null. */
     public KeyFinder keyFinder;
@@ -52,6 +53,7 @@ public final class CommandSpec {
         this.step = step;
         this.handler = handler;
         this.parent = parent;
+        this.fullName = parent == null ? this.name : parent.name + "|" + this.name;
     }
 
     public boolean has(String flag) {
@@ -60,7 +62,7 @@ public final class CommandSpec {
 
     /** "get", or "config|get" for a subcommand: the name Redis uses in errors and stats. */
     public String fullName() {
-        return parent == null ? name : parent.name + "|" + name;
+        return fullName;
     }
 
     public boolean arityOk(int argc) {

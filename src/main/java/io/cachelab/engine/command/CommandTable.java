@@ -31,6 +31,7 @@ public final class CommandTable {
         SetCommands.register(t);
         ScriptingCommands.register(t);
         FunctionCommands.register(t);
+        SortCommand.register(t);
         return t;
     }
 

@@ -134,8 +134,8 @@ final class ConnectionCommands {
         Database d1 = s.db(x.intValue());
         Database d2 = s.db(y.intValue());
         if (d1 != d2) {
-            s.watches().touchAll(d1);
-            s.watches().touchAll(d2);
+            s.watches().touchAll(d1, d2);
+            s.watches().touchAll(d2, d1);
             d1.swapWith(d2);
             // keys that now exist may wake clients blocked in either database
             for (Database d : List.of(d1, d2)) {

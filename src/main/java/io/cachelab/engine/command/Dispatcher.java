@@ -50,9 +50,15 @@ public final class Dispatcher {
         CommandSpec cmd = table.lookup(argv[0]);
         c.lastCommand = cmd == null ? lower(argv[0]) : cmd.name;
         if (cmd == null) {
+            // as Redis: the arguments are quoted until their text reaches 128 characters
+            StringBuilder args = new StringBuilder();
+            for (int i = 1; i < argv.length && args.length() < 128; i++) {
+                String arg = abbreviate(argv[i]);
+                int room = 128 - args.length();
+                args.append('\'').append(arg, 0, Math.min(arg.length(), room)).append("' ");
+            }
             StringBuilder sb = new StringBuilder("ERR unknown command '").append(abbreviate(argv[0]))
-                    .append("', with args beginning with: ");
-            for (int i = 1; i < argv.length && sb.length() < 128; i++) sb.append('\'').append(abbreviate(argv[i])).append("' ");
+                    .append("', with args beginning with: ").append(args);
             flagTransaction(c);
             c.addError(sb.toString());
             return;
@@ -110,6 +116,13 @@ public final class Dispatcher {
     private void reject(Client c, CommandSpec spec, String error) {
         spec.rejectedCalls++;
         flagTransaction(c);
+        if (spec.name.equals("exec") && c.inMulti) {
+            // execCommandAbort: the transaction is over, and the reply says why
+            TransactionCommands.discardTransaction(c);
+            server.watches().unwatchAll(c);
+            c.addError("EXECABORT Transaction discarded because of: " + error);
+            return;
+        }
         c.addError(error);
     }
 
@@ -173,8 +186,9 @@ public final class Dispatcher {
         return new String(cs);
     }
 
+    /** One char per byte (ISO-8859-1), so the error reply carries the client's bytes back unchanged. */
     static String abbreviate(byte[] b) {
-        String s = new String(b, StandardCharsets.UTF_8);
+        String s = new String(b, StandardCharsets.ISO_8859_1);
         return s.length() > 128 ? s.substring(0, 128) : s;
     }
 }

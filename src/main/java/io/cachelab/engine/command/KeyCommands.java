@@ -113,13 +113,7 @@ public final class KeyCommands {
         Database db = c.db();
         long n = 0;
         for (int i = 1; i < a.length; i++) {
-            Bytes key = new Bytes(a[i]);
-            RValue v = db.peek(key);
-            int clock = v == null ? 0 : v.lru;
-            if (db.lookupRead(key) != null) {
-                v.lru = clock;
-                n++;
-            }
+            if (db.lookupReadNoTouch(new Bytes(a[i])) != null) n++;
         }
         c.addInteger(n);
     }
@@ -271,7 +265,6 @@ public final class KeyCommands {
     private static void expire(Client c, byte[][] a, long base, long unit) {
         Bytes key = new Bytes(a[1]);
         String cmd = Args.lower(a[0]);
-        long when = Args.toLong(a[2]);
         boolean nx = false;
         boolean xx = false;
         boolean gt = false;
@@ -285,6 +278,7 @@ public final class KeyCommands {
         }
         if (nx && (xx || gt || lt)) throw new RedisError("ERR NX and XX, GT or LT options at the same time are not compatible");
         if (gt && lt) throw new RedisError("ERR GT and LT options at the same time are not compatible");
+        long when = Args.toLong(a[2]);
         long whenMs;
         try {
             whenMs = Math.addExact(Math.multiplyExact(when, unit), base);
@@ -323,7 +317,7 @@ public final class KeyCommands {
     private static void ttl(Client c, byte[][] a, boolean ms, boolean absolute) {
         Bytes key = new Bytes(a[1]);
         Database db = c.db();
-        if (db.lookupRead(key) == null) {
+        if (db.lookupReadNoTouch(key) == null) {
             c.addInteger(-2);
             return;
         }

@@ -89,8 +89,8 @@ final class ServerCommands {
     }
 
     static void flush(Server s, Database d) {
-        s.watches().touchAll(d);
-        d.flush();
+        s.watches().touchAll(d, null);
+        s.addDirty(d.flush());
     }
 
     private static void shutdown(Client c, byte[][] a) {
@@ -242,7 +242,7 @@ final class ServerCommands {
                     kv(sb, "current_fork_perc", "0.00");
                     kv(sb, "current_save_keys_processed", "0");
                     kv(sb, "current_save_keys_total", "0");
-                    kv(sb, "rdb_changes_since_last_save", "0");
+                    kv(sb, "rdb_changes_since_last_save", Long.toString(s.dirty()));
                     kv(sb, "rdb_bgsave_in_progress", "0");
                     kv(sb, "rdb_last_save_time", Long.toString(s.lastSaveSeconds()));
                     kv(sb, "rdb_last_bgsave_status", "ok");

@@ -65,23 +65,27 @@ public final class StringCommands {
         boolean xx = false;
         boolean get = false;
         boolean keepTtl = false;
-        long expireAt = -1;
-        String unitSeen = null;
+        String unit = null;
+        byte[] expireArg = null;
         for (int i = 3; i < a.length; i++) {
             byte[] o = a[i];
             boolean hasNext = i + 1 < a.length;
+            // as parseExtendedStringArgumentsOrReply: the same unit may repeat (the last wins),
+            // two different units may not; the value is checked only after the syntax
+            String asUnit = Args.is(o, "ex") ? "ex" : Args.is(o, "px") ? "px"
+                    : Args.is(o, "exat") ? "exat" : Args.is(o, "pxat") ? "pxat" : null;
             if (Args.is(o, "nx") && !xx) nx = true;
             else if (Args.is(o, "xx") && !nx) xx = true;
             else if (Args.is(o, "get")) get = true;
-            else if (Args.is(o, "keepttl") && unitSeen == null) keepTtl = true;
-            else if ((Args.is(o, "ex") || Args.is(o, "px") || Args.is(o, "exat") || Args.is(o, "pxat"))
-                    && unitSeen == null && !keepTtl && hasNext) {
-                unitSeen = Args.lower(o);
-                expireAt = expireDeadline(c, unitSeen, a[++i], "set");
+            else if (Args.is(o, "keepttl") && unit == null) keepTtl = true;
+            else if (asUnit != null && (unit == null || unit.equals(asUnit)) && !keepTtl && hasNext) {
+                unit = asUnit;
+                expireArg = a[++i];
             } else {
                 throw RedisError.SYNTAX;
             }
         }
+        long expireAt = unit == null ? -1 : expireDeadline(c, unit, expireArg, "set");
         Database db = c.db();
         RValue old = db.lookupWrite(key);
         if (get && old != null && old.type() != RType.STRING) throw RedisError.WRONGTYPE;

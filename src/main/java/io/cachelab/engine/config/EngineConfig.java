@@ -29,7 +29,7 @@ public final class EngineConfig {
         final long max;
         String value;
         long number;
-        Consumer<String> listener;
+        final List<Consumer<String>> listeners = new ArrayList<>();
 
         Param(String name, String alias, Kind kind, String def, boolean immutable, List<String> choices, long min, long max) {
             this.name = name;
@@ -227,6 +227,9 @@ public final class EngineConfig {
     // ---- access ----
 
     private Param param(String name) {
+        // hot paths pass lower-case literals: one map lookup, no copy
+        Param direct = params.get(name);
+        if (direct != null) return direct;
         String n = name.toLowerCase(Locale.ROOT);
         Param p = params.get(n);
         return p != null ? p : byAlias.get(n);
@@ -256,9 +259,9 @@ public final class EngineConfig {
         return "yes".equals(getString(name));
     }
 
-    /** Registers a callback run after the value changes (e.g. hz, notify-keyspace-events). */
+    /** Registers a callback run after the value changes (e.g. hz, notify-keyspace-events); several may listen. */
     public void onChange(String name, Consumer<String> listener) {
-        param(name).listener = listener;
+        param(name).listeners.add(listener);
     }
 
     /**
@@ -306,7 +309,7 @@ public final class EngineConfig {
         }
         p.value = canonical;
         p.number = number;
-        if (p.listener != null) p.listener.accept(canonical);
+        for (Consumer<String> l : p.listeners) l.accept(canonical);
         return null;
     }
 

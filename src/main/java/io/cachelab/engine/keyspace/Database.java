@@ -87,6 +87,19 @@ public final class Database {
         return v;
     }
 
+    /** lookupKeyRead with LOOKUP_NOTOUCH: statistics, but the access clock stays (TTL, EXISTS, TYPE). */
+    public RValue lookupReadNoTouch(Bytes key) {
+        expireIfNeeded(key);
+        RValue v = dict.get(key);
+        if (v == null) {
+            server.stats().keyspaceMisses++;
+            server.notifyKeyspaceEvent(Notify.KEY_MISS, "keymiss", key, id);
+            return null;
+        }
+        server.stats().keyspaceHits++;
+        return v;
+    }
+
     /** lookupKeyWrite: lazy expiry, no statistics. */
     public RValue lookupWrite(Bytes key) {
         expireIfNeeded(key);

@@ -17,12 +17,17 @@ public final class Eviction {
 
     private final EngineConfig config;
 
+    /** Cached: read on every key access. */
+    private boolean lfu;
+
     public Eviction(EngineConfig config) {
         this.config = config;
+        this.lfu = config.getString("maxmemory-policy").contains("lfu");
+        config.onChange("maxmemory-policy", v -> lfu = v.contains("lfu"));
     }
 
     public boolean lfu() {
-        return config.getString("maxmemory-policy").contains("lfu");
+        return lfu;
     }
 
     public static int lruClock() {

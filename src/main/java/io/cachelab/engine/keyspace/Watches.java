@@ -45,10 +45,17 @@ public final class Watches {
         if (l != null) for (Client c : l) c.casDirty = true;
     }
 
-    /** FLUSHDB/FLUSHALL/SWAPDB: every client watching a key of {@code db} that existed is dirtied. */
-    public void touchAll(Database db) {
+    /**
+     * FLUSHDB/FLUSHALL/SWAPDB (touchAllWatchedKeysInDb): clients watching a key of {@code db} are
+     * dirtied if the key exists there, or, for SWAPDB, in the database swapped in ({@code other}).
+     */
+    public void touchAll(Database db, Database other) {
         for (Map.Entry<DbKey, List<Client>> e : watching.entrySet()) {
-            if (e.getKey().db() == db) for (Client c : e.getValue()) c.casDirty = true;
+            if (e.getKey().db() != db) continue;
+            Bytes key = e.getKey().key();
+            if (db.dict.containsKey(key) || (other != null && other.dict.containsKey(key))) {
+                for (Client c : e.getValue()) c.casDirty = true;
+            }
         }
     }
 

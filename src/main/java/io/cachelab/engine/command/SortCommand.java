@@ -1,0 +1,242 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.keyspace.Database;
+import io.cachelab.engine.keyspace.Notify;
+import io.cachelab.engine.net.Client;
+import io.cachelab.engine.type.HashValue;
+import io.cachelab.engine.type.ListValue;
+import io.cachelab.engine.type.RValue;
+import io.cachelab.engine.type.SetValue;
+import io.cachelab.engine.type.StringValue;
+import io.cachelab.engine.type.ZSetValue;
+import io.cachelab.engine.util.Bytes;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * SORT and SORT_RO (sort.c): sorts a list, set or sorted set numerically or ALPHA, optionally by
+ * external keys (BY weight_*, BY hash_*->field), fetching external values (GET pattern, GET #),
+ * with LIMIT, DESC and STORE. A BY pattern without '*' means "don't sort": lists and sorted sets
+ * keep their own order, sets are sorted ALPHA when stored or inside a script so replies stay
+ * deterministic, exactly as Redis does.
+ */
+final class SortCommand {
+    private SortCommand() {
+    }
+
+    static void register(CommandTable t) {
+        t.add("sort", -2, "write denyoom", 1, 1, 1, (c, a) -> sort(c, a, false)).group("generic")
+                .keys(SortCommand::keys);
+        t.add("sort_ro", -2, "readonly", 1, 1, 1, (c, a) -> sort(c, a, true)).group("generic");
+    }
+
+    /** The sorted key plus a STORE destination, for COMMAND GETKEYS. */
+    private static int[] keys(byte[][] argv) {
+        int store = -1;
+        for (int i = 2; i < argv.length; i++) {
+            int skip = Args.is(argv[i], "limit") ? 2
+                    : Args.is(argv[i], "get") || Args.is(argv[i], "by") || Args.is(argv[i], "store") ? 1 : 0;
+            // the last STORE wins, as sortGetKeys
+            if (Args.is(argv[i], "store") && i + 1 < argv.length) store = i + 1;
+            i += skip;
+        }
+        return store < 0 ? new int[]{1} : new int[]{1, store};
+    }
+
+    private static final class Item {
+        final byte[] obj;
+        double score;
+        byte[] cmp;
+
+        Item(byte[] obj) {
+            this.obj = obj;
+        }
+    }
+
+    private static void sort(Client c, byte[][] a, boolean readonly) {
+        boolean desc = false;
+        boolean alpha = false;
+        boolean dontsort = false;
+        long limitStart = 0;
+        long limitCount = -1;
+        byte[] sortBy = null;
+        byte[] store = null;
+        List<byte[]> gets = new ArrayList<>();
+        for (int j = 2; j < a.length; j++) {
+            int left = a.length - j - 1;
+            if (Args.is(a[j], "asc")) desc = false;
+            else if (Args.is(a[j], "desc")) desc = true;
+            else if (Args.is(a[j], "alpha")) alpha = true;
+            else if (Args.is(a[j], "limit") && left >= 2) {
+                limitStart = Args.toLong(a[j + 1]);
+                limitCount = Args.toLong(a[j + 2]);
+                j += 2;
+            } else if (!readonly && Args.is(a[j], "store") && left >= 1) {
+                store = a[++j];
+            } else if (Args.is(a[j], "by") && left >= 1) {
+                sortBy = a[++j];
+                if (indexOf(sortBy, (byte) '*') < 0) dontsort = true;
+            } else if (Args.is(a[j], "get") && left >= 1) {
+                gets.add(a[++j]);
+            } else {
+                throw RedisError.SYNTAX;
+            }
+        }
+        Database db = c.db();
+        RValue value = db.lookupRead(new Bytes(a[1]));
+        if (value != null && !(value instanceof ListValue || value instanceof SetValue || value instanceof ZSetValue)) {
+            throw RedisError.WRONGTYPE;
+        }
+        if (dontsort && value instanceof SetValue && (store != null || c.scriptClient)) {
+            dontsort = false;
+            alpha = true;
+            sortBy = null;
+        }
+        List<byte[]> elements = elements(value);
+        int len = elements.size();
+        long start = Math.min(Math.max(limitStart, 0), len);
+        long count = Math.min(Math.max(limitCount, -1), len);
+        long end = count < 0 ? len - 1 : start + count - 1;
+        if (start >= len) {
+            start = len - 1;
+            end = len - 2;
+        }
+        if (end >= len) end = len - 1;
+
+        List<Item> items = new ArrayList<>(len);
+        for (byte[] e : elements) items.add(new Item(e));
+        if (dontsort && desc && !(value instanceof SetValue)) {
+            // lists and sorted sets keep their own order, reversed for DESC
+            java.util.Collections.reverse(items);
+        }
+        boolean conversionError = false;
+        if (!dontsort) {
+            for (Item it : items) {
+                byte[] by;
+                if (sortBy != null) {
+                    by = lookupByPattern(db, sortBy, it.obj);
+                    if (by == null) continue;
+                } else {
+                    by = it.obj;
+                }
+                if (alpha) {
+                    if (sortBy != null) it.cmp = by;
+                } else {
+                    Double d = parseStrtod(by);
+                    if (d == null) conversionError = true;
+                    else it.score = d;
+                }
+            }
+            Comparator<Item> cmp;
+            final boolean byPattern = sortBy != null;
+            if (!alpha) {
+                cmp = (x, y) -> {
+                    int r = Double.compare(x.score == 0.0 ? 0.0 : x.score, y.score == 0.0 ? 0.0 : y.score);
+                    return r != 0 ? r : Arrays.compareUnsigned(x.obj, y.obj);
+                };
+            } else if (byPattern) {
+                cmp = (x, y) -> {
+                    if (x.cmp == null || y.cmp == null) return x.cmp == y.cmp ? 0 : x.cmp == null ? -1 : 1;
+                    return Arrays.compareUnsigned(x.cmp, y.cmp);
+                };
+            } else {
+                cmp = (x, y) -> Arrays.compareUnsigned(x.obj, y.obj);
+            }
+            items.sort(desc ? cmp.reversed() : cmp);
+        }
+        if (conversionError) throw new RedisError("ERR One or more scores can't be converted into double");
+
+        long outLen = gets.isEmpty() ? end - start + 1 : gets.size() * (end - start + 1);
+        if (store == null) {
+            c.addArrayLen(Math.max(0, outLen));
+            for (long j = start; j <= end; j++) {
+                Item it = items.get((int) j);
+                if (gets.isEmpty()) c.addBulk(it.obj);
+                for (byte[] g : gets) {
+                    byte[] v = lookupByPattern(db, g, it.obj);
+                    if (v == null) c.addNull();
+                    else c.addBulk(v);
+                }
+            }
+            return;
+        }
+        ListValue out = new ListValue();
+        for (long j = start; j <= end; j++) {
+            Item it = items.get((int) j);
+            if (gets.isEmpty()) out.pushTail(it.obj);
+            for (byte[] g : gets) {
+                byte[] v = lookupByPattern(db, g, it.obj);
+                out.pushTail(v == null ? new byte[0] : v);
+            }
+        }
+        Bytes dst = new Bytes(store);
+        if (outLen > 0) {
+            db.set(dst, out);
+            c.server().notifyKeyspaceEvent(Notify.LIST, "sortstore", dst, db.id());
+            c.server().addDirty(outLen - 1);
+        } else if (db.delete(dst)) {
+            c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", dst, db.id());
+        }
+        c.addInteger(Math.max(0, outLen));
+    }
+
+    private static List<byte[]> elements(RValue value) {
+        List<byte[]> out = new ArrayList<>();
+        if (value instanceof ListValue l) {
+            for (int i = 0; i < l.size(); i++) out.add(l.get(i));
+        } else if (value instanceof SetValue s) {
+            s.forEach(m -> out.add(m.array()));
+        } else if (value instanceof ZSetValue z) {
+            for (ZSetValue.Node n = z.first(); n != null; n = n.next()) out.add(n.member().array());
+        }
+        return out;
+    }
+
+    /** strtod as SORT uses it: leading spaces allowed, the whole rest must parse, NaN refused. */
+    private static Double parseStrtod(byte[] b) {
+        int i = 0;
+        while (i < b.length && Character.isWhitespace(b[i])) i++;
+        if (i == b.length) return b.length == 0 ? null : null;
+        return io.cachelab.engine.type.Numbers.parseDouble(Arrays.copyOfRange(b, i, b.length));
+    }
+
+    private static int indexOf(byte[] b, byte x) {
+        for (int i = 0; i < b.length; i++) if (b[i] == x) return i;
+        return -1;
+    }
+
+    /** lookupKeyByPattern: "#" is the element; the first '*' is replaced by it; "->field" reads a hash. */
+    static byte[] lookupByPattern(Database db, byte[] pattern, byte[] subst) {
+        if (pattern.length == 1 && pattern[0] == '#') return subst;
+        int star = indexOf(pattern, (byte) '*');
+        if (star < 0) return null;
+        int arrow = -1;
+        for (int i = star + 1; i + 1 < pattern.length; i++) {
+            if (pattern[i] == '-' && pattern[i + 1] == '>' && i + 2 < pattern.length) {
+                arrow = i;
+                break;
+            }
+        }
+        int keyEnd = arrow < 0 ? pattern.length : arrow;
+        byte[] key = new byte[star + subst.length + (keyEnd - star - 1)];
+        System.arraycopy(pattern, 0, key, 0, star);
+        System.arraycopy(subst, 0, key, star, subst.length);
+        System.arraycopy(pattern, star + 1, key, star + subst.length, keyEnd - star - 1);
+        RValue v = db.lookupRead(new Bytes(key));
+        if (v == null) return null;
+        if (arrow >= 0) {
+            if (!(v instanceof HashValue h)) return null;
+            return h.get(new Bytes(Arrays.copyOfRange(pattern, arrow + 2, pattern.length)));
+        }
+        if (!(v instanceof StringValue s)) return null;
+        return s.bytes();
+    }
+
+    static String str(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
