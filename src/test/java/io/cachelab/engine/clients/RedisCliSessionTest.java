@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -167,6 +169,48 @@ class RedisCliSessionTest {
                    2) (double) 1.5
                 2) 1) "b"
                    2) (double) 2
+                """);
+    }
+
+    /** Mass insertion (--pipe), CSV output, -r repeat, -x (last argument from stdin), --eval, --bigkeys. */
+    @Test
+    void batchModes() throws IOException {
+        String protocol = "SET a 1\r\nSET b 2\r\nINCR a\r\nRPUSH l x y z\r\nHSET h f v\r\nZADD z 1 m\r\nSADD s q\r\n";
+        assertThat(cli(protocol, "--pipe")).isEqualTo("""
+                All data transferred. Waiting for the last reply...
+                Last reply received from server.
+                errors: 0, replies: 7
+                """);
+        assertThat(cli("", "--csv", "LRANGE", "l", "0", "-1")).isEqualTo("\"x\",\"y\",\"z\"\n");
+        assertThat(cli("", "-r", "3", "INCR", "a")).isEqualTo("3\n4\n5\n");
+        assertThat(cli("from stdin", "-x", "SET", "x")).isEqualTo("OK\n");
+        assertThat(cli("", "GET", "x")).isEqualTo("from stdin\n");
+        Path script = Files.createTempFile("cachelab-cli", ".lua");
+        try {
+            Files.writeString(script, "return {KEYS[1], ARGV[1], redis.call('incr', KEYS[1])}\n");
+            assertThat(cli("", "--eval", script.toString(), "a", ",", "arg1")).isEqualTo("a\narg1\n6\n");
+        } finally {
+            Files.delete(script);
+        }
+        String bigkeys = cli("", "--bigkeys");
+        assertThat(bigkeys.substring(bigkeys.indexOf("-------- summary -------"))).isEqualTo("""
+                -------- summary -------
+
+                Sampled 7 keys in the keyspace!
+                Total key length in bytes is 7 (avg len 1.00)
+
+                Biggest   list found '"l"' has 3 items
+                Biggest   hash found '"h"' has 1 fields
+                Biggest string found '"x"' has 10 bytes
+                Biggest    set found '"s"' has 1 members
+                Biggest   zset found '"z"' has 1 members
+
+                1 lists with 3 items (14.29% of keys, avg size 3.00)
+                1 hashs with 1 fields (14.29% of keys, avg size 1.00)
+                3 strings with 12 bytes (42.86% of keys, avg size 4.00)
+                0 streams with 0 entries (00.00% of keys, avg size 0.00)
+                1 sets with 1 members (14.29% of keys, avg size 1.00)
+                1 zsets with 1 members (14.29% of keys, avg size 1.00)
                 """);
     }
 
