@@ -12,8 +12,11 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.DataType;
+import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.ZSetOperations.TypedTuple;
@@ -26,8 +29,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -87,6 +92,31 @@ class LettuceClientTest {
         assertThat(fields).containsEntry("resp", protocol == ProtocolVersion.RESP3 ? "3" : "2")
                 .containsEntry("cmd", "client|info").containsEntry("db", "0");
         assertThat(t.execute((RedisCallback<String>) RedisConnection::ping)).isEqualTo("PONG");
+        // what Spring Boot's health indicator reads
+        Properties server = t.execute((RedisCallback<Properties>) c -> c.serverCommands().info("server"));
+        assertThat(server.getProperty("redis_version")).isEqualTo("7.0.15");
+        assertThat(server.getProperty("tcp_port")).isEqualTo(Integer.toString(ENGINE.port()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void keysAndScan(ProtocolVersion protocol) {
+        StringRedisTemplate t = template(protocol);
+        for (int i = 0; i < 100; i++) t.opsForValue().set("scan:" + i, "v");
+        t.opsForList().rightPush("list", "x");
+        Set<String> scanned = new HashSet<>();
+        try (Cursor<String> cursor = t.scan(ScanOptions.scanOptions().match("scan:*").count(10).build())) {
+            cursor.forEachRemaining(scanned::add);
+        }
+        assertThat(scanned).hasSize(100).contains("scan:0", "scan:99");
+        assertThat(t.keys("scan:1?")).hasSize(10);
+        assertThat(t.type("list")).isEqualTo(DataType.LIST);
+        assertThat(t.type("scan:1")).isEqualTo(DataType.STRING);
+        assertThat(t.type("missing")).isEqualTo(DataType.NONE);
+        t.rename("list", "renamed");
+        assertThat(t.hasKey("list")).isFalse();
+        assertThat(t.countExistingKeys(List.of("renamed", "scan:1", "missing"))).isEqualTo(2);
+        assertThat(t.execute((RedisCallback<Long>) c -> c.serverCommands().dbSize())).isEqualTo(101);
     }
 
     @ParameterizedTest
