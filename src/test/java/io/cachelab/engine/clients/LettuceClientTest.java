@@ -332,6 +332,39 @@ class LettuceClientTest {
         }
     }
 
+    /** Keyspace events as Spring's KeyExpirationEventMessageListener consumes them: expired keys announced on __keyevent@0__:expired. */
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void expiredKeyEvents(ProtocolVersion protocol) throws Exception {
+        StringRedisTemplate t = template(protocol);
+        BlockingQueue<String> expired = new ArrayBlockingQueue<>(16);
+        RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+        container.setConnectionFactory(factory(protocol));
+        container.addMessageListener((message, topic) -> expired.add(string(message.getChannel()) + " " + string(message.getBody())),
+                new PatternTopic("__keyevent@*__:expired"));
+        container.afterPropertiesSet();
+        container.start();
+        t.execute((RedisCallback<Object>) c -> {
+            c.serverCommands().setConfig("notify-keyspace-events", "Ex");
+            return null;
+        });
+        try (var probe = ENGINE.jedis()) {
+            awaitValue(probe::pubsubNumPat, 1);
+            t.opsForValue().set("expiring", "v", Duration.ofMillis(100));
+            t.opsForValue().set("lasting", "v", Duration.ofMinutes(1));
+            // nobody reads the key: the active expiry cycle must find it and announce it
+            assertThat(expired.poll(5, TimeUnit.SECONDS)).isEqualTo("__keyevent@0__:expired expiring");
+            assertThat(expired.poll(50, TimeUnit.MILLISECONDS)).isNull();
+        } finally {
+            t.execute((RedisCallback<Object>) c -> {
+                c.serverCommands().setConfig("notify-keyspace-events", "");
+                return null;
+            });
+            container.stop();
+            container.destroy();
+        }
+    }
+
     /** DefaultRedisScript runs EVALSHA; after SCRIPT FLUSH it gets NOSCRIPT and falls back to EVAL. */
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
