@@ -391,7 +391,7 @@ public final class KeyCommands {
         Database db = c.db();
         Dict<Bytes, RValue> dict = db.dict();
         List<Bytes> found = new ArrayList<>();
-        long maxIterations = count * 10;
+        long maxIterations = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
         do {
             cursor = dict.scan(cursor, (k, v) -> found.add(k));
         } while (cursor != 0 && maxIterations-- > 0 && found.size() < count);

@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
  * and values in insertion order in two parallel arrays, searched linearly, so HGETALL/HKEYS of a
  * small hash answer in the order Redis does. Past hash-max-listpack-entries, or once a field or
  * value longer than hash-max-listpack-value is written, it becomes a {@link Dict} for good, which
- * gives HSCAN the SCAN cursor guarantees and HRANDFIELD bucket sampling. The thresholds come from
+ * gives HSCAN the SCAN cursor guarantees and HRANDFIELD fair sampling. The linear search is what
+ * Redis's listpack does too, and bounded by the same threshold. The thresholds come from
  * the caller (the commands read the live config) because a value does not know the server.
  */
 public final class HashValue extends RValue {
@@ -127,12 +128,9 @@ public final class HashValue extends RValue {
         return out;
     }
 
-    /** A random field (uniform in a listpack, Redis's bucket-biased pick in a hashtable); null when empty. */
+    /** A random field (uniform in a listpack, dictGetFairRandomKey in a hashtable); null when empty. */
     public Bytes randomField() {
-        if (table != null) {
-            Dict.Entry<Bytes, byte[]> e = table.randomEntry();
-            return e == null ? null : e.key();
-        }
+        if (table != null) return SetValue.fairRandomKey(table);
         return lpSize == 0 ? null : lpFields[ThreadLocalRandom.current().nextInt(lpSize)];
     }
 

@@ -16,10 +16,12 @@ import java.util.function.Consumer;
  * sorted long[] searched by bisection, which is why SMEMBERS of a small integer set comes back
  * sorted, as in Redis. A non-integer member or one member too many turns it into a {@link Dict} for
  * good (7.0 has no listpack sets), giving SSCAN the SCAN cursor guarantees and SPOP/SRANDMEMBER
- * bucket sampling. The threshold comes from the caller, which reads the live config.
+ * fair sampling. The threshold comes from the caller, which reads the live config.
  */
-public final class SetValue extends RValue {
+public final class SetValue extends RValue implements MemberSet {
     private static final Boolean PRESENT = Boolean.TRUE;
+    /** GETFAIR_NUM_ENTRIES in dict.c. */
+    private static final int FAIR_SAMPLE = 15;
 
     private long[] ints;
     private int intCount;
@@ -51,12 +53,20 @@ public final class SetValue extends RValue {
         return table == null;
     }
 
+    @Override
     public int size() {
         return table == null ? intCount : table.size();
     }
 
     private int search(long v) {
         return Arrays.binarySearch(ints, 0, intCount, v);
+    }
+
+    @Override
+    public boolean contains(Bytes member) {
+        if (table != null) return table.containsKey(member);
+        Long v = Numbers.parseLongStrict(member.array());
+        return v != null && search(v) >= 0;
     }
 
     public boolean contains(byte[] member) {
@@ -119,19 +129,28 @@ public final class SetValue extends RValue {
     }
 
     /** Snapshot of the members in encoding order. */
+    @Override
     public List<Bytes> members() {
         List<Bytes> out = new ArrayList<>(size());
         forEach(out::add);
         return out;
     }
 
-    /** A random member (uniform in an intset, Redis's bucket-biased pick in a hashtable); null when empty. */
+    /**
+     * A random member; null when empty. Uniform in an intset; in a hashtable it is Redis's
+     * dictGetFairRandomKey (a uniform pick among a sample of consecutive buckets), because a plain
+     * random-bucket pick favours members alone in their bucket and fails SRANDMEMBER's chi-square test.
+     */
     public Bytes randomMember() {
-        if (table != null) {
-            Dict.Entry<Bytes, Boolean> e = table.randomEntry();
-            return e == null ? null : e.key();
-        }
+        if (table != null) return fairRandomKey(table);
         return intCount == 0 ? null : intMember(ThreadLocalRandom.current().nextInt(intCount));
+    }
+
+    static <K> K fairRandomKey(Dict<K, ?> table) {
+        if (table.isEmpty()) return null;
+        List<? extends Dict.Entry<K, ?>> sample = table.sample(FAIR_SAMPLE);
+        if (sample.isEmpty()) return table.randomEntry().key();
+        return sample.get(ThreadLocalRandom.current().nextInt(sample.size())).key();
     }
 
     /** One SSCAN step over the hashtable encoding (an intset is visited whole, cursor 0). */
