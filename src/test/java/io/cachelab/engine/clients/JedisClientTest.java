@@ -3,10 +3,13 @@ package io.cachelab.engine.clients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisMonitor;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.args.ListDirection;
@@ -20,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.List;
@@ -36,7 +40,7 @@ import static org.assertj.core.api.Assertions.entry;
 /**
  * Jedis, the plainest of the three Java clients: RESP2, one command per call, no handshake beyond
  * what the test asks for. A failure here points at a command family rather than at client plumbing,
- * so each test covers one family with the replies Redis 7.0 gives.
+ * so each test covers one family with the replies Redis 7.0 gives (one test repeats a few over RESP3).
  */
 class JedisClientTest {
     static final Target ENGINE = Target.start();
@@ -261,6 +265,27 @@ class JedisClientTest {
             subscriber.join(5000);
             assertThat(subscriber.isAlive()).isFalse();
             assertThat(j.publish("news", "nobody")).isEqualTo(0);
+        }
+    }
+
+    /** Jedis over RESP3 (HELLO 3): maps, sets, doubles and booleans arrive as their own types. */
+    @Test
+    void resp3Replies() {
+        var config = DefaultJedisClientConfig.builder().protocol(RedisProtocol.RESP3).socketTimeoutMillis(5000).build();
+        try (Jedis j = new Jedis(new HostAndPort("127.0.0.1", ENGINE.port()), config)) {
+            assertThat(j.hset("h", Map.of("a", "1", "b", "2"))).isEqualTo(2);
+            assertThat(j.hgetAll("h")).containsOnly(entry("a", "1"), entry("b", "2"));
+            assertThat(j.zadd("z", Map.of("m", 1.5, "n", 2.0))).isEqualTo(2);
+            assertThat(j.zscore("z", "m")).isEqualTo(1.5);
+            assertThat(j.zrangeWithScores("z", 0, -1)).containsExactly(new Tuple("m", 1.5), new Tuple("n", 2.0));
+            assertThat(j.zincrby("z", 1, "m")).isEqualTo(2.5);
+            assertThat(j.sadd("s", "x", "y")).isEqualTo(2);
+            assertThat(j.smembers("s")).containsExactlyInAnyOrder("x", "y");
+            assertThat(j.sismember("s", "x")).isTrue();
+            assertThat(j.get("missing")).isNull();
+            assertThat(j.incrByFloat("f", 0.5)).isEqualTo(0.5);
+            assertThat(j.eval("return {1, 'two', false}")).isEqualTo(Arrays.asList(1L, "two", null));
+            assertThat(j.ttl("h")).isEqualTo(-1);
         }
     }
 
