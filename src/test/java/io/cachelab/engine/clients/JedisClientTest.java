@@ -38,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 /**
- * Jedis, the plainest of the three Java clients: RESP2, one command per call, no handshake beyond
- * what the test asks for. A failure here points at a command family rather than at client plumbing,
+ * Jedis, the plainest of the three Java clients: RESP2, one command per call, a handshake of two
+ * CLIENT SETINFO only. A failure here points at a command family rather than at client plumbing,
  * so each test covers one family with the replies Redis 7.0 gives (one test repeats a few over RESP3).
  */
 class JedisClientTest {

@@ -98,6 +98,32 @@ class LettuceClientTest {
         assertThat(server.getProperty("tcp_port")).isEqualTo(Integer.toString(ENGINE.port()));
     }
 
+    /** spring.data.redis.database and client-name: Lettuce selects the database and names itself on connect. */
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void databaseAndClientName(ProtocolVersion protocol) {
+        RedisStandaloneConfiguration server = new RedisStandaloneConfiguration("127.0.0.1", ENGINE.port());
+        server.setDatabase(3);
+        LettuceConnectionFactory f = new LettuceConnectionFactory(server, LettuceClientConfiguration.builder()
+                .clientOptions(ClientOptions.builder().protocolVersion(protocol).build())
+                .clientName("cachelab-" + protocol)
+                .build());
+        f.afterPropertiesSet();
+        f.start();
+        try (var probe = ENGINE.jedis()) {
+            probe.flushAll();
+            StringRedisTemplate t = new StringRedisTemplate(f);
+            t.opsForValue().set("in-db-3", "v");
+            String info = t.execute((RedisCallback<String>) c -> string(c.execute("CLIENT", bytes("INFO"))));
+            assertThat(info).contains(" name=cachelab-" + protocol + " ", " db=3 ");
+            assertThat(probe.exists("in-db-3")).isFalse();
+            probe.select(3);
+            assertThat(probe.get("in-db-3")).isEqualTo("v");
+        } finally {
+            f.destroy();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(ProtocolVersion.class)
     void keysAndScan(ProtocolVersion protocol) {
