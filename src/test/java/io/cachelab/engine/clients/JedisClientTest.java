@@ -289,6 +289,24 @@ class JedisClientTest {
         }
     }
 
+    /** Values far larger than one socket read or write come back byte for byte. */
+    @Test
+    void largeValues() {
+        byte[] big = new byte[8 * 1024 * 1024];
+        new java.util.Random(42).nextBytes(big);
+        byte[] key = "big".getBytes(StandardCharsets.UTF_8);
+        try (Jedis j = ENGINE.jedis()) {
+            assertThat(j.set(key, big)).isEqualTo("OK");
+            assertThat(j.strlen(key)).isEqualTo(big.length);
+            assertThat(j.get(key)).isEqualTo(big);
+            Pipeline p = j.pipelined();
+            List<Response<byte[]>> gets = new ArrayList<>();
+            for (int i = 0; i < 4; i++) gets.add(p.get(key));
+            p.sync();
+            for (Response<byte[]> r : gets) assertThat(r.get()).isEqualTo(big);
+        }
+    }
+
     /** MONITOR shows each command as executed, a transaction as MULTI, its commands, then EXEC. */
     @Test
     void monitorSeesTransactions() throws Exception {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.dao.DataAccessException;
+import redis.clients.jedis.params.ClientKillParams;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -86,10 +87,7 @@ class LettuceClientTest {
     @EnumSource(ProtocolVersion.class)
     void negotiatesTheProtocol(ProtocolVersion protocol) {
         StringRedisTemplate t = template(protocol);
-        String info = t.execute((RedisCallback<String>) c -> string(c.execute("CLIENT", bytes("INFO")))).trim();
-        Map<String, String> fields = new HashMap<>();
-        for (String field : info.split(" ")) fields.put(field.substring(0, field.indexOf('=')), field.substring(field.indexOf('=') + 1));
-        assertThat(fields).containsEntry("resp", protocol == ProtocolVersion.RESP3 ? "3" : "2")
+        assertThat(clientInfo(t)).containsEntry("resp", protocol == ProtocolVersion.RESP3 ? "3" : "2")
                 .containsEntry("cmd", "client|info").containsEntry("db", "0");
         assertThat(t.execute((RedisCallback<String>) RedisConnection::ping)).isEqualTo("PONG");
         // what Spring Boot's health indicator reads
@@ -122,6 +120,29 @@ class LettuceClientTest {
         } finally {
             f.destroy();
         }
+    }
+
+    /** The server closing Lettuce's shared connection (CLIENT KILL) is survived by reconnecting. */
+    @ParameterizedTest
+    @EnumSource(ProtocolVersion.class)
+    void reconnectsAfterClientKill(ProtocolVersion protocol) {
+        StringRedisTemplate t = template(protocol);
+        t.opsForValue().set("survives", "v");
+        String id = clientInfo(t).get("id");
+        try (var probe = ENGINE.jedis()) {
+            assertThat(probe.clientKill(ClientKillParams.clientKillParams().id(id))).isEqualTo(1);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String value = null;
+        while (value == null) {
+            try {
+                value = t.opsForValue().get("survives");
+            } catch (RuntimeException reconnecting) {
+                assertThat(System.nanoTime()).as("reconnected: %s", reconnecting).isLessThan(deadline);
+            }
+        }
+        assertThat(value).isEqualTo("v");
+        assertThat(clientInfo(t).get("id")).isNotEqualTo(id);
     }
 
     @ParameterizedTest
@@ -416,6 +437,14 @@ class LettuceClientTest {
         DefaultRedisScript<Boolean> nilIsFalse = new DefaultRedisScript<>(
                 "return redis.call('get', KEYS[1]) == false", Boolean.class);
         assertThat(t.execute(nilIsFalse, List.of("script:absent"))).isTrue();
+    }
+
+    /** CLIENT INFO of the template's connection, field by field. */
+    private static Map<String, String> clientInfo(StringRedisTemplate t) {
+        String info = t.execute((RedisCallback<String>) c -> string(c.execute("CLIENT", bytes("INFO")))).trim();
+        Map<String, String> fields = new HashMap<>();
+        for (String field : info.split(" ")) fields.put(field.substring(0, field.indexOf('=')), field.substring(field.indexOf('=') + 1));
+        return fields;
     }
 
     private static void awaitValue(LongSupplier probe, long expected) throws InterruptedException {
