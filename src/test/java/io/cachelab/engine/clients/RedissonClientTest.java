@@ -20,6 +20,8 @@ import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 import org.redisson.config.Protocol;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.params.ClientKillParams;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -380,6 +382,26 @@ class RedissonClientTest {
         assertThat(cache.get("forever")).isEqualTo("v3");
         // size() is HLEN until the eviction task sweeps; reads filter expired entries at once
         assertThat(cache.readAllMap()).containsOnly(entry("long", "v2"), entry("forever", "v3"));
+    }
+
+    /** A listener survives the server dropping Redisson's pub/sub connection (CLIENT KILL TYPE pubsub). */
+    @Test
+    void topicListenerResubscribesAfterKill() throws Exception {
+        RTopic topic = REDISSON.getTopic("events:killed");
+        BlockingQueue<String> received = new ArrayBlockingQueue<>(10);
+        int id = topic.addListener(String.class, (channel, message) -> received.add(message));
+        try (var probe = ENGINE.jedis()) {
+            assertThat(probe.clientKill(ClientKillParams.clientKillParams().type(ClientType.PUBSUB))).isGreaterThanOrEqualTo(1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (probe.pubsubNumSub("events:killed").get("events:killed") < 1) {
+                assertThat(System.nanoTime()).as("Redisson resubscribed").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertThat(topic.publish("after kill")).isEqualTo(1);
+            assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("after kill");
+        } finally {
+            topic.removeListener(id);
+        }
     }
 
     /** Redisson runs every object by EVALSHA; after SCRIPT FLUSH it must recover through NOSCRIPT. */
