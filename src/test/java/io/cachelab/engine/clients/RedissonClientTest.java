@@ -384,6 +384,22 @@ class RedissonClientTest {
         assertThat(cache.readAllMap()).containsOnly(entry("long", "v2"), entry("forever", "v3"));
     }
 
+    /** RBlockingQueue.poll with a timeout is BLPOP: a consumer parked on the server is served by a later push. */
+    @Test
+    void blockingQueueHandsOverAcrossThreads() throws Exception {
+        Future<String> consumer = onOtherThread(() -> REDISSON.<String>getBlockingQueue("jobs").poll(5, TimeUnit.SECONDS));
+        try (var probe = ENGINE.jedis()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!probe.clientList().contains("cmd=blpop")) {
+                assertThat(System.nanoTime()).as("consumer blocked in BLPOP").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        }
+        assertThat(REDISSON.<String>getBlockingQueue("jobs").offer("job-1")).isTrue();
+        assertThat(consumer.get(5, TimeUnit.SECONDS)).isEqualTo("job-1");
+        assertThat(REDISSON.<String>getBlockingQueue("jobs").poll(100, TimeUnit.MILLISECONDS)).isNull();
+    }
+
     /** A listener survives the server dropping Redisson's pub/sub connection (CLIENT KILL TYPE pubsub). */
     @Test
     void topicListenerResubscribesAfterKill() throws Exception {
