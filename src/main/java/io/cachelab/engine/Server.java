@@ -411,11 +411,11 @@ public final class Server {
     }
 
     public void feedMonitors(Client c, byte[][] argv, CommandSpec spec) {
-        if (monitors.isEmpty() || spec.has("admin") || spec.has("noscript") && spec.name.equals("exec")) return;
+        if (monitors.isEmpty() || spec.has("admin")) return;
         if (spec.name.equals("auth") || spec.name.equals("hello") && argv.length > 2) return;
-        long now = System.currentTimeMillis();
+        java.time.Instant now = java.time.Instant.now();
         StringBuilder sb = new StringBuilder();
-        sb.append(now / 1000).append('.').append(String.format("%06d", (now % 1000) * 1000 + (System.nanoTime() / 1000) % 1000));
+        sb.append(now.getEpochSecond()).append('.').append(String.format("%06d", now.getNano() / 1000));
         sb.append(" [").append(c.db().id()).append(' ');
         sb.append(c.scriptClient ? "lua" : c.hasSocket() ? c.addr : "unix");
         sb.append(']');

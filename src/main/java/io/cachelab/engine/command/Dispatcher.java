@@ -128,7 +128,9 @@ public final class Dispatcher {
 
     /** Runs a command that passed the checks (also used by EXEC for queued commands). */
     public void execute(Client c, CommandSpec spec, byte[][] argv) {
-        server.feedMonitors(c, argv, spec);
+        // as call(): MONITOR sees a command after it ran, except scripts, shown before their commands
+        boolean monitorFirst = spec.has("skip-monitor");
+        if (monitorFirst) server.feedMonitors(c, argv, spec);
         c.currentArgv = argv;
         int mark = c.reply().length();
         long start = System.nanoTime();
@@ -138,13 +140,15 @@ public final class Dispatcher {
         } catch (RedisError e) {
             spec.failedCalls++;
             c.addError(e.getMessage());
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (Throwable e) {
+            // a bug must cost one error reply, never a silent client or a dead event loop
             spec.failedCalls++;
             server.logError("command " + spec.fullName() + " failed", e);
             c.addError("ERR internal error: " + e);
         } finally {
             depth--;
         }
+        if (!monitorFirst) server.feedMonitors(c, argv, spec);
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
         spec.usec += micros;
