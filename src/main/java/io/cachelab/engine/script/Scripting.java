@@ -107,9 +107,11 @@ public final class Scripting implements ScriptHost {
         // scripts without a shebang are checked per command (first write), never as a whole
         boolean allowOom = flags != null && flags.contains("allow-oom");
         if (flags != null && !allowOom && !readOnly) {
+            // a shebang script that may write is a denyoom command (scriptFlagsToCmdFlags):
+            // processCommand refuses it with the plain OOM error before it starts
             String oom = server.oomCheck(server.commands().lookup("set"), c);
             if (oom != null) {
-                throw new RedisError("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+                throw new RedisError(oom);
             }
         }
         byte[][] keys = slice(argv, 3, numkeys);
@@ -212,8 +214,11 @@ public final class Scripting implements ScriptHost {
         }
         boolean readOnly = readOnlyCommand || flags.contains("no-writes");
         boolean allowOom = flags.contains("allow-oom");
-        if (!allowOom && !readOnly && server.oomCheck(server.commands().lookup("set"), c) != null) {
-            throw new RedisError("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+        if (!allowOom && !readOnly) {
+            String oom = server.oomCheck(server.commands().lookup("set"), c);
+            if (oom != null) {
+                throw new RedisError(oom);
+            }
         }
         byte[][] keys = slice(argv, 3, numkeys);
         byte[][] args = slice(argv, 3 + numkeys, argv.length - 3 - numkeys);
