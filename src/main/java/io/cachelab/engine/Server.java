@@ -8,6 +8,7 @@ import io.cachelab.engine.keyspace.ActiveExpiry;
 import io.cachelab.engine.keyspace.Blocking;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.keyspace.Eviction;
+import io.cachelab.engine.keyspace.Evictor;
 import io.cachelab.engine.keyspace.Notify;
 import io.cachelab.engine.keyspace.Watches;
 import io.cachelab.engine.net.Client;
@@ -44,6 +45,7 @@ public final class Server {
     private final Watches watches = new Watches();
     private final PubSub pubsub = new PubSub();
     private final Eviction eviction;
+    private final Evictor evictor;
     private final ActiveExpiry activeExpiry = new ActiveExpiry(this);
     private final List<Client> monitors = new ArrayList<>();
     private final Deque<SlowlogEntry> slowlog = new ArrayDeque<>();
@@ -72,6 +74,7 @@ public final class Server {
         this.dbs = new Database[config.getInt("databases")];
         for (int i = 0; i < dbs.length; i++) dbs[i] = new Database(this, i);
         this.eviction = new Eviction(config);
+        this.evictor = new Evictor(this);
         this.dispatcher = new Dispatcher(this, CommandTable.registerAll());
         this.eventLoop = new EventLoop(this);
         byte[] rnd = new byte[20];
@@ -152,6 +155,11 @@ public final class Server {
         return eviction;
     }
 
+    /** maxmemory: used_memory accounting and key eviction. */
+    public Evictor evictor() {
+        return evictor;
+    }
+
     public String runId() {
         return runId;
     }
@@ -221,8 +229,10 @@ public final class Server {
         long now = System.currentTimeMillis();
         updateCommandTime();
         stats.sample(now);
+        evictor.cron();
         if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
         closeIdleClients(now);
+        io.cachelab.engine.persistence.Persistence.of(this).cron();
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }
 
@@ -230,6 +240,7 @@ public final class Server {
     public void beforeSleep() {
         updateCommandTime();
         if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.FAST);
+        evictor.continueRunning();
         blocking.checkTimeouts(System.currentTimeMillis());
         processUnblocked();
     }
@@ -240,6 +251,7 @@ public final class Server {
 
     public long msUntilNextTimer() {
         long next = blocking.msUntilNextTimeout(System.currentTimeMillis());
+        if (evictor.running()) return 0;
         if (pausedUntilMs != 0) next = Math.min(next, Math.max(0, pausedUntilMs - System.currentTimeMillis()));
         return next;
     }
@@ -369,9 +381,26 @@ public final class Server {
 
     // ---- memory ----
 
-    /** The OOM refusal for a denyoom command over maxmemory, or null. */
+    /**
+     * The OOM refusal for a command over maxmemory, or null. At top level this first evicts
+     * (performEvictions); inside a script it answers from the state computed before the script
+     * started. Refused: denyoom commands, EXEC of a transaction holding one, and anything queued in
+     * MULTI (queuing itself takes memory), as processCommand does.
+     */
     public String oomCheck(CommandSpec spec, Client c) {
-        return null;
+        if (c.scriptClient) return null; // a script's writes are checked through its caller
+        boolean topLevel = dispatcher == null || dispatcher.depth() == 0;
+        String n = spec.name;
+        boolean denyoom = spec.has("denyoom");
+        if (n.equals("exec")) {
+            for (byte[][] q : c.queued) {
+                CommandSpec qs = commands().lookup(q[0]);
+                if (qs != null && qs.has("denyoom")) denyoom = true;
+            }
+        } else if (c.inMulti && !n.equals("discard") && !n.equals("quit") && !n.equals("reset")) {
+            denyoom = true;
+        }
+        return evictor.check(denyoom, topLevel);
     }
 
     // ---- MONITOR and SLOWLOG ----

@@ -344,11 +344,13 @@ public final class ListCommands {
                             + "2 from the second ... or use negative to start from the end of the list");
                 }
             } else if (eq(a[i], "count") && more) {
-                count = parseLong(a[++i]);
-                if (count < 0) throw new RedisError("ERR COUNT can't be negative");
+                Long v = Numbers.parseLongStrict(a[++i]);
+                if (v == null || v < 0) throw new RedisError("ERR COUNT can't be negative");
+                count = v;
             } else if (eq(a[i], "maxlen") && more) {
-                maxlen = parseLong(a[++i]);
-                if (maxlen < 0) throw new RedisError("ERR MAXLEN can't be negative");
+                Long v = Numbers.parseLongStrict(a[++i]);
+                if (v == null || v < 0) throw new RedisError("ERR MAXLEN can't be negative");
+                maxlen = v;
             } else {
                 throw new RedisError("ERR syntax error");
             }

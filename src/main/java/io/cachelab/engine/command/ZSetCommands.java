@@ -4,8 +4,7 @@ import io.cachelab.engine.keyspace.Dict;
 import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.ScoreFormat;
-import io.cachelab.engine.type.MemberSet;
-import io.cachelab.engine.type.RType;
+import io.cachelab.engine.type.SetValue;
 import io.cachelab.engine.keyspace.Notify;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.Glob;
@@ -277,7 +276,8 @@ public final class ZSetCommands {
         }
         if (error != null) throw new RedisError(error);
         if (incr) {
-            if (processed > 0) addScore(c, z.score(new Bytes(a[scoreIdx + 1])));
+            // the computed score, not the stored one: a listpack stores -0 as 0 but ZINCRBY replies -0
+            if (processed > 0) addScore(c, score);
             else c.addNull();
         } else {
             c.addInteger((flags & CH) != 0 ? added + updated : added);
@@ -629,14 +629,14 @@ public final class ZSetCommands {
     // ---- union / inter / diff -------------------------------------------------------------
 
     /** One input of ZUNION & co: a sorted set, a plain set (every score 1), or a missing key. */
-    private record Input(ZSetValue zset, MemberSet set, double weight) {
+    private record Input(ZSetValue zset, SetValue set, double weight) {
         int size() {
             return zset != null ? zset.size() : set != null ? set.size() : 0;
         }
 
         Double scoreOf(Bytes member) {
             if (zset != null) return zset.score(member);
-            if (set != null) return set.contains(member) ? 1.0 : null;
+            if (set != null) return set.contains(member.array()) ? 1.0 : null;
             return null;
         }
     }
@@ -663,14 +663,14 @@ public final class ZSetCommands {
         if (numkeys > a.length - numkeysIdx - 1) throw new RedisError(SYNTAX);
         int n = (int) numkeys;
         ZSetValue[] zsets = new ZSetValue[n];
-        MemberSet[] sets = new MemberSet[n];
+        SetValue[] sets = new SetValue[n];
         double[] weights = new double[n];
         int j = numkeysIdx + 1;
         for (int i = 0; i < n; i++, j++) {
             Bytes key = new Bytes(a[j]);
             RValue v = dst != null ? c.db().lookupWrite(key) : c.db().lookupRead(key);
             if (v instanceof ZSetValue z) zsets[i] = z;
-            else if (v != null && v.type() == RType.SET && v instanceof MemberSet s) sets[i] = s;
+            else if (v instanceof SetValue s) sets[i] = s;
             else if (v != null) throw RedisError.WRONGTYPE;
             weights[i] = 1.0;
         }
@@ -740,7 +740,7 @@ public final class ZSetCommands {
         if (in.zset != null) {
             for (Node x = in.zset.first(); x != null; x = x.next()) v.visit(x.member(), x.score());
         } else if (in.set != null) {
-            for (Bytes m : in.set.members()) v.visit(m, 1.0);
+            in.set.forEach(m -> v.visit(m, 1.0));
         }
     }
 

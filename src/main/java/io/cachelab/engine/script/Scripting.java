@@ -111,7 +111,8 @@ public final class Scripting implements ScriptHost {
             // processCommand refuses it with the plain OOM error before it starts
             String oom = server.oomCheck(server.commands().lookup("set"), c);
             if (oom != null) {
-                throw new RedisError(oom);
+                // at top level processCommand refuses it first (the flags make EVAL denyoom)
+                throw new RedisError(c.inExec ? "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'" : oom);
             }
         }
         byte[][] keys = slice(argv, 3, numkeys);
@@ -214,11 +215,9 @@ public final class Scripting implements ScriptHost {
         }
         boolean readOnly = readOnlyCommand || flags.contains("no-writes");
         boolean allowOom = flags.contains("allow-oom");
-        if (!allowOom && !readOnly) {
-            String oom = server.oomCheck(server.commands().lookup("set"), c);
-            if (oom != null) {
-                throw new RedisError(oom);
-            }
+        String oom = allowOom || readOnly ? null : server.oomCheck(server.commands().lookup("set"), c);
+        if (oom != null) {
+            throw new RedisError(c.inExec ? "OOM allow-oom flag is not set on the function, can not run it when used memory > 'maxmemory'" : oom);
         }
         byte[][] keys = slice(argv, 3, numkeys);
         byte[][] args = slice(argv, 3 + numkeys, argv.length - 3 - numkeys);

@@ -25,6 +25,8 @@ public final class HashValue extends RValue {
     private byte[][] lpValues;
     private int lpSize;
     private Dict<Bytes, byte[]> table;
+    /** Sum of field and value lengths, kept by set/remove so memory accounting is O(1). */
+    private long payloadBytes;
 
     public HashValue() {
         lpFields = new Bytes[INITIAL_LISTPACK];
@@ -47,6 +49,15 @@ public final class HashValue extends RValue {
 
     public int size() {
         return table == null ? lpSize : table.size();
+    }
+
+    public long payloadBytes() {
+        return payloadBytes;
+    }
+
+    /** Hash-table buckets (0 while a listpack), for memory accounting. */
+    public int buckets() {
+        return table == null ? 0 : table.buckets();
     }
 
     private int indexOf(Bytes field) {
@@ -72,12 +83,18 @@ public final class HashValue extends RValue {
      */
     public boolean set(Bytes field, byte[] value, int maxEntries, int maxValueLen) {
         if (table == null && (field.length() > maxValueLen || value.length > maxValueLen)) convertToTable();
-        if (table != null) return table.put(field, value) == null;
+        if (table != null) {
+            byte[] old = table.put(field, value);
+            payloadBytes += old == null ? field.length() + value.length : value.length - old.length;
+            return old == null;
+        }
         int i = indexOf(field);
         if (i >= 0) {
+            payloadBytes += value.length - lpValues[i].length;
             lpValues[i] = value;
             return false;
         }
+        payloadBytes += field.length() + value.length;
         if (lpSize == lpFields.length) {
             lpFields = Arrays.copyOf(lpFields, lpSize * 2);
             lpValues = Arrays.copyOf(lpValues, lpSize * 2);
@@ -90,9 +107,15 @@ public final class HashValue extends RValue {
     }
 
     public boolean remove(Bytes field) {
-        if (table != null) return table.remove(field) != null;
+        if (table != null) {
+            byte[] old = table.remove(field);
+            if (old == null) return false;
+            payloadBytes -= field.length() + old.length;
+            return true;
+        }
         int i = indexOf(field);
         if (i < 0) return false;
+        payloadBytes -= field.length() + lpValues[i].length;
         int tail = lpSize - i - 1;
         System.arraycopy(lpFields, i + 1, lpFields, i, tail);
         System.arraycopy(lpValues, i + 1, lpValues, i, tail);
@@ -146,6 +169,7 @@ public final class HashValue extends RValue {
     @Override
     public RValue copy() {
         HashValue h = new HashValue();
+        h.payloadBytes = payloadBytes;
         if (table == null) {
             h.lpFields = Arrays.copyOf(lpFields, lpFields.length);
             h.lpValues = Arrays.copyOf(lpValues, lpValues.length);

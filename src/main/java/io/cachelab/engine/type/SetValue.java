@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * good (7.0 has no listpack sets), giving SSCAN the SCAN cursor guarantees and SPOP/SRANDMEMBER
  * fair sampling. The threshold comes from the caller, which reads the live config.
  */
-public final class SetValue extends RValue implements MemberSet {
+public final class SetValue extends RValue {
     private static final Boolean PRESENT = Boolean.TRUE;
     /** GETFAIR_NUM_ENTRIES in dict.c. */
     private static final int FAIR_SAMPLE = 15;
@@ -26,6 +26,8 @@ public final class SetValue extends RValue implements MemberSet {
     private long[] ints;
     private int intCount;
     private Dict<Bytes, Boolean> table;
+    /** Sum of member lengths while a hashtable (an intset is sized from its count and range). */
+    private long memberBytes;
 
     /** An empty intset, as createIntsetObject (the STORE commands start their result this way). */
     public SetValue() {
@@ -53,16 +55,34 @@ public final class SetValue extends RValue implements MemberSet {
         return table == null;
     }
 
-    @Override
     public int size() {
         return table == null ? intCount : table.size();
+    }
+
+    /** Sum of member lengths in the hashtable encoding, 0 while an intset. */
+    public long memberBytes() {
+        return memberBytes;
+    }
+
+    /** Hash-table buckets (0 while an intset), for memory accounting. */
+    public int buckets() {
+        return table == null ? 0 : table.buckets();
+    }
+
+    /** Bytes per element of the intset encoding (intset.c picks 2, 4 or 8 from the extremes). */
+    public int intsetWidth() {
+        if (table != null || intCount == 0) return 2;
+        long lo = ints[0];
+        long hi = ints[intCount - 1];
+        if (lo >= Short.MIN_VALUE && hi <= Short.MAX_VALUE) return 2;
+        if (lo >= Integer.MIN_VALUE && hi <= Integer.MAX_VALUE) return 4;
+        return 8;
     }
 
     private int search(long v) {
         return Arrays.binarySearch(ints, 0, intCount, v);
     }
 
-    @Override
     public boolean contains(Bytes member) {
         if (table != null) return table.containsKey(member);
         Long v = Numbers.parseLongStrict(member.array());
@@ -92,11 +112,17 @@ public final class SetValue extends RValue implements MemberSet {
             }
             convertToTable();
         }
-        return table.put(new Bytes(member), PRESENT) == null;
+        if (table.put(new Bytes(member), PRESENT) != null) return false;
+        memberBytes += member.length;
+        return true;
     }
 
     public boolean remove(byte[] member) {
-        if (table != null) return table.remove(new Bytes(member)) != null;
+        if (table != null) {
+            if (table.remove(new Bytes(member)) == null) return false;
+            memberBytes -= member.length;
+            return true;
+        }
         Long v = Numbers.parseLongStrict(member);
         if (v == null) return false;
         int at = search(v);
@@ -109,7 +135,13 @@ public final class SetValue extends RValue implements MemberSet {
     public void convertToTable() {
         if (table != null) return;
         Dict<Bytes, Boolean> t = new Dict<>(intCount);
-        for (int i = 0; i < intCount; i++) t.put(intMember(i), PRESENT);
+        long bytes = 0;
+        for (int i = 0; i < intCount; i++) {
+            Bytes m = intMember(i);
+            bytes += m.length();
+            t.put(m, PRESENT);
+        }
+        memberBytes = bytes;
         table = t;
         ints = null;
         intCount = 0;
@@ -129,7 +161,6 @@ public final class SetValue extends RValue implements MemberSet {
     }
 
     /** Snapshot of the members in encoding order. */
-    @Override
     public List<Bytes> members() {
         List<Bytes> out = new ArrayList<>(size());
         forEach(out::add);
@@ -170,6 +201,7 @@ public final class SetValue extends RValue implements MemberSet {
             s.intCount = intCount;
         } else {
             s.ints = null;
+            s.memberBytes = memberBytes;
             s.table = new Dict<>(table.size());
             for (Dict.Entry<Bytes, Boolean> e : table) s.table.put(e.key(), PRESENT);
         }
