@@ -107,6 +107,8 @@ public final class Scripting implements ScriptHost {
         // scripts without a shebang are checked per command (first write), never as a whole
         boolean allowOom = flags != null && flags.contains("allow-oom");
         if (flags != null && !allowOom && !readOnly) {
+            // a shebang script that may write is a denyoom command (scriptFlagsToCmdFlags):
+            // processCommand refuses it with the plain OOM error before it starts
             String oom = server.oomCheck(server.commands().lookup("set"), c);
             if (oom != null) {
                 // at top level processCommand refuses it first (the flags make EVAL denyoom)
