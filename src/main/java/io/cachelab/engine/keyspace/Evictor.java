@@ -31,8 +31,12 @@ public final class Evictor {
     private int nextDb;
     private boolean running;
     private long peak;
-    /** Client query and reply buffers, summed by cron (Redis counts them in used_memory too). */
+    /**
+     * Client query and reply buffers (Redis counts them in used_memory too), summed by cron rather
+     * than per command, and again as soon as a client goes away so its buffers stop counting.
+     */
     private long clientsMemory;
+    private boolean clientsChanged;
     /** When used_memory first exceeded maxmemory (ns), 0 while under it. */
     private long exceededSinceNs;
     private long totalExceededUs;
@@ -55,6 +59,7 @@ public final class Evictor {
 
     /** used_memory: baseline + dataset + dictionary tables + client buffers. */
     public long usedMemory() {
+        if (clientsChanged) sumClients();
         long used = MemoryModel.BASELINE + clientsMemory;
         for (Database db : server.databases()) used += db.datasetBytes() + MemoryModel.databaseOverhead(db);
         if (used > peak) peak = used;
@@ -100,10 +105,22 @@ public final class Evictor {
 
     /** serverCron: refresh the client-buffer total and the peak. */
     public void cron() {
-        long sum = 0;
-        for (Client c : server.eventLoop().clients()) sum += c.queryBufferLength() + c.pendingReplyBytes();
-        clientsMemory = sum;
+        sumClients();
         usedMemory();
+    }
+
+    /** A client closed: its buffers no longer count (summed again lazily, once per batch of closes). */
+    public void clientClosed() {
+        if (clientsMemory != 0) clientsChanged = true;
+    }
+
+    private void sumClients() {
+        clientsChanged = false;
+        long sum = 0;
+        for (Client c : server.eventLoop().clients()) {
+            if (!c.isClosed()) sum += c.parser().heldBytes() + c.pendingReplyBytes();
+        }
+        clientsMemory = sum;
     }
 
     public boolean running() {
