@@ -13,6 +13,7 @@ public final class Stats {
     public long bytesOut;
     public long expiredKeys;
     public long evictedKeys;
+    public long evictedClients;
     public long keyspaceHits;
     public long keyspaceMisses;
     public long pubsubChannelsPublished;
@@ -96,7 +97,7 @@ public final class Stats {
 
     public void reset() {
         totalConnections = rejectedConnections = totalCommands = 0;
-        bytesIn = bytesOut = expiredKeys = evictedKeys = keyspaceHits = keyspaceMisses = 0;
+        bytesIn = bytesOut = expiredKeys = evictedKeys = evictedClients = keyspaceHits = keyspaceMisses = 0;
         pubsubChannelsPublished = protocolErrors = totalErrorReplies = 0;
         expiredStalePerc = 0;
         expiredTimeCapReachedCount = expireCycleCpuMicros = 0;
