@@ -43,7 +43,6 @@ public final class Evictor {
     private long clientsSampledNs;
     /** When used_memory first exceeded maxmemory (ns), 0 while under it. */
     private long exceededSinceNs;
-    private long totalExceededUs;
     /** The OOM state computed before the current top-level command (server.pre_command_oom_state). */
     private boolean preCommandOom;
 
@@ -85,18 +84,13 @@ public final class Evictor {
         return clientsMemory;
     }
 
-    public void resetPeak() {
-        peak = 0;
-        usedMemory();
-    }
-
     /** Replica and AOF buffers, which Redis leaves out of the eviction decision: none here yet. */
     public long notCountedForEvict() {
         return 0;
     }
 
     public long totalExceededMs() {
-        return (totalExceededUs + currentExceededUs()) / 1000;
+        return (server.stats().evictionExceededUs + currentExceededUs()) / 1000;
     }
 
     public long currentExceededMs() {
@@ -202,7 +196,7 @@ public final class Evictor {
         Result result = evict(maxmemory);
         if (result == Result.OK) {
             if (exceededSinceNs != 0) {
-                totalExceededUs += currentExceededUs();
+                server.stats().evictionExceededUs += currentExceededUs();
                 exceededSinceNs = 0;
             }
         } else if (exceededSinceNs == 0) {
