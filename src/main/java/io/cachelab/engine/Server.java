@@ -314,6 +314,7 @@ public final class Server {
         pubsub.clientGone(c);
         monitors.remove(c);
         pausedClients.remove(c);
+        evictor.clientClosed();
     }
 
     /** The reply-buffer size past which a client is disconnected (client-output-buffer-limit hard). */
@@ -388,8 +389,10 @@ public final class Server {
      * MULTI (queuing itself takes memory), as processCommand does.
      */
     public String oomCheck(CommandSpec spec, Client c) {
-        if (c.scriptClient) return null; // a script's writes are checked through its caller
         boolean topLevel = dispatcher == null || dispatcher.depth() == 0;
+        if (topLevel && !c.scriptClient) evictor.evictClients(c);
+        if (config.getLong("maxmemory") == 0) return null;
+        if (c.scriptClient) return null; // a script's writes are checked through its caller
         String n = spec.name;
         boolean denyoom = spec.has("denyoom");
         if (n.equals("exec")) {

@@ -337,7 +337,7 @@ final class ServerCommands {
                     kv(sb, "expired_time_cap_reached_count", Long.toString(st.expiredTimeCapReachedCount));
                     kv(sb, "expire_cycle_cpu_milliseconds", Long.toString(st.expireCycleCpuMicros / 1000));
                     kv(sb, "evicted_keys", Long.toString(st.evictedKeys));
-                    kv(sb, "evicted_clients", "0");
+                    kv(sb, "evicted_clients", Long.toString(st.evictedClients));
                     kv(sb, "total_eviction_exceeded_time", Long.toString(s.evictor().totalExceededMs()));
                     kv(sb, "current_eviction_exceeded_time", Long.toString(s.evictor().currentExceededMs()));
                     kv(sb, "keyspace_hits", Long.toString(st.keyspaceHits));

@@ -6,6 +6,8 @@ import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.util.Bytes;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -31,11 +33,16 @@ public final class Evictor {
     private int nextDb;
     private boolean running;
     private long peak;
-    /** Client query and reply buffers, summed by cron (Redis counts them in used_memory too). */
+    /**
+     * Client query and reply buffers (Redis counts them in used_memory too). Summing them walks
+     * every client, so it is done by cron, when a client goes away, and while maxmemory is set at
+     * most once a millisecond before an eviction decision rather than on every command.
+     */
     private long clientsMemory;
+    private boolean clientsChanged;
+    private long clientsSampledNs;
     /** When used_memory first exceeded maxmemory (ns), 0 while under it. */
     private long exceededSinceNs;
-    private long totalExceededUs;
     /** The OOM state computed before the current top-level command (server.pre_command_oom_state). */
     private boolean preCommandOom;
 
@@ -55,6 +62,7 @@ public final class Evictor {
 
     /** used_memory: baseline + dataset + dictionary tables + client buffers. */
     public long usedMemory() {
+        if (clientsChanged) sumClients();
         long used = MemoryModel.BASELINE + clientsMemory;
         for (Database db : server.databases()) used += db.datasetBytes() + MemoryModel.databaseOverhead(db);
         if (used > peak) peak = used;
@@ -76,18 +84,13 @@ public final class Evictor {
         return clientsMemory;
     }
 
-    public void resetPeak() {
-        peak = 0;
-        usedMemory();
-    }
-
     /** Replica and AOF buffers, which Redis leaves out of the eviction decision: none here yet. */
     public long notCountedForEvict() {
         return 0;
     }
 
     public long totalExceededMs() {
-        return (totalExceededUs + currentExceededUs()) / 1000;
+        return (server.stats().evictionExceededUs + currentExceededUs()) / 1000;
     }
 
     public long currentExceededMs() {
@@ -100,10 +103,24 @@ public final class Evictor {
 
     /** serverCron: refresh the client-buffer total and the peak. */
     public void cron() {
-        long sum = 0;
-        for (Client c : server.eventLoop().clients()) sum += c.queryBufferLength() + c.pendingReplyBytes();
-        clientsMemory = sum;
+        evictClients(null);
+        sumClients();
         usedMemory();
+    }
+
+    /** A client closed: its buffers no longer count (summed again lazily, once per batch of closes). */
+    public void clientClosed() {
+        if (clientsMemory != 0) clientsChanged = true;
+    }
+
+    private void sumClients() {
+        clientsChanged = false;
+        clientsSampledNs = System.nanoTime();
+        long sum = 0;
+        for (Client c : server.eventLoop().clients()) {
+            if (!c.isClosed()) sum += c.parser().heldBytes() + c.pendingReplyBytes();
+        }
+        clientsMemory = sum;
     }
 
     public boolean running() {
@@ -113,6 +130,42 @@ public final class Evictor {
     /** evictionTimeProc: continue an eviction round that ran out of time budget. */
     public void continueRunning() {
         if (running && performEvictions() != Result.RUNNING) running = false;
+    }
+
+    // ---- client eviction (maxmemory-clients) ----
+
+    /** What a client's buffers hold: input not yet executed and replies not yet written. */
+    private static long clientMemory(Client c) {
+        return c.parser().heldBytes() + c.pendingReplyBytes();
+    }
+
+    /**
+     * evictClients (networking.c): while normal and pub/sub clients together hold maxmemory-clients
+     * or more, close the biggest ones, CLIENT NO-EVICT excepted. Redis keeps clients in memory
+     * buckets to find them; here they are summed and sorted, which costs O(clients) per command
+     * but only while maxmemory-clients is set. The client whose command is being processed is
+     * spared (Redis closes it and drops the command).
+     */
+    public void evictClients(Client current) {
+        long limit = config.getLong("maxmemory-clients");
+        if (limit <= 0) return;
+        List<Client> all = server.eventLoop().clients();
+        long total = 0;
+        for (Client c : all) if (!c.isClosed()) total += clientMemory(c);
+        if (total < limit) return;
+        List<Client> candidates = new ArrayList<>();
+        for (Client c : all) {
+            if (c != current && !c.isClosed() && !c.noEvict && c.hasSocket() && !c.scriptClient) candidates.add(c);
+        }
+        candidates.sort(Comparator.comparingLong(Evictor::clientMemory).reversed());
+        for (Client c : candidates) {
+            if (total < limit) break;
+            total -= clientMemory(c);
+            server.log().info(() -> "Evicting client: " + c);
+            server.eventLoop().closeClient(c);
+            server.stats().evictedClients++;
+        }
+        if (total >= limit) server.log().fine("Over client maxmemory after evicting all evictable clients");
     }
 
     // ---- the OOM decision for a command ----
@@ -143,7 +196,7 @@ public final class Evictor {
         Result result = evict(maxmemory);
         if (result == Result.OK) {
             if (exceededSinceNs != 0) {
-                totalExceededUs += currentExceededUs();
+                server.stats().evictionExceededUs += currentExceededUs();
                 exceededSinceNs = 0;
             }
         } else if (exceededSinceNs == 0) {
@@ -154,6 +207,7 @@ public final class Evictor {
 
     private Result evict(long maxmemory) {
         if (maxmemory == 0) return Result.OK;
+        if (System.nanoTime() - clientsSampledNs > 1_000_000) sumClients();
         long used = usedMemory() - notCountedForEvict();
         if (used <= maxmemory) return Result.OK;
         String policy = config.getString("maxmemory-policy");

@@ -34,6 +34,8 @@ public final class RequestParser {
     private int bulkLen = -1; // length of the bulk being read, -1 = reading its header
     private byte[][] argv;
     private int argc;
+    /** Bytes of the arguments parsed so far of an unfinished request (Redis's argv_len_sum). */
+    private long argvBytes;
     private int requestStart;
     private boolean authRequired;
     /** Bytes the last complete request occupied (Redis still counts them in qbuf while it runs). */
@@ -50,6 +52,11 @@ public final class RequestParser {
 
     public int capacity() {
         return buf.length;
+    }
+
+    /** What the client's input holds: unparsed bytes plus the arguments of an unfinished request. */
+    public long heldBytes() {
+        return (end - start) + argvBytes;
     }
 
     /** Appends freshly read bytes, compacting or growing the buffer as needed. */
@@ -268,12 +275,14 @@ public final class RequestParser {
             start += bulkLen + 2;
             if (argc == argv.length) argv = Arrays.copyOf(argv, Math.min(argv.length * 2, argc + multibulkLen));
             argv[argc++] = arg;
+            argvBytes += arg.length;
             bulkLen = -1;
             multibulkLen--;
         }
         byte[][] done = argc == argv.length ? argv : Arrays.copyOf(argv, argc);
         argv = null;
         argc = 0;
+        argvBytes = 0;
         return done;
     }
 }

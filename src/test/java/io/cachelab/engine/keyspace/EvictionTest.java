@@ -268,6 +268,37 @@ class EvictionTest {
     }
 
     @Test
+    void partlyReceivedRequestsCountAndMaxmemoryClientsClosesTheBiggestClient() throws Exception {
+        try (Jedis j = ENGINE.jedis(); java.net.Socket dead = new java.net.Socket("127.0.0.1", ENGINE.port())) {
+            long before = usedMemory(j);
+            var out = dead.getOutputStream();
+            out.write("*3\r\n$3\r\nset\r\n$1\r\nk\r\n$2000000\r\n".getBytes());
+            out.write(new byte[1_000_000]);
+            out.flush();
+            long deadline = System.currentTimeMillis() + 5000;
+            while (usedMemory(j) < before + 1_000_000 && System.currentTimeMillis() < deadline) Thread.sleep(5);
+            assertThat(usedMemory(j)).isGreaterThanOrEqualTo(before + 1_000_000);
+            j.clientNoEvictOn();
+            j.configSet("maxmemory-clients", "500kb");
+            try {
+                j.ping();
+                assertThat(info(j, "stats").get("evicted_clients")).isEqualTo("1");
+                int read;
+                try {
+                    read = dead.getInputStream().read();
+                } catch (java.net.SocketException reset) {
+                    read = -1; // closed with unread input: a reset
+                }
+                assertThat(read).as("closed by the server").isEqualTo(-1);
+                assertThat(usedMemory(j)).isLessThan(before + 100_000);
+            } finally {
+                j.configSet("maxmemory-clients", "0");
+                j.clientNoEvictOff();
+            }
+        }
+    }
+
+    @Test
     void lowerTenacityStillConvergesThroughTheEventLoop() throws Exception {
         try (Jedis j = ENGINE.jedis()) {
             for (int i = 0; i < 5000; i++) j.set(key(i), VALUE);
