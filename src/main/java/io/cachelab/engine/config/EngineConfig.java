@@ -122,6 +122,7 @@ public final class EngineConfig {
         bool("rdbchecksum", true);
         bool("stop-writes-on-bgsave-error", true);
         bool("rdb-del-sync-files", false);
+        def("rdb-key-save-delay", Kind.INT, "0", Integer.MIN_VALUE, Integer.MAX_VALUE);
         bool("daemonize", false, true);
         string("pidfile", "", true);
         enumP("loglevel", "notice", false, "debug", "verbose", "notice", "warning", "nothing");

@@ -230,7 +230,7 @@ public final class Persistence {
                 + Integer.toHexString(System.identityHashCode(server)) + "-" + n + ".rdb");
         try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
              OutputStream out = new java.io.BufferedOutputStream(fos, 1 << 16)) {
-            snap.writeTo(out);
+            snap.writeTo(out, () -> config().getInt("rdb-key-save-delay"), () -> job != null && isCancelled(job));
             out.flush();
             fos.getFD().sync();
         } catch (IOException | RuntimeException e) {
@@ -247,6 +247,12 @@ public final class Persistence {
                 return;
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    private static boolean isCancelled(BgJob job) {
+        synchronized (job) {
+            return job.cancelled;
         }
     }
 
