@@ -117,8 +117,11 @@ public final class Persistence {
             RValue v = r.readValue(type);
             if (v == null) throw new RdbFormatException("empty value");
             return v;
-        } catch (IOException e) {
-            throw new RdbFormatException(e.getMessage());
+        } catch (RdbFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // hostile payloads: whatever the decoders trip over is a format error, never a crash
+            throw new RdbFormatException(String.valueOf(e.getMessage()));
         }
     }
 
