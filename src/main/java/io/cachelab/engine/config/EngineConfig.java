@@ -122,6 +122,9 @@ public final class EngineConfig {
         bool("rdbchecksum", true);
         bool("stop-writes-on-bgsave-error", true);
         bool("rdb-del-sync-files", false);
+        def("rdb-key-save-delay", Kind.INT, "0", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        // payloads are always fully decoded before use, which is what "yes" asks for
+        enumP("sanitize-dump-payload", "no", false, "no", "yes", "clients");
         bool("daemonize", false, true);
         string("pidfile", "", true);
         enumP("loglevel", "notice", false, "debug", "verbose", "notice", "warning", "nothing");

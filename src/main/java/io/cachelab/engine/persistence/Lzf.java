@@ -10,7 +10,9 @@ import java.util.Arrays;
  * reads it.
  */
 public final class Lzf {
-    private static final int HLOG = 14;
+    private static final int MAX_HLOG = 14;
+    /** One hash table per thread, of which a call clears only the part its input size needs. */
+    private static final ThreadLocal<int[]> TABLE = ThreadLocal.withInitial(() -> new int[1 << MAX_HLOG]);
     private static final int MAX_LIT = 32;
     private static final int MAX_OFF = 1 << 13;
     private static final int MAX_REF = (1 << 8) + (1 << 3);
@@ -25,14 +27,17 @@ public final class Lzf {
     public static byte[] compress(byte[] in, int len, int maxOut) {
         if (len < 4 || maxOut <= 0) return null;
         byte[] out = new byte[maxOut + 1 + MAX_LIT];
-        int[] table = new int[1 << HLOG];
-        Arrays.fill(table, -1);
+        // small inputs (most RDB strings) use a small table: clearing 64 KB per call would dominate
+        int hlog = Math.max(8, Math.min(MAX_HLOG, 32 - Integer.numberOfLeadingZeros(len)));
+        int[] table = TABLE.get();
+        Arrays.fill(table, 0, 1 << hlog, -1);
+        int shift = 32 - hlog;
         int ip = 0;
         int op = 1; // room for the first literal run's control byte
         int lit = 0;
         while (ip < len - 2) {
             int h = (((in[ip] & 0xff) << 16) | ((in[ip + 1] & 0xff) << 8) | (in[ip + 2] & 0xff));
-            int slot = ((h * 0x9E3779B1) >>> (32 - HLOG));
+            int slot = (h * 0x9E3779B1) >>> shift;
             int ref = table[slot];
             table[slot] = ip;
             int off = ip - ref - 1;
@@ -59,7 +64,7 @@ public final class Lzf {
                 // index the positions inside the match so later data can refer to them
                 while (ip < end && ip < len - 2) {
                     int hh = (((in[ip] & 0xff) << 16) | ((in[ip + 1] & 0xff) << 8) | (in[ip + 2] & 0xff));
-                    table[(hh * 0x9E3779B1) >>> (32 - HLOG)] = ip;
+                    table[(hh * 0x9E3779B1) >>> shift] = ip;
                     ip++;
                 }
                 ip = end;

@@ -117,8 +117,11 @@ public final class Persistence {
             RValue v = r.readValue(type);
             if (v == null) throw new RdbFormatException("empty value");
             return v;
-        } catch (IOException e) {
-            throw new RdbFormatException(e.getMessage());
+        } catch (RdbFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // hostile payloads: whatever the decoders trip over is a format error, never a crash
+            throw new RdbFormatException(String.valueOf(e.getMessage()));
         }
     }
 
@@ -230,7 +233,7 @@ public final class Persistence {
                 + Integer.toHexString(System.identityHashCode(server)) + "-" + n + ".rdb");
         try (FileOutputStream fos = new FileOutputStream(tmp.toFile());
              OutputStream out = new java.io.BufferedOutputStream(fos, 1 << 16)) {
-            snap.writeTo(out);
+            snap.writeTo(out, () -> config().getInt("rdb-key-save-delay"), () -> job != null && isCancelled(job));
             out.flush();
             fos.getFD().sync();
         } catch (IOException | RuntimeException e) {
@@ -247,6 +250,12 @@ public final class Persistence {
                 return;
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
+    private static boolean isCancelled(BgJob job) {
+        synchronized (job) {
+            return job.cancelled;
         }
     }
 

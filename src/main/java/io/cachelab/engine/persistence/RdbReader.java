@@ -2,7 +2,6 @@ package io.cachelab.engine.persistence;
 
 import io.cachelab.engine.type.HashValue;
 import io.cachelab.engine.type.ListValue;
-import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.SetValue;
 import io.cachelab.engine.type.StringValue;
@@ -409,11 +408,5 @@ final class RdbReader {
                 }
             }
         }
-    }
-
-    /** Parses a strict integer aux value ("redis-bits", "ctime"), or -1. */
-    static long auxLong(byte[] value) {
-        Long v = Numbers.parseLongStrict(value);
-        return v == null ? -1 : v;
     }
 }

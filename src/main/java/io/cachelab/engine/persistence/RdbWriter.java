@@ -20,6 +20,8 @@ final class RdbWriter {
     /** Bytes per quicklist node for list-max-listpack-size -1..-5. */
     private static final int[] NODE_BYTES = {4096, 8192, 16384, 32768, 65536};
     private static final int SIZE_SAFETY_LIMIT = 8192;
+    /** quicklist.c's estimate of a listpack entry's header and backlen bytes. */
+    private static final int SIZE_ESTIMATE_OVERHEAD = 8;
 
     private final OutputStream sink;
     private final boolean compress;
@@ -260,7 +262,7 @@ final class RdbWriter {
     }
 
     private boolean fits(Listpack node, int elementSize) {
-        int newSize = node.bytes() + elementSize + 11;
+        int newSize = node.bytes() + elementSize + SIZE_ESTIMATE_OVERHEAD;
         if (listFill < 0) {
             int idx = Math.min(-listFill, NODE_BYTES.length) - 1;
             return newSize <= NODE_BYTES[idx];

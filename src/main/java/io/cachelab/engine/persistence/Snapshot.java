@@ -72,8 +72,13 @@ final class Snapshot {
         return n;
     }
 
-    /** rdbSaveRio: header, aux fields, functions, each non-empty database, EOF and the checksum. */
-    void writeTo(OutputStream out) throws IOException {
+    /**
+     * rdbSaveRio: header, aux fields, functions, each non-empty database, EOF and the checksum.
+     * {@code keyDelayMicros} is read per key (rdb-key-save-delay, which test suites change while a
+     * save runs); {@code cancelled} stops an abandoned background save early.
+     */
+    void writeTo(OutputStream out, java.util.function.IntSupplier keyDelayMicros, java.util.function.BooleanSupplier cancelled)
+            throws IOException {
         RdbWriter w = new RdbWriter(out, compress, listFill);
         byte[] magic = String.format("REDIS%04d", Rdb.VERSION).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         w.write(magic, 0, magic.length);
@@ -93,6 +98,11 @@ final class Snapshot {
             w.writeLength(db.entries().size());
             w.writeLength(db.expires());
             for (Entry e : db.entries()) {
+                int delay = keyDelayMicros.getAsInt();
+                if (delay != 0) {
+                    if (cancelled.getAsBoolean()) throw new IOException("background save cancelled");
+                    debugDelay(delay);
+                }
                 if (e.expireMs() != -1) {
                     w.writeByte(Rdb.OPCODE_EXPIRETIME_MS);
                     w.writeLe(e.expireMs(), 8);
@@ -114,5 +124,19 @@ final class Snapshot {
         long crc = checksum ? w.checksum() : 0;
         w.writeLe(crc, 8);
         w.flush();
+    }
+
+    /** debugDelay: sleep that many microseconds; a negative value busy-waits that many nanoseconds. */
+    private static void debugDelay(int usec) {
+        if (usec < 0) {
+            long until = System.nanoTime() - usec;
+            while (System.nanoTime() < until) Thread.onSpinWait();
+            return;
+        }
+        try {
+            Thread.sleep(usec / 1000, (usec % 1000) * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -202,6 +202,33 @@ class DumpRestoreTest {
         assertThat(call("GET", "n")).isEqualTo("v");
     }
 
+    @Test
+    void mangledPayloadsWithAValidChecksumAreRefusedCleanly() {
+        fillEveryEncoding();
+        java.util.Random rnd = new java.util.Random(42);
+        int ok = 0;
+        int refused = 0;
+        for (String key : KEYS) {
+            byte[] payload = ((String) call("DUMP", key)).getBytes(StandardCharsets.ISO_8859_1);
+            byte[] body = java.util.Arrays.copyOf(payload, payload.length - 10);
+            for (int round = 0; round < 40; round++) {
+                byte[] m = body.clone();
+                int edits = 1 + rnd.nextInt(3);
+                for (int e = 0; e < edits; e++) m[rnd.nextInt(m.length)] = (byte) rnd.nextInt(256);
+                if (rnd.nextInt(4) == 0) m = java.util.Arrays.copyOf(m, rnd.nextInt(m.length) + 1);
+                Object reply = call("RESTORE", "fuzz", "0", bin(withFooter(m, 10)), "REPLACE");
+                if ("OK".equals(reply)) ok++;
+                else {
+                    assertThat(reply).as(key).isEqualTo("!ERR Bad data format");
+                    refused++;
+                }
+            }
+        }
+        assertThat(ok + refused).isEqualTo(KEYS.size() * 40);
+        assertThat(refused).isGreaterThan(0);
+        assertThat(call("PING")).isEqualTo("PONG");
+    }
+
     static byte[] withFooter(byte[] body, int version) {
         byte[] p = new byte[body.length + 10];
         System.arraycopy(body, 0, p, 0, body.length);
