@@ -86,7 +86,7 @@ public final class EngineConfig {
         bool("lazyfree-lazy-user-flush", false);
         bool("activedefrag", false);
         // encodings (Redis 7.0 names, with the ziplist aliases)
-        aliasDef("hash-max-listpack-entries", "hash-max-ziplist-entries", Kind.INT, "128");
+        aliasDef("hash-max-listpack-entries", "hash-max-ziplist-entries", Kind.INT, "512");
         aliasDef("hash-max-listpack-value", "hash-max-ziplist-value", Kind.INT, "64");
         aliasDef("zset-max-listpack-entries", "zset-max-ziplist-entries", Kind.INT, "128");
         aliasDef("zset-max-listpack-value", "zset-max-ziplist-value", Kind.INT, "64");
