@@ -19,69 +19,12 @@ PIPELINES="${PIPELINES:-1 16}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 
 cd "$(dirname "$0")/.."
-JAR=target/cachelab.jar
-
-for tool in java redis-server redis-benchmark redis-cli; do
-  command -v "$tool" >/dev/null || { echo "engine-vs-redis: '$tool' not found on PATH" >&2; exit 1; }
-done
-
-ENGINE_CMD="${ENGINE_CMD:-}"
-if [[ -z "$ENGINE_CMD" && ! -f "$JAR" ]]; then
-  echo "engine-vs-redis: $JAR missing, building it (./mvnw -q -DskipTests package)" >&2
-  if [[ -x ./mvnw ]]; then ./mvnw -q -DskipTests package; else mvn -q -DskipTests package; fi
-fi
-
-WORK="$(mktemp -d -t engine-vs-redis.XXXXXX)"
-ENGINE_PID=""
-REDIS_PID=""
-
-cleanup() {
-  # stop exactly the two servers this script started, by PID
-  for pid in "$ENGINE_PID" "$REDIS_PID"; do
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-free_port() {
-  # ask the kernel for an unused port on 127.0.0.1
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
-    || echo $(( 20000 + RANDOM % 20000 ))
-}
-
-wait_for_ping() { # port pid name
-  for _ in $(seq 300); do
-    if [[ "$(redis-cli -h 127.0.0.1 -p "$1" PING 2>/dev/null)" == "PONG" ]]; then return 0; fi
-    kill -0 "$2" 2>/dev/null || { echo "engine-vs-redis: $3 exited during startup, log:" >&2; cat "$WORK/$3.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "engine-vs-redis: $3 did not answer PING on port $1 within 30 s" >&2
-  exit 1
-}
-
-ENGINE_PORT="$(free_port)"
-if [[ -n "$ENGINE_CMD" ]]; then
-  # exec keeps the PID we record the server's own, so cleanup stops the right process
-  bash -c "exec ${ENGINE_CMD//\{port\}/$ENGINE_PORT}" >"$WORK/engine.log" 2>&1 &
-else
-  # shellcheck disable=SC2086
-  java $JAVA_OPTS -jar "$JAR" engine --port "$ENGINE_PORT" --save '' >"$WORK/engine.log" 2>&1 &
-fi
-ENGINE_PID=$!
-
-REDIS_PORT="$(free_port)"
-while [[ "$REDIS_PORT" == "$ENGINE_PORT" ]]; do REDIS_PORT="$(free_port)"; done
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK" --save '' --appendonly no \
-  --daemonize no >"$WORK/redis.log" 2>&1 &
-REDIS_PID=$!
-
-wait_for_ping "$ENGINE_PORT" "$ENGINE_PID" engine
-wait_for_ping "$REDIS_PORT" "$REDIS_PID" redis
+NAME=engine-vs-redis
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+require_tools java redis-server redis-benchmark redis-cli
+ensure_jar
+start_pair
 
 # prints the req/s of one test, or "error" when the server answered an error (redis-benchmark stops
 # at the first error reply, e.g. a command the engine does not implement yet)
@@ -116,6 +59,6 @@ printf '%-8s %4s %14s %14s %8s\n' command P "engine req/s" "redis req/s" ratio
 for key in "${ORDER[@]}"; do
   t="${key%/*}"; p="${key#*/}"
   e="${ENGINE_RPS[$key]}"; r="${REDIS_RPS[$key]}"
-  ratio="$(awk -v e="$e" -v r="$r" 'BEGIN { if (e + 0 > 0 && r + 0 > 0) printf "%.2f", e / r; else print "n/a" }')"
+  ratio="$(ratio "$e" "$r")"
   printf '%-8s %4s %14s %14s %8s\n' "${t^^}" "$p" "$e" "$r" "$ratio"
 done

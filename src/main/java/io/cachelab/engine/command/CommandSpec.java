@@ -48,9 +48,10 @@ public final class CommandSpec {
                        CommandHandler handler, CommandSpec parent) {
         this.name = name.toLowerCase(Locale.ROOT);
         this.arity = arity;
+        // sorted once for COMMAND INFO; a hash set for has(), which the dispatcher calls per command
         TreeSet<String> sorted = new TreeSet<>(Comparator.comparingInt(CommandSpec::flagOrder).thenComparing(f -> f));
         sorted.addAll(Arrays.asList(flags.isBlank() ? new String[0] : flags.trim().split("\\s+")));
-        this.flags = sorted;
+        this.flags = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(sorted));
         this.firstKey = firstKey;
         this.lastKey = lastKey;
         this.step = step;
