@@ -103,7 +103,7 @@ public final class StringCommands {
             return;
         }
         if (get) replyOld(c, old);
-        db.set(key, new StringValue(a[2]), keepTtl);
+        db.setOver(key, old, new StringValue(a[2]), keepTtl);
         c.server().notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
         if (expireAt >= 0) {
             db.setExpire(key, expireAt);

@@ -168,7 +168,11 @@ public final class Database {
      * Callers still fire their own keyspace event ("set", ...).
      */
     public void set(Bytes key, RValue value, boolean keepTtl) {
-        RValue old = lookupWrite(key);
+        setOver(key, lookupWrite(key), value, keepTtl);
+    }
+
+    /** set() when the caller has just looked the key up for writing ({@code old}, or null). */
+    public void setOver(Bytes key, RValue old, RValue value, boolean keepTtl) {
         if (old == null) {
             add(key, value);
         } else {
@@ -180,8 +184,9 @@ public final class Database {
             }
             account(key, value);
         }
-        if (!keepTtl) expires.remove(key);
-        signalModified(key);
+        if (!keepTtl && !expires.isEmpty()) expires.remove(key);
+        server.keyModified(this, key); // already accounted above: no second estimate
+
     }
 
     public void set(Bytes key, RValue value) {
