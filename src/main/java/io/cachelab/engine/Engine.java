@@ -22,6 +22,7 @@ public final class Engine implements AutoCloseable {
 
     public static Engine start(EngineConfig config) throws IOException {
         Server server = new Server(config);
+        io.cachelab.engine.persistence.Persistence.of(server).loadAtStartup();
         int port = server.start();
         return new Engine(server, port);
     }

@@ -8,6 +8,7 @@ import io.cachelab.engine.keyspace.ActiveExpiry;
 import io.cachelab.engine.keyspace.Blocking;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.keyspace.Eviction;
+import io.cachelab.engine.keyspace.Evictor;
 import io.cachelab.engine.keyspace.Notify;
 import io.cachelab.engine.keyspace.Watches;
 import io.cachelab.engine.net.Client;
@@ -44,6 +45,7 @@ public final class Server {
     private final Watches watches = new Watches();
     private final PubSub pubsub = new PubSub();
     private final Eviction eviction;
+    private final Evictor evictor;
     private final ActiveExpiry activeExpiry = new ActiveExpiry(this);
     private final List<Client> monitors = new ArrayList<>();
     private final Deque<SlowlogEntry> slowlog = new ArrayDeque<>();
@@ -72,6 +74,7 @@ public final class Server {
         this.dbs = new Database[config.getInt("databases")];
         for (int i = 0; i < dbs.length; i++) dbs[i] = new Database(this, i);
         this.eviction = new Eviction(config);
+        this.evictor = new Evictor(this);
         this.dispatcher = new Dispatcher(this, CommandTable.registerAll());
         this.eventLoop = new EventLoop(this);
         byte[] rnd = new byte[20];
@@ -152,6 +155,11 @@ public final class Server {
         return eviction;
     }
 
+    /** maxmemory: used_memory accounting and key eviction. */
+    public Evictor evictor() {
+        return evictor;
+    }
+
     public String runId() {
         return runId;
     }
@@ -221,8 +229,10 @@ public final class Server {
         long now = System.currentTimeMillis();
         updateCommandTime();
         stats.sample(now);
+        evictor.cron();
         if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
         closeIdleClients(now);
+        io.cachelab.engine.persistence.Persistence.of(this).cron();
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }
 
@@ -230,6 +240,7 @@ public final class Server {
     public void beforeSleep() {
         updateCommandTime();
         if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.FAST);
+        evictor.continueRunning();
         blocking.checkTimeouts(System.currentTimeMillis());
         processUnblocked();
     }
@@ -240,6 +251,7 @@ public final class Server {
 
     public long msUntilNextTimer() {
         long next = blocking.msUntilNextTimeout(System.currentTimeMillis());
+        if (evictor.running()) return 0;
         if (pausedUntilMs != 0) next = Math.min(next, Math.max(0, pausedUntilMs - System.currentTimeMillis()));
         return next;
     }
@@ -302,6 +314,7 @@ public final class Server {
         pubsub.clientGone(c);
         monitors.remove(c);
         pausedClients.remove(c);
+        evictor.clientClosed();
     }
 
     /** The reply-buffer size past which a client is disconnected (client-output-buffer-limit hard). */
@@ -369,9 +382,28 @@ public final class Server {
 
     // ---- memory ----
 
-    /** The OOM refusal for a denyoom command over maxmemory, or null. */
+    /**
+     * The OOM refusal for a command over maxmemory, or null. At top level this first evicts
+     * (performEvictions); inside a script it answers from the state computed before the script
+     * started. Refused: denyoom commands, EXEC of a transaction holding one, and anything queued in
+     * MULTI (queuing itself takes memory), as processCommand does.
+     */
     public String oomCheck(CommandSpec spec, Client c) {
-        return null;
+        boolean topLevel = dispatcher == null || dispatcher.depth() == 0;
+        if (topLevel && !c.scriptClient) evictor.evictClients(c);
+        if (config.getLong("maxmemory") == 0) return null;
+        if (c.scriptClient) return null; // a script's writes are checked through its caller
+        String n = spec.name;
+        boolean denyoom = spec.has("denyoom");
+        if (n.equals("exec")) {
+            for (byte[][] q : c.queued) {
+                CommandSpec qs = commands().lookup(q[0]);
+                if (qs != null && qs.has("denyoom")) denyoom = true;
+            }
+        } else if (c.inMulti && !n.equals("discard") && !n.equals("quit") && !n.equals("reset")) {
+            denyoom = true;
+        }
+        return evictor.check(denyoom, topLevel);
     }
 
     // ---- MONITOR and SLOWLOG ----
@@ -382,11 +414,11 @@ public final class Server {
     }
 
     public void feedMonitors(Client c, byte[][] argv, CommandSpec spec) {
-        if (monitors.isEmpty() || spec.has("admin") || spec.has("noscript") && spec.name.equals("exec")) return;
+        if (monitors.isEmpty() || spec.has("admin")) return;
         if (spec.name.equals("auth") || spec.name.equals("hello") && argv.length > 2) return;
-        long now = System.currentTimeMillis();
+        java.time.Instant now = java.time.Instant.now();
         StringBuilder sb = new StringBuilder();
-        sb.append(now / 1000).append('.').append(String.format("%06d", (now % 1000) * 1000 + (System.nanoTime() / 1000) % 1000));
+        sb.append(now.getEpochSecond()).append('.').append(String.format("%06d", now.getNano() / 1000));
         sb.append(" [").append(c.db().id()).append(' ');
         sb.append(c.scriptClient ? "lua" : c.hasSocket() ? c.addr : "unix");
         sb.append(']');

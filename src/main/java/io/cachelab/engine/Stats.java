@@ -13,6 +13,9 @@ public final class Stats {
     public long bytesOut;
     public long expiredKeys;
     public long evictedKeys;
+    public long evictedClients;
+    /** Time spent over maxmemory in finished episodes (µs); the running one is in Evictor. */
+    public long evictionExceededUs;
     public long keyspaceHits;
     public long keyspaceMisses;
     public long pubsubChannelsPublished;
@@ -96,7 +99,8 @@ public final class Stats {
 
     public void reset() {
         totalConnections = rejectedConnections = totalCommands = 0;
-        bytesIn = bytesOut = expiredKeys = evictedKeys = keyspaceHits = keyspaceMisses = 0;
+        bytesIn = bytesOut = expiredKeys = evictedKeys = evictedClients = keyspaceHits = keyspaceMisses = 0;
+        evictionExceededUs = 0;
         pubsubChannelsPublished = protocolErrors = totalErrorReplies = 0;
         expiredStalePerc = 0;
         expiredTimeCapReachedCount = expireCycleCpuMicros = 0;

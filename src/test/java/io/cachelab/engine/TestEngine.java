@@ -15,13 +15,33 @@ public final class TestEngine implements AutoCloseable {
     }
 
     public static TestEngine start(String... directives) {
-        EngineConfig cfg = EngineConfig.defaults().set("port", "0");
+        // a private dir, and no save points (FLUSHALL/SHUTDOWN would otherwise write a snapshot):
+        // nothing a test does touches the working directory; pass "save", "..." to test snapshots
+        EngineConfig cfg = EngineConfig.defaults().set("port", "0").set("dir", tempDir()).set("save", "");
         for (int i = 0; i + 1 < directives.length; i += 2) cfg.set(directives[i], directives[i + 1]);
         try {
             return new TestEngine(Engine.start(cfg));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A fresh temp folder for one engine's dump.rdb, removed when the JVM exits. */
+    public static String tempDir() {
+        try {
+            java.nio.file.Path d = java.nio.file.Files.createTempDirectory("cachelab-engine-");
+            d.toFile().deleteOnExit();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(d.toFile())));
+            return d.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(java.io.File f) {
+        java.io.File[] children = f.listFiles();
+        if (children != null) for (java.io.File c : children) deleteTree(c);
+        f.delete();
     }
 
     public int port() {

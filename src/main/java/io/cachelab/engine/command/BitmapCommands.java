@@ -448,6 +448,7 @@ public final class BitmapCommands {
         }
         if (changes > 0) {
             db.signalModified(key);
+            c.server().addDirty(changes - 1); // Redis counts every changed field
             c.server().notifyKeyspaceEvent(Notify.STRING, "setbit", key, db.id());
         }
     }

@@ -66,7 +66,7 @@ final class CommandCommand {
         c.addBulk(s.fullName());
         c.addInteger(s.arity);
         c.addSetLen(s.flags.size());
-        for (String f : s.flags) c.addSimple(f);
+        for (String f : s.flags) c.addSimple(f.replace('-', '_'));
         c.addInteger(s.firstKey);
         c.addInteger(s.lastKey);
         c.addInteger(s.step);

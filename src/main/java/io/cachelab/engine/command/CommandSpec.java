@@ -2,6 +2,7 @@ package io.cachelab.engine.command;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,13 +48,27 @@ public final class CommandSpec {
                        CommandHandler handler, CommandSpec parent) {
         this.name = name.toLowerCase(Locale.ROOT);
         this.arity = arity;
-        this.flags = new TreeSet<>(Arrays.asList(flags.isBlank() ? new String[0] : flags.trim().split("\\s+")));
+        // sorted once for COMMAND INFO; a hash set for has(), which the dispatcher calls per command
+        TreeSet<String> sorted = new TreeSet<>(Comparator.comparingInt(CommandSpec::flagOrder).thenComparing(f -> f));
+        sorted.addAll(Arrays.asList(flags.isBlank() ? new String[0] : flags.trim().split("\\s+")));
+        this.flags = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(sorted));
         this.firstKey = firstKey;
         this.lastKey = lastKey;
         this.step = step;
         this.handler = handler;
         this.parent = parent;
         this.fullName = parent == null ? this.name : parent.name + "|" + this.name;
+    }
+
+    /** COMMAND INFO lists flags in the order of Redis's CMD_* bits. */
+    private static final List<String> FLAG_ORDER = List.of("write", "readonly", "denyoom", "module", "admin",
+            "pubsub", "noscript", "blocking", "loading", "stale", "skip_monitor", "skip_slowlog", "asking", "fast",
+            "no_auth", "may_replicate", "sentinel", "only_sentinel", "no_mandatory_keys", "protected",
+            "module_getkeys", "module_no_cluster", "no_async_loading", "no_multi", "movablekeys", "allow_busy");
+
+    private static int flagOrder(String f) {
+        int i = FLAG_ORDER.indexOf(f.replace('-', '_'));
+        return i < 0 ? FLAG_ORDER.size() : i;
     }
 
     public boolean has(String flag) {

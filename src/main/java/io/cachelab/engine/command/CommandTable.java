@@ -32,6 +32,8 @@ public final class CommandTable {
         ScriptingCommands.register(t);
         FunctionCommands.register(t);
         SortCommand.register(t);
+        MemoryCommands.register(t);
+        DumpCommands.register(t);
         return t;
     }
 

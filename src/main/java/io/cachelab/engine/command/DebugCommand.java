@@ -1,6 +1,7 @@
 package io.cachelab.engine.command;
 
 import io.cachelab.engine.net.Client;
+import io.cachelab.engine.persistence.Persistence;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.util.Bytes;
 
@@ -48,10 +49,16 @@ final class DebugCommand {
                 if (v == null) throw RedisError.NO_SUCH_KEY;
                 long idle = c.server().eviction().idleSeconds(v);
                 c.addSimple("Value at:0x" + Integer.toHexString(System.identityHashCode(v)) + " refcount:1 encoding:"
-                        + v.encoding() + " serializedlength:0 lru:" + (v.lru & 0xffffff) + " lru_seconds_idle:" + idle);
+                        + v.encoding() + " serializedlength:" + Persistence.of(c.server()).serializedLength(v) + " lru:" + (v.lru & 0xffffff) + " lru_seconds_idle:" + idle);
             }
-            case "reload", "jmap", "change-repl-id", "quicklist-packed-threshold", "set-skip-checksum-validation",
-                 "stringmatch-len", "replybuffer", "dict-resizing", "pause-cron", "set-disable-deny-scripts" -> c.addOk();
+            case "reload" -> reload(c, a);
+            case "jmap", "change-repl-id", "quicklist-packed-threshold", "set-skip-checksum-validation",
+                 "stringmatch-len", "replybuffer", "dict-resizing", "pause-cron" -> c.addOk();
+            case "set-disable-deny-scripts" -> {
+                if (a.length < 3) throw RedisError.wrongArgs("debug");
+                io.cachelab.engine.script.Scripting.of(c.server()).setDenyScriptsDisabled(Args.toLong(a[2]) != 0);
+                c.addOk();
+            }
             case "protocol" -> DebugProtocol.reply(c, a);
             case "help" -> {
                 c.addArrayLen(3);
@@ -61,6 +68,39 @@ final class DebugCommand {
             }
             default -> throw new RedisError("ERR unknown subcommand '" + Args.str(a[1]) + "'. Try DEBUG HELP.");
         }
+    }
+
+    /** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the keyspace, load the file back. */
+    private static void reload(Client c, byte[][] a) {
+        boolean flush = true;
+        boolean save = true;
+        boolean merge = false;
+        for (int j = 2; j < a.length; j++) {
+            if (Args.is(a[j], "merge")) merge = true;
+            else if (Args.is(a[j], "noflush")) flush = false;
+            else if (Args.is(a[j], "nosave")) save = false;
+            else throw new RedisError("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+        }
+        Persistence p = Persistence.of(c.server());
+        p.waitForBgsave();
+        if (save && !p.save()) throw new RedisError("ERR");
+        if (flush) {
+            // emptyData: like FLUSHALL for WATCH, but not counted as changes
+            for (io.cachelab.engine.keyspace.Database d : c.server().databases()) {
+                c.server().watches().touchAll(d, null);
+                d.flush();
+            }
+            Object scripting = c.server().extensions.get(io.cachelab.engine.script.Scripting.class);
+            if (scripting != null) ((io.cachelab.engine.script.Scripting) scripting).functions().flush();
+        }
+        try {
+            p.load(merge);
+        } catch (java.io.IOException | RuntimeException e) {
+            c.server().log().warning("DEBUG RELOAD failed: " + e.getMessage());
+            throw new RedisError("ERR Error trying to load the RDB dump");
+        }
+        c.server().log().warning("DB reloaded by DEBUG RELOAD");
+        c.addOk();
     }
 
     /** DEBUG PROTOCOL <type>: replies of each RESP3 type, used by client test suites. */

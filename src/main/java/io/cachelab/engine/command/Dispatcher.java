@@ -50,9 +50,15 @@ public final class Dispatcher {
         CommandSpec cmd = table.lookup(argv[0]);
         c.lastCommand = cmd == null ? lower(argv[0]) : cmd.name;
         if (cmd == null) {
+            // as Redis: the arguments are quoted until their text reaches 128 characters
+            StringBuilder args = new StringBuilder();
+            for (int i = 1; i < argv.length && args.length() < 128; i++) {
+                String arg = abbreviate(argv[i]);
+                int room = 128 - args.length();
+                args.append('\'').append(arg, 0, Math.min(arg.length(), room)).append("' ");
+            }
             StringBuilder sb = new StringBuilder("ERR unknown command '").append(abbreviate(argv[0]))
-                    .append("', with args beginning with: ");
-            for (int i = 1; i < argv.length && sb.length() < 128; i++) sb.append('\'').append(abbreviate(argv[i])).append("' ");
+                    .append("', with args beginning with: ").append(args);
             flagTransaction(c);
             c.addError(sb.toString());
             return;
@@ -122,7 +128,9 @@ public final class Dispatcher {
 
     /** Runs a command that passed the checks (also used by EXEC for queued commands). */
     public void execute(Client c, CommandSpec spec, byte[][] argv) {
-        server.feedMonitors(c, argv, spec);
+        // as call(): MONITOR sees a command after it ran, except scripts, shown before their commands
+        boolean monitorFirst = spec.has("skip-monitor");
+        if (monitorFirst) server.feedMonitors(c, argv, spec);
         c.currentArgv = argv;
         int mark = c.reply().length();
         long start = System.nanoTime();
@@ -132,13 +140,15 @@ public final class Dispatcher {
         } catch (RedisError e) {
             spec.failedCalls++;
             c.addError(e.getMessage());
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (Throwable e) {
+            // a bug must cost one error reply, never a silent client or a dead event loop
             spec.failedCalls++;
             server.logError("command " + spec.fullName() + " failed", e);
             c.addError("ERR internal error: " + e);
         } finally {
             depth--;
         }
+        if (!monitorFirst) server.feedMonitors(c, argv, spec);
         long micros = (System.nanoTime() - start) / 1000;
         spec.calls++;
         spec.usec += micros;
@@ -180,8 +190,9 @@ public final class Dispatcher {
         return new String(cs);
     }
 
+    /** One char per byte (ISO-8859-1), so the error reply carries the client's bytes back unchanged. */
     static String abbreviate(byte[] b) {
-        String s = new String(b, StandardCharsets.UTF_8);
+        String s = new String(b, StandardCharsets.ISO_8859_1);
         return s.length() > 128 ? s.substring(0, 128) : s;
     }
 }

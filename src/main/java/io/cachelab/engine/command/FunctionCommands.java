@@ -14,10 +14,10 @@ final class FunctionCommands {
     }
 
     static void register(CommandTable t) {
-        t.add("fcall", -3, "noscript stale skip-monitor may-replicate no-mandatory-keys", 0, 0, 0,
+        t.add("fcall", -3, "noscript stale skip-monitor may-replicate no-mandatory-keys movablekeys", 0, 0, 0,
                 (c, a) -> Scripting.of(c.server()).fcall(c, a, false))
                 .keys(ScriptingCommands::numkeysKeys).group("scripting").since("7.0.0");
-        t.add("fcall_ro", -3, "noscript stale skip-monitor no-mandatory-keys readonly", 0, 0, 0,
+        t.add("fcall_ro", -3, "noscript stale skip-monitor no-mandatory-keys readonly movablekeys", 0, 0, 0,
                 (c, a) -> Scripting.of(c.server()).fcall(c, a, true))
                 .keys(ScriptingCommands::numkeysKeys).group("scripting").since("7.0.0");
 
@@ -42,7 +42,10 @@ final class FunctionCommands {
             c.addOk();
         });
         function.sub("flush", -2, "write noscript", 0, 0, 0, (c, a) -> {
-            if (a.length > 3 || (a.length == 3 && !Args.is(a[2], "sync") && !Args.is(a[2], "async"))) {
+            if (a.length > 3) {
+                throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + Args.str(a[1]) + "'. Try FUNCTION HELP.");
+            }
+            if (a.length == 3 && !Args.is(a[2], "sync") && !Args.is(a[2], "async")) {
                 throw new RedisError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
             }
             libraries(c).flush();
@@ -52,7 +55,7 @@ final class FunctionCommands {
         function.sub("restore", -3, "write denyoom noscript", 0, 0, 0, (c, a) -> {
             String policy = "append";
             if (a.length > 4) {
-                throw new RedisError("ERR Wrong number of arguments");
+                throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + Args.str(a[1]) + "'. Try FUNCTION HELP.");
             }
             if (a.length == 4) {
                 if (Args.is(a[3], "flush")) {

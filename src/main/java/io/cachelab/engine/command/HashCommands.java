@@ -27,32 +27,38 @@ public final class HashCommands {
     }
 
     static void register(CommandTable t) {
-        t.add("hset", -4, "write denyoom fast", 1, 1, 1, HashCommands::hset).group("hash");
-        t.add("hmset", -4, "write denyoom fast", 1, 1, 1, HashCommands::hset).group("hash");
-        t.add("hsetnx", 4, "write denyoom fast", 1, 1, 1, HashCommands::hsetnx).group("hash");
-        t.add("hget", 3, "readonly fast", 1, 1, 1, HashCommands::hget).group("hash");
-        t.add("hmget", -3, "readonly fast", 1, 1, 1, HashCommands::hmget).group("hash");
-        t.add("hdel", -3, "write fast", 1, 1, 1, HashCommands::hdel).group("hash");
-        t.add("hlen", 2, "readonly fast", 1, 1, 1, (c, a) -> {
-            HashValue h = read(c, a[1]);
-            c.addInteger(h == null ? 0 : h.size());
-        }).group("hash");
-        t.add("hstrlen", 3, "readonly fast", 1, 1, 1, (c, a) -> {
-            HashValue h = read(c, a[1]);
-            byte[] v = h == null ? null : h.get(new Bytes(a[2]));
-            c.addInteger(v == null ? 0 : v.length);
-        }).group("hash");
-        t.add("hexists", 3, "readonly fast", 1, 1, 1, (c, a) -> {
-            HashValue h = read(c, a[1]);
-            c.addInteger(h != null && h.contains(new Bytes(a[2])) ? 1 : 0);
-        }).group("hash");
-        t.add("hkeys", 2, "readonly", 1, 1, 1, (c, a) -> getAll(c, a, true, false)).group("hash");
-        t.add("hvals", 2, "readonly", 1, 1, 1, (c, a) -> getAll(c, a, false, true)).group("hash");
-        t.add("hgetall", 2, "readonly", 1, 1, 1, (c, a) -> getAll(c, a, true, true)).group("hash");
-        t.add("hincrby", 4, "write denyoom fast", 1, 1, 1, HashCommands::hincrby).group("hash");
-        t.add("hincrbyfloat", 4, "write denyoom fast", 1, 1, 1, HashCommands::hincrbyfloat).group("hash");
-        t.add("hrandfield", -2, "readonly", 1, 1, 1, HashCommands::hrandfield).group("hash");
-        t.add("hscan", -3, "readonly", 1, 1, 1, HashCommands::hscan).group("hash");
+        t.add("hset", -4, "write denyoom fast", 1, 1, 1, HashCommands::hset).group("hash")
+                .since("2.0.0").summary("Set the string value of a hash field");
+        t.add("hmset", -4, "write denyoom fast", 1, 1, 1, HashCommands::hset).group("hash")
+                .since("2.0.0").summary("Set multiple hash fields to multiple values");
+        t.add("hsetnx", 4, "write denyoom fast", 1, 1, 1, HashCommands::hsetnx).group("hash")
+                .since("2.0.0").summary("Set the value of a hash field, only if the field does not exist");
+        t.add("hget", 3, "readonly fast", 1, 1, 1, HashCommands::hget).group("hash")
+                .since("2.0.0").summary("Get the value of a hash field");
+        t.add("hmget", -3, "readonly fast", 1, 1, 1, HashCommands::hmget).group("hash")
+                .since("2.0.0").summary("Get the values of all the given hash fields");
+        t.add("hdel", -3, "write fast", 1, 1, 1, HashCommands::hdel).group("hash")
+                .since("2.0.0").summary("Delete one or more hash fields");
+        t.add("hlen", 2, "readonly fast", 1, 1, 1, HashCommands::hlen).group("hash")
+                .since("2.0.0").summary("Get the number of fields in a hash");
+        t.add("hstrlen", 3, "readonly fast", 1, 1, 1, HashCommands::hstrlen).group("hash")
+                .since("3.2.0").summary("Get the length of the value of a hash field");
+        t.add("hexists", 3, "readonly fast", 1, 1, 1, HashCommands::hexists).group("hash")
+                .since("2.0.0").summary("Determine if a hash field exists");
+        t.add("hkeys", 2, "readonly", 1, 1, 1, (c, a) -> getAll(c, a, true, false)).group("hash")
+                .since("2.0.0").summary("Get all the fields in a hash");
+        t.add("hvals", 2, "readonly", 1, 1, 1, (c, a) -> getAll(c, a, false, true)).group("hash")
+                .since("2.0.0").summary("Get all the values in a hash");
+        t.add("hgetall", 2, "readonly", 1, 1, 1, (c, a) -> getAll(c, a, true, true)).group("hash")
+                .since("2.0.0").summary("Get all the fields and values in a hash");
+        t.add("hincrby", 4, "write denyoom fast", 1, 1, 1, HashCommands::hincrby).group("hash")
+                .since("2.0.0").summary("Increment the integer value of a hash field by the given number");
+        t.add("hincrbyfloat", 4, "write denyoom fast", 1, 1, 1, HashCommands::hincrbyfloat).group("hash")
+                .since("2.6.0").summary("Increment the float value of a hash field by the given amount");
+        t.add("hrandfield", -2, "readonly", 1, 1, 1, HashCommands::hrandfield).group("hash")
+                .since("6.2.0").summary("Get one or multiple random fields from a hash");
+        t.add("hscan", -3, "readonly", 1, 1, 1, HashCommands::hscan).group("hash")
+                .since("2.8.0").summary("Incrementally iterate hash fields and associated values");
     }
 
     private static HashValue read(Client c, byte[] key) {
@@ -118,6 +124,22 @@ public final class HashCommands {
         byte[] v = h == null ? null : h.get(new Bytes(a[2]));
         if (v == null) c.addNull();
         else c.addBulk(v);
+    }
+
+    private static void hlen(Client c, byte[][] a) {
+        HashValue h = read(c, a[1]);
+        c.addInteger(h == null ? 0 : h.size());
+    }
+
+    private static void hstrlen(Client c, byte[][] a) {
+        HashValue h = read(c, a[1]);
+        byte[] v = h == null ? null : h.get(new Bytes(a[2]));
+        c.addInteger(v == null ? 0 : v.length);
+    }
+
+    private static void hexists(Client c, byte[][] a) {
+        HashValue h = read(c, a[1]);
+        c.addInteger(h != null && h.contains(new Bytes(a[2])) ? 1 : 0);
     }
 
     private static void hmget(Client c, byte[][] a) {
@@ -257,7 +279,7 @@ public final class HashCommands {
         } else if (h.isListpack()) {
             chosen = SetCommands.orderedSample(h.fields(), (int) requested);
         } else {
-            chosen = SetCommands.distinctSample(h::randomField, h.fields(), size, (int) requested);
+            chosen = SetCommands.distinctSample(h::randomField, h::fields, size, (int) requested);
         }
         c.addArrayLen(withValues && !pairsNested ? chosen.size() * 2L : chosen.size());
         for (Bytes f : chosen) replyField(c, h, f, withValues, pairsNested);
@@ -283,10 +305,13 @@ public final class HashCommands {
             h.forEach(found::put);
             cursor = 0;
         } else {
-            long maxIterations = opt.count() * 10;
+            // Redis doubles COUNT for hashes (a field and its value are two list entries) before
+            // deriving the iteration cap, so COUNT is effectively a number of fields
+            long maxIterations = opt.count() * 20;
+            // tested with != 0 like C's "maxiterations--": a COUNT whose cap overflows means no cap
             do {
                 cursor = h.scan(cursor, found::put);
-            } while (cursor != 0 && maxIterations-- > 0 && found.size() * 2L < opt.count());
+            } while (cursor != 0 && maxIterations-- != 0 && found.size() < opt.count());
         }
         List<byte[]> out = new ArrayList<>(found.size() * 2);
         for (Map.Entry<Bytes, byte[]> e : found.entrySet()) {

@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Generic key commands (db.c, expire.c): existence, deletion, types, TTLs, KEYS and SCAN. TTLs are
- * absolute millisecond deadlines in the database's expires dictionary; EXPIRE with a time in the
- * past deletes the key at once, as Redis does.
+ * Generic key commands (db.c, expire.c, object.c): existence, deletion, types, TTLs, KEYS and SCAN,
+ * RENAME/COPY/MOVE and OBJECT. TTLs are absolute millisecond deadlines in the database's expires
+ * dictionary; EXPIRE with a time in the past deletes the key at once, as Redis does. RENAME and
+ * MOVE move the value object itself (with its TTL and access clock); COPY duplicates it. Which
+ * lookups update the access clock follows Redis: TOUCH and reads do, EXISTS/TYPE/TTL/OBJECT do not.
  */
 public final class KeyCommands {
     private KeyCommands() {
@@ -110,13 +112,13 @@ public final class KeyCommands {
 
     /** EXISTS counts hits and misses but, unlike TOUCH, leaves the access clock alone (LOOKUP_NOTOUCH). */
     private static void exists(Client c, byte[][] a) {
-        Database db = c.db();
         long n = 0;
         for (int i = 1; i < a.length; i++) {
-            if (db.lookupReadNoTouch(new Bytes(a[i])) != null) n++;
+            if (c.db().lookupReadNoTouch(new Bytes(a[i])) != null) n++;
         }
         c.addInteger(n);
     }
+
 
     /** TOUCH: a read lookup per key, which updates the LRU/LFU clock OBJECT IDLETIME/FREQ report. */
     private static void touch(Client c, byte[][] a) {
@@ -154,6 +156,7 @@ public final class KeyCommands {
         db.deleteRaw(from);
         db.signalModified(from);
         db.signalModified(to);
+        c.server().addDirty(-1); // two keys signalled, one change (server.dirty++ once in Redis)
         c.server().notifyKeyspaceEvent(Notify.GENERIC, "rename_from", from, db.id());
         c.server().notifyKeyspaceEvent(Notify.GENERIC, "rename_to", to, db.id());
         if (nx) c.addInteger(1);
@@ -230,15 +233,21 @@ public final class KeyCommands {
         src.deleteRaw(key);
         src.signalModified(key);
         dst.signalModified(key);
+        c.server().addDirty(-1); // two keys signalled, one change (server.dirty++ once in Redis)
         c.server().notifyKeyspaceEvent(Notify.GENERIC, "move_from", key, src.id());
         c.server().notifyKeyspaceEvent(Notify.GENERIC, "move_to", key, dst.id());
         c.addInteger(1);
     }
 
-    /** objectCommandLookupOrReply: no access-clock update, nil for a missing key. */
+    /** objectCommandLookupOrReply (LOOKUP_NOTOUCH|LOOKUP_NONOTIFY): counts hits and misses, nil for a missing key. */
     private static RValue objectLookup(Client c, byte[][] a) {
         RValue v = c.db().peek(new Bytes(a[2]));
-        if (v == null) c.addNull();
+        if (v == null) {
+            c.server().stats().keyspaceMisses++;
+            c.addNull();
+        } else {
+            c.server().stats().keyspaceHits++;
+        }
         return v;
     }
 
@@ -247,25 +256,20 @@ public final class KeyCommands {
      * maxmemory policy needs a clock per key; every other value has a single reference.
      */
     private static long refcount(Client c, RValue v) {
-        if (v instanceof StringValue s && s.isIntEncoded()) {
-            long n = s.parseLong();
-            String policy = c.server().config().getString("maxmemory-policy");
-            boolean sharedAllowed = c.server().config().getLong("maxmemory") == 0
-                    || !(policy.contains("lru") || policy.contains("lfu"));
-            if (n >= 0 && n < 10000 && sharedAllowed) return Integer.MAX_VALUE;
+        if (v instanceof StringValue s && s.isIntEncoded() && StringCommands.isSharedInteger(c, s.parseLong())) {
+            return Integer.MAX_VALUE;
         }
         return 1;
     }
 
     private static void type(Client c, byte[][] a) {
-        RValue v = c.db().peek(new Bytes(a[1]));
+        RValue v = c.db().lookupReadNoTouch(new Bytes(a[1]));
         c.addSimple(v == null ? "none" : v.type().typeName());
     }
 
     private static void expire(Client c, byte[][] a, long base, long unit) {
         Bytes key = new Bytes(a[1]);
         String cmd = Args.lower(a[0]);
-        long when = Args.toLong(a[2]);
         boolean nx = false;
         boolean xx = false;
         boolean gt = false;
@@ -279,6 +283,7 @@ public final class KeyCommands {
         }
         if (nx && (xx || gt || lt)) throw new RedisError("ERR NX and XX, GT or LT options at the same time are not compatible");
         if (gt && lt) throw new RedisError("ERR GT and LT options at the same time are not compatible");
+        long when = Args.toLong(a[2]);
         long whenMs;
         try {
             whenMs = Math.addExact(Math.multiplyExact(when, unit), base);
@@ -391,7 +396,7 @@ public final class KeyCommands {
         Database db = c.db();
         Dict<Bytes, RValue> dict = db.dict();
         List<Bytes> found = new ArrayList<>();
-        long maxIterations = count * 10;
+        long maxIterations = count > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : count * 10;
         do {
             cursor = dict.scan(cursor, (k, v) -> found.add(k));
         } while (cursor != 0 && maxIterations-- > 0 && found.size() < count);

@@ -13,8 +13,8 @@ final class ScriptingCommands {
     }
 
     static void register(CommandTable t) {
-        String flags = "noscript stale skip-monitor may-replicate no-mandatory-keys";
-        String roFlags = "noscript stale skip-monitor no-mandatory-keys readonly";
+        String flags = "noscript stale skip-monitor may-replicate no-mandatory-keys movablekeys";
+        String roFlags = "noscript stale skip-monitor no-mandatory-keys readonly movablekeys";
         t.add("eval", -3, flags, 0, 0, 0, (c, a) -> Scripting.of(c.server()).eval(c, a, false, false))
                 .keys(ScriptingCommands::numkeysKeys).group("scripting").since("2.6.0");
         t.add("evalsha", -3, flags, 0, 0, 0, (c, a) -> Scripting.of(c.server()).eval(c, a, false, true))

@@ -4,6 +4,7 @@ import io.cachelab.engine.Server;
 import io.cachelab.engine.Stats;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.net.Client;
+import io.cachelab.engine.persistence.Persistence;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -47,14 +48,8 @@ final class ServerCommands {
             c.addOk();
         }).group("server");
         t.add("debug", -2, "admin noscript loading stale", 0, 0, 0, DebugCommand::debug).group("server");
-        t.add("save", 1, "admin noscript no-async-deletion no-multi", 0, 0, 0, (c, a) -> {
-            c.server().setLastSave(System.currentTimeMillis() / 1000);
-            c.addOk();
-        }).group("server");
-        t.add("bgsave", -1, "admin noscript no-async-deletion", 0, 0, 0, (c, a) -> {
-            c.server().setLastSave(System.currentTimeMillis() / 1000);
-            c.addSimple("Background saving started");
-        }).group("server");
+        t.add("save", 1, "admin noscript no-async-deletion no-multi", 0, 0, 0, ServerCommands::save).group("server");
+        t.add("bgsave", -1, "admin noscript no-async-deletion", 0, 0, 0, ServerCommands::bgsave).group("server");
         t.add("lolwut", -1, "readonly fast", 0, 0, 0, (c, a) -> c.addVerbatim("CacheLab engine ver. " + ConnectionCommands.VERSION + "\n")).group("server");
         t.add("role", 1, "noscript loading stale fast sentinel", 0, 0, 0, (c, a) -> {
             c.addArrayLen(3);
@@ -85,6 +80,11 @@ final class ServerCommands {
     private static void flushall(Client c, byte[][] a) {
         asyncFlag(a);
         for (Database d : c.server().databases()) flush(c.server(), d);
+        // flushAllDataAndResetRDB: a running BGSAVE is dropped and, with save points, the empty
+        // dataset is saved at once (which also resets the dirty counter)
+        Persistence p = Persistence.of(c.server());
+        p.killBgsave();
+        if (p.hasSavePoints()) p.save();
         c.addOk();
     }
 
@@ -94,14 +94,61 @@ final class ServerCommands {
     }
 
     private static void shutdown(Client c, byte[][] a) {
+        boolean nosave = false;
+        boolean save = false;
+        boolean force = false;
         for (int i = 1; i < a.length; i++) {
             String o = Args.lower(a[i]);
-            if (!List.of("nosave", "save", "now", "force", "abort").contains(o)) throw RedisError.SYNTAX;
-            if (o.equals("abort")) throw new RedisError("ERR No shutdown in progress.");
+            switch (o) {
+                case "nosave" -> nosave = true;
+                case "save" -> save = true;
+                case "force" -> force = true;
+                case "now" -> {
+                }
+                case "abort" -> throw new RedisError("ERR No shutdown in progress.");
+                default -> throw RedisError.SYNTAX;
+            }
+        }
+        if (nosave && save) throw RedisError.SYNTAX;
+        // while a script is past its time limit only SHUTDOWN NOSAVE may stop the server (Redis 7)
+        if (c.server().scriptBusy() && !nosave) throw new RedisError(c.server().busyError());
+        // prepareForShutdown: a final snapshot when save points exist (or SAVE is given)
+        Persistence p = Persistence.of(c.server());
+        p.killBgsave();
+        if ((p.hasSavePoints() && !nosave) || save) {
+            c.server().log().info("Saving the final RDB snapshot before exiting.");
+            if (!p.save() && !force) {
+                c.server().log().warning("Error trying to save the DB, can't exit.");
+                throw new RedisError("ERR Errors trying to SHUTDOWN. Check logs.");
+            }
         }
         c.server().shutdown();
         // Redis closes the connection without a reply when the shutdown succeeds
         c.closeAfterReply();
+    }
+
+    private static void save(Client c, byte[][] a) {
+        Persistence p = Persistence.of(c.server());
+        if (p.bgsaveInProgress()) throw new RedisError("ERR Background save already in progress");
+        if (!p.save()) throw new RedisError("ERR");
+        c.addOk();
+    }
+
+    private static void bgsave(Client c, byte[][] a) {
+        boolean schedule = false;
+        if (a.length > 1) {
+            if (a.length == 2 && Args.is(a[1], "schedule")) schedule = true;
+            else throw RedisError.SYNTAX;
+        }
+        Persistence p = Persistence.of(c.server());
+        if (p.bgsaveInProgress()) throw new RedisError("ERR Background save already in progress");
+        if (c.inExec) {
+            p.scheduleBgsave();
+            c.addSimple("Background saving scheduled");
+            return;
+        }
+        if (!p.bgsave()) throw new RedisError("ERR");
+        c.addSimple("Background saving started");
     }
 
     private static void waitCmd(Client c, byte[][] a) {
@@ -203,13 +250,24 @@ final class ServerCommands {
                 }
                 case "memory" -> {
                     header(sb, "Memory");
-                    long used = rt.totalMemory() - rt.freeMemory();
+                    // the deterministic estimate eviction uses (keyspace.MemoryModel), not the JVM heap
+                    io.cachelab.engine.keyspace.Evictor ev = s.evictor();
+                    long used = ev.usedMemory();
+                    long peak = ev.peak();
+                    long dataset = ev.dataset();
+                    long startup = io.cachelab.engine.keyspace.MemoryModel.BASELINE;
                     kv(sb, "used_memory", Long.toString(used));
                     kv(sb, "used_memory_human", human(used));
                     kv(sb, "used_memory_rss", Long.toString(rt.totalMemory()));
                     kv(sb, "used_memory_rss_human", human(rt.totalMemory()));
-                    kv(sb, "used_memory_peak", Long.toString(used));
-                    kv(sb, "used_memory_peak_human", human(used));
+                    kv(sb, "used_memory_peak", Long.toString(peak));
+                    kv(sb, "used_memory_peak_human", human(peak));
+                    kv(sb, "used_memory_peak_perc", String.format(Locale.ROOT, "%.2f%%", used * 100.0 / peak));
+                    kv(sb, "used_memory_overhead", Long.toString(used - dataset));
+                    kv(sb, "used_memory_startup", Long.toString(startup));
+                    kv(sb, "used_memory_dataset", Long.toString(dataset));
+                    kv(sb, "used_memory_dataset_perc", String.format(Locale.ROOT, "%.2f%%",
+                            used - startup <= 0 ? 0.0 : dataset * 100.0 / (used - startup)));
                     kv(sb, "total_system_memory", Long.toString(rt.maxMemory()));
                     kv(sb, "total_system_memory_human", human(rt.maxMemory()));
                     io.cachelab.engine.script.Scripting scripting = io.cachelab.engine.script.Scripting.of(s);
@@ -229,6 +287,13 @@ final class ServerCommands {
                     kv(sb, "maxmemory_human", human(s.config().getLong("maxmemory")));
                     kv(sb, "maxmemory_policy", s.config().getString("maxmemory-policy"));
                     kv(sb, "mem_fragmentation_ratio", "1.00");
+                    kv(sb, "mem_not_counted_for_evict", Long.toString(ev.notCountedForEvict()));
+                    kv(sb, "mem_replication_backlog", "0");
+                    kv(sb, "mem_total_replication_buffers", "0");
+                    kv(sb, "mem_clients_slaves", "0");
+                    kv(sb, "mem_clients_normal", Long.toString(ev.clientsMemory()));
+                    kv(sb, "mem_cluster_links", "0");
+                    kv(sb, "mem_aof_buffer", "0");
                     kv(sb, "mem_allocator", "jvm");
                     kv(sb, "lazyfree_pending_objects", "0");
                     kv(sb, "lazyfreed_objects", "0");
@@ -239,13 +304,11 @@ final class ServerCommands {
                     kv(sb, "async_loading", "0");
                     kv(sb, "current_cow_peak", "0");
                     kv(sb, "current_cow_size", "0");
+                    kv(sb, "current_cow_size_age", "0");
                     kv(sb, "current_fork_perc", "0.00");
                     kv(sb, "current_save_keys_processed", "0");
                     kv(sb, "current_save_keys_total", "0");
-                    kv(sb, "rdb_changes_since_last_save", Long.toString(s.dirty()));
-                    kv(sb, "rdb_bgsave_in_progress", "0");
-                    kv(sb, "rdb_last_save_time", Long.toString(s.lastSaveSeconds()));
-                    kv(sb, "rdb_last_bgsave_status", "ok");
+                    Persistence.of(s).info((k, v) -> kv(sb, k, v));
                     kv(sb, "aof_enabled", s.config().getBool("appendonly") ? "1" : "0");
                     kv(sb, "aof_rewrite_in_progress", "0");
                     kv(sb, "aof_rewrite_scheduled", "0");
@@ -274,9 +337,9 @@ final class ServerCommands {
                     kv(sb, "expired_time_cap_reached_count", Long.toString(st.expiredTimeCapReachedCount));
                     kv(sb, "expire_cycle_cpu_milliseconds", Long.toString(st.expireCycleCpuMicros / 1000));
                     kv(sb, "evicted_keys", Long.toString(st.evictedKeys));
-                    kv(sb, "evicted_clients", "0");
-                    kv(sb, "total_eviction_exceeded_time", "0");
-                    kv(sb, "current_eviction_exceeded_time", "0");
+                    kv(sb, "evicted_clients", Long.toString(st.evictedClients));
+                    kv(sb, "total_eviction_exceeded_time", Long.toString(s.evictor().totalExceededMs()));
+                    kv(sb, "current_eviction_exceeded_time", Long.toString(s.evictor().currentExceededMs()));
                     kv(sb, "keyspace_hits", Long.toString(st.keyspaceHits));
                     kv(sb, "keyspace_misses", Long.toString(st.keyspaceMisses));
                     kv(sb, "pubsub_channels", Integer.toString(s.pubsub().channelCount()));

@@ -32,35 +32,42 @@ public final class SetCommands {
     }
 
     static void register(CommandTable t) {
-        t.add("sadd", -3, "write denyoom fast", 1, 1, 1, SetCommands::sadd).group("set");
-        t.add("srem", -3, "write fast", 1, 1, 1, SetCommands::srem).group("set");
-        t.add("scard", 2, "readonly fast", 1, 1, 1, (c, a) -> {
-            SetValue s = read(c, a[1]);
-            c.addInteger(s == null ? 0 : s.size());
-        }).group("set");
-        t.add("sismember", 3, "readonly fast", 1, 1, 1, (c, a) -> {
-            SetValue s = read(c, a[1]);
-            c.addInteger(s != null && s.contains(a[2]) ? 1 : 0);
-        }).group("set");
-        t.add("smismember", -3, "readonly fast", 1, 1, 1, (c, a) -> {
-            SetValue s = read(c, a[1]);
-            c.addArrayLen(a.length - 2);
-            for (int i = 2; i < a.length; i++) c.addInteger(s != null && s.contains(a[i]) ? 1 : 0);
-        }).group("set");
-        t.add("smembers", 2, "readonly", 1, 1, 1, (c, a) -> intersect(c, a, 1, 1, null, false, 0)).group("set");
-        t.add("spop", -2, "write random fast", 1, 1, 1, SetCommands::spop).group("set");
-        t.add("srandmember", -2, "readonly random", 1, 1, 1, SetCommands::srandmember).group("set");
-        t.add("smove", 4, "write fast", 1, 2, 1, SetCommands::smove).group("set");
-        t.add("sinter", -2, "readonly", 1, -1, 1, (c, a) -> intersect(c, a, 1, a.length - 1, null, false, 0)).group("set");
+        t.add("sadd", -3, "write denyoom fast", 1, 1, 1, SetCommands::sadd).group("set")
+                .since("1.0.0").summary("Add one or more members to a set");
+        t.add("srem", -3, "write fast", 1, 1, 1, SetCommands::srem).group("set")
+                .since("1.0.0").summary("Remove one or more members from a set");
+        t.add("scard", 2, "readonly fast", 1, 1, 1, SetCommands::scard).group("set")
+                .since("1.0.0").summary("Get the number of members in a set");
+        t.add("sismember", 3, "readonly fast", 1, 1, 1, SetCommands::sismember).group("set")
+                .since("1.0.0").summary("Determine if a given value is a member of a set");
+        t.add("smismember", -3, "readonly fast", 1, 1, 1, SetCommands::smismember).group("set")
+                .since("6.2.0").summary("Returns the membership associated with the given elements for a set");
+        t.add("smembers", 2, "readonly", 1, 1, 1, (c, a) -> intersect(c, a, 1, 1, null, false, 0)).group("set")
+                .since("1.0.0").summary("Get all the members in a set");
+        t.add("spop", -2, "write fast", 1, 1, 1, SetCommands::spop).group("set")
+                .since("1.0.0").summary("Remove and return one or multiple random members from a set");
+        t.add("srandmember", -2, "readonly", 1, 1, 1, SetCommands::srandmember).group("set")
+                .since("1.0.0").summary("Get one or multiple random members from a set");
+        t.add("smove", 4, "write fast", 1, 2, 1, SetCommands::smove).group("set")
+                .since("1.0.0").summary("Move a member from one set to another");
+        t.add("sinter", -2, "readonly", 1, -1, 1, (c, a) -> intersect(c, a, 1, a.length - 1, null, false, 0)).group("set")
+                .since("1.0.0").summary("Intersect multiple sets");
         t.add("sinterstore", -3, "write denyoom", 1, -1, 1,
-                (c, a) -> intersect(c, a, 2, a.length - 1, new Bytes(a[1]), false, 0)).group("set");
-        t.add("sintercard", -3, "readonly", 0, 0, 0, SetCommands::sintercard).group("set")
+                (c, a) -> intersect(c, a, 2, a.length - 1, new Bytes(a[1]), false, 0)).group("set")
+                .since("1.0.0").summary("Intersect multiple sets and store the resulting set in a key");
+        t.add("sintercard", -3, "readonly movablekeys", 0, 0, 0, SetCommands::sintercard).group("set")
+                .since("7.0.0").summary("Intersect multiple sets and return the cardinality of the result")
                 .keys(SetCommands::sintercardKeys);
-        t.add("sunion", -2, "readonly", 1, -1, 1, (c, a) -> unionDiff(c, a, 1, null, false)).group("set");
-        t.add("sunionstore", -3, "write denyoom", 1, -1, 1, (c, a) -> unionDiff(c, a, 2, new Bytes(a[1]), false)).group("set");
-        t.add("sdiff", -2, "readonly", 1, -1, 1, (c, a) -> unionDiff(c, a, 1, null, true)).group("set");
-        t.add("sdiffstore", -3, "write denyoom", 1, -1, 1, (c, a) -> unionDiff(c, a, 2, new Bytes(a[1]), true)).group("set");
-        t.add("sscan", -3, "readonly", 1, 1, 1, SetCommands::sscan).group("set");
+        t.add("sunion", -2, "readonly", 1, -1, 1, (c, a) -> unionDiff(c, a, 1, null, false)).group("set")
+                .since("1.0.0").summary("Add multiple sets");
+        t.add("sunionstore", -3, "write denyoom", 1, -1, 1, (c, a) -> unionDiff(c, a, 2, new Bytes(a[1]), false)).group("set")
+                .since("1.0.0").summary("Add multiple sets and store the resulting set in a key");
+        t.add("sdiff", -2, "readonly", 1, -1, 1, (c, a) -> unionDiff(c, a, 1, null, true)).group("set")
+                .since("1.0.0").summary("Subtract multiple sets");
+        t.add("sdiffstore", -3, "write denyoom", 1, -1, 1, (c, a) -> unionDiff(c, a, 2, new Bytes(a[1]), true)).group("set")
+                .since("1.0.0").summary("Subtract multiple sets and store the resulting set in a key");
+        t.add("sscan", -3, "readonly", 1, 1, 1, SetCommands::sscan).group("set")
+                .since("2.8.0").summary("Incrementally iterate Set elements");
     }
 
     private static SetValue read(Client c, byte[] key) {
@@ -125,6 +132,22 @@ public final class SetCommands {
             if (keyRemoved) notifyDel(c, key);
         }
         c.addInteger(removed);
+    }
+
+    private static void scard(Client c, byte[][] a) {
+        SetValue s = read(c, a[1]);
+        c.addInteger(s == null ? 0 : s.size());
+    }
+
+    private static void sismember(Client c, byte[][] a) {
+        SetValue s = read(c, a[1]);
+        c.addInteger(s != null && s.contains(a[2]) ? 1 : 0);
+    }
+
+    private static void smismember(Client c, byte[][] a) {
+        SetValue s = read(c, a[1]);
+        c.addArrayLen(a.length - 2);
+        for (int i = 2; i < a.length; i++) c.addInteger(s != null && s.contains(a[i]) ? 1 : 0);
     }
 
     private static void smove(Client c, byte[][] a) {
@@ -277,7 +300,7 @@ public final class SetCommands {
         List<Bytes> chosen;
         if (requested >= size) chosen = s.members();
         else if (s.isIntset()) chosen = orderedSample(s.members(), (int) requested);
-        else chosen = distinctSample(s::randomMember, s.members(), size, (int) requested);
+        else chosen = distinctSample(s::randomMember, s::members, size, (int) requested);
         c.addArrayLen(chosen.size());
         for (Bytes m : chosen) c.addBulk(m);
     }
@@ -297,9 +320,9 @@ public final class SetCommands {
      * k distinct elements, as Redis's cases 3 and 4: when k is a large share of the set, start from
      * everything and drop random elements; otherwise draw random elements until k are distinct.
      */
-    static List<Bytes> distinctSample(Supplier<Bytes> random, List<Bytes> all, int size, int k) {
+    static List<Bytes> distinctSample(Supplier<Bytes> random, Supplier<List<Bytes>> all, int size, int k) {
         if ((long) k * 3 > size) {
-            List<Bytes> copy = new ArrayList<>(all);
+            List<Bytes> copy = all.get();
             Collections.shuffle(copy, ThreadLocalRandom.current());
             return new ArrayList<>(copy.subList(0, k));
         }
@@ -339,7 +362,7 @@ public final class SetCommands {
         for (Bytes m : smallest.members()) {
             boolean inAll = true;
             for (int j = 1; j < n && inAll; j++) {
-                if (sets[j] != smallest && !sets[j].contains(m.array())) inAll = false;
+                if (sets[j] != smallest && !sets[j].contains(m)) inAll = false;
             }
             if (!inAll) continue;
             result.add(m);
@@ -417,7 +440,7 @@ public final class SetCommands {
         } else if (sets[0] != null) {
             sets[0].forEach(m -> {
                 for (int j = 1; j < n; j++) {
-                    if (sets[j] != null && sets[j].contains(m.array())) return;
+                    if (sets[j] != null && sets[j].contains(m)) return;
                 }
                 result.add(m.array(), max);
             });
@@ -445,9 +468,10 @@ public final class SetCommands {
             cursor = 0;
         } else {
             long maxIterations = opt.count() * 10;
+            // tested with != 0 like C's "maxiterations--": a COUNT whose cap overflows means no cap
             do {
                 cursor = s.scan(cursor, found::add);
-            } while (cursor != 0 && maxIterations-- > 0 && found.size() < opt.count());
+            } while (cursor != 0 && maxIterations-- != 0 && found.size() < opt.count());
         }
         List<byte[]> out = new ArrayList<>(found.size());
         for (Bytes m : found) {

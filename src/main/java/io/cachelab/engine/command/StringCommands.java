@@ -3,16 +3,24 @@ package io.cachelab.engine.command;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.keyspace.Notify;
 import io.cachelab.engine.net.Client;
+import io.cachelab.engine.type.LongDouble;
 import io.cachelab.engine.type.RType;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.StringValue;
 import io.cachelab.engine.util.Bytes;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * String commands (t_string.c): GET/SET and their variants, counters, APPEND and STRLEN. Counters
- * parse with Redis's strict rules, so "010" or " 1" are not integers here either.
+ * String commands (t_string.c): GET/SET and their variants (GETSET, GETDEL, GETEX, MSETNX),
+ * counters, ranges (GETRANGE, SETRANGE, APPEND, STRLEN) and LCS. Counters parse with Redis's
+ * strict rules, so "010" or " 1" are not integers here either; INCRBYFLOAT computes in x87 long
+ * double like Redis on x86-64 (type.LongDouble, shared with HINCRBYFLOAT) because replies show it.
+ * Each write fires the keyspace event t_string.c fires, and only when something changed.
  */
 public final class StringCommands {
+    private static final byte[] EMPTY = new byte[0];
+
     private StringCommands() {
     }
 
@@ -65,23 +73,27 @@ public final class StringCommands {
         boolean xx = false;
         boolean get = false;
         boolean keepTtl = false;
-        long expireAt = -1;
-        String unitSeen = null;
+        String unit = null;
+        byte[] expireArg = null;
         for (int i = 3; i < a.length; i++) {
             byte[] o = a[i];
             boolean hasNext = i + 1 < a.length;
+            // as parseExtendedStringArgumentsOrReply: the same unit may repeat (the last wins),
+            // two different units may not; the value is checked only after the syntax
+            String asUnit = Args.is(o, "ex") ? "ex" : Args.is(o, "px") ? "px"
+                    : Args.is(o, "exat") ? "exat" : Args.is(o, "pxat") ? "pxat" : null;
             if (Args.is(o, "nx") && !xx) nx = true;
             else if (Args.is(o, "xx") && !nx) xx = true;
             else if (Args.is(o, "get")) get = true;
-            else if (Args.is(o, "keepttl") && unitSeen == null) keepTtl = true;
-            else if ((Args.is(o, "ex") || Args.is(o, "px") || Args.is(o, "exat") || Args.is(o, "pxat"))
-                    && unitSeen == null && !keepTtl && hasNext) {
-                unitSeen = Args.lower(o);
-                expireAt = expireDeadline(c, unitSeen, a[++i], "set");
+            else if (Args.is(o, "keepttl") && unit == null) keepTtl = true;
+            else if (asUnit != null && (unit == null || unit.equals(asUnit)) && !keepTtl && hasNext) {
+                unit = asUnit;
+                expireArg = a[++i];
             } else {
                 throw RedisError.SYNTAX;
             }
         }
+        long expireAt = unit == null ? -1 : expireDeadline(c, unit, expireArg, "set");
         Database db = c.db();
         RValue old = db.lookupWrite(key);
         if (get && old != null && old.type() != RType.STRING) throw RedisError.WRONGTYPE;
@@ -91,7 +103,7 @@ public final class StringCommands {
             return;
         }
         if (get) replyOld(c, old);
-        db.set(key, new StringValue(a[2]), keepTtl);
+        db.setOver(key, old, new StringValue(a[2]), keepTtl);
         c.server().notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
         if (expireAt >= 0) {
             db.setExpire(key, expireAt);
@@ -182,12 +194,26 @@ public final class StringCommands {
         } catch (ArithmeticException e) {
             throw RedisError.OVERFLOW;
         }
-        StringValue nv = StringValue.ofLong(next);
-        if (s == null) db.add(key, nv);
-        else db.replaceValue(key, nv);
+        if (s != null && s.isIntEncoded() && !isSharedInteger(c, cur) && (next < 0 || next >= 10000)) {
+            s.setLong(next); // an unshared int object is updated in place, as Redis does
+        } else {
+            StringValue nv = StringValue.ofLong(next);
+            if (s == null) db.add(key, nv);
+            else db.replaceValue(key, nv);
+        }
         db.signalModified(key);
         c.server().notifyKeyspaceEvent(Notify.STRING, "incrby", key, db.id());
         c.addInteger(next);
+    }
+
+    /**
+     * Whether Redis would hold this integer as one of its shared objects 0..9999 (refcount
+     * INT_MAX, never edited in place): only without an LRU/LFU maxmemory policy in force.
+     */
+    public static boolean isSharedInteger(Client c, long v) {
+        if (v < 0 || v >= 10000) return false;
+        String policy = c.server().config().getString("maxmemory-policy");
+        return c.server().config().getLong("maxmemory") == 0 || !(policy.contains("lru") || policy.contains("lfu"));
     }
 
     private static void append(Client c, byte[][] a) {
@@ -313,8 +339,6 @@ public final class StringCommands {
         else c.reply().bulk(s.array(), (int) start, (int) (end - start + 1));
     }
 
-    private static final byte[] EMPTY = new byte[0];
-
     /** checkStringLength: the result of growing a string must fit proto-max-bulk-len (and a Java array). */
     static void checkStringLength(Client c, long size, long append) {
         long total = size + append;
@@ -354,20 +378,22 @@ public final class StringCommands {
         c.addInteger(s.length());
     }
 
+    /** INCRBYFLOAT: strtold, a long double sum and "%.17Lf" trimmed, as Redis on x86-64 (see {@link LongDouble}). */
     private static void incrbyfloat(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
         Database db = c.db();
         StringValue s = db.lookupWrite(key, RType.STRING);
-        java.math.BigDecimal cur = java.math.BigDecimal.ZERO;
+        LongDouble cur = LongDouble.ZERO;
         if (s != null) {
-            cur = LongDouble.parse(s.array(), s.length());
+            Long asLong = s.parseLong();
+            cur = asLong != null ? LongDouble.of(asLong) : LongDouble.parse(s.bytes());
             if (cur == null) throw RedisError.NOT_FLOAT;
         }
-        java.math.BigDecimal incr = LongDouble.parse(a[2], a[2].length);
+        LongDouble incr = LongDouble.parse(a[2]);
         if (incr == null) throw RedisError.NOT_FLOAT;
-        java.math.BigDecimal sum = LongDouble.add(cur, incr);
-        if (sum == null) throw new RedisError("ERR increment would produce NaN or Infinity");
-        byte[] out = LongDouble.format(sum).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        LongDouble sum = cur.add(incr);
+        if (sum == null || sum.isInfinite()) throw new RedisError("ERR increment would produce NaN or Infinity");
+        byte[] out = sum.toHumanString().getBytes(StandardCharsets.US_ASCII);
         StringValue nv = StringValue.plain(out);
         if (s == null) db.add(key, nv);
         else db.replaceValue(key, nv);
@@ -493,194 +519,6 @@ public final class StringCommands {
             c.addInteger(total);
         } else {
             c.addBulk(result);
-        }
-    }
-
-    /**
-     * INCRBYFLOAT's arithmetic as Redis does it on x86-64: C long double (x87 80-bit extended,
-     * 64-bit mantissa), parsed by strtold and printed with "%.17Lf" minus trailing zeros. Doing it
-     * in Java doubles would answer 0.30000000000000004 where Redis answers 0.3, so values are kept
-     * as exact BigDecimals rounded to the nearest 64-bit-mantissa binary number after every step.
-     * Public so HINCRBYFLOAT can share it.
-     */
-    public static final class LongDouble {
-        private static final int MANTISSA_BITS = 64;
-        /** Exponent of the least significant mantissa bit of the smallest subnormal (2^-16445). */
-        private static final int MIN_EXP = -16445;
-        /** Values at or above 2^16384 overflow to infinity. */
-        private static final int MAX_BITS = 16384;
-        private static final int MAX_CHARS = 5 * 1024;
-        /** Marker for an explicit "inf": any sum with it is NaN or infinite. */
-        private static final java.math.BigDecimal INFINITE = new java.math.BigDecimal("1e99999");
-
-        private LongDouble() {
-        }
-
-        /** string2ld: the exact value of the nearest long double, or null when Redis refuses the text. */
-        public static java.math.BigDecimal parse(byte[] b, int len) {
-            if (len == 0 || len >= MAX_CHARS) return null;
-            int first = b[0] & 0xff;
-            if (first == ' ' || (first >= '\t' && first <= '\r')) return null;
-            int i = 0;
-            boolean neg = false;
-            if (b[i] == '+' || b[i] == '-') {
-                neg = b[i] == '-';
-                i++;
-            }
-            String rest = new String(b, i, len - i, java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase();
-            if (rest.equals("inf") || rest.equals("infinity")) return INFINITE;
-            java.math.BigDecimal exact = rest.startsWith("0x") ? parseHex(rest.substring(2)) : parseDecimal(rest);
-            if (exact == null) return null;
-            if (exact.signum() == 0) return java.math.BigDecimal.ZERO;
-            java.math.BigDecimal rounded = round(exact);
-            if (rounded == null || rounded.signum() == 0) return null; // ERANGE: overflow or underflow to 0
-            return neg ? rounded.negate() : rounded;
-        }
-
-        private static java.math.BigDecimal parseDecimal(String s) {
-            int n = s.length();
-            int i = 0;
-            StringBuilder digits = new StringBuilder();
-            int fraction = 0;
-            boolean any = false;
-            while (i < n && Character.isDigit(s.charAt(i))) {
-                digits.append(s.charAt(i++));
-                any = true;
-            }
-            if (i < n && s.charAt(i) == '.') {
-                i++;
-                while (i < n && Character.isDigit(s.charAt(i))) {
-                    digits.append(s.charAt(i++));
-                    fraction++;
-                    any = true;
-                }
-            }
-            if (!any) return null;
-            long exp = 0;
-            if (i < n && s.charAt(i) == 'e') {
-                i++;
-                boolean eneg = false;
-                if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) eneg = s.charAt(i++) == '-';
-                if (i >= n) return null;
-                while (i < n && Character.isDigit(s.charAt(i))) {
-                    if (exp < 1_000_000_000L) exp = exp * 10 + (s.charAt(i) - '0');
-                    i++;
-                }
-                if (eneg) exp = -exp;
-            }
-            if (i != n) return null;
-            java.math.BigInteger unscaled = new java.math.BigInteger(digits.toString());
-            if (unscaled.signum() == 0) return java.math.BigDecimal.ZERO;
-            long scale = fraction - exp;
-            // far outside the long double range: let round() see a clear overflow or underflow
-            if (scale < -6000) return java.math.BigDecimal.ONE.scaleByPowerOfTen(6000);
-            if (scale > 6000 + digits.length()) return java.math.BigDecimal.ONE.scaleByPowerOfTen(-6000);
-            return new java.math.BigDecimal(unscaled, (int) scale);
-        }
-
-        private static java.math.BigDecimal parseHex(String s) {
-            int n = s.length();
-            int i = 0;
-            java.math.BigInteger m = java.math.BigInteger.ZERO;
-            long exp2 = 0;
-            boolean any = false;
-            while (i < n && Character.digit(s.charAt(i), 16) >= 0) {
-                m = m.shiftLeft(4).add(java.math.BigInteger.valueOf(Character.digit(s.charAt(i++), 16)));
-                any = true;
-            }
-            if (i < n && s.charAt(i) == '.') {
-                i++;
-                while (i < n && Character.digit(s.charAt(i), 16) >= 0) {
-                    m = m.shiftLeft(4).add(java.math.BigInteger.valueOf(Character.digit(s.charAt(i++), 16)));
-                    exp2 -= 4;
-                    any = true;
-                }
-            }
-            if (!any) return null;
-            if (i < n && s.charAt(i) == 'p') {
-                i++;
-                boolean eneg = false;
-                if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) eneg = s.charAt(i++) == '-';
-                if (i >= n) return null;
-                long e = 0;
-                while (i < n && Character.isDigit(s.charAt(i))) {
-                    if (e < 1_000_000L) e = e * 10 + (s.charAt(i) - '0');
-                    i++;
-                }
-                exp2 += eneg ? -e : e;
-            }
-            if (i != n) return null;
-            if (m.signum() == 0) return java.math.BigDecimal.ZERO;
-            exp2 = Math.max(-40000, Math.min(40000, exp2));
-            return times2(m, (int) exp2);
-        }
-
-        /** The exact sum rounded to long double, or null if it is infinite (or NaN). */
-        public static java.math.BigDecimal add(java.math.BigDecimal x, java.math.BigDecimal y) {
-            if (x == INFINITE || y == INFINITE) return null;
-            java.math.BigDecimal sum = x.add(y);
-            if (sum.signum() == 0) return java.math.BigDecimal.ZERO;
-            return round(sum);
-        }
-
-        /** Round to nearest (ties to even) with a 64-bit mantissa; null on overflow. */
-        static java.math.BigDecimal round(java.math.BigDecimal v) {
-            boolean neg = v.signum() < 0;
-            java.math.BigDecimal abs = v.abs();
-            java.math.BigInteger num;
-            java.math.BigInteger den;
-            if (abs.scale() <= 0) {
-                num = abs.unscaledValue().multiply(java.math.BigInteger.TEN.pow(-abs.scale()));
-                den = java.math.BigInteger.ONE;
-            } else {
-                num = abs.unscaledValue();
-                den = java.math.BigInteger.TEN.pow(abs.scale());
-            }
-            int e = num.bitLength() - den.bitLength() - MANTISSA_BITS;
-            java.math.BigInteger[] qr = null;
-            for (int tries = 0; tries < 4; tries++) {
-                if (e < MIN_EXP) e = MIN_EXP;
-                qr = divide(num, den, e);
-                int bits = qr[0].bitLength();
-                if (bits > MANTISSA_BITS) {
-                    e += bits - MANTISSA_BITS;
-                } else if (bits < MANTISSA_BITS && e > MIN_EXP) {
-                    e -= MANTISSA_BITS - bits;
-                } else {
-                    break;
-                }
-            }
-            java.math.BigInteger q = qr[0];
-            java.math.BigInteger scaledDen = e >= 0 ? den.shiftLeft(e) : den;
-            int cmp = qr[1].shiftLeft(1).compareTo(scaledDen);
-            if (cmp > 0 || cmp == 0 && q.testBit(0)) q = q.add(java.math.BigInteger.ONE);
-            if (q.signum() == 0) return java.math.BigDecimal.ZERO;
-            if (q.bitLength() + e > MAX_BITS) return null;
-            java.math.BigDecimal r = times2(q, e);
-            return neg ? r.negate() : r;
-        }
-
-        /** floor(num / den * 2^-e) and the remainder (relative to den shifted when e > 0). */
-        private static java.math.BigInteger[] divide(java.math.BigInteger num, java.math.BigInteger den, int e) {
-            if (e >= 0) return num.divideAndRemainder(den.shiftLeft(e));
-            return num.shiftLeft(-e).divideAndRemainder(den);
-        }
-
-        private static java.math.BigDecimal times2(java.math.BigInteger m, int e) {
-            if (e >= 0) return new java.math.BigDecimal(m.shiftLeft(e));
-            return new java.math.BigDecimal(m.multiply(java.math.BigInteger.valueOf(5).pow(-e)), -e);
-        }
-
-        /** ld2string LD_STR_HUMAN: "%.17Lf" without trailing zeros, "-0" as "0". */
-        public static String format(java.math.BigDecimal v) {
-            String s = v.setScale(17, java.math.RoundingMode.HALF_EVEN).toPlainString();
-            if (s.indexOf('.') >= 0) {
-                int end = s.length();
-                while (s.charAt(end - 1) == '0') end--;
-                if (s.charAt(end - 1) == '.') end--;
-                s = s.substring(0, end);
-            }
-            return s.equals("-0") ? "0" : s;
         }
     }
 }

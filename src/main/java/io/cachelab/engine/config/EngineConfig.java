@@ -86,7 +86,7 @@ public final class EngineConfig {
         bool("lazyfree-lazy-user-flush", false);
         bool("activedefrag", false);
         // encodings (Redis 7.0 names, with the ziplist aliases)
-        aliasDef("hash-max-listpack-entries", "hash-max-ziplist-entries", Kind.INT, "128");
+        aliasDef("hash-max-listpack-entries", "hash-max-ziplist-entries", Kind.INT, "512");
         aliasDef("hash-max-listpack-value", "hash-max-ziplist-value", Kind.INT, "64");
         aliasDef("zset-max-listpack-entries", "zset-max-ziplist-entries", Kind.INT, "128");
         aliasDef("zset-max-listpack-value", "zset-max-ziplist-value", Kind.INT, "64");
@@ -122,6 +122,9 @@ public final class EngineConfig {
         bool("rdbchecksum", true);
         bool("stop-writes-on-bgsave-error", true);
         bool("rdb-del-sync-files", false);
+        def("rdb-key-save-delay", Kind.INT, "0", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        // payloads are always fully decoded before use, which is what "yes" asks for
+        enumP("sanitize-dump-payload", "no", false, "no", "yes", "clients");
         bool("daemonize", false, true);
         string("pidfile", "", true);
         enumP("loglevel", "notice", false, "debug", "verbose", "notice", "warning", "nothing");

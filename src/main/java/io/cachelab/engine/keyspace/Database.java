@@ -20,6 +20,11 @@ public final class Database {
     long expiresCursor;
     /** Average TTL of the keys sampled by the expiry cycle, for INFO keyspace avg_ttl. */
     long avgTtl;
+    /**
+     * Sum of {@link RValue#memAccounted} over the keys: MemoryModel's estimate, refreshed for a key
+     * when it is added, replaced or signalled as modified, so used_memory costs O(1) per write.
+     */
+    long datasetBytes;
 
     public Database(Server server, int id) {
         this.server = server;
@@ -44,6 +49,22 @@ public final class Database {
 
     public long avgTtl() {
         return avgTtl;
+    }
+
+    /** The dataset estimate of this database's keys (see MemoryModel). */
+    public long datasetBytes() {
+        return datasetBytes;
+    }
+
+    private void account(Bytes key, RValue v) {
+        long bytes = MemoryModel.entryBytes(key, v);
+        datasetBytes += bytes - v.memAccounted;
+        v.memAccounted = bytes;
+    }
+
+    private void unaccount(RValue v) {
+        datasetBytes -= v.memAccounted;
+        v.memAccounted = 0;
     }
 
     /** Deletes the key if its TTL has passed; true when it was expired (and is now gone). */
@@ -137,6 +158,8 @@ public final class Database {
     public void add(Bytes key, RValue value) {
         server.eviction().touch(value);
         dict.put(key, value);
+        value.memAccounted = 0;
+        account(key, value);
         server.notifyKeyspaceEvent(Notify.NEW, "new", key, id);
     }
 
@@ -145,15 +168,25 @@ public final class Database {
      * Callers still fire their own keyspace event ("set", ...).
      */
     public void set(Bytes key, RValue value, boolean keepTtl) {
-        RValue old = lookupWrite(key);
+        setOver(key, lookupWrite(key), value, keepTtl);
+    }
+
+    /** set() when the caller has just looked the key up for writing ({@code old}, or null). */
+    public void setOver(Bytes key, RValue old, RValue value, boolean keepTtl) {
         if (old == null) {
             add(key, value);
         } else {
             value.lru = old.lru;
             dict.put(key, value);
+            if (old != value) {
+                unaccount(old);
+                value.memAccounted = 0;
+            }
+            account(key, value);
         }
-        if (!keepTtl) expires.remove(key);
-        signalModified(key);
+        if (!keepTtl && !expires.isEmpty()) expires.remove(key);
+        server.keyModified(this, key); // already accounted above: no second estimate
+
     }
 
     public void set(Bytes key, RValue value) {
@@ -165,11 +198,16 @@ public final class Database {
         RValue old = dict.get(key);
         if (old != null) value.lru = old.lru;
         dict.put(key, value);
+        if (old != null && old != value) unaccount(old);
+        if (old != value) value.memAccounted = 0;
+        account(key, value);
     }
 
     /** dbDelete: true if the key existed. Does not signal: callers do (DEL signals, RENAME too). */
     public boolean deleteRaw(Bytes key) {
-        if (dict.remove(key) == null) return false;
+        RValue old = dict.remove(key);
+        if (old == null) return false;
+        unaccount(old);
         expires.remove(key);
         return true;
     }
@@ -204,6 +242,8 @@ public final class Database {
 
     /** signalModifiedKey: invalidates WATCH and marks the key ready for blocked clients. */
     public void signalModified(Bytes key) {
+        RValue v = dict.get(key);
+        if (v != null) account(key, v);
         server.keyModified(this, key);
     }
 
@@ -214,6 +254,7 @@ public final class Database {
         expires = new Dict<>();
         expiresCursor = 0;
         avgTtl = 0;
+        datasetBytes = 0;
         return n;
     }
 
@@ -231,6 +272,9 @@ public final class Database {
         long a = avgTtl;
         avgTtl = other.avgTtl;
         other.avgTtl = a;
+        long b = datasetBytes;
+        datasetBytes = other.datasetBytes;
+        other.datasetBytes = b;
     }
 
     /** A random live key (RANDOMKEY), skipping expired ones a bounded number of times. */

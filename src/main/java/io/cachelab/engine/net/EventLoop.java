@@ -242,7 +242,7 @@ public final class EventLoop implements Runnable {
         while (!c.closed && !c.closeAfterReply && !c.isBlocked() && !c.paused) {
             byte[][] argv;
             try {
-                argv = c.pendingArgv != null ? c.pendingArgv : c.parser.next(maxBulk);
+                argv = c.pendingArgv != null ? c.pendingArgv : c.parser.next(maxBulk, !c.authenticated);
                 c.pendingArgv = null;
             } catch (RequestParser.ProtocolException e) {
                 server.stats().protocolError();

@@ -128,11 +128,17 @@ public final class Reply {
     public void error(String s) {
         ensure(s.length() + 3);
         buf[len++] = '-';
-        // an error reply must be one line: Redis replaces newlines with spaces
+        // an error reply must be one line: Redis replaces newlines with spaces. Chars up to 0xff
+        // are raw bytes (texts built from arguments decode them as ISO-8859-1); others are UTF-8.
         int n = s.length();
-        ensure(n);
         for (int i = 0; i < n; i++) {
             char ch = s.charAt(i);
+            if (ch > 0xff) {
+                byte[] utf8 = String.valueOf(ch).getBytes(StandardCharsets.UTF_8);
+                raw(utf8);
+                continue;
+            }
+            ensure(1);
             buf[len++] = (byte) (ch == '\r' || ch == '\n' ? ' ' : ch);
         }
         crlf();

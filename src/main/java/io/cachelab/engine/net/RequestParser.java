@@ -13,7 +13,11 @@ import java.util.List;
 public final class RequestParser {
     /** Redis's PROTO_INLINE_MAX_SIZE: the longest inline request or length line. */
     static final int INLINE_MAX = 64 * 1024;
-    static final int MULTIBULK_MAX = 1024 * 1024;
+    /** Redis 7.0 accepts any count up to INT_MAX and waits for the arguments (memory grows with bytes received). */
+    static final int MULTIBULK_MAX = Integer.MAX_VALUE;
+    /** Before AUTH, Redis refuses large frames outright (authRequired in processMultibulkBuffer). */
+    static final int UNAUTH_MULTIBULK_MAX = 10;
+    static final int UNAUTH_BULK_MAX = 16384;
 
     /** Thrown for a malformed request; the client gets the message and is closed. */
     public static final class ProtocolException extends Exception {
@@ -30,7 +34,10 @@ public final class RequestParser {
     private int bulkLen = -1; // length of the bulk being read, -1 = reading its header
     private byte[][] argv;
     private int argc;
+    /** Bytes of the arguments parsed so far of an unfinished request (Redis's argv_len_sum). */
+    private long argvBytes;
     private int requestStart;
+    private boolean authRequired;
     /** Bytes the last complete request occupied (Redis still counts them in qbuf while it runs). */
     private int lastRequestLength;
 
@@ -45,6 +52,11 @@ public final class RequestParser {
 
     public int capacity() {
         return buf.length;
+    }
+
+    /** What the client's input holds: unparsed bytes plus the arguments of an unfinished request. */
+    public long heldBytes() {
+        return (end - start) + argvBytes;
     }
 
     /** Appends freshly read bytes, compacting or growing the buffer as needed. */
@@ -76,6 +88,11 @@ public final class RequestParser {
      * request (blank inline line, "*0") returns an empty array.
      */
     public byte[][] next(long maxBulkLen) throws ProtocolException {
+        return next(maxBulkLen, false);
+    }
+
+    public byte[][] next(long maxBulkLen, boolean authRequired) throws ProtocolException {
+        this.authRequired = authRequired;
         if (start == end) return null;
         byte[][] req;
         if (multibulkLen == 0 && argv == null) {
@@ -222,6 +239,9 @@ public final class RequestParser {
             if (n == Long.MIN_VALUE || n > MULTIBULK_MAX) {
                 throw new ProtocolException("Protocol error: invalid multibulk length");
             }
+            if (n > UNAUTH_MULTIBULK_MAX && authRequired) {
+                throw new ProtocolException("Protocol error: unauthenticated multibulk length");
+            }
             start = cr + 2;
             if (n <= 0) return new byte[0][];
             multibulkLen = (int) n;
@@ -244,6 +264,9 @@ public final class RequestParser {
                 if (n == Long.MIN_VALUE || n < 0 || n > maxBulkLen) {
                     throw new ProtocolException("Protocol error: invalid bulk length");
                 }
+                if (n > UNAUTH_BULK_MAX && authRequired) {
+                    throw new ProtocolException("Protocol error: unauthenticated bulk length");
+                }
                 start = cr + 2;
                 bulkLen = (int) n;
             }
@@ -252,12 +275,14 @@ public final class RequestParser {
             start += bulkLen + 2;
             if (argc == argv.length) argv = Arrays.copyOf(argv, Math.min(argv.length * 2, argc + multibulkLen));
             argv[argc++] = arg;
+            argvBytes += arg.length;
             bulkLen = -1;
             multibulkLen--;
         }
         byte[][] done = argc == argv.length ? argv : Arrays.copyOf(argv, argc);
         argv = null;
         argc = 0;
+        argvBytes = 0;
         return done;
     }
 }

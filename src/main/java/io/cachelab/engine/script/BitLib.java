@@ -59,7 +59,7 @@ final class BitLib {
             int n = a.isnoneornil(2) ? 8 : arg(a, 2, "tohex");
             String digits = "0123456789abcdef";
             if (n < 0) {
-                n = -n;
+                n = n == Integer.MIN_VALUE ? Integer.MAX_VALUE : -n;
                 digits = "0123456789ABCDEF";
             }
             if (n > 8) {

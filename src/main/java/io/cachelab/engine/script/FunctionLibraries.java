@@ -43,8 +43,13 @@ public final class FunctionLibraries {
         return runtime;
     }
 
+    /** Function names are case-insensitive in Redis (FCALL TEST finds 'test'). */
     Function function(String name) {
-        return functions.get(name);
+        return functions.get(key(name));
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT);
     }
 
     public int libraryCount() {
@@ -83,7 +88,7 @@ public final class FunctionLibraries {
         Library lib = compile(code, replace ? null : libraries.keySet());
         Library old = libraries.get(lib.name());
         for (Function f : lib.functions()) {
-            Function clash = functions.get(f.def().name());
+            Function clash = functions.get(key(f.def().name()));
             if (clash != null && (old == null || clash.library() != old)) {
                 throw new RedisError("ERR Function " + f.def().name() + " already exists");
             }
@@ -98,14 +103,14 @@ public final class FunctionLibraries {
     private void add(Library lib) {
         libraries.put(lib.name(), lib);
         for (Function f : lib.functions()) {
-            functions.put(f.def().name(), f);
+            functions.put(key(f.def().name()), f);
         }
     }
 
     private void remove(Library lib) {
         libraries.remove(lib.name());
         for (Function f : lib.functions()) {
-            functions.remove(f.def().name());
+            functions.remove(key(f.def().name()));
         }
     }
 
@@ -222,7 +227,7 @@ public final class FunctionLibraries {
             }
             for (Library lib : loaded) {
                 for (Function f : lib.functions()) {
-                    if (functions.containsKey(f.def().name())) {
+                    if (functions.containsKey(key(f.def().name()))) {
                         throw new RedisError("ERR Function " + f.def().name() + " already exists");
                     }
                 }

@@ -31,7 +31,10 @@ final class LuaReplies {
 
     // ---------------------------------------------------------------- RESP -> Lua
 
-    /** Parses one reply; an error reply becomes the {err=...} table redis.pcall returns. */
+    /**
+     * Parses one reply; an error reply becomes the {err=...} table redis.pcall returns. The array
+     * must not change afterwards: strings in the result point into it.
+     */
     static LuaValue toLua(byte[] reply) {
         int[] pos = {0};
         return parse(reply, pos);
@@ -52,11 +55,11 @@ final class LuaReplies {
                 }
                 LuaString s = LuaString.valueOf(b, eol + 2, (int) n);
                 pos[0] = eol + 2 + (int) n + 2;
-                return copy(s);
+                return s;
             }
             case '+': {
                 LuaTable t = new LuaTable();
-                t.rawset(OK, copy(LuaString.valueOf(b, p + 1, eol - p - 1)));
+                t.rawset(OK, LuaString.valueOf(b, p + 1, eol - p - 1));
                 return t;
             }
             case '-': {
@@ -114,7 +117,7 @@ final class LuaReplies {
             }
             case '(': {
                 LuaTable t = new LuaTable();
-                t.rawset(BIG_NUMBER, copy(LuaString.valueOf(b, p + 1, eol - p - 1)));
+                t.rawset(BIG_NUMBER, LuaString.valueOf(b, p + 1, eol - p - 1));
                 return t;
             }
             case '=': {
@@ -122,8 +125,8 @@ final class LuaReplies {
                 int start = eol + 2;
                 pos[0] = start + n + 2;
                 LuaTable inner = new LuaTable();
-                inner.rawset(STRING, copy(LuaString.valueOf(b, start + 4, n - 4)));
-                inner.rawset(FORMAT, copy(LuaString.valueOf(b, start, 3)));
+                inner.rawset(STRING, LuaString.valueOf(b, start + 4, n - 4));
+                inner.rawset(FORMAT, LuaString.valueOf(b, start, 3));
                 LuaTable t = new LuaTable();
                 t.rawset(VERBATIM, inner);
                 return t;
@@ -138,10 +141,6 @@ final class LuaReplies {
             default:
                 throw new IllegalStateException("unexpected RESP type " + (char) type);
         }
-    }
-
-    private static LuaString copy(LuaString s) {
-        return LuaString.valueOf(LuaFn.bytes(s));
     }
 
     private static double parseDouble(String s) {

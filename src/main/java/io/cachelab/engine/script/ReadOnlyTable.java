@@ -24,9 +24,6 @@ class ReadOnlyTable extends LuaTable {
         readonly = false;
     }
 
-    boolean isReadonly() {
-        return readonly;
-    }
 
     static void check(boolean readonly) {
         if (readonly) {

@@ -88,12 +88,18 @@ final class RedisApi {
         table.rawset("breakpoint", new LuaFn("breakpoint", a -> LuaValue.FALSE));
         table.rawset("debug", new LuaFn("debug", a -> LuaValue.NONE));
         table.rawset("acl_check_cmd", new LuaFn("acl_check_cmd", a -> {
-            requireRun("redis.acl_check_cmd can only be called inside a script invocation");
-            if (a.narg() == 0) {
-                throw new LuaError(LuaReplies.errorTable(
-                        "Please specify at least one argument for this redis lib call"));
+            ScriptRun run = requireRun("redis.acl_check_cmd can only be called inside a script invocation");
+            byte[][] argv = argv(a);
+            if (argv == null) {
+                throw new LuaError(LuaReplies.errorTable(a.narg() == 0
+                        ? "Please specify at least one argument for this redis lib call"
+                        : "Lua redis lib command arguments must be strings or integers"));
             }
-            return LuaValue.TRUE;
+            Boolean allowed = run.host.aclCheck(run, argv);
+            if (allowed == null) {
+                throw new LuaError(LuaReplies.errorTable("Invalid command passed to redis.acl_check_cmd()"));
+            }
+            return LuaValue.valueOf(allowed);
         }));
     }
 
@@ -115,6 +121,24 @@ final class RedisApi {
         if (argc == 0) {
             return fail(LuaReplies.errorTable("Please specify at least one argument for this redis lib call"), raise);
         }
+        byte[][] argv = argv(a);
+        if (argv == null) {
+            return fail(LuaReplies.errorTable("Lua redis lib command arguments must be strings or integers"), raise);
+        }
+        byte[] reply = run.host.call(run, argv);
+        LuaValue value = LuaReplies.toLua(reply);
+        if (raise && reply.length > 0 && reply[0] == '-') {
+            throw new LuaError(value);
+        }
+        return value;
+    }
+
+    /** Command arguments as Redis builds them: numbers with "%.17g", strings as bytes; null if neither. */
+    private static byte[][] argv(Varargs a) {
+        int argc = a.narg();
+        if (argc == 0) {
+            return null;
+        }
         byte[][] argv = new byte[argc][];
         for (int i = 0; i < argc; i++) {
             LuaValue v = a.arg(i + 1);
@@ -123,16 +147,10 @@ final class RedisApi {
             } else if (v.type() == LuaValue.TSTRING) {
                 argv[i] = LuaFn.bytes(v.strvalue());
             } else {
-                return fail(LuaReplies.errorTable("Lua redis lib command arguments must be strings or integers"),
-                        raise);
+                return null;
             }
         }
-        byte[] reply = run.host.call(run, argv);
-        LuaValue value = LuaReplies.toLua(reply);
-        if (raise && reply.length > 0 && reply[0] == '-') {
-            throw new LuaError(value);
-        }
-        return value;
+        return argv;
     }
 
     private static Varargs fail(LuaTable error, boolean raise) {

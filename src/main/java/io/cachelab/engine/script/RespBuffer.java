@@ -150,17 +150,20 @@ public final class RespBuffer {
         return bulk(s);
     }
 
+    /** A big number; CR and LF become spaces in both protocols, as Redis maps them first. */
     public RespBuffer bigNumber(byte[] b, int off, int n, int resp) {
+        byte[] digits = new byte[n];
+        for (int i = 0; i < n; i++) {
+            byte c = b[off + i];
+            digits[i] = (c == '\r' || c == '\n') ? (byte) ' ' : c;
+        }
         if (resp >= 3) {
             ensure(n + 3);
             buf[len++] = '(';
-            for (int i = 0; i < n; i++) {
-                byte c = b[off + i];
-                buf[len++] = (c == '\r' || c == '\n') ? (byte) ' ' : c;
-            }
+            raw(digits);
             return raw(CRLF);
         }
-        return bulk(b, off, n);
+        return bulk(digits);
     }
 
     public RespBuffer verbatim(byte[] b, int off, int n, String format, int resp) {

@@ -13,6 +13,14 @@ public interface ScriptHost extends ScriptLogger {
     byte[] call(ScriptRun run, byte[][] argv);
 
     /**
+     * redis.acl_check_cmd: may the script's user run this command? Null when there is no such
+     * command.
+     */
+    default Boolean aclCheck(ScriptRun run, byte[][] argv) {
+        return Boolean.TRUE;
+    }
+
+    /**
      * Called from the instruction hook, at most every few milliseconds, once the script has run
      * longer than the busy threshold: the server answers other clients here (-BUSY) and may mark
      * the run killed.

@@ -43,6 +43,11 @@ public final class ScriptRun {
         return resp;
     }
 
+    /** What redis.set_repl asked for: bit 1 AOF, bit 2 replicas (3, REPL_ALL, by default). */
+    public int replicationFlags() {
+        return replFlags;
+    }
+
     public long elapsedMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }

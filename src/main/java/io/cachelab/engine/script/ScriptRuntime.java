@@ -38,6 +38,13 @@ public final class ScriptRuntime {
     ScriptRun current;
     /** Receives redis.log output outside a run (while FUNCTION LOAD runs a library). */
     public ScriptLogger logger;
+    private final boolean functionMode;
+    /** Function mode: what globals resolve to while functions run, and while a library loads. */
+    private ReadOnlyTable runtimeApi;
+    private ReadOnlyTable loadApi;
+    /** Non-null while FUNCTION LOAD runs a library's code. */
+    private java.util.List<RegisteredFunction> registering;
+    private long loadDeadlineNanos;
 
     /** The interpreter for EVAL scripts. */
     public ScriptRuntime() {
@@ -48,12 +55,6 @@ public final class ScriptRuntime {
     public static ScriptRuntime forFunctions() {
         return new ScriptRuntime(true);
     }
-
-    private final boolean functionMode;
-    private ReadOnlyTable runtimeApi;
-    private ReadOnlyTable loadApi;
-    private java.util.List<RegisteredFunction> registering;
-    private long loadDeadlineNanos;
 
     private ScriptRuntime(boolean functionMode) {
         this.functionMode = functionMode;
@@ -93,8 +94,7 @@ public final class ScriptRuntime {
 
     private void installBaseCompat() {
         LuaValue table = globals.get("table");
-        LuaValue unpack = table.get("unpack");
-        globals.rawset("unpack", unpack);
+        globals.rawset("unpack", new LuaFn("unpack", ScriptRuntime::unpack));
         LuaFn load = new LuaFn("loadstring", this::loadString);
         globals.rawset("loadstring", load);
         globals.rawset("load", new LuaFn("load", a -> a.arg1().isfunction()
@@ -102,6 +102,22 @@ public final class ScriptRuntime {
         globals.rawset("gcinfo", new LuaFn("gcinfo", a -> LuaValue.valueOf(
                 (int) ((Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1024))));
         globals.rawset("pcall", new LuaFn("pcall", this::pcall));
+        // Redis keeps its error handler as a global; errors are formatted in Java here, but scripts
+        // that list or call it see the same shape: {err='ERR <message>'} for non-table errors.
+        globals.rawset("__redis__err__handler", new LuaFn("__redis__err__handler", a -> {
+            LuaValue err = a.arg1();
+            if (err.istable()) {
+                return err;
+            }
+            LuaTable t = new LuaTable();
+            LuaString msg = err.isstring() ? LuaFn.toLuaString(err) : LuaString.valueOf(err.tojstring());
+            byte[] b = new byte[4 + msg.m_length];
+            System.arraycopy("ERR ".getBytes(StandardCharsets.US_ASCII), 0, b, 0, 4);
+            System.arraycopy(msg.m_bytes, msg.m_offset, b, 4, msg.m_length);
+            t.rawset(LuaReplies.ERR, LuaString.valueOf(b));
+            return t;
+        }));
+        globals.rawset("tonumber", new LuaFn("tonumber", ScriptRuntime::tonumber));
         globals.rawset("xpcall", new LuaFn("xpcall", this::xpcall));
         globals.rawset("tostring", new LuaFn("tostring", a -> {
             LuaValue v = a.checkvalue(1);
@@ -169,6 +185,21 @@ public final class ScriptRuntime {
         LuaTable string = (LuaTable) globals.get("string");
         string.rawset("gfind", string.get("gmatch"));
         string.rawset("format", new LuaFn("format", StringFormat::format));
+        string.rawset("rep", new LuaFn("rep", a -> {
+            LuaString str = LuaFn.checkString(a, 1, "rep");
+            long n = (long) LuaFn.checkNumber(a, 2, "rep");
+            if (n <= 0 || str.m_length == 0) {
+                return LuaValue.valueOf("");
+            }
+            if (n * str.m_length > Integer.MAX_VALUE - 16) {
+                throw new LuaError("not enough memory");
+            }
+            byte[] out = new byte[(int) (n * str.m_length)];
+            for (int k = 0; k < n; k++) {
+                System.arraycopy(str.m_bytes, str.m_offset, out, k * str.m_length, str.m_length);
+            }
+            return LuaString.valueOf(out);
+        }));
 
         LuaTable math = (LuaTable) globals.get("math");
         math.rawset("mod", math.get("fmod"));
@@ -179,6 +210,119 @@ public final class ScriptRuntime {
             random.seed(LuaFn.checkInt(a, 1, "randomseed"));
             return LuaValue.NONE;
         }));
+    }
+
+    /** Lua 5.1's tonumber: strtod (hex, inf, nan, surrounding spaces) for base 10, strtoul otherwise. */
+    private static Varargs tonumber(Varargs a) {
+        LuaValue v = a.checkvalue(1);
+        int base = a.isnoneornil(2) ? 10 : LuaFn.checkInt(a, 2, "tonumber");
+        if (base == 10) {
+            if (v.type() == LuaValue.TNUMBER) {
+                return v;
+            }
+            if (v.type() != LuaValue.TSTRING) {
+                return LuaValue.NIL;
+            }
+            Double d = str2d(v.tojstring());
+            return d == null ? LuaValue.NIL : LuaValue.valueOf(d);
+        }
+        String s = LuaFn.checkString(a, 1, "tonumber").tojstring();
+        if (base < 2 || base > 36) {
+            throw LuaFn.argError("tonumber", 2, "base out of range");
+        }
+        int[] used = {0};
+        double n = strtoul(s, base, used);
+        if (used[0] == 0 || !s.substring(used[0]).isBlank()) {
+            return LuaValue.NIL;
+        }
+        return LuaValue.valueOf(n);
+    }
+
+    /** luaO_str2d over glibc's strtod; null when the text is not a number. */
+    static Double str2d(String s) {
+        int start = 0;
+        while (start < s.length() && isSpace(s.charAt(start))) {
+            start++;
+        }
+        int[] used = {0};
+        double d = Strtod.parse(s.substring(start), used);
+        if (used[0] == 0) {
+            return null;
+        }
+        int end = start + used[0];
+        if (end < s.length() && (s.charAt(end) == 'x' || s.charAt(end) == 'X')) {
+            d = strtoul(s, 16, used);
+            end = used[0];
+        }
+        while (end < s.length() && isSpace(s.charAt(end))) {
+            end++;
+        }
+        return end == s.length() ? d : null;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+
+    /** C's strtoul: spaces, sign, optional 0x for base 16; {@code used} gets the end index (0 if none). */
+    private static double strtoul(String s, int base, int[] used) {
+        int i = 0;
+        while (i < s.length() && isSpace(s.charAt(i))) {
+            i++;
+        }
+        boolean neg = false;
+        if (i < s.length() && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            neg = s.charAt(i) == '-';
+            i++;
+        }
+        if (base == 16 && i + 1 < s.length() && s.charAt(i) == '0' && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X')
+                && i + 2 < s.length() && Character.digit(s.charAt(i + 2), 16) >= 0) {
+            i += 2;
+        }
+        int digitsStart = i;
+        java.math.BigInteger v = java.math.BigInteger.ZERO;
+        java.math.BigInteger b = java.math.BigInteger.valueOf(base);
+        while (i < s.length() && Character.digit(s.charAt(i), base) >= 0) {
+            v = v.multiply(b).add(java.math.BigInteger.valueOf(Character.digit(s.charAt(i), base)));
+            i++;
+        }
+        if (i == digitsStart) {
+            used[0] = 0;
+            return 0;
+        }
+        used[0] = i;
+        java.math.BigInteger max = java.math.BigInteger.ONE.shiftLeft(64).subtract(java.math.BigInteger.ONE);
+        if (v.compareTo(max) > 0) {
+            v = max;
+        }
+        if (neg) {
+            v = java.math.BigInteger.ONE.shiftLeft(64).subtract(v).mod(java.math.BigInteger.ONE.shiftLeft(64));
+        }
+        return v.doubleValue();
+    }
+
+    /**
+     * Lua 5.1's unpack, including its stack limit: asking for more values than the C stack holds
+     * (8000 slots) is "too many results to unpack" rather than an attempt to allocate them.
+     */
+    private static Varargs unpack(Varargs a) {
+        LuaTable t = a.checktable(1);
+        long i = a.isnoneornil(2) ? 1 : (long) LuaFn.checkNumber(a, 2, "unpack");
+        long e = a.isnoneornil(3) ? t.length() : (long) LuaFn.checkNumber(a, 3, "unpack");
+        i = (int) i;
+        e = (int) e;
+        if (i > e) {
+            return LuaValue.NONE;
+        }
+        long n = e - i + 1;
+        if (n >= Integer.MAX_VALUE || n > 8000 - a.narg()) {
+            throw new LuaError("too many results to unpack");
+        }
+        LuaValue[] values = new LuaValue[(int) n];
+        for (int k = 0; k < n; k++) {
+            values[k] = t.get((int) (i + k));
+        }
+        return LuaValue.varargsOf(values);
     }
 
     /** table.concat with Lua 5.1's number formatting (luaj would print 0.0003 as "3.0E-4"). */
@@ -326,9 +470,7 @@ public final class ScriptRuntime {
                 globals.rawset(lib, ReadOnlyTable.frozenCopy((LuaTable) t));
             }
         }
-        LuaTable stringMeta = new LuaTable();
-        stringMeta.rawset(LuaValue.INDEX, globals.rawget("string"));
-        LuaString.s_metatable = ReadOnlyTable.frozenCopy(stringMeta);
+        globals.rawset("string", sharedStringLibrary((ReadOnlyTable) globals.rawget("string")));
         if (!functionMode) {
             globals.setmetatable(ReadOnlyTable.frozenCopy(errorMeta));
             globals.lock();
@@ -369,6 +511,23 @@ public final class ScriptRuntime {
                 .get(a.arg(2))));
         globals.setmetatable(ReadOnlyTable.frozenCopy(meta));
         globals.lock();
+    }
+
+    private static ReadOnlyTable sharedString;
+
+    /**
+     * luaj keeps the strings' metatable in a static field, so every runtime in the JVM (EVAL's,
+     * FUNCTION's, other servers') must use one string library for getmetatable('').__index ==
+     * string to hold. Its functions are stateless, so the first runtime's copy serves all.
+     */
+    private static synchronized ReadOnlyTable sharedStringLibrary(ReadOnlyTable candidate) {
+        if (sharedString == null) {
+            sharedString = candidate;
+            LuaTable stringMeta = new LuaTable();
+            stringMeta.rawset(LuaValue.INDEX, candidate);
+            LuaString.s_metatable = ReadOnlyTable.frozenCopy(stringMeta);
+        }
+        return sharedString;
     }
 
     /** A function a library registered: name, callback and the flags Redis knows. */
@@ -446,11 +605,11 @@ public final class ScriptRuntime {
                     break;
                 }
                 LuaValue v = n.arg(2);
-                if (k.type() != LuaValue.TSTRING) {
+                if (!k.isstring()) {
                     throw new LuaError(LuaReplies.errorTable("named argument key given to redis.register_function "
                             + "is not a string"));
                 }
-                switch (k.tojstring()) {
+                switch (LuaFn.toLuaString(k).tojstring()) {
                     case "function_name" -> {
                         if (v.type() != LuaValue.TSTRING) {
                             throw new LuaError(LuaReplies.errorTable(
@@ -512,7 +671,7 @@ public final class ScriptRuntime {
                     + "underscores(_) and must be at least one character long"));
         }
         for (RegisteredFunction f : registering) {
-            if (f.name().equals(name)) {
+            if (f.name().equalsIgnoreCase(name)) {
                 throw new LuaError(LuaReplies.errorTable("Function already exists in the library"));
             }
         }
@@ -605,9 +764,18 @@ public final class ScriptRuntime {
             LuaReplies.write(result, out, clientResp, run.resp, 0);
         } catch (LuaError e) {
             run.errorCounted = LuaReplies.countedError(LuaErrors.value(e));
+            out.reset();
             out.error(errorReply(e, run));
         } catch (StackOverflowError e) {
+            out.reset();
             out.error("ERR " + chunkDisplay(run) + ": stack overflow");
+        } catch (OutOfMemoryError e) {
+            // a script building a huge string or table must not take the event loop down
+            out.reset();
+            out.error("ERR not enough memory");
+        } catch (RuntimeException e) {
+            out.reset();
+            out.error("ERR Error running script " + run.name + ", " + e);
         } finally {
             current = previous;
         }
@@ -657,9 +825,6 @@ public final class ScriptRuntime {
         return current;
     }
 
-    RedisApi redisApi() {
-        return redisApi;
-    }
 
     /** A compile-time failure; the message is Lua's, without any Redis prefix. */
     public static final class ScriptException extends Exception {
@@ -668,7 +833,4 @@ public final class ScriptRuntime {
         }
     }
 
-    static boolean isClosure(LuaValue v) {
-        return v instanceof LuaClosure;
-    }
 }

@@ -31,6 +31,8 @@ public final class Scripting implements ScriptHost {
     private final Client scriptClient;
     private final FunctionLibraries functions;
     private Running running;
+    /** DEBUG SET-DISABLE-DENY-SCRIPTS: lets scripts run noscript commands (Redis's test suite uses it). */
+    private boolean denyScriptsDisabled;
 
     /** A compiled EVAL script with its shebang flags (null flags: no shebang, "compat" mode). */
     record CachedScript(byte[] body, LuaFunction function, Set<String> flags) {
@@ -62,20 +64,19 @@ public final class Scripting implements ScriptHost {
         this.scriptClient = Client.internal(server);
         this.scriptClient.scriptClient = true;
         this.functions = new FunctionLibraries(this);
-        ScriptLogger logger = this::log;
-        evalRuntime.logger = logger;
+        evalRuntime.logger = this::log;
     }
 
     public static Scripting of(Server server) {
         return (Scripting) server.extensions.computeIfAbsent(Scripting.class, k -> new Scripting(server));
     }
 
-    public FunctionLibraries functions() {
-        return functions;
+    public void setDenyScriptsDisabled(boolean disabled) {
+        denyScriptsDisabled = disabled;
     }
 
-    Server server() {
-        return server;
+    public FunctionLibraries functions() {
+        return functions;
     }
 
     // ------------------------------------------------------------------ EVAL family
@@ -103,11 +104,15 @@ public final class Scripting implements ScriptHost {
             throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
         }
         boolean readOnly = readOnlyCommand || (flags != null && flags.contains("no-writes"));
-        boolean allowOom = flags == null || flags.contains("allow-oom");
+        // scripts without a shebang are checked per command (first write), never as a whole
+        boolean allowOom = flags != null && flags.contains("allow-oom");
         if (flags != null && !allowOom && !readOnly) {
+            // a shebang script that may write is a denyoom command (scriptFlagsToCmdFlags):
+            // processCommand refuses it with the plain OOM error before it starts
             String oom = server.oomCheck(server.commands().lookup("set"), c);
             if (oom != null) {
-                throw new RedisError("OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'");
+                // at top level processCommand refuses it first (the flags make EVAL denyoom)
+                throw new RedisError(c.inExec ? "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'" : oom);
             }
         }
         byte[][] keys = slice(argv, 3, numkeys);
@@ -210,8 +215,9 @@ public final class Scripting implements ScriptHost {
         }
         boolean readOnly = readOnlyCommand || flags.contains("no-writes");
         boolean allowOom = flags.contains("allow-oom");
-        if (!allowOom && !readOnly && server.oomCheck(server.commands().lookup("set"), c) != null) {
-            throw new RedisError("OOM allow-oom flag is not set on the function, can not run it when used memory > 'maxmemory'");
+        String oom = allowOom || readOnly ? null : server.oomCheck(server.commands().lookup("set"), c);
+        if (oom != null) {
+            throw new RedisError(c.inExec ? "OOM allow-oom flag is not set on the function, can not run it when used memory > 'maxmemory'" : oom);
         }
         byte[][] keys = slice(argv, 3, numkeys);
         byte[][] args = slice(argv, 3 + numkeys, argv.length - 3 - numkeys);
@@ -298,31 +304,44 @@ public final class Scripting implements ScriptHost {
 
     // ------------------------------------------------------------------ ScriptHost
 
-    @Override
-    public byte[] call(ScriptRun run, byte[][] argv) {
-        Running r = running;
+    /** The command (or subcommand) argv names, as lookupCommand resolves it; null if unknown. */
+    private CommandSpec lookup(byte[][] argv) {
         CommandSpec cmd = server.commands().lookup(argv[0]);
         if (cmd != null && !cmd.subcommands.isEmpty() && argv.length >= 2) {
             CommandSpec sub = cmd.subcommands.get(Dispatcher.lower(argv[1]));
             if (sub == null && cmd.handler == null) {
-                cmd = null;
-            } else if (sub != null) {
-                cmd = sub;
+                return null;
+            }
+            if (sub != null) {
+                return sub;
             }
         }
+        return cmd;
+    }
+
+    @Override
+    public Boolean aclCheck(ScriptRun run, byte[][] argv) {
+        // the engine has only the default user, who may run everything
+        return lookup(argv) == null ? null : Boolean.TRUE;
+    }
+
+    @Override
+    public byte[] call(ScriptRun run, byte[][] argv) {
+        Running r = running;
+        CommandSpec cmd = lookup(argv);
         if (cmd == null) {
             return rejected(null, "ERR Unknown Redis command called from script");
         }
         if (!cmd.arityOk(argv.length)) {
             return rejected(cmd, "ERR Wrong number of args calling Redis command from script");
         }
-        if (cmd.has("noscript")) {
+        if (cmd.has("noscript") && !denyScriptsDisabled) {
             return rejected(cmd, "ERR This Redis command is not allowed from script");
         }
+        if ((cmd.has("write") || cmd.has("may-replicate")) && r != null && r.readOnly) {
+            return rejected(cmd, "ERR Write commands are not allowed from read-only scripts.");
+        }
         if (cmd.has("write")) {
-            if (r != null && r.readOnly) {
-                return rejected(cmd, "ERR Write commands are not allowed from read-only scripts.");
-            }
             if (r != null && !r.allowOom && !r.dirty && cmd.has("denyoom")) {
                 String oom = server.oomCheck(cmd, r.caller);
                 if (oom != null) {
@@ -336,12 +355,9 @@ public final class Scripting implements ScriptHost {
         Client sc = scriptClient;
         sc.setResp(run.resp());
         sc.reply().clear();
-        try {
-            server.dispatcher().call(sc, argv);
-        } catch (RedisError e) {
-            sc.reply().clear();
-            sc.addError(e.getMessage());
-        }
+        // every check processCommand would make was made above (scriptCall's order and texts)
+        sc.lastCommand = cmd.fullName();
+        server.dispatcher().execute(sc, cmd, argv);
         byte[] reply = sc.reply().copyFrom(0);
         sc.reply().clear();
         return reply;
@@ -412,6 +428,16 @@ public final class Scripting implements ScriptHost {
         }
         r.run.kill();
         c.addOk();
+    }
+
+    /**
+     * For propagation (AOF, replicas): Redis 7 replicates a script's effects, i.e. the write
+     * commands its client runs (wrapped in MULTI/EXEC), never the EVAL/FCALL itself, and honours
+     * redis.set_repl. Returns the flags of the script in progress (1 AOF, 2 replicas), or -1 when
+     * no script runs.
+     */
+    public int scriptReplicationFlags() {
+        return running == null ? -1 : running.run.replicationFlags();
     }
 
     /** The function in progress (for FUNCTION STATS), or null. */

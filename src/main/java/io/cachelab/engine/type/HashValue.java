@@ -14,7 +14,8 @@ import java.util.function.BiConsumer;
  * and values in insertion order in two parallel arrays, searched linearly, so HGETALL/HKEYS of a
  * small hash answer in the order Redis does. Past hash-max-listpack-entries, or once a field or
  * value longer than hash-max-listpack-value is written, it becomes a {@link Dict} for good, which
- * gives HSCAN the SCAN cursor guarantees and HRANDFIELD bucket sampling. The thresholds come from
+ * gives HSCAN the SCAN cursor guarantees and HRANDFIELD fair sampling. The linear search is what
+ * Redis's listpack does too, and bounded by the same threshold. The thresholds come from
  * the caller (the commands read the live config) because a value does not know the server.
  */
 public final class HashValue extends RValue {
@@ -24,6 +25,8 @@ public final class HashValue extends RValue {
     private byte[][] lpValues;
     private int lpSize;
     private Dict<Bytes, byte[]> table;
+    /** Sum of field and value lengths, kept by set/remove so memory accounting is O(1). */
+    private long payloadBytes;
 
     public HashValue() {
         lpFields = new Bytes[INITIAL_LISTPACK];
@@ -46,6 +49,15 @@ public final class HashValue extends RValue {
 
     public int size() {
         return table == null ? lpSize : table.size();
+    }
+
+    public long payloadBytes() {
+        return payloadBytes;
+    }
+
+    /** Hash-table buckets (0 while a listpack), for memory accounting. */
+    public int buckets() {
+        return table == null ? 0 : table.buckets();
     }
 
     private int indexOf(Bytes field) {
@@ -71,12 +83,18 @@ public final class HashValue extends RValue {
      */
     public boolean set(Bytes field, byte[] value, int maxEntries, int maxValueLen) {
         if (table == null && (field.length() > maxValueLen || value.length > maxValueLen)) convertToTable();
-        if (table != null) return table.put(field, value) == null;
+        if (table != null) {
+            byte[] old = table.put(field, value);
+            payloadBytes += old == null ? field.length() + value.length : value.length - old.length;
+            return old == null;
+        }
         int i = indexOf(field);
         if (i >= 0) {
+            payloadBytes += value.length - lpValues[i].length;
             lpValues[i] = value;
             return false;
         }
+        payloadBytes += field.length() + value.length;
         if (lpSize == lpFields.length) {
             lpFields = Arrays.copyOf(lpFields, lpSize * 2);
             lpValues = Arrays.copyOf(lpValues, lpSize * 2);
@@ -89,9 +107,15 @@ public final class HashValue extends RValue {
     }
 
     public boolean remove(Bytes field) {
-        if (table != null) return table.remove(field) != null;
+        if (table != null) {
+            byte[] old = table.remove(field);
+            if (old == null) return false;
+            payloadBytes -= field.length() + old.length;
+            return true;
+        }
         int i = indexOf(field);
         if (i < 0) return false;
+        payloadBytes -= field.length() + lpValues[i].length;
         int tail = lpSize - i - 1;
         System.arraycopy(lpFields, i + 1, lpFields, i, tail);
         System.arraycopy(lpValues, i + 1, lpValues, i, tail);
@@ -127,12 +151,9 @@ public final class HashValue extends RValue {
         return out;
     }
 
-    /** A random field (uniform in a listpack, Redis's bucket-biased pick in a hashtable); null when empty. */
+    /** A random field (uniform in a listpack, dictGetFairRandomKey in a hashtable); null when empty. */
     public Bytes randomField() {
-        if (table != null) {
-            Dict.Entry<Bytes, byte[]> e = table.randomEntry();
-            return e == null ? null : e.key();
-        }
+        if (table != null) return SetValue.fairRandomKey(table);
         return lpSize == 0 ? null : lpFields[ThreadLocalRandom.current().nextInt(lpSize)];
     }
 
@@ -148,6 +169,7 @@ public final class HashValue extends RValue {
     @Override
     public RValue copy() {
         HashValue h = new HashValue();
+        h.payloadBytes = payloadBytes;
         if (table == null) {
             h.lpFields = Arrays.copyOf(lpFields, lpFields.length);
             h.lpValues = Arrays.copyOf(lpValues, lpValues.length);

@@ -16,14 +16,17 @@ public final class ListValue extends RValue {
     private byte[][] items;
     private int head;
     private int size;
+    /** Sum of element lengths, kept by every mutator so memory accounting is O(1). */
+    private long elementBytes;
 
     public ListValue() {
         items = new byte[MIN_CAPACITY][];
     }
 
-    private ListValue(byte[][] items, int size) {
+    private ListValue(byte[][] items, int size, long elementBytes) {
         this.items = items;
         this.size = size;
+        this.elementBytes = elementBytes;
     }
 
     @Override
@@ -40,7 +43,7 @@ public final class ListValue extends RValue {
     public RValue copy() {
         byte[][] copy = new byte[Math.max(MIN_CAPACITY, size)][];
         for (int i = 0; i < size; i++) copy[i] = get(i);
-        return new ListValue(copy, size);
+        return new ListValue(copy, size, elementBytes);
     }
 
     public int size() {
@@ -49,6 +52,10 @@ public final class ListValue extends RValue {
 
     public boolean isEmpty() {
         return size == 0;
+    }
+
+    public long elementBytes() {
+        return elementBytes;
     }
 
     private int physical(int index) {
@@ -62,7 +69,9 @@ public final class ListValue extends RValue {
     }
 
     public void set(int index, byte[] value) {
-        items[physical(index)] = value;
+        int p = physical(index);
+        elementBytes += value.length - items[p].length;
+        items[p] = value;
     }
 
     private void growIfFull() {
@@ -89,12 +98,14 @@ public final class ListValue extends RValue {
         head = head == 0 ? items.length - 1 : head - 1;
         items[head] = value;
         size++;
+        elementBytes += value.length;
     }
 
     public void pushTail(byte[] value) {
         growIfFull();
         items[physical(size)] = value;
         size++;
+        elementBytes += value.length;
     }
 
     /** Removes and returns the head, or null when empty. */
@@ -104,6 +115,7 @@ public final class ListValue extends RValue {
         items[head] = null;
         head = head + 1 == items.length ? 0 : head + 1;
         size--;
+        elementBytes -= v.length;
         shrinkIfSparse();
         return v;
     }
@@ -115,6 +127,7 @@ public final class ListValue extends RValue {
         byte[] v = items[p];
         items[p] = null;
         size--;
+        elementBytes -= v.length;
         shrinkIfSparse();
         return v;
     }
@@ -138,6 +151,7 @@ public final class ListValue extends RValue {
         }
         items[physical(index)] = value;
         size++;
+        elementBytes += value.length;
     }
 
     /** Removes the element at {@code index}, moving the shorter side, and returns it. */
@@ -152,6 +166,7 @@ public final class ListValue extends RValue {
             items[physical(size - 1)] = null;
         }
         size--;
+        elementBytes -= v.length;
         shrinkIfSparse();
         return v;
     }
@@ -162,8 +177,14 @@ public final class ListValue extends RValue {
             clear();
             return;
         }
-        for (int i = 0; i < start; i++) items[physical(i)] = null;
-        for (int i = end + 1; i < size; i++) items[physical(i)] = null;
+        for (int i = 0; i < start; i++) {
+            elementBytes -= items[physical(i)].length;
+            items[physical(i)] = null;
+        }
+        for (int i = end + 1; i < size; i++) {
+            elementBytes -= items[physical(i)].length;
+            items[physical(i)] = null;
+        }
         head = physical(start);
         size = end - start + 1;
         shrinkIfSparse();
@@ -173,6 +194,7 @@ public final class ListValue extends RValue {
         items = new byte[MIN_CAPACITY][];
         head = 0;
         size = 0;
+        elementBytes = 0;
     }
 
     /**
@@ -189,7 +211,7 @@ public final class ListValue extends RValue {
                 if (removed < limit && Arrays.equals(e, value)) {
                     removed++;
                 } else {
-                    if (write != read) set(write, e);
+                    if (write != read) items[physical(write)] = e;
                     write++;
                 }
             }
@@ -201,7 +223,7 @@ public final class ListValue extends RValue {
                 if (removed < limit && Arrays.equals(e, value)) {
                     removed++;
                 } else {
-                    if (write != read) set(write, e);
+                    if (write != read) items[physical(write)] = e;
                     write--;
                 }
             }
@@ -209,6 +231,7 @@ public final class ListValue extends RValue {
             head = physical(write + 1);
         }
         size -= removed;
+        elementBytes -= (long) removed * value.length;
         shrinkIfSparse();
         return removed;
     }

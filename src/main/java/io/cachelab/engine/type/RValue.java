@@ -7,6 +7,8 @@ package io.cachelab.engine.type;
 public abstract class RValue {
     /** LRU clock or (LFU decrement time << 8 | counter); see keyspace.Eviction. */
     public int lru;
+    /** Bytes this key counts for in its database's dataset estimate (keyspace.MemoryModel); kept by Database. */
+    public long memAccounted;
 
     public abstract RType type();
 

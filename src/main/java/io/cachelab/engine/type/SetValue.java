@@ -16,14 +16,18 @@ import java.util.function.Consumer;
  * sorted long[] searched by bisection, which is why SMEMBERS of a small integer set comes back
  * sorted, as in Redis. A non-integer member or one member too many turns it into a {@link Dict} for
  * good (7.0 has no listpack sets), giving SSCAN the SCAN cursor guarantees and SPOP/SRANDMEMBER
- * bucket sampling. The threshold comes from the caller, which reads the live config.
+ * fair sampling. The threshold comes from the caller, which reads the live config.
  */
 public final class SetValue extends RValue {
     private static final Boolean PRESENT = Boolean.TRUE;
+    /** GETFAIR_NUM_ENTRIES in dict.c. */
+    private static final int FAIR_SAMPLE = 15;
 
     private long[] ints;
     private int intCount;
     private Dict<Bytes, Boolean> table;
+    /** Sum of member lengths while a hashtable (an intset is sized from its count and range). */
+    private long memberBytes;
 
     /** An empty intset, as createIntsetObject (the STORE commands start their result this way). */
     public SetValue() {
@@ -55,8 +59,34 @@ public final class SetValue extends RValue {
         return table == null ? intCount : table.size();
     }
 
+    /** Sum of member lengths in the hashtable encoding, 0 while an intset. */
+    public long memberBytes() {
+        return memberBytes;
+    }
+
+    /** Hash-table buckets (0 while an intset), for memory accounting. */
+    public int buckets() {
+        return table == null ? 0 : table.buckets();
+    }
+
+    /** Bytes per element of the intset encoding (intset.c picks 2, 4 or 8 from the extremes). */
+    public int intsetWidth() {
+        if (table != null || intCount == 0) return 2;
+        long lo = ints[0];
+        long hi = ints[intCount - 1];
+        if (lo >= Short.MIN_VALUE && hi <= Short.MAX_VALUE) return 2;
+        if (lo >= Integer.MIN_VALUE && hi <= Integer.MAX_VALUE) return 4;
+        return 8;
+    }
+
     private int search(long v) {
         return Arrays.binarySearch(ints, 0, intCount, v);
+    }
+
+    public boolean contains(Bytes member) {
+        if (table != null) return table.containsKey(member);
+        Long v = Numbers.parseLongStrict(member.array());
+        return v != null && search(v) >= 0;
     }
 
     public boolean contains(byte[] member) {
@@ -82,11 +112,17 @@ public final class SetValue extends RValue {
             }
             convertToTable();
         }
-        return table.put(new Bytes(member), PRESENT) == null;
+        if (table.put(new Bytes(member), PRESENT) != null) return false;
+        memberBytes += member.length;
+        return true;
     }
 
     public boolean remove(byte[] member) {
-        if (table != null) return table.remove(new Bytes(member)) != null;
+        if (table != null) {
+            if (table.remove(new Bytes(member)) == null) return false;
+            memberBytes -= member.length;
+            return true;
+        }
         Long v = Numbers.parseLongStrict(member);
         if (v == null) return false;
         int at = search(v);
@@ -99,7 +135,13 @@ public final class SetValue extends RValue {
     public void convertToTable() {
         if (table != null) return;
         Dict<Bytes, Boolean> t = new Dict<>(intCount);
-        for (int i = 0; i < intCount; i++) t.put(intMember(i), PRESENT);
+        long bytes = 0;
+        for (int i = 0; i < intCount; i++) {
+            Bytes m = intMember(i);
+            bytes += m.length();
+            t.put(m, PRESENT);
+        }
+        memberBytes = bytes;
         table = t;
         ints = null;
         intCount = 0;
@@ -125,13 +167,21 @@ public final class SetValue extends RValue {
         return out;
     }
 
-    /** A random member (uniform in an intset, Redis's bucket-biased pick in a hashtable); null when empty. */
+    /**
+     * A random member; null when empty. Uniform in an intset; in a hashtable it is Redis's
+     * dictGetFairRandomKey (a uniform pick among a sample of consecutive buckets), because a plain
+     * random-bucket pick favours members alone in their bucket and fails SRANDMEMBER's chi-square test.
+     */
     public Bytes randomMember() {
-        if (table != null) {
-            Dict.Entry<Bytes, Boolean> e = table.randomEntry();
-            return e == null ? null : e.key();
-        }
+        if (table != null) return fairRandomKey(table);
         return intCount == 0 ? null : intMember(ThreadLocalRandom.current().nextInt(intCount));
+    }
+
+    static <K> K fairRandomKey(Dict<K, ?> table) {
+        if (table.isEmpty()) return null;
+        List<? extends Dict.Entry<K, ?>> sample = table.sample(FAIR_SAMPLE);
+        if (sample.isEmpty()) return table.randomEntry().key();
+        return sample.get(ThreadLocalRandom.current().nextInt(sample.size())).key();
     }
 
     /** One SSCAN step over the hashtable encoding (an intset is visited whole, cursor 0). */
@@ -151,6 +201,7 @@ public final class SetValue extends RValue {
             s.intCount = intCount;
         } else {
             s.ints = null;
+            s.memberBytes = memberBytes;
             s.table = new Dict<>(table.size());
             for (Dict.Entry<Bytes, Boolean> e : table) s.table.put(e.key(), PRESENT);
         }

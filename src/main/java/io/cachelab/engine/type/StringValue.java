@@ -20,6 +20,12 @@ public final class StringValue extends RValue {
     private boolean raw;
     /** Created by createStringObject, not tryObjectEncoding: embstr or raw, never int. */
     private boolean plain;
+    /**
+     * Whether {@code buf} is ours to edit. A value made from a request argument (or a script's
+     * string) shares that array, which SLOWLOG, MULTI queues or Lua may still hold, so the first
+     * in-place edit copies it, as Redis's dbUnshareStringValue does.
+     */
+    private boolean owned;
 
     public StringValue(byte[] value) {
         this.buf = value;
@@ -37,11 +43,27 @@ public final class StringValue extends RValue {
         return s;
     }
 
-    /** A raw-encoded string (createRawStringObject: BITOP results, SETRANGE/SETBIT on a new key). */
+    /**
+     * A raw-encoded string (createRawStringObject: BITOP results, SETRANGE/SETBIT on a new key).
+     * Takes ownership of {@code value}: the caller must not keep it.
+     */
     public static StringValue raw(byte[] value) {
         StringValue s = new StringValue(value);
         s.raw = true;
+        s.owned = true;
         return s;
+    }
+
+    /**
+     * Rewrites an int-encoded value in place with a new integer, keeping the object (INCR on an
+     * unshared integer, as incrDecrCommand does; DEBUG OBJECT shows the same address).
+     */
+    public void setLong(long v) {
+        buf = Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        len = buf.length;
+        raw = false;
+        plain = false;
+        owned = true;
     }
 
     @Override
@@ -65,6 +87,7 @@ public final class StringValue extends RValue {
     public byte[] bytes() {
         if (buf.length != len) {
             buf = Arrays.copyOf(buf, len);
+            owned = true;
         }
         return buf;
     }
@@ -76,6 +99,11 @@ public final class StringValue extends RValue {
 
     public int length() {
         return len;
+    }
+
+    /** Bytes allocated for the value, spare capacity included (sdsAllocSize), for MEMORY USAGE. */
+    public int allocated() {
+        return buf.length;
     }
 
     public byte byteAt(int i) {
@@ -95,6 +123,10 @@ public final class StringValue extends RValue {
             int cap = (int) Math.min(greedy, Integer.MAX_VALUE - 8);
             if (buf.length == 0 || newLen > buf.length * 2L && newLen > (1 << 20)) cap = newLen;
             buf = Arrays.copyOf(buf, Math.max(newLen, cap));
+            owned = true;
+        } else if (!owned) {
+            buf = Arrays.copyOf(buf, buf.length);
+            owned = true;
         }
         if (newLen > len) {
             Arrays.fill(buf, len, newLen, (byte) 0);
@@ -105,6 +137,10 @@ public final class StringValue extends RValue {
     /** The live buffer for in-place edits of bytes below {@link #length()}; marks the value raw. */
     public byte[] buffer() {
         raw = true;
+        if (!owned) {
+            buf = Arrays.copyOf(buf, buf.length);
+            owned = true;
+        }
         return buf;
     }
 
@@ -124,6 +160,7 @@ public final class StringValue extends RValue {
         StringValue s = new StringValue(Arrays.copyOf(buf, len));
         s.raw = raw;
         s.plain = plain;
+        s.owned = true;
         return s;
     }
 }

@@ -123,6 +123,8 @@ public final class ZSetValue extends RValue {
     private int maxListpackEntries;
     private int maxListpackValue;
     private boolean listpack;
+    /** Sum of member lengths, kept by insert/remove so memory accounting is O(1). */
+    private long memberBytes;
 
     /** An empty set that reports "listpack" until it outgrows the given config thresholds. */
     public ZSetValue(int maxListpackEntries, int maxListpackValue) {
@@ -195,6 +197,10 @@ public final class ZSetValue extends RValue {
         return dict.size();
     }
 
+    public long memberBytes() {
+        return memberBytes;
+    }
+
     public Dict<Bytes, Double> dict() {
         return dict;
     }
@@ -233,6 +239,7 @@ public final class ZSetValue extends RValue {
             if (score == 0) score = 0.0;
         }
         dict.put(member, score);
+        memberBytes += member.length();
         skiplistInsert(score, member);
     }
 
@@ -304,6 +311,7 @@ public final class ZSetValue extends RValue {
     public boolean remove(Bytes member) {
         Double score = dict.remove(member);
         if (score == null) return false;
+        memberBytes -= member.length();
         Node[] update = new Node[level];
         Node x = find(score, member, update);
         unlink(x, update);

@@ -19,7 +19,8 @@ abstract class EngineTestSupport {
 
     @BeforeAll
     static void startEngine() throws Exception {
-        engine = Engine.start(EngineConfig.defaults().set("port", "0"));
+        engine = Engine.start(EngineConfig.defaults().set("port", "0").set("dir", io.cachelab.engine.TestEngine.tempDir())
+                .set("save", ""));
     }
 
     @AfterAll

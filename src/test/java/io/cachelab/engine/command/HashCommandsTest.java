@@ -377,6 +377,62 @@ class HashCommandsTest {
         }
     }
 
+    /** Lettuce negotiates RESP3 (HGETALL is a map there), Redisson speaks RESP2: both unchanged. */
+    @Test
+    void realClientsReadHashesAndSets() {
+        io.lettuce.core.RedisClient lettuce = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + ENGINE.port());
+        try (var conn = lettuce.connect()) {
+            var sync = conn.sync();
+            assertThat(sync.hset("lh", Map.of("a", "1", "b", "2"))).isEqualTo(2);
+            assertThat(sync.hgetall("lh")).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "2"));
+            assertThat(sync.hincrbyfloat("lh", "a", 0.5)).isEqualTo(1.5);
+            assertThat(sync.hrandfieldWithvalues("lh", -3)).hasSize(3);
+            assertThat(sync.hscan("lh").getMap()).containsEntry("b", "2");
+            assertThat(sync.sadd("ls", "x", "y")).isEqualTo(2);
+            assertThat(sync.smembers("ls")).containsExactlyInAnyOrder("x", "y");
+            assertThat(sync.spop("ls", 5)).containsExactlyInAnyOrder("x", "y");
+        } finally {
+            lettuce.shutdown();
+        }
+        org.redisson.config.Config config = new org.redisson.config.Config();
+        config.useSingleServer().setAddress("redis://127.0.0.1:" + ENGINE.port())
+                .setConnectionMinimumIdleSize(1).setConnectionPoolSize(2)
+                .setSubscriptionConnectionMinimumIdleSize(0);
+        config.setCodec(org.redisson.client.codec.StringCodec.INSTANCE);
+        org.redisson.api.RedissonClient redisson = org.redisson.Redisson.create(config);
+        try {
+            org.redisson.api.RMap<String, String> map = redisson.getMap("rmap");
+            assertThat(map.fastPut("k", "v")).isTrue();
+            assertThat(map.get("k")).isEqualTo("v");
+            assertThat(map.readAllMap()).isEqualTo(Map.of("k", "v"));
+            assertThat(map.fastRemove("k")).isEqualTo(1);
+            org.redisson.api.RSet<String> set = redisson.getSet("rset");
+            assertThat(set.add("m")).isTrue();
+            assertThat(set.contains("m")).isTrue();
+            assertThat(set.readAll()).containsExactly("m");
+            assertThat(set.size()).isEqualTo(1);
+            assertThat(set.remove("m")).isTrue();
+            assertThat(set.isExists()).isFalse();
+
+            // RLock is a hash driven from Lua: HINCRBY for reentrancy, HEXISTS for ownership
+            org.redisson.api.RLock lock = redisson.getLock("rlock");
+            lock.lock();
+            lock.lock();
+            assertThat(lock.getHoldCount()).isEqualTo(2);
+            try (Jedis j = ENGINE.jedis()) {
+                assertThat(j.type("rlock")).isEqualTo("hash");
+                assertThat(j.hvals("rlock")).containsExactly("2");
+            }
+            lock.unlock();
+            assertThat(lock.isLocked()).isTrue();
+            lock.unlock();
+            assertThat(lock.isLocked()).isFalse();
+            assertThat(redisson.getKeys().countExists("rlock")).isZero();
+        } finally {
+            redisson.shutdown();
+        }
+    }
+
     @Test
     void writesBreakWatchAndFireKeyspaceEvents() {
         try (Jedis j = ENGINE.jedis(); Jedis other = ENGINE.jedis(); RawResp sub = new RawResp(ENGINE.port())) {

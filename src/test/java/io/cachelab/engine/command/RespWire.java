@@ -57,6 +57,19 @@ final class RespWire implements AutoCloseable {
         return call(tokenize(line));
     }
 
+    /** Sends a command answered by a bulk string (INFO) and returns its text unescaped. */
+    String bulkText(String line) {
+        send(tokenize(line));
+        try {
+            String header = readLine();
+            if (header.charAt(0) != '$' && header.charAt(0) != '=') throw new IllegalStateException(header);
+            int n = Integer.parseInt(header.substring(1));
+            return new String(in.readNBytes(n + 2), 0, n, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Sends without reading (a subscriber's PING, whose answer comes after pending messages). */
     void callNoRead(String line) {
         send(tokenize(line));

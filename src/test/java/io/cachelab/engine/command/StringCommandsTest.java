@@ -218,6 +218,45 @@ class StringCommandsTest {
     }
 
     @Test
+    void incrUsesSharedIntegersAndEditsUnsharedOnesInPlace() {
+        try (Jedis j = ENGINE.jedis()) {
+            j.set("foo", "-1");
+            j.incr("foo");
+            assertThat(call(j, "OBJECT", "REFCOUNT", "foo")).isEqualTo(2147483647L);
+            j.set("foo", "9998");
+            j.incr("foo");
+            assertThat(call(j, "OBJECT", "REFCOUNT", "foo")).isEqualTo(2147483647L);
+            j.incr("foo");
+            assertThat(call(j, "OBJECT", "REFCOUNT", "foo")).isEqualTo(1L);
+            j.set("foo", "20000");
+            j.incr("foo");
+            String before = ((String) call(j, "DEBUG", "OBJECT", "foo")).split(" ")[1];
+            j.incr("foo");
+            String after = ((String) call(j, "DEBUG", "OBJECT", "foo")).split(" ")[1];
+            assertThat(before).startsWith("at:").isEqualTo(after);
+            assertThat(j.get("foo")).isEqualTo("20002");
+        }
+    }
+
+    @Test
+    void inPlaceEditsNeverWriteThroughTheRequestArray() {
+        try (Jedis j = ENGINE.jedis()) {
+            j.set("a", "hello");
+            j.configSet("slowlog-log-slower-than", "0");
+            try {
+                j.slowlogReset();
+                j.set("b", "world");
+                call(j, "SETRANGE", "b", "0", "W");
+                call(j, "SETBIT", "b", "7", "0");
+                assertThat(j.get("b")).isEqualTo("Vorld");
+                assertThat(call(j, "SLOWLOG", "GET", "10").toString()).contains("world").doesNotContain("Vorld").doesNotContain("World");
+            } finally {
+                j.configSet("slowlog-log-slower-than", "10000");
+            }
+        }
+    }
+
+    @Test
     void lcsReplyShapes() {
         try (Jedis j = ENGINE.jedis()) {
             assertThat(call(j, "LCS", "a", "b")).isEqualTo("");

@@ -115,6 +115,11 @@ class StringsBitmapsKeysDifferentialTest {
     }
 
     @Test
+    void wrongTypeChecksComeWhereRedisPutsThem() throws IOException {
+        sameReplies(resource("wrongtype.txt"));
+    }
+
+    @Test
     void lfuClock() throws IOException {
         sameReplies(resource("lfu.txt"));
     }
@@ -167,6 +172,142 @@ class StringsBitmapsKeysDifferentialTest {
         }
         cmds.add("get w");
         sameReplies(cmds);
+    }
+
+    /** A seeded random mix of string, bitmap and key commands over four keys, so they interact. */
+    @Test
+    void randomMix() {
+        for (int seed = 1; seed <= 3; seed++) sameReplies(randomCommands(new Random(seed), 3000));
+    }
+
+    private static List<String> randomCommands(Random r, int n) {
+        String[] keys = {"a", "b", "c", "d"};
+        String[] floats = {"0.1", "1.5", "-3", "1e3", "2.5e-3", "10", "-0.1"};
+        String[] lcsOpts = {"", "len", "idx", "idx withmatchlen", "idx minmatchlen 2", "idx minmatchlen 2 withmatchlen"};
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String k = keys[r.nextInt(4)];
+            String k2 = keys[r.nextInt(4)];
+            String cmd = switch (r.nextInt(24)) {
+                case 0 -> "set " + k + " " + value(r);
+                case 1 -> "append " + k + " " + value(r);
+                case 2 -> "setrange " + k + " " + r.nextInt(31) + " " + value(r);
+                case 3 -> "getrange " + k + " " + num(r) + " " + num(r);
+                case 4 -> "setbit " + k + " " + r.nextInt(201) + " " + r.nextInt(2);
+                case 5 -> "getbit " + k + " " + r.nextInt(201);
+                case 6 -> "bitcount " + k + " " + num(r) + " " + num(r) + " " + List.of("", "bit", "byte").get(r.nextInt(3));
+                case 7 -> "bitpos " + k + " " + r.nextInt(2) + " " + String.join(" ",
+                        List.of(num(r), num(r), r.nextBoolean() ? "bit" : "byte").subList(0, r.nextInt(4)));
+                case 8 -> "bitfield " + k + " " + bitfieldOps(r);
+                case 9 -> "bitop " + List.of("and", "or", "xor", "not").get(r.nextInt(4)) + " " + k + " " + k2
+                        + (r.nextBoolean() ? " z" : "");
+                case 10 -> "incrbyfloat " + k + " " + floats[r.nextInt(floats.length)];
+                case 11 -> "lcs " + k + " " + k2 + " " + lcsOpts[r.nextInt(lcsOpts.length)];
+                case 12 -> "getset " + k + " " + value(r);
+                case 13 -> "getdel " + k;
+                case 14 -> "msetnx " + k + " " + value(r) + " " + k2 + " " + value(r);
+                case 15 -> "rename " + k + " " + k2;
+                case 16 -> "renamenx " + k + " " + k2;
+                case 17 -> "copy " + k + " " + k2 + (r.nextBoolean() ? " replace" : "");
+                case 18 -> "object encoding " + k;
+                case 19 -> "get " + k;
+                case 20 -> "strlen " + k;
+                case 21 -> "incrby " + k + " " + num(r);
+                case 22 -> "getex " + k + " " + List.of("", "persist", "ex 100", "px 100000").get(r.nextInt(4));
+                default -> "exists " + k + " " + k2;
+            };
+            out.add(cmd);
+        }
+        return out;
+    }
+
+    private static String num(Random r) {
+        return String.valueOf(r.nextInt(121) - 20);
+    }
+
+    private static String value(Random r) {
+        int kind = r.nextInt(10);
+        if (kind < 2) return String.valueOf(r.nextInt(101_001) - 1000);
+        if (kind < 3) return List.of("1.5", "-0.25", "3e2", "0.1", "1e-3", "inf", "abc", "\"\"").get(r.nextInt(8));
+        String[] parts = {"\\x00", "\\xff", "a", "b", "\\x0f", "\\xf0", "1", "0"};
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = r.nextInt(13); i > 0; i--) sb.append(parts[r.nextInt(parts.length)]);
+        return sb.append('"').toString();
+    }
+
+    private static String bitfieldOps(Random r) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = r.nextInt(4) + 1; i > 0; i--) {
+            String type = (r.nextBoolean() ? "i" : "u") + (r.nextInt(64) + 1);
+            String off = r.nextBoolean() ? "#" + r.nextInt(11) : String.valueOf(r.nextInt(101));
+            switch (r.nextInt(4)) {
+                case 0 -> sb.append(" get ").append(type).append(' ').append(off);
+                case 1 -> sb.append(" set ").append(type).append(' ').append(off).append(' ').append(r.nextLong() >> 23);
+                case 2 -> sb.append(" incrby ").append(type).append(' ').append(off).append(' ').append(r.nextInt(601) - 300);
+                default -> sb.append(" overflow ").append(List.of("wrap", "sat", "fail").get(r.nextInt(3)));
+            }
+        }
+        return sb.toString().trim();
+    }
+
+    /** server.dirty (rdb_changes_since_last_save) after each command: one per change, not per call. */
+    @Test
+    void dirtyCountsChanges() throws IOException {
+        List<String> cmds = resource("dirty.txt");
+        assertThat(dirtyDeltas(engine.port(), cmds)).containsExactlyElementsOf(dirtyDeltas(redisPort, cmds));
+    }
+
+    private static List<String> dirtyDeltas(int port, List<String> cmds) {
+        List<String> out = new ArrayList<>();
+        try (RespWire w = new RespWire(port)) {
+            w.call("FLUSHALL");
+            long before = dirty(w);
+            for (String cmd : cmds) {
+                w.call(cmd);
+                long now = dirty(w);
+                out.add(cmd + " => +" + (now - before));
+                before = now;
+            }
+        }
+        return out;
+    }
+
+    private static long dirty(RespWire w) {
+        for (String line : w.bulkText("INFO persistence").split("\\r?\\n")) {
+            if (line.startsWith("rdb_changes_since_last_save:")) return Long.parseLong(line.substring(28).trim());
+        }
+        throw new IllegalStateException("no rdb_changes_since_last_save");
+    }
+
+    /** Hit/miss statistics and keymiss events: which lookups count (LOOKUP_NOTOUCH, NONOTIFY, write lookups). */
+    @Test
+    void lookupStatisticsAndKeymissEvents() throws IOException {
+        List<String> cmds = resource("lookups.txt");
+        assertThat(lookups(engine.port(), cmds)).containsExactlyElementsOf(lookups(redisPort, cmds));
+    }
+
+    private static List<String> lookups(int port, List<String> cmds) {
+        List<String> got = new ArrayList<>();
+        try (RespWire admin = new RespWire(port); RespWire sub = new RespWire(port)) {
+            admin.call("FLUSHALL");
+            admin.call("CONFIG SET notify-keyspace-events Em");
+            sub.call("SUBSCRIBE __keyevent@0__:keymiss");
+            try {
+                List<String> all = new ArrayList<>(List.of("CONFIG RESETSTAT"));
+                all.addAll(cmds);
+                run(port, all);
+            } finally {
+                admin.call("CONFIG SET notify-keyspace-events \"\"");
+            }
+            sub.callNoRead("PING");
+            String msg;
+            while (!(msg = sub.readReply()).contains("pong")) got.add(msg);
+            for (String line : admin.bulkText("INFO stats").split("\\r?\\n")) {
+                if (line.startsWith("keyspace_")) got.add(line);
+            }
+            assertThat(got).anyMatch(l -> l.startsWith("keyspace_hits:"));
+        }
+        return got;
     }
 
     /** Keyspace events: a pattern subscriber on each server, drained with PING after the command list. */

@@ -71,6 +71,19 @@ class FunctionRuntimeTest {
                 + "redis.register_function with a single argument is only applicable to Lua table (representing named arguments).");
         assertThat(loadError("redis.register_function{function_name='f11', callback=function() end, xx=1}"))
                 .isEqualTo("Error registering functions: ERR unknown argument given to redis.register_function");
+        assertThat(loadError("redis.register_function('f3args', function() return 1 end, 'f1 description')"))
+                .isEqualTo("Error registering functions: ERR wrong number of arguments to redis.register_function");
+        assertThat(loadError("redis.register_function()"))
+                .isEqualTo("Error registering functions: ERR wrong number of arguments to redis.register_function");
+        assertThat(loadError("redis.register_function(nil, function() end)"))
+                .isEqualTo("Error registering functions: ERR first argument to redis.register_function must be a string");
+        assertThat(loadError("redis.register_function{function_name='x', callback=function() end, flags='no-writes'}"))
+                .isEqualTo("Error registering functions: ERR flags argument to redis.register_function must be a table "
+                        + "representing function flags");
+        assertThat(loadError("redis.register_function{function_name='x', callback=function() end, "
+                + "flags={function() return 1 end}}")).isEqualTo("Error registering functions: ERR unknown flag given");
+        assertThat(loadError("redis.register_function{[1]='x'}"))
+                .isEqualTo("Error registering functions: ERR unknown argument given to redis.register_function");
         assertThat(loadError("redis.register_function('a-b', function() end)")).isEqualTo("Error registering functions: "
                 + "ERR Function names can only contain letters, numbers, or underscores(_) and must be at least one character long");
     }

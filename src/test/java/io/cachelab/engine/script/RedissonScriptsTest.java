@@ -63,6 +63,49 @@ class RedissonScriptsTest {
     }
 
     @Test
+    void mapCacheWithTtlUsesStructPackScripts() {
+        assumeTrue(ENGINE.engine().server().commands().lookup("zadd") != null, "sorted sets not in this engine yet");
+        org.redisson.api.RMapCache<String, String> cache = redisson.getMapCache("mapcache", StringCodec.INSTANCE);
+        cache.put("a", "1", 1, TimeUnit.HOURS);
+        cache.put("b", "2");
+        cache.put("c", "3", 1, TimeUnit.HOURS, 10, TimeUnit.MINUTES);
+        assertThat(cache.get("a")).isEqualTo("1");
+        assertThat(cache.get("b")).isEqualTo("2");
+        assertThat(cache.get("c")).isEqualTo("3");
+        assertThat(cache.remainTimeToLive("a")).isBetween(3_500_000L, 3_600_000L);
+        assertThat(cache.putIfAbsent("a", "x")).isEqualTo("1");
+        assertThat(cache.fastRemove("a", "b")).isEqualTo(2);
+        assertThat(cache.size()).isEqualTo(1);
+        assertThat(cache.readAllMap()).containsExactly(java.util.Map.entry("c", "3"));
+    }
+
+    @Test
+    void readWriteLockAndSemaphore() throws Exception {
+        assumeTrue(ENGINE.engine().server().commands().lookup("hincrby") != null, "hash commands not in this engine yet");
+        org.redisson.api.RReadWriteLock rw = redisson.getReadWriteLock("rw");
+        rw.readLock().lock(10, TimeUnit.SECONDS);
+        assertThat(rw.readLock().isLocked()).isTrue();
+        assertThat(rw.writeLock().tryLock(0, 10, TimeUnit.SECONDS)).isFalse();
+        rw.readLock().unlock();
+        assertThat(rw.writeLock().tryLock(0, 10, TimeUnit.SECONDS)).isTrue();
+        rw.writeLock().unlock();
+
+        org.redisson.api.RSemaphore sem = redisson.getSemaphore("sem");
+        assertThat(sem.trySetPermits(2)).isTrue();
+        assertThat(sem.tryAcquire()).isTrue();
+        assertThat(sem.tryAcquire()).isTrue();
+        assertThat(sem.tryAcquire()).isFalse();
+        sem.release();
+        assertThat(sem.availablePermits()).isEqualTo(1);
+
+        org.redisson.api.RRateLimiter limiter = redisson.getRateLimiter("limiter");
+        assertThat(limiter.trySetRate(org.redisson.api.RateType.OVERALL, 2, java.time.Duration.ofMinutes(1))).isTrue();
+        assertThat(limiter.tryAcquire()).isTrue();
+        assertThat(limiter.tryAcquire()).isTrue();
+        assertThat(limiter.tryAcquire()).isFalse();
+    }
+
+    @Test
     void lockAndUnlock() throws Exception {
         assumeTrue(ENGINE.engine().server().commands().lookup("hincrby") != null, "hash commands not in this engine yet");
         RLock lock = redisson.getLock("lock");

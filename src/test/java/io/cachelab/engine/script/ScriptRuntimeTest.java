@@ -147,6 +147,16 @@ class ScriptRuntimeTest {
         assertThat(eval("return 1")).isEqualTo(":1\r\n");
     }
 
+    /** Redis's "JSON smoke test" and "cmsgpack pack/unpack smoke test" scripts (both answer OK there). */
+    @Test
+    void redisSuiteSmokeScriptsPass() throws Exception {
+        for (String name : new String[] {"cjson-smoke.lua", "cmsgpack-smoke.lua"}) {
+            try (var in = getClass().getResourceAsStream(name)) {
+                assertThat(evalBytes(in.readAllBytes(), 2)).as(name).isEqualTo("$2\r\nOK\r\n");
+            }
+        }
+    }
+
     @Test
     void fastScriptsNeverCallTheHost() {
         assertThat(eval("local s = 0 for i = 1, 100000 do s = s + i end return s")).isEqualTo(":5000050000\r\n");

@@ -34,7 +34,13 @@ class ScriptingCommandsTest {
             // Redis LZF-compresses the code inside the dump; we store it plain (both restore either).
             "FUNCTION\tDUMP",
             // the client id differs
-            "HELLO\t3");
+            "HELLO\t3",
+            "HELLO\t2",
+            // a RESP3 map travels through a Lua table: its order is the table's iteration order
+            "EVAL\tredis.setresp(3) return redis.call('hgetall', 'h2')\t0",
+            // set member order is the set implementation's, not scripting's
+            "EVAL\treturn redis.call('smembers', 's')\t0",
+            "EVAL\tredis.setresp(3) return redis.call('smembers', 's')\t0");
 
     /**
      * Steps that need a command family other branches provide (hashes, INCRBYFLOAT): skipped while
@@ -48,7 +54,8 @@ class ScriptingCommandsTest {
             "EVAL\tlocal r = redis.call('hgetall', 'h') return #r\t0", "hset",
             "EVAL\treturn redis.call('get', 'h')\t0", "hset",
             "EVAL\treturn redis.pcall('get', 'h')\t0", "hset",
-            "EVAL\tlocal ok, err = pcall(redis.call, 'get', 'h') return err\t0", "hset");
+            "EVAL\tlocal ok, err = pcall(redis.call, 'get', 'h') return err\t0", "hset",
+            "EVAL\treturn redis.call('sort', 'l', 'desc', 'alpha')\t0", "sort");
 
     @AfterAll
     static void stop() {

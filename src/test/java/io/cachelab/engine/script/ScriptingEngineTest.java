@@ -113,14 +113,16 @@ class ScriptingEngineTest {
     @Test
     void scriptThatWroteCannotBeKilled() throws Exception {
         try (Jedis runner = ENGINE.jedis(); Jedis other = ENGINE.jedis()) {
+            // runs for 3 s of wall-clock time (TIME), so it is past the time limit on any machine
             CompletableFuture<Object> result = CompletableFuture.supplyAsync(() -> runner.eval(
-                    "redis.call('set', 'w', '1') local t = 0 for i = 1, 3000000 do t = t + 1 end "
-                            + "for i = 1, 100 do redis.call('get', 'w') end return t"));
+                    "redis.call('set', 'w', '1') local t0 = redis.call('time') local n = 0 "
+                            + "repeat n = n + 1 local t = redis.call('time') "
+                            + "until (t[1] - t0[1]) * 1000000 + (t[2] - t0[2]) > 3000000 return 'done'"));
             awaitBusy(other);
             assertThatThrownBy(other::scriptKill).hasMessage("UNKILLABLE Sorry the script already executed write "
                     + "commands against the dataset. You can either wait the script termination or kill the server in "
                     + "a hard way using the SHUTDOWN NOSAVE command.");
-            assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo(3000000L);
+            assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo("done");
             assertThat(other.get("w")).isEqualTo("1");
         }
     }
@@ -194,6 +196,40 @@ class ScriptingEngineTest {
     }
 
     @Test
+    void stringMethodsUseTheScriptsStringLibrary() {
+        try (Jedis j = ENGINE.jedis()) {
+            j.functionLoad("#!lua name=strlib\nredis.register_function('s', function() "
+                    + "return getmetatable('').__index == string end)");
+            assertThat(j.eval("return getmetatable('').__index == string")).isEqualTo(1L);
+            assertThat(j.fcall("s", List.of(), List.of())).isEqualTo(1L);
+            assertThat(j.eval("return ('abc'):upper()")).isEqualTo("ABC");
+        }
+    }
+
+    /** Redis's "test RESP2/3 ... protocol parsing" cases, which need DEBUG SET-DISABLE-DENY-SCRIPTS. */
+    @Test
+    void debugProtocolRepliesThroughScripts() {
+        try (Jedis j = ENGINE.jedis()) {
+            assertThatThrownBy(() -> j.eval("return redis.call('debug', 'protocol', 'double')"))
+                    .hasMessageStartingWith("ERR This Redis command is not allowed from script");
+            redis.clients.jedis.commands.ProtocolCommand debug = () -> "DEBUG".getBytes(StandardCharsets.US_ASCII);
+            j.sendCommand(debug, "set-disable-deny-scripts", "1");
+            try {
+                assertThat(j.eval("redis.setresp(3) return redis.call('debug', 'protocol', 'double')"))
+                        .isEqualTo("3.141");
+                assertThat(j.eval("redis.setresp(3) return redis.call('debug', 'protocol', 'bignum')"))
+                        .isEqualTo("1234567999999999999999999999999999999");
+                assertThat(j.eval("redis.setresp(3) return redis.call('debug', 'protocol', 'false')")).isEqualTo(0L);
+                assertThat(j.eval("redis.setresp(3) return redis.call('debug', 'protocol', 'attrib')"))
+                        .isEqualTo("Some real reply following the attribute");
+                assertThat(j.eval("return {big_number='123\\r\\n123'}")).isEqualTo("123  123");
+            } finally {
+                j.sendCommand(debug, "set-disable-deny-scripts", "0");
+            }
+        }
+    }
+
+    @Test
     void evalInsideMultiRunsAtExec() {
         try (Jedis j = ENGINE.jedis()) {
             var tx = j.multi();
@@ -225,14 +261,17 @@ class ScriptingEngineTest {
         try (Jedis runner = engine.jedis(); Jedis other = engine.jedis()) {
             CompletableFuture<Object> result = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return runner.eval("while true do end");
+                    // it wrote, so SCRIPT KILL cannot stop it: SHUTDOWN NOSAVE must
+                    return runner.eval("redis.call('set', 'w', '1') while true do end");
                 } catch (RuntimeException e) {
                     return e.getMessage();
                 }
             });
             awaitBusy(other);
+            assertThatThrownBy(() -> other.sendCommand(Protocol.Command.SHUTDOWN)).hasMessage(
+                    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
             try {
-                other.shutdown();
+                other.sendCommand(Protocol.Command.SHUTDOWN, "NOSAVE");
             } catch (RuntimeException expected) {
                 // the connection closes as the server stops
             }

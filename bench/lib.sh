@@ -1,0 +1,73 @@
+# Shared by the bench/*-vs-redis.sh scripts: start the engine and a real redis-server side by side on
+# free 127.0.0.1 ports, so every ratio compares two servers measured on the same machine in the same
+# minute, and stop exactly those two processes (by PID) on exit.
+# Callers set NAME (for messages) and may set JAVA_OPTS and ENGINE_CMD ({port} is substituted; e.g.
+# ENGINE_CMD='redis-server --port {port} --save ""' checks a script against a second Redis).
+
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$NAME: '$tool' not found on PATH" >&2; exit 1; }
+  done
+}
+
+ensure_jar() {
+  JAR=target/cachelab.jar
+  if [[ -z "${ENGINE_CMD:-}" && ! -f "$JAR" ]]; then
+    echo "$NAME: $JAR missing, building it (./mvnw -q -DskipTests package)" >&2
+    ./mvnw -q -DskipTests package
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
+    || echo $(( 20000 + RANDOM % 20000 ))
+}
+
+cleanup_pair() {
+  local pid
+  for pid in "${ENGINE_PID:-}" "${REDIS_PID:-}"; do
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf "${WORK:-}"
+}
+
+wait_for_ping() { # port pid name
+  for _ in $(seq 300); do
+    [[ "$(redis-cli -h 127.0.0.1 -p "$1" PING 2>/dev/null)" == "PONG" ]] && return 0
+    kill -0 "$2" 2>/dev/null || { echo "$NAME: $3 exited during startup, log:" >&2; cat "$WORK/$3.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "$NAME: $3 did not answer PING on port $1 within 30 s" >&2
+  exit 1
+}
+
+# Starts both servers; sets ENGINE_PORT, REDIS_PORT, ENGINE_PID, REDIS_PID, WORK.
+start_pair() {
+  WORK="$(mktemp -d -t "$NAME.XXXXXX")"
+  trap cleanup_pair EXIT INT TERM
+  ENGINE_PORT="$(free_port)"
+  if [[ -n "${ENGINE_CMD:-}" ]]; then
+    # exec keeps the recorded PID the server's own, so cleanup stops the right process
+    bash -c "exec ${ENGINE_CMD//\{port\}/$ENGINE_PORT}" >"$WORK/engine.log" 2>&1 &
+  else
+    # shellcheck disable=SC2086
+    java ${JAVA_OPTS:-} -jar "$JAR" engine --port "$ENGINE_PORT" --save '' >"$WORK/engine.log" 2>&1 &
+  fi
+  ENGINE_PID=$!
+  REDIS_PORT="$(free_port)"
+  while [[ "$REDIS_PORT" == "$ENGINE_PORT" ]]; do REDIS_PORT="$(free_port)"; done
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK" --save '' --appendonly no \
+    --daemonize no >"$WORK/redis.log" 2>&1 &
+  REDIS_PID=$!
+  wait_for_ping "$ENGINE_PORT" "$ENGINE_PID" engine
+  wait_for_ping "$REDIS_PORT" "$REDIS_PID" redis
+}
+
+ratio() { # engine reference
+  awk -v e="$1" -v r="$2" 'BEGIN { if (e + 0 > 0 && r + 0 > 0) printf "%.2f", e / r; else print "n/a" }'
+}
