@@ -397,9 +397,10 @@ public final class ListCommands {
             dest = new ListValue();
             c.db().add(dst, dest);
         }
-        c.db().signalModified(dst);
         if (to == HEAD) dest.pushHead(value);
         else dest.pushTail(value);
+        // signalled after the push so the memory estimate that signalModified refreshes sees it
+        c.db().signalModified(dst);
         notify(c, to == HEAD ? "lpush" : "rpush", dst);
         c.addBulk(value);
         notify(c, from == HEAD ? "lpop" : "rpop", src);
