@@ -427,7 +427,10 @@ public final class ListCommands {
             if (deadline < 0) {
                 c.addNull();
             } else {
-                c.server().blocking().block(c, java.util.List.of(src), deadline, false);
+                // inside MULTI or a script BLMOVE answers a nil bulk at once (lmoveGenericCommand);
+                // a real block that times out answers a null array, as every blocked list command
+                if (!c.canBlock()) c.addNull();
+                else c.server().blocking().block(c, java.util.List.of(src), deadline, true);
             }
             return;
         }

@@ -226,8 +226,10 @@ public final class SetCommands {
     }
 
     private static void spopWithCount(Client c, byte[][] a) {
-        long count = Args.toLong(a[2]);
-        if (count < 0) throw new RedisError("ERR value is out of range, must be positive");
+        // getPositiveLongFromObjectOrReply: one message for "not a number" and "negative"
+        Long parsed = io.cachelab.engine.type.Numbers.parseLongStrict(a[2]);
+        if (parsed == null || parsed < 0) throw new RedisError("ERR value is out of range, must be positive");
+        long count = parsed;
         Bytes key = new Bytes(a[1]);
         Database db = c.db();
         SetValue s = db.lookupWrite(key, RType.SET);

@@ -721,6 +721,9 @@ public final class ZSetCommands {
             return;
         }
         ZSetValue result = newZSet(c);
+        // Redis builds the result as a skiplist (createZsetObject), which keeps -0 as computed;
+        // only a stored result is fitted back to a listpack
+        result.convertToSkiplist();
         switch (op) {
             case UNION -> union(inputs, agg, result);
             case INTER -> inter(inputs, agg, result);
@@ -849,11 +852,14 @@ public final class ZSetCommands {
         }
         int kept = 0;
         List<byte[]> reply = new ArrayList<>();
+        // a listpack returns the score strings it stores (d2string); a skiplist formats %.17g
+        boolean listpack = z != null && z.isListpack();
         for (int i = 0; i < members.size(); i++) {
             byte[] m = members.get(i).array();
             if (pattern != null && !Glob.matches(pattern, m, false)) continue;
             reply.add(m);
-            reply.add(ScoreFormat.format(scores.get(i)).getBytes());
+            double score = scores.get(i);
+            reply.add((listpack ? ScoreFormat.d2string(score) : ScoreFormat.format(score)).getBytes());
             kept++;
         }
         c.addArrayLen(2);
@@ -872,10 +878,11 @@ public final class ZSetCommands {
             c.addBulk(z.dict().randomEntry().key().array());
             return;
         }
-        if (a.length > 4 || (a.length == 4 && !eq(a[3], "withscores"))) throw new RedisError(SYNTAX);
-        boolean withScores = a.length == 4;
+        // the count is parsed before the options are checked, as zrandmemberCommand does
         Long l = Numbers.parseLongStrict(a[2]);
         if (l == null) throw new RedisError("ERR value is not an integer or out of range");
+        if (a.length > 4 || (a.length == 4 && !eq(a[3], "withscores"))) throw new RedisError(SYNTAX);
+        boolean withScores = a.length == 4;
         if (l == Long.MIN_VALUE) {
             throw new RedisError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
         }

@@ -60,10 +60,24 @@ public final class Numbers {
         if (s.contains("N") || s.contains("n") || s.contains("_")) return null;
         try {
             double d = Double.parseDouble(s);
-            return Double.isNaN(d) ? null : d;
+            if (Double.isNaN(d)) return null;
+            // strtod's ERANGE, which getDoubleFromObject refuses: overflow to infinity ("1e400")
+            // and underflow to zero ("1e-400"); the literal infinities were handled above
+            if (Double.isInfinite(d)) return null;
+            if (d == 0.0 && hasNonZeroMantissa(s)) return null;
+            return d;
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    private static boolean hasNonZeroMantissa(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == 'e' || ch == 'E' || ch == 'p' || ch == 'P') return false;
+            if (ch >= '1' && ch <= '9') return true;
+        }
+        return false;
     }
 
     /** Formats a double like Redis replies do (%.17g, shortest form that round-trips; inf/-inf). */

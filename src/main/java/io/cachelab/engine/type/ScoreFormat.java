@@ -15,6 +15,18 @@ public final class ScoreFormat {
     private ScoreFormat() {
     }
 
+    /**
+     * d2string (util.c): how a listpack stores a score, which ZSCAN of a small sorted set returns —
+     * integral values within +-LLONG_MAX/2 print as integers, others as %.17g.
+     */
+    public static String d2string(double d) {
+        if (!Double.isNaN(d) && !Double.isInfinite(d) && d != 0
+                && d >= (double) (-Long.MAX_VALUE / 2) && d <= (double) (Long.MAX_VALUE / 2) && d == (long) d) {
+            return Long.toString((long) d);
+        }
+        return format(d);
+    }
+
     public static String format(double d) {
         if (Double.isNaN(d)) return "nan";
         if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";

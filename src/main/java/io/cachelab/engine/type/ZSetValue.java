@@ -183,6 +183,10 @@ public final class ZSetValue extends RValue {
             }
         }
         listpack = true;
+        // a listpack holds no negative zero: a stored result's -0 scores become 0, as in Redis
+        for (Node n = first(); n != null; n = n.next()) {
+            if (n.score == 0 && Double.doubleToRawLongBits(n.score) != 0) updateScore(n.member, 0.0);
+        }
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * One test method per command family, so a family the engine lacks fails alone. Subclasses say what
- * side A is; side B is always a real redis-server. Knobs: -Ddiff.seed (default: fresh each run,
+ * side A is; side B is always a real redis-server. Knobs: -Ddiff.seed (default: fixed, so CI is reproducible;
  * printed on failure), -Ddiff.ops (per family, default 10000), -Ddiff.seqlen (ops per sequence
  * between state comparisons, default 200), -Ddiff.skipUnknown=true (leave out commands side A does
  * not know, to compare the implemented part of a family; never in CI), -Ddiff.exclude=REGEX (drop
@@ -17,7 +17,8 @@ import org.junit.jupiter.api.TestInstance;
 @Tag("it")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DifferentialSuite {
-    private static final long SEED = Long.getLong("diff.seed", System.nanoTime() & 0xffffffffL);
+    // fixed by default so CI is reproducible; -Ddiff.seed=N (or a fresh value per run) explores further
+    private static final long SEED = Long.getLong("diff.seed", 20261121L);
     private static final int OPS = Integer.getInteger("diff.ops", 10_000);
     private static final int SEQUENCE_LENGTH = Integer.getInteger("diff.seqlen", 200);
     private static final boolean SKIP_UNKNOWN = Boolean.getBoolean("diff.skipUnknown");

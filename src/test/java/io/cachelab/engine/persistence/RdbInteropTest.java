@@ -55,15 +55,14 @@ class RdbInteropTest {
         }
     }
 
-    /** A redis-server on a free port in {@code dir}, with the engine's encoding thresholds. */
+    /** A redis-server on a free port in {@code dir}; its encoding thresholds are the defaults, as the engine's. */
     Jedis redis(String dir, String dbfilename) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir, "--dbfilename", dbfilename,
-                "--hash-max-listpack-entries", "128").redirectErrorStream(true)
+                "--save", "", "--appendonly", "no", "--dir", dir, "--dbfilename", dbfilename).redirectErrorStream(true)
                 .redirectOutput(new File(dir, "redis-" + port + ".log")).start();
         servers.add(p);
         long deadline = System.currentTimeMillis() + 10_000;
