@@ -48,6 +48,7 @@ abstract class DifferentialSuite {
         if (reference != null) reference.close();
     }
 
+    /** Fails the test (an assertion error with the shrunk reproduction) on the first divergence. */
     private void run(Family family) {
         // each family gets its own seed range so a failure names a seed that replays just that family
         long seed = SEED + (long) family.name().hashCode() * 1_000_003L;
