@@ -35,6 +35,7 @@ public final class CommandTable {
         MemoryCommands.register(t);
         DumpCommands.register(t);
         HyperLogLogCommands.register(t);
+        GeoCommands.register(t);
         return t;
     }
 
