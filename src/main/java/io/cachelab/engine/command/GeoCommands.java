@@ -43,12 +43,30 @@ public final class GeoCommands {
         t.add("geopos", -2, "readonly", 1, 1, 1, GeoCommands::geopos).group("geo");
         t.add("geodist", -4, "readonly", 1, 1, 1, GeoCommands::geodist).group("geo");
         t.add("geohash", -2, "readonly", 1, 1, 1, GeoCommands::geohash).group("geo");
-        t.add("georadius", -6, "write denyoom", 1, 1, 1, (c, a) -> search(c, a, 1, RADIUS_COORDS)).group("geo");
-        t.add("georadiusbymember", -5, "write denyoom", 1, 1, 1, (c, a) -> search(c, a, 1, RADIUS_MEMBER)).group("geo");
+        t.add("georadius", -6, "write denyoom movablekeys", 1, 1, 1, (c, a) -> search(c, a, 1, RADIUS_COORDS)).group("geo")
+                .keys(a -> storeKeys(a, 6));
+        t.add("georadiusbymember", -5, "write denyoom movablekeys", 1, 1, 1, (c, a) -> search(c, a, 1, RADIUS_MEMBER)).group("geo")
+                .keys(a -> storeKeys(a, 5));
         t.add("georadius_ro", -6, "readonly", 1, 1, 1, (c, a) -> search(c, a, 1, RADIUS_COORDS | RADIUS_NOSTORE)).group("geo");
         t.add("georadiusbymember_ro", -5, "readonly", 1, 1, 1, (c, a) -> search(c, a, 1, RADIUS_MEMBER | RADIUS_NOSTORE)).group("geo");
         t.add("geosearch", -7, "readonly", 1, 1, 1, (c, a) -> search(c, a, 1, GEOSEARCH)).group("geo");
         t.add("geosearchstore", -8, "write denyoom", 1, 2, 1, (c, a) -> search(c, a, 2, GEOSEARCH | GEOSEARCHSTORE)).group("geo");
+    }
+
+    /** The key specs of GEORADIUS[BYMEMBER]: the source, then the keys after STORE and STOREDIST. */
+    private static int[] storeKeys(byte[][] argv, int startFrom) {
+        int[] keys = new int[3];
+        int n = 0;
+        keys[n++] = 1;
+        for (String word : new String[] {"store", "storedist"}) {
+            for (int i = startFrom; i + 1 < argv.length; i++) {
+                if (Args.is(argv[i], word)) {
+                    keys[n++] = i + 1;
+                    break;
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(keys, n);
     }
 
     // ---- geohash ----------------------------------------------------------------------------
