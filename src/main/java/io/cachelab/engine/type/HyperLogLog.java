@@ -227,6 +227,7 @@ public final class HyperLogLog {
         if (count > VAL_MAX_VALUE) return promoteAndSet(index, count);
         if (buf.length < len + 3) buf = Arrays.copyOf(buf, Math.max(len + 3, len * 2));
         byte[] b = buf;
+        b[len] = 0; // the sds terminator a truncated XZERO would read
         int sparse = HDR_SIZE;
         int p = sparse, end = len;
         int first = 0, prev = -1, span = 0;
@@ -236,8 +237,7 @@ public final class HyperLogLog {
             if (isZero(op)) span = zeroLen(op);
             else if (isVal(op)) span = valLen(op);
             else {
-                if (p + 1 >= end) throw new Corrupted();
-                span = xzeroLen(op, b[p + 1] & 0xff);
+                span = xzeroLen(op, p + 1 < end ? b[p + 1] & 0xff : 0);
                 oplen = 2;
             }
             if (index <= first + span - 1) break;
@@ -348,8 +348,8 @@ public final class HyperLogLog {
                 idx += zeroLen(op);
                 p++;
             } else if (isXZero(op)) {
-                if (p + 1 >= len) throw new Corrupted();
-                idx += xzeroLen(op, buf[p + 1] & 0xff);
+                // a truncated XZERO reads the string's terminating zero, as Redis does
+                idx += xzeroLen(op, p + 1 < len ? buf[p + 1] & 0xff : 0);
                 p += 2;
             } else {
                 int runlen = valLen(op), regval = valValue(op);
@@ -380,8 +380,7 @@ public final class HyperLogLog {
                 i += zeroLen(op);
                 p++;
             } else if (isXZero(op)) {
-                if (p + 1 >= len) throw new Corrupted();
-                i += xzeroLen(op, buf[p + 1] & 0xff);
+                i += xzeroLen(op, p + 1 < len ? buf[p + 1] & 0xff : 0);
                 p += 2;
             } else {
                 int runlen = valLen(op), regval = valValue(op);
@@ -422,7 +421,7 @@ public final class HyperLogLog {
                     histo[0] += r;
                     p++;
                 } else if (isXZero(op)) {
-                    int r = p + 1 < len ? xzeroLen(op, buf[p + 1] & 0xff) : 0;
+                    int r = xzeroLen(op, p + 1 < len ? buf[p + 1] & 0xff : 0);
                     idx += r;
                     histo[0] += r;
                     p += 2;
@@ -495,7 +494,7 @@ public final class HyperLogLog {
                 sb.append("z:").append(zeroLen(op)).append(' ');
                 p++;
             } else if (isXZero(op)) {
-                sb.append("Z:").append(p + 1 < len ? xzeroLen(op, buf[p + 1] & 0xff) : (op & 0x3f) << 8 + 1).append(' ');
+                sb.append("Z:").append(p + 1 < len ? xzeroLen(op, buf[p + 1] & 0xff) : xzeroLen(op, 0)).append(' ');
                 p += 2;
             } else {
                 sb.append("v:").append(valValue(op)).append(',').append(valLen(op)).append(' ');
