@@ -34,6 +34,8 @@ public final class CommandTable {
         SortCommand.register(t);
         MemoryCommands.register(t);
         DumpCommands.register(t);
+        HyperLogLogCommands.register(t);
+        GeoCommands.register(t);
         return t;
     }
 
