@@ -93,7 +93,20 @@ public final class Server {
     /** Binds and starts the event-loop thread; returns the bound port. */
     public int start() throws IOException {
         List<String> binds = Arrays.asList(config.getString("bind").trim().split("\\s+"));
-        port = eventLoop.bind(binds, config.getInt("port"));
+        int startPort = config.getInt("port");
+        port = eventLoop.bind(binds, startPort);
+        // CONFIG SET port rebinds (changeListenPort); "0" keeps the port picked at start
+        config.onApply("port", v -> {
+            int want = Integer.parseInt(v);
+            if (want == 0 && startPort == 0) want = port;
+            if (want == port) return null;
+            try {
+                port = eventLoop.rebind(binds, want);
+                return null;
+            } catch (IOException e) {
+                return "Unable to listen on this port: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            }
+        });
         eventLoop.start("cachelab-engine-" + port);
         LOG.info(() -> "CacheLab engine ready to accept connections on " + binds + " port " + port);
         return port;

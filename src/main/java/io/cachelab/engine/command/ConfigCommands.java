@@ -38,8 +38,12 @@ final class ConfigCommands {
 
     private static void get(Client c, byte[][] a) {
         Map<String, String> found = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 2; i < a.length; i++) {
-            for (String[] kv : c.server().config().matching(Args.str(a[i]))) found.putIfAbsent(kv[0], kv[1]);
+            for (String[] kv : c.server().config().matching(Args.str(a[i]))) {
+                // config names are case-insensitive, so MAXMEMORY and maxmemory* answer once
+                if (seen.add(kv[0].toLowerCase(java.util.Locale.ROOT))) found.put(kv[0], kv[1]);
+            }
         }
         c.addMapLen(found.size());
         for (Map.Entry<String, String> e : found.entrySet()) {
@@ -72,6 +76,15 @@ final class ConfigCommands {
             String err = cfg.trySet(p[0], p[1], false);
             if (err != null) {
                 before.forEach((k, v) -> cfg.trySet(k, v, true));
+                throw new RedisError("ERR CONFIG SET failed (possibly related to argument '" + p[2] + "') - " + err);
+            }
+        }
+        // the apply phase: on a failure everything set is restored and re-applied, as configSetCommand does
+        for (String[] p : pairs) {
+            String err = cfg.apply(p[0]);
+            if (err != null) {
+                before.forEach((k, v) -> cfg.trySet(k, v, true));
+                for (String k : before.keySet()) cfg.apply(k);
                 throw new RedisError("ERR CONFIG SET failed (possibly related to argument '" + p[2] + "') - " + err);
             }
         }

@@ -27,6 +27,12 @@ public final class EngineConfig {
         final List<String> choices;
         final long min;
         final long max;
+        /** HIDDEN_CONFIG: answered to CONFIG GET by exact name only, never by a pattern. */
+        boolean hidden;
+        /** PERCENT_CONFIG: "10%" is accepted and kept as -10, as config.c stores it. */
+        boolean percent;
+        /** Runs after a CONFIG SET; a non-null answer is the apply error and rolls the whole SET back. */
+        java.util.function.Function<String, String> applier;
         String value;
         long number;
         final List<Consumer<String>> listeners = new ArrayList<>();
@@ -136,7 +142,7 @@ public final class EngineConfig {
         string("unixsocket", "", true);
         def("unixsocketperm", Kind.INT, "0", 0, 777, true);
         // replication (WAIT answers 0 until replication exists)
-        special("replicaof", "");
+        add(new Param("replicaof", "slaveof", Kind.SPECIAL, "", false, null, 0, 0));
         string("masterauth", "");
         string("masteruser", "");
         aliasBool("replica-read-only", "slave-read-only", true);
@@ -172,6 +178,86 @@ public final class EngineConfig {
         string("locale-collate", "");
         string("propagation-error-behavior", "ignore");
         bool("replica-ignore-disk-write-errors", false);
+        // the rest of Redis 7.0.15's config.c table: accepted and reported, with its defaults and types
+        enumP("acl-pubsub-default", "resetchannels", false, "allchannels", "resetchannels");
+        bool("aof-disable-auto-gc", false);
+        bool("aof-load-truncated", true);
+        bool("aof-rewrite-incremental-fsync", true);
+        bool("rdb-save-incremental-fsync", true);
+        string("server_cpulist", "", true);
+        string("bio_cpulist", "", true);
+        string("aof_rewrite_cpulist", "", true);
+        string("bgsave_cpulist", "", true);
+        string("bind-source-addr", "");
+        bool("cluster-allow-pubsubshard-when-down", true);
+        bool("cluster-allow-reads-when-down", false);
+        bool("cluster-allow-replica-migration", true);
+        def("cluster-announce-bus-port", Kind.INT, "0", 0, 65535);
+        string("cluster-announce-hostname", "");
+        string("cluster-announce-ip", "");
+        def("cluster-announce-port", Kind.INT, "0", 0, 65535);
+        def("cluster-announce-tls-port", Kind.INT, "0", 0, 65535);
+        string("cluster-config-file", "nodes.conf", true);
+        mem("cluster-link-sendbuf-limit", "0", 0);
+        def("cluster-migration-barrier", Kind.INT, "1", 0, Integer.MAX_VALUE);
+        def("cluster-node-timeout", Kind.INT, "15000", 0, Long.MAX_VALUE);
+        def("cluster-port", Kind.INT, "0", 0, 65535, true);
+        enumP("cluster-preferred-endpoint-type", "ip", false, "ip", "hostname", "unknown-endpoint");
+        add(new Param("cluster-replica-no-failover", "cluster-slave-no-failover", Kind.BOOL, "no", false, null, 0, 1));
+        add(new Param("cluster-replica-validity-factor", "cluster-slave-validity-factor", Kind.INT, "10", false, null, 0, Integer.MAX_VALUE));
+        bool("cluster-require-full-coverage", true);
+        string("ignore-warnings", "");
+        string("proc-title-template", "{title} {listen-addr} {server-mode}");
+        bool("repl-disable-tcp-nodelay", false);
+        enumP("repl-diskless-load", "disabled", false, "disabled", "on-empty-db", "swapdb");
+        def("repl-diskless-sync-max-replicas", Kind.INT, "0", 0, Integer.MAX_VALUE);
+        add(new Param("repl-ping-replica-period", "repl-ping-slave-period", Kind.INT, "10", false, null, 1, Integer.MAX_VALUE));
+        add(new Param("replica-announce-ip", "slave-announce-ip", Kind.STRING, "", false, null, 0, 0));
+        add(new Param("replica-announce-port", "slave-announce-port", Kind.INT, "0", false, null, 0, 65535));
+        bool("replica-announced", true);
+        aliasBool("replica-ignore-maxmemory", "slave-ignore-maxmemory", true);
+        aliasBool("replica-lazy-flush", "slave-lazy-flush", false);
+        string("shutdown-on-sigint", "default");
+        string("shutdown-on-sigterm", "default");
+        def("shutdown-timeout", Kind.INT, "10", 0, Integer.MAX_VALUE);
+        def("socket-mark-id", Kind.INT, "0", 0, 4294967295L, true);
+        enumP("syslog-facility", "local0", true, "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7");
+        string("syslog-ident", "redis", true);
+        def("tls-port", Kind.INT, "0", 0, 65535);
+        enumP("tls-auth-clients", "yes", false, "no", "yes", "optional");
+        for (String f : new String[]{"tls-ca-cert-dir", "tls-ca-cert-file", "tls-cert-file", "tls-ciphers", "tls-ciphersuites",
+                "tls-client-cert-file", "tls-client-key-file", "tls-client-key-file-pass", "tls-dh-params-file", "tls-key-file",
+                "tls-key-file-pass", "tls-protocols"}) {
+            string(f, "");
+        }
+        bool("tls-cluster", false);
+        bool("tls-replication", false);
+        bool("tls-prefer-server-ciphers", false);
+        def("tls-session-cache-size", Kind.INT, "20480", 0, Integer.MAX_VALUE);
+        def("tls-session-cache-timeout", Kind.INT, "300", 0, Integer.MAX_VALUE);
+        bool("tls-session-caching", true);
+        // HIDDEN_CONFIG in config.c (debugging knobs the tests set by exact name)
+        bool("use-exit-on-panic", false);
+        def("key-load-delay", Kind.INT, "0", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        def("watchdog-period", Kind.INT, "0", 0, Integer.MAX_VALUE);
+        def("loading-process-events-interval-bytes", Kind.INT, "2097152", 1024, Integer.MAX_VALUE);
+        for (String h : new String[]{"use-exit-on-panic", "rdb-key-save-delay", "key-load-delay", "watchdog-period",
+                "loading-process-events-interval-bytes", "locale-collate", "lua-replicate-commands"}) {
+            params.get(h).hidden = true;
+        }
+        Param maxmemoryClients = params.get("maxmemory-clients");
+        maxmemoryClients.percent = true;
+    }
+
+    /** Registers the apply step of a parameter (a port to bind, ...); see {@link Param#applier}. */
+    public void onApply(String name, java.util.function.Function<String, String> applier) {
+        param(name).applier = applier;
+    }
+
+    /** Runs the apply step of a parameter; null when it has none or it succeeded. */
+    public String apply(String name) {
+        Param p = param(name);
+        return p == null || p.applier == null ? null : p.applier.apply(p.value);
     }
 
     // ---- definitions ----
@@ -293,7 +379,17 @@ public final class EngineConfig {
             }
             case MEMORY -> {
                 Long n = parseMemory(value);
-                if (n == null) return "argument must be a memory value";
+                if (n == null && p.percent && value.length() > 1 && value.endsWith("%")) {
+                    Long pct = parseInteger(value.substring(0, value.length() - 1));
+                    if (pct != null && pct >= 0) {
+                        if (pct > 100) return "percentage argument must be less or equal to 100";
+                        p.value = pct + "%";
+                        p.number = -pct;
+                        for (Consumer<String> l : p.listeners) l.accept(p.value);
+                        return null;
+                    }
+                }
+                if (n == null) return p.percent ? "argument must be a memory or percent value" : "argument must be a memory value";
                 if (n < p.min) return "argument must be between " + p.min + " and " + p.max + " inclusive";
                 canonical = Long.toString(n);
                 number = n;
@@ -423,7 +519,14 @@ public final class EngineConfig {
     /** Parameters matching a glob, as [name, value] pairs (aliases included, as Redis 7 does). */
     public List<String[]> matching(String pattern) {
         List<String[]> out = new ArrayList<>();
+        if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0 && pattern.indexOf('[') < 0) {
+            // an exact name (hidden ones included) answers under the name as asked, as configGetCommand does
+            Param p = param(pattern);
+            if (p != null) out.add(new String[]{pattern, p.value});
+            return out;
+        }
         for (Param p : params.values()) {
+            if (p.hidden) continue;
             if (io.cachelab.engine.util.Glob.matches(pattern, p.name, true)) out.add(new String[]{p.name, p.value});
             if (p.alias != null && io.cachelab.engine.util.Glob.matches(pattern, p.alias, true)) out.add(new String[]{p.alias, p.value});
         }

@@ -73,6 +73,31 @@ public final class EventLoop implements Runnable {
         return bound;
     }
 
+    /** CONFIG SET port: the new listeners open first, so a port that cannot be bound leaves the old ones serving. */
+    public int rebind(List<String> binds, int port) throws IOException {
+        List<ServerSocketChannel> old = new ArrayList<>(listeners);
+        listeners.clear();
+        int bound;
+        try {
+            bound = bind(binds, port);
+        } catch (IOException e) {
+            for (ServerSocketChannel ch : listeners) closeQuietly(ch);
+            listeners.clear();
+            listeners.addAll(old);
+            throw e;
+        }
+        for (ServerSocketChannel ch : old) closeQuietly(ch);
+        return bound;
+    }
+
+    private static void closeQuietly(ServerSocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // the listener is being dropped anyway
+        }
+    }
+
     public void start(String name) {
         thread = new Thread(this, name);
         thread.start();

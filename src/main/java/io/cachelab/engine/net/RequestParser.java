@@ -137,6 +137,15 @@ public final class RequestParser {
         return args.toArray(new byte[0][]);
     }
 
+    /** {@link #splitArgs} as Latin-1 strings, for other line formats Redis splits the same way; null on bad quotes. */
+    public static List<String> splitArgsPublic(byte[] b, int from, int to) {
+        List<byte[]> args = splitArgs(b, from, to);
+        if (args == null) return null;
+        List<String> out = new ArrayList<>(args.size());
+        for (byte[] a : args) out.add(new String(a, java.nio.charset.StandardCharsets.ISO_8859_1));
+        return out;
+    }
+
     /** sdssplitargs: spaces separate, "double quotes" with escapes, 'single quotes'. */
     static List<byte[]> splitArgs(byte[] b, int from, int to) {
         List<byte[]> out = new ArrayList<>();
