@@ -245,6 +245,7 @@ public final class Server {
         evictor.cron();
         if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
         closeIdleClients(now);
+        resizeQueryBuffers(now);
         io.cachelab.engine.persistence.Persistence.of(this).cron();
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }
@@ -277,6 +278,13 @@ public final class Server {
     private void processUnblocked() {
         for (Client c : blocking.drainUnblocked()) {
             if (!c.isClosed() && c.hasSocket()) eventLoop.processInput(c);
+        }
+    }
+
+    /** clientsCron's query buffer step (seconds as server.unixtime counts them). */
+    private void resizeQueryBuffers(long now) {
+        for (Client c : eventLoop.clients()) {
+            c.parser().cronResize(now / 1000 - c.lastInteractionMs / 1000);
         }
     }
 
@@ -490,6 +498,12 @@ public final class Server {
 
     public Deque<SlowlogEntry> slowlogEntries() {
         return slowlog;
+    }
+
+    private final LatencyMonitor latency = new LatencyMonitor();
+
+    public LatencyMonitor latency() {
+        return latency;
     }
 
     public void slowlogReset() {

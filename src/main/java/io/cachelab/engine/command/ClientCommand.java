@@ -104,7 +104,7 @@ final class ClientCommand {
                 + " name=" + c.name + " age=" + (now - c.createdAtMs) / 1000 + " idle=" + (now - c.lastInteractionMs) / 1000
                 + " flags=" + flags(c) + " db=" + c.db().id() + " sub=" + c.channels.size() + " psub=" + c.patterns.size()
                 + " ssub=" + c.shardChannels.size() + " multi=" + (c.inMulti ? c.queued.size() : -1)
-                + " qbuf=" + qbuf + " qbuf-free=" + Math.max(0, c.queryBufferCapacity() - qbuf)
+                + " qbuf=" + qbuf + " qbuf-free=" + Math.max(0, c.parser().sdsAlloc() - qbuf)
                 + " argv-mem=0 multi-mem=0 rbs=" + Math.max(1024, c.pendingReplyBytes()) + " rbp=0 obl=0 oll=0 omem="
                 + c.pendingReplyBytes() + " tot-mem=" + (c.queryBufferCapacity() + 1024 + c.pendingReplyBytes())
                 + " events=r cmd=" + cmd + " user=" + c.user + " redir=-1 resp=" + c.resp()

@@ -26,7 +26,15 @@ public final class Dispatcher {
     public Dispatcher(Server server, CommandTable table) {
         this.server = server;
         this.table = table;
+        // read on every command, so kept as fields and refreshed when CONFIG SET changes them
+        latencyTracking = server.config().getBool("latency-tracking");
+        latencyThresholdMs = server.config().getLong("latency-monitor-threshold");
+        server.config().onChange("latency-tracking", v -> latencyTracking = v.equals("yes"));
+        server.config().onChange("latency-monitor-threshold", v -> latencyThresholdMs = Long.parseLong(v));
     }
+
+    private boolean latencyTracking;
+    private long latencyThresholdMs;
 
     public CommandTable table() {
         return table;
@@ -149,9 +157,16 @@ public final class Dispatcher {
             depth--;
         }
         if (!monitorFirst) server.feedMonitors(c, argv, spec);
-        long micros = (System.nanoTime() - start) / 1000;
+        long nanos = System.nanoTime() - start;
+        long micros = nanos / 1000;
         spec.calls++;
         spec.usec += micros;
+        if (!c.isBlocked()) {
+            if (latencyTracking) spec.recordLatency(nanos);
+            if (latencyThresholdMs > 0) {
+                server.latency().addIfNeeded(latencyThresholdMs, spec.has("fast") ? "fast-command" : "command", micros / 1000);
+            }
+        }
         server.stats().commandProcessed();
         server.slowlog(c, argv, micros);
         if (c.hasSocket() && !c.scriptClient && !c.inExec) applyReplyMode(c, mark, spec);

@@ -251,6 +251,7 @@ public final class EventLoop implements Runnable {
         readBuffer.flip();
         readBuffer.get(readArray, 0, n);
         server.stats().bytesIn(n);
+        c.parser.accountRead(n);
         c.parser.feed(readArray, 0, n);
         c.lastInteractionMs = System.currentTimeMillis();
         if (c.parser.pending() > server.config().getLong("client-query-buffer-limit")) {
