@@ -104,7 +104,8 @@ public final class Server {
                 port = eventLoop.rebind(binds, want);
                 return null;
             } catch (IOException e) {
-                return "Unable to listen on this port: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                LOG.warning(() -> "CONFIG SET port " + v + ": " + e.getMessage());
+                return "Unable to listen on this port. Check server logs.";
             }
         });
         eventLoop.start("cachelab-engine-" + port);
