@@ -258,6 +258,7 @@ public final class Server {
         evictor.continueRunning();
         blocking.checkTimeouts(System.currentTimeMillis());
         processUnblocked();
+        tracking.broadcast();
     }
 
     public void afterEvents() {
@@ -336,6 +337,7 @@ public final class Server {
         pubsub.clientGone(c);
         monitors.remove(c);
         pausedClients.remove(c);
+        tracking.clientGone(c);
         evictor.clientClosed();
     }
 
@@ -359,6 +361,7 @@ public final class Server {
         dirty++;
         watches.touch(db, key);
         blocking.keyModified(db, key);
+        tracking.invalidate(key);
     }
 
     /** notifyKeyspaceEvent: publishes __keyspace@<db>__:<key> and/or __keyevent@<db>__:<event>. */
@@ -502,6 +505,11 @@ public final class Server {
     }
 
     private final LatencyMonitor latency = new LatencyMonitor();
+    private final Tracking tracking = new Tracking(this);
+
+    public Tracking tracking() {
+        return tracking;
+    }
 
     public LatencyMonitor latency() {
         return latency;

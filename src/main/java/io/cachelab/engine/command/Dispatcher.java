@@ -53,7 +53,19 @@ public final class Dispatcher {
     }
 
     public void call(Client c, byte[][] argv) {
-        boolean topLevel = depth == 0;
+        if (depth != 0) {
+            dispatch(c, argv, false);
+            return;
+        }
+        server.tracking().commandStarts(c);
+        try {
+            dispatch(c, argv, true);
+        } finally {
+            server.tracking().commandEnds(c);
+        }
+    }
+
+    private void dispatch(Client c, byte[][] argv, boolean topLevel) {
         if (topLevel) server.updateCommandTime();
         CommandSpec cmd = table.lookup(argv[0]);
         c.lastCommand = cmd == null ? lower(argv[0]) : cmd.name;
@@ -114,7 +126,11 @@ public final class Dispatcher {
             return;
         }
         execute(c, spec, argv);
-        if (topLevel) server.afterCommand();
+        if (topLevel) {
+            server.afterCommand();
+            // resetClient: CLIENT CACHING lasts for the next command only (a whole MULTI counts as one)
+            if (!c.inMulti && !spec.name.equals("caching")) c.trackingCaching = false;
+        }
     }
 
     private void flagTransaction(Client c) {
@@ -161,6 +177,7 @@ public final class Dispatcher {
         long micros = nanos / 1000;
         spec.calls++;
         spec.usec += micros;
+        if (spec.has("readonly")) rememberTrackedKeys(c, spec, argv);
         if (!c.isBlocked()) {
             if (latencyTracking) spec.recordLatency(nanos);
             if (latencyThresholdMs > 0) {
@@ -170,6 +187,20 @@ public final class Dispatcher {
         server.stats().commandProcessed();
         server.slowlog(c, argv, micros);
         if (c.hasSocket() && !c.scriptClient && !c.inExec) applyReplyMode(c, mark, spec);
+    }
+
+    /**
+     * call()'s tracking step: a read-only command makes its client's keys tracked; inside a script
+     * the keys are those the script's caller declared (its EVAL/FCALL keys), as Redis does.
+     */
+    private void rememberTrackedKeys(Client c, CommandSpec spec, byte[][] argv) {
+        Client caller = c.scriptClient ? server.tracking().current() : c;
+        if (caller == null || !caller.tracking || caller.trackingBcast) return;
+        byte[][] callerArgv = caller == c ? argv : caller.currentArgv;
+        CommandSpec callerSpec = caller == c ? spec : table.lookup(callerArgv[0]);
+        if (callerSpec == null || callerSpec.has("pubsub")) return;
+        int[] keys = callerSpec.keyPositions(callerArgv);
+        if (keys.length > 0) server.tracking().remember(caller, keys, callerArgv);
     }
 
     /** Convenience for EXEC: look up and run a queued command without re-checking MULTI. */

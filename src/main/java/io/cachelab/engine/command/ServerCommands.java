@@ -74,12 +74,14 @@ final class ServerCommands {
     private static void flushdb(Client c, byte[][] a) {
         asyncFlag(a);
         flush(c.server(), c.db());
+        c.server().tracking().flushed();
         c.addOk();
     }
 
     private static void flushall(Client c, byte[][] a) {
         asyncFlag(a);
         for (Database d : c.server().databases()) flush(c.server(), d);
+        c.server().tracking().flushed();
         // flushAllDataAndResetRDB: a running BGSAVE is dropped and, with save points, the empty
         // dataset is saved at once (which also resets the dirty counter)
         Persistence p = Persistence.of(c.server());
