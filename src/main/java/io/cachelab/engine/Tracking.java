@@ -39,6 +39,8 @@ public final class Tracking {
     /** The top-level client running a command, and the invalidations held for it (null = flush). */
     private Client current;
     private final List<Bytes> pending = new ArrayList<>();
+    /** Inside call() (Redis's fixed_time_expire): only then are the current client's invalidations held. */
+    private boolean executing;
     private boolean pendingFlush;
 
     Tracking(Server server) {
@@ -145,6 +147,10 @@ public final class Tracking {
                 if (startsWith(key, e.getKey())) e.getValue().keys.put(key, by);
             }
         }
+        invalidateTracked(key, by);
+    }
+
+    private void invalidateTracked(Bytes key, Client by) {
         Set<Long> ids = table.remove(key);
         if (ids == null) return;
         tableItems -= ids.size();
@@ -152,7 +158,7 @@ public final class Tracking {
             Client target = byId(id);
             if (target == null || !target.tracking || target.trackingBcast) continue;
             if (target.trackingNoloop && target == by) continue;
-            if (target == by) {
+            if (target == by && executing) {
                 pending.add(key);
             } else {
                 send(target, List.of(key), false);
@@ -163,15 +169,40 @@ public final class Tracking {
     /** trackingInvalidateKeysOnFlush: every tracking client gets a null invalidation; the table empties. */
     public void flushed() {
         for (Client c : new ArrayList<>(trackingClients)) {
-            if (c == current) pendingFlush = true;
+            if (c == current && executing) pendingFlush = true;
             else send(c, null, true);
         }
         table.clear();
         tableItems = 0;
     }
 
+    public void executing(boolean now) {
+        executing = now;
+    }
+
     public Client current() {
         return current;
+    }
+
+    private record Saved(Client current, List<Bytes> pending, boolean pendingFlush, boolean executing) {
+    }
+
+    /** A blocked client's command runs now: it becomes the current one until {@link #endServing}. */
+    public Object beginServing(Client c) {
+        Saved saved = new Saved(current, new ArrayList<>(pending), pendingFlush, executing);
+        pending.clear();
+        pendingFlush = false;
+        current = c;
+        return saved;
+    }
+
+    public void endServing(Client c, Object state) {
+        commandEnds(c);
+        Saved saved = (Saved) state;
+        current = saved.current();
+        pending.addAll(saved.pending());
+        pendingFlush = saved.pendingFlush();
+        executing = saved.executing();
     }
 
     /** Marks the top-level client whose command starts. */
@@ -193,8 +224,23 @@ public final class Tracking {
         }
     }
 
+    /**
+     * trackingLimitUsedSlots: over tracking-table-max-keys, keys leave the table (their clients
+     * get an invalidation, as if the key changed) until it fits again.
+     */
+    private void limitUsedSlots() {
+        long max = server.config().getLong("tracking-table-max-keys");
+        if (max <= 0 || table.size() <= max) return;
+        List<Bytes> victims = new ArrayList<>();
+        var it = table.keySet().iterator();
+        long excess = table.size() - max;
+        while (it.hasNext() && victims.size() < excess) victims.add(it.next());
+        for (Bytes key : victims) invalidateTracked(key, null);
+    }
+
     /** trackingBroadcastInvalidationMessages, once per event-loop iteration. */
     public void broadcast() {
+        limitUsedSlots();
         if (prefixes.isEmpty()) return;
         for (Prefix p : prefixes.values()) {
             if (p.keys.isEmpty()) continue;

@@ -158,6 +158,8 @@ public final class Dispatcher {
         c.currentArgv = argv;
         int mark = c.reply().length();
         long start = System.nanoTime();
+        boolean outermost = depth == 0;
+        if (outermost) server.tracking().executing(true);
         depth++;
         try {
             spec.handler.execute(c, argv);
@@ -171,13 +173,15 @@ public final class Dispatcher {
             c.addError("ERR internal error: " + e);
         } finally {
             depth--;
+            if (outermost) server.tracking().executing(false);
         }
         if (!monitorFirst) server.feedMonitors(c, argv, spec);
         long nanos = System.nanoTime() - start;
         long micros = nanos / 1000;
         spec.calls++;
         spec.usec += micros;
-        if (spec.has("readonly")) rememberTrackedKeys(c, spec, argv);
+        // the read-only script runners track only through the read commands their scripts call
+        if (spec.has("readonly") && !SCRIPT_RO.contains(spec.name)) rememberTrackedKeys(c, spec, argv);
         if (!c.isBlocked()) {
             if (latencyTracking) spec.recordLatency(nanos);
             if (latencyThresholdMs > 0) {
@@ -193,6 +197,8 @@ public final class Dispatcher {
      * call()'s tracking step: a read-only command makes its client's keys tracked; inside a script
      * the keys are those the script's caller declared (its EVAL/FCALL keys), as Redis does.
      */
+    private static final java.util.Set<String> SCRIPT_RO = java.util.Set.of("eval_ro", "evalsha_ro", "fcall_ro");
+
     private void rememberTrackedKeys(Client c, CommandSpec spec, byte[][] argv) {
         Client caller = c.scriptClient ? server.tracking().current() : c;
         if (caller == null || !caller.tracking || caller.trackingBcast) return;

@@ -64,6 +64,9 @@ class ClientTrackingTest {
             writer.call("MSET", "key2{t}", "2", "key1{t}", "2");
             assertThat(r.read()).isEqualTo(">2\r\n$10\r\ninvalidate\r\n*1\r\n$7\r\nkey2{t}\r\n");
             assertThat(r.read()).isEqualTo(">2\r\n$10\r\ninvalidate\r\n*1\r\n$7\r\nkey1{t}\r\n");
+            // EVAL_RO is flagged read-only, yet tracks nothing unless its script reads
+            r.call("EVAL_RO", "redis.call('ping')", "2", "key1{t}", "key2{t}");
+            writer.call("MSET", "key2{t}", "2", "key1{t}", "2");
             assertThat(r.call("PING")).isEqualTo("+PONG\r\n");
         }
     }
