@@ -72,6 +72,22 @@ class ClientTrackingTest {
     }
 
     @Test
+    void anUnblockedClientGetsItsReplyBeforeItsInvalidation() throws Exception {
+        try (RawResp r = new RawResp(ENGINE.port()); RawResp blocked = new RawResp(ENGINE.port())) {
+            r.call("DEL", "list1{t}", "list2{t}");
+            r.call("RPUSH", "list2{t}", "a");
+            blocked.call("HELLO", "3");
+            blocked.call("CLIENT", "TRACKING", "on");
+            blocked.call("LRANGE", "list2{t}", "0", "-1");
+            blocked.send("BLMOVE", "list1{t}", "list2{t}", "left", "left", "0");
+            Thread.sleep(100);
+            r.call("RPUSH", "list1{t}", "foo");
+            assertThat(blocked.read()).isEqualTo("$3\r\nfoo\r\n");
+            assertThat(blocked.read()).isEqualTo(">2\r\n$10\r\ninvalidate\r\n*1\r\n$8\r\nlist2{t}\r\n");
+        }
+    }
+
+    @Test
     void optionErrors() {
         try (RawResp r = new RawResp(ENGINE.port())) {
             assertThat(r.call("CLIENT", "TRACKING", "on", "PREFIX", "a")).isEqualTo("-ERR PREFIX option requires BCAST mode to be enabled\r\n");
