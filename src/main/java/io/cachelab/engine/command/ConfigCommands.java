@@ -70,6 +70,12 @@ final class ConfigCommands {
             }
             pairs.add(new String[]{canonical, Args.str(a[i + 1]), name});
         }
+        for (String[] p : pairs) {
+            if (cfg.isProtected(p[0]) && !protectedAllowed(c)) {
+                throw new RedisError("ERR CONFIG SET failed (possibly related to argument '" + p[2]
+                        + "') - can't set protected config");
+            }
+        }
         Map<String, String> before = new LinkedHashMap<>();
         for (String[] p : pairs) before.put(p[0], cfg.getString(p[0]));
         for (String[] p : pairs) {
@@ -89,6 +95,15 @@ final class ConfigCommands {
             }
         }
         c.addOk();
+    }
+
+    /** allowProtectedAction: "yes", or "local" for a loopback (or socket-less) connection. */
+    static boolean protectedAllowed(Client c) {
+        String mode = c.server().config().getString("enable-protected-configs");
+        if (mode.equals("yes")) return true;
+        if (!mode.equals("local")) return false;
+        String addr = c.addr == null ? "" : c.addr;
+        return !c.hasSocket() || addr.startsWith("127.") || addr.startsWith("[::1]") || addr.startsWith("::1");
     }
 
     private static void resetstat(Client c, byte[][] a) {

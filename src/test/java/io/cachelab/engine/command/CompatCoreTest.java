@@ -46,6 +46,26 @@ class CompatCoreTest {
     }
 
     @Test
+    void configSetRefusesWhatRedisRefuses() {
+        try (Jedis j = ENGINE.jedis()) {
+            assertThatThrownBy(() -> j.configSet("dir", "/tmp")).hasMessage(
+                    "ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config");
+            assertThatThrownBy(() -> j.configSet("rdbchecksum", "no")).hasMessage(
+                    "ERR CONFIG SET failed (possibly related to argument 'rdbchecksum') - can't set immutable config");
+            assertThatThrownBy(() -> j.configSet("hash-max-listpack-value", "-5")).hasMessage(
+                    "ERR CONFIG SET failed (possibly related to argument 'hash-max-listpack-value') - argument must be a memory value");
+            assertThatThrownBy(() -> j.configSet("appendfsync", "x")).hasMessage("ERR CONFIG SET failed (possibly related to "
+                    + "argument 'appendfsync') - argument(s) must be one of the following: everysec, always, no");
+            assertThatThrownBy(() -> j.configSet("slowlog-log-slower-than", "-5")).hasMessage("ERR CONFIG SET failed "
+                    + "(possibly related to argument 'slowlog-log-slower-than') - argument must be between -1 and "
+                    + "9223372036854775807 inclusive");
+            assertThatThrownBy(() -> j.configSet("shutdown-on-sigterm", "x")).hasMessage("ERR CONFIG SET failed (possibly "
+                    + "related to argument 'shutdown-on-sigterm') - argument(s) must be one of the following: default, save, "
+                    + "nosave, now, force");
+        }
+    }
+
+    @Test
     void maxmemoryClientsTakesAPercentage() {
         try (Jedis j = ENGINE.jedis()) {
             assertThat(j.configSet("maxmemory-clients", "10%")).isEqualTo("OK");
