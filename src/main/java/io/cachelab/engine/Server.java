@@ -93,7 +93,21 @@ public final class Server {
     /** Binds and starts the event-loop thread; returns the bound port. */
     public int start() throws IOException {
         List<String> binds = Arrays.asList(config.getString("bind").trim().split("\\s+"));
-        port = eventLoop.bind(binds, config.getInt("port"));
+        int startPort = config.getInt("port");
+        port = eventLoop.bind(binds, startPort);
+        // CONFIG SET port rebinds (changeListenPort); "0" keeps the port picked at start
+        config.onApply("port", v -> {
+            int want = Integer.parseInt(v);
+            if (want == 0 && startPort == 0) want = port;
+            if (want == port) return null;
+            try {
+                port = eventLoop.rebind(binds, want);
+                return null;
+            } catch (IOException e) {
+                LOG.warning(() -> "CONFIG SET port " + v + ": " + e.getMessage());
+                return "Unable to listen on this port. Check server logs.";
+            }
+        });
         eventLoop.start("cachelab-engine-" + port);
         LOG.info(() -> "CacheLab engine ready to accept connections on " + binds + " port " + port);
         return port;
@@ -232,6 +246,7 @@ public final class Server {
         evictor.cron();
         if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
         closeIdleClients(now);
+        resizeQueryBuffers(now);
         io.cachelab.engine.persistence.Persistence.of(this).cron();
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }
@@ -243,6 +258,7 @@ public final class Server {
         evictor.continueRunning();
         blocking.checkTimeouts(System.currentTimeMillis());
         processUnblocked();
+        tracking.broadcast();
     }
 
     public void afterEvents() {
@@ -264,6 +280,13 @@ public final class Server {
     private void processUnblocked() {
         for (Client c : blocking.drainUnblocked()) {
             if (!c.isClosed() && c.hasSocket()) eventLoop.processInput(c);
+        }
+    }
+
+    /** clientsCron's query buffer step (seconds as server.unixtime counts them). */
+    private void resizeQueryBuffers(long now) {
+        for (Client c : eventLoop.clients()) {
+            c.parser().cronResize(now / 1000 - c.lastInteractionMs / 1000);
         }
     }
 
@@ -314,6 +337,7 @@ public final class Server {
         pubsub.clientGone(c);
         monitors.remove(c);
         pausedClients.remove(c);
+        tracking.clientGone(c);
         evictor.clientClosed();
     }
 
@@ -337,6 +361,7 @@ public final class Server {
         dirty++;
         watches.touch(db, key);
         blocking.keyModified(db, key);
+        tracking.invalidate(key);
     }
 
     /** notifyKeyspaceEvent: publishes __keyspace@<db>__:<key> and/or __keyevent@<db>__:<event>. */
@@ -477,6 +502,17 @@ public final class Server {
 
     public Deque<SlowlogEntry> slowlogEntries() {
         return slowlog;
+    }
+
+    private final LatencyMonitor latency = new LatencyMonitor();
+    private final Tracking tracking = new Tracking(this);
+
+    public Tracking tracking() {
+        return tracking;
+    }
+
+    public LatencyMonitor latency() {
+        return latency;
     }
 
     public void slowlogReset() {

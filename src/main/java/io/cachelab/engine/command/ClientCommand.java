@@ -2,6 +2,7 @@ package io.cachelab.engine.command;
 
 import io.cachelab.engine.Server;
 import io.cachelab.engine.net.Client;
+import io.cachelab.engine.util.Bytes;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +36,115 @@ final class ClientCommand {
             c.addOk();
         });
         client.sub("unblock", -3, "admin noscript loading stale", 0, 0, 0, ClientCommand::unblock);
-        client.sub("getredir", 2, "noscript loading stale", 0, 0, 0, (c, a) -> c.addInteger(-1));
-        client.sub("tracking", -3, "noscript loading stale", 0, 0, 0, (c, a) -> {
-            throw new RedisError("ERR client tracking is not supported by this server");
-        });
+        client.sub("getredir", 2, "noscript loading stale", 0, 0, 0,
+                (c, a) -> c.addInteger(c.tracking ? c.trackingRedirect : -1));
+        client.sub("tracking", -3, "noscript loading stale", 0, 0, 0, ClientCommand::tracking);
+        client.sub("caching", 3, "noscript loading stale", 0, 0, 0, ClientCommand::caching);
+        client.sub("trackinginfo", 2, "noscript loading stale", 0, 0, 0, ClientCommand::trackingInfo);
         client.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> help(c));
+    }
+
+    /** CLIENT TRACKING on|off [REDIRECT id] [BCAST] [PREFIX p ...] [OPTIN] [OPTOUT] [NOLOOP], checked as networking.c does. */
+    private static void tracking(Client c, byte[][] a) {
+        long redir = 0;
+        boolean bcast = false;
+        boolean optin = false;
+        boolean optout = false;
+        boolean noloop = false;
+        List<Bytes> prefixes = new ArrayList<>();
+        for (int j = 3; j < a.length; j++) {
+            boolean more = a.length - 1 - j > 0;
+            if (Args.is(a[j], "redirect") && more) {
+                j++;
+                if (redir != 0) throw new RedisError("ERR A client can only redirect to a single other client");
+                redir = Args.toLong(a[j]);
+                long id = redir;
+                boolean exists = false;
+                for (Client other : c.server().eventLoop().clients()) {
+                    if (other.id == id && !other.isClosed()) exists = true;
+                }
+                if (!exists) throw new RedisError("ERR The client ID you want redirect to does not exist");
+            } else if (Args.is(a[j], "bcast")) {
+                bcast = true;
+            } else if (Args.is(a[j], "optin")) {
+                optin = true;
+            } else if (Args.is(a[j], "optout")) {
+                optout = true;
+            } else if (Args.is(a[j], "noloop")) {
+                noloop = true;
+            } else if (Args.is(a[j], "prefix") && more) {
+                j++;
+                prefixes.add(new Bytes(a[j]));
+            } else {
+                throw RedisError.SYNTAX;
+            }
+        }
+        if (Args.is(a[2], "on")) {
+            if (!bcast && !prefixes.isEmpty()) throw new RedisError("ERR PREFIX option requires BCAST mode to be enabled");
+            if (c.tracking && c.trackingBcast != bcast) {
+                throw new RedisError("ERR You can't switch BCAST mode on/off before disabling tracking for this client, "
+                        + "and then re-enabling it with a different mode.");
+            }
+            if (bcast && (optin || optout)) throw new RedisError("ERR OPTIN and OPTOUT are not compatible with BCAST");
+            if (optin && optout) throw new RedisError("ERR You can't specify both OPTIN mode and OPTOUT mode");
+            if ((optin && c.trackingOptout) || (optout && c.trackingOptin)) {
+                throw new RedisError("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, "
+                        + "and then re-enabling it with a different mode.");
+            }
+            if (bcast) {
+                String err = c.server().tracking().prefixCollision(c, prefixes);
+                if (err != null) throw new RedisError(err);
+            }
+            c.server().tracking().enable(c, redir, bcast, optin, optout, noloop, prefixes);
+        } else if (Args.is(a[2], "off")) {
+            c.server().tracking().disable(c);
+        } else {
+            throw RedisError.SYNTAX;
+        }
+        c.addOk();
+    }
+
+    private static void caching(Client c, byte[][] a) {
+        if (!c.tracking) {
+            throw new RedisError("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN "
+                    + "or OPTOUT mode enabled");
+        }
+        if (Args.is(a[2], "yes")) {
+            if (!c.trackingOptin) throw new RedisError("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+        } else if (Args.is(a[2], "no")) {
+            if (!c.trackingOptout) throw new RedisError("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+        } else {
+            throw RedisError.SYNTAX;
+        }
+        c.trackingCaching = true;
+        c.addOk();
+    }
+
+    private static void trackingInfo(Client c, byte[][] a) {
+        List<String> flags = new ArrayList<>();
+        flags.add(c.tracking ? "on" : "off");
+        if (c.trackingBcast) flags.add("bcast");
+        if (c.trackingOptin) {
+            flags.add("optin");
+            if (c.trackingCaching) flags.add("caching-yes");
+        }
+        if (c.trackingOptout) {
+            flags.add("optout");
+            if (c.trackingCaching) flags.add("caching-no");
+        }
+        if (c.trackingNoloop) flags.add("noloop");
+        if (c.trackingBrokenRedir) flags.add("broken_redirect");
+        c.addMapLen(3);
+        c.addBulk("flags");
+        c.addSetLen(flags.size());
+        for (String f : flags) c.addBulk(f);
+        c.addBulk("redirect");
+        c.addInteger(c.tracking ? c.trackingRedirect : -1);
+        c.addBulk("prefixes");
+        List<Bytes> sorted = new ArrayList<>(c.trackingPrefixes);
+        java.util.Collections.sort(sorted);
+        c.addArrayLen(sorted.size());
+        for (Bytes p : sorted) c.addBulk(p);
     }
 
     private static boolean onOff(Client c, byte[] v) {
@@ -86,6 +191,9 @@ final class ClientCommand {
         StringBuilder f = new StringBuilder();
         if (c.isBlocked()) f.append('b');
         if (c.inMulti) f.append('x');
+        if (c.tracking) f.append('t');
+        if (c.trackingBrokenRedir) f.append('R');
+        if (c.trackingBcast) f.append('B');
         if (c.casDirty) f.append('d');
         if (c.isSubscribed()) f.append('P');
         if (c.monitor) f.append('O');
@@ -104,10 +212,10 @@ final class ClientCommand {
                 + " name=" + c.name + " age=" + (now - c.createdAtMs) / 1000 + " idle=" + (now - c.lastInteractionMs) / 1000
                 + " flags=" + flags(c) + " db=" + c.db().id() + " sub=" + c.channels.size() + " psub=" + c.patterns.size()
                 + " ssub=" + c.shardChannels.size() + " multi=" + (c.inMulti ? c.queued.size() : -1)
-                + " qbuf=" + qbuf + " qbuf-free=" + Math.max(0, c.queryBufferCapacity() - qbuf)
+                + " qbuf=" + qbuf + " qbuf-free=" + Math.max(0, c.parser().sdsAlloc() - qbuf)
                 + " argv-mem=0 multi-mem=0 rbs=" + Math.max(1024, c.pendingReplyBytes()) + " rbp=0 obl=0 oll=0 omem="
                 + c.pendingReplyBytes() + " tot-mem=" + (c.queryBufferCapacity() + 1024 + c.pendingReplyBytes())
-                + " events=r cmd=" + cmd + " user=" + c.user + " redir=-1 resp=" + c.resp()
+                + " events=r cmd=" + cmd + " user=" + c.user + " redir=" + (c.tracking ? c.trackingRedirect : -1) + " resp=" + c.resp()
                 + " lib-name=" + c.libName + " lib-ver=" + c.libVersion;
     }
 

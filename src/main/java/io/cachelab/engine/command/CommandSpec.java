@@ -37,6 +37,22 @@ public final class CommandSpec {
     public long usec;
     public long rejectedCalls;
     public long failedCalls;
+    /**
+     * LATENCY HISTOGRAM's per-command distribution: counts of durations up to 1024 ns << i (Redis
+     * keeps an HdrHistogram and reports it in these same power-of-two steps); null until first used.
+     */
+    public long[] latencyBuckets;
+    public long latencyCount;
+    public static final int LATENCY_BUCKETS = 21;
+
+    /** updateCommandLatencyHistogram: durations are clamped to [1 us, 1 s] as Redis does. */
+    public void recordLatency(long nanos) {
+        long v = Math.max(1024, Math.min(1_000_000_000L, nanos));
+        int k = v <= 1024 ? 0 : 64 - Long.numberOfLeadingZeros((v - 1) >> 10);
+        if (latencyBuckets == null) latencyBuckets = new long[LATENCY_BUCKETS];
+        latencyBuckets[Math.min(k, LATENCY_BUCKETS - 1)]++;
+        latencyCount++;
+    }
 
     @FunctionalInterface
     public interface KeyFinder {
@@ -124,6 +140,8 @@ public final class CommandSpec {
 
     public void resetStats() {
         calls = usec = rejectedCalls = failedCalls = 0;
+        latencyBuckets = null;
+        latencyCount = 0;
         for (CommandSpec s : subcommands.values()) s.resetStats();
     }
 }

@@ -20,6 +20,7 @@ public final class CommandTable {
         ConnectionCommands.register(t);
         ServerCommands.register(t);
         ConfigCommands.register(t);
+        LatencyCommand.register(t);
         KeyCommands.register(t);
         StringCommands.register(t);
         ListCommands.register(t);

@@ -38,8 +38,12 @@ final class ConfigCommands {
 
     private static void get(Client c, byte[][] a) {
         Map<String, String> found = new LinkedHashMap<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 2; i < a.length; i++) {
-            for (String[] kv : c.server().config().matching(Args.str(a[i]))) found.putIfAbsent(kv[0], kv[1]);
+            for (String[] kv : c.server().config().matching(Args.str(a[i]))) {
+                // config names are case-insensitive, so MAXMEMORY and maxmemory* answer once
+                if (seen.add(kv[0].toLowerCase(java.util.Locale.ROOT))) found.put(kv[0], kv[1]);
+            }
         }
         c.addMapLen(found.size());
         for (Map.Entry<String, String> e : found.entrySet()) {
@@ -66,6 +70,12 @@ final class ConfigCommands {
             }
             pairs.add(new String[]{canonical, Args.str(a[i + 1]), name});
         }
+        for (String[] p : pairs) {
+            if (cfg.isProtected(p[0]) && !protectedAllowed(c)) {
+                throw new RedisError("ERR CONFIG SET failed (possibly related to argument '" + p[2]
+                        + "') - can't set protected config");
+            }
+        }
         Map<String, String> before = new LinkedHashMap<>();
         for (String[] p : pairs) before.put(p[0], cfg.getString(p[0]));
         for (String[] p : pairs) {
@@ -75,7 +85,25 @@ final class ConfigCommands {
                 throw new RedisError("ERR CONFIG SET failed (possibly related to argument '" + p[2] + "') - " + err);
             }
         }
+        // the apply phase: on a failure everything set is restored and re-applied, as configSetCommand does
+        for (String[] p : pairs) {
+            String err = cfg.apply(p[0]);
+            if (err != null) {
+                before.forEach((k, v) -> cfg.trySet(k, v, true));
+                for (String k : before.keySet()) cfg.apply(k);
+                throw new RedisError("ERR CONFIG SET failed (possibly related to argument '" + p[2] + "') - " + err);
+            }
+        }
         c.addOk();
+    }
+
+    /** allowProtectedAction: "yes", or "local" for a loopback (or socket-less) connection. */
+    static boolean protectedAllowed(Client c) {
+        String mode = c.server().config().getString("enable-protected-configs");
+        if (mode.equals("yes")) return true;
+        if (!mode.equals("local")) return false;
+        String addr = c.addr == null ? "" : c.addr;
+        return !c.hasSocket() || addr.startsWith("127.") || addr.startsWith("[::1]") || addr.startsWith("::1");
     }
 
     private static void resetstat(Client c, byte[][] a) {

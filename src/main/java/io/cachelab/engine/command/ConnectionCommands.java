@@ -154,6 +154,7 @@ final class ConnectionCommands {
             c.monitor = false;
             s.clientClosed(c); // drops it from the monitor list; other state is already reset
         }
+        s.tracking().disable(c);
         c.select(s.db(0));
         c.setResp(2);
         c.name = "";

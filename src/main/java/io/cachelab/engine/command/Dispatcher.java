@@ -26,7 +26,15 @@ public final class Dispatcher {
     public Dispatcher(Server server, CommandTable table) {
         this.server = server;
         this.table = table;
+        // read on every command, so kept as fields and refreshed when CONFIG SET changes them
+        latencyTracking = server.config().getBool("latency-tracking");
+        latencyThresholdMs = server.config().getLong("latency-monitor-threshold");
+        server.config().onChange("latency-tracking", v -> latencyTracking = v.equals("yes"));
+        server.config().onChange("latency-monitor-threshold", v -> latencyThresholdMs = Long.parseLong(v));
     }
+
+    private boolean latencyTracking;
+    private long latencyThresholdMs;
 
     public CommandTable table() {
         return table;
@@ -45,7 +53,19 @@ public final class Dispatcher {
     }
 
     public void call(Client c, byte[][] argv) {
-        boolean topLevel = depth == 0;
+        if (depth != 0) {
+            dispatch(c, argv, false);
+            return;
+        }
+        server.tracking().commandStarts(c);
+        try {
+            dispatch(c, argv, true);
+        } finally {
+            server.tracking().commandEnds(c);
+        }
+    }
+
+    private void dispatch(Client c, byte[][] argv, boolean topLevel) {
         if (topLevel) server.updateCommandTime();
         CommandSpec cmd = table.lookup(argv[0]);
         c.lastCommand = cmd == null ? lower(argv[0]) : cmd.name;
@@ -106,7 +126,11 @@ public final class Dispatcher {
             return;
         }
         execute(c, spec, argv);
-        if (topLevel) server.afterCommand();
+        if (topLevel) {
+            server.afterCommand();
+            // resetClient: CLIENT CACHING lasts for the next command only (a whole MULTI counts as one)
+            if (!c.inMulti && !spec.name.equals("caching")) c.trackingCaching = false;
+        }
     }
 
     private void flagTransaction(Client c) {
@@ -134,6 +158,8 @@ public final class Dispatcher {
         c.currentArgv = argv;
         int mark = c.reply().length();
         long start = System.nanoTime();
+        boolean outermost = depth == 0;
+        if (outermost) server.tracking().executing(true);
         depth++;
         try {
             spec.handler.execute(c, argv);
@@ -147,14 +173,40 @@ public final class Dispatcher {
             c.addError("ERR internal error: " + e);
         } finally {
             depth--;
+            if (outermost) server.tracking().executing(false);
         }
         if (!monitorFirst) server.feedMonitors(c, argv, spec);
-        long micros = (System.nanoTime() - start) / 1000;
+        long nanos = System.nanoTime() - start;
+        long micros = nanos / 1000;
         spec.calls++;
         spec.usec += micros;
+        // the read-only script runners track only through the read commands their scripts call
+        if (spec.has("readonly") && !SCRIPT_RO.contains(spec.name)) rememberTrackedKeys(c, spec, argv);
+        if (!c.isBlocked()) {
+            if (latencyTracking) spec.recordLatency(nanos);
+            if (latencyThresholdMs > 0) {
+                server.latency().addIfNeeded(latencyThresholdMs, spec.has("fast") ? "fast-command" : "command", micros / 1000);
+            }
+        }
         server.stats().commandProcessed();
         server.slowlog(c, argv, micros);
         if (c.hasSocket() && !c.scriptClient && !c.inExec) applyReplyMode(c, mark, spec);
+    }
+
+    /**
+     * call()'s tracking step: a read-only command makes its client's keys tracked; inside a script
+     * the keys are those the script's caller declared (its EVAL/FCALL keys), as Redis does.
+     */
+    private static final java.util.Set<String> SCRIPT_RO = java.util.Set.of("eval_ro", "evalsha_ro", "fcall_ro");
+
+    private void rememberTrackedKeys(Client c, CommandSpec spec, byte[][] argv) {
+        Client caller = c.scriptClient ? server.tracking().current() : c;
+        if (caller == null || !caller.tracking || caller.trackingBcast) return;
+        byte[][] callerArgv = caller == c ? argv : caller.currentArgv;
+        CommandSpec callerSpec = caller == c ? spec : table.lookup(callerArgv[0]);
+        if (callerSpec == null || callerSpec.has("pubsub")) return;
+        int[] keys = callerSpec.keyPositions(callerArgv);
+        if (keys.length > 0) server.tracking().remember(caller, keys, callerArgv);
     }
 
     /** Convenience for EXEC: look up and run a queued command without re-checking MULTI. */

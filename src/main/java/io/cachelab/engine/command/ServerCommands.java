@@ -74,12 +74,14 @@ final class ServerCommands {
     private static void flushdb(Client c, byte[][] a) {
         asyncFlag(a);
         flush(c.server(), c.db());
+        c.server().tracking().flushed();
         c.addOk();
     }
 
     private static void flushall(Client c, byte[][] a) {
         asyncFlag(a);
         for (Database d : c.server().databases()) flush(c.server(), d);
+        c.server().tracking().flushed();
         // flushAllDataAndResetRDB: a running BGSAVE is dropped and, with save points, the empty
         // dataset is saved at once (which also resets the dirty counter)
         Persistence p = Persistence.of(c.server());
@@ -244,7 +246,7 @@ final class ServerCommands {
                     kv(sb, "client_recent_max_input_buffer", Long.toString(maxIn));
                     kv(sb, "client_recent_max_output_buffer", Long.toString(maxOut));
                     kv(sb, "blocked_clients", Integer.toString(s.blocking().blockedClients() + s.pausedClientCount()));
-                    kv(sb, "tracking_clients", "0");
+                    kv(sb, "tracking_clients", Integer.toString(s.tracking().clients()));
                     kv(sb, "pubsub_clients", Integer.toString(pubsubClients));
                     kv(sb, "clients_in_timeout_table", Integer.toString(s.blocking().blockedClients()));
                 }
@@ -355,9 +357,9 @@ final class ServerCommands {
                     kv(sb, "active_defrag_key_misses", "0");
                     kv(sb, "total_active_defrag_time", "0");
                     kv(sb, "current_active_defrag_time", "0");
-                    kv(sb, "tracking_total_keys", "0");
-                    kv(sb, "tracking_total_items", "0");
-                    kv(sb, "tracking_total_prefixes", "0");
+                    kv(sb, "tracking_total_keys", Long.toString(s.tracking().tableKeys()));
+                    kv(sb, "tracking_total_items", Long.toString(s.tracking().tableItems()));
+                    kv(sb, "tracking_total_prefixes", Integer.toString(s.tracking().prefixCount()));
                     kv(sb, "unexpected_error_replies", Long.toString(st.unexpectedErrorReplies));
                     kv(sb, "total_error_replies", Long.toString(st.totalErrorReplies));
                     kv(sb, "dump_payload_sanitizations", "0");

@@ -27,6 +27,14 @@ public final class EngineConfig {
         final List<String> choices;
         final long min;
         final long max;
+        /** HIDDEN_CONFIG: answered to CONFIG GET by exact name only, never by a pattern. */
+        boolean hidden;
+        /** PROTECTED_CONFIG: CONFIG SET refuses it unless enable-protected-configs allows the connection. */
+        boolean protectedConfig;
+        /** PERCENT_CONFIG: "10%" is accepted and kept as -10, as config.c stores it. */
+        boolean percent;
+        /** Runs after a CONFIG SET; a non-null answer is the apply error and rolls the whole SET back. */
+        java.util.function.Function<String, String> applier;
         String value;
         long number;
         final List<Consumer<String>> listeners = new ArrayList<>();
@@ -59,7 +67,7 @@ public final class EngineConfig {
         def("tcp-backlog", Kind.INT, "511", 0, Integer.MAX_VALUE, true);
         def("tcp-keepalive", Kind.INT, "300", 0, Integer.MAX_VALUE);
         def("timeout", Kind.INT, "0", 0, Integer.MAX_VALUE);
-        def("maxclients", Kind.INT, "10000", 1, Integer.MAX_VALUE);
+        def("maxclients", Kind.INT, "10000", 1, 4294967295L);
         def("hz", Kind.INT, "10", 0, Integer.MAX_VALUE);
         bool("dynamic-hz", true);
         def("databases", Kind.INT, "16", 1, Integer.MAX_VALUE, true);
@@ -73,7 +81,7 @@ public final class EngineConfig {
         mem("maxmemory", "0", 0);
         enumP("maxmemory-policy", "noeviction", false, "volatile-lru", "volatile-lfu", "volatile-random",
                 "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction");
-        def("maxmemory-samples", Kind.INT, "5", 1, 64);
+        def("maxmemory-samples", Kind.INT, "5", 1, Integer.MAX_VALUE);
         def("maxmemory-eviction-tenacity", Kind.INT, "10", 0, 100);
         mem("maxmemory-clients", "0", 0);
         def("lfu-log-factor", Kind.INT, "10", 0, Integer.MAX_VALUE);
@@ -86,20 +94,20 @@ public final class EngineConfig {
         bool("lazyfree-lazy-user-flush", false);
         bool("activedefrag", false);
         // encodings (Redis 7.0 names, with the ziplist aliases)
-        aliasDef("hash-max-listpack-entries", "hash-max-ziplist-entries", Kind.INT, "512");
-        aliasDef("hash-max-listpack-value", "hash-max-ziplist-value", Kind.INT, "64");
-        aliasDef("zset-max-listpack-entries", "zset-max-ziplist-entries", Kind.INT, "128");
-        aliasDef("zset-max-listpack-value", "zset-max-ziplist-value", Kind.INT, "64");
+        add(new Param("hash-max-listpack-entries", "hash-max-ziplist-entries", Kind.INT, "512", false, null, 0, Long.MAX_VALUE));
+        add(new Param("hash-max-listpack-value", "hash-max-ziplist-value", Kind.MEMORY, "64", false, null, 0, Long.MAX_VALUE));
+        add(new Param("zset-max-listpack-entries", "zset-max-ziplist-entries", Kind.INT, "128", false, null, 0, Long.MAX_VALUE));
+        add(new Param("zset-max-listpack-value", "zset-max-ziplist-value", Kind.MEMORY, "64", false, null, 0, Long.MAX_VALUE));
         aliasDef("list-max-listpack-size", "list-max-ziplist-size", Kind.INT, "-2");
         def("list-compress-depth", Kind.INT, "0", 0, Integer.MAX_VALUE);
-        def("set-max-intset-entries", Kind.INT, "512", 0, Integer.MAX_VALUE);
+        def("set-max-intset-entries", Kind.INT, "512", 0, Long.MAX_VALUE);
         def("stream-node-max-bytes", Kind.MEMORY, "4096", 0, Long.MAX_VALUE);
-        def("stream-node-max-entries", Kind.INT, "100", 0, Integer.MAX_VALUE);
+        def("stream-node-max-entries", Kind.INT, "100", 0, Long.MAX_VALUE);
         def("hll-sparse-max-bytes", Kind.MEMORY, "3000", 0, Long.MAX_VALUE);
         bool("activerehashing", true);
         // scripting, slowlog, latency, notifications
-        aliasDef("busy-reply-threshold", "lua-time-limit", Kind.INT, "5000");
-        def("slowlog-log-slower-than", Kind.INT, "10000", Long.MIN_VALUE, Long.MAX_VALUE);
+        add(new Param("busy-reply-threshold", "lua-time-limit", Kind.INT, "5000", false, null, 0, Long.MAX_VALUE));
+        def("slowlog-log-slower-than", Kind.INT, "10000", -1, Long.MAX_VALUE);
         def("slowlog-max-len", Kind.INT, "128", 0, Long.MAX_VALUE);
         def("latency-monitor-threshold", Kind.INT, "0", 0, Long.MAX_VALUE);
         bool("latency-tracking", true);
@@ -112,14 +120,14 @@ public final class EngineConfig {
         bool("appendonly", false);
         string("appendfilename", "appendonly.aof", true);
         string("appenddirname", "appendonlydir", true);
-        enumP("appendfsync", "everysec", false, "always", "everysec", "no");
+        enumP("appendfsync", "everysec", false, "everysec", "always", "no");
         bool("no-appendfsync-on-rewrite", false);
         def("auto-aof-rewrite-percentage", Kind.INT, "100", 0, Integer.MAX_VALUE);
         mem("auto-aof-rewrite-min-size", "67108864", 0);
         bool("aof-use-rdb-preamble", true);
         bool("aof-timestamp-enabled", false);
         bool("rdbcompression", true);
-        bool("rdbchecksum", true);
+        bool("rdbchecksum", true, true);
         bool("stop-writes-on-bgsave-error", true);
         bool("rdb-del-sync-files", false);
         def("rdb-key-save-delay", Kind.INT, "0", Integer.MIN_VALUE, Integer.MAX_VALUE);
@@ -127,7 +135,7 @@ public final class EngineConfig {
         enumP("sanitize-dump-payload", "no", false, "no", "yes", "clients");
         bool("daemonize", false, true);
         string("pidfile", "", true);
-        enumP("loglevel", "notice", false, "debug", "verbose", "notice", "warning", "nothing");
+        enumP("loglevel", "notice", false, "debug", "verbose", "notice", "warning");
         string("logfile", "", true);
         bool("syslog-enabled", false, true);
         bool("always-show-logo", false, true);
@@ -136,17 +144,17 @@ public final class EngineConfig {
         string("unixsocket", "", true);
         def("unixsocketperm", Kind.INT, "0", 0, 777, true);
         // replication (WAIT answers 0 until replication exists)
-        special("replicaof", "");
+        add(new Param("replicaof", "slaveof", Kind.SPECIAL, "", true, null, 0, 0));
         string("masterauth", "");
         string("masteruser", "");
         aliasBool("replica-read-only", "slave-read-only", true);
         aliasBool("replica-serve-stale-data", "slave-serve-stale-data", true);
-        aliasDef("replica-priority", "slave-priority", Kind.INT, "100");
+        add(new Param("replica-priority", "slave-priority", Kind.INT, "100", false, null, 0, Integer.MAX_VALUE));
         mem("repl-backlog-size", "1048576", 1);
-        def("repl-backlog-ttl", Kind.INT, "3600", 0, Integer.MAX_VALUE);
+        def("repl-backlog-ttl", Kind.INT, "3600", 0, Long.MAX_VALUE);
         def("repl-timeout", Kind.INT, "60", 1, Integer.MAX_VALUE);
-        aliasDef("min-replicas-to-write", "min-slaves-to-write", Kind.INT, "0");
-        aliasDef("min-replicas-max-lag", "min-slaves-max-lag", Kind.INT, "10");
+        add(new Param("min-replicas-to-write", "min-slaves-to-write", Kind.INT, "0", false, null, 0, Integer.MAX_VALUE));
+        add(new Param("min-replicas-max-lag", "min-slaves-max-lag", Kind.INT, "10", false, null, 0, Integer.MAX_VALUE));
         bool("repl-diskless-sync", true);
         def("repl-diskless-sync-delay", Kind.INT, "5", 0, Integer.MAX_VALUE);
         bool("cluster-enabled", false, true);
@@ -157,10 +165,10 @@ public final class EngineConfig {
         def("io-threads", Kind.INT, "1", 1, 128, true);
         bool("io-threads-do-reads", false, true);
         def("tracking-table-max-keys", Kind.INT, "1000000", 0, Long.MAX_VALUE);
-        string("acllog-max-len", "128");
+        def("acllog-max-len", Kind.INT, "128", 0, Long.MAX_VALUE);
         string("aclfile", "", true);
         bool("disable-thp", true, true);
-        string("oom-score-adj", "no");
+        enumP("oom-score-adj", "no", false, "no", "yes", "relative", "absolute");
         special("oom-score-adj-values", "0 200 800");
         def("active-defrag-cycle-min", Kind.INT, "1", 1, 99);
         def("active-defrag-cycle-max", Kind.INT, "25", 1, 99);
@@ -170,8 +178,90 @@ public final class EngineConfig {
         def("active-defrag-max-scan-fields", Kind.INT, "1000", 1, Long.MAX_VALUE);
         bool("lazyfree-lazy-user-flush", false);
         string("locale-collate", "");
-        string("propagation-error-behavior", "ignore");
+        enumP("propagation-error-behavior", "ignore", false, "ignore", "panic", "panic-on-replicas");
         bool("replica-ignore-disk-write-errors", false);
+        // the rest of Redis 7.0.15's config.c table: accepted and reported, with its defaults and types
+        enumP("acl-pubsub-default", "resetchannels", false, "allchannels", "resetchannels");
+        bool("aof-disable-auto-gc", false);
+        bool("aof-load-truncated", true);
+        bool("aof-rewrite-incremental-fsync", true);
+        bool("rdb-save-incremental-fsync", true);
+        string("server_cpulist", "", true);
+        string("bio_cpulist", "", true);
+        string("aof_rewrite_cpulist", "", true);
+        string("bgsave_cpulist", "", true);
+        string("bind-source-addr", "");
+        bool("cluster-allow-pubsubshard-when-down", true);
+        bool("cluster-allow-reads-when-down", false);
+        bool("cluster-allow-replica-migration", true);
+        def("cluster-announce-bus-port", Kind.INT, "0", 0, 65535);
+        string("cluster-announce-hostname", "");
+        string("cluster-announce-ip", "");
+        def("cluster-announce-port", Kind.INT, "0", 0, 65535);
+        def("cluster-announce-tls-port", Kind.INT, "0", 0, 65535);
+        string("cluster-config-file", "nodes.conf", true);
+        mem("cluster-link-sendbuf-limit", "0", 0);
+        def("cluster-migration-barrier", Kind.INT, "1", 0, Integer.MAX_VALUE);
+        def("cluster-node-timeout", Kind.INT, "15000", 0, Long.MAX_VALUE);
+        def("cluster-port", Kind.INT, "0", 0, 65535, true);
+        enumP("cluster-preferred-endpoint-type", "ip", false, "ip", "hostname", "unknown-endpoint");
+        add(new Param("cluster-replica-no-failover", "cluster-slave-no-failover", Kind.BOOL, "no", false, null, 0, 1));
+        add(new Param("cluster-replica-validity-factor", "cluster-slave-validity-factor", Kind.INT, "10", false, null, 0, Integer.MAX_VALUE));
+        bool("cluster-require-full-coverage", true);
+        string("ignore-warnings", "");
+        string("proc-title-template", "{title} {listen-addr} {server-mode}");
+        bool("repl-disable-tcp-nodelay", false);
+        enumP("repl-diskless-load", "disabled", false, "disabled", "on-empty-db", "swapdb");
+        def("repl-diskless-sync-max-replicas", Kind.INT, "0", 0, Integer.MAX_VALUE);
+        add(new Param("repl-ping-replica-period", "repl-ping-slave-period", Kind.INT, "10", false, null, 1, Integer.MAX_VALUE));
+        add(new Param("replica-announce-ip", "slave-announce-ip", Kind.STRING, "", false, null, 0, 0));
+        add(new Param("replica-announce-port", "slave-announce-port", Kind.INT, "0", false, null, 0, 65535));
+        bool("replica-announced", true);
+        aliasBool("replica-ignore-maxmemory", "slave-ignore-maxmemory", true);
+        aliasBool("replica-lazy-flush", "slave-lazy-flush", false);
+        special("shutdown-on-sigint", "default");
+        special("shutdown-on-sigterm", "default");
+        def("shutdown-timeout", Kind.INT, "10", 0, Integer.MAX_VALUE);
+        def("socket-mark-id", Kind.INT, "0", 0, 4294967295L, true);
+        enumP("syslog-facility", "local0", true, "user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7");
+        string("syslog-ident", "redis", true);
+        def("tls-port", Kind.INT, "0", 0, 65535);
+        enumP("tls-auth-clients", "yes", false, "no", "yes", "optional");
+        for (String f : new String[]{"tls-ca-cert-dir", "tls-ca-cert-file", "tls-cert-file", "tls-ciphers", "tls-ciphersuites",
+                "tls-client-cert-file", "tls-client-key-file", "tls-client-key-file-pass", "tls-dh-params-file", "tls-key-file",
+                "tls-key-file-pass", "tls-protocols"}) {
+            string(f, "");
+        }
+        bool("tls-cluster", false);
+        bool("tls-replication", false);
+        bool("tls-prefer-server-ciphers", false);
+        def("tls-session-cache-size", Kind.INT, "20480", 0, Integer.MAX_VALUE);
+        def("tls-session-cache-timeout", Kind.INT, "300", 0, Integer.MAX_VALUE);
+        bool("tls-session-caching", true);
+        // HIDDEN_CONFIG in config.c (debugging knobs the tests set by exact name)
+        bool("use-exit-on-panic", false);
+        def("key-load-delay", Kind.INT, "0", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        def("watchdog-period", Kind.INT, "0", 0, Integer.MAX_VALUE);
+        def("loading-process-events-interval-bytes", Kind.INT, "2097152", 1024, Integer.MAX_VALUE);
+        for (String h : new String[]{"use-exit-on-panic", "rdb-key-save-delay", "key-load-delay", "watchdog-period",
+                "loading-process-events-interval-bytes", "locale-collate", "lua-replicate-commands"}) {
+            params.get(h).hidden = true;
+        }
+        params.get("dir").protectedConfig = true;
+        params.get("dbfilename").protectedConfig = true;
+        Param maxmemoryClients = params.get("maxmemory-clients");
+        maxmemoryClients.percent = true;
+    }
+
+    /** Registers the apply step of a parameter (a port to bind, ...); see {@link Param#applier}. */
+    public void onApply(String name, java.util.function.Function<String, String> applier) {
+        param(name).applier = applier;
+    }
+
+    /** Runs the apply step of a parameter; null when it has none or it succeeded. */
+    public String apply(String name) {
+        Param p = param(name);
+        return p == null || p.applier == null ? null : p.applier.apply(p.value);
     }
 
     // ---- definitions ----
@@ -293,7 +383,17 @@ public final class EngineConfig {
             }
             case MEMORY -> {
                 Long n = parseMemory(value);
-                if (n == null) return "argument must be a memory value";
+                if (n == null && p.percent && value.length() > 1 && value.endsWith("%")) {
+                    Long pct = parseInteger(value.substring(0, value.length() - 1));
+                    if (pct != null && pct >= 0) {
+                        if (pct > 100) return "percentage argument must be less or equal to 100";
+                        p.value = pct + "%";
+                        p.number = -pct;
+                        for (Consumer<String> l : p.listeners) l.accept(p.value);
+                        return null;
+                    }
+                }
+                if (n == null) return p.percent ? "argument must be a memory or percent value" : "argument must be a memory value";
                 if (n < p.min) return "argument must be between " + p.min + " and " + p.max + " inclusive";
                 canonical = Long.toString(n);
                 number = n;
@@ -331,7 +431,7 @@ public final class EngineConfig {
                 for (String s : parts) if (parseInteger(s) == null || parseInteger(s) < 0) return "Invalid save parameters";
             }
             case "notify-keyspace-events" -> {
-                if (Notify.parseFlags(value) < 0) return "Invalid event class character. Use 'Ag$lshzxeKEtmd'.";
+                if (Notify.parseFlags(value) < 0) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
             }
             case "client-output-buffer-limit" -> {
                 String[] parts = value.trim().split("\\s+");
@@ -343,6 +443,23 @@ public final class EngineConfig {
                     if (parseMemory(parts[i + 1]) == null || parseMemory(parts[i + 2]) == null || parseInteger(parts[i + 3]) == null) {
                         return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
                     }
+                }
+            }
+            case "shutdown-on-sigint", "shutdown-on-sigterm" -> {
+                // a multi-arg enum: every word must be one of the choices
+                String[] words = value.trim().isEmpty() ? new String[]{""} : value.trim().split("\\s+");
+                for (String w : words) {
+                    if (!List.of("default", "save", "nosave", "now", "force").contains(w.toLowerCase(Locale.ROOT))) {
+                        return "argument(s) must be one of the following: default, save, nosave, now, force";
+                    }
+                }
+            }
+            case "oom-score-adj-values" -> {
+                String[] words = value.trim().isEmpty() ? new String[0] : value.trim().split("\\s+");
+                if (words.length != 3) return "wrong number of arguments";
+                for (String w : words) {
+                    Long n = parseInteger(w);
+                    if (n == null || n < -2000 || n > 2000) return "Invalid oom-score-adj-values, elements must be between -2000 and 2000.";
                 }
             }
             case "dir" -> {
@@ -423,7 +540,14 @@ public final class EngineConfig {
     /** Parameters matching a glob, as [name, value] pairs (aliases included, as Redis 7 does). */
     public List<String[]> matching(String pattern) {
         List<String[]> out = new ArrayList<>();
+        if (pattern.indexOf('*') < 0 && pattern.indexOf('?') < 0 && pattern.indexOf('[') < 0) {
+            // an exact name (hidden ones included) answers under the name as asked, as configGetCommand does
+            Param p = param(pattern);
+            if (p != null) out.add(new String[]{pattern, p.value});
+            return out;
+        }
         for (Param p : params.values()) {
+            if (p.hidden) continue;
             if (io.cachelab.engine.util.Glob.matches(pattern, p.name, true)) out.add(new String[]{p.name, p.value});
             if (p.alias != null && io.cachelab.engine.util.Glob.matches(pattern, p.alias, true)) out.add(new String[]{p.alias, p.value});
         }
@@ -435,6 +559,11 @@ public final class EngineConfig {
         Map<String, String> m = new LinkedHashMap<>();
         params.forEach((k, p) -> m.put(k, p.value));
         return m;
+    }
+
+    public boolean isProtected(String name) {
+        Param p = param(name);
+        return p != null && p.protectedConfig;
     }
 
     public String canonicalName(String name) {

@@ -119,6 +119,7 @@ public final class ActiveExpiry {
         }
         long elapsedUs = System.nanoTime() / 1000 - startUs;
         server.stats().expireCycleCpuMicros += elapsedUs;
+        server.latency().addIfNeeded(server.config().getLong("latency-monitor-threshold"), "expire-cycle", elapsedUs / 1000);
         double currentPerc = totalSampled > 0 ? (double) totalExpired / totalSampled : 0;
         server.stats().expiredStalePerc = currentPerc * 0.05 + server.stats().expiredStalePerc * 0.95;
     }

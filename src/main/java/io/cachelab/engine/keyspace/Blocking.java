@@ -108,10 +108,13 @@ public final class Blocking {
                     State st = (State) c.blockedState;
                     st.stillBlocked = false;
                     reprocessing = c;
+                    // the served client's command is now the running one: its invalidations follow its reply
+                    Object saved = server.tracking().beginServing(c);
                     try {
                         server.dispatcher().executeQueued(c, st.argv);
                     } finally {
                         reprocessing = null;
+                        server.tracking().endServing(c, saved);
                     }
                     if (!st.stillBlocked) {
                         unblock(c);

@@ -146,8 +146,19 @@ public final class Evictor {
      * but only while maxmemory-clients is set. The client whose command is being processed is
      * spared (Redis closes it and drops the command).
      */
+    /** getClientEvictionLimit: bytes, a percentage of maxmemory ("10%" is kept as -10), floored at 128 KB; 0 = off. */
+    public long clientEvictionLimit() {
+        long configured = config.getLong("maxmemory-clients");
+        long maxmemory = config.getLong("maxmemory");
+        long limit;
+        if (configured < 0 && maxmemory > 0) limit = (long) ((double) maxmemory * -(double) configured / 100);
+        else if (configured > 0) limit = configured;
+        else return 0;
+        return Math.max(limit, 1024 * 128);
+    }
+
     public void evictClients(Client current) {
-        long limit = config.getLong("maxmemory-clients");
+        long limit = clientEvictionLimit();
         if (limit <= 0) return;
         List<Client> all = server.eventLoop().clients();
         long total = 0;

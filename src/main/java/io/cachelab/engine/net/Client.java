@@ -65,6 +65,16 @@ public final class Client {
     /** The command being executed (kept so a blocked command can be re-run when served). */
     public byte[][] currentArgv;
     public boolean monitor;
+    /** CLIENT TRACKING state (tracking.c's CLIENT_TRACKING_* flags); see Tracking. */
+    public boolean tracking;
+    public boolean trackingBcast;
+    public boolean trackingOptin;
+    public boolean trackingOptout;
+    public boolean trackingCaching;
+    public boolean trackingNoloop;
+    public boolean trackingBrokenRedir;
+    public long trackingRedirect;
+    public final java.util.List<io.cachelab.engine.util.Bytes> trackingPrefixes = new java.util.ArrayList<>(0);
 
     // scripting: a client that runs commands for a script
     public boolean scriptClient;

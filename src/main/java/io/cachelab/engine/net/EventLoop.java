@@ -73,6 +73,31 @@ public final class EventLoop implements Runnable {
         return bound;
     }
 
+    /** CONFIG SET port: the new listeners open first, so a port that cannot be bound leaves the old ones serving. */
+    public int rebind(List<String> binds, int port) throws IOException {
+        List<ServerSocketChannel> old = new ArrayList<>(listeners);
+        listeners.clear();
+        int bound;
+        try {
+            bound = bind(binds, port);
+        } catch (IOException e) {
+            for (ServerSocketChannel ch : listeners) closeQuietly(ch);
+            listeners.clear();
+            listeners.addAll(old);
+            throw e;
+        }
+        for (ServerSocketChannel ch : old) closeQuietly(ch);
+        return bound;
+    }
+
+    private static void closeQuietly(ServerSocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // the listener is being dropped anyway
+        }
+    }
+
     public void start(String name) {
         thread = new Thread(this, name);
         thread.start();
@@ -226,6 +251,7 @@ public final class EventLoop implements Runnable {
         readBuffer.flip();
         readBuffer.get(readArray, 0, n);
         server.stats().bytesIn(n);
+        c.parser.accountRead(n);
         c.parser.feed(readArray, 0, n);
         c.lastInteractionMs = System.currentTimeMillis();
         if (c.parser.pending() > server.config().getLong("client-query-buffer-limit")) {

@@ -54,6 +54,74 @@ public final class RequestParser {
         return buf.length;
     }
 
+    // ---- Redis's query buffer accounting ----
+    // Our buffer grows in its own steps; CLIENT LIST's qbuf-free and the querybuf tests follow the
+    // size Redis's sds query buffer would have, so that size is modelled beside it: 16 KB reads
+    // (PROTO_IOBUF_LEN), exact-size reads for big bulks, greedy growth after that, jemalloc size
+    // classes, and clientsCronResizeQueryBuffer's trimming.
+    static final int IOBUF_LEN = 16 * 1024;
+    static final int MBULK_BIG_ARG = 32 * 1024;
+    static final int RESIZE_THRESHOLD = 32 * 1024;
+    private long sdsAlloc;
+    private long sdsPeak;
+
+    /** The modelled sds allocation, i.e. qbuf + qbuf-free. */
+    public long sdsAlloc() {
+        return sdsAlloc;
+    }
+
+    /** readQueryFromClient's sizing before a read; call with the bytes about to be fed. */
+    public void accountRead(int n) {
+        long qblen = end - start;
+        long avail = sdsAlloc - qblen;
+        boolean bigArg = multibulkLen > 0 && bulkLen >= MBULK_BIG_ARG;
+        if (bigArg || sdsAlloc < IOBUF_LEN) {
+            long readlen = IOBUF_LEN;
+            if (bigArg) {
+                long remaining = (long) bulkLen + 2 - qblen;
+                if (remaining > 0) readlen = remaining;
+            }
+            if (avail < readlen) sdsAlloc = sdsUsable(qblen + readlen);
+        } else if (avail < IOBUF_LEN) {
+            long newlen = qblen + IOBUF_LEN;
+            newlen = newlen < 1024 * 1024 ? newlen * 2 : newlen + 1024 * 1024;
+            sdsAlloc = sdsUsable(newlen);
+        }
+        // we may read more per call than Redis would: the buffer then holds at least what arrived
+        if (qblen + n > sdsAlloc) sdsAlloc = sdsUsable(qblen + n);
+        sdsPeak = Math.max(sdsPeak, qblen + n);
+    }
+
+    /** clientsCronResizeQueryBuffer: trims an idle (over 2 s) or oversized buffer, then resets the peak. */
+    public void cronResize(long idleSeconds) {
+        long qblen = end - start;
+        if (sdsAlloc - qblen > 4 * 1024) {
+            if (idleSeconds > 2) {
+                sdsAlloc = qblen;
+            } else if (sdsAlloc > RESIZE_THRESHOLD && sdsAlloc / 2 > sdsPeak) {
+                long resize = Math.max(qblen, sdsPeak);
+                if (bulkLen != -1 && resize < bulkLen) resize = bulkLen;
+                sdsAlloc = resize;
+            }
+        }
+        sdsPeak = qblen;
+        if (bulkLen != -1 && bulkLen > sdsPeak) sdsPeak = bulkLen;
+    }
+
+    /** What sds gets for a string of len bytes: header and NUL added, jemalloc's size class, header and NUL removed. */
+    static long sdsUsable(long len) {
+        int hdr = len < 256 ? 3 : len < 65536 ? 5 : 9;
+        long total = len + hdr + 1;
+        long cls;
+        if (total <= 8) cls = 8;
+        else if (total <= 128) cls = (total + 15) & ~15L;
+        else {
+            long step = Long.highestOneBit(total - 1) / 4;
+            cls = (total + step - 1) / step * step;
+        }
+        return cls - hdr - 1;
+    }
+
     /** What the client's input holds: unparsed bytes plus the arguments of an unfinished request. */
     public long heldBytes() {
         return (end - start) + argvBytes;
@@ -135,6 +203,15 @@ public final class RequestParser {
         start = nl + 1;
         if (args == null) throw new ProtocolException("Protocol error: unbalanced quotes in request");
         return args.toArray(new byte[0][]);
+    }
+
+    /** {@link #splitArgs} as Latin-1 strings, for other line formats Redis splits the same way; null on bad quotes. */
+    public static List<String> splitArgsPublic(byte[] b, int from, int to) {
+        List<byte[]> args = splitArgs(b, from, to);
+        if (args == null) return null;
+        List<String> out = new ArrayList<>(args.size());
+        for (byte[] a : args) out.add(new String(a, java.nio.charset.StandardCharsets.ISO_8859_1));
+        return out;
     }
 
     /** sdssplitargs: spaces separate, "double quotes" with escapes, 'single quotes'. */

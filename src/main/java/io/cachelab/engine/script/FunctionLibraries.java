@@ -129,7 +129,13 @@ public final class FunctionLibraries {
         if (nl < 0) {
             throw new RedisError("ERR Invalid library metadata");
         }
-        String[] parts = new String(code, 2, nl - 2, StandardCharsets.ISO_8859_1).split(" ");
+        // the shebang line is split as sdssplitargs does (quotes allowed: name="foo")
+        List<String> split = io.cachelab.engine.net.RequestParser.splitArgsPublic(code, 0, nl);
+        if (split == null || split.isEmpty()) {
+            throw new RedisError("ERR Invalid library metadata");
+        }
+        String[] parts = split.toArray(new String[0]);
+        parts[0] = parts[0].length() >= 2 ? parts[0].substring(2) : "";
         String engine = parts.length > 0 ? parts[0] : "";
         if (!engine.equalsIgnoreCase("lua")) {
             throw new RedisError("ERR Engine '" + engine + "' not found");

@@ -79,9 +79,10 @@ public final class ScriptRuntime {
         installBaseCompat();
         redisApi = new RedisApi(this);
         if (functionMode) {
+            // in Redis the field is nil outside FUNCTION LOAD; LuaJ cannot name the field in its
+            // "attempt to call" error, so a stub raises Lua's own text (the caller's line is prefixed)
             redisApi.table().rawset("register_function", new LuaFn("register_function", a -> {
-                throw new LuaError(LuaReplies.errorTable(
-                        "redis.register_function can only be called on FUNCTION LOAD command"));
+                throw new LuaError("attempt to call field 'register_function' (a nil value)");
             }));
         }
         globals.rawset("redis", redisApi.table());
@@ -667,7 +668,8 @@ public final class ScriptRuntime {
             callback = a.arg(2);
         }
         if (!validFunctionName(name)) {
-            throw new LuaError(LuaReplies.errorTable("Function names can only contain letters, numbers, or "
+            // Redis 7.0 reuses the library-name text for a bad function name
+            throw new LuaError(LuaReplies.errorTable("Library names can only contain letters, numbers, or "
                     + "underscores(_) and must be at least one character long"));
         }
         for (RegisteredFunction f : registering) {

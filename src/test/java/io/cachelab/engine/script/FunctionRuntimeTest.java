@@ -85,7 +85,7 @@ class FunctionRuntimeTest {
         assertThat(loadError("redis.register_function{[1]='x'}"))
                 .isEqualTo("Error registering functions: ERR unknown argument given to redis.register_function");
         assertThat(loadError("redis.register_function('a-b', function() end)")).isEqualTo("Error registering functions: "
-                + "ERR Function names can only contain letters, numbers, or underscores(_) and must be at least one character long");
+                + "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long");
     }
 
     @Test

@@ -1,0 +1,145 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.LatencyMonitor;
+import io.cachelab.engine.net.Client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * LATENCY (latency.c): the event monitor's LATEST/HISTORY/RESET/GRAPH/DOCTOR, and HISTOGRAM, the
+ * per-command cumulative distributions the dispatcher records. Replies keep latency.c's shapes:
+ * unknown events answer empty, never an error, except GRAPH.
+ */
+final class LatencyCommand {
+    private LatencyCommand() {
+    }
+
+    private static final String FLAGS = "admin noscript loading stale";
+
+    static void register(CommandTable t) {
+        CommandSpec latency = t.container("latency", -2, "").group("server");
+        latency.sub("doctor", 2, FLAGS, 0, 0, 0, (c, a) -> c.addVerbatim(c.server().latency().doctor()));
+        latency.sub("graph", 3, FLAGS, 0, 0, 0, LatencyCommand::graph);
+        latency.sub("history", 3, FLAGS, 0, 0, 0, LatencyCommand::history);
+        latency.sub("latest", 2, FLAGS, 0, 0, 0, LatencyCommand::latest);
+        latency.sub("reset", -2, FLAGS, 0, 0, 0, LatencyCommand::reset);
+        latency.sub("histogram", -2, FLAGS, 0, 0, 0, LatencyCommand::histogram);
+        latency.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+            String[] lines = {"LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                "DOCTOR",
+                "    Return a human readable latency analysis report.",
+                "GRAPH <event>",
+                "    Return an ASCII latency graph for the <event> class.",
+                "HISTORY <event>",
+                "    Return time-latency samples for the <event> class.",
+                "LATEST",
+                "    Return the latest latency samples for all events.",
+                "RESET [<event> ...]",
+                "    Reset latency data of one or more <event> classes.",
+                "    (default: reset all data for all event classes)",
+                "HISTOGRAM [COMMAND ...]",
+                "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+                "    If no commands are specified then all histograms are replied.",
+                "HELP",
+                "    Print this help."};
+            c.addArrayLen(lines.length);
+            for (String l : lines) c.addSimple(l);
+        });
+    }
+
+    private static void graph(Client c, byte[][] a) {
+        String event = Args.str(a[2]);
+        LatencyMonitor.Series ts = c.server().latency().get(event);
+        if (ts == null) throw new RedisError("ERR No samples available for event '" + event + "'");
+        c.addVerbatim(LatencyMonitor.graph(event, ts));
+    }
+
+    private static void history(Client c, byte[][] a) {
+        LatencyMonitor.Series ts = c.server().latency().get(Args.str(a[2]));
+        if (ts == null) {
+            c.addArrayLen(0);
+            return;
+        }
+        int samples = 0;
+        for (long t : ts.times) if (t != 0) samples++;
+        c.addArrayLen(samples);
+        for (int j = 0; j < LatencyMonitor.HISTORY_LEN; j++) {
+            int i = (ts.idx + j) % LatencyMonitor.HISTORY_LEN;
+            if (ts.times[i] == 0) continue;
+            c.addArrayLen(2);
+            c.addInteger(ts.times[i]);
+            c.addInteger(ts.latencies[i]);
+        }
+    }
+
+    private static void latest(Client c, byte[][] a) {
+        Map<String, LatencyMonitor.Series> events = c.server().latency().events();
+        c.addArrayLen(events.size());
+        for (Map.Entry<String, LatencyMonitor.Series> e : events.entrySet()) {
+            LatencyMonitor.Series ts = e.getValue();
+            int last = ts.last();
+            c.addArrayLen(4);
+            c.addBulk(e.getKey());
+            c.addInteger(ts.times[last]);
+            c.addInteger(ts.latencies[last]);
+            c.addInteger(ts.max);
+        }
+    }
+
+    private static void reset(Client c, byte[][] a) {
+        if (a.length == 2) {
+            c.addInteger(c.server().latency().reset(null));
+            return;
+        }
+        int resets = 0;
+        for (int j = 2; j < a.length; j++) resets += c.server().latency().reset(Args.str(a[j]));
+        c.addInteger(resets);
+    }
+
+    private static void histogram(Client c, byte[][] a) {
+        List<CommandSpec> withData = new ArrayList<>();
+        if (a.length == 2) {
+            for (CommandSpec spec : c.server().commands().all()) {
+                if (spec.latencyBuckets != null) withData.add(spec);
+                for (CommandSpec sub : spec.subcommands.values()) if (sub.latencyBuckets != null) withData.add(sub);
+            }
+        } else {
+            for (int j = 2; j < a.length; j++) {
+                CommandSpec spec = lookupByFullName(c, Args.str(a[j]));
+                if (spec == null) continue;
+                if (spec.latencyBuckets != null) withData.add(spec);
+                // a container answers for its subcommands, as lookupCommandBySds finds the parent
+                for (CommandSpec sub : spec.subcommands.values()) if (sub.latencyBuckets != null) withData.add(sub);
+            }
+        }
+        c.addMapLen(withData.size());
+        for (CommandSpec spec : withData) {
+            c.addBulk(spec.fullName());
+            c.addMapLen(2);
+            c.addBulk("calls");
+            c.addInteger(spec.latencyCount);
+            c.addBulk("histogram_usec");
+            int samples = 0;
+            for (long n : spec.latencyBuckets) if (n > 0) samples++;
+            c.addMapLen(samples);
+            long cumulative = 0;
+            for (int k = 0; k < spec.latencyBuckets.length; k++) {
+                if (spec.latencyBuckets[k] == 0) continue;
+                cumulative += spec.latencyBuckets[k];
+                // the bucket's highest equivalent value at HdrHistogram's 2 significant figures, in us
+                c.addInteger(((1032L << k) - 1) / 1000);
+                c.addInteger(cumulative);
+            }
+        }
+    }
+
+    private static CommandSpec lookupByFullName(Client c, String name) {
+        int bar = name.indexOf('|');
+        if (bar < 0) return c.server().commands().lookup(name);
+        CommandSpec parent = c.server().commands().lookup(name.substring(0, bar));
+        if (parent == null) return null;
+        return parent.subcommands.get(name.substring(bar + 1).toLowerCase(java.util.Locale.ROOT));
+    }
+}
