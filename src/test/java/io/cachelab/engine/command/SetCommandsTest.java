@@ -155,7 +155,7 @@ class SetCommandsTest {
             assertThat(j.srandmember("h", 9)).hasSize(9).doesNotHaveDuplicates();
 
             assertThatThrownBy(() -> raw(j, "SPOP", "h", "-1")).hasMessage("ERR value is out of range, must be positive");
-            assertThatThrownBy(() -> raw(j, "SPOP", "h", "x")).hasMessage("ERR value is not an integer or out of range");
+            assertThatThrownBy(() -> raw(j, "SPOP", "h", "x")).hasMessage("ERR value is out of range, must be positive"); // redis-server 7.0.15 answers this for a non-number too
             assertThatThrownBy(() -> raw(j, "SPOP", "h", "1", "2")).hasMessage("ERR syntax error");
             assertThatThrownBy(() -> raw(j, "SRANDMEMBER", "h", "1", "2")).hasMessage("ERR syntax error");
             assertThatThrownBy(() -> raw(j, "SRANDMEMBER", "h", "x"))
