@@ -34,6 +34,7 @@ public final class CommandTable {
         SortCommand.register(t);
         MemoryCommands.register(t);
         DumpCommands.register(t);
+        StreamCommands.register(t);
         return t;
     }
 

@@ -104,7 +104,9 @@ public final class Blocking {
                 if (queue == null) continue;
                 for (Client c : new ArrayList<>(queue)) {
                     if (c.blockedState == null) continue;
-                    if (dk.db.peek(dk.key) == null) break;
+                    // A vanished key still re-runs stream readers: a blocked XREADGROUP must answer
+                    // that its stream no longer exists; other families simply block again.
+                    if (dk.db.peek(dk.key) == null && !isStreamRead(st(c))) break;
                     State st = (State) c.blockedState;
                     st.stillBlocked = false;
                     reprocessing = c;
@@ -120,6 +122,15 @@ public final class Blocking {
                 }
             }
         }
+    }
+
+    private static State st(Client c) {
+        return (State) c.blockedState;
+    }
+
+    private static boolean isStreamRead(State st) {
+        byte[] name = st.argv[0];
+        return name.length == 10 && (name[1] == 'r' || name[1] == 'R') && (name[0] == 'x' || name[0] == 'X');
     }
 
     /** Removes the client from every wait queue (served, timed out, killed or unblocked). */

@@ -1,0 +1,207 @@
+package io.cachelab.engine.type;
+
+import io.cachelab.engine.util.Bytes;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A stream (Redis's stream.h / t_stream.c). Entries live in a TreeMap ordered by ID: it gives the
+ * ordered range walks, seeks and first/last lookups Redis gets from its radix tree of listpacks,
+ * without re-implementing the node packing that only matters for memory. The counters that 7.0
+ * keeps for consumer-group lag (entries-added, max-deleted-id, recorded first ID) are kept exactly
+ * as Redis keeps them, because XINFO reports them and lag is estimated from them. Groups and
+ * consumers are TreeMaps by name since Redis's rax iterates them in byte order.
+ */
+public final class StreamValue extends RValue {
+    /** A stream ID: two unsigned 64-bit numbers compared as such. */
+    public record ID(long ms, long seq) implements Comparable<ID> {
+        public static final ID ZERO = new ID(0, 0);
+        public static final ID MAX = new ID(-1L, -1L);
+
+        @Override
+        public int compareTo(ID o) {
+            int c = Long.compareUnsigned(ms, o.ms);
+            return c != 0 ? c : Long.compareUnsigned(seq, o.seq);
+        }
+
+        public boolean isZero() {
+            return ms == 0 && seq == 0;
+        }
+
+        /** The next ID, or null when this is the largest one. */
+        public ID next() {
+            if (seq != -1L) return new ID(ms, seq + 1);
+            if (ms != -1L) return new ID(ms + 1, 0);
+            return null;
+        }
+
+        /** The previous ID, or null when this is 0-0. */
+        public ID prev() {
+            if (seq != 0) return new ID(ms, seq - 1);
+            if (ms != 0) return new ID(ms - 1, -1L);
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return Long.toUnsignedString(ms) + "-" + Long.toUnsignedString(seq);
+        }
+
+        public byte[] bytes() {
+            return toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** One pending entry: shared by the group PEL and the owning consumer's PEL, as in Redis. */
+    public static final class Pending {
+        public long deliveryTime;
+        public long deliveryCount;
+        public Consumer consumer;
+
+        public Pending(long deliveryTime, long deliveryCount, Consumer consumer) {
+            this.deliveryTime = deliveryTime;
+            this.deliveryCount = deliveryCount;
+            this.consumer = consumer;
+        }
+    }
+
+    public static final class Consumer {
+        public final Bytes name;
+        public long seenTime;
+        public final TreeMap<ID, Pending> pel = new TreeMap<>();
+
+        public Consumer(Bytes name, long seenTime) {
+            this.name = name;
+            this.seenTime = seenTime;
+        }
+    }
+
+    public static final class Group {
+        public ID lastId;
+        /** -1 is Redis's SCG_INVALID_ENTRIES_READ. */
+        public long entriesRead;
+        public final TreeMap<ID, Pending> pel = new TreeMap<>();
+        public final TreeMap<Bytes, Consumer> consumers = new TreeMap<>();
+
+        public Group(ID lastId, long entriesRead) {
+            this.lastId = lastId;
+            this.entriesRead = entriesRead;
+        }
+    }
+
+    public static final long INVALID_ENTRIES_READ = -1;
+
+    /** Field/value pairs flattened: f1, v1, f2, v2, ... */
+    public final TreeMap<ID, byte[][]> entries = new TreeMap<>();
+    public ID lastId = ID.ZERO;
+    public ID firstId = ID.ZERO;
+    public ID maxDeletedId = ID.ZERO;
+    public long entriesAdded;
+    public final TreeMap<Bytes, Group> groups = new TreeMap<>();
+    /** Sum of field and value lengths, for memory accounting. */
+    public long payloadBytes;
+
+    @Override
+    public RType type() {
+        return RType.STREAM;
+    }
+
+    @Override
+    public String encoding() {
+        return "stream";
+    }
+
+    public long length() {
+        return entries.size();
+    }
+
+    public void append(ID id, byte[][] fieldsValues) {
+        if (entries.isEmpty()) firstId = id;
+        entries.put(id, fieldsValues);
+        for (byte[] b : fieldsValues) payloadBytes += b.length;
+        lastId = id;
+        entriesAdded++;
+    }
+
+    /** XDEL of one entry; true if it existed. */
+    public boolean delete(ID id) {
+        byte[][] fv = entries.remove(id);
+        if (fv == null) return false;
+        for (byte[] b : fv) payloadBytes -= b.length;
+        if (maxDeletedId.compareTo(id) < 0) maxDeletedId = id;
+        if (id.equals(firstId)) recomputeFirst();
+        return true;
+    }
+
+    /** Removes the first entry (trimming); max-deleted-id is not touched, as in streamTrim. */
+    public void removeFirst() {
+        Map.Entry<ID, byte[][]> e = entries.pollFirstEntry();
+        if (e == null) return;
+        for (byte[] b : e.getValue()) payloadBytes -= b.length;
+    }
+
+    public void recomputeFirst() {
+        firstId = entries.isEmpty() ? ID.MAX : entries.firstKey();
+    }
+
+    /** streamRangeHasTombstones. */
+    public boolean rangeHasTombstones(ID start, ID end) {
+        if (entries.isEmpty() || maxDeletedId.isZero()) return false;
+        if (firstId.compareTo(maxDeletedId) > 0) return false;
+        ID s = start == null ? ID.ZERO : start;
+        ID e = end == null ? ID.MAX : end;
+        return s.compareTo(maxDeletedId) <= 0 && maxDeletedId.compareTo(e) <= 0;
+    }
+
+    /** streamEstimateDistanceFromFirstEverEntry. */
+    public long estimateDistanceFromFirstEverEntry(ID id) {
+        if (entriesAdded == 0) return 0;
+        if (entries.isEmpty() && id.compareTo(lastId) < 1) return entriesAdded;
+        int cmpLast = id.compareTo(lastId);
+        if (cmpLast == 0) return entriesAdded;
+        if (cmpLast > 0) return INVALID_ENTRIES_READ;
+        int cmpFirst = id.compareTo(firstId);
+        if (maxDeletedId.isZero() || maxDeletedId.compareTo(firstId) < 0) {
+            if (cmpFirst < 0) return entriesAdded - length();
+            if (cmpFirst == 0) return entriesAdded - length() + 1;
+        }
+        return INVALID_ENTRIES_READ;
+    }
+
+    /** The lag XINFO reports, or null when it cannot be known (streamReplyWithCGLag). */
+    public Long lag(Group g) {
+        if (entriesAdded == 0) return 0L;
+        if (g.entriesRead != INVALID_ENTRIES_READ && !rangeHasTombstones(g.lastId, null)) return entriesAdded - g.entriesRead;
+        long read = estimateDistanceFromFirstEverEntry(g.lastId);
+        return read == INVALID_ENTRIES_READ ? null : entriesAdded - read;
+    }
+
+    @Override
+    public StreamValue copy() {
+        StreamValue s = new StreamValue();
+        for (Map.Entry<ID, byte[][]> e : entries.entrySet()) s.entries.put(e.getKey(), e.getValue().clone());
+        s.lastId = lastId;
+        s.firstId = firstId;
+        s.maxDeletedId = maxDeletedId;
+        s.entriesAdded = entriesAdded;
+        s.payloadBytes = payloadBytes;
+        for (Map.Entry<Bytes, Group> ge : groups.entrySet()) {
+            Group g = ge.getValue();
+            Group ng = new Group(g.lastId, g.entriesRead);
+            for (Consumer cons : g.consumers.values()) {
+                Consumer nc = new Consumer(cons.name, cons.seenTime);
+                ng.consumers.put(cons.name, nc);
+            }
+            for (Map.Entry<ID, Pending> pe : g.pel.entrySet()) {
+                Pending p = pe.getValue();
+                Consumer nc = ng.consumers.get(p.consumer.name);
+                Pending np = new Pending(p.deliveryTime, p.deliveryCount, nc);
+                ng.pel.put(pe.getKey(), np);
+                nc.pel.put(pe.getKey(), np);
+            }
+            s.groups.put(ge.getKey(), ng);
+        }
+        return s;
+    }
+}
