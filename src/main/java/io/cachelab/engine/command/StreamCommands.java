@@ -30,8 +30,6 @@ public final class StreamCommands {
     private StreamCommands() {
     }
 
-    /** Redis's stream-node-max-entries default: "~" trimming only drops whole nodes of this size. */
-    private static final int NODE_MAX_ENTRIES = 100;
     private static final String INVALID_ID = "ERR Invalid stream ID specified as stream command argument";
 
     static void register(CommandTable t) {
@@ -177,6 +175,10 @@ public final class StreamCommands {
         return cons;
     }
 
+    private static int nodeMaxEntries(Client c) {
+        return c.server().config().getInt("stream-node-max-entries");
+    }
+
     // ---- XADD / XTRIM -------------------------------------------------------------------------
 
     private static final class TrimArgs {
@@ -192,7 +194,7 @@ public final class StreamCommands {
         int idPos;
     }
 
-    private static TrimArgs parseAddOrTrim(byte[][] a, boolean xadd) {
+    private static TrimArgs parseAddOrTrim(byte[][] a, boolean xadd, int nodeMaxEntries) {
         TrimArgs t = new TrimArgs();
         boolean limitGiven = false;
         int i = 2;
@@ -251,53 +253,19 @@ public final class StreamCommands {
         if (limitGiven) {
             if (!t.approx) throw new RedisError("ERR syntax error, LIMIT cannot be used without the special ~ option");
         } else if (t.approx) {
-            t.limit = 100L * NODE_MAX_ENTRIES;
+            t.limit = 100L * Math.max(1, Math.min(nodeMaxEntries, 1_000_000));
         } else {
             t.limit = 0;
         }
         return t;
     }
 
-    /**
-     * streamTrim. Exact trimming removes entries one by one; "~" only removes whole nodes, which
-     * we model as runs of {@link #NODE_MAX_ENTRIES} entries from the head, and LIMIT caps the
-     * number of removed entries (0 = no cap).
-     */
     private static long trim(StreamValue sv, TrimArgs t) {
-        long removed = 0;
-        if (!t.approx) {
-            while (!sv.entries.isEmpty()) {
-                if (t.strategy == 1 ? sv.length() <= t.maxlen : sv.entries.firstKey().compareTo(t.minid) >= 0) break;
-                sv.removeFirst();
-                removed++;
-            }
-        } else {
-            while (!sv.entries.isEmpty()) {
-                int node = (int) Math.min(NODE_MAX_ENTRIES, sv.length());
-                if (t.limit > 0 && removed + node > t.limit) break;
-                if (t.strategy == 1) {
-                    if (sv.length() - node < t.maxlen) break;
-                } else {
-                    ID lastInNode = nth(sv, node - 1);
-                    if (lastInNode.compareTo(t.minid) >= 0) break;
-                }
-                for (int k = 0; k < node; k++) sv.removeFirst();
-                removed += node;
-            }
-        }
-        if (removed > 0) sv.recomputeFirst();
-        return removed;
-    }
-
-    private static ID nth(StreamValue sv, int n) {
-        Iterator<ID> it = sv.entries.keySet().iterator();
-        ID id = null;
-        for (int i = 0; i <= n; i++) id = it.next();
-        return id;
+        return sv.trim(t.maxlen, t.strategy == 2 ? t.minid : null, t.approx, t.limit);
     }
 
     private static void xadd(Client c, byte[][] a) {
-        TrimArgs t = parseAddOrTrim(a, true);
+        TrimArgs t = parseAddOrTrim(a, true, nodeMaxEntries(c));
         int fieldPos = t.idPos + 1;
         int n = a.length - fieldPos;
         if (n < 2 || n % 2 == 1) throw RedisError.wrongArgs("xadd");
@@ -337,7 +305,7 @@ public final class StreamCommands {
         byte[][] fv = new byte[n][];
         System.arraycopy(a, fieldPos, fv, 0, n);
         if (created) db.add(key, sv);
-        sv.append(id, fv);
+        sv.append(id, fv, nodeMaxEntries(c), c.server().config().getLong("stream-node-max-bytes"));
         c.addBulk(id.bytes());
         changed(c, key, "xadd");
         if (t.strategy != 0 && trim(sv, t) > 0) {
@@ -348,7 +316,7 @@ public final class StreamCommands {
     private static void xtrim(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
         StreamValue sv = streamWrite(c, key);
-        TrimArgs t = parseAddOrTrim(a, false);
+        TrimArgs t = parseAddOrTrim(a, false, nodeMaxEntries(c));
         if (sv == null) {
             c.addInteger(0);
             return;
@@ -513,7 +481,8 @@ public final class StreamCommands {
             RValue v = db.lookupRead(key);
             if (v != null && !(v instanceof StreamValue)) {
                 if (rerun && group) throw new RedisError("UNBLOCKED the stream key no longer exists");
-                throw RedisError.WRONGTYPE;
+                if (!rerun) throw RedisError.WRONGTYPE;
+                v = null; // a blocked XREAD ignores a key that changed type, and keeps waiting
             }
             StreamValue sv = (StreamValue) v;
             if (gname != null) {
@@ -542,15 +511,14 @@ public final class StreamCommands {
         int served = 0;
         for (int i = 0; i < streamsCount; i++) {
             Bytes key = new Bytes(a[streamsArg + i]);
-            StreamValue sv = (StreamValue) db.lookupRead(key);
-            if (sv == null) continue;
+            RValue rv = db.lookupRead(key);
+            if (!(rv instanceof StreamValue sv)) continue;
             ID gt = ids[i];
             boolean sync = false;
             boolean history = false;
             if (group) {
                 if (gt.equals(ID.MAX)) {
-                    ID maxid = sv.lastId;
-                    if (sv.length() > 0 && maxid.compareTo(groups[i].lastId) > 0) {
+                    if (sv.length() > 0 && sv.entries.lastKey().compareTo(groups[i].lastId) > 0) {
                         gt = groups[i].lastId;
                         sync = true;
                     }
@@ -558,7 +526,7 @@ public final class StreamCommands {
                     history = true;
                     sync = true;
                 }
-            } else if (sv.length() > 0 && sv.lastId.compareTo(gt) > 0) {
+            } else if (sv.length() > 0 && sv.entries.lastKey().compareTo(gt) > 0) {
                 sync = true;
             }
             if (!sync) continue;
@@ -1142,9 +1110,8 @@ public final class StreamCommands {
         else addEntry(c, e.getKey(), e.getValue());
     }
 
-    /** Radix-tree numbers as Redis's node packing would give them, approximately. */
     private static long radixKeys(StreamValue sv) {
-        return (sv.length() + NODE_MAX_ENTRIES - 1) / NODE_MAX_ENTRIES;
+        return sv.nodes.size();
     }
 
     private static void xinfoStream(Client c, byte[][] a) {

@@ -92,6 +92,20 @@ public final class StreamValue extends RValue {
 
     public static final long INVALID_ENTRIES_READ = -1;
 
+    /**
+     * The listpack node an entry would live in. Redis's trimming with "~" and LIMIT works in whole
+     * nodes, so their boundaries are observable; we keep only what decides them: which entries a
+     * node holds (by its first and last ID), live and total (live + deleted) counts and an estimate
+     * of the listpack's bytes.
+     */
+    public static final class Node {
+        public ID last;
+        public int valid;
+        public int total;
+        public long bytes;
+        byte[][] masterFields;
+    }
+
     /** Field/value pairs flattened: f1, v1, f2, v2, ... */
     public final TreeMap<ID, byte[][]> entries = new TreeMap<>();
     public ID lastId = ID.ZERO;
@@ -99,6 +113,8 @@ public final class StreamValue extends RValue {
     public ID maxDeletedId = ID.ZERO;
     public long entriesAdded;
     public final TreeMap<Bytes, Group> groups = new TreeMap<>();
+    /** Nodes by their master (first) ID. */
+    public final TreeMap<ID, Node> nodes = new TreeMap<>();
     /** Sum of field and value lengths, for memory accounting. */
     public long payloadBytes;
 
@@ -116,9 +132,42 @@ public final class StreamValue extends RValue {
         return entries.size();
     }
 
-    public void append(ID id, byte[][] fieldsValues) {
+    public void append(ID id, byte[][] fieldsValues, int nodeMaxEntries, long nodeMaxBytes) {
         if (entries.isEmpty()) firstId = id;
         entries.put(id, fieldsValues);
+        long eleBytes = 0;
+        for (byte[] b : fieldsValues) eleBytes += b.length;
+        Map.Entry<ID, Node> tail = nodes.lastEntry();
+        Node node = tail == null ? null : tail.getValue();
+        if (node != null) {
+            long maxBytes = nodeMaxBytes == 0 || nodeMaxBytes > (1L << 30) ? (1L << 30) : nodeMaxBytes;
+            if (node.bytes + eleBytes >= maxBytes) node = null;
+            else if (nodeMaxEntries != 0 && node.total >= nodeMaxEntries) node = null;
+        }
+        if (node == null) {
+            node = new Node();
+            node.masterFields = new byte[fieldsValues.length / 2][];
+            long b = 7 + 8;
+            for (int i = 0; i < fieldsValues.length; i += 2) {
+                node.masterFields[i / 2] = fieldsValues[i];
+                b += fieldsValues[i].length + 2;
+            }
+            node.bytes = b;
+            nodes.put(id, node);
+        }
+        boolean sameFields = node.masterFields.length * 2 == fieldsValues.length;
+        for (int i = 0; sameFields && i < fieldsValues.length; i += 2) {
+            sameFields = java.util.Arrays.equals(node.masterFields[i / 2], fieldsValues[i]);
+        }
+        long eb = 8;
+        for (int i = 0; i < fieldsValues.length; i++) {
+            if (i % 2 == 0 && sameFields) continue;
+            eb += fieldsValues[i].length + 2;
+        }
+        node.bytes += eb;
+        node.valid++;
+        node.total++;
+        node.last = id;
         for (byte[] b : fieldsValues) payloadBytes += b.length;
         lastId = id;
         entriesAdded++;
@@ -130,15 +179,52 @@ public final class StreamValue extends RValue {
         if (fv == null) return false;
         for (byte[] b : fv) payloadBytes -= b.length;
         if (maxDeletedId.compareTo(id) < 0) maxDeletedId = id;
+        Map.Entry<ID, Node> ne = nodes.floorEntry(id);
+        if (ne != null) {
+            Node n = ne.getValue();
+            if (n.valid == 1) nodes.remove(ne.getKey());
+            else n.valid--;
+        }
         if (id.equals(firstId)) recomputeFirst();
         return true;
     }
 
-    /** Removes the first entry (trimming); max-deleted-id is not touched, as in streamTrim. */
-    public void removeFirst() {
+    private void removeFirstEntry() {
         Map.Entry<ID, byte[][]> e = entries.pollFirstEntry();
-        if (e == null) return;
         for (byte[] b : e.getValue()) payloadBytes -= b.length;
+    }
+
+    /**
+     * streamTrim: whole head nodes go while the condition allows; with {@code approx} that is all,
+     * otherwise the next node loses single entries. {@code minid} null means MAXLEN; {@code limit}
+     * 0 means unlimited. Returns the number of entries removed.
+     */
+    public long trim(long maxlen, ID minid, boolean approx, long limit) {
+        long deleted = 0;
+        while (!nodes.isEmpty()) {
+            if (minid == null && length() <= maxlen) break;
+            Map.Entry<ID, Node> ne = nodes.firstEntry();
+            Node n = ne.getValue();
+            if (limit > 0 && deleted + n.valid > limit) break;
+            boolean removeNode = minid == null ? length() - n.valid >= maxlen : n.last.compareTo(minid) < 0;
+            if (removeNode) {
+                for (int i = 0; i < n.valid; i++) removeFirstEntry();
+                deleted += n.valid;
+                nodes.pollFirstEntry();
+                continue;
+            }
+            if (approx) break;
+            while (n.valid > 0) {
+                if (minid == null ? length() <= maxlen : entries.firstKey().compareTo(minid) >= 0) break;
+                removeFirstEntry();
+                n.valid--;
+                deleted++;
+            }
+            if (n.valid == 0) nodes.pollFirstEntry();
+            break;
+        }
+        if (deleted > 0) recomputeFirst();
+        return deleted;
     }
 
     public void recomputeFirst() {
@@ -186,6 +272,16 @@ public final class StreamValue extends RValue {
         s.maxDeletedId = maxDeletedId;
         s.entriesAdded = entriesAdded;
         s.payloadBytes = payloadBytes;
+        for (Map.Entry<ID, Node> ne : nodes.entrySet()) {
+            Node o = ne.getValue();
+            Node n = new Node();
+            n.last = o.last;
+            n.valid = o.valid;
+            n.total = o.total;
+            n.bytes = o.bytes;
+            n.masterFields = o.masterFields;
+            s.nodes.put(ne.getKey(), n);
+        }
         for (Map.Entry<Bytes, Group> ge : groups.entrySet()) {
             Group g = ge.getValue();
             Group ng = new Group(g.lastId, g.entriesRead);
