@@ -94,6 +94,12 @@ public final class Blocking {
         if (waiting.containsKey(dk)) ready.add(dk);
     }
 
+    /** FLUSHDB, FLUSHALL, SWAPDB: any key waited on in {@code db} may have appeared, vanished or changed. */
+    public void databaseReplaced(Database db) {
+        if (waiting.isEmpty()) return;
+        for (DbKey dk : waiting.keySet()) if (dk.db == db) ready.add(dk);
+    }
+
     /** Serves clients blocked on keys that became ready (handleClientsBlockedOnKeys). */
     public void serveReady() {
         while (!ready.isEmpty()) {

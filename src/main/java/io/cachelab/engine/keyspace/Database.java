@@ -250,6 +250,7 @@ public final class Database {
         expiresCursor = 0;
         avgTtl = 0;
         datasetBytes = 0;
+        server.blocking().databaseReplaced(this);
         return n;
     }
 
@@ -270,6 +271,8 @@ public final class Database {
         long b = datasetBytes;
         datasetBytes = other.datasetBytes;
         other.datasetBytes = b;
+        server.blocking().databaseReplaced(this);
+        server.blocking().databaseReplaced(other);
     }
 
     /** A random live key (RANDOMKEY), skipping expired ones a bounded number of times. */

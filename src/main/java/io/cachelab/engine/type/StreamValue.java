@@ -173,6 +173,26 @@ public final class StreamValue extends RValue {
         entriesAdded++;
     }
 
+    /** RDB loading: one node's live entries, as they were packed. */
+    public void loadNode(ID master, java.util.List<ID> ids, java.util.List<byte[][]> fvs, int total) {
+        Node node = new Node();
+        node.masterFields = new byte[fvs.get(0).length / 2][];
+        for (int i = 0; i < node.masterFields.length; i++) node.masterFields[i] = fvs.get(0)[2 * i];
+        for (int i = 0; i < ids.size(); i++) {
+            byte[][] fv = fvs.get(i);
+            entries.put(ids.get(i), fv);
+            for (byte[] b : fv) {
+                payloadBytes += b.length;
+                node.bytes += b.length + 2;
+            }
+            node.bytes += 8;
+        }
+        node.valid = ids.size();
+        node.total = total;
+        node.last = ids.get(ids.size() - 1);
+        nodes.put(master, node);
+    }
+
     /** XDEL of one entry; true if it existed. */
     public boolean delete(ID id) {
         byte[][] fv = entries.remove(id);
