@@ -452,7 +452,7 @@ public final class StreamCommands {
             } else if (Args.is(o, "streams") && more > 0) {
                 streamsArg = i + 1;
                 streamsCount = a.length - streamsArg;
-                if (streamsCount % 2 != 0) throw new RedisError("ERR Unbalanced " + (group ? "XREADGROUP" : "XREAD")
+                if (streamsCount % 2 != 0) throw new RedisError("ERR Unbalanced XREAD"
                         + " list of streams: for each stream key an ID or '$' must be specified.");
                 streamsCount /= 2;
                 break;
@@ -685,7 +685,6 @@ public final class StreamCommands {
                 startIdx += 2;
                 if (a.length < 8) throw RedisError.SYNTAX;
             }
-            if (a.length > startIdx + 4) throw RedisError.SYNTAX;
             count = Args.toLong(a[startIdx + 2]);
             if (count < 0) count = 0;
             start = parseInterval(a[startIdx], 0, true);
@@ -980,7 +979,7 @@ public final class StreamCommands {
 
     private static void xgroupCreate(Client c, byte[][] a) {
         GroupArgs g = groupPrologue(c, a, true, false, false);
-        if (a.length > 8) throw new RedisError("ERR unknown subcommand or wrong number of arguments for 'create'. Try XGROUP HELP.");
+        if (a.length > 8) throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + s(a[1]) + "'. Try XGROUP HELP.");
         ID id;
         if (a[4].length == 1 && a[4][0] == '$') id = g.sv == null ? ID.ZERO : g.sv.lastId;
         else id = parseStrict(a[4]);
@@ -999,7 +998,7 @@ public final class StreamCommands {
 
     private static void xgroupSetid(Client c, byte[][] a) {
         GroupArgs g = groupPrologue(c, a, false, true, true);
-        if (a.length != 5 && a.length != 7) throw new RedisError("ERR unknown subcommand or wrong number of arguments for 'setid'. Try XGROUP HELP.");
+        if (a.length != 5 && a.length != 7) throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + s(a[1]) + "'. Try XGROUP HELP.");
         ID id;
         if (a[4].length == 1 && a[4][0] == '$') id = g.sv.lastId;
         else id = parseId(a[4], 0, false, null);
@@ -1075,7 +1074,7 @@ public final class StreamCommands {
                 "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
                 "    Set the current group ID and entries_read counter.",
                 "HELP",
-                "    Print this help.");
+                "    Prints this help.");
     }
 
     // ---- XINFO --------------------------------------------------------------------------------
@@ -1090,7 +1089,7 @@ public final class StreamCommands {
                 "STREAM <key> [FULL [COUNT <count>]",
                 "    Show information about the stream.",
                 "HELP",
-                "    Print this help.");
+                "    Prints this help.");
     }
 
     private static StreamValue xinfoKey(Client c, byte[] key) {
@@ -1118,10 +1117,11 @@ public final class StreamCommands {
         boolean full = false;
         long count = 10;
         if (a.length > 3) {
-            if (!Args.is(a[3], "full") || (a.length != 4 && a.length != 6)) throw RedisError.SYNTAX;
+            RedisError syntax = new RedisError("ERR unknown subcommand or wrong number of arguments for '" + s(a[1]) + "'. Try XINFO HELP.");
+            if (!Args.is(a[3], "full") || (a.length != 4 && a.length != 6)) throw syntax;
             full = true;
             if (a.length == 6) {
-                if (!Args.is(a[4], "count")) throw RedisError.SYNTAX;
+                if (!Args.is(a[4], "count")) throw syntax;
                 count = Args.toLong(a[5]);
                 if (count < 0) count = 10;
             }
