@@ -373,7 +373,8 @@ public final class StreamCommands {
         if (entriesAdded != -1) sv.entriesAdded = entriesAdded;
         if (!maxDel.isZero()) sv.maxDeletedId = maxDel;
         c.addOk();
-        changed(c, key, "xsetid");
+        c.db().reaccount(key);
+        c.server().notifyKeyspaceEvent(Notify.STREAM, "xsetid", key, c.db().id());
     }
 
     // ---- XRANGE -------------------------------------------------------------------------------
@@ -542,7 +543,7 @@ public final class StreamCommands {
                 if (cons == null) cons = createConsumer(c, g, new Bytes(consumerName), key, now);
                 if (history) replyHistory(c, sv, cons, gt, count);
                 else deliverNew(c, sv, g, cons, gt, count, noack, now);
-                c.db().signalModified(key);
+                c.db().reaccount(key);
             } else {
                 ID from = gt.next();
                 int mark = c.addDeferredLen();
@@ -665,7 +666,7 @@ public final class StreamCommands {
                 acked++;
             }
         }
-        if (acked > 0) c.db().signalModified(key);
+        if (acked > 0) c.db().reaccount(key);
         c.addInteger(acked);
     }
 
@@ -848,7 +849,7 @@ public final class StreamCommands {
             dirty = true;
         }
         c.setDeferredArrayLen(mark, n);
-        if (dirty) c.db().signalModified(key);
+        if (dirty) c.db().reaccount(key);
     }
 
     private static void xautoclaim(Client c, byte[][] a) {
@@ -937,7 +938,7 @@ public final class StreamCommands {
         }
         c.addArrayLen(deleted.size());
         for (ID id : deleted) c.addBulk(id.bytes());
-        if (dirty) c.db().signalModified(key);
+        if (dirty) c.db().reaccount(key);
     }
 
     // ---- XGROUP -------------------------------------------------------------------------------
@@ -992,6 +993,7 @@ public final class StreamCommands {
         Bytes name = new Bytes(a[3]);
         if (g.sv.groups.containsKey(name)) throw new RedisError("BUSYGROUP Consumer Group name already exists");
         g.sv.groups.put(name, new Group(id, g.entriesRead));
+        c.db().reaccount(key);
         c.addOk();
         c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-create", key, c.db().id());
     }
@@ -1006,7 +1008,7 @@ public final class StreamCommands {
         g.group.entriesRead = g.entriesRead;
         c.addOk();
         Bytes key = new Bytes(a[2]);
-        c.db().signalModified(key);
+        c.db().reaccount(key);
         c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-setid", key, c.db().id());
     }
 
@@ -1019,8 +1021,10 @@ public final class StreamCommands {
         }
         g.sv.groups.remove(new Bytes(a[3]));
         c.addInteger(1);
-        // Blocked XREADGROUP clients re-run and answer NOGROUP.
-        changed(c, key, "xgroup-destroy");
+        c.db().reaccount(key);
+        c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-destroy", key, c.db().id());
+        // signalKeyAsReady, not signalModifiedKey: blocked XREADGROUP clients re-run and answer NOGROUP.
+        c.server().blocking().keyModified(c.db(), key);
     }
 
     private static void xgroupCreateConsumer(Client c, byte[][] a) {
@@ -1032,7 +1036,7 @@ public final class StreamCommands {
         }
         Bytes key = new Bytes(a[2]);
         createConsumer(c, g.group, name, key, c.server().commandTimeMs());
-        c.db().signalModified(key);
+        c.db().reaccount(key);
         c.addInteger(1);
     }
 
@@ -1048,7 +1052,8 @@ public final class StreamCommands {
         for (ID id : cons.pel.keySet()) g.group.pel.remove(id);
         c.addInteger(pending);
         Bytes key = new Bytes(a[2]);
-        changed(c, key, "xgroup-delconsumer");
+        c.db().reaccount(key);
+        c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-delconsumer", key, c.db().id());
     }
 
     private static void addHelp(Client c, String... lines) {

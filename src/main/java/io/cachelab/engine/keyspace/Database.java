@@ -242,6 +242,15 @@ public final class Database {
         server.keyModified(this, key);
     }
 
+    /**
+     * Re-estimates a value's memory after a change that Redis does not signal (a stream's consumer
+     * groups and PELs: XREADGROUP, XACK, XCLAIM change no data a WATCH or a blocked client sees).
+     */
+    public void reaccount(Bytes key) {
+        RValue v = dict.get(key);
+        if (v != null) account(key, v);
+    }
+
     /** Empties the database; returns how many keys it held. */
     public long flush() {
         long n = dict.size();
