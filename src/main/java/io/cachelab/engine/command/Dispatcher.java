@@ -150,7 +150,7 @@ public final class Dispatcher {
         }
         if (!monitorFirst) server.feedMonitors(c, argv, spec);
         long micros = (System.nanoTime() - start) / 1000;
-        spec.calls++;
+        if (!server.blocking().leftBlocked(c)) spec.calls++;
         spec.usec += micros;
         server.stats().commandProcessed();
         server.slowlog(c, argv, micros);

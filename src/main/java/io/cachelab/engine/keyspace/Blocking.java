@@ -202,6 +202,15 @@ public final class Blocking {
         unblocked.remove(c);
     }
 
+    /**
+     * True when the command that just ran left the client blocked (it blocked, or a re-run found
+     * nothing yet): Redis counts a blocked command's call once, when it is finally served.
+     */
+    public boolean leftBlocked(Client c) {
+        State st = (State) c.blockedState;
+        return st != null && (c != reprocessing || st.stillBlocked);
+    }
+
     /** Describes what the client waits on, for CLIENT LIST flags. */
     public boolean isBlocked(Client c) {
         return c.blockedState != null;
