@@ -1118,6 +1118,43 @@ public final class StreamCommands {
         return sv.nodes.size();
     }
 
+    /**
+     * The node count of Redis's rax holding the node keys (128-bit big-endian IDs): a compressed
+     * trie where each run without branching is one node, each branching point one node, and each
+     * key ends in an empty leaf node; an empty rax is its root alone.
+     */
+    private static long radixNodes(StreamValue sv) {
+        if (sv.nodes.isEmpty()) return 1;
+        List<byte[]> keys = new ArrayList<>(sv.nodes.size());
+        for (ID id : sv.nodes.keySet()) {
+            byte[] k = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                k[i] = (byte) (id.ms() >>> (56 - 8 * i));
+                k[8 + i] = (byte) (id.seq() >>> (56 - 8 * i));
+            }
+            keys.add(k);
+        }
+        return trieNodes(keys, 0, keys.size(), 0);
+    }
+
+    /** Nodes under keys[from, to) (sorted, distinct, 16 bytes) from byte {@code depth} on. */
+    private static long trieNodes(List<byte[]> keys, int from, int to, int depth) {
+        if (to - from == 1) return (depth < 16 ? 1 : 0) + 1;
+        byte[] first = keys.get(from);
+        byte[] last = keys.get(to - 1);
+        int branchAt = depth;
+        while (first[branchAt] == last[branchAt]) branchAt++;
+        long n = (branchAt > depth ? 1 : 0) + 1;
+        int start = from;
+        for (int i = from + 1; i <= to; i++) {
+            if (i == to || keys.get(i)[branchAt] != keys.get(start)[branchAt]) {
+                n += trieNodes(keys, start, i, branchAt + 1);
+                start = i;
+            }
+        }
+        return n;
+    }
+
     private static void xinfoStream(Client c, byte[][] a) {
         boolean full = false;
         long count = 10;
@@ -1139,7 +1176,7 @@ public final class StreamCommands {
         c.addBulk("radix-tree-keys");
         c.addInteger(radixKeys(sv));
         c.addBulk("radix-tree-nodes");
-        c.addInteger(radixKeys(sv) + 1);
+        c.addInteger(radixNodes(sv));
         c.addBulk("last-generated-id");
         c.addBulk(sv.lastId.bytes());
         c.addBulk("max-deleted-entry-id");
