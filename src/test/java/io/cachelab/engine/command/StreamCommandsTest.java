@@ -240,6 +240,70 @@ class StreamCommandsTest {
         }
     }
 
+    /**
+     * A DUMP payload written by redis-server 7.0.15: five entries (a sixth with other fields), 2-1
+     * deleted but still in the listpack, group g1 with three entries pending for alice and an idle
+     * bob, group g2 at the end with an unknown entries-read.
+     */
+    static final String REDIS_DUMP_HEX = "13011000000000000000010000000000000001c3405d406f126f0000002b00050101010201816602816702002009000020010782763103010105012004600d003220080005201b401d02827633a00d0003601b0034a00d0004600d0035600d0000202d0000203b0c856f74686572068178020601ff050601010102010602026731040181ffffffffffffffff0300000000000000010000000000000001de7cc0fca10100000100000000000000030000000000000001de7cc0fca10100000100000000000000040000000000000001de7cc0fca1010000010205616c696365de7cc0fca10100000300000000000000010000000000000001000000000000000300000000000000010000000000000004000000000000000103626f62e17cc0fca101000000026732060181ffffffffffffffff00000a008a2de4c5592ed278";
+
+    @Test
+    void restoresAStreamDumpedByRealRedis() {
+        try (Jedis j = ENGINE.jedis()) {
+            byte[] payload = java.util.HexFormat.of().parseHex(REDIS_DUMP_HEX);
+            assertThat(j.restore("s", 0, payload)).isEqualTo("OK");
+            long t = 1795241835742L;
+            List<Object> entries = List.of(
+                    List.of("1-1", List.of("f", "v1", "g", "1")), List.of("3-1", List.of("f", "v3", "g", "1")),
+                    List.of("4-1", List.of("f", "v4", "g", "1")), List.of("5-1", List.of("f", "v5", "g", "1")),
+                    List.of("6-1", List.of("other", "x")));
+            java.util.Map<String, Object> full = new java.util.LinkedHashMap<>();
+            @SuppressWarnings("unchecked")
+            List<Object> reply = (List<Object>) r(j, "XINFO", "STREAM", "s", "FULL");
+            for (int i = 0; i < reply.size(); i += 2) full.put((String) reply.get(i), reply.get(i + 1));
+            assertThat(full.get("length")).isEqualTo(5L);
+            assertThat(full.get("last-generated-id")).isEqualTo("6-1");
+            assertThat(full.get("max-deleted-entry-id")).isEqualTo("2-1");
+            assertThat(full.get("entries-added")).isEqualTo(6L);
+            assertThat(full.get("recorded-first-entry-id")).isEqualTo("1-1");
+            assertThat(full.get("entries")).isEqualTo(entries);
+            java.util.ArrayList<Object> nullable = new java.util.ArrayList<>();
+            nullable.addAll(List.of("name", "g1", "last-delivered-id", "4-1", "entries-read"));
+            nullable.add(null);
+            nullable.add("lag");
+            nullable.add(null);
+            nullable.addAll(List.of("pel-count", 3L, "pending", List.of(
+                            List.of("1-1", "alice", t, 1L), List.of("3-1", "alice", t, 1L), List.of("4-1", "alice", t, 1L)),
+                    "consumers", List.of(
+                            List.of("name", "alice", "seen-time", t, "pel-count", 3L, "pending",
+                                    List.of(List.of("1-1", t, 1L), List.of("3-1", t, 1L), List.of("4-1", t, 1L))),
+                            List.of("name", "bob", "seen-time", t + 3, "pel-count", 0L, "pending", List.of()))));
+            @SuppressWarnings("unchecked")
+            List<Object> groups = (List<Object>) full.get("groups");
+            assertThat(groups.get(0)).isEqualTo(nullable);
+            assertThat(r(j, "XPENDING", "s", "g1")).isEqualTo(List.of(3L, "1-1", "4-1", List.of(List.of("alice", "3"))));
+            // and what we write from it restores again to the same stream
+            byte[] ours = j.dump("s");
+            assertThat(j.restore("again", 0, ours)).isEqualTo("OK");
+            assertThat(r(j, "XINFO", "STREAM", "again", "FULL")).isEqualTo(r(j, "XINFO", "STREAM", "s", "FULL"));
+        }
+    }
+
+    @Test
+    void debugReloadKeepsStreams() {
+        try (Jedis j = ENGINE.jedis()) {
+            r(j, "XADD", "s", "1-0", "a", "1");
+            r(j, "XADD", "s", "2-0", "b", "2");
+            r(j, "XGROUP", "CREATE", "s", "g", "0");
+            r(j, "XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "s", ">");
+            r(j, "XGROUP", "CREATE", "e", "g", "$", "MKSTREAM");
+            Object before = r(j, "XINFO", "STREAM", "s", "FULL");
+            assertThat(r(j, "DEBUG", "RELOAD")).isEqualTo("OK");
+            assertThat(r(j, "XINFO", "STREAM", "s", "FULL")).isEqualTo(before);
+            assertThat(r(j, "XINFO", "GROUPS", "e").toString()).isEqualTo("[[name, g, consumers, 0, pending, 0, last-delivered-id, 0-0, entries-read, null, lag, 0]]");
+        }
+    }
+
     private static void waitUntilBlocked(Jedis j) throws InterruptedException {
         for (int i = 0; i < 500; i++) {
             if (j.info("clients").contains("blocked_clients:1")) return;
