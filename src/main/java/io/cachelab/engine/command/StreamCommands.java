@@ -309,6 +309,7 @@ public final class StreamCommands {
         c.addBulk(id.bytes());
         changed(c, key, "xadd");
         if (t.strategy != 0 && trim(sv, t) > 0) {
+            db.reaccount(key);
             c.server().notifyKeyspaceEvent(Notify.STREAM, "xtrim", key, db.id());
         }
     }

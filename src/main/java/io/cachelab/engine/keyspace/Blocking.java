@@ -111,8 +111,8 @@ public final class Blocking {
                 for (Client c : new ArrayList<>(queue)) {
                     if (c.blockedState == null) continue;
                     // A vanished key still re-runs stream readers: a blocked XREADGROUP must answer
-                    // that its stream no longer exists; other families simply block again.
-                    if (dk.db.peek(dk.key) == null && !isStreamRead(st(c))) break;
+                    // that its stream no longer exists; everyone else keeps waiting.
+                    if (dk.db.peek(dk.key) == null && !isStreamGroupRead(st(c))) continue;
                     State st = (State) c.blockedState;
                     st.stillBlocked = false;
                     reprocessing = c;
@@ -134,7 +134,7 @@ public final class Blocking {
         return (State) c.blockedState;
     }
 
-    private static boolean isStreamRead(State st) {
+    private static boolean isStreamGroupRead(State st) {
         byte[] name = st.argv[0];
         return name.length == 10 && (name[1] == 'r' || name[1] == 'R') && (name[0] == 'x' || name[0] == 'X');
     }
