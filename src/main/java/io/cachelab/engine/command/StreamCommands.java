@@ -317,11 +317,11 @@ public final class StreamCommands {
     private static void xtrim(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
         StreamValue sv = streamWrite(c, key);
-        TrimArgs t = parseAddOrTrim(a, false, nodeMaxEntries(c));
-        if (sv == null) {
+        if (sv == null) { // as Redis: a missing key answers 0 before the arguments are looked at
             c.addInteger(0);
             return;
         }
+        TrimArgs t = parseAddOrTrim(a, false, nodeMaxEntries(c));
         long removed = trim(sv, t);
         if (removed > 0) changed(c, key, "xtrim");
         c.addInteger(removed);
@@ -335,12 +335,12 @@ public final class StreamCommands {
     private static void xdel(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
         StreamValue sv = streamWrite(c, key);
-        ID[] ids = new ID[a.length - 2];
-        for (int i = 2; i < a.length; i++) ids[i - 2] = parseStrict(a[i]);
         if (sv == null) {
             c.addInteger(0);
             return;
         }
+        ID[] ids = new ID[a.length - 2];
+        for (int i = 2; i < a.length; i++) ids[i - 2] = parseStrict(a[i]);
         long deleted = 0;
         for (ID id : ids) if (sv.delete(id)) deleted++;
         if (deleted > 0) changed(c, key, "xdel");
@@ -653,12 +653,12 @@ public final class StreamCommands {
         Bytes key = new Bytes(a[1]);
         StreamValue sv = streamWrite(c, key);
         Group g = groupOrNull(sv, a[2]);
-        ID[] ids = new ID[a.length - 3];
-        for (int i = 3; i < a.length; i++) ids[i - 3] = parseStrict(a[i]);
         if (g == null) {
             c.addInteger(0);
             return;
         }
+        ID[] ids = new ID[a.length - 3];
+        for (int i = 3; i < a.length; i++) ids[i - 3] = parseStrict(a[i]);
         long acked = 0;
         for (ID id : ids) {
             Pending p = g.pel.remove(id);
