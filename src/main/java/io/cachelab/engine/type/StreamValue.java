@@ -243,12 +243,12 @@ public final class StreamValue extends RValue {
             if (n.valid == 0) nodes.pollFirstEntry();
             break;
         }
-        if (deleted > 0) recomputeFirst();
+        if (entries.isEmpty() || deleted > 0) recomputeFirst();
         return deleted;
     }
 
     public void recomputeFirst() {
-        firstId = entries.isEmpty() ? ID.MAX : entries.firstKey();
+        firstId = entries.isEmpty() ? ID.ZERO : entries.firstKey();
     }
 
     /** streamRangeHasTombstones. */
