@@ -316,12 +316,12 @@ public final class StreamCommands {
 
     private static void xtrim(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
+        TrimArgs t = parseAddOrTrim(a, false, nodeMaxEntries(c));
         StreamValue sv = streamWrite(c, key);
-        if (sv == null) { // as Redis: a missing key answers 0 before the arguments are looked at
+        if (sv == null) {
             c.addInteger(0);
             return;
         }
-        TrimArgs t = parseAddOrTrim(a, false, nodeMaxEntries(c));
         long removed = trim(sv, t);
         if (removed > 0) changed(c, key, "xtrim");
         c.addInteger(removed);
