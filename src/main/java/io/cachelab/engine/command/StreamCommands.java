@@ -827,7 +827,7 @@ public final class StreamCommands {
                 continue;
             }
             if (force && p == null) {
-                p = new Pending(now, 0, null);
+                p = new Pending(now, 1, null); // streamCreateNACK starts at one delivery
                 g.pel.put(id, p);
             }
             if (p == null) continue;
