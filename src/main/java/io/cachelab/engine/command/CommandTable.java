@@ -37,6 +37,7 @@ public final class CommandTable {
         DumpCommands.register(t);
         HyperLogLogCommands.register(t);
         GeoCommands.register(t);
+        StreamCommands.register(t);
         return t;
     }
 

@@ -178,7 +178,8 @@ public final class Dispatcher {
         if (!monitorFirst) server.feedMonitors(c, argv, spec);
         long nanos = System.nanoTime() - start;
         long micros = nanos / 1000;
-        spec.calls++;
+        // a command that left its client blocked counts one call when it is finally served
+        if (!server.blocking().leftBlocked(c)) spec.calls++;
         spec.usec += micros;
         // the read-only script runners track only through the read commands their scripts call
         if (spec.has("readonly") && !SCRIPT_RO.contains(spec.name)) rememberTrackedKeys(c, spec, argv);

@@ -94,6 +94,12 @@ public final class Blocking {
         if (waiting.containsKey(dk)) ready.add(dk);
     }
 
+    /** FLUSHDB, FLUSHALL, SWAPDB: any key waited on in {@code db} may have appeared, vanished or changed. */
+    public void databaseReplaced(Database db) {
+        if (waiting.isEmpty()) return;
+        for (DbKey dk : waiting.keySet()) if (dk.db == db) ready.add(dk);
+    }
+
     /** Serves clients blocked on keys that became ready (handleClientsBlockedOnKeys). */
     public void serveReady() {
         while (!ready.isEmpty()) {
@@ -104,7 +110,9 @@ public final class Blocking {
                 if (queue == null) continue;
                 for (Client c : new ArrayList<>(queue)) {
                     if (c.blockedState == null) continue;
-                    if (dk.db.peek(dk.key) == null) break;
+                    // A vanished key still re-runs stream readers: a blocked XREADGROUP must answer
+                    // that its stream no longer exists; everyone else keeps waiting.
+                    if (dk.db.peek(dk.key) == null && !isStreamGroupRead(st(c))) continue;
                     State st = (State) c.blockedState;
                     st.stillBlocked = false;
                     reprocessing = c;
@@ -123,6 +131,15 @@ public final class Blocking {
                 }
             }
         }
+    }
+
+    private static State st(Client c) {
+        return (State) c.blockedState;
+    }
+
+    private static boolean isStreamGroupRead(State st) {
+        byte[] name = st.argv[0];
+        return name.length == 10 && (name[1] == 'r' || name[1] == 'R') && (name[0] == 'x' || name[0] == 'X');
     }
 
     /** Removes the client from every wait queue (served, timed out, killed or unblocked). */
@@ -186,6 +203,15 @@ public final class Blocking {
     public void clientClosed(Client c) {
         if (c.blockedState != null) unblock(c);
         unblocked.remove(c);
+    }
+
+    /**
+     * True when the command that just ran left the client blocked (it blocked, or a re-run found
+     * nothing yet): Redis counts a blocked command's call once, when it is finally served.
+     */
+    public boolean leftBlocked(Client c) {
+        State st = (State) c.blockedState;
+        return st != null && (c != reprocessing || st.stillBlocked);
     }
 
     /** Describes what the client waits on, for CLIENT LIST flags. */

@@ -247,6 +247,15 @@ public final class Database {
         server.keyModified(this, key);
     }
 
+    /**
+     * Re-estimates a value's memory after a change that Redis does not signal (a stream's consumer
+     * groups and PELs: XREADGROUP, XACK, XCLAIM change no data a WATCH or a blocked client sees).
+     */
+    public void reaccount(Bytes key) {
+        RValue v = dict.get(key);
+        if (v != null) account(key, v);
+    }
+
     /** Empties the database; returns how many keys it held. */
     public long flush() {
         long n = dict.size();
@@ -255,6 +264,7 @@ public final class Database {
         expiresCursor = 0;
         avgTtl = 0;
         datasetBytes = 0;
+        server.blocking().databaseReplaced(this);
         return n;
     }
 
@@ -275,6 +285,8 @@ public final class Database {
         long b = datasetBytes;
         datasetBytes = other.datasetBytes;
         other.datasetBytes = b;
+        server.blocking().databaseReplaced(this);
+        server.blocking().databaseReplaced(other);
     }
 
     /** A random live key (RANDOMKEY), skipping expired ones a bounded number of times. */

@@ -39,7 +39,12 @@ sealed interface Frozen {
     record ZSet(boolean listpack, Bytes[] members, double[] scores) implements Frozen {
     }
 
+    /** Streams are copied whole: their PEL and group state is mutable, and they are rarely huge. */
+    record Stream(io.cachelab.engine.type.StreamValue value) implements Frozen {
+    }
+
     static Frozen of(RValue v) {
+        if (v instanceof io.cachelab.engine.type.StreamValue s) return new Stream(s.copy());
         if (v instanceof StringValue s) {
             return new Str(Arrays.copyOf(s.array(), s.length()));
         }

@@ -240,8 +240,7 @@ final class RdbReader {
                 }
                 case Rdb.TYPE_HASH_ZIPMAP, Rdb.TYPE_HASH_ZIPLIST, Rdb.TYPE_HASH_LISTPACK -> readPackedHash(type);
                 case Rdb.TYPE_ZSET_ZIPLIST, Rdb.TYPE_ZSET_LISTPACK -> readPackedZSet(type);
-                case Rdb.TYPE_STREAM_LISTPACKS, Rdb.TYPE_STREAM_LISTPACKS_2 ->
-                        throw new RdbFormatException("streams are not supported by this engine");
+                case Rdb.TYPE_STREAM_LISTPACKS, Rdb.TYPE_STREAM_LISTPACKS_2 -> StreamRdb.read(this, type == Rdb.TYPE_STREAM_LISTPACKS_2);
                 case Rdb.TYPE_MODULE, Rdb.TYPE_MODULE_2 -> throw new RdbFormatException("module values are not supported");
                 default -> throw new RdbFormatException("unknown value type " + type);
             };

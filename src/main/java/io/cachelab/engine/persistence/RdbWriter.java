@@ -185,6 +185,7 @@ final class RdbWriter {
         if (v instanceof Frozen.IntSet) return Rdb.TYPE_SET_INTSET;
         if (v instanceof Frozen.Set) return Rdb.TYPE_SET;
         if (v instanceof Frozen.Hash h) return h.listpack() ? Rdb.TYPE_HASH_LISTPACK : Rdb.TYPE_HASH;
+        if (v instanceof Frozen.Stream) return Rdb.TYPE_STREAM_LISTPACKS_2;
         Frozen.ZSet z = (Frozen.ZSet) v;
         return z.listpack() ? Rdb.TYPE_ZSET_LISTPACK : Rdb.TYPE_ZSET_2;
     }
@@ -195,7 +196,9 @@ final class RdbWriter {
 
     /** rdbSaveObject. */
     void writeValue(Frozen v) {
-        if (v instanceof Frozen.Str s) {
+        if (v instanceof Frozen.Stream s) {
+            StreamRdb.write(this, s.value());
+        } else if (v instanceof Frozen.Str s) {
             writeString(s.bytes());
         } else if (v instanceof Frozen.List l) {
             writeQuicklist(l.items());
