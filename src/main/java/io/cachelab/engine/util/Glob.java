@@ -14,14 +14,20 @@ public final class Glob {
     }
 
     public static boolean matches(byte[] p, byte[] s, boolean nocase) {
-        return match(p, 0, s, 0, nocase, 0);
+        return match(p, 0, s, 0, nocase, 0, new boolean[1]);
     }
 
     private static int fold(int c, boolean nocase) {
         return nocase && c >= 'A' && c <= 'Z' ? c + 32 : c;
     }
 
-    private static boolean match(byte[] p, int pi, byte[] s, int si, boolean nocase, int nesting) {
+    /**
+     * {@code skipLonger} is Redis's skipLongerMatches: once the rest of the pattern after a '*' has
+     * failed to match starting anywhere in the rest of the string, no earlier '*' can succeed by
+     * consuming more, so the whole search stops. Without it "a*a*a*...b" against a long run of 'a'
+     * backtracks exponentially and would freeze the only command thread.
+     */
+    private static boolean match(byte[] p, int pi, byte[] s, int si, boolean nocase, int nesting, boolean[] skipLonger) {
         if (nesting > 1000) return false;
         while (pi < p.length && si < s.length) {
             int pc = p[pi] & 0xff;
@@ -30,8 +36,10 @@ public final class Glob {
                     while (pi + 1 < p.length && p[pi + 1] == '*') pi++;
                     if (pi + 1 == p.length) return true;
                     for (int k = si; k < s.length; k++) {
-                        if (match(p, pi + 1, s, k, nocase, nesting + 1)) return true;
+                        if (match(p, pi + 1, s, k, nocase, nesting + 1, skipLonger)) return true;
+                        if (skipLonger[0]) return false;
                     }
+                    skipLonger[0] = true;
                     return false;
                 }
                 case '?':
