@@ -482,7 +482,7 @@ public final class Server {
         long threshold = config.getLong("slowlog-log-slower-than");
         if (threshold < 0 || micros < threshold) return;
         String n = Dispatcherless.commandName(argv);
-        if (n.equals("exec") || n.equals("slowlog")) return;
+        if (n.equals("exec")) return; // EXEC is skip_slowlog: its commands are logged one by one
         int max = Math.min(argv.length, 32);
         byte[][] kept = new byte[max][];
         for (int i = 0; i < max; i++) {

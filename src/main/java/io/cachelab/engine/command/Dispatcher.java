@@ -190,7 +190,7 @@ public final class Dispatcher {
             }
         }
         server.stats().commandProcessed();
-        server.slowlog(c, argv, micros);
+        if (!spec.has("skip-slowlog")) server.slowlog(c, argv, micros);
         if (c.hasSocket() && !c.scriptClient && !c.inExec) applyReplyMode(c, mark, spec);
     }
 
