@@ -118,6 +118,37 @@ public final class BitmapCommands {
         c.addInteger(bit);
     }
 
+    /**
+     * A BITCOUNT/BITPOS range made absolute and clamped, as Redis does: negative indexes count from
+     * the end; in BIT units the bounds become byte offsets plus masks for the bits outside the range
+     * in the first and last byte.
+     */
+    private static final class Span {
+        long start;
+        long end;
+        int firstMask;
+        int lastMask;
+
+        static Span of(long start, long end, long totalBytes, boolean isBit) {
+            long total = isBit ? totalBytes << 3 : totalBytes;
+            Span sp = new Span();
+            if (start < 0) start += total;
+            if (end < 0) end += total;
+            if (start < 0) start = 0;
+            if (end < 0) end = 0;
+            if (end >= total) end = total - 1;
+            if (isBit && start <= end) {
+                sp.firstMask = ~((1 << (8 - (int) (start & 7))) - 1) & 0xff;
+                sp.lastMask = (1 << (7 - (int) (end & 7))) - 1;
+                start >>= 3;
+                end >>= 3;
+            }
+            sp.start = start;
+            sp.end = end;
+            return sp;
+        }
+    }
+
     private static boolean isBitUnit(byte[] arg) {
         if (Args.is(arg, "bit")) return true;
         if (Args.is(arg, "byte")) return false;
@@ -145,18 +176,11 @@ public final class BitmapCommands {
                 return;
             }
             boolean isBit = a.length == 5 && isBitUnit(a[4]);
-            if (isBit) total <<= 3;
-            if (start < 0) start += total;
-            if (end < 0) end += total;
-            if (start < 0) start = 0;
-            if (end < 0) end = 0;
-            if (end >= total) end = total - 1;
-            if (isBit && start <= end) {
-                firstMask = ~((1 << (8 - (int) (start & 7))) - 1) & 0xff;
-                lastMask = (1 << (7 - (int) (end & 7))) - 1;
-                start >>= 3;
-                end >>= 3;
-            }
+            Span span = Span.of(start, end, total, isBit);
+            start = span.start;
+            end = span.end;
+            firstMask = span.firstMask;
+            lastMask = span.lastMask;
         } else if (a.length == 2) {
             start = 0;
             end = strlen - 1;
@@ -231,18 +255,11 @@ public final class BitmapCommands {
             } else {
                 end = isBit ? (total << 3) + 7 : total - 1;
             }
-            if (isBit) total <<= 3;
-            if (start < 0) start += total;
-            if (end < 0) end += total;
-            if (start < 0) start = 0;
-            if (end < 0) end = 0;
-            if (end >= total) end = total - 1;
-            if (isBit && start <= end) {
-                firstMask = ~((1 << (8 - (int) (start & 7))) - 1) & 0xff;
-                lastMask = (1 << (7 - (int) (end & 7))) - 1;
-                start >>= 3;
-                end >>= 3;
-            }
+            Span span = Span.of(start, end, total, isBit);
+            start = span.start;
+            end = span.end;
+            firstMask = span.firstMask;
+            lastMask = span.lastMask;
         } else if (a.length == 3) {
             start = 0;
             end = strlen - 1;
