@@ -57,6 +57,14 @@ final class ServerCommands {
             c.addInteger(0);
             c.addArrayLen(0);
         }).group("server");
+        // a standalone server: every CLUSTER subcommand answers as Redis does with cluster-enabled no
+        CommandSpec cluster = t.container("cluster", -2, "").group("cluster");
+        for (String sub : List.of("info", "nodes", "slots", "shards", "myid", "reset", "keyslot", "countkeysinslot",
+                "getkeysinslot", "addslots", "delslots", "meet", "forget", "replicate", "failover", "links")) {
+            cluster.sub(sub, -2, "noscript loading stale", 0, 0, 0, (c, a) -> {
+                throw new RedisError("ERR This instance has cluster support disabled");
+            });
+        }
         t.add("readonly", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addOk()).group("cluster");
         t.add("readwrite", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addOk()).group("cluster");
         SlowlogCommand.register(t);
