@@ -97,7 +97,8 @@ class ArticleServiceTest {
     @Order(3)
     void createUpdateDelete() {
         Article created = articles.create(new Article("Cache-aside", "read through", "body", "ana"));
-        assertThat(created.getId()).isEqualTo(1_001L);
+        // InnoDB may reserve ids in blocks after the seed's INSERT ... SELECT: only "after the seed" is promised
+        assertThat(created.getId()).isGreaterThan(1_000L);
         Article read = articles.find(created.getId()).orElseThrow();
         assertThat(read.getTitle()).isEqualTo("Cache-aside");
         assertThat(read.getViewCount()).isZero();
