@@ -1,0 +1,49 @@
+package io.cachelab.cache;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Everything a read needs to know besides the key: which cache (for key prefix, metric tag, Bloom
+ * filter and TTLs), which strategy, and the bounds of the waiting strategies. {@code bloom} non-null
+ * puts the Bloom filter in front of any strategy (Bloom in front of mutex); it is required by
+ * {@link Strategy#BLOOM}. Immutable: derive variants with the {@code with...} methods.
+ */
+public record CachePolicy(String cache, Strategy strategy, TtlPolicy ttl, BloomSpec bloom,
+                          Duration lockLease, Duration lockWait, Duration localTtl, long localMaxSize) {
+
+    public CachePolicy {
+        Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(ttl, "ttl");
+        if (strategy == Strategy.BLOOM && bloom == null) throw new IllegalArgumentException("strategy bloom needs a BloomSpec");
+        if (lockLease.isNegative() || lockLease.isZero()) throw new IllegalArgumentException("lock lease must be positive");
+        if (lockWait.isNegative()) throw new IllegalArgumentException("lock wait must be >= 0");
+    }
+
+    public static CachePolicy of(String cache, Strategy strategy, TtlPolicy ttl) {
+        return new CachePolicy(cache, strategy, ttl, null, Duration.ofSeconds(10), Duration.ofSeconds(3),
+                Duration.ofSeconds(30), 10_000);
+    }
+
+    public CachePolicy withStrategy(Strategy s) {
+        return new CachePolicy(cache, s, ttl, bloom, lockLease, lockWait, localTtl, localMaxSize);
+    }
+
+    public CachePolicy withBloom(BloomSpec b) {
+        return new CachePolicy(cache, strategy, ttl, b, lockLease, lockWait, localTtl, localMaxSize);
+    }
+
+    public CachePolicy withLock(Duration lease, Duration wait) {
+        return new CachePolicy(cache, strategy, ttl, bloom, lease, wait, localTtl, localMaxSize);
+    }
+
+    public CachePolicy withTtl(TtlPolicy t) {
+        return new CachePolicy(cache, strategy, t, bloom, lockLease, lockWait, localTtl, localMaxSize);
+    }
+
+    /** The Redis key of an entry: {@code cachelab:<cache>:<id>}. */
+    public String key(String id) {
+        return "cachelab:" + cache + ":" + id;
+    }
+}
