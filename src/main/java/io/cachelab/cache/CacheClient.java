@@ -310,7 +310,8 @@ public final class CacheClient implements AutoCloseable {
 
     private RBloomFilter<String> bloom(CachePolicy policy) {
         if (redisson == null) throw new IllegalStateException("a Bloom filter needs a RedissonClient");
-        BloomSpec spec = policy.bloom() != null ? policy.bloom() : new BloomSpec(100_000, 0.01);
+        BloomSpec spec = policy.bloom();
+        if (spec == null) throw new IllegalArgumentException("cache " + policy.cache() + " has no Bloom filter in its policy");
         return blooms.computeIfAbsent(policy.cache(), c -> {
             RBloomFilter<String> f = redisson.getBloomFilter("cachelab:bloom:" + c);
             f.tryInit(spec.expectedInsertions(), spec.falsePositiveRate());

@@ -21,8 +21,10 @@ public record CachePolicy(String cache, Strategy strategy, TtlPolicy ttl, BloomS
         if (lockWait.isNegative()) throw new IllegalArgumentException("lock wait must be >= 0");
     }
 
+    /** Defaults: 10 s lease, 3 s wait, and for {@code bloom} a filter sized for 100,000 ids at 1%. */
     public static CachePolicy of(String cache, Strategy strategy, TtlPolicy ttl) {
-        return new CachePolicy(cache, strategy, ttl, null, Duration.ofSeconds(10), Duration.ofSeconds(3),
+        BloomSpec bloom = strategy == Strategy.BLOOM ? new BloomSpec(100_000, 0.01) : null;
+        return new CachePolicy(cache, strategy, ttl, bloom, Duration.ofSeconds(10), Duration.ofSeconds(3),
                 Duration.ofSeconds(30), 10_000);
     }
 
