@@ -112,12 +112,15 @@ public final class CacheClient implements AutoCloseable {
     }
 
     /**
-     * Drops an entry everywhere: Redis, this instance's local tier, and (through pub/sub) every other
-     * instance's local tier. Callers run it after their transaction commits.
+     * Drops an entry everywhere, whatever strategy wrote it: both Redis formats, this instance's local
+     * tier, and (through pub/sub) every other instance's local tier. Callers run it after their
+     * transaction commits.
      */
     public void evict(String id, CachePolicy policy) {
-        String key = policy.key(id);
+        String key = CachePolicy.plainKey(policy.cache(), id);
+        // two commands, not DEL k1 k2: the keys may live in different cluster slots
         redis.del(key);
+        redis.del(CachePolicy.logicalKey(policy.cache(), id));
         local.invalidate(key);
         redis.publish(EVICT_CHANNEL, key);
     }

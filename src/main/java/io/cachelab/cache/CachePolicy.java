@@ -44,8 +44,21 @@ public record CachePolicy(String cache, Strategy strategy, TtlPolicy ttl, BloomS
         return new CachePolicy(cache, strategy, t, bloom, lockLease, lockWait, localTtl, localMaxSize);
     }
 
-    /** The Redis key of an entry: {@code cachelab:<cache>:<id>}. */
+    /**
+     * The Redis key this policy reads and writes: {@code cachelab:<cache>:<id>}, or
+     * {@code cachelab:<cache>:logical:<id>} for logical expiry. The envelope {expireAt, value} lives
+     * apart from plain values because the strategy can change per request: a reader of one format must
+     * never find the other.
+     */
     public String key(String id) {
+        return strategy == Strategy.LOGICAL_EXPIRY ? logicalKey(cache, id) : plainKey(cache, id);
+    }
+
+    static String plainKey(String cache, String id) {
         return "cachelab:" + cache + ":" + id;
+    }
+
+    static String logicalKey(String cache, String id) {
+        return "cachelab:" + cache + ":logical:" + id;
     }
 }

@@ -74,7 +74,7 @@ class BreakdownTest {
         CachePolicy policy = CachePolicy.of("hot", Strategy.LOGICAL_EXPIRY, TTL);
         warmUp(policy);
         // present but logically expired a second ago; no Redis TTL
-        FIX.admin.sync().set("cachelab:hot:1", "{\"e\":" + (System.currentTimeMillis() - 1000) + ",\"v\":\"old\"}");
+        FIX.admin.sync().set("cachelab:hot:logical:1", "{\"e\":" + (System.currentTimeMillis() - 1000) + ",\"v\":\"old\"}");
         CountDownLatch allAnswered = new CountDownLatch(1);
         AtomicInteger rebuilds = new AtomicInteger();
         Supplier<String> gatedLoader = () -> {
@@ -100,7 +100,7 @@ class BreakdownTest {
         awaitValue("1", policy, "fresh");
         assertThat(rebuilds.get()).isEqualTo(1);
         assertThat(loads.get()).isZero();
-        assertThat(FIX.admin.sync().ttl("cachelab:hot:1")).isEqualTo(-1L);
+        assertThat(FIX.admin.sync().ttl("cachelab:hot:logical:1")).isEqualTo(-1L);
         System.out.println("logical-expiry: reader latency p50 " + ms[ms.length / 2] + " ms, p99 "
                 + ms[ms.length * 99 / 100] + " ms, max " + ms[ms.length - 1] + " ms; rebuilds " + rebuilds.get());
     }
@@ -117,13 +117,24 @@ class BreakdownTest {
     @Test
     void logicalExpiryCountsAFailedRebuildAndKeepsServingStale() throws Exception {
         CachePolicy policy = CachePolicy.of("broken", Strategy.LOGICAL_EXPIRY, TTL);
-        FIX.admin.sync().set("cachelab:broken:1", "{\"e\":1,\"v\":\"old\"}");
+        FIX.admin.sync().set("cachelab:broken:logical:1", "{\"e\":1,\"v\":\"old\"}");
         CacheResult<String> r = client.get("1", String.class, () -> { throw new IllegalStateException("db down"); }, policy);
         assertThat(r).isEqualTo(new CacheResult<>("old", CacheOutcome.STALE));
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (client.rebuildFailures("broken") < 1 && System.nanoTime() < until) Thread.sleep(10);
         assertThat(client.rebuildFailures("broken")).isEqualTo(1.0);
         assertThat(client.get("1", String.class, slowLoader, policy).outcome()).isIn(CacheOutcome.STALE);
+    }
+
+    @Test
+    void switchingStrategyNeverReadsTheOtherFormatAndEvictClearsBoth() {
+        CachePolicy logical = CachePolicy.of("mixed", Strategy.LOGICAL_EXPIRY, TTL);
+        CachePolicy plain = logical.withStrategy(Strategy.CACHE_ASIDE);
+        assertThat(client.get("1", String.class, () -> "a", logical).outcome()).isEqualTo(CacheOutcome.MISS);
+        assertThat(client.get("1", String.class, () -> "b", plain)).isEqualTo(new CacheResult<>("b", CacheOutcome.MISS));
+        assertThat(client.get("1", String.class, () -> "c", logical)).isEqualTo(new CacheResult<>("a", CacheOutcome.HIT));
+        client.evict("1", plain);
+        assertThat(FIX.admin.sync().exists("cachelab:mixed:1", "cachelab:mixed:logical:1")).isZero();
     }
 
     @Test
@@ -143,7 +154,7 @@ class BreakdownTest {
     /** Runs the stale path a few hundred times first, so the measured readers do not pay for the JIT. */
     private void warmUp(CachePolicy policy) {
         for (int i = 0; i < 300; i++) {
-            FIX.admin.sync().set("cachelab:hot:warm" + (i % 10), "{\"e\":1,\"v\":\"w\"}");
+            FIX.admin.sync().set("cachelab:hot:logical:warm" + (i % 10), "{\"e\":1,\"v\":\"w\"}");
             client.get("warm" + (i % 10), String.class, () -> "w", policy);
         }
     }
