@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,13 +63,13 @@ public final class CacheClient implements AutoCloseable {
     public CacheClient(StatefulRedisConnection<String, String> connection,
                        StatefulRedisPubSubConnection<String, String> pubSub,
                        RedissonClient redisson, MeterRegistry meters) {
-        this(connection, pubSub, redisson, meters, JsonMapper.builder().build(), 10_000, 2, 256);
+        this(connection, pubSub, redisson, meters, JsonMapper.builder().build(), 10_000, Duration.ofSeconds(30), 2, 256);
     }
 
     public CacheClient(StatefulRedisConnection<String, String> connection,
                        StatefulRedisPubSubConnection<String, String> pubSub,
                        RedissonClient redisson, MeterRegistry meters, JsonMapper json,
-                       long localMaxSize, int rebuildThreads, int rebuildQueue) {
+                       long localMaxSize, Duration localTtl, int rebuildThreads, int rebuildQueue) {
         this.redis = connection.sync();
         this.pubSub = pubSub;
         this.redisson = redisson;
@@ -76,7 +77,7 @@ public final class CacheClient implements AutoCloseable {
         this.json = json;
         this.mutex = new MutexLock(redis);
         this.local = Caffeine.newBuilder().maximumSize(localMaxSize)
-                .expireAfterWrite(java.time.Duration.ofSeconds(30)).build();
+                .expireAfterWrite(localTtl).build();
         AtomicInteger n = new AtomicInteger();
         this.rebuilds = new ThreadPoolExecutor(rebuildThreads, rebuildThreads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(rebuildQueue), r -> {
@@ -280,7 +281,8 @@ public final class CacheClient implements AutoCloseable {
     /**
      * Caffeine in front of Redis. The local tier holds decoded objects (a hit costs no parsing), so
      * callers must treat returned values as read-only. Changes reach other instances only through
-     * {@link #evict}, which every instance hears on {@link #EVICT_CHANNEL}.
+     * {@link #evict}, which every instance hears on {@link #EVICT_CHANNEL}; the local TTL (30 s by
+     * default) bounds what a lost message can cost.
      */
     private <T> CacheResult<T> twoLevel(String key, Class<T> type, Supplier<T> loader, CachePolicy policy) {
         Object held = local.getIfPresent(key);

@@ -10,7 +10,7 @@ import java.util.Objects;
  * {@link Strategy#BLOOM}. Immutable: derive variants with the {@code with...} methods.
  */
 public record CachePolicy(String cache, Strategy strategy, TtlPolicy ttl, BloomSpec bloom,
-                          Duration lockLease, Duration lockWait, Duration localTtl, long localMaxSize) {
+                          Duration lockLease, Duration lockWait) {
 
     public CachePolicy {
         Objects.requireNonNull(cache, "cache");
@@ -24,24 +24,23 @@ public record CachePolicy(String cache, Strategy strategy, TtlPolicy ttl, BloomS
     /** Defaults: 10 s lease, 3 s wait, and for {@code bloom} a filter sized for 100,000 ids at 1%. */
     public static CachePolicy of(String cache, Strategy strategy, TtlPolicy ttl) {
         BloomSpec bloom = strategy == Strategy.BLOOM ? new BloomSpec(100_000, 0.01) : null;
-        return new CachePolicy(cache, strategy, ttl, bloom, Duration.ofSeconds(10), Duration.ofSeconds(3),
-                Duration.ofSeconds(30), 10_000);
+        return new CachePolicy(cache, strategy, ttl, bloom, Duration.ofSeconds(10), Duration.ofSeconds(3));
     }
 
     public CachePolicy withStrategy(Strategy s) {
-        return new CachePolicy(cache, s, ttl, bloom, lockLease, lockWait, localTtl, localMaxSize);
+        return new CachePolicy(cache, s, ttl, bloom, lockLease, lockWait);
     }
 
     public CachePolicy withBloom(BloomSpec b) {
-        return new CachePolicy(cache, strategy, ttl, b, lockLease, lockWait, localTtl, localMaxSize);
+        return new CachePolicy(cache, strategy, ttl, b, lockLease, lockWait);
     }
 
     public CachePolicy withLock(Duration lease, Duration wait) {
-        return new CachePolicy(cache, strategy, ttl, bloom, lease, wait, localTtl, localMaxSize);
+        return new CachePolicy(cache, strategy, ttl, bloom, lease, wait);
     }
 
     public CachePolicy withTtl(TtlPolicy t) {
-        return new CachePolicy(cache, strategy, t, bloom, lockLease, lockWait, localTtl, localMaxSize);
+        return new CachePolicy(cache, strategy, t, bloom, lockLease, lockWait);
     }
 
     /**
