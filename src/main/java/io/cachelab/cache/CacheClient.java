@@ -1,0 +1,342 @@
+package io.cachelab.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.redisson.api.RBloomFilter;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The pattern library's single entry point: {@code get(id, type, loader, policy)} reads through the
+ * strategy the policy names and says how it got the value. Values are JSON strings in Redis; an empty
+ * string is the "absent" marker (no JSON document is empty). Strategies are private methods of this
+ * class rather than a class hierarchy because they share the same four primitives (read, write with
+ * the TTL policy, lock, count) and differ only in the order they use them; the Bloom guard runs in
+ * front of whichever strategy is named.
+ *
+ * <p>Clients are given, not created: the caller owns the Lettuce connections and Redisson, so Spring
+ * wiring, tests and the lab can share them. The pub/sub connection is optional (only the two-level
+ * cache needs it) and is dedicated, because a subscribed connection cannot run other commands.
+ */
+public final class CacheClient implements AutoCloseable {
+    /** Channel on which every instance announces keys to drop from its local (Caffeine) tier. */
+    public static final String EVICT_CHANNEL = "cachelab:cache:evict";
+
+    private static final Logger log = LoggerFactory.getLogger(CacheClient.class);
+    private static final String NULL_MARKER = "";
+    private static final Object LOCAL_NULL = new Object();
+    private static final long BACKOFF_START_MS = 5, BACKOFF_MAX_MS = 50;
+
+    private final RedisCommands<String, String> redis;
+    private final StatefulRedisPubSubConnection<String, String> pubSub;
+    private final RedissonClient redisson;
+    private final MeterRegistry meters;
+    private final JsonMapper json;
+    private final MutexLock mutex;
+    private final Cache<String, Object> local;
+    private final ThreadPoolExecutor rebuilds;
+    private final Set<String> rebuildsInFlight = ConcurrentHashMap.newKeySet();
+    private final ConcurrentMap<String, RBloomFilter<String>> blooms = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter> requestCounters = new ConcurrentHashMap<>();
+
+    public CacheClient(StatefulRedisConnection<String, String> connection,
+                       StatefulRedisPubSubConnection<String, String> pubSub,
+                       RedissonClient redisson, MeterRegistry meters) {
+        this(connection, pubSub, redisson, meters, JsonMapper.builder().build(), 10_000, Duration.ofSeconds(30), 2, 256);
+    }
+
+    public CacheClient(StatefulRedisConnection<String, String> connection,
+                       StatefulRedisPubSubConnection<String, String> pubSub,
+                       RedissonClient redisson, MeterRegistry meters, JsonMapper json,
+                       long localMaxSize, Duration localTtl, int rebuildThreads, int rebuildQueue) {
+        this.redis = connection.sync();
+        this.pubSub = pubSub;
+        this.redisson = redisson;
+        this.meters = meters;
+        this.json = json;
+        this.mutex = new MutexLock(redis);
+        this.local = Caffeine.newBuilder().maximumSize(localMaxSize)
+                .expireAfterWrite(localTtl).build();
+        AtomicInteger n = new AtomicInteger();
+        this.rebuilds = new ThreadPoolExecutor(rebuildThreads, rebuildThreads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(rebuildQueue), r -> {
+                    Thread t = new Thread(r, "cache-rebuild-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        this.rebuilds.allowCoreThreadTimeOut(true);
+        if (pubSub != null) {
+            pubSub.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String key) {
+                    if (EVICT_CHANNEL.equals(channel)) local.invalidate(key);
+                }
+            });
+            pubSub.sync().subscribe(EVICT_CHANNEL);
+        }
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    public <T> CacheResult<T> get(String id, Class<T> type, Supplier<T> loader, CachePolicy policy) {
+        CacheResult<T> r = read(id, type, loader, policy);
+        count(policy, r.outcome());
+        return r;
+    }
+
+    /** Writes a value (or the absent marker for null) with the policy's TTL, as a loader result would be. */
+    public <T> void put(String id, T value, CachePolicy policy) {
+        String key = policy.key(id);
+        if (policy.strategy() == Strategy.LOGICAL_EXPIRY && value != null) writeLogical(key, value, policy);
+        else write(key, value, policy);
+    }
+
+    /**
+     * Drops an entry everywhere, whatever strategy wrote it: both Redis formats, this instance's local
+     * tier, and (through pub/sub) every other instance's local tier. Callers run it after their
+     * transaction commits.
+     */
+    public void evict(String id, CachePolicy policy) {
+        String key = CachePolicy.plainKey(policy.cache(), id);
+        // two commands, not DEL k1 k2: the keys may live in different cluster slots
+        redis.del(key);
+        redis.del(CachePolicy.logicalKey(policy.cache(), id));
+        local.invalidate(key);
+        redis.publish(EVICT_CHANNEL, key);
+    }
+
+    /** Records an id that exists, so the Bloom filter of this cache lets it through. */
+    public void bloomAdd(CachePolicy policy, String id) {
+        bloom(policy).add(id);
+    }
+
+    /** Bulk variant for filling the filter from the database at start. */
+    public void bloomAddAll(CachePolicy policy, java.util.Collection<String> ids) {
+        bloom(policy).add(ids);
+    }
+
+    /** True when the local (Caffeine) tier holds the key; for tests and the lab. */
+    public boolean locallyCached(String id, CachePolicy policy) {
+        return local.getIfPresent(policy.key(id)) != null;
+    }
+
+    /** Rebuilds of logically expired entries that failed or could not be queued, per cache. */
+    public double rebuildFailures(String cache) {
+        Counter c = meters.find("cachelab.cache.rebuilds").tags("cache", cache, "result", "failed").counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Override
+    public void close() {
+        rebuilds.shutdownNow();
+        if (pubSub != null) pubSub.sync().unsubscribe(EVICT_CHANNEL);
+    }
+
+    // ---------------------------------------------------------------- strategies
+
+    private <T> CacheResult<T> read(String id, Class<T> type, Supplier<T> loader, CachePolicy policy) {
+        if (policy.bloom() != null && !bloom(policy).contains(id)) return new CacheResult<>(null, CacheOutcome.REJECTED);
+        String key = policy.key(id);
+        return switch (policy.strategy()) {
+            case NONE -> new CacheResult<>(loader.get(), CacheOutcome.MISS);
+            case CACHE_ASIDE -> cacheAside(key, type, loader, policy, false);
+            case NULL_CACHING, BLOOM -> cacheAside(key, type, loader, policy, true);
+            case MUTEX -> mutex(key, type, loader, policy);
+            case LOGICAL_EXPIRY -> logicalExpiry(key, type, loader, policy);
+            case TWO_LEVEL -> twoLevel(key, type, loader, policy);
+        };
+    }
+
+    private <T> CacheResult<T> cacheAside(String key, Class<T> type, Supplier<T> loader, CachePolicy policy,
+                                          boolean cacheNulls) {
+        CacheResult<T> cached = decode(redis.get(key), type);
+        if (cached != null) return cached;
+        T value = loader.get();
+        if (value != null || cacheNulls) write(key, value, policy);
+        return new CacheResult<>(value, CacheOutcome.MISS);
+    }
+
+    /**
+     * One loader per key across all instances: the lock holder re-reads before loading (someone may
+     * have filled the key between our miss and our lock), everyone else polls the key with a growing
+     * pause until the value appears or the wait bound is reached. A loop, not a recursive retry, so a
+     * long wait cannot grow the stack.
+     */
+    private <T> CacheResult<T> mutex(String key, Class<T> type, Supplier<T> loader, CachePolicy policy) {
+        long deadline = System.nanoTime() + policy.lockWait().toNanos();
+        long pause = BACKOFF_START_MS;
+        while (true) {
+            CacheResult<T> cached = decode(redis.get(key), type);
+            if (cached != null) return cached;
+            String token = mutex.tryAcquire(key, policy.lockLease());
+            if (token != null) {
+                try {
+                    CacheResult<T> again = decode(redis.get(key), type);
+                    if (again != null) return again;
+                    T value = loader.get();
+                    write(key, value, policy);
+                    return new CacheResult<>(value, CacheOutcome.MISS);
+                } finally {
+                    mutex.release(key, token);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) throw new CacheLockTimeoutException(key, policy.lockWait());
+            sleep(Math.min(pause, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+            pause = Math.min(pause * 2, BACKOFF_MAX_MS);
+        }
+    }
+
+    /**
+     * The value lives with its own expireAt and no Redis TTL, so it never disappears under load: an
+     * expired entry is served (flagged STALE) while one rebuild runs on the bounded executor. "One" is
+     * held twice: per instance by an in-flight set (no lock round trip per reader) and across
+     * instances by the {@code lock:} key; the rebuild re-reads first, as the mutex does. Only a key
+     * that was never written (a cold miss) makes the reader wait for the loader.
+     */
+    private <T> CacheResult<T> logicalExpiry(String key, Class<T> type, Supplier<T> loader, CachePolicy policy) {
+        String raw = redis.get(key);
+        if (raw == null) {
+            T value = loader.get();
+            if (value == null) write(key, null, policy);
+            else writeLogical(key, value, policy);
+            return new CacheResult<>(value, CacheOutcome.MISS);
+        }
+        if (raw.equals(NULL_MARKER)) return new CacheResult<>(null, CacheOutcome.NULL);
+        JsonNode node = json.readTree(raw);
+        T value = json.treeToValue(node.get("v"), type);
+        if (node.get("e").asLong() > System.currentTimeMillis()) return new CacheResult<>(value, CacheOutcome.HIT);
+        scheduleRebuild(key, loader, policy);
+        return new CacheResult<>(value, CacheOutcome.STALE);
+    }
+
+    private <T> void scheduleRebuild(String key, Supplier<T> loader, CachePolicy policy) {
+        if (!rebuildsInFlight.add(key)) return;
+        String token = null;
+        try {
+            token = mutex.tryAcquire(key, policy.lockLease());
+            if (token == null) {
+                rebuildsInFlight.remove(key);
+                return;
+            }
+            String owned = token;
+            rebuilds.execute(() -> rebuild(key, loader, policy, owned));
+        } catch (RejectedExecutionException e) {
+            rebuildsInFlight.remove(key);
+            mutex.release(key, token);
+            rebuildFailed(policy, key, e);
+        } catch (RuntimeException e) {
+            rebuildsInFlight.remove(key);
+            throw e;
+        }
+    }
+
+    private <T> void rebuild(String key, Supplier<T> loader, CachePolicy policy, String token) {
+        try {
+            String raw = redis.get(key);
+            if (raw != null && !raw.equals(NULL_MARKER) && json.readTree(raw).get("e").asLong() > System.currentTimeMillis())
+                return;
+            T value = loader.get();
+            if (value == null) write(key, null, policy);
+            else writeLogical(key, value, policy);
+            meters.counter("cachelab.cache.rebuilds", "cache", policy.cache(), "result", "ok").increment();
+        } catch (RuntimeException e) {
+            rebuildFailed(policy, key, e);
+        } finally {
+            rebuildsInFlight.remove(key);
+            try {
+                mutex.release(key, token);
+            } catch (RuntimeException e) {
+                log.warn("could not release rebuild lock of {} (the lease will end it)", key, e);
+            }
+        }
+    }
+
+    private void rebuildFailed(CachePolicy policy, String key, Exception e) {
+        meters.counter("cachelab.cache.rebuilds", "cache", policy.cache(), "result", "failed").increment();
+        log.warn("rebuild of {} failed; the stale value stays served", key, e);
+    }
+
+    /**
+     * Caffeine in front of Redis. The local tier holds decoded objects (a hit costs no parsing), so
+     * callers must treat returned values as read-only. Changes reach other instances only through
+     * {@link #evict}, which every instance hears on {@link #EVICT_CHANNEL}; the local TTL (30 s by
+     * default) bounds what a lost message can cost.
+     */
+    private <T> CacheResult<T> twoLevel(String key, Class<T> type, Supplier<T> loader, CachePolicy policy) {
+        Object held = local.getIfPresent(key);
+        if (held == LOCAL_NULL) return new CacheResult<>(null, CacheOutcome.NULL);
+        if (type.isInstance(held)) return new CacheResult<>(type.cast(held), CacheOutcome.HIT);
+        CacheResult<T> r = cacheAside(key, type, loader, policy, true);
+        local.put(key, r.value() == null ? LOCAL_NULL : r.value());
+        return r;
+    }
+
+    // ---------------------------------------------------------------- primitives
+
+    /** A cached outcome (HIT or NULL), or null when Redis has nothing. */
+    private <T> CacheResult<T> decode(String raw, Class<T> type) {
+        if (raw == null) return null;
+        if (raw.equals(NULL_MARKER)) return new CacheResult<>(null, CacheOutcome.NULL);
+        return new CacheResult<>(json.readValue(raw, type), CacheOutcome.HIT);
+    }
+
+    private void write(String key, Object value, CachePolicy policy) {
+        if (value == null) redis.set(key, NULL_MARKER, SetArgs.Builder.px(policy.ttl().nextNullTtlMillis()));
+        else redis.set(key, json.writeValueAsString(value), SetArgs.Builder.px(policy.ttl().nextValueTtlMillis()));
+    }
+
+    /** Envelope {"e": expireAt ms, "v": value}; written without a Redis TTL on purpose. */
+    private void writeLogical(String key, Object value, CachePolicy policy) {
+        long expireAt = System.currentTimeMillis() + policy.ttl().nextValueTtlMillis();
+        redis.set(key, "{\"e\":" + expireAt + ",\"v\":" + json.writeValueAsString(value) + "}");
+    }
+
+    private RBloomFilter<String> bloom(CachePolicy policy) {
+        if (redisson == null) throw new IllegalStateException("a Bloom filter needs a RedissonClient");
+        BloomSpec spec = policy.bloom();
+        if (spec == null) throw new IllegalArgumentException("cache " + policy.cache() + " has no Bloom filter in its policy");
+        return blooms.computeIfAbsent(policy.cache(), c -> {
+            RBloomFilter<String> f = redisson.getBloomFilter("cachelab:bloom:" + c);
+            f.tryInit(spec.expectedInsertions(), spec.falsePositiveRate());
+            return f;
+        });
+    }
+
+    private void count(CachePolicy policy, CacheOutcome outcome) {
+        String id = policy.cache() + '\0' + policy.strategy().id() + '\0' + outcome.tag();
+        requestCounters.computeIfAbsent(id, k -> Counter.builder("cachelab.cache.requests")
+                .tag("cache", policy.cache()).tag("strategy", policy.strategy().id()).tag("outcome", outcome.tag())
+                .register(meters)).increment();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a cache lock", e);
+        }
+    }
+}
