@@ -24,13 +24,15 @@ import java.util.NavigableMap;
  * same bad request fails with the same error. Blocking XREAD/XREADGROUP rely on the engine's
  * re-run model: a blocked command is executed again when its key is signalled, so a `$` ID is
  * rewritten in argv to the concrete last ID before blocking (as Redis 7.2 does), otherwise the
- * re-run would never see anything newer.
+ * re-run would never see anything newer. Consumer-group bookkeeping (XGROUP, XACK, XPENDING,
+ * XCLAIM, XAUTOCLAIM) is in StreamGroupCommands and XINFO in StreamInfoCommand; the IDs, lookups
+ * and helpers here are package-private for them.
  */
 public final class StreamCommands {
     private StreamCommands() {
     }
 
-    private static final String INVALID_ID = "ERR Invalid stream ID specified as stream command argument";
+    static final String INVALID_ID = "ERR Invalid stream ID specified as stream command argument";
 
     static void register(CommandTable t) {
         t.add("xadd", -5, "write denyoom fast", 1, 1, 1, StreamCommands::xadd).group("stream");
@@ -44,26 +46,26 @@ public final class StreamCommands {
                 .keys(streamsKeys()).group("stream");
         t.add("xreadgroup", -7, "write blocking movablekeys", 0, 0, 0, (c, a) -> xread(c, a, true))
                 .keys(streamsKeys()).group("stream");
-        t.add("xack", -4, "write fast", 1, 1, 1, StreamCommands::xack).group("stream");
-        t.add("xpending", -3, "readonly", 1, 1, 1, StreamCommands::xpending).group("stream");
-        t.add("xclaim", -6, "write fast", 1, 1, 1, StreamCommands::xclaim).group("stream");
-        t.add("xautoclaim", -6, "write fast", 1, 1, 1, StreamCommands::xautoclaim).group("stream");
+        t.add("xack", -4, "write fast", 1, 1, 1, StreamGroupCommands::xack).group("stream");
+        t.add("xpending", -3, "readonly", 1, 1, 1, StreamGroupCommands::xpending).group("stream");
+        t.add("xclaim", -6, "write fast", 1, 1, 1, StreamGroupCommands::xclaim).group("stream");
+        t.add("xautoclaim", -6, "write fast", 1, 1, 1, StreamGroupCommands::xautoclaim).group("stream");
         CommandSpec xgroup = t.container("xgroup", -2, "").group("stream");
-        xgroup.sub("create", -5, "write denyoom", 2, 2, 1, StreamCommands::xgroupCreate);
-        xgroup.sub("setid", -5, "write", 2, 2, 1, StreamCommands::xgroupSetid);
-        xgroup.sub("destroy", 4, "write", 2, 2, 1, StreamCommands::xgroupDestroy);
-        xgroup.sub("createconsumer", 5, "write denyoom", 2, 2, 1, StreamCommands::xgroupCreateConsumer);
-        xgroup.sub("delconsumer", 5, "write", 2, 2, 1, StreamCommands::xgroupDelConsumer);
-        xgroup.sub("help", 2, "loading stale", 0, 0, 0, StreamCommands::xgroupHelp);
+        xgroup.sub("create", -5, "write denyoom", 2, 2, 1, StreamGroupCommands::xgroupCreate);
+        xgroup.sub("setid", -5, "write", 2, 2, 1, StreamGroupCommands::xgroupSetid);
+        xgroup.sub("destroy", 4, "write", 2, 2, 1, StreamGroupCommands::xgroupDestroy);
+        xgroup.sub("createconsumer", 5, "write denyoom", 2, 2, 1, StreamGroupCommands::xgroupCreateConsumer);
+        xgroup.sub("delconsumer", 5, "write", 2, 2, 1, StreamGroupCommands::xgroupDelConsumer);
+        xgroup.sub("help", 2, "loading stale", 0, 0, 0, StreamGroupCommands::xgroupHelp);
         CommandSpec xinfo = t.container("xinfo", -2, "").group("stream");
-        xinfo.sub("stream", -3, "readonly", 2, 2, 1, StreamCommands::xinfoStream);
-        xinfo.sub("groups", 3, "readonly", 2, 2, 1, StreamCommands::xinfoGroups);
-        xinfo.sub("consumers", 4, "readonly", 2, 2, 1, StreamCommands::xinfoConsumers);
-        xinfo.sub("help", 2, "loading stale", 0, 0, 0, StreamCommands::xinfoHelp);
+        xinfo.sub("stream", -3, "readonly", 2, 2, 1, StreamInfoCommand::xinfoStream);
+        xinfo.sub("groups", 3, "readonly", 2, 2, 1, StreamInfoCommand::xinfoGroups);
+        xinfo.sub("consumers", 4, "readonly", 2, 2, 1, StreamInfoCommand::xinfoConsumers);
+        xinfo.sub("help", 2, "loading stale", 0, 0, 0, StreamInfoCommand::xinfoHelp);
     }
 
     /** The keys of XREAD/XREADGROUP: the first half of what follows STREAMS. */
-    private static CommandSpec.KeyFinder streamsKeys() {
+    static CommandSpec.KeyFinder streamsKeys() {
         return argv -> {
             for (int i = 1; i < argv.length; i++) {
                 if (Args.is(argv[i], "streams")) {
@@ -80,7 +82,7 @@ public final class StreamCommands {
     // ---- IDs ----------------------------------------------------------------------------------
 
     /** string2ull: plain decimal digits within 0..2^64-1. */
-    private static boolean parseUnsigned(byte[] b, int from, int to, long[] out) {
+    static boolean parseUnsigned(byte[] b, int from, int to, long[] out) {
         if (from >= to || to - from > 20) return false;
         long v = 0;
         for (int i = from; i < to; i++) {
@@ -133,7 +135,7 @@ public final class StreamCommands {
     }
 
     /** streamParseIntervalIDOrReply: "(" excludes; returns the inclusive bound or throws. */
-    private static ID parseInterval(byte[] b, long missingSeq, boolean start) {
+    static ID parseInterval(byte[] b, long missingSeq, boolean start) {
         if (b.length > 1 && b[0] == '(') {
             ID id = parseId(java.util.Arrays.copyOfRange(b, 1, b.length), missingSeq, true, null);
             ID r = start ? id.next() : id.prev();
@@ -145,43 +147,43 @@ public final class StreamCommands {
 
     // ---- lookups ------------------------------------------------------------------------------
 
-    private static StreamValue streamRead(Client c, Bytes key) {
+    static StreamValue streamRead(Client c, Bytes key) {
         return c.db().lookupRead(key, RType.STREAM);
     }
 
-    private static StreamValue streamWrite(Client c, Bytes key) {
+    static StreamValue streamWrite(Client c, Bytes key) {
         return c.db().lookupWrite(key, RType.STREAM);
     }
 
-    private static String s(byte[] b) {
+    static String s(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    private static void changed(Client c, Bytes key, String event) {
+    static void changed(Client c, Bytes key, String event) {
         c.db().signalModified(key);
         c.server().notifyKeyspaceEvent(Notify.STREAM, event, key, c.db().id());
     }
 
-    private static Consumer lookupConsumer(Group g, Bytes name, boolean refresh, long now) {
+    static Consumer lookupConsumer(Group g, Bytes name, boolean refresh, long now) {
         Consumer cons = g.consumers.get(name);
         if (cons != null && refresh) cons.seenTime = now;
         return cons;
     }
 
-    private static Consumer createConsumer(Client c, Group g, Bytes name, Bytes key, long now) {
+    static Consumer createConsumer(Client c, Group g, Bytes name, Bytes key, long now) {
         Consumer cons = new Consumer(name, now);
         g.consumers.put(name, cons);
         c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-createconsumer", key, c.db().id());
         return cons;
     }
 
-    private static int nodeMaxEntries(Client c) {
+    static int nodeMaxEntries(Client c) {
         return c.server().config().getInt("stream-node-max-entries");
     }
 
     // ---- XADD / XTRIM -------------------------------------------------------------------------
 
-    private static final class TrimArgs {
+    static final class TrimArgs {
         int strategy; // 0 none, 1 maxlen, 2 minid
         boolean approx;
         long maxlen;
@@ -194,7 +196,7 @@ public final class StreamCommands {
         int idPos;
     }
 
-    private static TrimArgs parseAddOrTrim(byte[][] a, boolean xadd, int nodeMaxEntries) {
+    static TrimArgs parseAddOrTrim(byte[][] a, boolean xadd, int nodeMaxEntries) {
         TrimArgs t = new TrimArgs();
         boolean limitGiven = false;
         int i = 2;
@@ -260,11 +262,11 @@ public final class StreamCommands {
         return t;
     }
 
-    private static long trim(StreamValue sv, TrimArgs t) {
+    static long trim(StreamValue sv, TrimArgs t) {
         return sv.trim(t.maxlen, t.strategy == 2 ? t.minid : null, t.approx, t.limit);
     }
 
-    private static void xadd(Client c, byte[][] a) {
+    static void xadd(Client c, byte[][] a) {
         TrimArgs t = parseAddOrTrim(a, true, nodeMaxEntries(c));
         int fieldPos = t.idPos + 1;
         int n = a.length - fieldPos;
@@ -314,7 +316,7 @@ public final class StreamCommands {
         }
     }
 
-    private static void xtrim(Client c, byte[][] a) {
+    static void xtrim(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
         TrimArgs t = parseAddOrTrim(a, false, nodeMaxEntries(c));
         StreamValue sv = streamWrite(c, key);
@@ -327,12 +329,12 @@ public final class StreamCommands {
         c.addInteger(removed);
     }
 
-    private static void xlen(Client c, byte[][] a) {
+    static void xlen(Client c, byte[][] a) {
         StreamValue sv = streamRead(c, new Bytes(a[1]));
         c.addInteger(sv == null ? 0 : sv.length());
     }
 
-    private static void xdel(Client c, byte[][] a) {
+    static void xdel(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
         StreamValue sv = streamWrite(c, key);
         if (sv == null) {
@@ -347,7 +349,7 @@ public final class StreamCommands {
         c.addInteger(deleted);
     }
 
-    private static void xsetid(Client c, byte[][] a) {
+    static void xsetid(Client c, byte[][] a) {
         ID id = parseStrict(a[2]);
         ID maxDel = ID.ZERO;
         long entriesAdded = -1;
@@ -380,14 +382,14 @@ public final class StreamCommands {
 
     // ---- XRANGE -------------------------------------------------------------------------------
 
-    private static void addEntry(Client c, ID id, byte[][] fv) {
+    static void addEntry(Client c, ID id, byte[][] fv) {
         c.addArrayLen(2);
         c.addBulk(id.bytes());
         c.addArrayLen(fv.length);
         for (byte[] b : fv) c.addBulk(b);
     }
 
-    private static void xrange(Client c, byte[][] a, boolean rev) {
+    static void xrange(Client c, byte[][] a, boolean rev) {
         byte[] startArg = rev ? a[3] : a[2];
         byte[] endArg = rev ? a[2] : a[3];
         ID start = parseInterval(startArg, 0, true);
@@ -428,7 +430,7 @@ public final class StreamCommands {
 
     // ---- XREAD / XREADGROUP -------------------------------------------------------------------
 
-    private static void xread(Client c, byte[][] a, boolean group) {
+    static void xread(Client c, byte[][] a, boolean group) {
         long timeout = -1;
         long count = 0;
         int streamsArg = 0;
@@ -583,7 +585,7 @@ public final class StreamCommands {
     }
 
     /** New entries for a group consumer (">"): moves the group's last ID and fills the PELs. */
-    private static void deliverNew(Client c, StreamValue sv, Group g, Consumer cons, ID gt, long count, boolean noack, long now) {
+    static void deliverNew(Client c, StreamValue sv, Group g, Consumer cons, ID gt, long count, boolean noack, long now) {
         ID from = gt.next();
         int mark = c.addDeferredLen();
         long n = 0;
@@ -619,7 +621,7 @@ public final class StreamCommands {
     }
 
     /** History (an explicit ID): the consumer's own pending entries after {@code gt}. */
-    private static void replyHistory(Client c, StreamValue sv, Consumer cons, ID gt, long count) {
+    static void replyHistory(Client c, StreamValue sv, Consumer cons, ID gt, long count) {
         ID from = gt;
         int mark = c.addDeferredLen();
         long n = 0;
@@ -643,656 +645,8 @@ public final class StreamCommands {
         c.setDeferredArrayLen(mark, n);
     }
 
-    // ---- XACK / XPENDING ----------------------------------------------------------------------
-
-    private static Group groupOrNull(StreamValue sv, byte[] name) {
-        return sv == null ? null : sv.groups.get(new Bytes(name));
-    }
-
-    private static void xack(Client c, byte[][] a) {
-        Bytes key = new Bytes(a[1]);
-        StreamValue sv = streamWrite(c, key);
-        Group g = groupOrNull(sv, a[2]);
-        if (g == null) {
-            c.addInteger(0);
-            return;
-        }
-        ID[] ids = new ID[a.length - 3];
-        for (int i = 3; i < a.length; i++) ids[i - 3] = parseStrict(a[i]);
-        long acked = 0;
-        for (ID id : ids) {
-            Pending p = g.pel.remove(id);
-            if (p != null) {
-                p.consumer.pel.remove(id);
-                acked++;
-            }
-        }
-        if (acked > 0) c.db().reaccount(key);
-        c.addInteger(acked);
-    }
-
-    private static void xpending(Client c, byte[][] a) {
-        boolean justinfo = a.length == 3;
-        if (a.length != 3 && (a.length < 6 || a.length > 9)) throw RedisError.SYNTAX;
-        long minIdle = 0;
-        ID start = null;
-        ID end = null;
-        long count = 0;
-        Bytes consumerName = null;
-        if (a.length >= 6) {
-            int startIdx = 3;
-            if (Args.is(a[3], "idle")) {
-                minIdle = Args.toLong(a[4]);
-                if (minIdle < 0) minIdle = 0;
-                startIdx += 2;
-                if (a.length < 8) throw RedisError.SYNTAX;
-            }
-            count = Args.toLong(a[startIdx + 2]);
-            if (count < 0) count = 0;
-            start = parseInterval(a[startIdx], 0, true);
-            end = parseInterval(a[startIdx + 1], -1L, false);
-            if (startIdx + 3 < a.length) consumerName = new Bytes(a[startIdx + 3]);
-        }
-        StreamValue sv = streamRead(c, new Bytes(a[1]));
-        Group g = groupOrNull(sv, a[2]);
-        if (g == null) {
-            throw new RedisError("NOGROUP No such key '" + s(a[1]) + "' or consumer group '" + s(a[2]) + "'");
-        }
-        if (justinfo) {
-            c.addArrayLen(4);
-            c.addInteger(g.pel.size());
-            if (g.pel.isEmpty()) {
-                c.addNull();
-                c.addNull();
-                c.addNullArray();
-                return;
-            }
-            c.addBulk(g.pel.firstKey().bytes());
-            c.addBulk(g.pel.lastKey().bytes());
-            int mark = c.addDeferredLen();
-            long n = 0;
-            for (Consumer cons : g.consumers.values()) {
-                if (cons.pel.isEmpty()) continue;
-                c.addArrayLen(2);
-                c.addBulk(cons.name.array());
-                c.addBulk(Long.toString(cons.pel.size()));
-                n++;
-            }
-            c.setDeferredArrayLen(mark, n);
-            return;
-        }
-        NavigableMap<ID, Pending> pel;
-        if (consumerName != null) {
-            Consumer cons = g.consumers.get(consumerName);
-            if (cons == null) {
-                c.addArrayLen(0);
-                return;
-            }
-            pel = cons.pel;
-        } else {
-            pel = g.pel;
-        }
-        long now = c.server().commandTimeMs();
-        int mark = c.addDeferredLen();
-        long n = 0;
-        if (start.compareTo(end) <= 0) {
-            for (Map.Entry<ID, Pending> e : pel.subMap(start, true, end, true).entrySet()) {
-                if (n == count) break;
-                Pending p = e.getValue();
-                long idle = now - p.deliveryTime;
-                if (minIdle > 0 && idle < minIdle) continue;
-                c.addArrayLen(4);
-                c.addBulk(e.getKey().bytes());
-                c.addBulk(p.consumer.name.array());
-                c.addInteger(idle < 0 ? 0 : idle);
-                c.addInteger(p.deliveryCount);
-                n++;
-            }
-        }
-        c.setDeferredArrayLen(mark, n);
-    }
-
-    // ---- XCLAIM / XAUTOCLAIM ------------------------------------------------------------------
-
-    private static long longOr(byte[] b, String msg) {
-        Long v = io.cachelab.engine.type.Numbers.parseLongStrict(b);
-        if (v == null) throw new RedisError("ERR " + msg);
-        return v;
-    }
-
-    private static void xclaim(Client c, byte[][] a) {
-        Bytes key = new Bytes(a[1]);
-        StreamValue sv = streamRead(c, key);
-        Group g = groupOrNull(sv, a[2]);
-        if (g == null) throw new RedisError("NOGROUP No such key '" + s(a[1]) + "' or consumer group '" + s(a[2]) + "'");
-        long minIdle = longOr(a[4], "Invalid min-idle-time argument for XCLAIM");
-        if (minIdle < 0) minIdle = 0;
-        List<ID> ids = new ArrayList<>();
-        int j = 5;
-        for (; j < a.length; j++) {
-            try {
-                ids.add(parseStrict(a[j]));
-            } catch (RedisError e) {
-                break;
-            }
-        }
-        long now = c.server().commandTimeMs();
-        long deliveryTime = -1;
-        long retryCount = -1;
-        boolean force = false;
-        boolean justid = false;
-        ID lastId = ID.ZERO;
-        for (; j < a.length; j++) {
-            boolean more = j + 1 < a.length;
-            byte[] opt = a[j];
-            if (Args.is(opt, "force")) {
-                force = true;
-            } else if (Args.is(opt, "justid")) {
-                justid = true;
-            } else if (Args.is(opt, "idle") && more) {
-                deliveryTime = now - longOr(a[++j], "Invalid IDLE option argument for XCLAIM");
-            } else if (Args.is(opt, "time") && more) {
-                deliveryTime = longOr(a[++j], "Invalid TIME option argument for XCLAIM");
-            } else if (Args.is(opt, "retrycount") && more) {
-                retryCount = longOr(a[++j], "Invalid RETRYCOUNT option argument for XCLAIM");
-            } else if (Args.is(opt, "lastid") && more) {
-                lastId = parseStrict(a[++j]);
-            } else {
-                throw new RedisError("ERR Unrecognized XCLAIM option '" + s(opt) + "'");
-            }
-        }
-        boolean dirty = false;
-        if (lastId.compareTo(g.lastId) > 0) {
-            g.lastId = lastId;
-            dirty = true;
-        }
-        if (deliveryTime != -1) {
-            if (deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
-        } else {
-            deliveryTime = now;
-        }
-        Bytes name = new Bytes(a[3]);
-        Consumer cons = null;
-        int mark = c.addDeferredLen();
-        long n = 0;
-        for (ID id : ids) {
-            Pending p = g.pel.get(id);
-            byte[][] fv = sv.entries.get(id);
-            if (fv == null) {
-                if (p != null) {
-                    g.pel.remove(id);
-                    p.consumer.pel.remove(id);
-                    dirty = true;
-                }
-                continue;
-            }
-            if (force && p == null) {
-                p = new Pending(now, 1, null); // streamCreateNACK starts at one delivery
-                g.pel.put(id, p);
-            }
-            if (p == null) continue;
-            if (p.consumer != null && minIdle > 0 && now - p.deliveryTime < minIdle) continue;
-            if (cons == null) {
-                cons = lookupConsumer(g, name, true, now);
-                if (cons == null) cons = createConsumer(c, g, name, key, now);
-            }
-            if (p.consumer != cons && p.consumer != null) p.consumer.pel.remove(id);
-            p.deliveryTime = deliveryTime;
-            if (retryCount >= 0) p.deliveryCount = retryCount;
-            else if (!justid) p.deliveryCount++;
-            if (p.consumer != cons) {
-                cons.pel.put(id, p);
-                p.consumer = cons;
-            }
-            if (justid) c.addBulk(id.bytes());
-            else addEntry(c, id, fv);
-            n++;
-            dirty = true;
-        }
-        c.setDeferredArrayLen(mark, n);
-        if (dirty) c.db().reaccount(key);
-    }
-
-    private static void xautoclaim(Client c, byte[][] a) {
-        Bytes key = new Bytes(a[1]);
-        StreamValue sv = streamRead(c, key);
-        long minIdle = longOr(a[4], "Invalid min-idle-time argument for XAUTOCLAIM");
-        if (minIdle < 0) minIdle = 0;
-        ID start = parseInterval(a[5], 0, true);
-        long count = 100;
-        boolean justid = false;
-        for (int j = 6; j < a.length; j++) {
-            boolean more = j + 1 < a.length;
-            if (Args.is(a[j], "count") && more) {
-                Long v = io.cachelab.engine.type.Numbers.parseLongStrict(a[j + 1]);
-                long max = Long.MAX_VALUE / 16;
-                if (v == null || v < 1 || v > max) throw new RedisError("ERR COUNT must be > 0");
-                count = v;
-                j++;
-            } else if (Args.is(a[j], "justid")) {
-                justid = true;
-            } else {
-                throw RedisError.SYNTAX;
-            }
-        }
-        Group g = groupOrNull(sv, a[2]);
-        if (g == null) throw new RedisError("NOGROUP No such key '" + s(a[1]) + "' or consumer group '" + s(a[2]) + "'");
-        long attempts = count * 10;
-        long now = c.server().commandTimeMs();
-        Bytes name = new Bytes(a[3]);
-        Consumer cons = null;
-        List<ID> deleted = new ArrayList<>();
-        c.addArrayLen(3);
-        // The cursor is only known after the walk; build the claimed part aside.
-        List<Object[]> claimed = new ArrayList<>();
-        ID cursor = start;
-        ID next = null;
-        boolean dirty = false;
-        while (true) {
-            Map.Entry<ID, Pending> e = g.pel.ceilingEntry(cursor);
-            if (e == null) {
-                next = null;
-                break;
-            }
-            if (attempts == 0 || count == 0) {
-                next = e.getKey();
-                break;
-            }
-            attempts--;
-            ID id = e.getKey();
-            Pending p = e.getValue();
-            ID after = id.next();
-            byte[][] fv = sv.entries.get(id);
-            if (fv == null) {
-                g.pel.remove(id);
-                p.consumer.pel.remove(id);
-                deleted.add(id);
-                count--;
-                dirty = true;
-            } else if (minIdle == 0 || now - p.deliveryTime >= minIdle) {
-                if (cons == null) {
-                    cons = lookupConsumer(g, name, true, now);
-                    if (cons == null) cons = createConsumer(c, g, name, key, now);
-                }
-                if (p.consumer != cons) {
-                    p.consumer.pel.remove(id);
-                    cons.pel.put(id, p);
-                    p.consumer = cons;
-                }
-                p.deliveryTime = now;
-                if (!justid) p.deliveryCount++;
-                claimed.add(new Object[] {id, fv});
-                count--;
-                dirty = true;
-            }
-            if (after == null) {
-                next = null;
-                break;
-            }
-            cursor = after;
-        }
-        c.addBulk((next == null ? ID.ZERO : next).bytes());
-        c.addArrayLen(claimed.size());
-        for (Object[] cl : claimed) {
-            if (justid) c.addBulk(((ID) cl[0]).bytes());
-            else addEntry(c, (ID) cl[0], (byte[][]) cl[1]);
-        }
-        c.addArrayLen(deleted.size());
-        for (ID id : deleted) c.addBulk(id.bytes());
-        if (dirty) c.db().reaccount(key);
-    }
-
-    // ---- XGROUP -------------------------------------------------------------------------------
-
-    private static final class GroupArgs {
-        boolean mkstream;
-        long entriesRead = StreamValue.INVALID_ENTRIES_READ;
-        StreamValue sv;
-        Group group;
-    }
-
-    /** The shared prologue of xgroupCommand: options, key lookup, existence checks. */
-    private static GroupArgs groupPrologue(Client c, byte[][] a, boolean create, boolean setid, boolean needGroup) {
-        GroupArgs g = new GroupArgs();
-        for (int i = 5; i < a.length; ) {
-            if (create && Args.is(a[i], "mkstream")) {
-                g.mkstream = true;
-                i++;
-            } else if ((create || setid) && Args.is(a[i], "entriesread") && i + 1 < a.length) {
-                g.entriesRead = Args.toLong(a[i + 1]);
-                if (g.entriesRead < 0 && g.entriesRead != StreamValue.INVALID_ENTRIES_READ) {
-                    throw new RedisError("ERR value for ENTRIESREAD must be positive or -1");
-                }
-                i += 2;
-            } else {
-                throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + s(a[1]) + "'. Try XGROUP HELP.");
-            }
-        }
-        g.sv = streamWrite(c, new Bytes(a[2]));
-        if (!g.mkstream) {
-            if (g.sv == null) throw new RedisError("ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.");
-            g.group = g.sv.groups.get(new Bytes(a[3]));
-            if (g.group == null && needGroup) {
-                throw new RedisError("NOGROUP No such consumer group '" + s(a[3]) + "' for key name '" + s(a[2]) + "'");
-            }
-        }
-        return g;
-    }
-
-    private static void xgroupCreate(Client c, byte[][] a) {
-        GroupArgs g = groupPrologue(c, a, true, false, false);
-        if (a.length > 8) throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + s(a[1]) + "'. Try XGROUP HELP.");
-        ID id;
-        if (a[4].length == 1 && a[4][0] == '$') id = g.sv == null ? ID.ZERO : g.sv.lastId;
-        else id = parseStrict(a[4]);
-        Bytes key = new Bytes(a[2]);
-        if (g.sv == null) {
-            g.sv = new StreamValue();
-            c.db().add(key, g.sv);
-            c.db().signalModified(key);
-        }
-        Bytes name = new Bytes(a[3]);
-        if (g.sv.groups.containsKey(name)) throw new RedisError("BUSYGROUP Consumer Group name already exists");
-        g.sv.groups.put(name, new Group(id, g.entriesRead));
-        c.db().reaccount(key);
-        c.addOk();
-        c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-create", key, c.db().id());
-    }
-
-    private static void xgroupSetid(Client c, byte[][] a) {
-        GroupArgs g = groupPrologue(c, a, false, true, true);
-        if (a.length != 5 && a.length != 7) throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + s(a[1]) + "'. Try XGROUP HELP.");
-        ID id;
-        if (a[4].length == 1 && a[4][0] == '$') id = g.sv.lastId;
-        else id = parseId(a[4], 0, false, null);
-        g.group.lastId = id;
-        g.group.entriesRead = g.entriesRead;
-        c.addOk();
-        Bytes key = new Bytes(a[2]);
-        c.db().reaccount(key);
-        c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-setid", key, c.db().id());
-    }
-
-    private static void xgroupDestroy(Client c, byte[][] a) {
-        GroupArgs g = groupPrologue(c, a, false, false, false);
-        Bytes key = new Bytes(a[2]);
-        if (g.group == null) {
-            c.addInteger(0);
-            return;
-        }
-        g.sv.groups.remove(new Bytes(a[3]));
-        c.addInteger(1);
-        c.db().reaccount(key);
-        c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-destroy", key, c.db().id());
-        // signalKeyAsReady, not signalModifiedKey: blocked XREADGROUP clients re-run and answer NOGROUP.
-        c.server().blocking().keyModified(c.db(), key);
-    }
-
-    private static void xgroupCreateConsumer(Client c, byte[][] a) {
-        GroupArgs g = groupPrologue(c, a, false, false, true);
-        Bytes name = new Bytes(a[4]);
-        if (g.group.consumers.containsKey(name)) {
-            c.addInteger(0);
-            return;
-        }
-        Bytes key = new Bytes(a[2]);
-        createConsumer(c, g.group, name, key, c.server().commandTimeMs());
-        c.db().reaccount(key);
-        c.addInteger(1);
-    }
-
-    private static void xgroupDelConsumer(Client c, byte[][] a) {
-        GroupArgs g = groupPrologue(c, a, false, false, true);
-        Bytes name = new Bytes(a[4]);
-        Consumer cons = g.group.consumers.remove(name);
-        if (cons == null) {
-            c.addInteger(0);
-            return;
-        }
-        long pending = cons.pel.size();
-        for (ID id : cons.pel.keySet()) g.group.pel.remove(id);
-        c.addInteger(pending);
-        Bytes key = new Bytes(a[2]);
-        c.db().reaccount(key);
-        c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-delconsumer", key, c.db().id());
-    }
-
-    private static void addHelp(Client c, String... lines) {
+    static void addHelp(Client c, String... lines) {
         c.addArrayLen(lines.length);
         for (String l : lines) c.addSimple(l);
-    }
-
-    private static void xgroupHelp(Client c, byte[][] a) {
-        addHelp(c,
-                "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "CREATE <key> <groupname> <id|$> [option]",
-                "    Create a new consumer group. Options are:",
-                "    * MKSTREAM",
-                "      Create the empty stream if it does not exist.",
-                "    * ENTRIESREAD entries_read",
-                "      Set the group's entries_read counter (internal use).",
-                "CREATECONSUMER <key> <groupname> <consumer>",
-                "    Create a new consumer in the specified group.",
-                "DELCONSUMER <key> <groupname> <consumer>",
-                "    Remove the specified consumer.",
-                "DESTROY <key> <groupname>",
-                "    Remove the specified group.",
-                "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
-                "    Set the current group ID and entries_read counter.",
-                "HELP",
-                "    Prints this help.");
-    }
-
-    // ---- XINFO --------------------------------------------------------------------------------
-
-    private static void xinfoHelp(Client c, byte[][] a) {
-        addHelp(c,
-                "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "CONSUMERS <key> <groupname>",
-                "    Show consumers of <groupname>.",
-                "GROUPS <key>",
-                "    Show the stream consumer groups.",
-                "STREAM <key> [FULL [COUNT <count>]",
-                "    Show information about the stream.",
-                "HELP",
-                "    Prints this help.");
-    }
-
-    private static StreamValue xinfoKey(Client c, byte[] key) {
-        StreamValue sv = streamRead(c, new Bytes(key));
-        if (sv == null) throw RedisError.NO_SUCH_KEY;
-        return sv;
-    }
-
-    private static void addLag(Client c, StreamValue sv, Group g) {
-        Long lag = sv.lag(g);
-        if (lag == null) c.addNull();
-        else c.addInteger(lag);
-    }
-
-    private static void addEntryOrNil(Client c, Map.Entry<ID, byte[][]> e) {
-        if (e == null) c.addNull();
-        else addEntry(c, e.getKey(), e.getValue());
-    }
-
-    private static long radixKeys(StreamValue sv) {
-        return sv.nodes.size();
-    }
-
-    /**
-     * The node count of Redis's rax holding the node keys (128-bit big-endian IDs): a compressed
-     * trie where each run without branching is one node, each branching point one node, and each
-     * key ends in an empty leaf node; an empty rax is its root alone.
-     */
-    private static long radixNodes(StreamValue sv) {
-        if (sv.nodes.isEmpty()) return 1;
-        List<byte[]> keys = new ArrayList<>(sv.nodes.size());
-        for (ID id : sv.nodes.keySet()) {
-            byte[] k = new byte[16];
-            for (int i = 0; i < 8; i++) {
-                k[i] = (byte) (id.ms() >>> (56 - 8 * i));
-                k[8 + i] = (byte) (id.seq() >>> (56 - 8 * i));
-            }
-            keys.add(k);
-        }
-        return trieNodes(keys, 0, keys.size(), 0);
-    }
-
-    /** Nodes under keys[from, to) (sorted, distinct, 16 bytes) from byte {@code depth} on. */
-    private static long trieNodes(List<byte[]> keys, int from, int to, int depth) {
-        if (to - from == 1) return (depth < 16 ? 1 : 0) + 1;
-        byte[] first = keys.get(from);
-        byte[] last = keys.get(to - 1);
-        int branchAt = depth;
-        while (first[branchAt] == last[branchAt]) branchAt++;
-        long n = (branchAt > depth ? 1 : 0) + 1;
-        int start = from;
-        for (int i = from + 1; i <= to; i++) {
-            if (i == to || keys.get(i)[branchAt] != keys.get(start)[branchAt]) {
-                n += trieNodes(keys, start, i, branchAt + 1);
-                start = i;
-            }
-        }
-        return n;
-    }
-
-    private static void xinfoStream(Client c, byte[][] a) {
-        boolean full = false;
-        long count = 10;
-        if (a.length > 3) {
-            RedisError syntax = new RedisError("ERR unknown subcommand or wrong number of arguments for '" + s(a[1]) + "'. Try XINFO HELP.");
-            if (!Args.is(a[3], "full") || (a.length != 4 && a.length != 6)) throw syntax;
-            full = true;
-            if (a.length == 6) {
-                if (!Args.is(a[4], "count")) throw syntax;
-                count = Args.toLong(a[5]);
-                if (count < 0) count = 10;
-            }
-        }
-        StreamValue sv = xinfoKey(c, a[2]);
-        long now = c.server().commandTimeMs();
-        c.addMapLen(full ? 9 : 10);
-        c.addBulk("length");
-        c.addInteger(sv.length());
-        c.addBulk("radix-tree-keys");
-        c.addInteger(radixKeys(sv));
-        c.addBulk("radix-tree-nodes");
-        c.addInteger(radixNodes(sv));
-        c.addBulk("last-generated-id");
-        c.addBulk(sv.lastId.bytes());
-        c.addBulk("max-deleted-entry-id");
-        c.addBulk(sv.maxDeletedId.bytes());
-        c.addBulk("entries-added");
-        c.addInteger(sv.entriesAdded);
-        c.addBulk("recorded-first-entry-id");
-        c.addBulk(sv.firstId.bytes());
-        if (!full) {
-            c.addBulk("groups");
-            c.addInteger(sv.groups.size());
-            c.addBulk("first-entry");
-            addEntryOrNil(c, sv.entries.firstEntry());
-            c.addBulk("last-entry");
-            addEntryOrNil(c, sv.entries.lastEntry());
-            return;
-        }
-        c.addBulk("entries");
-        long n = count == 0 ? sv.length() : Math.min(count, sv.length());
-        c.addArrayLen(n);
-        Iterator<Map.Entry<ID, byte[][]>> it = sv.entries.entrySet().iterator();
-        for (long i = 0; i < n; i++) {
-            Map.Entry<ID, byte[][]> e = it.next();
-            addEntry(c, e.getKey(), e.getValue());
-        }
-        c.addBulk("groups");
-        c.addArrayLen(sv.groups.size());
-        for (Map.Entry<Bytes, Group> ge : sv.groups.entrySet()) {
-            Group g = ge.getValue();
-            c.addMapLen(7);
-            c.addBulk("name");
-            c.addBulk(ge.getKey().array());
-            c.addBulk("last-delivered-id");
-            c.addBulk(g.lastId.bytes());
-            c.addBulk("entries-read");
-            if (g.entriesRead == StreamValue.INVALID_ENTRIES_READ) c.addNull();
-            else c.addInteger(g.entriesRead);
-            c.addBulk("lag");
-            addLag(c, sv, g);
-            c.addBulk("pel-count");
-            c.addInteger(g.pel.size());
-            c.addBulk("pending");
-            long pn = count == 0 ? g.pel.size() : Math.min(count, g.pel.size());
-            c.addArrayLen(pn);
-            Iterator<Map.Entry<ID, Pending>> pit = g.pel.entrySet().iterator();
-            for (long i = 0; i < pn; i++) {
-                Map.Entry<ID, Pending> pe = pit.next();
-                c.addArrayLen(4);
-                c.addBulk(pe.getKey().bytes());
-                c.addBulk(pe.getValue().consumer.name.array());
-                c.addInteger(pe.getValue().deliveryTime);
-                c.addInteger(pe.getValue().deliveryCount);
-            }
-            c.addBulk("consumers");
-            c.addArrayLen(g.consumers.size());
-            for (Consumer cons : g.consumers.values()) {
-                c.addMapLen(4);
-                c.addBulk("name");
-                c.addBulk(cons.name.array());
-                c.addBulk("seen-time");
-                c.addInteger(cons.seenTime);
-                c.addBulk("pel-count");
-                c.addInteger(cons.pel.size());
-                c.addBulk("pending");
-                long cn = count == 0 ? cons.pel.size() : Math.min(count, cons.pel.size());
-                c.addArrayLen(cn);
-                Iterator<Map.Entry<ID, Pending>> cit = cons.pel.entrySet().iterator();
-                for (long i = 0; i < cn; i++) {
-                    Map.Entry<ID, Pending> pe = cit.next();
-                    c.addArrayLen(3);
-                    c.addBulk(pe.getKey().bytes());
-                    c.addInteger(pe.getValue().deliveryTime);
-                    c.addInteger(pe.getValue().deliveryCount);
-                }
-            }
-        }
-    }
-
-    private static void xinfoGroups(Client c, byte[][] a) {
-        StreamValue sv = xinfoKey(c, a[2]);
-        c.addArrayLen(sv.groups.size());
-        for (Map.Entry<Bytes, Group> ge : sv.groups.entrySet()) {
-            Group g = ge.getValue();
-            c.addMapLen(6);
-            c.addBulk("name");
-            c.addBulk(ge.getKey().array());
-            c.addBulk("consumers");
-            c.addInteger(g.consumers.size());
-            c.addBulk("pending");
-            c.addInteger(g.pel.size());
-            c.addBulk("last-delivered-id");
-            c.addBulk(g.lastId.bytes());
-            c.addBulk("entries-read");
-            if (g.entriesRead == StreamValue.INVALID_ENTRIES_READ) c.addNull();
-            else c.addInteger(g.entriesRead);
-            c.addBulk("lag");
-            addLag(c, sv, g);
-        }
-    }
-
-    private static void xinfoConsumers(Client c, byte[][] a) {
-        StreamValue sv = xinfoKey(c, a[2]);
-        Group g = sv.groups.get(new Bytes(a[3]));
-        if (g == null) throw new RedisError("NOGROUP No such consumer group '" + s(a[3]) + "' for key name '" + s(a[2]) + "'");
-        long now = c.server().commandTimeMs();
-        c.addArrayLen(g.consumers.size());
-        for (Consumer cons : g.consumers.values()) {
-            c.addMapLen(3);
-            c.addBulk("name");
-            c.addBulk(cons.name.array());
-            c.addBulk("pending");
-            c.addInteger(cons.pel.size());
-            c.addBulk("idle");
-            long idle = now - cons.seenTime;
-            c.addInteger(idle < 0 ? 0 : idle);
-        }
     }
 }
