@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.it.RealRedis;
 import io.cachelab.engine.TestEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,9 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,14 +20,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Random hash and set command sequences sent to the engine and to a real redis-server; replies,
  * errors and encodings must agree. Orders that depend on the hash function (hashtable encodings)
  * are compared as multisets; random commands are only generated in their deterministic forms. On a
  * divergence the sequence is shrunk to a minimal reproduction, printed in the failure message.
- * Tagged "it": run with {@code mvn -Pit test}; skipped when redis-server is not installed.
+ * Tagged "it": run with {@code mvn -Pit test}; fails with a clear message when redis-server is not installed.
  */
 @Tag("it")
 class HashSetDifferentialTest {
@@ -38,41 +36,22 @@ class HashSetDifferentialTest {
     private static final String[] SETS = {"s1", "s2", "s3", "s4"};
 
     static TestEngine engine;
-    static Process redis;
+    static RealRedis redis;
     static int redisPort;
 
     @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(onPath("redis-server"), "redis-server not installed");
-        try (ServerSocket s = new ServerSocket(0)) {
-            redisPort = s.getLocalPort();
-        }
-        redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        for (int i = 0; i < 100; i++) {
-            try (Jedis j = new Jedis("127.0.0.1", redisPort)) {
-                j.ping();
-                break;
-            } catch (Exception notYet) {
-                Thread.sleep(50);
-            }
-        }
+    static void start() {
+        redis = RealRedis.start();
+        redisPort = redis.port();
         engine = TestEngine.start();
     }
 
     @AfterAll
     static void stop() {
         if (engine != null) engine.close();
-        if (redis != null) redis.destroy();
+        if (redis != null) redis.close();
     }
 
-    private static boolean onPath(String exe) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, exe).canExecute()) return true;
-        }
-        return false;
-    }
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})

@@ -1,14 +1,12 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.it.RealRedis;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,25 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("it")
 class ListZSetDifferentialTest extends EngineTestSupport {
-    static Process redis;
+    static RealRedis redis;
     static int redisPort;
 
     @BeforeAll
-    static void startRedis() throws Exception {
-        Assumptions.assumeTrue(onPath("redis-server"), "redis-server is not installed");
-        try (ServerSocket s = new ServerSocket(0)) {
-            redisPort = s.getLocalPort();
-        }
-        redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
-        for (int i = 0; i < 100; i++) {
-            try (java.net.Socket probe = new java.net.Socket("127.0.0.1", redisPort)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("redis-server did not start");
+    static void startRedis() {
+        redis = RealRedis.start();
+        redisPort = redis.port();
     }
 
     @AfterAll
@@ -49,15 +35,9 @@ class ListZSetDifferentialTest extends EngineTestSupport {
         Transcript t = new Transcript(engine.port());
         t.run("config set zset-max-listpack-entries 128");
         t.close();
-        if (redis != null) redis.destroy();
+        if (redis != null) redis.close();
     }
 
-    private static boolean onPath(String binary) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, binary).canExecute()) return true;
-        }
-        return false;
-    }
 
     private static final String[] KEYS = {"l1", "l2", "z1", "z2", "s"};
     private static final String[] MEMBERS = {"a", "b", "c", "d", "e", "f", "1", "10"};

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.it.RealRedis;
 import io.cachelab.engine.TestEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,15 +10,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
-import java.io.File;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Random stream command sequences (explicit IDs, so no clock is involved) sent to the engine and to
@@ -27,42 +25,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Tag("it")
 class StreamDifferentialTest {
     static TestEngine engine;
-    static Process redis;
+    static RealRedis redis;
     static int redisPort;
 
     @BeforeAll
-    static void start() throws Exception {
-        boolean onPath = false;
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            onPath |= new File(dir, "redis-server").canExecute();
-        }
-        assumeTrue(onPath, "redis-server not installed");
-        try (ServerSocket s = new ServerSocket(0)) {
-            redisPort = s.getLocalPort();
-        }
-        redis = new ProcessBuilder("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    static void start() {
+        redis = RealRedis.start();
+        redisPort = redis.port();
         engine = TestEngine.start();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (true) {
-            try (Jedis j = new Jedis("127.0.0.1", redisPort, 5000)) {
-                j.ping();
-                break;
-            } catch (RuntimeException e) {
-                if (System.currentTimeMillis() > deadline) throw e;
-                Thread.sleep(50);
-            }
-        }
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         if (engine != null) engine.close();
-        if (redis != null) {
-            redis.destroy();
-            redis.waitFor();
-        }
+        if (redis != null) redis.close();
     }
 
     static Object send(Jedis j, List<String> cmd) {

@@ -1,22 +1,20 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.it.RealRedis;
 import io.cachelab.engine.TestEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Sends the same command lists to the engine and to a real redis-server (started here on a free
@@ -26,41 +24,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Tag("it")
 class StringsBitmapsKeysDifferentialTest {
     static TestEngine engine;
-    static Process redis;
+    static RealRedis redis;
     static int redisPort;
 
     @BeforeAll
-    static void start() throws Exception {
-        assumeTrue(new File("/usr/bin/redis-server").canExecute() || onPath("redis-server"), "redis-server not installed");
-        try (ServerSocket s = new ServerSocket(0)) {
-            redisPort = s.getLocalPort();
-        }
-        redis = new ProcessBuilder("redis-server", "--port", String.valueOf(redisPort), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (true) {
-            try (RespWire w = new RespWire(redisPort)) {
-                if (w.call("PING").equals("+PONG")) break;
-            } catch (RuntimeException e) {
-                if (System.currentTimeMillis() > deadline) throw e;
-                Thread.sleep(50);
-            }
-        }
+    static void start() {
+        redis = RealRedis.start();
+        redisPort = redis.port();
         engine = TestEngine.start();
     }
 
-    private static boolean onPath(String exe) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, exe).canExecute()) return true;
-        }
-        return false;
-    }
 
     @AfterAll
     static void stop() {
         if (engine != null) engine.close();
-        if (redis != null) redis.destroy();
+        if (redis != null) redis.close();
     }
 
     private static List<String> resource(String name) throws IOException {
