@@ -12,8 +12,6 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,20 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class EmbeddedEngineApplicationTest {
-    static final int ENGINE_PORT = freePort();
+    static final int ENGINE_PORT = io.cachelab.engine.TestEngine.freePort();
 
     @DynamicPropertySource
     static void enginePort(DynamicPropertyRegistry registry) {
         registry.add("cachelab.engine.port", () -> ENGINE_PORT);
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Autowired
     StringRedisTemplate redis;

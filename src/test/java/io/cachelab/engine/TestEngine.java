@@ -61,4 +61,14 @@ public final class TestEngine implements AutoCloseable {
     public void close() {
         engine.close();
     }
+
+    /** A port that was free a moment ago on the loopback interface (for servers and Spring tests). */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

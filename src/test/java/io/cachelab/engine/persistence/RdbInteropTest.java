@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 import java.io.File;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,10 +56,7 @@ class RdbInteropTest {
 
     /** A redis-server on a free port in {@code dir}; its encoding thresholds are the defaults, as the engine's. */
     Jedis redis(String dir, String dbfilename) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = io.cachelab.engine.TestEngine.freePort();
         Process p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir, "--dbfilename", dbfilename).redirectErrorStream(true)
                 .redirectOutput(new File(dir, "redis-" + port + ".log")).start();
