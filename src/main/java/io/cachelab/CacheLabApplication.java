@@ -3,6 +3,7 @@ package io.cachelab;
 import io.cachelab.engine.EngineMain;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import java.util.Arrays;
 
@@ -11,6 +12,7 @@ import java.util.Arrays;
  * `java -jar cachelab.jar engine --port 6380 ...` runs the engine alone, like redis-server.
  */
 @SpringBootApplication
+@ConfigurationPropertiesScan
 public class CacheLabApplication {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("engine")) {
