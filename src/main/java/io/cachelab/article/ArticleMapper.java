@@ -4,6 +4,7 @@ import com.baomidou.mybatisplus.core.mapper.BaseMapper;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Mapper;
 import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.Select;
 
 import java.util.List;
 
@@ -23,4 +24,10 @@ interface ArticleMapper extends BaseMapper<Article> {
             </foreach>
             </script>""")
     int insertAll(@Param("rows") List<Article> rows);
+
+    @Select("SELECT id FROM article WHERE id > #{afterId} ORDER BY id LIMIT #{limit}")
+    List<Long> idsAfter(@Param("afterId") long afterId, @Param("limit") int limit);
+
+    @Select("SELECT MAX(id) FROM article")
+    Long maxId();
 }

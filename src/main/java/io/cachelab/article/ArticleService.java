@@ -2,6 +2,7 @@ package io.cachelab.article;
 
 import com.baomidou.mybatisplus.core.metadata.OrderItem;
 import com.baomidou.mybatisplus.extension.plugins.pagination.Page;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -10,8 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Database access for articles, and nothing else: caching wraps this service from the outside, so
- * every call here is a real round trip that the query counter sees. Package-private until a caller
+ * Database access for articles: caching wraps this service from the outside, so every call here is
+ * a real round trip that the query counter sees. Writes announce what changed as an event inside their
+ * transaction; the cache acts on it only after the commit. Package-private until a caller
  * outside the package needs it.
  */
 @Service
@@ -22,9 +24,11 @@ class ArticleService {
     static final int MAX_GENERATE = 1_000_000;
 
     private final ArticleMapper mapper;
+    private final ApplicationEventPublisher events;
 
-    ArticleService(ArticleMapper mapper) {
+    ArticleService(ArticleMapper mapper, ApplicationEventPublisher events) {
         this.mapper = mapper;
+        this.events = events;
     }
 
     Optional<Article> find(long id) {
@@ -58,6 +62,7 @@ class ArticleService {
             article.setStatus(1);
         }
         mapper.insert(article);
+        events.publishEvent(new ArticleChanged(article.getId(), ArticleChanged.Kind.INSERT));
         return article;
     }
 
@@ -67,17 +72,31 @@ class ArticleService {
         changes.setId(id);
         changes.setCreatedAt(null);
         changes.setUpdatedAt(null);
-        return mapper.updateById(changes) == 1;
+        boolean updated = mapper.updateById(changes) == 1;
+        if (updated) events.publishEvent(new ArticleChanged(id, ArticleChanged.Kind.UPDATE));
+        return updated;
     }
 
     /** False when no such article exists. */
     @Transactional
     boolean delete(long id) {
-        return mapper.deleteById(id) == 1;
+        boolean deleted = mapper.deleteById(id) == 1;
+        if (deleted) events.publishEvent(new ArticleChanged(id, ArticleChanged.Kind.DELETE));
+        return deleted;
     }
 
     long count() {
         return mapper.selectCount(null);
+    }
+
+    /** Up to {@code limit} ids above {@code afterId}, ascending: for filling the Bloom filter in pages. */
+    List<Long> idsAfter(long afterId, int limit) {
+        return mapper.idsAfter(afterId, limit);
+    }
+
+    long maxId() {
+        Long max = mapper.maxId();
+        return max == null ? 0 : max;
     }
 
     /**

@@ -126,6 +126,25 @@ public final class CacheClient implements AutoCloseable {
         redis.publish(EVICT_CHANNEL, key);
     }
 
+    /**
+     * Makes the entry behave as if its time had run out, for the lab and tests of breakdown: a logical
+     * entry keeps its value with an expireAt in the past (what readers find when a logical TTL ends),
+     * any other entry is deleted from Redis and from this instance's local tier (what Redis's TTL does).
+     * Returns false when nothing was cached.
+     */
+    public boolean expireNow(String id, CachePolicy policy) {
+        String key = policy.key(id);
+        if (policy.strategy() == Strategy.LOGICAL_EXPIRY) {
+            String raw = redis.get(key);
+            if (raw == null || raw.equals(NULL_MARKER)) return false;
+            JsonNode node = json.readTree(raw);
+            redis.set(key, "{\"e\":" + (System.currentTimeMillis() - 1) + ",\"v\":" + json.writeValueAsString(node.get("v")) + "}");
+            return true;
+        }
+        local.invalidate(key);
+        return redis.del(key) == 1;
+    }
+
     /** Records an id that exists, so the Bloom filter of this cache lets it through. */
     public void bloomAdd(CachePolicy policy, String id) {
         bloom(policy).add(id);

@@ -44,6 +44,12 @@ public class DbQueryCounter implements Interceptor {
         return invocation.proceed();
     }
 
+    /** Statements counted so far for a table and kind ({@code select}, {@code update}, ...). */
+    public double count(String table, String kind) {
+        Counter c = registry.find(METRIC).tags("table", table, "kind", kind).counter();
+        return c == null ? 0 : c.count();
+    }
+
     private Counter counterFor(String sql) {
         Counter counter = countersBySql.get(sql);
         if (counter != null) {
