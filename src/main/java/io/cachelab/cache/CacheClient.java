@@ -160,6 +160,20 @@ public final class CacheClient implements AutoCloseable {
         return local.getIfPresent(policy.key(id)) != null;
     }
 
+    /**
+     * Waits until this instance has no logical-expiry rebuild in flight, up to {@code timeout}; true
+     * when none is left. For the lab, which reports database queries only once the rebuild it caused
+     * has run.
+     */
+    public boolean awaitRebuilds(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!rebuildsInFlight.isEmpty()) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
     /** Rebuilds of logically expired entries that failed or could not be queued, per cache. */
     public double rebuildFailures(String cache) {
         Counter c = meters.find("cachelab.cache.rebuilds").tags("cache", cache, "result", "failed").counter();

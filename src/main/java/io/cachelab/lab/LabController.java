@@ -1,0 +1,90 @@
+package io.cachelab.lab;
+
+import io.cachelab.cache.CachePolicy;
+import io.cachelab.cache.Strategy;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The lab's HTTP face (ADMIN only, see the security rules): each endpoint runs one experiment in
+ * process, against this instance's real engine and database, and answers what it measured. Runs are
+ * serialised: two experiments at once would count each other's queries.
+ */
+@Tag(name = "lab", description = "measure, don't claim: breakdown, penetration, avalanche (ADMIN)")
+@RestController
+@RequestMapping("/api/lab")
+class LabController {
+    private final BreakdownLab breakdown;
+    private final PenetrationLab penetration;
+    private final AvalancheLab avalanche;
+    private final Object oneAtATime = new Object();
+
+    LabController(BreakdownLab breakdown, PenetrationLab penetration, AvalancheLab avalanche) {
+        this.breakdown = breakdown;
+        this.penetration = penetration;
+        this.avalanche = avalanche;
+    }
+
+    record BreakdownRequest(@NotBlank String strategy,
+                            @Min(1) @Max(BreakdownLab.MAX_CONCURRENCY) Integer concurrency,
+                            @Min(0) @Max(10_000) Long dbDelayMs,
+                            @Positive Long articleId) {
+    }
+
+    record PenetrationRequest(@NotBlank String strategy,
+                              @Min(1) @Max(PenetrationLab.MAX_REQUESTS) Integer requests,
+                              @Min(1) @Max(PenetrationLab.MAX_REQUESTS) Integer distinctIds) {
+    }
+
+    record AvalancheRequest(@Min(1) @Max(AvalancheLab.MAX_KEYS) Integer keys,
+                            @Min(1) @Max(86_400) Long ttlSeconds,
+                            @Min(0) @Max(86_399) Long jitterSeconds) {
+    }
+
+    @Operation(summary = "Expire a hot article and release N readers at once",
+            description = "Defaults: concurrency 200, dbDelayMs 50, articleId 1.")
+    @PostMapping("/breakdown")
+    BreakdownLab.Result breakdown(@Valid @RequestBody BreakdownRequest r) throws InterruptedException {
+        synchronized (oneAtATime) {
+            return breakdown.run(r.strategy(), or(r.concurrency(), 200), or(r.dbDelayMs(), 50L), or(r.articleId(), 1L));
+        }
+    }
+
+    @Operation(summary = "Request ids that do not exist", description = "Defaults: requests 10000, distinctIds 1000.")
+    @PostMapping("/penetration")
+    PenetrationLab.Result penetration(@Valid @RequestBody PenetrationRequest r) throws InterruptedException {
+        synchronized (oneAtATime) {
+            return penetration.run(r.strategy(), or(r.requests(), 10_000), or(r.distinctIds(), 1_000));
+        }
+    }
+
+    @Operation(summary = "Write N keys at once through the TTL policy and count expiries per second",
+            description = "Defaults: keys 10000, ttlSeconds 600, jitterSeconds 120.")
+    @PostMapping("/avalanche")
+    AvalancheLab.Result avalanche(@Valid @RequestBody AvalancheRequest r) {
+        long ttl = or(r.ttlSeconds(), 600L), jitter = or(r.jitterSeconds(), 120L);
+        if (jitter >= ttl) throw new IllegalArgumentException("jitterSeconds must be below ttlSeconds");
+        synchronized (oneAtATime) {
+            return avalanche.run(or(r.keys(), 10_000), ttl, jitter);
+        }
+    }
+
+    /** How a policy is written in a request: {@code bloom+mutex} when the filter guards another strategy. */
+    static String name(CachePolicy policy) {
+        boolean guarded = policy.bloom() != null && policy.strategy() != Strategy.BLOOM;
+        return (guarded ? "bloom+" : "") + policy.strategy().id();
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value == null ? fallback : value;
+    }
+}

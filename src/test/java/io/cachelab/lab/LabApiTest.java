@@ -1,0 +1,101 @@
+package io.cachelab.lab;
+
+import io.cachelab.support.ApiClient;
+import io.cachelab.support.AppTestBase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The issue's acceptance numbers, measured through the lab endpoints on the whole app (embedded
+ * engine, H2, the SQL counter): breakdown, penetration and avalanche.
+ */
+class LabApiTest extends AppTestBase {
+    String admin;
+
+    @BeforeEach
+    void login() {
+        admin = api.loginAdmin();
+    }
+
+    JsonNode lab(String name, Map<String, Object> body) {
+        ApiClient.Response r = api.post("/api/lab/" + name, body, admin);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        System.out.println("lab " + name + " " + body + " -> " + r.body().replaceAll(",\"expiriesPerSecond\".*", "}"));
+        return r.json();
+    }
+
+    @Test
+    void breakdownMutexLoadsOnce() {
+        JsonNode r = lab("breakdown", Map.of("strategy", "mutex", "concurrency", 200, "dbDelayMs", 100, "articleId", 31));
+        assertThat(r.get("requests").asInt()).isEqualTo(200);
+        assertThat(r.get("dbQueries").asLong()).isEqualTo(1);
+        assertThat(r.get("errors").asInt()).isZero();
+    }
+
+    @Test
+    void breakdownLogicalExpiryRebuildsOnceAndNobodyWaits() {
+        JsonNode r = lab("breakdown", Map.of("strategy", "logical-expiry", "concurrency", 200, "dbDelayMs", 200, "articleId", 32));
+        assertThat(r.get("dbQueries").asLong()).isEqualTo(1);
+        assertThat(r.get("errors").asInt()).isZero();
+        assertThat(r.get("p99Ms").asDouble()).isLessThan(200);
+        assertThat(r.get("staleServed").asInt()).isPositive();
+        assertThat(r.get("staleServed").asInt() + r.get("outcomes").path("HIT").asInt(0)).isEqualTo(200);
+    }
+
+    @Test
+    void breakdownCacheAsideShowsTheStampede() {
+        JsonNode r = lab("breakdown", Map.of("strategy", "cache-aside", "concurrency", 200, "dbDelayMs", 100, "articleId", 33));
+        assertThat(r.get("dbQueries").asLong()).isGreaterThan(1);
+        JsonNode none = lab("breakdown", Map.of("strategy", "none", "concurrency", 50, "dbDelayMs", 0, "articleId", 33));
+        assertThat(none.get("dbQueries").asLong()).isEqualTo(50);
+    }
+
+    @Test
+    void penetrationNoneNullCachingAndBloom() {
+        Map<String, Object> base = Map.of("requests", 10_000, "distinctIds", 1_000);
+        JsonNode none = lab("penetration", with(base, "none"));
+        assertThat(none.get("dbQueries").asLong()).isEqualTo(10_000);
+        JsonNode nulls = lab("penetration", with(base, "null-caching"));
+        assertThat(nulls.get("dbQueries").asLong()).isEqualTo(1_000);
+        assertThat(nulls.get("nullHits").asInt()).isEqualTo(9_000);
+        JsonNode bloom = lab("penetration", with(base, "bloom"));
+        assertThat(bloom.get("dbQueries").asLong()).isLessThanOrEqualTo(200); // at most 2% of 10,000
+        assertThat(bloom.get("rejected").asInt() + bloom.get("dbQueries").asLong()
+                + bloom.get("nullHits").asInt()).isEqualTo(10_000);
+        assertThat(bloom.get("falsePositiveRate").asDouble()).isLessThanOrEqualTo(0.02);
+        JsonNode guarded = lab("penetration", with(base, "bloom+mutex"));
+        assertThat(guarded.get("strategy").asString()).isEqualTo("bloom+mutex");
+        assertThat(guarded.get("dbQueries").asLong()).isLessThanOrEqualTo(200);
+    }
+
+    @Test
+    void avalancheJitterSpreadsExpiriesAndNoJitterPilesThemUp() {
+        JsonNode spread = lab("avalanche", Map.of("keys", 10_000, "ttlSeconds", 600, "jitterSeconds", 120));
+        assertThat(spread.get("seconds").asInt()).isBetween(230, 245); // 2 × 120 s, plus the time the writes took
+        assertThat(spread.get("peakToMean").asDouble()).isLessThanOrEqualTo(3.0);
+        JsonNode piled = lab("avalanche", Map.of("keys", 10_000, "ttlSeconds", 600, "jitterSeconds", 0));
+        assertThat(piled.get("seconds").asInt()).isEqualTo(1);
+        assertThat(piled.get("peakCount").asInt()).isEqualTo(10_000);
+        assertThat(piled.get("spanMs").asLong()).isLessThan(1000);
+    }
+
+    @Test
+    void badLabRequestsAre400() {
+        assertThat(api.post("/api/lab/breakdown", Map.of("strategy", "nope"), admin).status()).isEqualTo(400);
+        assertThat(api.post("/api/lab/breakdown", Map.of("strategy", "mutex", "concurrency", 100_000), admin).status()).isEqualTo(400);
+        assertThat(api.post("/api/lab/breakdown", Map.of("strategy", "mutex", "articleId", 99_999_999), admin).status()).isEqualTo(400);
+        assertThat(api.post("/api/lab/avalanche", Map.of("ttlSeconds", 10, "jitterSeconds", 10), admin).status()).isEqualTo(400);
+        assertThat(api.post("/api/lab/penetration", Map.of("strategy", "none", "requests", 10, "distinctIds", 20), admin).status()).isEqualTo(400);
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, String strategy) {
+        Map<String, Object> m = new java.util.HashMap<>(base);
+        m.put("strategy", strategy);
+        return m;
+    }
+}
