@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.Counter;
@@ -48,7 +48,7 @@ public final class CacheClient implements AutoCloseable {
     private static final Object LOCAL_NULL = new Object();
     private static final long BACKOFF_START_MS = 5, BACKOFF_MAX_MS = 50;
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
     private final RedissonClient redisson;
     private final MeterRegistry meters;
@@ -63,14 +63,19 @@ public final class CacheClient implements AutoCloseable {
     public CacheClient(StatefulRedisConnection<String, String> connection,
                        StatefulRedisPubSubConnection<String, String> pubSub,
                        RedissonClient redisson, MeterRegistry meters) {
-        this(connection, pubSub, redisson, meters, JsonMapper.builder().build(), 10_000, Duration.ofSeconds(30), 2, 256);
+        this(connection.sync(), pubSub, redisson, meters, JsonMapper.builder().build(), 10_000, Duration.ofSeconds(30), 2, 256);
     }
 
-    public CacheClient(StatefulRedisConnection<String, String> connection,
+    /**
+     * {@code redis} is the synchronous API of a standalone, Sentinel or Cluster connection (Lettuce's
+     * {@code RedisCommands} and {@code RedisAdvancedClusterCommands} both are one): the library
+     * touches one key per command, so it runs unchanged on a Redis Cluster.
+     */
+    public CacheClient(RedisClusterCommands<String, String> redis,
                        StatefulRedisPubSubConnection<String, String> pubSub,
                        RedissonClient redisson, MeterRegistry meters, JsonMapper json,
                        long localMaxSize, Duration localTtl, int rebuildThreads, int rebuildQueue) {
-        this.redis = connection.sync();
+        this.redis = redis;
         this.pubSub = pubSub;
         this.redisson = redisson;
         this.meters = meters;

@@ -2,7 +2,7 @@ package io.cachelab.cache;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -17,9 +17,9 @@ final class MutexLock {
     private static final String RELEASE =
             "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
-    private final RedisCommands<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
 
-    MutexLock(RedisCommands<String, String> redis) {
+    MutexLock(RedisClusterCommands<String, String> redis) {
         this.redis = redis;
     }
 
