@@ -64,6 +64,7 @@ public class HttpLoad {
         Options o;
         try {
             o = Options.parse(args);
+            request(o, o.idLow, 0);   // a bad URL or a header the client refuses (Host, Connection...) fails here
         } catch (IllegalArgumentException e) {
             System.err.println("HttpLoad: " + e.getMessage());
             System.err.println("usage: java bench/HttpLoad.java --url URL [--ids A-B] [--concurrency C] "
@@ -136,21 +137,7 @@ public class HttpLoad {
     /** One request, timed from before sending until the whole body was read; false when interrupted. */
     static boolean send(HttpClient client, Options o, int worker, Stats stats) {
         long id = o.idLow == o.idHigh ? o.idLow : ThreadLocalRandom.current().nextLong(o.idLow, o.idHigh + 1);
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fill(o.url, id, worker))).timeout(o.timeout);
-        if (o.body != null) {
-            b.method(o.method, HttpRequest.BodyPublishers.ofString(fill(o.body, id, worker)));
-            b.header("Content-Type", o.contentType);
-        } else {
-            b.method(o.method, HttpRequest.BodyPublishers.noBody());
-        }
-        for (String[] h : o.headers) {
-            b.header(h[0], h[1]);
-        }
-        if (!o.workerHeaders.isEmpty()) {
-            String[] h = o.workerHeaders.get(worker % o.workerHeaders.size());
-            b.header(h[0], h[1]);
-        }
-        HttpRequest request = b.build();
+        HttpRequest request = request(o, id, worker);
         long t0 = System.nanoTime();
         try {
             HttpResponse<Void> r = client.send(request, HttpResponse.BodyHandlers.discarding());
@@ -165,6 +152,24 @@ public class HttpLoad {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    static HttpRequest request(Options o, long id, int worker) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fill(o.url, id, worker))).timeout(o.timeout);
+        if (o.body != null) {
+            b.method(o.method, HttpRequest.BodyPublishers.ofString(fill(o.body, id, worker)));
+            b.header("Content-Type", o.contentType);
+        } else {
+            b.method(o.method, HttpRequest.BodyPublishers.noBody());
+        }
+        for (String[] h : o.headers) {
+            b.header(h[0], h[1]);
+        }
+        if (!o.workerHeaders.isEmpty()) {
+            String[] h = o.workerHeaders.get(worker % o.workerHeaders.size());
+            b.header(h[0], h[1]);
+        }
+        return b.build();
     }
 
     static String fill(String template, long id, int worker) {

@@ -13,8 +13,12 @@ import org.yaml.snakeyaml.Yaml;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,16 +146,28 @@ class StackFilesTest {
         initFiles.forEach(v -> assertThat(ROOT.resolve(v.substring(0, v.indexOf(':')))).isRegularFile());
 
         String canalUser = Files.readString(ROOT.resolve("sql/canal-user.sql"));
-        Matcher create = Pattern.compile("CREATE USER IF NOT EXISTS '(\\w+)'@'%' IDENTIFIED WITH mysql_native_password BY '([^']+)'")
+        Matcher create = Pattern.compile(
+                "CREATE USER IF NOT EXISTS '(\\w+)'@'%' IDENTIFIED WITH mysql_native_password AS '(\\*[0-9A-F]{40})'")
                 .matcher(canalUser);
         assertThat(create.find()).as(canalUser).isTrue();
         assertThat(create.group(1)).isEqualTo(canal.get("canal.instance.dbUsername"));
-        assertThat(create.group(2)).isEqualTo(canal.get("canal.instance.dbPassword"));
+        // the plugin's stored form of the password Canal is given: '*' + hex(SHA1(SHA1(password)))
+        assertThat(create.group(2)).isEqualTo(nativePasswordHash(canal.get("canal.instance.dbPassword")));
         assertThat(canalUser).contains("GRANT SELECT, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '"
                 + create.group(1) + "'@'%'");
         // Canal follows only the application's schema
         assertThat("cachelab.article").matches(canal.get("canal.instance.filter.regex"));
         assertThat("mysql.user").doesNotMatch(canal.get("canal.instance.filter.regex"));
+    }
+
+    static String nativePasswordHash(String password) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            byte[] twice = sha1.digest(sha1.digest(password.getBytes(StandardCharsets.UTF_8)));
+            return "*" + HexFormat.of().withUpperCase().formatHex(twice);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
