@@ -112,7 +112,11 @@ public class HttpLoad {
                     return;
                 }
                 long deadline = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : window[0] + nanos;
-                while (System.nanoTime() < deadline && (budget == null || budget.getAndDecrement() > 0)) {
+                // every worker sends at least its first request, even when it is scheduled late on a busy
+                // machine: each simulated user (e.g. one bearer token per worker) takes part in the run
+                boolean first = true;
+                while ((first || System.nanoTime() < deadline) && (budget == null || budget.getAndDecrement() > 0)) {
+                    first = false;
                     if (!send(client, o, worker, stats)) {
                         return;
                     }
