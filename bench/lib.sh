@@ -71,3 +71,71 @@ start_pair() {
 ratio() { # engine reference
   awk -v e="$1" -v r="$2" 'BEGIN { if (e + 0 > 0 && r + 0 > 0) printf "%.2f", e / r; else print "n/a" }'
 }
+
+# --- the service itself, for the HTTP benchmarks (articles.sh, claims.sh) ---------------------------
+# With BASE_URL set (e.g. BASE_URL=http://localhost:8080 for the compose stack) the scripts use that
+# running service and start nothing; otherwise start_app runs target/cachelab.jar with its embedded
+# engine on free ports and cleanup_app stops exactly that process.
+
+cleanup_app() {
+  local pid="${APP_PID:-}"
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -rf "${WORK:-}"
+}
+
+wait_for_health() { # base-url pid log
+  for _ in $(seq 600); do
+    if curl -fsS "$1/actuator/health" 2>/dev/null | grep -q '"status":"UP"'; then return 0; fi
+    if [[ -n "${2:-}" ]] && ! kill -0 "$2" 2>/dev/null; then
+      echo "$NAME: the app exited during startup, log:" >&2; cat "$3" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  echo "$NAME: $1/actuator/health did not report UP within 60 s" >&2
+  [[ -n "${3:-}" ]] && tail -50 "$3" >&2
+  exit 1
+}
+
+# Sets BASE_URL (and APP_PID, APP_PORT, APP_ENGINE_PORT, WORK when it starts the jar).
+start_app() {
+  WORK="$(mktemp -d -t "$NAME.XXXXXX")"
+  trap cleanup_app EXIT INT TERM
+  if [[ -n "${BASE_URL:-}" ]]; then
+    BASE_URL="${BASE_URL%/}"
+    echo "$NAME: using the running service at $BASE_URL" >&2
+    wait_for_health "$BASE_URL"
+    return
+  fi
+  ensure_jar
+  APP_PORT="$(free_port)"
+  APP_ENGINE_PORT="$(free_port)"
+  while [[ "$APP_ENGINE_PORT" == "$APP_PORT" ]]; do APP_ENGINE_PORT="$(free_port)"; done
+  # shellcheck disable=SC2086
+  java ${JAVA_OPTS:-} -jar "$JAR" --server.port="$APP_PORT" --cachelab.engine.port="$APP_ENGINE_PORT" \
+    --spring.data.redis.port="$APP_ENGINE_PORT" ${APP_ARGS:-} >"$WORK/app.log" 2>&1 &
+  APP_PID=$!
+  BASE_URL="http://127.0.0.1:$APP_PORT"
+  echo "$NAME: started the app (pid $APP_PID) on $BASE_URL, embedded engine on $APP_ENGINE_PORT; log $WORK/app.log" >&2
+  wait_for_health "$BASE_URL" "$APP_PID" "$WORK/app.log"
+}
+
+# Runs bench/HttpLoad.java; prints its report on stderr and the RESULT line on stdout. Stops the
+# script with HttpLoad's message when the run failed (exit 3: too many 404/5xx or connection errors).
+http_load() {
+  local out rc=0
+  out="$(java bench/HttpLoad.java "$@")" || rc=$?
+  grep -v '^RESULT ' <<<"$out" >&2 || true
+  if [[ $rc -ne 0 ]]; then
+    echo "$NAME: load run failed (HttpLoad exit $rc): $*" >&2
+    exit "$rc"
+  fi
+  grep '^RESULT ' <<<"$out"
+}
+
+result_field() { # RESULT-line key
+  tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }'
+}

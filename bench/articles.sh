@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# GET /api/articles/{id} under HTTP load, one run per cache strategy, in one invocation: `none` (the
+# database every time) is the reference and every other strategy is reported as a ratio against it,
+# measured in the same minute on the same machine by the same JVM.
+#
+#   bench/articles.sh                               # none, cache-aside, two-level; 50 workers, 20 s each
+#   CONCURRENCY=100 DURATION=30s bench/articles.sh
+#   BASE_URL=http://localhost:8080 bench/articles.sh  # a running service (the compose stack), nothing started
+#
+# Env: STRATEGIES (space separated; the first is the reference), CONCURRENCY, DURATION, WARMUP,
+#      IDS (range, default 1-1000: the seeded articles), JAVA_OPTS (app JVM flags), APP_ARGS (extra
+#      --name=value arguments for the app), BASE_URL.
+# Each strategy gets a warm-up first (JIT, connection pool, and for the caching strategies a filled
+# cache), then the measured run. A run stops the script when more than 1% of its requests answer
+# 4xx/5xx or fail to connect: the numbers of a broken endpoint are not a benchmark.
+# Needs: java 17, curl.
+set -euo pipefail
+
+STRATEGIES="${STRATEGIES:-none cache-aside two-level}"
+CONCURRENCY="${CONCURRENCY:-50}"
+DURATION="${DURATION:-20s}"
+WARMUP="${WARMUP:-5s}"
+IDS="${IDS:-1-1000}"
+
+cd "$(dirname "$0")/.."
+NAME=articles
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+require_tools java curl
+start_app
+
+# one request first, so a missing endpoint or strategy is reported in one line, not as a failed run
+probe() { # strategy
+  local code
+  code="$(curl -s -o "$WORK/probe.body" -w '%{http_code}' "$BASE_URL/api/articles/${IDS%%-*}?strategy=$1" || true)"
+  if [[ "$code" != 2?? ]]; then
+    echo "articles: GET $BASE_URL/api/articles/${IDS%%-*}?strategy=$1 answered ${code:-no response}" \
+      "$(head -c 300 "$WORK/probe.body" 2>/dev/null)" >&2
+    if [[ "$code" == 404 ]]; then echo "articles: (404: is GET /api/articles/{id} part of this build?)" >&2; fi
+    exit 1
+  fi
+}
+
+declare -A RPS P99 HITS
+ORDER=()
+for s in $STRATEGIES; do
+  ORDER+=("$s")
+  probe "$s"
+  echo "== $s" >&2
+  line="$(http_load --url "$BASE_URL/api/articles/{id}?strategy=$s" --ids "$IDS" \
+    --concurrency "$CONCURRENCY" --warmup "$WARMUP" --duration "$DURATION" \
+    --count-header X-Cache --fail-on 4xx,5xx --max-fail-ratio 0.01)"
+  RPS[$s]="$(result_field "$line" rps)"
+  P99[$s]="$(result_field "$line" p99_ms)"
+  HITS[$s]="$(result_field "$line" header_HIT)"
+  total="$(result_field "$line" requests)"
+  HITS[$s]="$(awk -v h="${HITS[$s]}" -v t="$total" 'BEGIN { printf "%.1f", (t > 0 ? 100 * h / t : 0) }')"
+done
+
+ref="${ORDER[0]}"
+echo "articles: GET /api/articles/{id} ids $IDS, $CONCURRENCY workers, $DURATION per strategy after $WARMUP warm-up, $BASE_URL"
+printf '%-12s %10s %9s %7s %14s %14s\n' strategy "req/s" "p99 ms" "HIT %" "req/s vs $ref" "p99 vs $ref"
+for s in "${ORDER[@]}"; do
+  printf '%-12s %10s %9s %7s %14s %14s\n' "$s" "${RPS[$s]}" "${P99[$s]}" "${HITS[$s]}" \
+    "$(ratio "${RPS[$s]}" "${RPS[$ref]}")" "$(ratio "${P99[$s]}" "${P99[$ref]}")"
+done
