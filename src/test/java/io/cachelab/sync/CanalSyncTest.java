@@ -277,6 +277,28 @@ class CanalSyncTest {
                 + (long) feed.eventsHandled());
     }
 
+    @Test
+    @Order(7)
+    void reconnectsWithBackoffWhenTheCanalServerComesBack() throws SQLException {
+        CanalChangeFeed feed = app.getBean(CanalChangeFeed.class);
+        var health = app.getBean("canalHealthIndicator", org.springframework.boot.health.contributor.HealthIndicator.class);
+        int port = canal.port();
+        canal.close();
+        await("the feed notices the server is gone", Duration.ofSeconds(10), () -> feed.state() != CanalChangeFeed.State.CONNECTED);
+        assertThat(health.health().getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.DOWN);
+
+        long t0 = System.nanoTime();
+        canal = CanalServerProcess.start(Path.of(System.getProperty("basedir", "")).toAbsolutePath(), db, port);
+        long ms = await("the feed reconnects", Duration.ofSeconds(15), () -> feed.state() == CanalChangeFeed.State.CONNECTED);
+        System.out.println("CANAL-IT Canal server restarted on " + port + "; feed connected again " + ms + " ms after it was ready ("
+                + (System.nanoTime() - t0) / 1_000_000 + " ms after the restart began)");
+        assertThat(health.health().getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+
+        cache.get("13", ArticleRow.class, () -> load(13), ASIDE);
+        update(13, "after the restart");
+        await("article 13 evicted through the new server", Duration.ofSeconds(2), () -> probe.exists("cachelab:article:13") == 0);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static ArticleRow load(long id) {

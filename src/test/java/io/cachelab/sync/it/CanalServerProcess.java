@@ -35,11 +35,15 @@ public final class CanalServerProcess implements AutoCloseable {
     }
 
     public static CanalServerProcess start(Path projectDir, MariaDb db) {
+        return start(projectDir, db, TestEngine.freePort());
+    }
+
+    /** On a given port: a restart on the port the app's client was configured with. */
+    public static CanalServerProcess start(Path projectDir, MariaDb db, int port) {
         Path project = projectDir.resolve("it/canal-server");
         Path jar = project.resolve("target/canal-server-1.jar"), cp = project.resolve("target/cp.txt");
         build(projectDir, project, jar, cp);
-        int port = TestEngine.freePort();
-        Path log = project.resolve("target/canal-" + port + ".log");
+        Path log = project.resolve("target/canal-" + port + "-" + System.currentTimeMillis() + ".log");
         String classpath;
         try {
             classpath = jar + java.io.File.pathSeparator + Files.readString(cp).trim();
@@ -75,7 +79,8 @@ public final class CanalServerProcess implements AutoCloseable {
             if (!process.isAlive())
                 throw new IllegalStateException("the Canal server exited with " + process.exitValue() + ":\n" + log());
             if (!listening) listening = log().contains("CANAL-READY " + port);
-            if (listening && db.binlogDumpRunning()) return;
+            // the log line says this server sent its dump command; the process list says MariaDB runs it
+            if (listening && log().contains("COM_BINLOG_DUMP") && db.binlogDumpRunning()) return;
             MariaDb.sleep(100);
         }
         throw new IllegalStateException("the Canal server did not " + (listening ? "start its binlog dump" : "listen on " + port)
