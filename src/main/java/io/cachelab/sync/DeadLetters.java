@@ -32,7 +32,8 @@ public class DeadLetters {
         this.meters = meters;
     }
 
-    public void record(String source, ChangeEvent event, String position, Throwable error) {
+    /** {@code event} is the ChangeEvent, or the raw payload when it could not be read as one. */
+    public void record(String source, Object event, String position, Throwable error) {
         Map<String, Object> letter = new LinkedHashMap<>();
         letter.put("source", source);
         letter.put("position", position);

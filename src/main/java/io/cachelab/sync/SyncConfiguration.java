@@ -10,6 +10,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -20,7 +24,7 @@ import java.util.List;
  * default mode the app opens no connection to a Canal server.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ConsistencyProperties.class, CanalProperties.class})
+@EnableConfigurationProperties({ConsistencyProperties.class, CanalProperties.class, KafkaProperties.class})
 class SyncConfiguration {
 
     @Bean
@@ -42,6 +46,34 @@ class SyncConfiguration {
     @Conditional(CanalFeedWanted.class)
     CanalHealthIndicator canalHealthIndicator(CanalChangeFeed feed, CanalProperties props) {
         return new CanalHealthIndicator(feed, props);
+    }
+
+    /**
+     * The Kafka feed and its own listener container factory, so its retry/dead-letter policy does not
+     * leak onto other features' listeners (coupons' claim queue).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(name = "cachelab.sync.kafka.enabled", havingValue = "true")
+    static class KafkaFeed {
+        @Bean
+        KafkaChangeFeed kafkaChangeFeed(ObjectProvider<ChangeListener> listeners, DeadLetters deadLetters, MeterRegistry meters) {
+            return new KafkaChangeFeed(listeners.orderedStream().toList(), deadLetters, meters);
+        }
+
+        @Bean
+        @SuppressWarnings("unchecked")
+        ConcurrentKafkaListenerContainerFactory<String, String> syncKafkaListenerContainerFactory(
+                ConsumerFactory<?, ?> consumers, ObjectProvider<KafkaChangeFeed> feed, KafkaProperties props) {
+            // the feed is looked up when a record needs recovery: the listener post-processor asks for
+            // this factory while it is processing the feed bean itself
+            DefaultErrorHandler errors = new DefaultErrorHandler((rec, e) -> feed.getObject().recover(rec, e),
+                    new FixedBackOff(props.retryBackoff().toMillis(), props.maxRetries()));
+            errors.addNotRetryableExceptions(FlatMessages.Malformed.class);
+            ConcurrentKafkaListenerContainerFactory<String, String> f = new ConcurrentKafkaListenerContainerFactory<>();
+            f.setConsumerFactory((ConsumerFactory<String, String>) consumers);
+            f.setCommonErrorHandler(errors);
+            return f;
+        }
     }
 
     static final class CanalFeedWanted extends AnyNestedCondition {
