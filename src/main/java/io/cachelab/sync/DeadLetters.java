@@ -42,7 +42,7 @@ public class DeadLetters {
         letter.put("event", event);
         String text = json.writeValueAsString(letter);
         meters.counter("cachelab.sync.dead.letters", "source", source).increment();
-        log.error("dead letter (skipped after retries): {}", text, error);
+        log.error("dead letter (skipped, not retried further): {}", text, error);
         try {
             redis.opsForList().rightPush(KEY, text);
             redis.opsForList().trim(KEY, -MAX_KEPT, -1);
