@@ -199,16 +199,27 @@ public class CanalChangeFeed implements SmartLifecycle {
     /** Dispatches a batch; null when every event was handled or dead-lettered. */
     private ListenerFailure handle(List<CanalEntry.Entry> entries) {
         for (CanalEntry.Entry entry : entries) {
-            for (CanalEntries.Row row : CanalEntries.rows(entry)) {
+            List<CanalEntries.Row> rows;
+            try {
+                rows = CanalEntries.rows(entry);
+            } catch (RuntimeException e) {
+                // an entry we cannot read is a poisoned event like any other: retried, then set aside
+                CanalEntry.Header h = entry.getHeader();
+                String position = CanalEntries.position(h, -1);
+                ListenerFailure f = failed(position, h.getSchemaName() + "." + h.getTableName() + " entry at " + position, e);
+                if (f != null) return f;
+                deadLetters.record(SOURCE, Map.of("schema", h.getSchemaName(), "table", h.getTableName(),
+                        "eventType", h.getEventType().name()), position, e);
+                continue;
+            }
+            for (CanalEntries.Row row : rows) {
                 try {
                     for (ChangeListener l : listeners) l.on(row.event());
                 } catch (RuntimeException e) {
-                    int attempt = failures.merge(row.position(), 1, Integer::sum);
-                    if (attempt <= props.maxRetries())
-                        return new ListenerFailure(row, attempt, e);
-                    failures.remove(row.position());
-                    deadLettered++;
-                    deadLetters.record(SOURCE, row.event(), row.position(), e);
+                    ChangeEvent ev = row.event();
+                    ListenerFailure f = failed(row.position(), ev.table() + " " + ev.kind() + " id=" + ev.id() + " at " + row.position(), e);
+                    if (f != null) return f;
+                    deadLetters.record(SOURCE, ev, row.position(), e);
                     continue;
                 }
                 handled.increment();
@@ -218,12 +229,20 @@ public class CanalChangeFeed implements SmartLifecycle {
         return null;
     }
 
+    /** Counts a failure at a position: a failure to roll back for, or null once retries are spent. */
+    private ListenerFailure failed(String position, String what, RuntimeException e) {
+        int attempt = failures.merge(position, 1, Integer::sum);
+        if (attempt <= props.maxRetries()) return new ListenerFailure(what, attempt, e);
+        failures.remove(position);
+        deadLettered++;
+        return null;
+    }
+
     private static final class ListenerFailure extends RuntimeException {
         final int attempt;
 
-        ListenerFailure(CanalEntries.Row row, int attempt, RuntimeException cause) {
-            super(row.event().table() + " " + row.event().kind() + " id=" + row.event().id() + " at " + row.position()
-                    + " failed (attempt " + attempt + ")", cause, false, false);
+        ListenerFailure(String what, int attempt, RuntimeException cause) {
+            super(what + " failed (attempt " + attempt + ")", cause, false, false);
             this.attempt = attempt;
         }
     }
