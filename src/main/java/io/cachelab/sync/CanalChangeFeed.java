@@ -67,7 +67,7 @@ public class CanalChangeFeed implements SmartLifecycle {
     private volatile String lastError;
     private volatile long deadLettered;
 
-    public CanalChangeFeed(CanalProperties props, Supplier<CanalConnector> connectors, List<ChangeListener> listeners,
+    CanalChangeFeed(CanalProperties props, Supplier<CanalConnector> connectors, List<ChangeListener> listeners,
                            DeadLetters deadLetters, MeterRegistry meters) {
         this.props = props;
         this.connectors = connectors;

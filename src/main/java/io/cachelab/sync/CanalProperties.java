@@ -14,7 +14,7 @@ import java.time.Duration;
  * without a server-side timeout because Canal's timed get waits for a full batch.
  */
 @ConfigurationProperties("cachelab.sync.canal")
-public record CanalProperties(@DefaultValue("false") boolean enabled,
+record CanalProperties(@DefaultValue("false") boolean enabled,
                               @DefaultValue("127.0.0.1") String host,
                               @DefaultValue("11111") int port,
                               @DefaultValue("example") String destination,

@@ -18,7 +18,7 @@ import java.util.List;
  * records the failing event as a dead letter and still dispatches the rows after it, so one poisoned
  * row costs neither the feed nor its neighbours. Malformed payloads are dead-lettered without retries.
  */
-public class KafkaChangeFeed {
+class KafkaChangeFeed {
     static final String SOURCE = "kafka";
     private static final Logger log = LoggerFactory.getLogger(KafkaChangeFeed.class);
 
@@ -28,7 +28,7 @@ public class KafkaChangeFeed {
     private final Counter handled;
     private volatile long lagMillis = -1;
 
-    public KafkaChangeFeed(List<ChangeListener> listeners, DeadLetters deadLetters, MeterRegistry meters) {
+    KafkaChangeFeed(List<ChangeListener> listeners, DeadLetters deadLetters, MeterRegistry meters) {
         this.listeners = List.copyOf(listeners);
         this.deadLetters = deadLetters;
         this.handled = meters.counter("cachelab.sync.events", "source", SOURCE);

@@ -12,7 +12,7 @@ import java.time.Duration;
  * through Redis pub/sub. The broker and consumer settings are Spring Boot's {@code spring.kafka.*}.
  */
 @ConfigurationProperties("cachelab.sync.kafka")
-public record KafkaProperties(@DefaultValue("false") boolean enabled,
+record KafkaProperties(@DefaultValue("false") boolean enabled,
                               @DefaultValue("cachelab-binlog") String topic,
                               @DefaultValue("cachelab-sync") String groupId,
                               @DefaultValue("3") int maxRetries,
