@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionalEventListener;
 
 import java.util.List;
 import java.util.function.Supplier;
@@ -17,7 +16,7 @@ import java.util.function.Supplier;
 /**
  * Articles read through the pattern library: the strategy comes from the request or from
  * {@code cachelab.cache.caches.article.strategy}, the loader is the database, and the Bloom filter is
- * filled with every id at start and with each new id after its insert commits. Public because the lab
+ * filled with every id at start (new ids arrive through the change feeds, see {@link ArticleSync}). Public because the lab
  * runs its experiments on the same cache, loader and data as the API.
  */
 @Component
@@ -70,13 +69,6 @@ public class ArticleCache implements ApplicationRunner {
 
     public CacheClient client() {
         return cache;
-    }
-
-    @TransactionalEventListener
-    void afterCommit(ArticleChanged change) {
-        String id = Long.toString(change.id());
-        cache.evict(id, policies.policy(CACHE));
-        if (change.kind() == ArticleChanged.Kind.INSERT) cache.bloomAdd(policies.bloomPolicy(CACHE), id);
     }
 
     /** Fills the Bloom filter with every id in the database, in pages; returns how many were added. */

@@ -2,7 +2,8 @@ package io.cachelab.article;
 
 import com.baomidou.mybatisplus.core.metadata.OrderItem;
 import com.baomidou.mybatisplus.extension.plugins.pagination.Page;
-import org.springframework.context.ApplicationEventPublisher;
+import io.cachelab.sync.ChangeEvent;
+import io.cachelab.sync.ChangeRecorder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -12,8 +13,9 @@ import java.util.Optional;
 
 /**
  * Database access for articles: caching wraps this service from the outside, so every call here is
- * a real round trip that the query counter sees. Writes announce what changed as an event inside their
- * transaction; the cache acts on it only after the commit. Package-private until a caller
+ * a real round trip that the query counter sees. Writes tell the ChangeRecorder what changed, inside
+ * their transaction; the configured consistency mode decides when the cache hears of it (after the
+ * commit by default, twice with a delay, or not at all in the write path when the binlog does it). Package-private until a caller
  * outside the package needs it.
  */
 @Service
@@ -24,11 +26,11 @@ class ArticleService {
     static final int MAX_GENERATE = 1_000_000;
 
     private final ArticleMapper mapper;
-    private final ApplicationEventPublisher events;
+    private final ChangeRecorder recorder;
 
-    ArticleService(ArticleMapper mapper, ApplicationEventPublisher events) {
+    ArticleService(ArticleMapper mapper, ChangeRecorder recorder) {
         this.mapper = mapper;
-        this.events = events;
+        this.recorder = recorder;
     }
 
     Optional<Article> find(long id) {
@@ -62,7 +64,7 @@ class ArticleService {
             article.setStatus(1);
         }
         mapper.insert(article);
-        events.publishEvent(new ArticleChanged(article.getId(), ArticleChanged.Kind.INSERT));
+        recorder.changed(ChangeEvent.of(ArticleSync.TABLE, ChangeEvent.Kind.INSERT, article.getId()));
         return article;
     }
 
@@ -73,7 +75,7 @@ class ArticleService {
         changes.setCreatedAt(null);
         changes.setUpdatedAt(null);
         boolean updated = mapper.updateById(changes) == 1;
-        if (updated) events.publishEvent(new ArticleChanged(id, ArticleChanged.Kind.UPDATE));
+        if (updated) recorder.changed(ChangeEvent.of(ArticleSync.TABLE, ChangeEvent.Kind.UPDATE, id));
         return updated;
     }
 
@@ -81,7 +83,7 @@ class ArticleService {
     @Transactional
     boolean delete(long id) {
         boolean deleted = mapper.deleteById(id) == 1;
-        if (deleted) events.publishEvent(new ArticleChanged(id, ArticleChanged.Kind.DELETE));
+        if (deleted) recorder.changed(ChangeEvent.of(ArticleSync.TABLE, ChangeEvent.Kind.DELETE, id));
         return deleted;
     }
 

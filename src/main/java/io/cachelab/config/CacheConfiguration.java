@@ -2,24 +2,31 @@ package io.cachelab.config;
 
 import io.cachelab.cache.CacheClient;
 import io.cachelab.cache.CachePolicies;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.redisson.api.RedissonClient;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.util.List;
+
 /**
- * The pattern library as beans. CacheClient gets its own two Lettuce connections from the client
- * Spring Data Redis built (same host, credentials, TLS and timeouts as RedisTemplate): one for
- * commands, and a dedicated one for the two-level cache's eviction channel, because a subscribed
- * connection cannot send commands. Standalone and Sentinel set-ups give a RedisClient here, a Redis
- * Cluster a RedisClusterClient; the library takes either's synchronous API.
+ * The pattern library as beans. CacheClient gets its own Lettuce client, built from the same
+ * connection details Spring Data Redis uses (host, port, database, credentials; Sentinel or Cluster
+ * nodes), with two connections: one for commands, and a dedicated one for the two-level cache's
+ * eviction channel, because a subscribed connection cannot send commands. Its own client, not the
+ * connection factory's: the factory is a lifecycle bean that closes and recreates its client when
+ * the context is stopped and started again, which would leave the cache holding closed connections.
+ * TLS settings (spring.data.redis.ssl) are not carried over yet.
  */
 @Configuration(proxyBeanMethods = false)
 class CacheConfiguration {
@@ -29,20 +36,48 @@ class CacheConfiguration {
         return props.policies();
     }
 
+    /** Depends on the connection factory so the embedded engine, if any, is listening first. */
+    @Bean(destroyMethod = "shutdown")
+    AbstractRedisClient cacheRedisClient(DataRedisConnectionDetails details, RedisConnectionFactory startedFirst) {
+        if (details.getCluster() != null) {
+            List<RedisURI> seeds = details.getCluster().getNodes().stream()
+                    .map(n -> withAuth(RedisURI.builder().withHost(n.host()).withPort(n.port()), details.getUsername(),
+                            details.getPassword()).build()).toList();
+            return RedisClusterClient.create(seeds);
+        }
+        if (details.getSentinel() != null) {
+            DataRedisConnectionDetails.Sentinel sentinel = details.getSentinel();
+            DataRedisConnectionDetails.Node first = sentinel.getNodes().get(0);
+            RedisURI.Builder uri = RedisURI.Builder.sentinel(first.host(), first.port(), sentinel.getMaster())
+                    .withDatabase(sentinel.getDatabase());
+            sentinel.getNodes().stream().skip(1).forEach(n -> uri.withSentinel(n.host(), n.port()));
+            return RedisClient.create(withAuth(uri, details.getUsername(), details.getPassword()).build());
+        }
+        DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
+        return RedisClient.create(withAuth(RedisURI.builder().withHost(standalone.getHost()).withPort(standalone.getPort())
+                .withDatabase(standalone.getDatabase()), details.getUsername(), details.getPassword()).build());
+    }
+
     @Bean(destroyMethod = "close")
-    CacheClient cacheClient(LettuceConnectionFactory factory, RedissonClient redisson, MeterRegistry meters,
+    CacheClient cacheClient(AbstractRedisClient cacheRedisClient, RedissonClient redisson, MeterRegistry meters,
                             JsonMapper json, CacheProperties props) {
         RedisClusterCommands<String, String> commands;
         StatefulRedisPubSubConnection<String, String> pubSub;
-        if (factory.getNativeClient() instanceof RedisClusterClient cluster) {
+        if (cacheRedisClient instanceof RedisClusterClient cluster) {
             commands = cluster.connect(StringCodec.UTF8).sync();
             pubSub = cluster.connectPubSub(StringCodec.UTF8);
         } else {
-            RedisClient client = (RedisClient) factory.getNativeClient();
+            RedisClient client = (RedisClient) cacheRedisClient;
             commands = client.connect(StringCodec.UTF8).sync();
             pubSub = client.connectPubSub(StringCodec.UTF8);
         }
         return new CacheClient(commands, pubSub, redisson, meters, json, props.getLocalMaxSize(), props.getLocalTtl(),
                 props.getRebuildThreads(), props.getRebuildQueue());
+    }
+
+    private static RedisURI.Builder withAuth(RedisURI.Builder uri, String username, String password) {
+        if (password == null || password.isEmpty()) return uri;
+        return username == null || username.isEmpty() ? uri.withPassword(password.toCharArray())
+                : uri.withAuthentication(username, password);
     }
 }

@@ -33,4 +33,12 @@ class ArchitectureTest {
                 .allowEmptyShould(true)
                 .check(MAIN);
     }
+
+    @Test
+    void syncKnowsNoFeature() {
+        // features declare TableCache beans; sync learns tables from them and never imports a feature
+        noClasses().that().resideInAPackage("io.cachelab.sync..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.cachelab.article..", "io.cachelab.coupon..")
+                .check(MAIN);
+    }
 }
