@@ -10,6 +10,8 @@ import io.cachelab.cache.TtlPolicy;
 import io.cachelab.engine.it.RealRedis;
 import io.cachelab.sync.it.CanalServerProcess;
 import io.cachelab.sync.it.MariaDb;
+import io.cachelab.support.ApiClient;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -297,6 +299,26 @@ class CanalSyncTest {
         cache.get("13", ArticleRow.class, () -> load(13), ASIDE);
         update(13, "after the restart");
         await("article 13 evicted through the new server", Duration.ofSeconds(2), () -> probe.exists("cachelab:article:13") == 0);
+    }
+
+    @Test
+    @Order(8)
+    void theArticlesApiFollowsTheBinlog() throws SQLException {
+        ApiClient api = new ApiClient(((WebServerApplicationContext) app).getWebServer().getPort());
+        api.get("/api/articles/20?strategy=two-level");
+        assertThat(api.get("/api/articles/20?strategy=two-level").header("X-Cache")).isEqualTo("HIT");
+        update(20, "edited over JDBC, read over HTTP");
+        long ms = await("GET /api/articles/20 shows the new title", Duration.ofSeconds(2),
+                () -> "edited over JDBC, read over HTTP".equals(api.get("/api/articles/20?strategy=two-level").json().get("title").asString()));
+        System.out.println("CANAL-IT HTTP read saw the JDBC update after " + ms + " ms");
+
+        // in canal mode the API's own write path has no cache code: the binlog evicts
+        String admin = api.loginAdmin();
+        api.get("/api/articles/21?strategy=cache-aside");
+        assertThat(api.put("/api/articles/21", java.util.Map.of("title", "edited through the API", "content", "c", "author", "a"),
+                admin).status()).isEqualTo(200);
+        await("GET /api/articles/21 shows the PUT's title", Duration.ofSeconds(2),
+                () -> "edited through the API".equals(api.get("/api/articles/21?strategy=cache-aside").json().get("title").asString()));
     }
 
     // ---------------------------------------------------------------- helpers
