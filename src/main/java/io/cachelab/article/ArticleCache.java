@@ -63,6 +63,24 @@ public class ArticleCache implements ApplicationRunner {
         };
     }
 
+    /**
+     * A reader that is slow to write back: it reads the row at once, then takes {@code delayMs} before
+     * its value reaches the cache, which is the window of the classic race (the row changes and the
+     * cache is evicted while the old value is still on its way to the cache).
+     */
+    public Supplier<Article> slowWriteBackLoader(long id, long delayMs) {
+        return () -> {
+            Article a = articles.find(id).orElse(null);
+            try {
+                Thread.sleep(delayMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while loading article " + id, e);
+            }
+            return a;
+        };
+    }
+
     public long maxId() {
         return articles.maxId();
     }

@@ -19,19 +19,21 @@ import org.springframework.web.bind.annotation.RestController;
  * process, against this instance's real engine and database, and answers what it measured. Runs are
  * serialised: two experiments at once would count each other's queries.
  */
-@Tag(name = "lab", description = "measure, don't claim: breakdown, penetration, avalanche (ADMIN)")
+@Tag(name = "lab", description = "measure, don't claim: breakdown, penetration, avalanche, consistency (ADMIN)")
 @RestController
 @RequestMapping("/api/lab")
 class LabController {
     private final BreakdownLab breakdown;
     private final PenetrationLab penetration;
     private final AvalancheLab avalanche;
+    private final ConsistencyLab consistency;
     private final Object oneAtATime = new Object();
 
-    LabController(BreakdownLab breakdown, PenetrationLab penetration, AvalancheLab avalanche) {
+    LabController(BreakdownLab breakdown, PenetrationLab penetration, AvalancheLab avalanche, ConsistencyLab consistency) {
         this.breakdown = breakdown;
         this.penetration = penetration;
         this.avalanche = avalanche;
+        this.consistency = consistency;
     }
 
     record BreakdownRequest(@NotBlank String strategy,
@@ -75,6 +77,27 @@ class LabController {
         if (jitter >= ttl) throw new IllegalArgumentException("jitterSeconds must be below ttlSeconds");
         synchronized (oneAtATime) {
             return avalanche.run(or(r.keys(), 10_000), ttl, jitter);
+        }
+    }
+
+    record ConsistencyRequest(@NotBlank String mode,
+                              @Min(1) @Max(32) Integer writers,
+                              @Min(1) @Max(256) Integer readers,
+                              @Min(100) @Max(60_000) Long durationMs,
+                              @Min(0) @Max(1_000) Long dbDelayMs,
+                              @Min(0) @Max(1_000) Long writeHoldMs) {
+    }
+
+    @Operation(summary = "Writers change one row while readers read it through cache-aside; count stale reads",
+            description = "mode: delete-after-commit, delayed-double-delete, canal (needs the Canal feed), or "
+                    + "delete-then-update (the naive order, for contrast). Defaults: writers 2, readers 8, "
+                    + "durationMs 3000, dbDelayMs 2 (a reader's delay between reading the row and filling the cache), "
+                    + "writeHoldMs 20 (how long a write transaction stays open).")
+    @PostMapping("/consistency")
+    ConsistencyLab.Result consistency(@Valid @RequestBody ConsistencyRequest r) throws InterruptedException {
+        synchronized (oneAtATime) {
+            return consistency.run(r.mode(), or(r.writers(), 2), or(r.readers(), 8), or(r.durationMs(), 3_000L),
+                    or(r.dbDelayMs(), 2L), or(r.writeHoldMs(), 20L));
         }
     }
 

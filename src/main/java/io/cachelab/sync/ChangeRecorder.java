@@ -56,7 +56,15 @@ public class ChangeRecorder {
     }
 
     public void changed(ChangeEvent event) {
-        switch (props.mode()) {
+        changed(event, props.mode());
+    }
+
+    /**
+     * The same, under a mode named by the caller rather than the configured one: the consistency lab
+     * compares the modes side by side through this very code.
+     */
+    public void changed(ChangeEvent event, ConsistencyMode mode) {
+        switch (mode) {
             case DELETE_AFTER_COMMIT -> afterCommit(() -> evict(event, "after-commit"));
             case DELAYED_DOUBLE_DELETE -> {
                 invalidator.on(event);

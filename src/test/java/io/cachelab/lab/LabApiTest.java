@@ -85,6 +85,23 @@ class LabApiTest extends AppTestBase {
     }
 
     @Test
+    void consistencyModesMeasuredSideBySide() {
+        JsonNode naive = lab("consistency", Map.of("mode", "delete-then-update", "writers", 2, "readers", 8, "durationMs", 2000));
+        JsonNode afterCommit = lab("consistency", Map.of("mode", "delete-after-commit", "writers", 2, "readers", 8, "durationMs", 2000));
+        JsonNode doubleDelete = lab("consistency", Map.of("mode", "delayed-double-delete", "writers", 2, "readers", 8, "durationMs", 2000));
+        for (JsonNode r : new JsonNode[] {naive, afterCommit, doubleDelete}) {
+            assertThat(r.get("writes").asLong()).isPositive();
+            assertThat(r.get("reads").asLong()).isGreaterThan(r.get("writes").asLong());
+        }
+        // evicting before the write lets readers refill the cache with the old row while the write is open
+        assertThat(naive.get("staleReads").asLong()).isPositive();
+        assertThat(naive.get("staleReads").asLong()).isGreaterThan(afterCommit.get("staleReads").asLong());
+        // the second delete removes whatever a slow reader put back: nothing stale is left behind
+        assertThat(doubleDelete.get("staleAtEnd").asBoolean()).isFalse();
+        assertThat(api.post("/api/lab/consistency", Map.of("mode", "canal"), admin).status()).isEqualTo(400);
+    }
+
+    @Test
     void badLabRequestsAre400() {
         assertThat(api.post("/api/lab/breakdown", Map.of("strategy", "nope"), admin).status()).isEqualTo(400);
         assertThat(api.post("/api/lab/breakdown", Map.of("strategy", "mutex", "concurrency", 100_000), admin).status()).isEqualTo(400);
