@@ -2,6 +2,7 @@ package io.cachelab.stack;
 
 import io.cachelab.engine.TestEngine;
 import io.cachelab.engine.it.RealRedis;
+import io.cachelab.sync.it.MariaDb;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,7 +56,7 @@ class StackEnvironmentTest {
         Map<String, String> mysqlEnv = strings((Map<String, Object>) mysqlService.get("environment"));
         Map<String, String> appEnv = strings((Map<String, Object>) ((Map<String, Object>) services.get("app")).get("environment"));
 
-        try (LocalMariaDb db = LocalMariaDb.start(); RealRedis redis = RealRedis.start()) {
+        try (MariaDb db = MariaDb.startEmpty(); RealRedis redis = RealRedis.start()) {
             // what the mysql image's entrypoint does on an empty data directory
             String database = mysqlEnv.get("MYSQL_DATABASE");
             db.sql(null, "CREATE DATABASE `" + database + "`; CREATE USER '" + mysqlEnv.get("MYSQL_USER") + "'@'%' "

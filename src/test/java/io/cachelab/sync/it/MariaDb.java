@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  * dir, then mariadbd on a free 127.0.0.1 port with the settings Canal needs to read it as a replica
  * (ROW binlog, FULL row image, a server id). It loads sql/schema.sql and sql/data.sql into
  * {@code cachelab}, creates the app user and the Canal user (SELECT, REPLICATION SLAVE, REPLICATION
- * CLIENT), and is stopped by PID on close. Missing binaries fail with the apt-get line, never skip.
+ * CLIENT), and is stopped by PID on close ({@link #startEmpty} leaves the server bare, for tests that
+ * initialise it the way the compose stack's mysql image does). Missing binaries fail with the apt-get
+ * line, never skip.
  */
 public final class MariaDb implements AutoCloseable {
     public static final String APP_USER = "cachelab", APP_PASSWORD = "cachelab";
@@ -40,10 +42,22 @@ public final class MariaDb implements AutoCloseable {
     }
 
     public static MariaDb start(Path projectDir) {
+        MariaDb db = startEmpty();
+        try {
+            db.initialise(projectDir);
+            return db;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Only root and no database, as the mysql image's entrypoint finds it before its init files run. */
+    public static MariaDb startEmpty() {
         String mariadbd = find("mariadbd"), installDb = find("mariadb-install-db");
         if (mariadbd == null || installDb == null)
-            throw new IllegalStateException("mariadbd / mariadb-install-db not found (PATH, /usr/sbin, /usr/bin); the Canal it suite "
-                    + "needs MariaDB 10.11: apt-get install mariadb-server");
+            throw new IllegalStateException("mariadbd / mariadb-install-db not found (PATH, /usr/sbin, /usr/bin); the `it` suites "
+                    + "need MariaDB 10.11: apt-get install mariadb-server (.ci/run installs it)");
         Path dir;
         try {
             dir = Files.createTempDirectory("mariadb-it-");
@@ -54,7 +68,6 @@ public final class MariaDb implements AutoCloseable {
         try {
             db.install(installDb);
             db.run(mariadbd);
-            db.initialise(projectDir);
             return db;
         } catch (RuntimeException e) {
             db.close();
@@ -137,6 +150,43 @@ public final class MariaDb implements AutoCloseable {
             return rs.next() && rs.getInt(1) > 0;
         } catch (SQLException e) {
             return false;
+        }
+    }
+
+    /**
+     * Runs SQL as root with the {@code mariadb} command-line client over the socket, as the mysql
+     * image's entrypoint feeds its init files (client-side parsing included); returns its batch output.
+     */
+    public String sql(String database, String sql) {
+        try {
+            Path in = Files.createTempFile(dir, "sql", ".sql");
+            Files.writeString(in, sql);
+            return sqlFile(database, in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String sqlFile(String database, Path file) {
+        String client = find("mariadb");
+        if (client == null) throw new IllegalStateException("the mariadb client is missing: apt-get install mariadb-client");
+        List<String> cmd = new java.util.ArrayList<>(List.of(client, "--no-defaults", "--socket=" + dir.resolve("s.sock"),
+                "--user=root", "--batch", "--skip-column-names"));
+        if (database != null) cmd.add("--database=" + database);
+        try {
+            Path out = Files.createTempFile(dir, "out", ".txt");
+            Process p = new ProcessBuilder(cmd).redirectInput(file.toFile()).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("mariadb < " + file + " failed:\n" + read(out));
+            }
+            return read(out).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
