@@ -1,0 +1,235 @@
+package io.cachelab.coupon;
+
+import io.cachelab.cache.CacheClient;
+import io.cachelab.cache.CachePolicies;
+import io.cachelab.cache.CacheResult;
+import org.redisson.api.RLock;
+import org.redisson.api.RReadWriteLock;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A coupon's data and its stock, kept strongly consistent between the database and Redis with a
+ * Redisson read-write lock per coupon: readers of the stock hold the read lock, an admin change holds
+ * the write lock across "database, then Redis", so no reader can see the old Redis value after a
+ * change completed, nor a half-done change. The coupon's static fields (title, window) are cached
+ * through the pattern library like any entity; the stock is not, since it is what the lock protects.
+ *
+ * <p>Redis is "warmed" from the database (stock, claimed users, window) when a coupon is created and
+ * whenever its keys are missing (a flushed or restarted Redis); the window is written last, so the
+ * claim script treats a half-warmed coupon as not loaded.
+ */
+@Service
+class CouponService {
+    private static final Logger log = LoggerFactory.getLogger(CouponService.class);
+    /** Sets the Redis stock and returns how many users Redis has accepted, in one atomic step. */
+    private static final RedisScript<Long> SET_STOCK = new DefaultRedisScript<>(
+            "redis.call('SET', KEYS[1], ARGV[1]) return redis.call('HLEN', KEYS[2])", Long.class);
+
+    record CouponView(long id, String title, Instant beginAt, Instant endAt, int perUserLimit) {
+    }
+
+    record AdminView(long id, String title, Instant beginAt, Instant endAt, int perUserLimit, int stock,
+                     Long cachedStock, long claims, long accepted, long queuePending, long queueLength) {
+    }
+
+    record NewCoupon(String title, int stock, Instant beginAt, Instant endAt) {
+    }
+
+    /** Published after a coupon is created so the claim worker starts consuming its stream. */
+    record CouponCreated(long id) {
+    }
+
+    private final CouponMapper coupons;
+    private final ClaimMapper claims;
+    private final StringRedisTemplate redis;
+    private final RedissonClient redisson;
+    private final CacheClient cache;
+    private final CachePolicies policies;
+    private final TransactionTemplate tx;
+    private final ApplicationEventPublisher events;
+    private final ClaimsProperties props;
+
+    CouponService(CouponMapper coupons, ClaimMapper claims, StringRedisTemplate redis, RedissonClient redisson,
+                  CacheClient cache, CachePolicies policies, TransactionTemplate tx,
+                  ApplicationEventPublisher events, ClaimsProperties props) {
+        this.coupons = coupons;
+        this.claims = claims;
+        this.redis = redis;
+        this.redisson = redisson;
+        this.cache = cache;
+        this.policies = policies;
+        this.tx = tx;
+        this.events = events;
+        this.props = props;
+    }
+
+    AdminView create(NewCoupon c) {
+        if (c.title() == null || c.title().isBlank()) throw new IllegalArgumentException("title is required");
+        if (c.stock() < 0) throw new IllegalArgumentException("stock must be >= 0");
+        if (c.beginAt() == null || c.endAt() == null || !c.beginAt().isBefore(c.endAt()))
+            throw new IllegalArgumentException("beginAt must be before endAt");
+        Coupon row = new Coupon();
+        row.setTitle(c.title());
+        row.setStock(c.stock());
+        row.setBeginAt(utc(c.beginAt()));
+        row.setEndAt(utc(c.endAt()));
+        row.setPerUserLimit(1);
+        row.setVersion(0);
+        coupons.insert(row);
+        warm(row.getId());
+        events.publishEvent(new CouponCreated(row.getId()));
+        log.info("coupon {} created with stock {}, window {} .. {}", row.getId(), c.stock(), c.beginAt(), c.endAt());
+        return adminView(row.getId());
+    }
+
+    /** The coupon's static fields through the pattern library (the "coupon" cache policy). */
+    CacheResult<CouponView> view(long id) {
+        CacheResult<CouponView> r = cache.get(Long.toString(id), CouponView.class,
+                () -> {
+                    Coupon c = coupons.selectById(id);
+                    return c == null ? null : new CouponView(c.getId(), c.getTitle(), instant(c.getBeginAt()),
+                            instant(c.getEndAt()), c.getPerUserLimit());
+                }, policies.policy("coupon"));
+        if (r.value() == null) throw notFound(id);
+        return r;
+    }
+
+    /**
+     * The stock as claims see it (Redis), read under the read lock. On a miss the value is loaded
+     * under the write lock, so a loader cannot overwrite a concurrent admin change with an older row.
+     */
+    long stock(long id) {
+        RReadWriteLock rw = redisson.getReadWriteLock(CouponKeys.stockLock(id));
+        RLock read = rw.readLock();
+        read.lock();
+        try {
+            String v = redis.opsForValue().get(CouponKeys.stock(id));
+            if (v != null) return Long.parseLong(v);
+        } finally {
+            read.unlock();
+        }
+        warm(id);
+        read.lock();
+        try {
+            String v = redis.opsForValue().get(CouponKeys.stock(id));
+            if (v == null) throw new IllegalStateException("coupon " + id + " stock vanished right after loading");
+            return Long.parseLong(v);
+        } finally {
+            read.unlock();
+        }
+    }
+
+    /**
+     * Sets the remaining stock under the write lock: database, then Redis, then release. Claims
+     * accepted by Redis but not yet persisted ("in flight") will still decrement the database row, so
+     * the row is set to {@code stock + inFlight}; counting both while the coupon row is locked
+     * {@code FOR UPDATE} (which holds off every persisting worker) makes that count exact.
+     */
+    long setStock(long id, int stock) {
+        if (stock < 0) throw new IllegalArgumentException("stock must be >= 0");
+        RLock write = redisson.getReadWriteLock(CouponKeys.stockLock(id)).writeLock();
+        write.lock();
+        try {
+            warm(id); // reentrant: the write lock is ours already
+            tx.executeWithoutResult(status -> {
+                if (coupons.selectForUpdate(id) == null) throw notFound(id);
+                Long accepted = redis.execute(SET_STOCK, List.of(CouponKeys.stock(id), CouponKeys.users(id)),
+                        Integer.toString(stock));
+                long persisted = claims.countByCoupon(id);
+                long inFlight = Math.max(0, (accepted == null ? 0 : accepted) - persisted);
+                coupons.setStock(id, (int) (stock + inFlight));
+                log.info("coupon {} stock set to {} (database {} with {} claims in flight)", id, stock,
+                        stock + inFlight, inFlight);
+            });
+            return stock;
+        } finally {
+            write.unlock();
+        }
+    }
+
+    /** Loads the coupon's Redis keys from the database if they are missing. Throws 404 for no such coupon. */
+    void warm(long id) {
+        if (loaded(id)) return;
+        RLock write = redisson.getReadWriteLock(CouponKeys.stockLock(id)).writeLock();
+        write.lock();
+        try {
+            if (loaded(id)) return;
+            Coupon c = coupons.selectById(id);
+            if (c == null) throw notFound(id);
+            // the users who already have a persisted claim may not claim again after Redis lost its data
+            List<Long> claimed = claims.userIds(id);
+            if (!claimed.isEmpty()) {
+                Map<String, String> users = new HashMap<>();
+                for (Long u : claimed) users.put(u.toString(), "persisted");
+                redis.opsForHash().putAll(CouponKeys.users(id), users);
+            }
+            redis.opsForValue().set(CouponKeys.stock(id), c.getStock().toString());
+            redis.opsForHash().putAll(CouponKeys.window(id), Map.of(
+                    "begin", Long.toString(instant(c.getBeginAt()).toEpochMilli()),
+                    "end", Long.toString(instant(c.getEndAt()).toEpochMilli())));
+            log.info("coupon {} loaded into Redis: stock {}, {} users already claimed", id, c.getStock(), claimed.size());
+        } finally {
+            write.unlock();
+        }
+    }
+
+    private boolean loaded(long id) {
+        Long n = redis.countExistingKeys(List.of(CouponKeys.window(id), CouponKeys.stock(id)));
+        return n != null && n == 2;
+    }
+
+    AdminView adminView(long id) {
+        Coupon c = coupons.selectById(id);
+        if (c == null) throw notFound(id);
+        String cached = redis.opsForValue().get(CouponKeys.stock(id));
+        Long accepted = redis.opsForHash().size(CouponKeys.users(id));
+        var stream = redisson.<String, String>getStream(CouponKeys.stream(id), org.redisson.client.codec.StringCodec.INSTANCE);
+        long length = stream.isExists() ? stream.size() : 0;
+        long pending = 0;
+        if (length > 0) {
+            try {
+                pending = stream.getPendingInfo(props.getGroup()).getTotal();
+            } catch (RuntimeException noGroupYet) {
+                pending = 0;
+            }
+        }
+        return new AdminView(c.getId(), c.getTitle(), instant(c.getBeginAt()), instant(c.getEndAt()),
+                c.getPerUserLimit(), c.getStock(), cached == null ? null : Long.parseLong(cached),
+                claims.countByCoupon(id), accepted == null ? 0 : accepted, pending, length);
+    }
+
+    List<Long> activeCouponIds(Instant now, java.time.Duration grace) {
+        LocalDateTime since = utc(now.minus(grace));
+        return coupons.selectList(new com.baomidou.mybatisplus.core.conditions.query.QueryWrapper<Coupon>()
+                .select("id").gt("end_at", since)).stream().map(Coupon::getId).toList();
+    }
+
+    static ResponseStatusException notFound(long id) {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no coupon " + id);
+    }
+
+    static LocalDateTime utc(Instant i) {
+        return LocalDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    static Instant instant(LocalDateTime t) {
+        return t.toInstant(ZoneOffset.UTC);
+    }
+}
