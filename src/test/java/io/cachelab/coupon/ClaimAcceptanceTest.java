@@ -2,7 +2,13 @@ package io.cachelab.coupon;
 
 import io.cachelab.auth.TestUsers;
 import io.cachelab.support.ApiClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.stream.StreamMessageId;
+import org.redisson.api.stream.StreamReadGroupArgs;
+import org.redisson.client.codec.StringCodec;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,11 +32,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * accepted twice; once the stream drains, exactly 100 rows, database stock 0, Redis stock 0.
  */
 class ClaimAcceptanceTest extends ClaimTestBase {
+    @Autowired
+    RedissonClient redisson;
+    @Autowired
+    MeterRegistry meters;
 
     record Outcome(int status, long userId, String claimId) {
     }
 
     List<Outcome> claimConcurrently(long couponId, List<TestUsers.User> users, int perUser, Runnable midway)
+            throws Exception {
+        return claimConcurrently(couponId, users, perUser, midway, 0);
+    }
+
+    /** Fires every user's claims at once; {@code midway} runs in the thread of response number {@code at}. */
+    List<Outcome> claimConcurrently(long couponId, List<TestUsers.User> users, int perUser, Runnable midway, int at)
             throws Exception {
         List<TestUsers.User> requests = new ArrayList<>();
         for (int i = 0; i < perUser; i++) requests.addAll(users);
@@ -44,7 +60,8 @@ class ClaimAcceptanceTest extends ClaimTestBase {
                 futures.add(pool.submit(() -> {
                     go.await();
                     ApiClient.Response r = api.post("/api/coupons/" + couponId + "/claims", null, u.token());
-                    if (done.incrementAndGet() == requests.size() / 2 && midway != null) midway.run();
+                    if (r.status() != 202 && r.status() != 409) throw new AssertionError(r.status() + " " + r.body());
+                    if (done.incrementAndGet() == at && midway != null) midway.run();
                     String claimId = r.status() == 202 ? r.json().get("claimId").asString() : null;
                     return new Outcome(r.status(), u.principal().id(), claimId);
                 }));
@@ -99,5 +116,37 @@ class ClaimAcceptanceTest extends ClaimTestBase {
         assertThat(api.get("/api/claims/" + first.claimId(), other.token()).status()).isEqualTo(404);
         assertThat(api.get("/api/users/me/claims", owner.token()).json().get(0).get("claimId").asString())
                 .isEqualTo(first.claimId());
+    }
+
+    /**
+     * The same numbers while the worker is stopped and restarted mid-run, and while a second consumer
+     * of the group "crashes" holding entries it read but never acknowledged: those stay pending until
+     * the restarted worker takes them over with XAUTOCLAIM (reclaim idle 1 s here) and persists them.
+     */
+    @Test
+    void workerStoppedAndRestartedMidRunWithACrashedConsumerLosesAndDoublesNothing() throws Exception {
+        long coupon = createOpenCoupon(100);
+        List<TestUsers.User> users = users(1_000);
+        double reclaimedBefore = reclaimed();
+        Map<StreamMessageId, Map<String, String>> crashed = new ConcurrentHashMap<>();
+        List<Outcome> outcomes = claimConcurrently(coupon, users, 2, () -> {
+            assertThat(api.post("/api/admin/claims/worker/stop", null, admin).json().get("running").asBoolean()).isFalse();
+            // a consumer that reads and dies: its entries stay pending under its name
+            crashed.putAll(redisson.<String, String>getStream(CouponKeys.stream(coupon), StringCodec.INSTANCE)
+                    .readGroup("claim-workers", "crashed-consumer",
+                            StreamReadGroupArgs.neverDelivered().count(10).timeout(Duration.ofSeconds(5))));
+            assertThat(api.post("/api/admin/claims/worker/start", null, admin).json().get("running").asBoolean()).isTrue();
+        }, 40);
+        assertThat(crashed).as("the crashed consumer held entries").isNotEmpty();
+        assertInvariants(coupon, outcomes, 2_000);
+        assertThat(reclaimed() - reclaimedBefore).as("entries taken over with XAUTOCLAIM")
+                .isGreaterThanOrEqualTo(crashed.size());
+        for (Map<String, String> entry : crashed.values())
+            assertThat(claimMapper.findByNo(entry.get("claim"))).as("crashed entry %s persisted", entry).isNotNull();
+    }
+
+    double reclaimed() {
+        var c = meters.find("cachelab.claims.worker").tags("result", "reclaimed").counter();
+        return c == null ? 0 : c.count();
     }
 }
