@@ -125,14 +125,19 @@ class CouponService {
         } finally {
             read.unlock();
         }
-        warm(id);
-        read.lock();
+        // a miss: load under the write lock, and read the value while still holding it (an eviction
+        // racing with us may delete it again, so load until it is there)
+        RLock write = rw.writeLock();
+        write.lock();
         try {
-            String v = redis.opsForValue().get(CouponKeys.stock(id));
-            if (v == null) throw new IllegalStateException("coupon " + id + " stock vanished right after loading");
-            return Long.parseLong(v);
+            for (int attempt = 0; ; attempt++) {
+                warm(id);
+                String v = redis.opsForValue().get(CouponKeys.stock(id));
+                if (v != null) return Long.parseLong(v);
+                if (attempt == 10) throw new IllegalStateException("coupon " + id + " stock keeps vanishing from Redis");
+            }
         } finally {
-            read.unlock();
+            write.unlock();
         }
     }
 

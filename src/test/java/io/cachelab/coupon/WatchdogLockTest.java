@@ -1,0 +1,118 @@
+package io.cachelab.coupon;
+
+import io.cachelab.engine.TestEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.redisson.Redisson;
+import org.redisson.api.RLock;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Why the claim worker's per-user lock is taken without a lease time. Redisson's watchdog timeout is
+ * shortened to 1 s here (a test-local client; the app keeps the default 30 s): a holder that "works"
+ * for 3 s — three watchdog timeouts — keeps its lock because the watchdog renews it every third of
+ * the timeout, and a contender trying every 20 ms never gets it. With a fixed 500 ms lease instead,
+ * the lock expires while the first holder still works and the contender gets it: two holders at once.
+ * Both run against the embedded engine with real Redisson clients (two, like two instances).
+ */
+class WatchdogLockTest {
+    private static TestEngine engine;
+    private static RedissonClient first, second;
+
+    @BeforeAll
+    static void start() {
+        engine = TestEngine.start();
+        first = client();
+        second = client();
+    }
+
+    @AfterAll
+    static void stop() {
+        first.shutdown();
+        second.shutdown();
+        engine.close();
+    }
+
+    static RedissonClient client() {
+        Config config = new Config();
+        config.setLockWatchdogTimeout(1_000);
+        config.useSingleServer().setAddress("redis://127.0.0.1:" + engine.port());
+        return Redisson.create(config);
+    }
+
+    /** Holds {@code name} for {@code workMs} on another thread; counts the contender's wins meanwhile. */
+    int secondHolderWins(String name, long leaseMs, long workMs) throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        AtomicBoolean working = new AtomicBoolean(true);
+        AtomicBoolean stillHeld = new AtomicBoolean();
+        Thread holder = new Thread(() -> {
+            RLock lock = first.getLock(name);
+            if (leaseMs < 0) lock.lock();
+            else lock.lock(leaseMs, TimeUnit.MILLISECONDS);
+            held.countDown();
+            sleep(workMs);
+            stillHeld.set(lock.isHeldByCurrentThread());
+            working.set(false);
+            if (stillHeld.get()) lock.unlock();
+        });
+        holder.start();
+        held.await();
+        AtomicInteger wins = new AtomicInteger();
+        RLock contender = second.getLock(name);
+        while (working.get()) {
+            if (contender.tryLock(0, 200, TimeUnit.MILLISECONDS)) {
+                if (working.get()) wins.incrementAndGet();
+                contender.unlock();
+            }
+            sleep(20);
+        }
+        holder.join();
+        assertThat(stillHeld.get()).as("first holder still holds at the end").isEqualTo(leaseMs < 0);
+        return wins.get();
+    }
+
+    @Test
+    void theWatchdogKeepsTheLockThroughWorkLongerThanItsTimeout() throws Exception {
+        String name = CouponKeys.userLock(1);
+        assertThat(secondHolderWins(name, -1, 3_000)).isZero();
+        RLock after = second.getLock(name);
+        assertThat(after.tryLock(0, 200, TimeUnit.MILLISECONDS)).as("free once the holder unlocked").isTrue();
+        after.unlock();
+    }
+
+    @Test
+    void aFixedShortLeaseLetsASecondHolderInWhileTheFirstStillWorks() throws Exception {
+        assertThat(secondHolderWins(CouponKeys.userLock(2), 500, 3_000)).isPositive();
+    }
+
+    @Test
+    void aDeadHoldersLockFreesItselfAfterTheWatchdogTimeout() throws Exception {
+        String name = CouponKeys.userLock(3);
+        RedissonClient doomed = client();
+        doomed.getLock(name).lock();
+        assertThat(second.getLock(name).tryLock(0, 200, TimeUnit.MILLISECONDS)).isFalse();
+        doomed.shutdown(); // the "crash": renewals stop; the lock's TTL runs out (1 s)
+        long start = System.nanoTime();
+        RLock lock = second.getLock(name);
+        assertThat(lock.tryLock(5, 10, TimeUnit.SECONDS)).isTrue();
+        lock.unlock();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3_000);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
