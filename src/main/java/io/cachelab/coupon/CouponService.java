@@ -58,6 +58,7 @@ class CouponService {
 
     private final CouponMapper coupons;
     private final ClaimMapper claims;
+    private final DeadLetterMapper deadLetters;
     private final StringRedisTemplate redis;
     private final RedissonClient redisson;
     private final CacheClient cache;
@@ -66,11 +67,12 @@ class CouponService {
     private final ApplicationEventPublisher events;
     private final ClaimsProperties props;
 
-    CouponService(CouponMapper coupons, ClaimMapper claims, StringRedisTemplate redis, RedissonClient redisson,
+    CouponService(CouponMapper coupons, ClaimMapper claims, DeadLetterMapper deadLetters, StringRedisTemplate redis, RedissonClient redisson,
                   CacheClient cache, CachePolicies policies, TransactionTemplate tx,
                   ApplicationEventPublisher events, ClaimsProperties props) {
         this.coupons = coupons;
         this.claims = claims;
+        this.deadLetters = deadLetters;
         this.redis = redis;
         this.redisson = redisson;
         this.cache = cache;
@@ -145,7 +147,8 @@ class CouponService {
      * Sets the remaining stock under the write lock: database, then Redis, then release. Claims
      * accepted by Redis but not yet persisted ("in flight") will still decrement the database row, so
      * the row is set to {@code stock + inFlight}; counting both while the coupon row is locked
-     * {@code FOR UPDATE} (which holds off every persisting worker) makes that count exact.
+     * {@code FOR UPDATE} (which holds off every persisting worker) makes that count exact. Dead-lettered
+     * claims are not in flight: they will never decrement the row.
      */
     long setStock(long id, int stock) {
         if (stock < 0) throw new IllegalArgumentException("stock must be >= 0");
@@ -157,8 +160,9 @@ class CouponService {
                 if (coupons.selectForUpdate(id) == null) throw notFound(id);
                 Long accepted = redis.execute(SET_STOCK, List.of(CouponKeys.stock(id), CouponKeys.users(id)),
                         Integer.toString(stock));
-                long persisted = claims.countByCoupon(id);
-                long inFlight = Math.max(0, (accepted == null ? 0 : accepted) - persisted);
+                // accepted by Redis = persisted + dead-lettered (never will be) + in flight
+                long settled = claims.countByCoupon(id) + deadLetters.countByCoupon(id);
+                long inFlight = Math.max(0, (accepted == null ? 0 : accepted) - settled);
                 coupons.setStock(id, (int) (stock + inFlight));
                 log.info("coupon {} stock set to {} (database {} with {} claims in flight)", id, stock,
                         stock + inFlight, inFlight);

@@ -13,6 +13,9 @@ interface DeadLetterMapper extends BaseMapper<DeadLetter> {
     @Select("SELECT * FROM claim_dead_letter ORDER BY id DESC LIMIT #{limit}")
     List<DeadLetter> latest(@Param("limit") int limit);
 
+    @Select("SELECT COUNT(*) FROM claim_dead_letter WHERE coupon_id = #{couponId}")
+    long countByCoupon(@Param("couponId") long couponId);
+
     @Select("SELECT * FROM claim_dead_letter WHERE claim_no = #{claimNo}")
     DeadLetter findByNo(@Param("claimNo") String claimNo);
 }

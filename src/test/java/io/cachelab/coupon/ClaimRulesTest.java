@@ -161,6 +161,29 @@ class ClaimRulesTest extends ClaimTestBase {
         assertThat(couponMapper.selectById(coupon).getStock()).isEqualTo(1);
     }
 
+    /** What a crash between the database commit and XACK causes: the same entry delivered again. */
+    @Test
+    void aRedeliveredEntryIsAcknowledgedWithoutASecondRowOrDecrement() throws Exception {
+        TestUsers.User user = users(1).get(0);
+        long coupon = createOpenCoupon(5);
+        String claimId = api.post("/api/coupons/" + coupon + "/claims", null, user.token()).json().get("claimId").asString();
+        awaitPersisted(coupon, 1, Duration.ofSeconds(10));
+        double before = persisted("duplicate");
+        redis.opsForStream().add(CouponKeys.stream(coupon), Map.of("claim", claimId, "coupon", Long.toString(coupon),
+                "user", Long.toString(user.principal().id())));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (persisted("duplicate") == before && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(persisted("duplicate") - before).isEqualTo(1);
+        assertThat(claimMapper.countByCoupon(coupon)).isEqualTo(1);
+        assertThat(couponMapper.selectById(coupon).getStock()).isEqualTo(4);
+        assertThat(api.get("/api/admin/coupons/" + coupon, admin).json().get("queuePending").asLong()).isZero();
+    }
+
+    double persisted(String result) {
+        var c = meters.find("cachelab.claims.persisted").tags("result", result).counter();
+        return c == null ? 0 : c.count();
+    }
+
     double deadLettered() {
         var c = meters.find("cachelab.claims.dead.letters").tags("source", "redis").counter();
         return c == null ? 0 : c.count();
