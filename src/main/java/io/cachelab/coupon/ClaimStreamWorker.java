@@ -187,6 +187,9 @@ class ClaimStreamWorker implements SmartLifecycle {
         for (int round = 0; round < 100 && running && generation.get() == gen; round++) {
             AutoClaimResult<String, String> r = stream.autoClaim(props.getGroup(), me,
                     props.getReclaimIdle().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS, from, props.getBatch());
+            if (!r.getMessages().isEmpty())
+                log.info("consumer {} took over {} entries of {} idle for more than {} (XAUTOCLAIM)", me,
+                        r.getMessages().size(), stream.getName(), props.getReclaimIdle());
             for (Map.Entry<StreamMessageId, Map<String, String>> e : r.getMessages().entrySet()) {
                 if (!running || generation.get() != gen) return;
                 meters.counter("cachelab.claims.worker", "result", "reclaimed").increment();

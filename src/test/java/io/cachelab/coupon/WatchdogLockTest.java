@@ -68,14 +68,25 @@ class WatchdogLockTest {
         held.await();
         AtomicInteger wins = new AtomicInteger();
         RLock contender = second.getLock(name);
+        java.util.List<String> ttls = new java.util.ArrayList<>();
+        long started = System.nanoTime(), nextSample = 0;
+        try (var jedis = engine.jedis()) {
         while (working.get()) {
+            long t = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            if (t >= nextSample) {
+                ttls.add(t + "ms:" + jedis.pttl(name));
+                nextSample += 250;
+            }
             if (contender.tryLock(0, 200, TimeUnit.MILLISECONDS)) {
                 if (working.get()) wins.incrementAndGet();
                 contender.unlock();
             }
             sleep(20);
         }
+        }
         holder.join();
+        System.out.printf("%s lease=%s: contender wins %d; elapsed:PTTL %s%n", name, leaseMs < 0 ? "watchdog" : leaseMs + "ms",
+                wins.get(), ttls);
         assertThat(stillHeld.get()).as("first holder still holds at the end").isEqualTo(leaseMs < 0);
         return wins.get();
     }
