@@ -38,6 +38,14 @@ import java.util.Map;
 @Service
 class CouponService {
     private static final Logger log = LoggerFactory.getLogger(CouponService.class);
+    /** Sets the Redis stock to the database's minus the unsettled accepted claims; returns what it set. */
+    private static final RedisScript<Long> WARM_STOCK = new DefaultRedisScript<>("""
+            local inFlight = redis.call('HLEN', KEYS[2]) - tonumber(ARGV[2])
+            if inFlight < 0 then inFlight = 0 end
+            local stock = tonumber(ARGV[1]) - inFlight
+            if stock < 0 then stock = 0 end
+            redis.call('SET', KEYS[1], stock)
+            return stock""", Long.class);
     /** Sets the Redis stock and returns how many users Redis has accepted, in one atomic step. */
     private static final RedisScript<Long> SET_STOCK = new DefaultRedisScript<>(
             "redis.call('SET', KEYS[1], ARGV[1]) return redis.call('HLEN', KEYS[2])", Long.class);
@@ -156,6 +164,7 @@ class CouponService {
         write.lock();
         try {
             warm(id); // reentrant: the write lock is ours already
+            try {
             tx.executeWithoutResult(status -> {
                 if (coupons.selectForUpdate(id) == null) throw notFound(id);
                 Long accepted = redis.execute(SET_STOCK, List.of(CouponKeys.stock(id), CouponKeys.users(id)),
@@ -167,33 +176,50 @@ class CouponService {
                 log.info("coupon {} stock set to {} (database {} with {} claims in flight)", id, stock,
                         stock + inFlight, inFlight);
             });
+            } catch (RuntimeException e) {
+                // Redis may hold the new value while the database rolled back: drop it (still under the
+                // write lock) so the next reader reloads it from the database
+                redis.delete(CouponKeys.stock(id));
+                throw e;
+            }
             return stock;
         } finally {
             write.unlock();
         }
     }
 
-    /** Loads the coupon's Redis keys from the database if they are missing. Throws 404 for no such coupon. */
+    /**
+     * Loads the coupon's Redis keys from the database if they are missing. Throws 404 for no such coupon.
+     * The stock written is the database's minus the claims Redis accepted that are not settled yet
+     * (the same in-flight count as {@link #setStock}, under the same row lock), so reloading a lost
+     * stock key while claims sit in the queue cannot hand them out a second time.
+     */
     void warm(long id) {
         if (loaded(id)) return;
         RLock write = redisson.getReadWriteLock(CouponKeys.stockLock(id)).writeLock();
         write.lock();
         try {
             if (loaded(id)) return;
-            Coupon c = coupons.selectById(id);
-            if (c == null) throw notFound(id);
-            // the users who already have a persisted claim may not claim again after Redis lost its data
-            List<Long> claimed = claims.userIds(id);
-            if (!claimed.isEmpty()) {
-                Map<String, String> users = new HashMap<>();
-                for (Long u : claimed) users.put(u.toString(), "persisted");
-                redis.opsForHash().putAll(CouponKeys.users(id), users);
-            }
-            redis.opsForValue().set(CouponKeys.stock(id), c.getStock().toString());
-            redis.opsForHash().putAll(CouponKeys.window(id), Map.of(
-                    "begin", Long.toString(instant(c.getBeginAt()).toEpochMilli()),
-                    "end", Long.toString(instant(c.getEndAt()).toEpochMilli())));
-            log.info("coupon {} loaded into Redis: stock {}, {} users already claimed", id, c.getStock(), claimed.size());
+            tx.executeWithoutResult(status -> {
+                Coupon c = coupons.selectForUpdate(id);
+                if (c == null) throw notFound(id);
+                List<Long> claimed = claims.userIds(id);
+                // users who already have a persisted claim may not claim again after Redis lost its data
+                if (!claimed.isEmpty() && !Boolean.TRUE.equals(redis.hasKey(CouponKeys.users(id)))) {
+                    Map<String, String> users = new HashMap<>();
+                    for (Long u : claimed) users.put(u.toString(), "persisted");
+                    redis.opsForHash().putAll(CouponKeys.users(id), users);
+                }
+                long settled = claimed.size() + deadLetters.countByCoupon(id);
+                Long stock = redis.execute(WARM_STOCK, List.of(CouponKeys.stock(id), CouponKeys.users(id)),
+                        c.getStock().toString(), Long.toString(settled));
+                // the window last: until it exists the claim script answers "not loaded"
+                redis.opsForHash().putAll(CouponKeys.window(id), Map.of(
+                        "begin", Long.toString(instant(c.getBeginAt()).toEpochMilli()),
+                        "end", Long.toString(instant(c.getEndAt()).toEpochMilli())));
+                log.info("coupon {} loaded into Redis: stock {} (database {}), {} claims persisted", id, stock,
+                        c.getStock(), claimed.size());
+            });
         } finally {
             write.unlock();
         }

@@ -4,9 +4,11 @@
 -- KEYS[4] claim stream
 -- ARGV[1] user id  ARGV[2] claim number  ARGV[3] now (epoch ms)  ARGV[4] coupon id
 -- Returns {code, claim}: 1 accepted, 0 already claimed (with the earlier claim), -1 sold out,
--- -2 before the window, -3 after the window, -4 coupon not loaded in Redis.
+-- -2 before the window, -3 after the window, -4 coupon not loaded in Redis (window or stock missing:
+-- the caller reloads it from the database and asks again).
 local window = redis.call('HMGET', KEYS[3], 'begin', 'end')
-if not window[1] or not window[2] then
+local stock = redis.call('GET', KEYS[1])
+if not window[1] or not window[2] or not stock then
   return {-4, ''}
 end
 local now = tonumber(ARGV[3])
@@ -20,8 +22,7 @@ local earlier = redis.call('HGET', KEYS[2], ARGV[1])
 if earlier then
   return {0, earlier}
 end
-local stock = tonumber(redis.call('GET', KEYS[1]) or '0')
-if stock <= 0 then
+if tonumber(stock) <= 0 then
   return {-1, ''}
 end
 redis.call('DECR', KEYS[1])

@@ -135,6 +135,26 @@ class ClaimRulesTest extends ClaimTestBase {
         assertThat(redis.opsForValue().get(CouponKeys.stock(coupon))).isEqualTo("10");
     }
 
+    /** A lost stock key reloaded while claims wait in the queue: database stock minus those claims. */
+    @Test
+    void aLostStockKeyIsReloadedWithoutTheClaimsStillInTheQueue() throws Exception {
+        var users = users(2);
+        long coupon = createOpenCoupon(5);
+        api.post("/api/admin/claims/worker/stop", null, admin);
+        try {
+            claim(coupon, users.get(0).token(), 202);
+            claim(coupon, users.get(1).token(), 202);
+            redis.delete(CouponKeys.stock(coupon));
+            assertThat(couponMapper.selectById(coupon).getStock()).isEqualTo(5);
+            assertThat(api.get("/api/coupons/" + coupon + "/stock").json().get("stock").asLong()).isEqualTo(3);
+        } finally {
+            api.post("/api/admin/claims/worker/start", null, admin);
+        }
+        awaitPersisted(coupon, 2, Duration.ofSeconds(10));
+        assertThat(couponMapper.selectById(coupon).getStock()).isEqualTo(3);
+        assertThat(redis.opsForValue().get(CouponKeys.stock(coupon))).isEqualTo("3");
+    }
+
     @Test
     void couponIsReadThroughTheCacheAndAMissingOneIs404() {
         long coupon = createOpenCoupon(3);
