@@ -6,7 +6,10 @@ import com.baomidou.mybatisplus.annotation.TableName;
 
 import java.time.LocalDateTime;
 
-/** A persisted claim: a row of {@code coupon_claim}, written only by the worker (or the Kafka consumer). */
+/**
+ * A persisted claim: a row of {@code coupon_claim}, written only by the worker (or the Kafka consumer).
+ * Times are UTC wall-clock, as in {@link Coupon}.
+ */
 @TableName("coupon_claim")
 class CouponClaim {
     @TableId(type = IdType.AUTO)
@@ -25,6 +28,8 @@ class CouponClaim {
         this.couponId = couponId;
         this.userId = userId;
         this.status = "CLAIMED";
+        // UTC like the coupon's window, whatever the database server's time zone
+        this.createdAt = LocalDateTime.now(java.time.ZoneOffset.UTC);
     }
 
     public Long getId() { return id; }

@@ -33,6 +33,7 @@ class DeadLetter {
         this.deliveries = deliveries;
         this.source = source;
         this.error = error == null ? "" : error.length() > 1000 ? error.substring(0, 1000) : error;
+        this.createdAt = LocalDateTime.now(java.time.ZoneOffset.UTC);
     }
 
     public Long getId() { return id; }
