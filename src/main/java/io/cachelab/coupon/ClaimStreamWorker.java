@@ -38,6 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with delivery counts, and it runs blocking reads on its pooled connections, so a blocked reader
  * never stalls the shared Lettuce connection the request path uses.
  *
+ * <p>A coupon's consumer retires once its claim window closed and its group has nothing pending, so
+ * the threads follow the sales that are running, not every coupon ever created.
+ *
  * <p>{@link #stop()} behaves like a crash for entries already read: they are left pending under the
  * old consumer name, and each {@link #start()} uses a new name, so they can only come back through
  * the reclaim path, as they would after a real crash.
@@ -160,7 +163,7 @@ class ClaimStreamWorker implements SmartLifecycle {
         RStream<String, String> stream = stream(couponId);
         String me = consumerName(gen);
         long reclaimEvery = Math.max(100, props.getReclaimIdle().toMillis() / 2);
-        long nextReclaim = 0;
+        long nextReclaim = 0, nextRetireCheck = 0;
         while (running && generation.get() == gen) {
             try {
                 if (System.currentTimeMillis() >= nextReclaim) {
@@ -169,6 +172,14 @@ class ClaimStreamWorker implements SmartLifecycle {
                 }
                 Map<StreamMessageId, Map<String, String>> batch = stream.readGroup(props.getGroup(), me,
                         StreamReadGroupArgs.neverDelivered().count(props.getBatch()).timeout(props.getBlock()));
+                if (batch.isEmpty() && System.currentTimeMillis() >= nextRetireCheck) {
+                    nextRetireCheck = System.currentTimeMillis() + reclaimEvery;
+                    if (finished(couponId, stream)) {
+                        consumers.remove(couponId, Thread.currentThread());
+                        log.info("claim worker for coupon {} retired: the claim window closed and nothing is pending", couponId);
+                        return;
+                    }
+                }
                 for (Map.Entry<StreamMessageId, Map<String, String>> e : batch.entrySet()) {
                     if (!running || generation.get() != gen) return; // crash-like: the rest stays pending
                     handle(stream, e.getKey(), e.getValue(), 1);
@@ -179,6 +190,18 @@ class ClaimStreamWorker implements SmartLifecycle {
                 sleep(500);
             }
         }
+    }
+
+    /**
+     * True once the coupon's window closed more than reclaim-idle ago (no claim can still be on its
+     * way into the stream) and its group has nothing pending: its consumer thread can end. Unknown
+     * windows (Redis lost the keys) keep the consumer, since a reload may follow.
+     */
+    private boolean finished(long couponId, RStream<String, String> stream) {
+        String end = redisson.<String, String>getMap(CouponKeys.window(couponId), StringCodec.INSTANCE).get("end");
+        if (end == null || System.currentTimeMillis() <= Long.parseLong(end) + props.getReclaimIdle().toMillis())
+            return false;
+        return stream.getPendingInfo(props.getGroup()).getTotal() == 0;
     }
 
     /** Takes over entries idle past reclaim-idle (a dead consumer's, or our own failed ones). */

@@ -155,6 +155,28 @@ class ClaimRulesTest extends ClaimTestBase {
         assertThat(redis.opsForValue().get(CouponKeys.stock(coupon))).isEqualTo("3");
     }
 
+    @Autowired
+    ClaimStreamWorker worker;
+
+    @Test
+    void aCouponsConsumerRetiresAfterItsWindowClosedAndItsQueueDrained() throws Exception {
+        TestUsers.User user = users(1).get(0);
+        long coupon = createCoupon(5, Instant.now().minusSeconds(60), Instant.now().plusSeconds(2));
+        assertThat(consumers()).contains(coupon);
+        claim(coupon, user.token(), 202);
+        awaitPersisted(coupon, 1, Duration.ofSeconds(10));
+        // window end (2 s) + reclaim-idle (1 s) + a retire check (every 0.5 s)
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (consumers().contains(coupon) && System.nanoTime() < deadline) Thread.sleep(100);
+        assertThat(consumers()).doesNotContain(coupon);
+        assertThat(claimMapper.countByCoupon(coupon)).isEqualTo(1);
+    }
+
+    @SuppressWarnings("unchecked")
+    java.util.Collection<Long> consumers() {
+        return (java.util.Collection<Long>) worker.status().get("coupons");
+    }
+
     @Test
     void couponIsReadThroughTheCacheAndAMissingOneIs404() {
         long coupon = createOpenCoupon(3);
