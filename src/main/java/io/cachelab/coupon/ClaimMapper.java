@@ -7,6 +7,10 @@ import org.apache.ibatis.annotations.Select;
 
 import java.util.List;
 
+/**
+ * Claim SQL beyond BaseMapper's insert: the counts the admin view, the stock change and the tests
+ * compare, and the lookups by claim number (the id the API answered with) and by user.
+ */
 @Mapper
 interface ClaimMapper extends BaseMapper<CouponClaim> {
 

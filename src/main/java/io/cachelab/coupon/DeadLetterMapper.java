@@ -7,6 +7,7 @@ import org.apache.ibatis.annotations.Select;
 
 import java.util.List;
 
+/** Dead letter SQL: newest first for the admin endpoint, by claim for status, by coupon for the stock count. */
 @Mapper
 interface DeadLetterMapper extends BaseMapper<DeadLetter> {
 
