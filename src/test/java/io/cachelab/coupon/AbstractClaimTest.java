@@ -28,12 +28,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole app for the coupon tests, with a short reclaim idle time (1 s instead of 30 s) so the
- * tests that kill a consumer see its entries taken over quickly, and the flash-sale driver they share.
+ * tests that kill a consumer see its entries taken over quickly, a 10 s rate interval (instead of 1 s)
+ * so the rate-limit test cannot be outrun by a slow machine, and the flash-sale driver they share.
  * Each concrete context registers its own engine port (see {@link ClaimTestBase}): Spring keeps earlier
  * contexts alive, so two contexts in one JVM must not share an engine port.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "cachelab.claims.reclaim-idle=1s", "cachelab.claims.block=200ms", "cachelab.claims.batch=20"})
+        "cachelab.claims.reclaim-idle=1s", "cachelab.claims.block=200ms", "cachelab.claims.batch=20",
+        "cachelab.claims.rate-interval=10s"})
 abstract class AbstractClaimTest {
     /** Phones unique across the tests of one JVM: app_user.phone is unique. */
     private static final AtomicLong PHONES = new AtomicLong(15_000_000_000L);

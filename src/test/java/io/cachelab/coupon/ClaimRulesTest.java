@@ -54,7 +54,7 @@ class ClaimRulesTest extends ClaimTestBase {
     }
 
     @Test
-    void theSixthRequestOfAUserWithinASecondIs429() {
+    void theSixthRequestOfAUserWithinTheRateIntervalIs429() {
         String token = users(1).get(0).token();
         long coupon = createOpenCoupon(100);
         claim(coupon, token, 202);

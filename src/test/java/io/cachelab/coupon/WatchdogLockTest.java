@@ -18,13 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Why the claim worker's per-user lock is taken without a lease time. Redisson's watchdog timeout is
- * shortened to 1 s here (a test-local client; the app keeps the default 30 s): a holder that "works"
- * for 3 s — three watchdog timeouts — keeps its lock because the watchdog renews it every third of
- * the timeout, and a contender trying every 20 ms never gets it. With a fixed 500 ms lease instead,
+ * shortened to 2 s here (a test-local client; the app keeps the default 30 s): a holder that "works"
+ * for 4.5 s — more than two watchdog timeouts — keeps its lock because the watchdog renews it every
+ * third of the timeout, and a contender trying every 20 ms never gets it. With a fixed 500 ms lease instead,
  * the lock expires while the first holder still works and the contender gets it: two holders at once.
  * Both run against the embedded engine with real Redisson clients (two, like two instances).
  */
 class WatchdogLockTest {
+    /** Shortened from Redisson's 30 s; renewals every third of it. */
+    private static final long WATCHDOG_MS = 2_000, WORK_MS = 4_500;
     private static TestEngine engine;
     private static RedissonClient first, second;
 
@@ -44,7 +46,7 @@ class WatchdogLockTest {
 
     static RedissonClient client() {
         Config config = new Config();
-        config.setLockWatchdogTimeout(1_000);
+        config.setLockWatchdogTimeout(WATCHDOG_MS);
         config.useSingleServer().setAddress("redis://127.0.0.1:" + engine.port());
         return Redisson.create(config);
     }
@@ -75,7 +77,7 @@ class WatchdogLockTest {
             long t = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             if (t >= nextSample) {
                 ttls.add(t + "ms:" + jedis.pttl(name));
-                nextSample += 250;
+                nextSample += 500;
             }
             if (contender.tryLock(0, 200, TimeUnit.MILLISECONDS)) {
                 if (working.get()) wins.incrementAndGet();
@@ -94,7 +96,7 @@ class WatchdogLockTest {
     @Test
     void theWatchdogKeepsTheLockThroughWorkLongerThanItsTimeout() throws Exception {
         String name = CouponKeys.userLock(1);
-        assertThat(secondHolderWins(name, -1, 3_000)).isZero();
+        assertThat(secondHolderWins(name, -1, WORK_MS)).isZero();
         RLock after = second.getLock(name);
         assertThat(after.tryLock(0, 200, TimeUnit.MILLISECONDS)).as("free once the holder unlocked").isTrue();
         after.unlock();
@@ -102,7 +104,7 @@ class WatchdogLockTest {
 
     @Test
     void aFixedShortLeaseLetsASecondHolderInWhileTheFirstStillWorks() throws Exception {
-        assertThat(secondHolderWins(CouponKeys.userLock(2), 500, 3_000)).isPositive();
+        assertThat(secondHolderWins(CouponKeys.userLock(2), 500, WORK_MS)).isPositive();
     }
 
     @Test
@@ -111,12 +113,12 @@ class WatchdogLockTest {
         RedissonClient doomed = client();
         doomed.getLock(name).lock();
         assertThat(second.getLock(name).tryLock(0, 200, TimeUnit.MILLISECONDS)).isFalse();
-        doomed.shutdown(); // the "crash": renewals stop; the lock's TTL runs out (1 s)
+        doomed.shutdown(); // the "crash": renewals stop; the lock's TTL runs out (at most WATCHDOG_MS)
         long start = System.nanoTime();
         RLock lock = second.getLock(name);
         assertThat(lock.tryLock(5, 10, TimeUnit.SECONDS)).isTrue();
         lock.unlock();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3_000);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(WATCHDOG_MS + 1_500);
     }
 
     private static void sleep(long ms) {
