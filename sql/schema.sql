@@ -42,12 +42,31 @@ CREATE TABLE IF NOT EXISTS coupon (
   PRIMARY KEY (id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
+-- claim_no is the id the API answered with (202) before the row existed; (coupon_id, user_id) is the
+-- idempotency key: a redelivered claim hits it and counts as done.
 CREATE TABLE IF NOT EXISTS coupon_claim (
   id          BIGINT      NOT NULL AUTO_INCREMENT,
+  claim_no    VARCHAR(64) NOT NULL,
   coupon_id   BIGINT      NOT NULL,
   user_id     BIGINT      NOT NULL,
   status      VARCHAR(16) NOT NULL DEFAULT 'CLAIMED',
   created_at  DATETIME    NOT NULL DEFAULT CURRENT_TIMESTAMP,
   PRIMARY KEY (id),
-  UNIQUE KEY uk_coupon_claim_coupon_user (coupon_id, user_id)
+  UNIQUE KEY uk_coupon_claim_coupon_user (coupon_id, user_id),
+  UNIQUE KEY uk_coupon_claim_no (claim_no),
+  KEY idx_coupon_claim_user (user_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- claims that kept failing after cachelab.claims.max-deliveries tries; kept for a person to look at
+CREATE TABLE IF NOT EXISTS claim_dead_letter (
+  id          BIGINT        NOT NULL AUTO_INCREMENT,
+  claim_no    VARCHAR(64)   NOT NULL,
+  coupon_id   BIGINT        NOT NULL,
+  user_id     BIGINT        NOT NULL,
+  deliveries  INT           NOT NULL,
+  source      VARCHAR(16)   NOT NULL,
+  error       VARCHAR(1000) NOT NULL DEFAULT '',
+  created_at  DATETIME      NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  PRIMARY KEY (id),
+  UNIQUE KEY uk_claim_dead_letter_no (claim_no)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

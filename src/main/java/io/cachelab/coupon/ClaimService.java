@@ -1,0 +1,163 @@
+package io.cachelab.coupon;
+
+import io.cachelab.auth.AuthUser;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.redisson.api.RRateLimiter;
+import org.redisson.api.RateType;
+import org.redisson.api.RedissonClient;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Service;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Deciding a claim. Everything that must not race (window, stock, one per user, enqueueing) happens
+ * in one Lua script on Redis, which runs scripts one at a time: there is no read-then-write gap in
+ * which two requests could both see the last coupon. The database is not touched on this path; the
+ * worker persists what the script enqueued. The per-user rate limit runs first, so a client hammering
+ * the endpoint costs a limiter call, not a script run.
+ */
+@Service
+class ClaimService {
+    static final URI WINDOW_PROBLEM = URI.create("https://cachelab.io/problems/claim-window");
+    static final URI SOLD_OUT_PROBLEM = URI.create("https://cachelab.io/problems/sold-out");
+    static final URI ALREADY_CLAIMED_PROBLEM = URI.create("https://cachelab.io/problems/already-claimed");
+
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> CLAIM = RedisScript.of(
+            new ClassPathResource("io/cachelab/coupon/claim.lua"), List.class);
+
+    record Accepted(String claimId, long couponId, String status) {
+    }
+
+    record Status(String claimId, long couponId, long userId, String status, Instant createdAt) {
+    }
+
+    private final StringRedisTemplate redis;
+    private final RedissonClient redisson;
+    private final CouponService coupons;
+    private final ClaimMapper claims;
+    private final DeadLetterMapper deadLetters;
+    private final ClaimsProperties props;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    ClaimService(StringRedisTemplate redis, RedissonClient redisson, CouponService coupons, ClaimMapper claims,
+                 DeadLetterMapper deadLetters, ClaimsProperties props, MeterRegistry meters) {
+        this.redis = redis;
+        this.redisson = redisson;
+        this.coupons = coupons;
+        this.claims = claims;
+        this.deadLetters = deadLetters;
+        this.props = props;
+        this.meters = meters;
+        this.clock = Clock.systemUTC();
+    }
+
+    Accepted claim(long couponId, AuthUser user) {
+        RRateLimiter limiter = redisson.getRateLimiter(CouponKeys.rateLimiter(user.id()));
+        // the limiter's keys expire after an idle hour instead of living forever per user
+        limiter.trySetRate(RateType.OVERALL, props.getRatePermits(), props.getRateInterval(), Duration.ofHours(1));
+        if (!limiter.tryAcquire()) {
+            count("rate_limited");
+            throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "more than " + props.getRatePermits()
+                    + " claim requests in " + props.getRateInterval().toMillis() + " ms; slow down");
+        }
+        String claimNo = couponId + "-" + UUID.randomUUID().toString().replace("-", "");
+        List<?> r = run(couponId, user.id(), claimNo);
+        if (code(r) == -4) { // not in Redis (new engine, flushed): load from the database and decide again
+            coupons.warm(couponId);
+            r = run(couponId, user.id(), claimNo);
+        }
+        long code = code(r);
+        if (code == 1) {
+            count("accepted");
+            return new Accepted(claimNo, couponId, "PENDING");
+        }
+        if (code == 0) {
+            count("already_claimed");
+            ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+                    "user " + user.id() + " already claimed coupon " + couponId);
+            p.setType(ALREADY_CLAIMED_PROBLEM);
+            p.setTitle("Already claimed");
+            String earlier = String.valueOf(r.get(1));
+            if (earlier.contains("-")) p.setProperty("claimId", earlier);
+            throw new ErrorResponseException(HttpStatus.CONFLICT, p, null);
+        }
+        if (code == -1) {
+            count("sold_out");
+            ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "coupon " + couponId + " is sold out");
+            p.setType(SOLD_OUT_PROBLEM);
+            p.setTitle("Sold out");
+            throw new ErrorResponseException(HttpStatus.CONFLICT, p, null);
+        }
+        if (code == -2 || code == -3) {
+            count("outside_window");
+            ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "coupon " + couponId
+                    + (code == -2 ? " cannot be claimed before its start" : " cannot be claimed after its end"));
+            p.setType(WINDOW_PROBLEM);
+            p.setTitle("Outside the claim window");
+            throw new ErrorResponseException(HttpStatus.CONFLICT, p, null);
+        }
+        throw new IllegalStateException("claim script answered " + r);
+    }
+
+    private List<?> run(long couponId, long userId, String claimNo) {
+        List<?> r = redis.execute(CLAIM, List.of(CouponKeys.stock(couponId), CouponKeys.users(couponId),
+                        CouponKeys.window(couponId), CouponKeys.stream(couponId)),
+                Long.toString(userId), claimNo, Long.toString(clock.millis()), Long.toString(couponId));
+        if (r == null || r.size() != 2) throw new IllegalStateException("claim script answered " + r);
+        return r;
+    }
+
+    private static long code(List<?> r) {
+        return ((Number) r.get(0)).longValue();
+    }
+
+    private void count(String result) {
+        meters.counter("cachelab.claims.requests", "result", result).increment();
+    }
+
+    /**
+     * CLAIMED once the worker persisted it, FAILED once it was dead-lettered, PENDING while Redis has
+     * accepted it and the queue still holds it. Other users' claims are 404 (not 403): a claim id
+     * says nothing about whether it exists to someone who does not own it.
+     */
+    Status status(String claimId, AuthUser user) {
+        long couponId = Claim.couponOf(claimId);
+        if (couponId < 0) throw notFound(claimId);
+        CouponClaim row = claims.findByNo(claimId);
+        if (row != null) {
+            if (row.getUserId() != user.id() && !user.admin()) throw notFound(claimId);
+            return new Status(claimId, couponId, row.getUserId(), "CLAIMED", CouponService.instant(row.getCreatedAt()));
+        }
+        DeadLetter dead = deadLetters.findByNo(claimId);
+        if (dead != null) {
+            if (dead.getUserId() != user.id() && !user.admin()) throw notFound(claimId);
+            return new Status(claimId, couponId, dead.getUserId(), "FAILED", CouponService.instant(dead.getCreatedAt()));
+        }
+        Object mine = redis.opsForHash().get(CouponKeys.users(couponId), Long.toString(user.id()));
+        if (claimId.equals(mine)) return new Status(claimId, couponId, user.id(), "PENDING", null);
+        throw notFound(claimId);
+    }
+
+    List<Status> mine(AuthUser user) {
+        return claims.findByUser(user.id()).stream().map(c -> new Status(c.getClaimNo(), c.getCouponId(),
+                c.getUserId(), "CLAIMED", CouponService.instant(c.getCreatedAt()))).toList();
+    }
+
+    private static ResponseStatusException notFound(String claimId) {
+        return new ResponseStatusException(HttpStatus.NOT_FOUND, "no claim " + claimId);
+    }
+}
