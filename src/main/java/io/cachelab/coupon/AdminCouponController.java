@@ -25,9 +25,9 @@ import java.util.Map;
 class AdminCouponController {
     private final CouponService coupons;
     private final ClaimStreamWorker worker;
-    private final DeadLetters deadLetters;
+    private final ClaimDeadLetters deadLetters;
 
-    AdminCouponController(CouponService coupons, ClaimStreamWorker worker, DeadLetters deadLetters) {
+    AdminCouponController(CouponService coupons, ClaimStreamWorker worker, ClaimDeadLetters deadLetters) {
         this.coupons = coupons;
         this.worker = worker;
         this.deadLetters = deadLetters;

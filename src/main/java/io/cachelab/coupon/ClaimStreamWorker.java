@@ -58,7 +58,7 @@ class ClaimStreamWorker implements SmartLifecycle {
 
     private final RedissonClient redisson;
     private final ClaimsProperties props;
-    private final DeadLetters deadLetters;
+    private final ClaimDeadLetters deadLetters;
     private final CouponService coupons;
     private final MeterRegistry meters;
     private final Handler handler;
@@ -69,7 +69,7 @@ class ClaimStreamWorker implements SmartLifecycle {
     private final Map<String, String> lastErrors = new ConcurrentHashMap<>();
     private volatile boolean running;
 
-    ClaimStreamWorker(RedissonClient redisson, ClaimsProperties props, DeadLetters deadLetters, CouponService coupons,
+    ClaimStreamWorker(RedissonClient redisson, ClaimsProperties props, ClaimDeadLetters deadLetters, CouponService coupons,
                       MeterRegistry meters, ClaimPersister persister, Optional<KafkaClaimRelay> relay) {
         this.redisson = redisson;
         this.props = props;

@@ -41,7 +41,7 @@ class KafkaClaimConsumer {
     }
 
     @Bean
-    DefaultErrorHandler claimsErrorHandler(DeadLetters deadLetters, ClaimsProperties props) {
+    DefaultErrorHandler claimsErrorHandler(ClaimDeadLetters deadLetters, ClaimsProperties props) {
         return new DefaultErrorHandler((record, e) -> {
             Claim claim = parse(String.valueOf(record.value()));
             deadLetters.record(claim, props.getMaxDeliveries(), "kafka", String.valueOf(e.getCause() != null ? e.getCause() : e));

@@ -14,13 +14,13 @@ import java.util.List;
  * {@code cachelab.claims.dead.letters{source}} so an alert can fire on the first one.
  */
 @Component
-class DeadLetters {
-    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+class ClaimDeadLetters {
+    private static final Logger log = LoggerFactory.getLogger(ClaimDeadLetters.class);
 
     private final DeadLetterMapper mapper;
     private final MeterRegistry meters;
 
-    DeadLetters(DeadLetterMapper mapper, MeterRegistry meters) {
+    ClaimDeadLetters(DeadLetterMapper mapper, MeterRegistry meters) {
         this.mapper = mapper;
         this.meters = meters;
         for (String source : new String[] {"redis", "kafka"})
