@@ -321,6 +321,22 @@ class CanalSyncTest {
                 () -> "edited through the API".equals(api.get("/api/articles/21?strategy=cache-aside").json().get("title").asString()));
     }
 
+    @Test
+    @Order(9)
+    void theConsistencyLabMeasuresCanalMode() {
+        ApiClient api = new ApiClient(((WebServerApplicationContext) app).getWebServer().getPort());
+        String admin = api.loginAdmin();
+        for (String mode : new String[] {"canal", "delete-after-commit", "delete-then-update"}) {
+            ApiClient.Response r = api.post("/api/lab/consistency",
+                    java.util.Map.of("mode", mode, "writers", 2, "readers", 8, "durationMs", 3000), admin);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            System.out.println("CANAL-IT lab consistency " + mode + ": " + r.body());
+            assertThat(r.json().get("writes").asLong()).isPositive();
+            if (!mode.equals("delete-then-update"))
+                assertThat(r.json().get("staleAtEnd").asBoolean()).as(mode + " leaves nothing stale behind").isFalse();
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     static ArticleRow load(long id) {
