@@ -44,7 +44,7 @@ final class CanalEntries {
             CanalEntry.RowData data = change.getRowDatas(i);
             Map<String, String> before = columns(data.getBeforeColumnsList());
             Map<String, String> after = columns(data.getAfterColumnsList());
-            Long id = id(kind == ChangeEvent.Kind.DELETE ? before : after);
+            Long id = ChangeEvent.rowId(kind == ChangeEvent.Kind.DELETE ? before : after);
             if (id == null) continue;
             rows.add(new Row(new ChangeEvent(h.getTableName(), kind, id, before, after), position(h, i), h.getExecuteTime()));
         }
@@ -59,17 +59,5 @@ final class CanalEntries {
         Map<String, String> m = new LinkedHashMap<>();
         for (CanalEntry.Column c : cols) m.put(c.getName(), c.getIsNull() ? null : c.getValue());
         return m;
-    }
-
-    private static Long id(Map<String, String> row) {
-        for (Map.Entry<String, String> e : row.entrySet()) {
-            if (!e.getKey().equalsIgnoreCase("id") || e.getValue() == null) continue;
-            try {
-                return Long.parseLong(e.getValue());
-            } catch (NumberFormatException notNumeric) {
-                return null;
-            }
-        }
-        return null;
     }
 }

@@ -28,4 +28,17 @@ public record ChangeEvent(String table, Kind kind, long id, Map<String, String> 
     public static ChangeEvent of(String table, Kind kind, long id) {
         return new ChangeEvent(table, kind, id, Map.of(), Map.of());
     }
+
+    /** The numeric {@code id} column of a row image (any case), or null when it has none. */
+    static Long rowId(Map<String, String> row) {
+        for (Map.Entry<String, String> e : row.entrySet()) {
+            if (!e.getKey().equalsIgnoreCase("id") || e.getValue() == null) continue;
+            try {
+                return Long.parseLong(e.getValue());
+            } catch (NumberFormatException notNumeric) {
+                return null;
+            }
+        }
+        return null;
+    }
 }

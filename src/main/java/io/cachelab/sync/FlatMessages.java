@@ -68,7 +68,7 @@ final class FlatMessages {
                     after = row;
                 }
             }
-            Long id = id(kind == ChangeEvent.Kind.DELETE ? before : after);
+            Long id = ChangeEvent.rowId(kind == ChangeEvent.Kind.DELETE ? before : after);
             if (id != null) events.add(new ChangeEvent(table, kind, id, before, after));
         }
         return new Parsed(events, es);
@@ -79,18 +79,6 @@ final class FlatMessages {
         if (row == null || !row.isObject()) return m;
         for (Map.Entry<String, JsonNode> e : row.properties()) m.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asString());
         return m;
-    }
-
-    private static Long id(Map<String, String> row) {
-        for (Map.Entry<String, String> e : row.entrySet()) {
-            if (!e.getKey().equalsIgnoreCase("id") || e.getValue() == null) continue;
-            try {
-                return Long.parseLong(e.getValue());
-            } catch (NumberFormatException notNumeric) {
-                return null;
-            }
-        }
-        return null;
     }
 
     private static String abbreviate(String s) {
