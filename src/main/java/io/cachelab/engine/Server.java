@@ -40,6 +40,7 @@ public final class Server {
     private final Database[] dbs;
     private final Stats stats = new Stats();
     private final Dispatcher dispatcher;
+    private final io.cachelab.engine.acl.Acl acl;
     private final EventLoop eventLoop;
     private final Blocking blocking = new Blocking(this);
     private final Watches watches = new Watches();
@@ -75,6 +76,7 @@ public final class Server {
         for (int i = 0; i < dbs.length; i++) dbs[i] = new Database(this, i);
         this.eviction = new Eviction(config);
         this.evictor = new Evictor(this);
+        this.acl = new io.cachelab.engine.acl.Acl(this);
         this.dispatcher = new Dispatcher(this, CommandTable.registerAll());
         this.eventLoop = new EventLoop(this);
         byte[] rnd = new byte[20];
@@ -139,6 +141,10 @@ public final class Server {
 
     public Stats stats() {
         return stats;
+    }
+
+    public io.cachelab.engine.acl.Acl acl() {
+        return acl;
     }
 
     public Dispatcher dispatcher() {

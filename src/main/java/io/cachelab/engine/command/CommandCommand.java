@@ -70,8 +70,8 @@ final class CommandCommand {
         c.addInteger(s.firstKey);
         c.addInteger(s.lastKey);
         c.addInteger(s.step);
-        c.addSetLen(1);
-        c.addSimple("@" + s.group);
+        c.addSetLen(s.aclCategories.size());
+        for (String cat : s.aclCategories) c.addSimple(cat);
         c.addSetLen(0);
         c.addArrayLen(0);
         c.addArrayLen(s.subcommands.size());
@@ -93,7 +93,12 @@ final class CommandCommand {
                 case "module" -> names.clear();
                 case "aclcat" -> {
                     List<String> keep = new ArrayList<>();
-                    for (CommandSpec s : c.server().commands().all()) if (s.group.equalsIgnoreCase(val)) keep.add(s.fullName());
+                    for (CommandSpec s : c.server().commands().all()) {
+                        if (s.aclCategories.contains("@" + val.toLowerCase())) keep.add(s.fullName());
+                        for (CommandSpec sub : s.subcommands.values()) {
+                            if (sub.aclCategories.contains("@" + val.toLowerCase())) keep.add(sub.fullName());
+                        }
+                    }
                     names.retainAll(keep);
                 }
                 default -> throw RedisError.SYNTAX;
