@@ -5,7 +5,7 @@ usage: redis-server --port 16400 --save '' &   then   python3 tools/acl-commands
 
 The engine's ACL works over Redis's own command table (names, ACL categories, key specs), so this
 file is that table as Redis 7.0.15's COMMAND INFO reports it, one command or subcommand per line:
-  fullname <TAB> categories (comma separated) <TAB> key specs (';' separated)
+  fullname <TAB> categories (comma separated) <TAB> key specs (';' separated) <TAB> arity
   key spec = FLAGS(comma separated) / begin search (i:index | k:keyword:startfrom | u) /
              find keys (r:lastkey:step:limit | n:keynumidx:firstkey:step | u)
 """
@@ -58,8 +58,8 @@ def spec_text(ks):
     return "%s/%s/%s" % (flags, b, k)
 
 def emit(info, out):
-    name, cats, specs = info[0], info[6], info[8]
-    out.append("%s\t%s\t%s" % (name, ",".join(c[1:] for c in cats), ";".join(spec_text(s) for s in specs)))
+    name, arity, cats, specs = info[0], info[1], info[6], info[8]
+    out.append("%s\t%s\t%s\t%d" % (name, ",".join(c[1:] for c in cats), ";".join(spec_text(s) for s in specs), arity))
     for sub in info[9] or []:
         emit(sub, out)
 

@@ -81,6 +81,45 @@ public final class Acl {
         users.put("default", defaultUser);
         updateDefaultPassword(server.config().getString("requirepass"));
         server.config().onChange("requirepass", this::updateDefaultPassword);
+        loadConfiguredUsers(server.config().userDirectives);
+        if (!aclFile().isEmpty()) {
+            if (!server.config().userDirectives.isEmpty()) {
+                throw new IllegalStateException("Configuring Redis with users defined in redis.conf and at the same "
+                        + "setting an ACL file path is invalid.");
+            }
+            String err = load(null);
+            if (err != null) throw new IllegalStateException(err);
+        }
+    }
+
+    /** ACLLoadConfiguredUsers: "user" lines of the configuration; any error stops the start. */
+    private void loadConfiguredUsers(List<String> directives) {
+        List<String> seen = new ArrayList<>();
+        for (String line : directives) {
+            List<String> words = new ArrayList<>();
+            for (String w : line.split(" ")) if (!w.isEmpty()) words.add(w);
+            if (words.isEmpty()) throw new IllegalStateException("Bad directive: user without a name");
+            String name = words.get(0);
+            if (seen.contains(name)) {
+                throw new IllegalStateException("Duplicate user found. A user can only be defined once in config files");
+            }
+            seen.add(name);
+            AclUser u = users.get(name);
+            if (u == null) {
+                u = new AclUser(name, pubsubDefault());
+                users.put(name, u);
+            } else {
+                u.apply("reset", pubsubDefault());
+            }
+            for (String op : mergeSelectorArguments(words.subList(1, words.size()))) {
+                String err = u.apply(op, pubsubDefault());
+                if (err != null) {
+                    throw new IllegalStateException("Error loading ACL rule '" + op + "' for the user named '" + name
+                            + "': " + err);
+                }
+            }
+            u.refresh();
+        }
     }
 
     public void setClientInfo(Function<Client, String> clientInfo) {
@@ -179,18 +218,11 @@ public final class Acl {
         }
     }
 
-    /** ACL DELUSER: the named users' connections are closed (the caller's after its reply). */
+    /** ACL DELUSER: the named user's connections are closed (the caller's after its reply). */
     public int deleteUser(String name, Client current) {
         AclUser u = users.remove(name);
         if (u == null) return 0;
-        u.deleted = true;
-        for (Client c : new ArrayList<>(server.eventLoop().clients())) {
-            if (c.user != u) continue;
-            c.user = defaultUser;
-            c.authenticated = false;
-            if (c == current) c.closeAfterReply();
-            else server.eventLoop().closeAsync(c);
-        }
+        closeClientsOf(u, current);
         return 1;
     }
 
@@ -270,6 +302,22 @@ public final class Acl {
         return relevant;
     }
 
+    /**
+     * ACLUserCheckCmdWithUnrestrictedKeyAccess for read access: may SORT's BY and GET patterns read
+     * any key? True if one selector allows the command and every key to be read.
+     */
+    public boolean mayReadAnyKey(AclUser u, Cmd cmd, byte[][] argv) {
+        if (u.unrestricted) return true;
+        keysReady[0] = false;
+        for (Selector s : u.selectors) {
+            if (cmd != null && s.check(cmd, false, argv, keysFound, keysReady, at) == 0
+                    && s.unrestrictedKeys(Selector.READ)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public int lastDeniedPos() {
         return lastDeniedPos;
     }
@@ -335,89 +383,89 @@ public final class Acl {
     }
 
     /**
-     * ACLLoadFromFile: every line must parse, or nothing changes; null on success, else the error.
-     * Users not in the file are removed (their clients closed); the default user is kept if absent.
+     * ACLLoadFromFile: every line must parse, or nothing changes (null on success, else the errors).
+     * All users are replaced, so every client of a user other than default is closed, the caller's
+     * after its reply; a file without a default user resets it to +@all ~* &* on nopass.
      */
     public String load(Client current) {
         String file = aclFile();
+        String shownName = server.config().getString("aclfile");
         List<String> lines;
         try {
-            lines = Files.readAllLines(Path.of(file), StandardCharsets.ISO_8859_1);
+            lines = List.of(Files.readString(Path.of(file), StandardCharsets.ISO_8859_1).split("\n", -1));
         } catch (IOException e) {
-            return "Error loading ACLs, opening file '" + file + "': " + e.getMessage();
+            return "Error loading ACLs, opening file '" + file + "': No such file or directory";
         }
         Map<String, AclUser> loaded = new TreeMap<>();
         StringBuilder errors = new StringBuilder();
-        int lineNo = 0;
-        for (String raw : lines) {
-            lineNo++;
-            String line = raw.trim();
-            if (line.isEmpty() || line.startsWith("#")) continue;
-            List<String> argv = splitArgs(line);
-            if (argv.isEmpty()) {
-                errors.append(file).append(':').append(lineNo).append(": unbalanced quotes in acl line. ");
-                break;
-            }
+        for (int i = 0; i < lines.size(); i++) {
+            int lineNo = i + 1;
+            String line = lines.get(i).replaceAll("^[ \t\r\n]+|[ \t\r\n]+$", "");
+            if (line.isEmpty()) continue;
+            List<String> argv = new ArrayList<>();
+            for (String part : line.split(" ")) if (!part.isEmpty()) argv.add(part);
+            if (argv.isEmpty()) continue;
             if (!argv.get(0).equals("user") || argv.size() < 2) {
-                errors.append(file).append(':').append(lineNo).append(": line should start with user keyword. ");
-                break;
+                errors.append(shownName).append(':').append(lineNo)
+                        .append(" should start with user keyword followed by the username. ");
+                continue;
             }
             String name = argv.get(1);
-            if (hasSpaces(name)) {
-                errors.append(file).append(':').append(lineNo).append(": username '").append(name)
-                        .append("' contains invalid characters. ");
-                break;
-            }
             if (loaded.containsKey(name)) {
                 errors.append("WARNING: Duplicate user '").append(name).append("' found on line ").append(lineNo).append(". ");
-                break;
+                continue;
             }
             AclUser u = new AclUser(name, pubsubDefault());
+            loaded.put(name, u);
             List<String> rules;
             try {
                 rules = mergeSelectorArguments(argv.subList(2, argv.size()));
             } catch (AclException e) {
-                errors.append(file).append(':').append(lineNo).append(": Unmatched parenthesis in acl selector. ");
-                break;
+                errors.append(shownName).append(':').append(lineNo).append(": Unmatched parenthesis in selector definition.");
+                continue;
             }
-            String err = null;
+            boolean syntaxError = false;
             for (String op : rules) {
-                err = u.apply(op, pubsubDefault());
-                if (err != null) {
-                    errors.append(file).append(':').append(lineNo).append(": ").append(err).append(". ");
-                    break;
+                String err = u.apply(op.strip(), pubsubDefault());
+                if (err == null) continue;
+                if (err.equals(ERR_UNKNOWN)) {
+                    errors.append(shownName).append(':').append(lineNo).append(": Error in applying operation '")
+                            .append(op).append("': ").append(err).append(". ");
+                } else if (!syntaxError) {
+                    errors.append(shownName).append(':').append(lineNo).append(": ").append(err).append(". ");
+                    syntaxError = true;
                 }
             }
-            if (err != null) break;
             u.refresh();
-            loaded.put(name, u);
         }
-        if (errors.length() > 0) return errors.toString().trim();
-        Map<String, AclUser> old = new TreeMap<>(users);
-        users.clear();
+        if (errors.length() > 0) {
+            return errors.append("WARNING: ACL errors detected, no change to the previously active ACL rules was performed")
+                    .toString();
+        }
         AclUser newDefault = loaded.remove("default");
-        if (newDefault != null) defaultUser.copyFrom(newDefault);
+        if (newDefault == null) {
+            newDefault = new AclUser("default", pubsubDefault());
+            for (String op : List.of("+@all", "~*", "&*", "on", "nopass")) newDefault.apply(op, pubsubDefault());
+        }
+        List<AclUser> old = new ArrayList<>(users.values());
+        users.clear();
+        defaultUser.copyFrom(newDefault);
         users.put("default", defaultUser);
-        for (AclUser u : loaded.values()) {
-            AclUser existing = old.get(u.name);
-            if (existing != null) {
-                existing.copyFrom(u);
-                users.put(u.name, existing);
-            } else {
-                users.put(u.name, u);
-            }
-        }
-        for (AclUser u : old.values()) {
-            if (users.get(u.name) == u) continue;
-            for (Client c : new ArrayList<>(server.eventLoop().clients())) {
-                if (c.user != u) continue;
-                c.user = defaultUser;
-                c.authenticated = false;
-                if (c == current) c.closeAfterReply();
-                else server.eventLoop().closeAsync(c);
-            }
-        }
+        users.putAll(loaded);
+        for (AclUser u : old) if (u != defaultUser) closeClientsOf(u, current);
         return null;
+    }
+
+    /** ACLFreeUserAndKillClients: the user's connections go back to default, unauthenticated, and close. */
+    private void closeClientsOf(AclUser u, Client current) {
+        u.deleted = true;
+        for (Client c : new ArrayList<>(server.eventLoop().clients())) {
+            if (c.user != u) continue;
+            c.user = defaultUser;
+            c.authenticated = false;
+            if (c == current) c.closeAfterReply();
+            else server.eventLoop().closeAsync(c);
+        }
     }
 
     // ------------------------------------------------------------------ helpers

@@ -43,13 +43,19 @@ public final class AclCommandTable {
         public final List<KeySpec> keySpecs;
         public final Cmd parent;
         public final List<Cmd> subcommands = new ArrayList<>();
+        public final int arity;
 
-        Cmd(int id, String fullName, long categories, List<KeySpec> keySpecs, Cmd parent) {
+        Cmd(int id, String fullName, long categories, List<KeySpec> keySpecs, Cmd parent, int arity) {
+            this.arity = arity;
             this.id = id;
             this.fullName = fullName;
             this.categories = categories;
             this.keySpecs = keySpecs;
             this.parent = parent;
+        }
+
+        public boolean arityOk(int argc) {
+            return arity >= 0 ? argc == arity : argc >= -arity;
         }
 
         public boolean hasKeys() {
@@ -109,7 +115,7 @@ public final class AclCommandTable {
                 if (f.length > 2 && !f[2].isEmpty()) for (String s : f[2].split(";")) specs.add(parseSpec(s));
                 int bar = f[0].indexOf('|');
                 Cmd parent = bar < 0 ? null : t.byName.get(f[0].substring(0, bar));
-                Cmd cmd = new Cmd(t.all.size(), f[0], cats, List.copyOf(specs), parent);
+                Cmd cmd = new Cmd(t.all.size(), f[0], cats, List.copyOf(specs), parent, Integer.parseInt(f[3]));
                 t.all.add(cmd);
                 t.byName.put(cmd.fullName, cmd);
                 if (parent == null) t.topLevel.add(cmd);

@@ -231,22 +231,33 @@ final class AclCommand {
             if (sub != null) spec = sub;
             else if (spec.handler == null) spec = null;
         }
-        if (spec == null) throw new RedisError("ERR Command '" + str(argv[0]) + "' not found");
-        if (!spec.arityOk(argv.length)) {
-            throw new RedisError("ERR wrong number of arguments for '" + spec.fullName() + "' command");
+        // a command Redis has and the engine lacks (MIGRATE) is still judged by Redis's table
+        AclCommandTable.Cmd redisCmd = spec != null ? spec.aclCmd : redisLookup(argv);
+        if (spec == null && redisCmd == null) throw new RedisError("ERR Command '" + str(argv[0]) + "' not found");
+        if (spec != null ? !spec.arityOk(argv.length) : !redisCmd.arityOk(argv.length)) {
+            throw new RedisError("ERR wrong number of arguments for '"
+                    + (spec != null ? spec.fullName() : redisCmd.fullName) + "' command");
         }
-        int denied = acl(c).check(u, spec.aclCmd, spec.noAuth, argv);
+        int denied = acl(c).check(u, redisCmd, spec != null && spec.noAuth, argv);
         if (denied == 0) {
             c.addOk();
             return;
         }
-        String fullName = spec.aclCmd != null ? spec.aclCmd.fullName : spec.fullName();
+        String fullName = redisCmd != null ? redisCmd.fullName : spec.fullName();
         int pos = acl(c).lastDeniedPos();
         c.addBulk(switch (denied) {
             case Acl.DENIED_CMD -> "This user has no permissions to run the '" + fullName + "' command";
             case Acl.DENIED_KEY -> "This user has no permissions to access the '" + str(argv[pos]) + "' key";
             default -> "This user has no permissions to access the '" + str(argv[pos]) + "' channel";
         });
+    }
+
+    private static AclCommandTable.Cmd redisLookup(byte[][] argv) {
+        AclCommandTable.Cmd cmd = AclCommandTable.get().lookup(str(argv[0]));
+        if (cmd != null && !cmd.subcommands.isEmpty() && argv.length >= 2) {
+            return AclCommandTable.get().lookup(cmd.fullName + "|" + str(argv[1]));
+        }
+        return cmd;
     }
 
     private static void help(Client c, byte[][] a) {
