@@ -255,15 +255,15 @@ public final class Acl {
 
     // ------------------------------------------------------------------ authentication
 
-    /** ACLAuthenticateUser; a failure is logged. */
-    public boolean authenticate(Client c, String username, String password) {
+    /** ACLAuthenticateUser; a failure is logged with the command name as typed (AUTH, hello, ...). */
+    public boolean authenticate(Client c, String username, String password, String commandName) {
         AclUser u = users.get(username);
         if (u != null && u.enabled() && u.checkPassword(password)) {
             c.authenticated = true;
             c.user = u;
             return true;
         }
-        addLog(c, DENIED_AUTH, c.inMulti ? "multi" : "toplevel", "AUTH", username);
+        addLog(c, DENIED_AUTH, c.inMulti ? "multi" : "toplevel", commandName, username);
         return false;
     }
 

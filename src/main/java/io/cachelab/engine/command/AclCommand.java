@@ -290,7 +290,7 @@ final class AclCommand {
             "WHOAMI",
             "    Return the current connection username.",
             "HELP",
-            "    Print this help."};
+            "    Prints this help."};
         c.addArrayLen(lines.length);
         for (String l : lines) c.addSimple(l);
     }

@@ -60,7 +60,7 @@ final class ConnectionCommands {
         for (; i < a.length; i++) {
             int left = a.length - i - 1;
             if (Args.is(a[i], "auth") && left >= 2) {
-                checkPassword(c, a[i + 1], a[i + 2]);
+                checkPassword(c, a[0], a[i + 1], a[i + 2]);
                 i += 2;
             } else if (Args.is(a[i], "setname") && left >= 1) {
                 name = Args.str(a[i + 1]);
@@ -94,8 +94,8 @@ final class ConnectionCommands {
         c.addArrayLen(0);
     }
 
-    private static void checkPassword(Client c, byte[] user, byte[] pass) {
-        if (!c.server().acl().authenticate(c, latin1(user), latin1(pass))) {
+    private static void checkPassword(Client c, byte[] command, byte[] user, byte[] pass) {
+        if (!c.server().acl().authenticate(c, latin1(user), latin1(pass), latin1(command))) {
             throw new RedisError("WRONGPASS invalid username-password pair or user is disabled.");
         }
     }
@@ -111,7 +111,7 @@ final class ConnectionCommands {
                     + "Are you sure your configuration is correct?");
         }
         byte[] user = a.length == 3 ? a[1] : "default".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        checkPassword(c, user, a[a.length - 1]);
+        checkPassword(c, a[0], user, a[a.length - 1]);
         c.addOk();
     }
 
