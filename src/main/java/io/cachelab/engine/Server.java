@@ -484,6 +484,18 @@ public final class Server {
         return sb.toString();
     }
 
+    private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
+
+    /** redactClientCommandArgument: passwords and ACL rules never reach the slowlog. */
+    private static int redactFrom(String name, byte[][] argv) {
+        if (name.equals("auth")) return 1;
+        if (name.equals("acl") && argv.length > 1 && Dispatcher.lower(argv[1]).equals("setuser")) return 2;
+        if (name.equals("hello")) {
+            for (int i = 1; i < argv.length; i++) if (Dispatcher.lower(argv[i]).equals("auth")) return i + 1;
+        }
+        return Integer.MAX_VALUE;
+    }
+
     public void slowlog(Client c, byte[][] argv, long micros) {
         long threshold = config.getLong("slowlog-log-slower-than");
         if (threshold < 0 || micros < threshold) return;
@@ -491,8 +503,11 @@ public final class Server {
         if (n.equals("exec")) return; // EXEC is skip_slowlog: its commands are logged one by one
         int max = Math.min(argv.length, 32);
         byte[][] kept = new byte[max][];
+        int redactFrom = redactFrom(n, argv);
         for (int i = 0; i < max; i++) {
-            if (i == max - 1 && argv.length > 32) {
+            if (i >= redactFrom && !(i == max - 1 && argv.length > 32)) {
+                kept[i] = REDACTED;
+            } else if (i == max - 1 && argv.length > 32) {
                 kept[i] = ("... (" + (argv.length - 31) + " more arguments)").getBytes(StandardCharsets.US_ASCII);
             } else if (argv[i].length > 128) {
                 kept[i] = (new String(argv[i], 0, 128, StandardCharsets.ISO_8859_1) + "... (" + (argv[i].length - 128)
