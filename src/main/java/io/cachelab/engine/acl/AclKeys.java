@@ -14,8 +14,24 @@ import static io.cachelab.engine.acl.AclCommandTable.*;
  * SORT's STORE; MIGRATE's KEYS) get their getkeys procedures, as in Redis. Positions are written to
  * {@link Found}, reused, so a check allocates nothing once it has grown.
  */
-final class AclKeys {
+public final class AclKeys {
     private AclKeys() {
+    }
+
+    /** COMMAND GETKEYS(ANDFLAGS): {positions, flags} of argv's keys by Redis's key specs. */
+    public static int[][] keysWithFlags(Cmd cmd, byte[][] argv) {
+        Found f = new Found();
+        keys(cmd, argv, f);
+        return new int[][] {java.util.Arrays.copyOf(f.pos, f.n), java.util.Arrays.copyOf(f.flags, f.n)};
+    }
+
+    /** addReplyFlagsForKeyArgs' names, in its order. */
+    public static java.util.List<String> flagNames(int flags) {
+        String[] names = {"RO", "RW", "OW", "RM", "access", "update", "insert", "delete", "not_key", "incomplete",
+            "variable_flags"};
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < names.length; i++) if ((flags & (1 << i)) != 0) out.add(names[i]);
+        return out;
     }
 
     static final int CHANNEL_PATTERN = 1, CHANNEL_PUBLISH = 2, CHANNEL_SUBSCRIBE = 4, CHANNEL_UNSUBSCRIBE = 8;
