@@ -491,6 +491,7 @@ public final class Server {
         if (name.equals("auth")) return 1;
         if (name.equals("acl") && argv.length > 1 && Dispatcher.lower(argv[1]).equals("setuser")) return 2;
         if (name.equals("hello")) {
+            // HELLO ... AUTH <username> <password>: those two
             for (int i = 1; i < argv.length; i++) if (Dispatcher.lower(argv[i]).equals("auth")) return i + 1;
         }
         return Integer.MAX_VALUE;
@@ -504,8 +505,9 @@ public final class Server {
         int max = Math.min(argv.length, 32);
         byte[][] kept = new byte[max][];
         int redactFrom = redactFrom(n, argv);
+        int redactTo = n.equals("hello") ? redactFrom + 1 : Integer.MAX_VALUE;
         for (int i = 0; i < max; i++) {
-            if (i >= redactFrom && !(i == max - 1 && argv.length > 32)) {
+            if (i >= redactFrom && i <= redactTo && !(i == max - 1 && argv.length > 32)) {
                 kept[i] = REDACTED;
             } else if (i == max - 1 && argv.length > 32) {
                 kept[i] = ("... (" + (argv.length - 31) + " more arguments)").getBytes(StandardCharsets.US_ASCII);

@@ -258,4 +258,24 @@ class AclCommandTest {
                     + "configuration.");
         }
     }
+
+    @Test
+    void slowlogRedactsPasswordsAndRules() {
+        try (Jedis j = ENGINE.jedis()) {
+            call(j, "CONFIG", "SET", "slowlog-log-slower-than", "0");
+            call(j, "SLOWLOG", "RESET");
+            call(j, "ACL", "SETUSER", "sl", "on", ">p");
+            call(j, "AUTH", "sl", "p");
+            call(j, "HELLO", "2", "AUTH", "sl", "p", "SETNAME", "n");
+            call(j, "AUTH", "default", "x");
+            call(j, "CONFIG", "SET", "slowlog-log-slower-than", "10000");
+            List<?> log = (List<?>) call(j, "SLOWLOG", "GET", "10");
+            List<Object> args = new java.util.ArrayList<>();
+            for (Object e : log) args.add(((List<?>) e).get(3));
+            assertThat(args).contains(
+                    List.of("HELLO", "2", "AUTH", "(redacted)", "(redacted)", "SETNAME", "n"),
+                    List.of("AUTH", "(redacted)", "(redacted)"),
+                    List.of("ACL", "SETUSER", "(redacted)", "(redacted)", "(redacted)"));
+        }
+    }
 }
