@@ -169,7 +169,6 @@ public final class Acl {
     /** ACLStringSetUser: creates or changes a user; null, or the error to reply. */
     public String setUser(String name, List<String> rules) {
         List<String> merged = mergeSelectorArguments(rules);
-        if (merged == null) return null; // unreachable: mergeSelectorArguments reports through the exception
         AclUser existing = users.get(name);
         AclUser temp = new AclUser(name, pubsubDefault());
         if (existing != null) temp.copyFrom(existing);
@@ -218,7 +217,7 @@ public final class Acl {
         }
     }
 
-    /** ACL DELUSER: the named user's connections are closed (the caller's after its reply). */
+    /** ACL DELUSER: the named user's connections are closed (the caller's after its reply); 1 if it existed. */
     public int deleteUser(String name, Client current) {
         AclUser u = users.remove(name);
         if (u == null) return 0;
@@ -458,7 +457,6 @@ public final class Acl {
 
     /** ACLFreeUserAndKillClients: the user's connections go back to default, unauthenticated, and close. */
     private void closeClientsOf(AclUser u, Client current) {
-        u.deleted = true;
         for (Client c : new ArrayList<>(server.eventLoop().clients())) {
             if (c.user != u) continue;
             c.user = defaultUser;

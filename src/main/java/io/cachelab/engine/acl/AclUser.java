@@ -23,8 +23,6 @@ public final class AclUser {
     final List<Selector> selectors = new ArrayList<>();
     /** Every command, key and channel allowed: the permission check is skipped. */
     public boolean unrestricted;
-    /** Deleted by ACL DELUSER (clients still holding it are being closed). */
-    boolean deleted;
 
     AclUser(String name, int pubsubDefault) {
         this.name = name;
