@@ -446,7 +446,7 @@ public final class Server {
 
     public void feedMonitors(Client c, byte[][] argv, CommandSpec spec) {
         if (monitors.isEmpty() || spec.has("admin")) return;
-        if (spec.name.equals("auth") || spec.name.equals("hello") && argv.length > 2) return;
+        argv = redacted(spec.name, argv);
         java.time.Instant now = java.time.Instant.now();
         StringBuilder sb = new StringBuilder();
         sb.append(now.getEpochSecond()).append('.').append(String.format("%06d", now.getNano() / 1000));
@@ -497,6 +497,16 @@ public final class Server {
         return Integer.MAX_VALUE;
     }
 
+    /** argv as SLOWLOG and MONITOR may show it: passwords and ACL rules replaced by "(redacted)". */
+    private static byte[][] redacted(String name, byte[][] argv) {
+        int from = redactFrom(name, argv);
+        if (from >= argv.length) return argv;
+        int to = name.equals("hello") ? from + 1 : argv.length - 1;
+        byte[][] copy = argv.clone();
+        for (int i = from; i <= to && i < copy.length; i++) copy[i] = REDACTED;
+        return copy;
+    }
+
     public void slowlog(Client c, byte[][] argv, long micros) {
         long threshold = config.getLong("slowlog-log-slower-than");
         if (threshold < 0 || micros < threshold) return;
@@ -504,12 +514,9 @@ public final class Server {
         if (n.equals("exec")) return; // EXEC is skip_slowlog: its commands are logged one by one
         int max = Math.min(argv.length, 32);
         byte[][] kept = new byte[max][];
-        int redactFrom = redactFrom(n, argv);
-        int redactTo = n.equals("hello") ? redactFrom + 1 : Integer.MAX_VALUE;
+        argv = redacted(n, argv);
         for (int i = 0; i < max; i++) {
-            if (i >= redactFrom && i <= redactTo && !(i == max - 1 && argv.length > 32)) {
-                kept[i] = REDACTED;
-            } else if (i == max - 1 && argv.length > 32) {
+            if (i == max - 1 && argv.length > 32) {
                 kept[i] = ("... (" + (argv.length - 31) + " more arguments)").getBytes(StandardCharsets.US_ASCII);
             } else if (argv[i].length > 128) {
                 kept[i] = (new String(argv[i], 0, 128, StandardCharsets.ISO_8859_1) + "... (" + (argv[i].length - 128)
