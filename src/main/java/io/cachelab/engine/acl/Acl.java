@@ -468,10 +468,11 @@ public final class Acl {
 
     // ------------------------------------------------------------------ helpers
 
-    static boolean hasSpaces(String s) {
+    /** ACLStringHasSpaces: C's isspace (space, \t \n \v \f \r) or a NUL. */
+    public static boolean hasSpaces(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (Character.isWhitespace(c) || c == 0) return true;
+            if (c == ' ' || (c >= '\t' && c <= '\r') || c == 0) return true;
         }
         return false;
     }

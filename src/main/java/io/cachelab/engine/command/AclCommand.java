@@ -51,12 +51,7 @@ final class AclCommand {
 
     private static void setuser(Client c, byte[][] a) {
         String name = str(a[2]);
-        for (int i = 0; i < name.length(); i++) {
-            char ch = name.charAt(i);
-            if (Character.isWhitespace(ch) || ch == 0) {
-                throw new RedisError("ERR Usernames can't contain spaces or null characters");
-            }
-        }
+        if (Acl.hasSpaces(name)) throw new RedisError("ERR Usernames can't contain spaces or null characters");
         List<String> rules = new ArrayList<>();
         for (int i = 3; i < a.length; i++) rules.add(str(a[i]));
         String err;
