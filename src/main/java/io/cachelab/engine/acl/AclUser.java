@@ -148,9 +148,10 @@ public final class AclUser {
 
     boolean checkPassword(String clear) {
         if (nopass()) return true;
-        String h = hash(clear);
+        // every stored hash is compared in full: the time taken says nothing about which one matched
+        byte[] given = hash(clear).getBytes(StandardCharsets.US_ASCII);
         boolean ok = false;
-        for (String p : passwords) ok |= MessageDigest.isEqual(p.getBytes(StandardCharsets.US_ASCII), h.getBytes(StandardCharsets.US_ASCII));
+        for (String p : passwords) ok |= MessageDigest.isEqual(p.getBytes(StandardCharsets.US_ASCII), given);
         return ok;
     }
 

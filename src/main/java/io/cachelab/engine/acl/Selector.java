@@ -3,6 +3,7 @@ package io.cachelab.engine.acl;
 import io.cachelab.engine.acl.AclCommandTable.Cmd;
 import io.cachelab.engine.util.Glob;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ final class Selector {
 
         KeyPattern(String pattern, int flags) {
             this.pattern = pattern;
-            this.bytes = pattern.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            this.bytes = pattern.getBytes(StandardCharsets.ISO_8859_1);
             this.flags = flags;
         }
 
@@ -220,7 +221,7 @@ final class Selector {
             int idx = cmd.parent != null ? 2 : 1;
             if (args == null || argv.length <= idx) return Acl.DENIED_CMD;
             boolean match = false;
-            String given = new String(argv[idx], java.nio.charset.StandardCharsets.ISO_8859_1);
+            String given = new String(argv[idx], StandardCharsets.ISO_8859_1);
             for (String a : args) match |= a.equalsIgnoreCase(given);
             if (!match) return Acl.DENIED_CMD;
         }
@@ -276,12 +277,12 @@ final class Selector {
         return channelInList(channels, channel, isPattern);
     }
 
+    /** A PSUBSCRIBE pattern must equal an ACL pattern literally; a channel name is matched against them. */
     static boolean channelInList(List<String> list, byte[] channel, boolean isPattern) {
-        String ch = isPattern ? new String(channel, java.nio.charset.StandardCharsets.ISO_8859_1) : null;
+        String ch = isPattern ? new String(channel, StandardCharsets.ISO_8859_1) : null;
         for (String p : list) {
-            if (isPattern ? p.equals(ch) : Glob.matches(p.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), channel, false)) {
-                return true;
-            }
+            boolean hit = isPattern ? p.equals(ch) : Glob.matches(p.getBytes(StandardCharsets.ISO_8859_1), channel, false);
+            if (hit) return true;
         }
         return false;
     }
