@@ -393,7 +393,8 @@ public final class Acl {
         try {
             lines = List.of(Files.readString(Path.of(file), StandardCharsets.ISO_8859_1).split("\n", -1));
         } catch (IOException e) {
-            return "Error loading ACLs, opening file '" + file + "': No such file or directory";
+            return "Error loading ACLs, opening file '" + shownName + "': "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "No such file or directory" : "Permission denied");
         }
         Map<String, AclUser> loaded = new TreeMap<>();
         StringBuilder errors = new StringBuilder();
