@@ -65,6 +65,7 @@ final class ConnectionCommands {
             } else if (Args.is(a[i], "setname") && left >= 1) {
                 name = Args.str(a[i + 1]);
                 ClientCommand.validateName(name);
+                c.name = name; // helloCommand names the client as it parses, before a later option can fail
                 i += 1;
             } else {
                 throw new RedisError("ERR Syntax error in HELLO option '" + Args.str(a[i]) + "'");
