@@ -56,14 +56,13 @@ final class ConnectionCommands {
             ver = v.intValue();
             i = 2;
         }
-        String name = null;
         for (; i < a.length; i++) {
             int left = a.length - i - 1;
             if (Args.is(a[i], "auth") && left >= 2) {
                 checkPassword(c, a[0], a[i + 1], a[i + 2]);
                 i += 2;
             } else if (Args.is(a[i], "setname") && left >= 1) {
-                name = Args.str(a[i + 1]);
+                String name = Args.str(a[i + 1]);
                 ClientCommand.validateName(name);
                 c.name = name; // helloCommand names the client as it parses, before a later option can fail
                 i += 1;
@@ -76,7 +75,6 @@ final class ConnectionCommands {
                     + "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select "
                     + "the RESP protocol version at the same time");
         }
-        if (name != null) c.name = name;
         c.setResp(ver);
         c.addMapLen(7);
         c.addBulk("server");
