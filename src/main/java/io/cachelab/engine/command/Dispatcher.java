@@ -18,7 +18,6 @@ public final class Dispatcher {
             Set.of("subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe",
                     "ping", "quit", "reset");
     private static final Set<String> ALLOWED_IN_MULTI = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
-    private static final Set<String> ALLOWED_WITHOUT_AUTH = Set.of("auth", "hello", "quit");
 
     private final Server server;
     private final CommandTable table;
@@ -92,7 +91,7 @@ public final class Dispatcher {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return;
         }
-        if (!c.authenticated && server.acl().authRequired(c) && !ALLOWED_WITHOUT_AUTH.contains(cmd.name)) {
+        if (!c.authenticated && server.acl().authRequired(c) && !cmd.noAuth) {
             reject(c, spec, "NOAUTH Authentication required.");
             return;
         }

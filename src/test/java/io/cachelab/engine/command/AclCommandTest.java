@@ -147,6 +147,7 @@ class AclCommandTest {
             call(admin, "CONFIG", "SET", "requirepass", "secret");
             try (Jedis j = ENGINE.jedis()) {
                 assertThat(call(j, "GET", "x")).isEqualTo("!NOAUTH Authentication required.");
+                assertThat(call(j, "RESET")).isEqualTo("RESET"); // a no-auth command, as AUTH and HELLO
                 assertThat(call(j, "AUTH", "nope")).isEqualTo(WRONGPASS);
                 assertThat(call(j, "AUTH", "secret")).isEqualTo("OK");
                 assertThat(getuser(j, "default").get("passwords"))
