@@ -70,6 +70,10 @@ public final class EngineMain {
         if (name.equalsIgnoreCase("include") || name.equalsIgnoreCase("rename-command") || name.equalsIgnoreCase("loadmodule")) {
             throw new IllegalArgumentException("'" + name + "' is not supported by the CacheLab engine");
         }
+        if (name.equalsIgnoreCase("user")) {
+            config.userDirectives.add(value);
+            return;
+        }
         String err = config.trySet(name, value, true);
         if (err != null) {
             throw new IllegalArgumentException(">>> '" + name + " " + value + "'\n"

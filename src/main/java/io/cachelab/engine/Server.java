@@ -40,6 +40,7 @@ public final class Server {
     private final Database[] dbs;
     private final Stats stats = new Stats();
     private final Dispatcher dispatcher;
+    private final io.cachelab.engine.acl.Acl acl;
     private final EventLoop eventLoop;
     private final Blocking blocking = new Blocking(this);
     private final Watches watches = new Watches();
@@ -75,6 +76,7 @@ public final class Server {
         for (int i = 0; i < dbs.length; i++) dbs[i] = new Database(this, i);
         this.eviction = new Eviction(config);
         this.evictor = new Evictor(this);
+        this.acl = new io.cachelab.engine.acl.Acl(this);
         this.dispatcher = new Dispatcher(this, CommandTable.registerAll());
         this.eventLoop = new EventLoop(this);
         byte[] rnd = new byte[20];
@@ -139,6 +141,10 @@ public final class Server {
 
     public Stats stats() {
         return stats;
+    }
+
+    public io.cachelab.engine.acl.Acl acl() {
+        return acl;
     }
 
     public Dispatcher dispatcher() {
@@ -440,7 +446,7 @@ public final class Server {
 
     public void feedMonitors(Client c, byte[][] argv, CommandSpec spec) {
         if (monitors.isEmpty() || spec.has("admin")) return;
-        if (spec.name.equals("auth") || spec.name.equals("hello") && argv.length > 2) return;
+        argv = redacted(spec.name, argv);
         java.time.Instant now = java.time.Instant.now();
         StringBuilder sb = new StringBuilder();
         sb.append(now.getEpochSecond()).append('.').append(String.format("%06d", now.getNano() / 1000));
@@ -478,6 +484,29 @@ public final class Server {
         return sb.toString();
     }
 
+    private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
+
+    /** redactClientCommandArgument: passwords and ACL rules never reach the slowlog. */
+    private static int redactFrom(String name, byte[][] argv) {
+        if (name.equals("auth")) return 1;
+        if (name.equals("acl") && argv.length > 1 && Dispatcher.lower(argv[1]).equals("setuser")) return 2;
+        if (name.equals("hello")) {
+            // HELLO ... AUTH <username> <password>: those two
+            for (int i = 1; i < argv.length; i++) if (Dispatcher.lower(argv[i]).equals("auth")) return i + 1;
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    /** argv as SLOWLOG and MONITOR may show it: passwords and ACL rules replaced by "(redacted)". */
+    private static byte[][] redacted(String name, byte[][] argv) {
+        int from = redactFrom(name, argv);
+        if (from >= argv.length) return argv;
+        int to = name.equals("hello") ? from + 1 : argv.length - 1;
+        byte[][] copy = argv.clone();
+        for (int i = from; i <= to && i < copy.length; i++) copy[i] = REDACTED;
+        return copy;
+    }
+
     public void slowlog(Client c, byte[][] argv, long micros) {
         long threshold = config.getLong("slowlog-log-slower-than");
         if (threshold < 0 || micros < threshold) return;
@@ -485,6 +514,7 @@ public final class Server {
         if (n.equals("exec")) return; // EXEC is skip_slowlog: its commands are logged one by one
         int max = Math.min(argv.length, 32);
         byte[][] kept = new byte[max][];
+        argv = redacted(n, argv);
         for (int i = 0; i < max; i++) {
             if (i == max - 1 && argv.length > 32) {
                 kept[i] = ("... (" + (argv.length - 31) + " more arguments)").getBytes(StandardCharsets.US_ASCII);

@@ -288,7 +288,7 @@ final class ClientCommand {
                     }
                 }
                 case "user" -> {
-                    if (!val.equals("default")) throw new RedisError("ERR No such user '" + val + "'");
+                    if (c.server().acl().user(val) == null) throw new RedisError("ERR No such user '" + val + "'");
                     user = val;
                 }
                 case "skipme" -> {
@@ -306,7 +306,7 @@ final class ClientCommand {
             if (addr != null && !x.addr.equals(addr)) continue;
             if (laddr != null && !x.laddr.equals(laddr)) continue;
             if (type != null && !type(x).equals(type)) continue;
-            if (user != null && !x.user.equals(user)) continue;
+            if (user != null && !x.user.name.equals(user)) continue;
             if (x == c && skipMe) continue;
             killClient(c, x);
             killed++;

@@ -37,8 +37,8 @@ final class CommandCommand {
         });
         cmd.sub("list", -2, "loading stale", 0, 0, 0, CommandCommand::list);
         cmd.sub("docs", -2, "loading stale", 0, 0, 0, CommandCommand::docs);
-        cmd.sub("getkeys", -3, "loading stale", 0, 0, 0, (c, a) -> getkeys(c, a, false));
-        cmd.sub("getkeysandflags", -3, "loading stale", 0, 0, 0, (c, a) -> getkeys(c, a, true));
+        cmd.sub("getkeys", -4, "loading stale", 0, 0, 0, (c, a) -> getkeys(c, a, false));
+        cmd.sub("getkeysandflags", -4, "loading stale", 0, 0, 0, (c, a) -> getkeys(c, a, true));
         cmd.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
             String[] lines = {"COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "(no subcommand)", "    Return details about all Redis commands.",
@@ -70,8 +70,8 @@ final class CommandCommand {
         c.addInteger(s.firstKey);
         c.addInteger(s.lastKey);
         c.addInteger(s.step);
-        c.addSetLen(1);
-        c.addSimple("@" + s.group);
+        c.addSetLen(s.aclCategories.size());
+        for (String cat : s.aclCategories) c.addSimple(cat);
         c.addSetLen(0);
         c.addArrayLen(0);
         c.addArrayLen(s.subcommands.size());
@@ -93,7 +93,12 @@ final class CommandCommand {
                 case "module" -> names.clear();
                 case "aclcat" -> {
                     List<String> keep = new ArrayList<>();
-                    for (CommandSpec s : c.server().commands().all()) if (s.group.equalsIgnoreCase(val)) keep.add(s.fullName());
+                    for (CommandSpec s : c.server().commands().all()) {
+                        if (s.aclCategories.contains("@" + val.toLowerCase())) keep.add(s.fullName());
+                        for (CommandSpec sub : s.subcommands.values()) {
+                            if (sub.aclCategories.contains("@" + val.toLowerCase())) keep.add(sub.fullName());
+                        }
+                    }
                     names.retainAll(keep);
                 }
                 default -> throw RedisError.SYNTAX;
@@ -129,6 +134,28 @@ final class CommandCommand {
         if (s == null) throw new RedisError("ERR Invalid command specified");
         if (!s.subcommands.isEmpty() && argv.length > 1 && s.subcommands.containsKey(Args.lower(argv[1]))) {
             s = s.subcommands.get(Args.lower(argv[1]));
+        }
+        if (s.aclCmd != null && !s.aclCmd.keySpecs.isEmpty()) {
+            // Redis's key specs know how each key is accessed (RW access delete, OW update, ...)
+            if (!s.arityOk(argv.length)) throw new RedisError("ERR Invalid number of arguments specified for command");
+            int[][] found = io.cachelab.engine.acl.AclKeys.keysWithFlags(s.aclCmd, argv);
+            if (found[0].length == 0 && !s.has("no-mandatory-keys") && !s.aclCmd.fullName.startsWith("eval")
+                    && !s.aclCmd.fullName.startsWith("fcall")) {
+                throw new RedisError("ERR Invalid arguments specified for command");
+            }
+            c.addArrayLen(found[0].length);
+            for (int i = 0; i < found[0].length; i++) {
+                if (withFlags) {
+                    c.addArrayLen(2);
+                    c.addBulk(argv[found[0][i]]);
+                    List<String> names = io.cachelab.engine.acl.AclKeys.flagNames(found[1][i]);
+                    c.addSetLen(names.size());
+                    for (String n : names) c.addSimple(n);
+                } else {
+                    c.addBulk(argv[found[0][i]]);
+                }
+            }
+            return;
         }
         if (!s.arityOk(argv.length)) throw new RedisError("ERR Invalid number of arguments specified for command");
         int[] pos = s.keyPositions(argv);

@@ -32,6 +32,10 @@ public final class CommandSpec {
     public String since = "1.0.0";
     public String summary = "";
     public List<String> aclCategories = new ArrayList<>();
+    /** This command in Redis's own table, which ACL rules name (null if Redis has no such command). */
+    public io.cachelab.engine.acl.AclCommandTable.Cmd aclCmd;
+    /** The no-auth flag, read by the ACL check. */
+    public boolean noAuth;
 
     public long calls;
     public long usec;
@@ -74,6 +78,7 @@ public final class CommandSpec {
         this.handler = handler;
         this.parent = parent;
         this.fullName = parent == null ? this.name : parent.name + "|" + this.name;
+        this.noAuth = this.flags.contains("no-auth");
     }
 
     /** COMMAND INFO lists flags in the order of Redis's CMD_* bits. */

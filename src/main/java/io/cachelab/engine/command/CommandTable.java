@@ -1,5 +1,7 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.acl.AclCommandTable;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -38,7 +40,32 @@ public final class CommandTable {
         HyperLogLogCommands.register(t);
         GeoCommands.register(t);
         StreamCommands.register(t);
+        AclCommand.register(t);
+        t.linkAcl();
         return t;
+    }
+
+    /**
+     * Ties each command to Redis's table entry of the same name, which carries the ACL categories
+     * (COMMAND INFO, ACL CAT) and the key specs the ACL key check needs. A subcommand Redis does not
+     * have (DEBUG's, say) is checked as its parent with a first argument, as Redis does.
+     */
+    private void linkAcl() {
+        AclCommandTable redis = AclCommandTable.get();
+        for (CommandSpec spec : byName.values()) {
+            link(spec, redis.lookup(spec.fullName()));
+            for (CommandSpec sub : spec.subcommands.values()) {
+                AclCommandTable.Cmd own = redis.lookup(sub.fullName());
+                link(sub, own != null ? own : spec.aclCmd);
+            }
+        }
+    }
+
+    private static void link(CommandSpec spec, AclCommandTable.Cmd cmd) {
+        spec.aclCmd = cmd;
+        if (cmd != null && (spec.parent == null || cmd.parent != null)) {
+            spec.aclCategories = new java.util.ArrayList<>(AclCommandTable.categoryNames(cmd.categories));
+        }
     }
 
     public CommandSpec add(String name, int arity, String flags, int firstKey, int lastKey, int step, CommandHandler h) {

@@ -56,26 +56,25 @@ final class ConnectionCommands {
             ver = v.intValue();
             i = 2;
         }
-        String name = null;
         for (; i < a.length; i++) {
             int left = a.length - i - 1;
             if (Args.is(a[i], "auth") && left >= 2) {
-                checkPassword(c, Args.str(a[i + 1]), Args.str(a[i + 2]));
+                checkPassword(c, a[0], a[i + 1], a[i + 2]);
                 i += 2;
             } else if (Args.is(a[i], "setname") && left >= 1) {
-                name = Args.str(a[i + 1]);
+                String name = Args.str(a[i + 1]);
                 ClientCommand.validateName(name);
+                c.name = name; // helloCommand names the client as it parses, before a later option can fail
                 i += 1;
             } else {
                 throw new RedisError("ERR Syntax error in HELLO option '" + Args.str(a[i]) + "'");
             }
         }
-        if (!c.authenticated) {
+        if (c.server().acl().authRequired(c)) {
             throw new RedisError("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
                     + "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select "
                     + "the RESP protocol version at the same time");
         }
-        if (name != null) c.name = name;
         c.setResp(ver);
         c.addMapLen(7);
         c.addBulk("server");
@@ -94,23 +93,24 @@ final class ConnectionCommands {
         c.addArrayLen(0);
     }
 
-    private static void checkPassword(Client c, String user, String pass) {
-        String required = c.server().config().getString("requirepass");
-        boolean ok = user.equals("default") && (required.isEmpty() || required.equals(pass));
-        if (!ok) throw new RedisError("WRONGPASS invalid username-password pair or user is disabled.");
-        c.authenticated = true;
-        c.user = user;
+    private static void checkPassword(Client c, byte[] command, byte[] user, byte[] pass) {
+        if (!c.server().acl().authenticate(c, latin1(user), latin1(pass), latin1(command))) {
+            throw new RedisError("WRONGPASS invalid username-password pair or user is disabled.");
+        }
+    }
+
+    private static String latin1(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
     private static void auth(Client c, byte[][] a) {
         if (a.length > 3) throw RedisError.SYNTAX;
-        String required = c.server().config().getString("requirepass");
-        if (a.length == 2 && required.isEmpty()) {
+        if (a.length == 2 && c.server().acl().defaultUser().nopass()) {
             throw new RedisError("ERR AUTH <password> called without any password configured for the default user. "
                     + "Are you sure your configuration is correct?");
         }
-        String user = a.length == 3 ? Args.str(a[1]) : "default";
-        checkPassword(c, user, Args.str(a[a.length - 1]));
+        byte[] user = a.length == 3 ? a[1] : "default".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        checkPassword(c, a[0], user, a[a.length - 1]);
         c.addOk();
     }
 
@@ -162,8 +162,8 @@ final class ConnectionCommands {
         c.skipNextReply = false;
         c.noEvict = false;
         c.noTouch = false;
-        c.authenticated = s.config().getString("requirepass").isEmpty();
-        c.user = "default";
+        // clearClientConnectionState: back to the default user, authenticated only if it needs no password
+        s.acl().initClient(c);
         c.addSimple("RESET");
     }
 }

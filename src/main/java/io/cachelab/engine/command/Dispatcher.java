@@ -1,6 +1,7 @@
 package io.cachelab.engine.command;
 
 import io.cachelab.engine.Server;
+import io.cachelab.engine.acl.Acl;
 import io.cachelab.engine.net.Client;
 
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,6 @@ public final class Dispatcher {
             Set.of("subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe",
                     "ping", "quit", "reset");
     private static final Set<String> ALLOWED_IN_MULTI = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
-    private static final Set<String> ALLOWED_WITHOUT_AUTH = Set.of("auth", "hello", "quit");
 
     private final Server server;
     private final CommandTable table;
@@ -26,6 +26,7 @@ public final class Dispatcher {
     public Dispatcher(Server server, CommandTable table) {
         this.server = server;
         this.table = table;
+        server.acl().setClientInfo(Dispatcher::clientInfo);
         // read on every command, so kept as fields and refreshed when CONFIG SET changes them
         latencyTracking = server.config().getBool("latency-tracking");
         latencyThresholdMs = server.config().getLong("latency-monitor-threshold");
@@ -90,9 +91,21 @@ public final class Dispatcher {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return;
         }
-        if (!c.authenticated && !ALLOWED_WITHOUT_AUTH.contains(cmd.name)) {
+        if (!c.authenticated && server.acl().authRequired(c) && !cmd.noAuth) {
             reject(c, spec, "NOAUTH Authentication required.");
             return;
+        }
+        if (c.inMulti && spec.has("no-multi") && !ALLOWED_IN_MULTI.contains(cmd.name)) {
+            reject(c, spec, "ERR Command not allowed inside a transaction");
+            return;
+        }
+        // the default user (+@all ~* &*) skips the check on one boolean
+        if (!c.user.unrestricted) {
+            int denied = server.acl().check(c.user, spec.aclCmd, spec.noAuth, argv);
+            if (denied != 0) {
+                reject(c, spec, aclDenied(c, spec, argv, denied, c.inMulti ? "multi" : "toplevel"));
+                return;
+            }
         }
         if (server.scriptBusy() && !c.scriptClient && !server.allowedWhileBusy(spec, argv)) {
             reject(c, spec, server.busyError());
@@ -210,12 +223,51 @@ public final class Dispatcher {
         if (keys.length > 0) server.tracking().remember(caller, keys, callerArgv);
     }
 
-    /** Convenience for EXEC: look up and run a queued command without re-checking MULTI. */
+    /**
+     * Runs a queued command for EXEC without re-checking MULTI; the ACL is checked again, as the
+     * user's rules may have changed since the command was queued.
+     */
     public void executeQueued(Client c, byte[][] argv) {
         CommandSpec cmd = table.lookup(argv[0]);
         CommandSpec spec = cmd.subcommands.isEmpty() || argv.length < 2 ? cmd
                 : cmd.subcommands.getOrDefault(lower(argv[1]), cmd);
+        if (!c.user.unrestricted) {
+            int denied = server.acl().check(c.user, spec.aclCmd, spec.noAuth, argv);
+            if (denied != 0) {
+                aclDenied(c, spec, argv, denied, "multi");
+                String reason = switch (denied) {
+                    case Acl.DENIED_CMD -> "no permission to execute the command or subcommand";
+                    case Acl.DENIED_KEY -> "no permission to touch the specified keys";
+                    case Acl.DENIED_CHANNEL -> "no permission to access one of the channels used as arguments";
+                    default -> "no permission";
+                };
+                c.addError("NOPERM ACLs rules changed between the moment the transaction was accumulated and the "
+                        + "EXEC call. This command is no longer allowed for the following reason: " + reason);
+                return;
+            }
+        }
         execute(c, spec, argv);
+    }
+
+    /** Logs an ACL denial (ACL LOG) and returns processCommand's error for it. */
+    private String aclDenied(Client c, CommandSpec spec, byte[][] argv, int denied, String context) {
+        int pos = server.acl().lastDeniedPos();
+        String object = denied == Acl.DENIED_CMD
+                ? (spec.aclCmd != null ? spec.aclCmd.fullName : spec.fullName())
+                : new String(argv[pos], StandardCharsets.ISO_8859_1);
+        server.acl().addLog(c, denied, context, object, null);
+        return switch (denied) {
+            case Acl.DENIED_CMD -> "NOPERM this user has no permissions to run the '"
+                    + (spec.aclCmd != null ? spec.aclCmd.fullName : spec.fullName()) + "' command";
+            case Acl.DENIED_KEY -> "NOPERM this user has no permissions to access one of the keys used as arguments";
+            case Acl.DENIED_CHANNEL -> "NOPERM this user has no permissions to access one of the channels used as arguments";
+            default -> "no permission";
+        };
+    }
+
+    /** CLIENT LIST's line for a client (ACL LOG's client-info). */
+    public static String clientInfo(Client c) {
+        return ClientCommand.describe(c, c);
     }
 
     private void applyReplyMode(Client c, int mark, CommandSpec spec) {

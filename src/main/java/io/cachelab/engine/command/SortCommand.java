@@ -57,6 +57,13 @@ final class SortCommand {
         }
     }
 
+    /** BY and GET patterns read keys no key spec names: only a user who may read every key may use them. */
+    private static boolean mayReadAnyKey(Client c, byte[][] a) {
+        if (c.user.unrestricted) return true;
+        CommandSpec spec = c.server().commands().lookup(a[0]);
+        return c.server().acl().mayReadAnyKey(c.user, spec == null ? null : spec.aclCmd, a);
+    }
+
     private static void sort(Client c, byte[][] a, boolean readonly) {
         boolean desc = false;
         boolean alpha = false;
@@ -80,7 +87,13 @@ final class SortCommand {
             } else if (Args.is(a[j], "by") && left >= 1) {
                 sortBy = a[++j];
                 if (indexOf(sortBy, (byte) '*') < 0) dontsort = true;
+                else if (!mayReadAnyKey(c, a)) {
+                    throw new RedisError("ERR BY option of SORT denied due to insufficient ACL permissions.");
+                }
             } else if (Args.is(a[j], "get") && left >= 1) {
+                if (!mayReadAnyKey(c, a)) {
+                    throw new RedisError("ERR GET option of SORT denied due to insufficient ACL permissions.");
+                }
                 gets.add(a[++j]);
             } else {
                 throw RedisError.SYNTAX;

@@ -52,6 +52,8 @@ public final class EngineConfig {
     }
 
     private final Map<String, Param> params = new LinkedHashMap<>();
+    /** redis.conf "user <name> <rules...>" lines, applied by the ACL at startup (not a CONFIG parameter). */
+    public final List<String> userDirectives = new ArrayList<>();
     private final Map<String, Param> byAlias = new LinkedHashMap<>();
 
     public static EngineConfig defaults() {

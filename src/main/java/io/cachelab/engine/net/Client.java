@@ -38,7 +38,8 @@ public final class Client {
     public long lastInteractionMs;
     public String lastCommand = "NULL";
     public boolean authenticated;
-    public String user = "default";
+    /** The ACL user this connection runs as (the default user until AUTH/HELLO names another). */
+    public io.cachelab.engine.acl.AclUser user;
     public ReplyMode replyMode = ReplyMode.ON;
     public boolean skipNextReply;
     public boolean noEvict;
@@ -96,7 +97,7 @@ public final class Client {
         this.createdAtMs = System.currentTimeMillis();
         this.lastInteractionMs = createdAtMs;
         this.db = server.db(0);
-        this.authenticated = server.config().getString("requirepass").isEmpty();
+        server.acl().initClient(this);
     }
 
     /** A socketless client for scripts and internal calls. */

@@ -268,7 +268,7 @@ public final class EventLoop implements Runnable {
         while (!c.closed && !c.closeAfterReply && !c.isBlocked() && !c.paused) {
             byte[][] argv;
             try {
-                argv = c.pendingArgv != null ? c.pendingArgv : c.parser.next(maxBulk, !c.authenticated);
+                argv = c.pendingArgv != null ? c.pendingArgv : c.parser.next(maxBulk, server.acl().authRequired(c));
                 c.pendingArgv = null;
             } catch (RequestParser.ProtocolException e) {
                 server.stats().protocolError();

@@ -1,6 +1,7 @@
 package io.cachelab.engine.script;
 
 import io.cachelab.engine.Server;
+import io.cachelab.engine.acl.Acl;
 import io.cachelab.engine.command.CommandSpec;
 import io.cachelab.engine.command.Dispatcher;
 import io.cachelab.engine.command.RedisError;
@@ -241,6 +242,8 @@ public final class Scripting implements ScriptHost {
         // The script's client starts in the caller's database; a SELECT inside the script lasts
         // until the script ends and does not change the caller's database (Redis 7).
         scriptClient.select(c.db());
+        // scriptCall: the script's commands run as the caller's ACL user
+        scriptClient.user = c.user;
         RespBuffer out = new RespBuffer();
         try {
             body.run(out);
@@ -321,8 +324,11 @@ public final class Scripting implements ScriptHost {
 
     @Override
     public Boolean aclCheck(ScriptRun run, byte[][] argv) {
-        // the engine has only the default user, who may run everything
-        return lookup(argv) == null ? null : Boolean.TRUE;
+        CommandSpec cmd = lookup(argv);
+        if (cmd == null) {
+            return null;
+        }
+        return scriptClient.user.unrestricted || server.acl().check(scriptClient.user, cmd.aclCmd, cmd.noAuth, argv) == 0;
     }
 
     @Override
@@ -337,6 +343,22 @@ public final class Scripting implements ScriptHost {
         }
         if (cmd.has("noscript") && !denyScriptsDisabled) {
             return rejected(cmd, "ERR This Redis command is not allowed from script");
+        }
+        if (!scriptClient.user.unrestricted) {
+            int denied = server.acl().check(scriptClient.user, cmd.aclCmd, cmd.noAuth, argv);
+            if (denied != 0) {
+                int pos = server.acl().lastDeniedPos();
+                String object = denied == Acl.DENIED_CMD
+                        ? (cmd.aclCmd != null ? cmd.aclCmd.fullName : cmd.fullName())
+                        : new String(argv[pos], StandardCharsets.ISO_8859_1);
+                server.acl().addLog(scriptClient, denied, "lua", object, null);
+                return rejected(cmd, "ERR The user executing the script " + switch (denied) {
+                    case Acl.DENIED_CMD -> "can't run this command or subcommand";
+                    case Acl.DENIED_KEY -> "can't access at least one of the keys mentioned in the command arguments";
+                    case Acl.DENIED_CHANNEL -> "can't publish to the channel mentioned in the command";
+                    default -> "lacking the permissions for the command";
+                });
+            }
         }
         if ((cmd.has("write") || cmd.has("may-replicate")) && r != null && r.readOnly) {
             return rejected(cmd, "ERR Write commands are not allowed from read-only scripts.");
