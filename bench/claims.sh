@@ -13,6 +13,8 @@
 # while stock lasts; every later one is refused (409 sold out / already claimed, or 429 over the
 # per-user rate), so the run measures the whole claim path, accepted or not. The warm-up runs on a
 # second coupon with other users, so the measured coupon and users start fresh.
+# Then the same workers read GET /api/coupons/{id}/stock for DURATION: the reference the claim
+# numbers are given against, measured in the same run.
 # Checks: more 202s than STOCK is an oversell and fails the script; 401/403/404/5xx above 1% fail it.
 #
 # Env: USERS (= concurrency), STOCK, DURATION, WARMUP, WARMUP_USERS, PHONE_PREFIX (7 digits; users are
@@ -76,14 +78,16 @@ login() { # phone -> token
 
 # Logs in count users prefix+0001.. in parallel; writes one 'Authorization: Bearer ...' line per user.
 login_users() { # prefix count file
-  local i
+  local i pids=()
   mkdir -p "$WORK/tokens.$1"
+  # wait on these PIDs only: a bare `wait` would also wait for the app this script started
   for (( i = 1; i <= $2; i++ )); do
     ( token="$(login "$(printf '%s%04d' "$1" "$i")")" && printf 'Authorization: Bearer %s\n' "$token" \
         >"$WORK/tokens.$1/$(printf '%04d' "$i")" ) &
-    if (( i % LOGIN_PARALLEL == 0 )); then wait; fi
+    pids+=("$!")
+    if (( i % LOGIN_PARALLEL == 0 )); then wait "${pids[@]}"; pids=(); fi
   done
-  wait
+  if (( ${#pids[@]} > 0 )); then wait "${pids[@]}"; fi
   cat "$WORK/tokens.$1"/* >"$3" 2>/dev/null || true
   local got
   got="$(wc -l <"$3")"
@@ -141,6 +145,17 @@ if (( accepted > STOCK )); then
 elif (( accepted != expected )); then
   echo "claims: note: $accepted claims accepted, $expected expected (min of stock and users)" >&2
 fi
+# the reference, same run, same users and workers: a read of the coupon's stock (read lock + GET),
+# so the ratio says what deciding a claim costs over the cheapest authenticated round trip
+echo "== reference: GET /api/coupons/$COUPON/stock" >&2
+ref="$(http_load --method GET --url "$BASE_URL/api/coupons/$COUPON/stock" \
+  --concurrency "$USERS" --worker-headers "$WORK/tokens.txt" --duration "$DURATION" \
+  --fail-on 400,401,403,404,5xx --max-fail-ratio 0.01)"
+printf '%-10s %10s %9s\n' reference "req/s" "p99 ms"
+printf '%-10s %10s %9s\n' "stock GET" "$(result_field "$ref" rps)" "$(result_field "$ref" p99_ms)"
+awk -v c="$(result_field "$line" rps)" -v r="$(result_field "$ref" rps)" -v cp="$(result_field "$line" p99_ms)" \
+  -v rp="$(result_field "$ref" p99_ms)" 'BEGIN { printf "claims vs stock GET: req/s %.2f, p99 %.2f\n", c / r, cp / rp }'
+
 # the admin view after the queue had a moment to drain: database stock, Redis stock, persisted claims
 sleep 2
 admin_view="$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$BASE_URL/api/admin/coupons/$COUPON" || true)"
