@@ -35,13 +35,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The HTTP benchmark tools run for real: bench/HttpLoad.java through the JDK's source launcher, and
  * bench/articles.sh and bench/claims.sh through bash, each against an HTTP server in this JVM.
  *
- * That server is a stand-in, and the one mock here: the articles API, identity and coupon claims are
- * being built on other branches, so a JDK HttpServer implements their contract (POST /api/auth/code
- * and /api/auth/login, POST /api/admin/coupons, POST /api/coupons/{id}/claims with 202/409, GET
+ * That server is a stand-in, and the one mock here: it checks the tools, not the service, so a JDK
+ * HttpServer that can misbehave on purpose (oversell, 404s) implements the API's contract (POST /api/auth/code
+ * and /api/auth/login, POST /api/admin/coupons, POST /api/coupons/{id}/claims with 202/409, GET /api/coupons/{id}/stock, GET
  * /api/articles/{id} with X-Cache) just far enough to check what the tools themselves must get right:
  * exact request counts, {id} ranges, one bearer token per worker, the 1% failure limit, the login and
- * coupon flow, the oversell check and the strategy table. Run against the service itself once those
- * endpoints exist: `bench/articles.sh`, `bench/claims.sh`.
+ * coupon flow, the oversell check and the strategy table. The service itself is measured by running
+ * `bench/articles.sh` and `bench/claims.sh` (results in docs/benchmarks.md).
  */
 @Tag("it") // runs bash and curl, which a bare machine with only a JDK may not have; .ci/run installs them
 class BenchToolsTest {
@@ -360,6 +360,13 @@ class BenchToolsTest {
             String[] parts = ex.getRequestURI().getPath().split("/");   // "", api, coupons, {id}, claims
             Coupon c = coupons.get(Long.parseLong(parts[3]));
             String phone = tokens.get(bearer(ex));
+            if (c != null && ex.getRequestMethod().equals("GET") && parts.length == 5 && parts[4].equals("stock")) {
+                // the script's reference run reads the stock (public in the real API)
+                synchronized (c) {
+                    send(ex, 200, "{\"couponId\":" + parts[3] + ",\"stock\":" + c.stock + "}", Map.of());
+                }
+                return;
+            }
             if (phone == null || !ex.getRequestMethod().equals("POST") || c == null) {
                 unauthorized.incrementAndGet();
                 send(ex, phone == null ? 401 : 404, "{}", Map.of());
