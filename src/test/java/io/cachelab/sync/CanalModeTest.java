@@ -8,7 +8,6 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -19,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Duration;
 import java.util.Map;
 
-import static io.cachelab.sync.SyncTestConfiguration.ARTICLE;
+import static io.cachelab.sync.SyncPolicies.ARTICLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -29,7 +28,6 @@ import static org.awaitility.Awaitility.await;
  * health "canal" reports DOWN with the reason. The app itself starts and serves regardless.
  */
 @SpringBootTest(properties = {"cachelab.consistency.mode=canal", "cachelab.sync.canal.reconnect-backoff=200ms"})
-@Import(SyncTestConfiguration.class)
 class CanalModeTest {
     static final int ENGINE_PORT = TestEngine.freePort();
     static final int NOTHING_LISTENS = TestEngine.freePort();

@@ -67,7 +67,7 @@ class CanalSyncTest {
     static final TtlPolicy TTL = TtlPolicy.of(Duration.ofMinutes(10), Duration.ofSeconds(30));
     static final CachePolicy TWO_LEVEL = CachePolicy.of("article", Strategy.TWO_LEVEL, TTL);
     static final CachePolicy ASIDE = CachePolicy.of("article", Strategy.CACHE_ASIDE, TTL);
-    static final CachePolicy BLOOMED = SyncTestConfiguration.ARTICLE;
+    static final CachePolicy BLOOMED = SyncPolicies.ARTICLE;
     static final AtomicInteger POISON_CALLS = new AtomicInteger();
 
     record ArticleRow(long id, String title) {}
@@ -103,7 +103,7 @@ class CanalSyncTest {
         redis = RealRedis.start();
         db = MariaDb.start(project);
         canal = CanalServerProcess.start(project, db);
-        app = new SpringApplicationBuilder(CacheLabApplication.class, SyncTestConfiguration.class, PoisonedListener.class)
+        app = new SpringApplicationBuilder(CacheLabApplication.class, PoisonedListener.class)
                 // command-line arguments, not builder defaults: they must win over application.yml
                 .run("--server.port=0", "--cachelab.engine.enabled=false",
                         "--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redis.port(),

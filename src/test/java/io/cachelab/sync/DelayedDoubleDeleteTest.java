@@ -6,7 +6,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -17,7 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.time.Duration;
 import java.util.Map;
 
-import static io.cachelab.sync.SyncTestConfiguration.ARTICLE;
+import static io.cachelab.sync.SyncPolicies.ARTICLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -28,7 +27,6 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(properties = {"cachelab.consistency.mode=delayed-double-delete",
         "cachelab.consistency.double-delete-delay=400ms"})
-@Import(SyncTestConfiguration.class)
 class DelayedDoubleDeleteTest {
     static final int ENGINE_PORT = TestEngine.freePort();
     static final String KEY = "cachelab:article:2";

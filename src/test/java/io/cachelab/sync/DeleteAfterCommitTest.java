@@ -9,7 +9,6 @@ import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.annotation.Import;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -19,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.Map;
 
-import static io.cachelab.sync.SyncTestConfiguration.ARTICLE;
+import static io.cachelab.sync.SyncPolicies.ARTICLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -29,7 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * filter; tables nobody caches are ignored.
  */
 @SpringBootTest
-@Import(SyncTestConfiguration.class)
 class DeleteAfterCommitTest {
     static final int ENGINE_PORT = TestEngine.freePort();
     static final String KEY = "cachelab:article:1";

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.cachelab.sync.SyncTestConfiguration.ARTICLE;
+import static io.cachelab.sync.SyncPolicies.ARTICLE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
         "cachelab.sync.kafka.retry-backoff=100ms", "cachelab.sync.kafka.max-retries=3",
         "spring.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}", "spring.kafka.consumer.auto-offset-reset=earliest"})
 @EmbeddedKafka(partitions = 1, topics = KafkaChangeFeedTest.TOPIC)
-@Import({SyncTestConfiguration.class, KafkaChangeFeedTest.Listeners.class})
+@Import(KafkaChangeFeedTest.Listeners.class)
 class KafkaChangeFeedTest {
     static final String TOPIC = "cachelab-binlog-test";
     static final int ENGINE_PORT = TestEngine.freePort();
