@@ -580,16 +580,34 @@ public final class Server {
         if (spec.name.equals("exec")) {
             for (byte[][] q : c.queued) {
                 CommandSpec qs = dispatcher.table().lookup(q[0]);
-                if (qs != null && mayWrite(qs)) return true;
+                if (qs != null && mayWrite(qs, q)) return true;
             }
             return false;
         }
-        return mayWrite(spec);
+        return mayWrite(spec, argv);
     }
 
-    private static boolean mayWrite(CommandSpec spec) {
-        return spec.has("write") || spec.has("may-replicate")
-                || spec.name.equals("eval") || spec.name.equals("evalsha") || spec.name.equals("fcall");
+    /**
+     * Redis's test: the command's flags, a container's subcommand flags (FUNCTION LOAD writes,
+     * FUNCTION LIST does not), and for scripts the flags they declare (a {@code no-writes} EVAL or
+     * FCALL runs while writes are paused).
+     */
+    private boolean mayWrite(CommandSpec spec, byte[][] argv) {
+        if (!spec.subcommands.isEmpty() && argv.length > 1) {
+            CommandSpec sub = spec.subcommands.get(Dispatcher.lower(argv[1]));
+            if (sub != null) spec = sub;
+        }
+        switch (spec.name) {
+            case "eval", "evalsha" -> {
+                return !io.cachelab.engine.script.Scripting.of(this).declaresNoWrites(argv, false);
+            }
+            case "fcall" -> {
+                return !io.cachelab.engine.script.Scripting.of(this).declaresNoWrites(argv, true);
+            }
+            default -> {
+                return spec.has("write") || spec.has("may-replicate");
+            }
+        }
     }
 
     public void holdPaused(Client c) {

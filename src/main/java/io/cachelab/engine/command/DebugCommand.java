@@ -131,7 +131,25 @@ final class DebugCommand {
                 case "true" -> c.addBool(true);
                 case "false" -> c.addBool(false);
                 case "verbatim" -> c.addVerbatim("This is a verbatim\nstring");
-                case "attrib" -> c.addBulk("Some real reply following the attribute");
+                case "attrib" -> {
+                    // an attribute is not a reply: a real reply follows it (and RESP2 gets only that)
+                    if (c.resp() >= 3) {
+                        c.addAttributeLen(1);
+                        c.addBulk("key-popularity");
+                        c.addArrayLen(2);
+                        c.addBulk("key:123");
+                        c.addInteger(90);
+                    }
+                    c.addBulk("Some real reply following the attribute");
+                }
+                case "push" -> {
+                    if (c.resp() < 3) throw new RedisError("ERR RESP2 is not supported by this command");
+                    c.addPushLen(2);
+                    c.addBulk("server-cpu-usage");
+                    c.addInteger(42);
+                    // a push is not the command's reply either: blocking clients wait for this one
+                    c.addBulk("Some real reply following the push reply");
+                }
                 default -> throw new RedisError("ERR Wrong protocol type name. Please use one of the following: "
                         + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
             }

@@ -235,6 +235,10 @@ public final class Client {
         reply.pushLen(n);
     }
 
+    public void addAttributeLen(long n) {
+        reply.attributeLen(n);
+    }
+
     public void addDouble(double d) {
         reply.doubleValue(d);
     }

@@ -201,6 +201,11 @@ public final class Reply {
         prefixed(resp == 3 ? (byte) '>' : (byte) '*', n);
     }
 
+    /** RESP3 attribute map header ('|'); callers only send attributes to RESP3 clients. */
+    public void attributeLen(long n) {
+        prefixed((byte) '|', n);
+    }
+
     /** Doubles (addReplyDouble): RESP3 ',' type; RESP2 a bulk string; both "%.17g" as Redis 7.0 writes them. */
     public void doubleValue(double d) {
         String s = io.cachelab.engine.type.ScoreFormat.format(d);

@@ -158,45 +158,73 @@ public final class Scripting implements ScriptHost {
         return n;
     }
 
-    private CachedScript compileAndCache(byte[] body, String sha) {
-        Set<String> flags = null;
-        byte[] code = body;
-        if (body.length >= 2 && body[0] == '#' && body[1] == '!') {
-            int nl = indexOf(body, (byte) '\n');
-            if (nl < 0) {
-                throw new RedisError("ERR Invalid script shebang");
-            }
-            flags = new LinkedHashSet<>();
-            String[] parts = new String(body, 0, nl, StandardCharsets.ISO_8859_1).split(" ", -1);
-            if (!parts[0].equals("#!lua")) {
-                throw new RedisError("ERR Unexpected engine in script shebang: " + parts[0]);
-            }
-            for (int i = 1; i < parts.length; i++) {
-                String part = parts[i];
-                if (part.startsWith("flags=")) {
-                    String list = part.substring(6);
-                    if (list.isEmpty()) {
-                        continue;
-                    }
-                    for (String f : list.split(",", -1)) {
-                        if (!ScriptRuntime.KNOWN_FLAGS.contains(f)) {
-                            throw new RedisError("ERR Unexpected flag in script shebang: " + f);
-                        }
-                        flags.add(f);
-                    }
-                } else {
-                    throw new RedisError("ERR Unknown lua shebang option: " + part);
-                }
-            }
-            code = java.util.Arrays.copyOfRange(body, nl, body.length);
+    /** The flags of a {@code #!lua flags=...} first line, or null for a script without one. */
+    static Set<String> shebangFlags(byte[] body) {
+        if (body.length < 2 || body[0] != '#' || body[1] != '!') {
+            return null;
         }
+        int nl = indexOf(body, (byte) '\n');
+        if (nl < 0) {
+            throw new RedisError("ERR Invalid script shebang");
+        }
+        Set<String> flags = new LinkedHashSet<>();
+        String[] parts = new String(body, 0, nl, StandardCharsets.ISO_8859_1).split(" ", -1);
+        if (!parts[0].equals("#!lua")) {
+            throw new RedisError("ERR Unexpected engine in script shebang: " + parts[0]);
+        }
+        for (int i = 1; i < parts.length; i++) {
+            String part = parts[i];
+            if (part.startsWith("flags=")) {
+                String list = part.substring(6);
+                if (list.isEmpty()) {
+                    continue;
+                }
+                for (String f : list.split(",", -1)) {
+                    if (!ScriptRuntime.KNOWN_FLAGS.contains(f)) {
+                        throw new RedisError("ERR Unexpected flag in script shebang: " + f);
+                    }
+                    flags.add(f);
+                }
+            } else {
+                throw new RedisError("ERR Unknown lua shebang option: " + part);
+            }
+        }
+        return Set.copyOf(flags);
+    }
+
+    /**
+     * Whether an EVAL/EVALSHA/FCALL declares itself read-only ({@code no-writes}) before it runs, as
+     * Redis's evalGetCommandFlags/fcallGetCommandFlags tell CLIENT PAUSE WRITE: from the cached
+     * script, the body's shebang, or the function's flags. Unknown or invalid scripts count as writers
+     * (they fail when they run).
+     */
+    public boolean declaresNoWrites(byte[][] argv, boolean function) {
+        if (argv.length < 2) return false;
+        try {
+            Set<String> flags;
+            if (function) {
+                FunctionLibraries.Function fn = functions.function(new String(argv[1], StandardCharsets.ISO_8859_1));
+                flags = fn == null ? null : fn.def().flags();
+            } else {
+                CachedScript cached = scripts.get(argv[1].length == 40 ? Dispatcher.lower(argv[1]) : Sha1.hex(argv[1]));
+                flags = cached != null ? cached.flags() : argv[1].length == 40 ? null : shebangFlags(argv[1]);
+            }
+            return flags != null && flags.contains("no-writes");
+        } catch (RedisError invalid) {
+            return false;
+        }
+    }
+
+    private CachedScript compileAndCache(byte[] body, String sha) {
+        Set<String> flags = shebangFlags(body);
+        byte[] code = flags == null ? body : java.util.Arrays.copyOfRange(body, indexOf(body, (byte) '\n'), body.length);
         LuaFunction f;
         try {
             f = evalRuntime.compile(code, ScriptRuntime.EVAL_CHUNK);
         } catch (ScriptRuntime.ScriptException e) {
             throw new RedisError("ERR Error compiling script (new function): " + e.getMessage());
         }
-        CachedScript s = new CachedScript(body, f, flags == null ? null : Set.copyOf(flags));
+        CachedScript s = new CachedScript(body, f, flags);
         scripts.put(sha, s);
         return s;
     }

@@ -163,4 +163,66 @@ class CompatCoreTest {
             assertThat(line).contains(" qbuf=0 qbuf-free=20474 ");
         }
     }
+
+    @Test
+    void pauseWriteLetsScriptsThatDeclareNoWritesRunAndHoldsFunctionLoad() throws Exception {
+        try (Jedis admin = ENGINE.jedis(); Jedis other = ENGINE.jedis()) {
+            admin.functionLoadReplace("#!lua name=pauselib\nredis.register_function{function_name='pausef', "
+                    + "callback=function() return 'hello' end, flags={'no-writes'}}");
+            admin.clientPause(100_000, redis.clients.jedis.args.ClientPauseMode.WRITE);
+            try {
+                other.getClient().setSoTimeout(2_000);
+                assertThat(other.eval("#!lua flags=no-writes\nreturn 'unique script'", 0)).isEqualTo("unique script");
+                assertThat(other.fcall("pausef", List.of(), List.of())).isEqualTo("hello");
+                assertThat(other.sendCommand(redis.clients.jedis.Protocol.Command.FUNCTION, "LIST")).isNotNull();
+                // a script without the flag, and FUNCTION LOAD, wait for the pause to end
+                other.getClient().setSoTimeout(300);
+                assertThatThrownBy(() -> other.eval("return 1", 0)).hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
+            } finally {
+                admin.clientUnpause();
+            }
+        }
+        try (Jedis j = ENGINE.jedis()) {
+            j.clientPause(100_000, redis.clients.jedis.args.ClientPauseMode.WRITE);
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", ENGINE.port())) {
+                s.setSoTimeout(300);
+                String code = "#!lua name=pauselib2\nredis.register_function('pausef2', function() return 1 end)";
+                s.getOutputStream().write(("*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n$" + code.length() + "\r\n" + code + "\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertThatThrownBy(() -> s.getInputStream().read()).isInstanceOf(java.net.SocketTimeoutException.class);
+                j.clientUnpause();
+                s.setSoTimeout(2_000);
+                byte[] reply = new byte[13];
+                assertThat(s.getInputStream().readNBytes(reply, 0, 13)).isEqualTo(13);
+                assertThat(new String(reply, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("$9\r\npauselib2");
+            } finally {
+                j.clientUnpause();
+                j.functionDelete("pauselib");
+                j.functionDelete("pauselib2");
+            }
+        }
+    }
+
+    @Test
+    void debugProtocolSendsAnAttributeOrAPushBeforeTheRealReply() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", ENGINE.port())) {
+            s.setSoTimeout(2_000);
+            var out = s.getOutputStream();
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            out.write("DEBUG PROTOCOL attrib\r\nDEBUG PROTOCOL push\r\nHELLO 3\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(in.readLine()).isEqualTo("$39");
+            assertThat(in.readLine()).isEqualTo("Some real reply following the attribute");
+            assertThat(in.readLine()).isEqualTo("-ERR RESP2 is not supported by this command");
+            assertThat(in.readLine()).startsWith("%");
+            while (in.ready()) in.readLine();
+            Thread.sleep(100);
+            while (in.ready()) in.readLine();
+            out.write("DEBUG PROTOCOL attrib\r\nDEBUG PROTOCOL push\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(List.of(in.readLine(), in.readLine(), in.readLine(), in.readLine(), in.readLine(), in.readLine(),
+                    in.readLine(), in.readLine(), in.readLine())).containsExactly("|1", "$14", "key-popularity", "*2", "$7",
+                    "key:123", ":90", "$39", "Some real reply following the attribute");
+            assertThat(List.of(in.readLine(), in.readLine(), in.readLine(), in.readLine(), in.readLine(), in.readLine()))
+                    .containsExactly(">2", "$16", "server-cpu-usage", ":42", "$40", "Some real reply following the push reply");
+        }
+    }
 }
