@@ -271,7 +271,10 @@ public final class Dispatcher {
     }
 
     private void applyReplyMode(Client c, int mark, CommandSpec spec) {
-        if (c.replyMode == Client.ReplyMode.OFF && !spec.fullName().equals("client|reply")) {
+        if (spec.has("pubsub") && isSubscription(spec.name)) {
+            // (un)subscribe confirmations are pushes, which Redis sends whatever CLIENT REPLY says
+            if (c.skipNextReply) c.skipNextReply = false;
+        } else if (c.replyMode == Client.ReplyMode.OFF && !spec.fullName().equals("client|reply")) {
             c.reply().truncate(mark);
         } else if (c.skipNextReply) {
             c.reply().truncate(mark);
@@ -280,6 +283,13 @@ public final class Dispatcher {
             c.replyMode = Client.ReplyMode.ON;
             c.skipNextReply = true;
         }
+    }
+
+    private static boolean isSubscription(String name) {
+        return switch (name) {
+            case "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe" -> true;
+            default -> false;
+        };
     }
 
     public int depth() {

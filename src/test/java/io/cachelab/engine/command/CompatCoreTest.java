@@ -225,4 +225,27 @@ class CompatCoreTest {
                     .containsExactly(">2", "$16", "server-cpu-usage", ":42", "$40", "Some real reply following the push reply");
         }
     }
+
+    @Test
+    void subscriptionPushesAreSentEvenWithClientReplyOff() throws Exception {
+        for (int resp : new int[] {2, 3}) {
+            try (java.net.Socket sub = new java.net.Socket("127.0.0.1", ENGINE.port()); Jedis pub = ENGINE.jedis()) {
+                sub.setSoTimeout(2_000);
+                var in = new java.io.BufferedReader(new java.io.InputStreamReader(sub.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                if (resp == 3) {
+                    sub.getOutputStream().write("HELLO 3\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    String line;
+                    while (!(line = in.readLine()).equals("modules")) assertThat(line).isNotNull();
+                    assertThat(in.readLine()).isEqualTo("*0");
+                }
+                String push = resp == 3 ? ">3" : "*3";
+                sub.getOutputStream().write("CLIENT REPLY OFF\r\nSUBSCRIBE replyoff\r\nPING\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(List.of(in.readLine(), in.readLine(), in.readLine(), in.readLine(), in.readLine(), in.readLine()))
+                        .containsExactly(push, "$9", "subscribe", "$8", "replyoff", ":1");
+                assertThat(pub.publish("replyoff", "hi")).isEqualTo(1);
+                assertThat(List.of(in.readLine(), in.readLine(), in.readLine(), in.readLine(), in.readLine(), in.readLine(),
+                        in.readLine())).containsExactly(push, "$7", "message", "$8", "replyoff", "$2", "hi");
+            }
+        }
+    }
 }
