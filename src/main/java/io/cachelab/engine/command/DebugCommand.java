@@ -45,7 +45,7 @@ final class DebugCommand {
             }
             case "object" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
-                RValue v = c.db().peek(new Bytes(a[2]));
+                RValue v = c.db().raw(new Bytes(a[2]));
                 if (v == null) throw RedisError.NO_SUCH_KEY;
                 long idle = c.server().eviction().idleSeconds(v);
                 c.addSimple("Value at:0x" + Integer.toHexString(System.identityHashCode(v)) + " refcount:1 encoding:"

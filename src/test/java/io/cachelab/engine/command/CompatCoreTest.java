@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class CompatCoreTest {
     private static final TestEngine ENGINE = TestEngine.start();
+    private static final redis.clients.jedis.commands.ProtocolCommand DEBUG = () -> "DEBUG".getBytes();
 
     @AfterAll
     static void stop() {
@@ -245,6 +246,24 @@ class CompatCoreTest {
                 assertThat(pub.publish("replyoff", "hi")).isEqualTo(1);
                 assertThat(List.of(in.readLine(), in.readLine(), in.readLine(), in.readLine(), in.readLine(), in.readLine(),
                         in.readLine())).containsExactly(push, "$7", "message", "$8", "replyoff", "$2", "hi");
+            }
+        }
+    }
+
+    @Test
+    void debugObjectSeesALogicallyExpiredKeyWithoutDeletingIt() throws Exception {
+        try (Jedis j = ENGINE.jedis()) {
+            j.sendCommand(DEBUG, "set-active-expire", "0");
+            try {
+                j.set("debugobj", "value", redis.clients.jedis.params.SetParams.setParams().px(1));
+                Thread.sleep(5);
+                assertThat(new String((byte[]) j.sendCommand(DEBUG, "OBJECT", "debugobj"),
+                        java.nio.charset.StandardCharsets.UTF_8)).startsWith("Value at:");
+                assertThat(j.eval("return redis.call('EXISTS', 'debugobj')", 0)).isEqualTo(0L);
+                assertThatThrownBy(() -> j.sendCommand(DEBUG, "OBJECT", "debugobj"))
+                        .hasMessage("ERR no such key");
+            } finally {
+                j.sendCommand(DEBUG, "set-active-expire", "1");
             }
         }
     }
