@@ -52,6 +52,15 @@ final class DebugCommand {
                         + v.encoding() + " serializedlength:" + Persistence.of(c.server()).serializedLength(v) + " lru:" + (v.lru & 0xffffff) + " lru_seconds_idle:" + idle);
             }
             case "reload" -> reload(c, a);
+            case "digest" -> {
+                if (a.length != 2) throw syntax(a);
+                c.addSimple(DebugDigest.hex(new DebugDigest().dataset(c.server().databases())));
+            }
+            case "digest-value" -> {
+                DebugDigest digest = new DebugDigest();
+                c.addArrayLen(a.length - 2);
+                for (int j = 2; j < a.length; j++) c.addSimple(DebugDigest.hex(digest.value(c.db(), new Bytes(a[j]))));
+            }
             case "jmap", "change-repl-id", "quicklist-packed-threshold", "set-skip-checksum-validation",
                  "stringmatch-len", "replybuffer", "dict-resizing", "pause-cron" -> c.addOk();
             case "set-disable-deny-scripts" -> {
@@ -66,8 +75,13 @@ final class DebugCommand {
                 c.addSimple("SLEEP <seconds>, LOG <message>, OBJECT <key>, SET-ACTIVE-EXPIRE <0|1>, PROTOCOL <type>");
                 c.addSimple("HELP");
             }
-            default -> throw new RedisError("ERR unknown subcommand '" + Args.str(a[1]) + "'. Try DEBUG HELP.");
+            default -> throw syntax(a);
         }
+    }
+
+    /** addReplySubcommandSyntaxError. */
+    private static RedisError syntax(byte[][] a) {
+        return new RedisError("ERR unknown subcommand or wrong number of arguments for '" + Args.str(a[1]) + "'. Try DEBUG HELP.");
     }
 
     /** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the keyspace, load the file back. */
