@@ -1,0 +1,193 @@
+package io.cachelab.engine.command;
+
+import io.cachelab.engine.TestEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+import java.util.List;
+
+import static io.cachelab.engine.command.RawJedis.call;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * DEBUG DIGEST/DIGEST-VALUE, DEBUG RELOAD options, WATCH of stale keys and the lazyfreed_objects
+ * count, as Redis 7.0.15's own units exercise them; every expected value was read from a real
+ * redis-server 7.0.15 given the same commands.
+ */
+class DebugCompatTest {
+    private static final TestEngine ENGINE = TestEngine.start();
+    private static final String ZEROS = "0000000000000000000000000000000000000000";
+
+    @AfterAll
+    static void stop() {
+        ENGINE.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        try (Jedis j = ENGINE.jedis()) {
+            j.flushAll();
+            j.functionFlush();
+            call(j, "DEBUG", "SET-ACTIVE-EXPIRE", "1");
+        }
+    }
+
+    private static void run(Jedis j, String line) {
+        call(j, line.split(" "));
+    }
+
+    @Test
+    void digestsEqualRealRedisForEveryType() {
+        try (Jedis j = ENGINE.jedis()) {
+            assertThat(call(j, "DEBUG", "DIGEST")).isEqualTo(ZEROS);
+            for (String line : List.of("SET s hello", "SET i 12345", "SET f 3.5", "RPUSH l a b c 1 2 300000",
+                    "SADD s1 x y z", "SADD s2 1 2 3 100", "ZADD z 1 a 2.5 b -3 c 1.1 d 1e20 e", "HSET h f1 v1 f2 v2 f3 3",
+                    "XADD st 1-1 a 1 b 2", "XADD st 2-5 c 3", "SET e foo EX 1000", "HSET he a b", "PEXPIRE he 99999",
+                    "SELECT 3", "SET indb3 x", "SELECT 0")) {
+                run(j, line);
+            }
+            assertThat(call(j, "DEBUG", "DIGEST")).isEqualTo("46c825c07399e9a664e42ff7a00d21e67c77176e");
+            assertThat(call(j, "DEBUG", "DIGEST-VALUE", "s", "i", "f", "l", "s1", "s2", "z", "h", "st", "e", "he", "missing"))
+                    .isEqualTo(List.of("36b23a1456b2dce2c3ed252c456761301dba8060", "e1cf90774e995ae03de66e8109dc5cb9d9c2dc83",
+                            "7778d1afae1dfdecb4c0c6067b712793cf413537", "d5e189a694f3d789e754d0dd4d56ba1bcf1ae784",
+                            "0fd9977d57e46b1b9b87439f5ac5b338416ccc24", "1b4dacdfe78a590c11722a294e97fc48297a2a2c",
+                            "9d81c21f66f14d1da603980428f8d566239c0783", "36db8c131ce099312198ab31223feb407b0d5df9",
+                            "238813dc6b452bc5bad2d0f9297d48de82814fdb", "5170f91b3d2d00aceaaf49e57d36af753feb02ad",
+                            "01ce97e79e107255ae83a560e4c2070114b00ba6", ZEROS));
+            assertThat(call(j, "DEBUG", "DIGEST", "x")).isEqualTo(
+                    "!ERR unknown subcommand or wrong number of arguments for 'DIGEST'. Try DEBUG HELP.");
+        }
+    }
+
+    @Test
+    void bigEncodingsDigestAsTheirSmallOnes() {
+        try (Jedis j = ENGINE.jedis()) {
+            for (int i = 1; i <= 200; i++) {
+                run(j, "ZADD bz " + i + ".25 m" + i);
+                run(j, "HSET bh f" + i + " v" + i);
+                run(j, "RPUSH bl e" + i);
+                run(j, "SADD bs " + i);
+            }
+            run(j, "ZADD zi -inf ninf +inf pinf 0 zero -0.5 neg 3.14159265358979 pi");
+            assertThat(call(j, "DEBUG", "DIGEST-VALUE", "bz", "bh", "bl", "bs", "zi")).isEqualTo(List.of(
+                    "7c10b2a257f717fb8893f08c7f66fd1aa1e33157", "4ac8fd5d71a5e2047779312636972fa1e4486c44",
+                    "c0379f5f4a0786915c24ff5c394d48e32871e355", "b5cdd417781d1b4d4558088a6048cd61e71daaba",
+                    "0a0a4ae263f0d0b8f010cf76506edcbb308bf409"));
+        }
+    }
+
+    @Test
+    void deletingFlushingOrSwappingStaleWatchedKeysDoesNotFailExec() {
+        try (Jedis j = ENGINE.jedis()) {
+            call(j, "DEBUG", "SET-ACTIVE-EXPIRE", "0");
+            // deleted by lazy expiry (EXISTS) after WATCH
+            staleX(j, 0);
+            call(j, "WATCH", "x");
+            assertThat(call(j, "EXISTS", "x")).isEqualTo(0L);
+            assertThat(execPing(j)).isEqualTo(List.of("PONG"));
+            // FLUSHDB
+            staleX(j, 0);
+            call(j, "WATCH", "x");
+            call(j, "FLUSHDB");
+            assertThat(execPing(j)).isEqualTo(List.of("PONG"));
+            // SWAPDB: stale key replaced with no key
+            call(j, "FLUSHALL");
+            staleX(j, 1);
+            call(j, "WATCH", "x");
+            call(j, "SWAPDB", "0", "1");
+            assertThat(execPing(j)).isEqualTo(List.of("PONG"));
+            // SWAPDB: no key replaced with a stale key
+            call(j, "FLUSHALL");
+            staleX(j, 0);
+            call(j, "SELECT", "1");
+            call(j, "WATCH", "x");
+            call(j, "SWAPDB", "0", "1");
+            assertThat(execPing(j)).isEqualTo(List.of("PONG"));
+            // SWAPDB: stale key replaced with another stale key
+            call(j, "FLUSHALL");
+            call(j, "SELECT", "1");
+            call(j, "SET", "x", "foo", "PX", "1");
+            staleX(j, 0);
+            call(j, "SELECT", "1");
+            call(j, "WATCH", "x");
+            call(j, "SWAPDB", "0", "1");
+            assertThat(execPing(j)).isEqualTo(List.of("PONG"));
+            // a live key replaced by SWAPDB still fails EXEC
+            call(j, "FLUSHALL");
+            call(j, "SELECT", "0");
+            call(j, "SET", "x", "live");
+            call(j, "WATCH", "x");
+            call(j, "SWAPDB", "0", "1");
+            assertThat(execPing(j)).isNull();
+            call(j, "SELECT", "0");
+        }
+    }
+
+    private static void staleX(Jedis j, int db) {
+        call(j, "SELECT", Integer.toString(db));
+        call(j, "SET", "x", "foo", "PX", "1");
+        sleep(5);
+    }
+
+    private static Object execPing(Jedis j) {
+        call(j, "MULTI");
+        call(j, "PING");
+        return call(j, "EXEC");
+    }
+
+    @Test
+    void debugReloadNoflushFailsOnAnExistingFunctionAndMergeReplacesIt() {
+        try (Jedis j = ENGINE.jedis()) {
+            call(j, "FUNCTION", "LOAD", "#!lua name=test\nredis.register_function('test', function() return 1 end)");
+            assertThat(call(j, "DEBUG", "RELOAD", "NOFLUSH")).isEqualTo("!ERR Error trying to load the RDB dump");
+            assertThat(call(j, "DEBUG", "RELOAD", "NOFLUSH", "MERGE")).isEqualTo("OK");
+            assertThat(call(j, "FCALL", "test", "0")).isEqualTo(1L);
+            assertThat(call(j, "DEBUG", "RELOAD", "BOGUS"))
+                    .isEqualTo("!ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+        }
+    }
+
+    @Test
+    void lazyfreedObjectsCountsValuesAboveTheEffortThreshold() {
+        try (Jedis j = ENGINE.jedis()) {
+            call(j, "CONFIG", "RESETSTAT");
+            for (int i = 1; i <= 100; i++) {
+                run(j, "SADD bigs m" + i);
+                run(j, "SADD smalls " + i);
+                run(j, "RPUSH bigl " + i);
+            }
+            for (int i = 1; i <= 65; i++) {
+                run(j, "SADD s64 m" + i);
+                run(j, "SADD s65 m" + i);
+            }
+            call(j, "SREM", "s64", "m65");
+            call(j, "UNLINK", "bigs", "smalls", "bigl", "s64");
+            assertThat(lazyfreed(j)).isEqualTo("1");
+            call(j, "UNLINK", "s65");
+            assertThat(lazyfreed(j)).isEqualTo("2");
+            call(j, "SET", "a", "1");
+            call(j, "SET", "b", "2");
+            call(j, "FLUSHALL", "ASYNC");
+            assertThat(lazyfreed(j)).isEqualTo("4");
+            call(j, "CONFIG", "RESETSTAT");
+            assertThat(lazyfreed(j)).isEqualTo("0");
+        }
+    }
+
+    private static String lazyfreed(Jedis j) {
+        for (String line : j.info("memory").split("\r\n")) {
+            if (line.startsWith("lazyfreed_objects:")) return line.substring(line.indexOf(':') + 1);
+        }
+        return null;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
