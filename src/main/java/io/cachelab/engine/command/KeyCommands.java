@@ -311,7 +311,9 @@ public final class KeyCommands {
             c.addInteger(0);
             return;
         }
-        if (whenMs <= c.server().commandTimeMs() && !c.server().isReplica()) {
+        // checkAlreadyExpired compares with the clock (mstime), not the script's frozen time: inside
+        // a script EXPIRE k 0 deletes at once, as on Redis 7.0
+        if (whenMs <= System.currentTimeMillis() && !c.server().isReplica()) {
             db.delete(key);
             c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
         } else {

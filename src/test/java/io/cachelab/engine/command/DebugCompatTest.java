@@ -176,6 +176,16 @@ class DebugCompatTest {
         }
     }
 
+    @Test
+    void expireZeroInsideAScriptDeletesTheKeyAtOnce() {
+        try (Jedis j = ENGINE.jedis()) {
+            call(j, "SET", "mykey", "myval");
+            assertThat(call(j, "EVAL", "redis.call('set', KEYS[1], 0)\nredis.call('expire', KEYS[1], 0)\n"
+                    + "return redis.call('geoadd', KEYS[1], 0, 0, 'bar')", "1", "mykey")).isEqualTo(1L);
+            assertThat(call(j, "TYPE", "mykey")).isEqualTo("zset");
+        }
+    }
+
     private static String lazyfreed(Jedis j) {
         for (String line : j.info("memory").split("\r\n")) {
             if (line.startsWith("lazyfreed_objects:")) return line.substring(line.indexOf(':') + 1);
