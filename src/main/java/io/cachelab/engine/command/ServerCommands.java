@@ -65,6 +65,9 @@ final class ServerCommands {
                 throw new RedisError("ERR This instance has cluster support disabled");
             });
         }
+        cluster.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+            throw new RedisError("ERR This instance has cluster support disabled");
+        });
         t.add("readonly", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addOk()).group("cluster");
         t.add("readwrite", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addOk()).group("cluster");
         SlowlogCommand.register(t);

@@ -186,6 +186,20 @@ class DebugCompatTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void sortIsMarkedMovablekeysAndClusterHelpIsListed() {
+        try (Jedis j = ENGINE.jedis()) {
+            List<Object> sort = (List<Object>) ((List<Object>) call(j, "COMMAND", "INFO", "sort", "sort_ro")).get(0);
+            assertThat(sort.get(2)).isEqualTo(List.of("write", "denyoom", "movablekeys"));
+            List<Object> sortRo = (List<Object>) ((List<Object>) call(j, "COMMAND", "INFO", "sort_ro")).get(0);
+            assertThat(sortRo.get(2)).isEqualTo(List.of("readonly", "movablekeys"));
+            assertThat((List<Object>) call(j, "COMMAND", "LIST", "FILTERBY", "PATTERN", "cl*help"))
+                    .containsExactlyInAnyOrder("client|help", "cluster|help");
+            assertThat(call(j, "CLUSTER", "HELP")).isEqualTo("!ERR This instance has cluster support disabled");
+        }
+    }
+
     private static String lazyfreed(Jedis j) {
         for (String line : j.info("memory").split("\r\n")) {
             if (line.startsWith("lazyfreed_objects:")) return line.substring(line.indexOf(':') + 1);
