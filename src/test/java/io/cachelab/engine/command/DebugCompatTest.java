@@ -200,6 +200,32 @@ class DebugCompatTest {
         }
     }
 
+    @Test
+    void migrateMovesKeysWithTheirTtlToAnotherServer() {
+        try (TestEngine target = TestEngine.start(); Jedis j = ENGINE.jedis(); Jedis t = target.jedis()) {
+            String port = Integer.toString(target.port());
+            call(j, "SET", "k1", "v1");
+            call(j, "RPUSH", "l", "a", "b", "c");
+            call(j, "EXPIRE", "l", "100");
+            assertThat(call(j, "MIGRATE", "127.0.0.1", port, "", "2", "5000", "KEYS", "k1", "l", "nosuch")).isEqualTo("OK");
+            assertThat(call(j, "EXISTS", "k1", "l")).isEqualTo(0L);
+            t.select(2);
+            assertThat(t.lrange("l", 0, -1)).containsExactly("a", "b", "c");
+            assertThat(t.ttl("l")).isBetween(99L, 100L);
+            call(j, "SET", "k1", "again");
+            assertThat(call(j, "MIGRATE", "127.0.0.1", port, "k1", "2", "5000"))
+                    .isEqualTo("!ERR Target instance replied with error: BUSYKEY Target key name already exists.");
+            assertThat(call(j, "MIGRATE", "127.0.0.1", port, "k1", "2", "5000", "COPY", "REPLACE")).isEqualTo("OK");
+            assertThat(t.get("k1")).isEqualTo("again");
+            assertThat(call(j, "GET", "k1")).isEqualTo("again");
+            assertThat(call(j, "MIGRATE", "127.0.0.1", port, "nosuch", "2", "5000")).isEqualTo("NOKEY");
+            assertThat(call(j, "MIGRATE", "127.0.0.1", port, "k1", "2", "5000", "KEYS", "k1"))
+                    .isEqualTo("!ERR When using MIGRATE KEYS option, the key argument must be set to the empty string");
+            assertThat(call(j, "COMMAND", "GETKEYS", "MIGRATE", "127.0.0.1", "1", "", "0", "5", "AUTH", "x", "KEYS", "a", "b"))
+                    .isEqualTo(List.of("a", "b"));
+        }
+    }
+
     private static String lazyfreed(Jedis j) {
         for (String line : j.info("memory").split("\r\n")) {
             if (line.startsWith("lazyfreed_objects:")) return line.substring(line.indexOf(':') + 1);
