@@ -270,11 +270,17 @@ public final class Dispatcher {
         return ClientCommand.describe(c, c);
     }
 
+    private static final java.util.Set<String> PUSHING_COMMANDS = java.util.Set.of("subscribe", "psubscribe",
+            "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe");
+
     private void applyReplyMode(Client c, int mark, CommandSpec spec) {
+        // (un)subscribe confirmations are written as CLIENT_PUSHING in Redis: CLIENT REPLY OFF/SKIP
+        // does not silence them
+        boolean pushing = PUSHING_COMMANDS.contains(spec.fullName());
         if (c.replyMode == Client.ReplyMode.OFF && !spec.fullName().equals("client|reply")) {
-            c.reply().truncate(mark);
+            if (!pushing) c.reply().truncate(mark);
         } else if (c.skipNextReply) {
-            c.reply().truncate(mark);
+            if (!pushing) c.reply().truncate(mark);
             c.skipNextReply = false;
         } else if (c.replyMode == Client.ReplyMode.SKIP) {
             c.replyMode = Client.ReplyMode.ON;

@@ -226,6 +226,18 @@ class DebugCompatTest {
         }
     }
 
+    @Test
+    void clientReplyOffDoesNotSilenceSubscribeConfirmations() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", ENGINE.port())) {
+            s.setSoTimeout(2_000);
+            s.getOutputStream().write("CLIENT REPLY OFF\r\nSUBSCRIBE channel\r\nUNSUBSCRIBE channel\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String expected = "*3\r\n$9\r\nsubscribe\r\n$7\r\nchannel\r\n:1\r\n*3\r\n$11\r\nunsubscribe\r\n$7\r\nchannel\r\n:0\r\n";
+            byte[] got = s.getInputStream().readNBytes(expected.length());
+            assertThat(new String(got, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo(expected);
+        }
+    }
+
     private static String lazyfreed(Jedis j) {
         for (String line : j.info("memory").split("\r\n")) {
             if (line.startsWith("lazyfreed_objects:")) return line.substring(line.indexOf(':') + 1);
