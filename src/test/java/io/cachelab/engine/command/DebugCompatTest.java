@@ -238,6 +238,18 @@ class DebugCompatTest {
         }
     }
 
+    @Test
+    void debugObjectShowsALogicallyExpiredKeyWithoutDeletingIt() {
+        try (Jedis j = ENGINE.jedis()) {
+            call(j, "DEBUG", "SET-ACTIVE-EXPIRE", "0");
+            call(j, "SET", "key", "value", "PX", "1");
+            sleep(5);
+            assertThat((String) call(j, "DEBUG", "OBJECT", "key")).startsWith("Value at:");
+            assertThat(call(j, "EVAL", "return redis.call('EXISTS', 'key')", "0")).isEqualTo(0L);
+            assertThat(call(j, "DEBUG", "OBJECT", "key")).isEqualTo("!ERR no such key");
+        }
+    }
+
     private static String lazyfreed(Jedis j) {
         for (String line : j.info("memory").split("\r\n")) {
             if (line.startsWith("lazyfreed_objects:")) return line.substring(line.indexOf(':') + 1);
