@@ -244,6 +244,10 @@ public final class Server {
 
     // ---- event loop hooks ----
 
+    /** DEBUG REPLYBUFFER PEAK-RESET-TIME (ms, -1 for never) and RESIZING. */
+    public long replyBufferPeakResetMs = io.cachelab.engine.net.ReplyBufferSizing.DEFAULT_PEAK_RESET_MS;
+    public boolean replyBufferResizing = true;
+
     /** serverCron: runs hz times a second. */
     public void cron() {
         long now = System.currentTimeMillis();
@@ -253,6 +257,9 @@ public final class Server {
         if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
         closeIdleClients(now);
         resizeQueryBuffers(now);
+        for (Client c : eventLoop.clients()) {
+            c.replyBuffer.cron(now, replyBufferPeakResetMs, replyBufferResizing, c.pendingReplyBytes());
+        }
         io.cachelab.engine.persistence.Persistence.of(this).cron();
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }

@@ -63,13 +63,26 @@ final class DebugCommand {
                 for (int j = 2; j < a.length; j++) c.addSimple(DebugDigest.hex(digest.value(c.db(), new Bytes(a[j]))));
             }
             case "jmap", "change-repl-id", "quicklist-packed-threshold", "set-skip-checksum-validation",
-                 "stringmatch-len", "replybuffer", "dict-resizing", "pause-cron" -> c.addOk();
+                 "stringmatch-len", "dict-resizing", "pause-cron" -> c.addOk();
             case "set-disable-deny-scripts" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
                 io.cachelab.engine.script.Scripting.of(c.server()).setDenyScriptsDisabled(Args.toLong(a[2]) != 0);
                 c.addOk();
             }
             case "protocol" -> DebugProtocol.reply(c, a);
+            case "replybuffer" -> {
+                if (a.length != 4) throw syntax(a);
+                if (Args.is(a[2], "peak-reset-time")) {
+                    if (Args.is(a[3], "never")) c.server().replyBufferPeakResetMs = -1;
+                    else if (Args.is(a[3], "reset")) c.server().replyBufferPeakResetMs = io.cachelab.engine.net.ReplyBufferSizing.DEFAULT_PEAK_RESET_MS;
+                    else c.server().replyBufferPeakResetMs = Args.toLong(a[3]);
+                } else if (Args.is(a[2], "resizing")) {
+                    c.server().replyBufferResizing = atoi(a[3]) != 0;
+                } else {
+                    throw syntax(a);
+                }
+                c.addOk();
+            }
             case "help" -> {
                 c.addArrayLen(3);
                 c.addSimple("DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
@@ -78,6 +91,16 @@ final class DebugCommand {
             }
             default -> throw syntax(a);
         }
+    }
+
+    /** C atoi: leading digits, 0 when there are none. */
+    private static long atoi(byte[] b) {
+        long v = 0;
+        int i = 0;
+        boolean neg = i < b.length && b[i] == '-';
+        if (neg) i++;
+        for (; i < b.length && b[i] >= '0' && b[i] <= '9'; i++) v = v * 10 + (b[i] - '0');
+        return neg ? -v : v;
     }
 
     /** addReplySubcommandSyntaxError. */

@@ -63,6 +63,7 @@ public final class Dispatcher {
             dispatch(c, argv, true);
         } finally {
             server.tracking().commandEnds(c);
+            c.replyBuffer.notePending(c.pendingReplyBytes());
         }
     }
 

@@ -35,6 +35,8 @@ public final class Client {
     public final String addr;
     public final String laddr;
     public final long createdAtMs;
+    /** rbs/rbp of CLIENT LIST (see ReplyBufferSizing). */
+    public final ReplyBufferSizing replyBuffer = new ReplyBufferSizing();
     public long lastInteractionMs;
     public String lastCommand = "NULL";
     public boolean authenticated;
