@@ -70,6 +70,19 @@ final class DebugCommand {
                 c.addOk();
             }
             case "protocol" -> DebugProtocol.reply(c, a);
+            case "htstats-key" -> {
+                if (a.length != 3) throw syntax(a);
+                RValue v = c.db().lookupReadNoTouch(new Bytes(a[2]));
+                if (v == null) throw RedisError.NO_SUCH_KEY;
+                io.cachelab.engine.keyspace.Dict<?, ?> table = null;
+                if (v instanceof io.cachelab.engine.type.SetValue s) table = s.hashTable();
+                else if (v instanceof io.cachelab.engine.type.HashValue h) table = h.hashTable();
+                else if (v instanceof io.cachelab.engine.type.ZSetValue z && !z.isListpack()) table = z.dict();
+                if (table == null) {
+                    throw new RedisError("ERR The value stored at the specified key is not represented using an hash table");
+                }
+                c.addVerbatim(table.stats());
+            }
             case "replybuffer" -> {
                 if (a.length != 4) throw syntax(a);
                 if (Args.is(a[2], "peak-reset-time")) {

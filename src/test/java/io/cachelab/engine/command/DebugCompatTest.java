@@ -250,6 +250,20 @@ class DebugCompatTest {
         }
     }
 
+    @Test
+    void htstatsKeyDescribesTheHashTable() {
+        try (Jedis j = ENGINE.jedis()) {
+            call(j, "SADD", "hs", "a", "b", "c");
+            call(j, "SET", "str", "x");
+            String stats = (String) call(j, "DEBUG", "HTSTATS-KEY", "hs");
+            assertThat(stats).startsWith("Hash table 0 stats (main hash table):\n table size: 4\n number of elements: 3\n")
+                    .contains(" Chain length distribution:\n").doesNotContain("rehashing target");
+            assertThat(call(j, "DEBUG", "HTSTATS-KEY", "str"))
+                    .isEqualTo("!ERR The value stored at the specified key is not represented using an hash table");
+            assertThat(call(j, "DEBUG", "HTSTATS-KEY", "nokey")).isEqualTo("!ERR no such key");
+        }
+    }
+
     private static String lazyfreed(Jedis j) {
         for (String line : j.info("memory").split("\r\n")) {
             if (line.startsWith("lazyfreed_objects:")) return line.substring(line.indexOf(':') + 1);
