@@ -221,6 +221,21 @@ public final class Server {
         return false;
     }
 
+    /** Replicas whose last ack is within min-replicas-max-lag (repl_good_slaves_count); none here yet. */
+    public int goodReplicaCount() {
+        return 0;
+    }
+
+    /** !checkGoodReplicasStatus: min-replicas-to-write is set and fewer good replicas are connected. */
+    public boolean tooFewGoodReplicas() {
+        if (isReplica()) return false;
+        long lag = config.getLong("min-replicas-max-lag");
+        long min = config.getLong("min-replicas-to-write");
+        return lag != 0 && min != 0 && goodReplicaCount() < min;
+    }
+
+    public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
+
     public void onShutdown(Runnable hook) {
         this.shutdownHook = hook;
     }

@@ -112,6 +112,10 @@ public final class Dispatcher {
             reject(c, spec, server.busyError());
             return;
         }
+        if (server.tooFewGoodReplicas() && isWriteCommand(c, spec)) {
+            reject(c, spec, Server.NOREPLICAS);
+            return;
+        }
         if (c.isSubscribed() && c.resp() == 2 && !ALLOWED_WHEN_SUBSCRIBED.contains(cmd.name)) {
             reject(c, spec, "ERR Can't execute '" + spec.fullName()
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -145,6 +149,17 @@ public final class Dispatcher {
             // resetClient: CLIENT CACHING lasts for the next command only (a whole MULTI counts as one)
             if (!c.inMulti && !spec.name.equals("caching")) c.trackingCaching = false;
         }
+    }
+
+    /** processCommand's is_write_command: a write command, or EXEC of a transaction that queued one. */
+    private boolean isWriteCommand(Client c, CommandSpec spec) {
+        if (spec.has("write")) return true;
+        if (!spec.name.equals("exec") || !c.inMulti) return false;
+        for (byte[][] queued : c.queued) {
+            CommandSpec q = table.lookup(queued[0]);
+            if (q != null && q.has("write")) return true;
+        }
+        return false;
     }
 
     private void flagTransaction(Client c) {

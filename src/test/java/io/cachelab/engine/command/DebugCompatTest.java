@@ -264,6 +264,29 @@ class DebugCompatTest {
         }
     }
 
+    @Test
+    void minReplicasToWriteRefusesWritesWithoutGoodReplicas() {
+        try (Jedis j = ENGINE.jedis()) {
+            call(j, "SET", "x", "some value");
+            call(j, "CONFIG", "SET", "min-replicas-to-write", "1");
+            try {
+                String noreplicas = "!NOREPLICAS Not enough good replicas to write.";
+                assertThat(call(j, "GET", "x")).isEqualTo("some value");
+                assertThat(call(j, "SET", "x", "2")).isEqualTo(noreplicas);
+                assertThat(call(j, "EVAL", "#!lua flags=no-writes\nreturn redis.call('get','x')", "1", "x")).isEqualTo("some value");
+                assertThat(call(j, "EVAL", "return redis.call('get','x')", "1", "x")).isEqualTo("some value");
+                assertThat(call(j, "EVAL", "#!lua\nreturn redis.call('get','x')", "1", "x")).isEqualTo(noreplicas);
+                assertThat(call(j, "EVAL", "return redis.pcall('set','x', 1)", "1", "x")).isEqualTo(noreplicas);
+                call(j, "MULTI");
+                assertThat(call(j, "SET", "x", "3")).isEqualTo(noreplicas);
+                assertThat(call(j, "EXEC")).isEqualTo("!EXECABORT Transaction discarded because of previous errors.");
+            } finally {
+                call(j, "CONFIG", "SET", "min-replicas-to-write", "0");
+            }
+            assertThat(call(j, "SET", "x", "4")).isEqualTo("OK");
+        }
+    }
+
     private static String lazyfreed(Jedis j) {
         for (String line : j.info("memory").split("\r\n")) {
             if (line.startsWith("lazyfreed_objects:")) return line.substring(line.indexOf(':') + 1);
