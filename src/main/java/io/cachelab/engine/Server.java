@@ -221,6 +221,21 @@ public final class Server {
         return false;
     }
 
+    /** Replicas whose last ack is within min-replicas-max-lag (repl_good_slaves_count); none here yet. */
+    public int goodReplicaCount() {
+        return 0;
+    }
+
+    /** !checkGoodReplicasStatus: min-replicas-to-write is set and fewer good replicas are connected. */
+    public boolean tooFewGoodReplicas() {
+        if (isReplica()) return false;
+        long lag = config.getLong("min-replicas-max-lag");
+        long min = config.getLong("min-replicas-to-write");
+        return lag != 0 && min != 0 && goodReplicaCount() < min;
+    }
+
+    public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
+
     public void onShutdown(Runnable hook) {
         this.shutdownHook = hook;
     }
@@ -244,6 +259,10 @@ public final class Server {
 
     // ---- event loop hooks ----
 
+    /** DEBUG REPLYBUFFER PEAK-RESET-TIME (ms, -1 for never) and RESIZING. */
+    public long replyBufferPeakResetMs = io.cachelab.engine.net.ReplyBufferSizing.DEFAULT_PEAK_RESET_MS;
+    public boolean replyBufferResizing = true;
+
     /** serverCron: runs hz times a second. */
     public void cron() {
         long now = System.currentTimeMillis();
@@ -253,6 +272,9 @@ public final class Server {
         if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
         closeIdleClients(now);
         resizeQueryBuffers(now);
+        for (Client c : eventLoop.clients()) {
+            c.replyBuffer.cron(now, replyBufferPeakResetMs, replyBufferResizing, c.pendingReplyBytes());
+        }
         io.cachelab.engine.persistence.Persistence.of(this).cron();
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }

@@ -25,6 +25,8 @@ public final class Stats {
     public long expiredTimeCapReachedCount;
     public long expireCycleCpuMicros;
     public long unexpectedErrorReplies;
+    /** Values Redis would have freed in its lazy-free thread (see keyspace.LazyFree). */
+    public long lazyfreedObjects;
     public final Map<String, Long> errorsByPrefix = new HashMap<>();
 
     // instantaneous ops/sec over a sliding window sampled by cron (as Redis's trackInstantaneousMetric)
@@ -104,6 +106,7 @@ public final class Stats {
         pubsubChannelsPublished = protocolErrors = totalErrorReplies = 0;
         expiredStalePerc = 0;
         expiredTimeCapReachedCount = expireCycleCpuMicros = 0;
+        lazyfreedObjects = 0;
         errorsByPrefix.clear();
     }
 }

@@ -213,7 +213,7 @@ final class ClientCommand {
                 + " flags=" + flags(c) + " db=" + c.db().id() + " sub=" + c.channels.size() + " psub=" + c.patterns.size()
                 + " ssub=" + c.shardChannels.size() + " multi=" + (c.inMulti ? c.queued.size() : -1)
                 + " qbuf=" + qbuf + " qbuf-free=" + Math.max(0, c.parser().sdsAlloc() - qbuf)
-                + " argv-mem=0 multi-mem=0 rbs=" + Math.max(1024, c.pendingReplyBytes()) + " rbp=0 obl=0 oll=0 omem="
+                + " argv-mem=0 multi-mem=0 rbs=" + c.replyBuffer.size() + " rbp=" + c.replyBuffer.peak() + " obl=0 oll=0 omem="
                 + c.pendingReplyBytes() + " tot-mem=" + (c.queryBufferCapacity() + 1024 + c.pendingReplyBytes())
                 + " events=r cmd=" + cmd + " user=" + c.user + " redir=" + (c.tracking ? c.trackingRedirect : -1) + " resp=" + c.resp()
                 + " lib-name=" + c.libName + " lib-ver=" + c.libVersion;

@@ -37,6 +37,7 @@ public final class CommandTable {
         SortCommand.register(t);
         MemoryCommands.register(t);
         DumpCommands.register(t);
+        MigrateCommand.register(t);
         HyperLogLogCommands.register(t);
         GeoCommands.register(t);
         StreamCommands.register(t);

@@ -45,29 +45,80 @@ final class DebugCommand {
             }
             case "object" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
-                RValue v = c.db().raw(new Bytes(a[2]));
+                // dictFind, as debug.c: a logically expired key is still shown, and stays
+                RValue v = c.db().dict().get(new Bytes(a[2]));
                 if (v == null) throw RedisError.NO_SUCH_KEY;
                 long idle = c.server().eviction().idleSeconds(v);
                 c.addSimple("Value at:0x" + Integer.toHexString(System.identityHashCode(v)) + " refcount:1 encoding:"
                         + v.encoding() + " serializedlength:" + Persistence.of(c.server()).serializedLength(v) + " lru:" + (v.lru & 0xffffff) + " lru_seconds_idle:" + idle);
             }
             case "reload" -> reload(c, a);
+            case "digest" -> {
+                if (a.length != 2) throw syntax(a);
+                c.addSimple(DebugDigest.hex(new DebugDigest().dataset(c.server().databases())));
+            }
+            case "digest-value" -> {
+                DebugDigest digest = new DebugDigest();
+                c.addArrayLen(a.length - 2);
+                for (int j = 2; j < a.length; j++) c.addSimple(DebugDigest.hex(digest.value(c.db(), new Bytes(a[j]))));
+            }
             case "jmap", "change-repl-id", "quicklist-packed-threshold", "set-skip-checksum-validation",
-                 "stringmatch-len", "replybuffer", "dict-resizing", "pause-cron" -> c.addOk();
+                 "stringmatch-len", "dict-resizing", "pause-cron" -> c.addOk();
             case "set-disable-deny-scripts" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
                 io.cachelab.engine.script.Scripting.of(c.server()).setDenyScriptsDisabled(Args.toLong(a[2]) != 0);
                 c.addOk();
             }
             case "protocol" -> DebugProtocol.reply(c, a);
+            case "htstats-key" -> {
+                if (a.length != 3) throw syntax(a);
+                RValue v = c.db().lookupReadNoTouch(new Bytes(a[2]));
+                if (v == null) throw RedisError.NO_SUCH_KEY;
+                io.cachelab.engine.keyspace.Dict<?, ?> table = null;
+                if (v instanceof io.cachelab.engine.type.SetValue s) table = s.hashTable();
+                else if (v instanceof io.cachelab.engine.type.HashValue h) table = h.hashTable();
+                else if (v instanceof io.cachelab.engine.type.ZSetValue z && !z.isListpack()) table = z.dict();
+                if (table == null) {
+                    throw new RedisError("ERR The value stored at the specified key is not represented using an hash table");
+                }
+                c.addVerbatim(table.stats());
+            }
+            case "replybuffer" -> {
+                if (a.length != 4) throw syntax(a);
+                if (Args.is(a[2], "peak-reset-time")) {
+                    if (Args.is(a[3], "never")) c.server().replyBufferPeakResetMs = -1;
+                    else if (Args.is(a[3], "reset")) c.server().replyBufferPeakResetMs = io.cachelab.engine.net.ReplyBufferSizing.DEFAULT_PEAK_RESET_MS;
+                    else c.server().replyBufferPeakResetMs = Args.toLong(a[3]);
+                } else if (Args.is(a[2], "resizing")) {
+                    c.server().replyBufferResizing = atoi(a[3]) != 0;
+                } else {
+                    throw syntax(a);
+                }
+                c.addOk();
+            }
             case "help" -> {
                 c.addArrayLen(3);
                 c.addSimple("DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
                 c.addSimple("SLEEP <seconds>, LOG <message>, OBJECT <key>, SET-ACTIVE-EXPIRE <0|1>, PROTOCOL <type>");
                 c.addSimple("HELP");
             }
-            default -> throw new RedisError("ERR unknown subcommand '" + Args.str(a[1]) + "'. Try DEBUG HELP.");
+            default -> throw syntax(a);
         }
+    }
+
+    /** C atoi: leading digits, 0 when there are none. */
+    private static long atoi(byte[] b) {
+        long v = 0;
+        int i = 0;
+        boolean neg = i < b.length && b[i] == '-';
+        if (neg) i++;
+        for (; i < b.length && b[i] >= '0' && b[i] <= '9'; i++) v = v * 10 + (b[i] - '0');
+        return neg ? -v : v;
+    }
+
+    /** addReplySubcommandSyntaxError. */
+    private static RedisError syntax(byte[][] a) {
+        return new RedisError("ERR unknown subcommand or wrong number of arguments for '" + Args.str(a[1]) + "'. Try DEBUG HELP.");
     }
 
     /** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty the keyspace, load the file back. */

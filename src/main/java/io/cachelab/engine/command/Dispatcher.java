@@ -63,6 +63,7 @@ public final class Dispatcher {
             dispatch(c, argv, true);
         } finally {
             server.tracking().commandEnds(c);
+            c.replyBuffer.notePending(c.pendingReplyBytes());
         }
     }
 
@@ -111,6 +112,10 @@ public final class Dispatcher {
             reject(c, spec, server.busyError());
             return;
         }
+        if (server.tooFewGoodReplicas() && isWriteCommand(c, spec)) {
+            reject(c, spec, Server.NOREPLICAS);
+            return;
+        }
         if (c.isSubscribed() && c.resp() == 2 && !ALLOWED_WHEN_SUBSCRIBED.contains(cmd.name)) {
             reject(c, spec, "ERR Can't execute '" + spec.fullName()
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
@@ -144,6 +149,17 @@ public final class Dispatcher {
             // resetClient: CLIENT CACHING lasts for the next command only (a whole MULTI counts as one)
             if (!c.inMulti && !spec.name.equals("caching")) c.trackingCaching = false;
         }
+    }
+
+    /** processCommand's is_write_command: a write command, or EXEC of a transaction that queued one. */
+    private boolean isWriteCommand(Client c, CommandSpec spec) {
+        if (spec.has("write")) return true;
+        if (!spec.name.equals("exec") || !c.inMulti) return false;
+        for (byte[][] queued : c.queued) {
+            CommandSpec q = table.lookup(queued[0]);
+            if (q != null && q.has("write")) return true;
+        }
+        return false;
     }
 
     private void flagTransaction(Client c) {
@@ -270,26 +286,22 @@ public final class Dispatcher {
         return ClientCommand.describe(c, c);
     }
 
+    private static final java.util.Set<String> PUSHING_COMMANDS = java.util.Set.of("subscribe", "psubscribe",
+            "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe");
+
     private void applyReplyMode(Client c, int mark, CommandSpec spec) {
-        if (spec.has("pubsub") && isSubscription(spec.name)) {
-            // (un)subscribe confirmations are pushes, which Redis sends whatever CLIENT REPLY says
-            if (c.skipNextReply) c.skipNextReply = false;
-        } else if (c.replyMode == Client.ReplyMode.OFF && !spec.fullName().equals("client|reply")) {
-            c.reply().truncate(mark);
+        // (un)subscribe confirmations are written as CLIENT_PUSHING in Redis: CLIENT REPLY OFF/SKIP
+        // does not silence them
+        boolean pushing = PUSHING_COMMANDS.contains(spec.fullName());
+        if (c.replyMode == Client.ReplyMode.OFF && !spec.fullName().equals("client|reply")) {
+            if (!pushing) c.reply().truncate(mark);
         } else if (c.skipNextReply) {
-            c.reply().truncate(mark);
+            if (!pushing) c.reply().truncate(mark);
             c.skipNextReply = false;
         } else if (c.replyMode == Client.ReplyMode.SKIP) {
             c.replyMode = Client.ReplyMode.ON;
             c.skipNextReply = true;
         }
-    }
-
-    private static boolean isSubscription(String name) {
-        return switch (name) {
-            case "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe" -> true;
-            default -> false;
-        };
     }
 
     public int depth() {

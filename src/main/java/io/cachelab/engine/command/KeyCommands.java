@@ -99,10 +99,13 @@ public final class KeyCommands {
 
     private static void del(Client c, byte[][] a) {
         Database db = c.db();
+        boolean lazy = Args.is(a[0], "unlink") || c.server().config().getBool("lazyfree-lazy-user-del");
         long n = 0;
         for (int i = 1; i < a.length; i++) {
             Bytes k = new Bytes(a[i]);
+            RValue before = lazy ? db.dict().get(k) : null;
             if (db.delete(k)) {
+                if (before != null && io.cachelab.engine.keyspace.LazyFree.wouldFreeLazily(before)) c.server().stats().lazyfreedObjects++;
                 c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", k, db.id());
                 n++;
             }
@@ -308,7 +311,9 @@ public final class KeyCommands {
             c.addInteger(0);
             return;
         }
-        if (whenMs <= c.server().commandTimeMs() && !c.server().isReplica()) {
+        // checkAlreadyExpired compares with the clock (mstime), not the script's frozen time: inside
+        // a script EXPIRE k 0 deletes at once, as on Redis 7.0
+        if (whenMs <= System.currentTimeMillis() && !c.server().isReplica()) {
             db.delete(key);
             c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
         } else {

@@ -65,6 +65,9 @@ final class ServerCommands {
                 throw new RedisError("ERR This instance has cluster support disabled");
             });
         }
+        cluster.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+            throw new RedisError("ERR This instance has cluster support disabled");
+        });
         t.add("readonly", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addOk()).group("cluster");
         t.add("readwrite", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addOk()).group("cluster");
         SlowlogCommand.register(t);
@@ -79,16 +82,29 @@ final class ServerCommands {
         throw RedisError.SYNTAX;
     }
 
+    /** FLUSHDB/FLUSHALL without SYNC or ASYNC follow lazyfree-lazy-user-flush. */
+    private static boolean flushAsync(Client c, byte[][] a) {
+        return a.length == 1 ? c.server().config().getBool("lazyfree-lazy-user-flush") : asyncFlag(a);
+    }
+
+    /** emptyDbAsync hands every key of a non-empty database to the lazy-free thread. */
+    private static void countLazyFlush(Server s, Database d) {
+        s.stats().lazyfreedObjects += d.dict().size();
+    }
+
     private static void flushdb(Client c, byte[][] a) {
-        asyncFlag(a);
+        if (flushAsync(c, a)) countLazyFlush(c.server(), c.db());
         flush(c.server(), c.db());
         c.server().tracking().flushed();
         c.addOk();
     }
 
     private static void flushall(Client c, byte[][] a) {
-        asyncFlag(a);
-        for (Database d : c.server().databases()) flush(c.server(), d);
+        boolean async = flushAsync(c, a);
+        for (Database d : c.server().databases()) {
+            if (async) countLazyFlush(c.server(), d);
+            flush(c.server(), d);
+        }
         c.server().tracking().flushed();
         // flushAllDataAndResetRDB: a running BGSAVE is dropped and, with save points, the empty
         // dataset is saved at once (which also resets the dirty counter)
@@ -306,7 +322,7 @@ final class ServerCommands {
                     kv(sb, "mem_aof_buffer", "0");
                     kv(sb, "mem_allocator", "jvm");
                     kv(sb, "lazyfree_pending_objects", "0");
-                    kv(sb, "lazyfreed_objects", "0");
+                    kv(sb, "lazyfreed_objects", Long.toString(c.server().stats().lazyfreedObjects));
                 }
                 case "persistence" -> {
                     header(sb, "Persistence");

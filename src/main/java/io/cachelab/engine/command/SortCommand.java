@@ -29,9 +29,9 @@ final class SortCommand {
     }
 
     static void register(CommandTable t) {
-        t.add("sort", -2, "write denyoom", 1, 1, 1, (c, a) -> sort(c, a, false)).group("generic")
+        t.add("sort", -2, "write denyoom movablekeys", 1, 1, 1, (c, a) -> sort(c, a, false)).group("generic")
                 .keys(SortCommand::keys);
-        t.add("sort_ro", -2, "readonly", 1, 1, 1, (c, a) -> sort(c, a, true)).group("generic");
+        t.add("sort_ro", -2, "readonly movablekeys", 1, 1, 1, (c, a) -> sort(c, a, true)).group("generic");
     }
 
     /** The sorted key plus a STORE destination, for COMMAND GETKEYS. */

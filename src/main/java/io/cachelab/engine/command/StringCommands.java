@@ -287,7 +287,7 @@ public final class StringCommands {
         long deadline = expireArg == null ? -1 : expireDeadline(c, unit, expireArg, "getex");
         c.reply().bulk(s.array(), 0, s.length());
         if (deadline >= 0 && (unit.equals("exat") || unit.equals("pxat"))
-                && deadline <= c.server().commandTimeMs() && !c.server().isReplica()) {
+                && deadline <= System.currentTimeMillis() && !c.server().isReplica()) {
             db.delete(key);
             c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
         } else if (deadline >= 0) {

@@ -135,14 +135,6 @@ public final class Database {
         return dict.get(key);
     }
 
-    /**
-     * The stored value as it is, even past its TTL and without expiring it: DEBUG OBJECT looks at the
-     * dictionary directly in Redis, so a logically expired key still answers (Redis's tests rely on it).
-     */
-    public RValue raw(Bytes key) {
-        return dict.get(key);
-    }
-
     /** Read lookup that throws WRONGTYPE if the key holds another type; null if absent. */
     @SuppressWarnings("unchecked")
     public <T extends RValue> T lookupRead(Bytes key, RType type) {

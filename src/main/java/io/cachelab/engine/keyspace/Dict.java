@@ -238,4 +238,41 @@ public final class Dict<K, V> implements Iterable<Dict.Entry<K, V>> {
         for (Entry<K, V> e : this) out.add(e.key);
         return out;
     }
+
+    /** dictGetStats (DEBUG HTSTATS-KEY): one table, as this dict rehashes at once. */
+    public String stats() {
+        final int vectLen = 50; // DICT_STATS_VECTLEN
+        if (size == 0) return "Hash table 0 stats (main hash table):\nNo stats available for empty dictionaries\n";
+        long[] clvector = new long[vectLen];
+        long slots = 0;
+        long maxChain = 0;
+        long totChain = 0;
+        for (Entry<K, V> head : table) {
+            if (head == null) {
+                clvector[0]++;
+                continue;
+            }
+            slots++;
+            long chain = 0;
+            for (Entry<K, V> e = head; e != null; e = e.next) chain++;
+            clvector[(int) Math.min(chain, vectLen - 1)]++;
+            maxChain = Math.max(maxChain, chain);
+            totChain += chain;
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("Hash table 0 stats (main hash table):\n")
+                .append(" table size: ").append(table.length).append('\n')
+                .append(" number of elements: ").append(size).append('\n')
+                .append(" different slots: ").append(slots).append('\n')
+                .append(" max chain length: ").append(maxChain).append('\n')
+                .append(" avg chain length (counted): ").append(String.format(java.util.Locale.ROOT, "%.2f", (float) totChain / slots)).append('\n')
+                .append(" avg chain length (computed): ").append(String.format(java.util.Locale.ROOT, "%.2f", (float) size / slots)).append('\n')
+                .append(" Chain length distribution:\n");
+        for (int i = 0; i < vectLen - 1; i++) {
+            if (clvector[i] == 0) continue;
+            sb.append("   ").append(i).append(": ").append(clvector[i]).append(" (")
+                    .append(String.format(java.util.Locale.ROOT, "%.2f", (float) clvector[i] / table.length * 100)).append("%)\n");
+        }
+        return sb.toString();
+    }
 }

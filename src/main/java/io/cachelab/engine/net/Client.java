@@ -35,6 +35,8 @@ public final class Client {
     public final String addr;
     public final String laddr;
     public final long createdAtMs;
+    /** rbs/rbp of CLIENT LIST (see ReplyBufferSizing). */
+    public final ReplyBufferSizing replyBuffer = new ReplyBufferSizing();
     public long lastInteractionMs;
     public String lastCommand = "NULL";
     public boolean authenticated;
@@ -53,7 +55,19 @@ public final class Client {
     public final List<byte[][]> queued = new ArrayList<>();
     public final List<WatchedKey> watched = new ArrayList<>();
 
-    public record WatchedKey(Database db, Bytes key, boolean expiredAtWatch) {
+    /** One WATCHed key; {@code expired} is multi.c's flag: the key was already logically expired when watched. */
+    public static final class WatchedKey {
+        public final Client client;
+        public final Database db;
+        public final Bytes key;
+        public boolean expired;
+
+        public WatchedKey(Client client, Database db, Bytes key, boolean expired) {
+            this.client = client;
+            this.db = db;
+            this.key = key;
+            this.expired = expired;
+        }
     }
 
     // pub/sub

@@ -362,7 +362,7 @@ public final class Persistence {
                 @Override
                 public void function(byte[] code) {
                     try {
-                        Scripting.of(server).functions().loadFromRdb(code);
+                        Scripting.of(server).functions().loadFromRdb(code, merge);
                     } catch (RuntimeException e) {
                         throw new RdbFormatException("Failed loading library: " + e.getMessage());
                     }

@@ -78,9 +78,9 @@ public final class FunctionLibraries {
         return codes;
     }
 
-    /** Loads one library from an RDB function record (replacing a library of the same name). */
-    public String loadFromRdb(byte[] code) {
-        return load(code, true);
+    /** A library from an RDB file: an existing one of the same name is an error unless the load may replace (MERGE). */
+    public String loadFromRdb(byte[] code, boolean allowDuplicates) {
+        return load(code, allowDuplicates);
     }
 
     /** FUNCTION LOAD [REPLACE]: returns the library name. */

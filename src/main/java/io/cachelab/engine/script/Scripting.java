@@ -105,6 +105,7 @@ public final class Scripting implements ScriptHost {
             throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
         }
         boolean readOnly = readOnlyCommand || (flags != null && flags.contains("no-writes"));
+        if (flags != null && !readOnly && server.tooFewGoodReplicas()) throw new RedisError(Server.NOREPLICAS);
         // scripts without a shebang are checked per command (first write), never as a whole
         boolean allowOom = flags != null && flags.contains("allow-oom");
         if (flags != null && !allowOom && !readOnly) {
@@ -243,6 +244,7 @@ public final class Scripting implements ScriptHost {
             throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
         }
         boolean readOnly = readOnlyCommand || flags.contains("no-writes");
+        if (!readOnly && server.tooFewGoodReplicas()) throw new RedisError(Server.NOREPLICAS);
         boolean allowOom = flags.contains("allow-oom");
         String oom = allowOom || readOnly ? null : server.oomCheck(server.commands().lookup("set"), c);
         if (oom != null) {
@@ -392,6 +394,8 @@ public final class Scripting implements ScriptHost {
             return rejected(cmd, "ERR Write commands are not allowed from read-only scripts.");
         }
         if (cmd.has("write")) {
+            // only scripts without flags get here may-write (shebang ones were checked before running)
+            if (server.tooFewGoodReplicas()) return rejected(cmd, Server.NOREPLICAS);
             if (r != null && !r.allowOom && !r.dirty && cmd.has("denyoom")) {
                 String oom = server.oomCheck(cmd, r.caller);
                 if (oom != null) {

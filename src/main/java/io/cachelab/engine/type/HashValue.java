@@ -182,4 +182,9 @@ public final class HashValue extends RValue {
         }
         return h;
     }
+
+    /** The hashtable encoding's table, null while compact (DEBUG HTSTATS-KEY). */
+    public Dict<Bytes, byte[]> hashTable() {
+        return table;
+    }
 }

@@ -207,4 +207,9 @@ public final class SetValue extends RValue {
         }
         return s;
     }
+
+    /** The hashtable encoding's table, null while compact (DEBUG HTSTATS-KEY). */
+    public Dict<Bytes, Boolean> hashTable() {
+        return table;
+    }
 }
