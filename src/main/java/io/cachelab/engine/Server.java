@@ -43,6 +43,7 @@ public final class Server {
     private final io.cachelab.engine.acl.Acl acl;
     private final EventLoop eventLoop;
     private final Blocking blocking = new Blocking(this);
+    private final Propagation propagation = new Propagation(this);
     private final Watches watches = new Watches();
     private final PubSub pubsub = new PubSub();
     private final Eviction eviction;
@@ -117,6 +118,7 @@ public final class Server {
 
     public void stop() {
         eventLoop.stop();
+        io.cachelab.engine.persistence.Aof.of(this).flush(true);
     }
 
     public int port() {
@@ -157,6 +159,10 @@ public final class Server {
 
     public EventLoop eventLoop() {
         return eventLoop;
+    }
+
+    public Propagation propagation() {
+        return propagation;
     }
 
     public Blocking blocking() {
@@ -227,6 +233,7 @@ public final class Server {
 
     public void shutdown() {
         LOG.info("User requested shutdown...");
+        io.cachelab.engine.persistence.Aof.of(this).flush(true);
         eventLoop.requestStop();
         shutdownHook.run();
     }
@@ -254,6 +261,7 @@ public final class Server {
         closeIdleClients(now);
         resizeQueryBuffers(now);
         io.cachelab.engine.persistence.Persistence.of(this).cron();
+        io.cachelab.engine.persistence.Aof.of(this).cron();
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }
 
@@ -265,6 +273,8 @@ public final class Server {
         blocking.checkTimeouts(System.currentTimeMillis());
         processUnblocked();
         tracking.broadcast();
+        propagation.flush();
+        io.cachelab.engine.persistence.Aof.of(this).flush(false);
     }
 
     public void afterEvents() {

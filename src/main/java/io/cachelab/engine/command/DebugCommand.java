@@ -52,6 +52,19 @@ final class DebugCommand {
                         + v.encoding() + " serializedlength:" + Persistence.of(c.server()).serializedLength(v) + " lru:" + (v.lru & 0xffffff) + " lru_seconds_idle:" + idle);
             }
             case "reload" -> reload(c, a);
+            case "loadaof" -> {
+                io.cachelab.engine.persistence.Aof aof = io.cachelab.engine.persistence.Aof.of(c.server());
+                if (aof.enabled()) {
+                    try {
+                        aof.reload();
+                    } catch (java.io.IOException | RuntimeException e) {
+                        c.server().log().warning("DEBUG LOADAOF failed: " + e.getMessage());
+                        throw new RedisError("ERR Error loading the AOF file");
+                    }
+                }
+                c.server().log().warning("Append Only File loaded by DEBUG LOADAOF");
+                c.addOk();
+            }
             case "jmap", "change-repl-id", "quicklist-packed-threshold", "set-skip-checksum-validation",
                  "stringmatch-len", "replybuffer", "dict-resizing", "pause-cron" -> c.addOk();
             case "set-disable-deny-scripts" -> {

@@ -174,6 +174,9 @@ public final class Dispatcher {
         boolean outermost = depth == 0;
         if (outermost) server.tracking().executing(true);
         depth++;
+        io.cachelab.engine.Propagation prop = server.propagation();
+        io.cachelab.engine.keyspace.Database db = c.db();
+        long dirtyMark = prop.beforeCall();
         try {
             spec.handler.execute(c, argv);
         } catch (RedisError e) {
@@ -186,6 +189,8 @@ public final class Dispatcher {
             c.addError("ERR internal error: " + e);
         } finally {
             depth--;
+            // the db the command ran in, even if it was SELECT or MOVE that changed the client's
+            prop.afterCall(db.id(), db, spec.name, argv, dirtyMark, PROPAGATES_BY_EFFECTS.contains(spec.name));
             if (outermost) server.tracking().executing(false);
         }
         if (!monitorFirst) server.feedMonitors(c, argv, spec);
@@ -211,6 +216,10 @@ public final class Dispatcher {
      * call()'s tracking step: a read-only command makes its client's keys tracked; inside a script
      * the keys are those the script's caller declared (its EVAL/FCALL keys), as Redis does.
      */
+    /** Transactions and scripts replay as the commands they ran, never as themselves. */
+    private static final Set<String> PROPAGATES_BY_EFFECTS =
+            Set.of("exec", "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro");
+
     private static final java.util.Set<String> SCRIPT_RO = java.util.Set.of("eval_ro", "evalsha_ro", "fcall_ro");
 
     private void rememberTrackedKeys(Client c, CommandSpec spec, byte[][] argv) {

@@ -437,6 +437,10 @@ public final class ListCommands {
         moveElement(c, src, source, dst, from, to);
     }
 
+    /** A served blocking pop replays as the plain pop of the key it took from. */
+    private static final byte[] LPOP = "LPOP".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] RPOP = "RPOP".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private static void bpop(Client c, byte[][] a, int where) {
         long deadline = parseTimeoutDeadline(c, a[a.length - 1]);
         Bytes[] keys = new Bytes[a.length - 2];
@@ -448,6 +452,7 @@ public final class ListCommands {
             c.addArrayLen(2);
             c.addBulk(a[i]);
             c.addBulk(where == HEAD ? list.popHead() : list.popTail());
+            c.server().propagation().replace(where == HEAD ? LPOP : RPOP, a[i]);
             elementsRemoved(c, key, where, list);
             return;
         }

@@ -49,6 +49,7 @@ final class ServerCommands {
         }).group("server");
         t.add("debug", -2, "admin noscript loading stale", 0, 0, 0, DebugCommand::debug).group("server");
         t.add("save", 1, "admin noscript no-async-deletion no-multi", 0, 0, 0, ServerCommands::save).group("server");
+        t.add("bgrewriteaof", 1, "admin noscript no-async-deletion", 0, 0, 0, ServerCommands::bgrewriteaof).group("server");
         t.add("bgsave", -1, "admin noscript no-async-deletion", 0, 0, 0, ServerCommands::bgsave).group("server");
         t.add("lolwut", -1, "readonly fast", 0, 0, 0, (c, a) -> c.addVerbatim("CacheLab engine ver. " + ConnectionCommands.VERSION + "\n")).group("server");
         t.add("role", 1, "noscript loading stale fast sentinel", 0, 0, 0, (c, a) -> {
@@ -159,6 +160,20 @@ final class ServerCommands {
         }
         if (!p.bgsave()) throw new RedisError("ERR");
         c.addSimple("Background saving started");
+    }
+
+    private static void bgrewriteaof(Client c, byte[][] a) {
+        io.cachelab.engine.persistence.Aof aof = io.cachelab.engine.persistence.Aof.of(c.server());
+        if (aof.rewriteInProgress()) throw new RedisError("ERR Background append only file rewriting already in progress");
+        if (c.inExec || Persistence.of(c.server()).bgsaveInProgress()) {
+            aof.scheduleRewrite();
+            c.addSimple("Background append only file rewriting scheduled");
+            return;
+        }
+        if (!aof.bgrewrite()) {
+            throw new RedisError("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
+        }
+        c.addSimple("Background append only file rewriting started");
     }
 
     private static void waitCmd(Client c, byte[][] a) {
@@ -319,11 +334,7 @@ final class ServerCommands {
                     kv(sb, "current_save_keys_processed", "0");
                     kv(sb, "current_save_keys_total", "0");
                     Persistence.of(s).info((k, v) -> kv(sb, k, v));
-                    kv(sb, "aof_enabled", s.config().getBool("appendonly") ? "1" : "0");
-                    kv(sb, "aof_rewrite_in_progress", "0");
-                    kv(sb, "aof_rewrite_scheduled", "0");
-                    kv(sb, "aof_last_bgrewrite_status", "ok");
-                    kv(sb, "aof_last_write_status", "ok");
+                    io.cachelab.engine.persistence.Aof.of(s).info((k, v) -> kv(sb, k, v));
                 }
                 case "stats" -> {
                     header(sb, "Stats");

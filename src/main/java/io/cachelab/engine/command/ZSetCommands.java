@@ -605,6 +605,10 @@ public final class ZSetCommands {
         else c.addNullArray();
     }
 
+    /** A served blocking pop replays as the plain pop of the key it took from. */
+    private static final byte[] ZPOPMIN = "ZPOPMIN".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ZPOPMAX = "ZPOPMAX".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private static void bzpop(Client c, byte[][] a, boolean max) {
         long deadline = ListCommands.parseTimeoutDeadline(c, a[a.length - 1]);
         Bytes[] keys = new Bytes[a.length - 2];
@@ -622,6 +626,7 @@ public final class ZSetCommands {
             c.addBulk(member.array());
             addScore(c, score);
             notify(c, max ? "zpopmax" : "zpopmin", key);
+            c.server().propagation().replace(max ? ZPOPMAX : ZPOPMIN, a[i]);
             deleteIfEmpty(c, key, z);
             c.db().signalModified(key);
             return;

@@ -1,0 +1,209 @@
+package io.cachelab.engine;
+
+import io.cachelab.engine.keyspace.Database;
+import io.cachelab.engine.type.RValue;
+import io.cachelab.engine.type.StringValue;
+import io.cachelab.engine.util.Bytes;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The stream of commands as they must be replayed (server.c's alsoPropagate /
+ * propagatePendingCommands), fed by the dispatcher and consumed by the AOF (and later replication).
+ *
+ * <p>A command that changed the dataset (the dirty counter moved) is queued after it ran, in the
+ * form Redis 7.0 writes: relative expiries become absolute, results of float increments are
+ * written as values, pops of random or blocked elements name what they removed. Everything one
+ * top-level call queued is emitted at its end; more than one op is wrapped in MULTI/EXEC, so a
+ * script, a transaction or a write that first lazily expired a key replays atomically. Deletions by
+ * the expiry cycle or eviction outside a call are emitted at once, as DEL (UNLINK with lazyfree).
+ */
+public final class Propagation {
+    /** A consumer of the stream; ops arrive on the event-loop thread, MULTI/EXEC included. */
+    public interface Sink {
+        void feed(int dbid, byte[][] argv);
+    }
+
+    private record Op(int dbid, byte[][] argv) {
+    }
+
+    private static final byte[] MULTI = bytes("MULTI");
+    private static final byte[] EXEC = bytes("EXEC");
+    private static final byte[] DEL = bytes("DEL");
+    private static final byte[] UNLINK = bytes("UNLINK");
+    private static final byte[] SET = bytes("SET");
+    private static final byte[] HSET = bytes("HSET");
+    private static final byte[] PXAT = bytes("PXAT");
+    private static final byte[] KEEPTTL = bytes("KEEPTTL");
+    private static final byte[] PEXPIREAT = bytes("PEXPIREAT");
+    private static final byte[] PERSIST = bytes("PERSIST");
+
+    private final Server server;
+    private final List<Sink> sinks = new CopyOnWriteArrayList<>();
+    private final List<Op> pending = new ArrayList<>();
+    private int callDepth;
+    /** Set by a command that propagates itself (alsoPropagate + preventCommandPropagation). */
+    private boolean prevented;
+    private byte[][] replacement;
+    /** Dirty increments that are not the running command's (keys expired on the way). */
+    private long foreignDirty;
+
+    Propagation(Server server) {
+        this.server = server;
+    }
+
+    public void addSink(Sink sink) {
+        sinks.add(sink);
+    }
+
+    public void removeSink(Sink sink) {
+        sinks.remove(sink);
+    }
+
+    // ---------------- what commands call ----------------
+
+    /** alsoPropagate: queue an op beside (or instead of) the running command. */
+    public void also(int dbid, byte[]... argv) {
+        pending.add(new Op(dbid, argv));
+        if (callDepth == 0) flush();
+    }
+
+    /** preventCommandPropagation: the running command's own argv is not propagated. */
+    public void prevent() {
+        prevented = true;
+    }
+
+    /** rewriteClientCommandVector: the running command propagates as this argv instead. */
+    public void replace(byte[]... argv) {
+        replacement = argv;
+    }
+
+    /** propagateDeletion: a key removed by expiry or eviction replays as DEL (UNLINK when lazy). */
+    public void deletion(Database db, Bytes key, boolean lazy) {
+        if (callDepth > 0) foreignDirty++;
+        also(db.id(), lazy ? UNLINK : DEL, key.array());
+    }
+
+    // ---------------- what the dispatcher calls ----------------
+
+    /** Before a command runs: returns the state {@link #afterCall} needs. */
+    public long beforeCall() {
+        callDepth++;
+        prevented = false;
+        replacement = null;
+        return server.dirty() - foreignDirty;
+    }
+
+    /**
+     * After a command ran: queue it (rewritten) if it changed the dataset, and at the end of the
+     * outermost call emit everything queued.
+     */
+    public void afterCall(int dbid, Database db, String name, byte[][] argv, long mark, boolean container) {
+        boolean changed = server.dirty() - foreignDirty != mark;
+        if (changed && !prevented && !container) {
+            byte[][] out = replacement != null ? replacement : rewrite(db, name, argv);
+            if (out != null) pending.add(new Op(dbid, out));
+        }
+        prevented = false;
+        replacement = null;
+        if (--callDepth == 0) {
+            foreignDirty = 0;
+            flush();
+        }
+    }
+
+    /** propagatePendingCommands. */
+    public void flush() {
+        if (pending.isEmpty()) return;
+        if (sinks.isEmpty()) {
+            pending.clear();
+            return;
+        }
+        boolean wrap = pending.size() > 1;
+        if (wrap) emit(pending.get(0).dbid, new byte[][] {MULTI});
+        int last = pending.get(0).dbid;
+        for (Op op : pending) {
+            emit(op.dbid, op.argv);
+            last = op.dbid;
+        }
+        if (wrap) emit(last, new byte[][] {EXEC});
+        pending.clear();
+    }
+
+    private void emit(int dbid, byte[][] argv) {
+        for (Sink s : sinks) s.feed(dbid, argv);
+    }
+
+    // ---------------- Redis 7.0's rewrites ----------------
+
+    /** The argv to replay for a command that changed something; null to propagate nothing. */
+    private byte[][] rewrite(Database db, String name, byte[][] argv) {
+        switch (name) {
+            case "expire", "pexpire", "expireat", "pexpireat", "getex" -> {
+                return expiryOf(db, argv[1], argv, name.equals("getex"));
+            }
+            case "setex", "psetex" -> {
+                return setWithAbsoluteExpiry(db, argv[1], argv[3], argv);
+            }
+            case "set" -> {
+                for (int i = 3; i < argv.length; i++) {
+                    String opt = lower(argv[i]);
+                    if (opt.equals("pxat")) return argv;
+                    if (opt.equals("ex") || opt.equals("px") || opt.equals("exat")) {
+                        return setWithAbsoluteExpiry(db, argv[1], argv[2], argv);
+                    }
+                }
+                return argv;
+            }
+            case "incrbyfloat" -> {
+                RValue v = db.dict().get(new Bytes(argv[1]));
+                if (!(v instanceof StringValue s)) return argv;
+                return new byte[][] {SET, argv[1], s.bytes(), KEEPTTL};
+            }
+            case "hincrbyfloat" -> {
+                // the reply holds the new value; reading it back from the hash is simplest
+                RValue v = db.dict().get(new Bytes(argv[1]));
+                byte[] value = v instanceof io.cachelab.engine.type.HashValue h ? h.get(new Bytes(argv[2])) : null;
+                return value == null ? argv : new byte[][] {HSET, argv[1], argv[2], value};
+            }
+            case "brpoplpush" -> {
+                return new byte[][] {bytes("RPOPLPUSH"), argv[1], argv[2]};
+            }
+            case "blmove" -> {
+                return new byte[][] {bytes("LMOVE"), argv[1], argv[2], argv[3], argv[4]};
+            }
+            default -> {
+                return argv;
+            }
+        }
+    }
+
+    /** EXPIRE family and GETEX: PEXPIREAT with the absolute time, PERSIST, or DEL if the key went. */
+    private static byte[][] expiryOf(Database db, byte[] key, byte[][] argv, boolean getex) {
+        Bytes k = new Bytes(key);
+        if (db.dict().get(k) == null) return new byte[][] {DEL, key};
+        Long when = db.expires().get(k);
+        if (when == null) return getex ? new byte[][] {PERSIST, key} : argv;
+        return new byte[][] {PEXPIREAT, key, bytes(Long.toString(when))};
+    }
+
+    private static byte[][] setWithAbsoluteExpiry(Database db, byte[] key, byte[] value, byte[][] argv) {
+        Bytes k = new Bytes(key);
+        if (db.dict().get(k) == null) return new byte[][] {DEL, key};
+        Long when = db.expires().get(k);
+        if (when == null) return argv;
+        return new byte[][] {SET, key, value, PXAT, bytes(Long.toString(when))};
+    }
+
+    private static String lower(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
