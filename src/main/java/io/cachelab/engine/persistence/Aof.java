@@ -319,8 +319,7 @@ public final class Aof implements Propagation.Sink {
         if (rewrite != null) return false;
         RewriteJob job = new RewriteJob();
         job.startMs = System.currentTimeMillis();
-        // a command-form base (aof-use-rdb-preamble no) is not written yet: the base is always an RDB image
-        job.rdb = true;
+        job.rdb = server.config().getBool("aof-use-rdb-preamble");
         Snapshot snap;
         try {
             flush(true);
@@ -357,11 +356,16 @@ public final class Aof implements Propagation.Sink {
         return true;
     }
 
-    /** rewriteAppendOnlyFileRio with the RDB preamble: the base is an RDB image of the snapshot. */
+    /** rewriteAppendOnlyFileRio: the base is an RDB image (aof-use-rdb-preamble) or commands ({@link AofRewrite}). */
     private void writeBase(Snapshot snap, Path temp, boolean rdb) throws IOException {
         try (FileOutputStream fos = new FileOutputStream(temp.toFile());
              OutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
-            snap.writeTo(out, () -> server.config().getInt("rdb-key-save-delay"), () -> false);
+            if (rdb) {
+                snap.aofBase = true;
+                snap.writeTo(out, () -> server.config().getInt("rdb-key-save-delay"), () -> false);
+            } else {
+                AofRewrite.writeCommands(snap, out);
+            }
             out.flush();
             fos.getFD().sync();
         } catch (IOException | RuntimeException e) {
