@@ -66,9 +66,20 @@ public final class Propagation {
 
     // ---------------- what commands call ----------------
 
+    /** Loading (start-up, DEBUG LOADAOF): what the replayed commands do is not propagated again. */
+    public void suspend() {
+        suspended++;
+    }
+
+    public void resume() {
+        suspended--;
+    }
+
+    private int suspended;
+
     /** alsoPropagate: queue an op beside (or instead of) the running command. */
     public void also(int dbid, byte[]... argv) {
-        pending.add(new Op(dbid, argv));
+        if (suspended == 0) pending.add(new Op(dbid, argv));
         if (callDepth == 0) flush();
     }
 
@@ -103,8 +114,8 @@ public final class Propagation {
      * outermost call emit everything queued.
      */
     public void afterCall(int dbid, Database db, String name, byte[][] argv, long mark, boolean container) {
-        boolean changed = server.dirty() - foreignDirty != mark;
-        if (changed && !prevented && !container) {
+        boolean changed = server.dirty() - foreignDirty > mark;
+        if (changed && !prevented && !container && suspended == 0) {
             byte[][] out = replacement != null ? replacement : rewrite(db, name, argv);
             if (out != null) pending.add(new Op(dbid, out));
         }
@@ -169,6 +180,10 @@ public final class Propagation {
                 RValue v = db.dict().get(new Bytes(argv[1]));
                 byte[] value = v instanceof io.cachelab.engine.type.HashValue h ? h.get(new Bytes(argv[2])) : null;
                 return value == null ? argv : new byte[][] {HSET, argv[1], argv[2], value};
+            }
+            case "xreadgroup", "xclaim", "xautoclaim" -> {
+                // they propagate what they did as XCLAIM / XGROUP ops of their own
+                return null;
             }
             case "brpoplpush" -> {
                 return new byte[][] {bytes("RPOPLPUSH"), argv[1], argv[2]};

@@ -118,7 +118,7 @@ public final class Server {
 
     public void stop() {
         eventLoop.stop();
-        io.cachelab.engine.persistence.Aof.of(this).flush(true);
+        io.cachelab.engine.persistence.Aof.of(this).close();
     }
 
     public int port() {

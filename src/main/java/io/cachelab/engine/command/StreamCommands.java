@@ -543,9 +543,13 @@ public final class StreamCommands {
             if (group) {
                 Group g = groups[i];
                 Consumer cons = lookupConsumer(g, new Bytes(consumerName), true, now);
-                if (cons == null) cons = createConsumer(c, g, new Bytes(consumerName), key, now);
+                if (cons == null) {
+                    cons = createConsumer(c, g, new Bytes(consumerName), key, now);
+                    // as Redis 7.0.15: only a NOACK read replays the creation, a normal one's XCLAIM creates it
+                    if (noack && !history) StreamGroupCommands.propagateConsumerCreation(c, key.array(), groupName, consumerName);
+                }
                 if (history) replyHistory(c, sv, cons, gt, count);
-                else deliverNew(c, sv, g, cons, gt, count, noack, now);
+                else deliverNew(c, sv, g, cons, gt, count, noack, now, key.array(), groupName);
                 c.db().reaccount(key);
             } else {
                 ID from = gt.next();
@@ -585,7 +589,9 @@ public final class StreamCommands {
     }
 
     /** New entries for a group consumer (">"): moves the group's last ID and fills the PELs. */
-    static void deliverNew(Client c, StreamValue sv, Group g, Consumer cons, ID gt, long count, boolean noack, long now) {
+    static void deliverNew(Client c, StreamValue sv, Group g, Consumer cons, ID gt, long count, boolean noack, long now,
+                           byte[] key, byte[] groupName) {
+        ID lastBefore = g.lastId;
         ID from = gt.next();
         int mark = c.addDeferredLen();
         long n = 0;
@@ -612,11 +618,13 @@ public final class StreamCommands {
                         g.pel.put(id, p);
                     }
                     cons.pel.put(id, p);
+                    StreamGroupCommands.propagateClaim(c, key, groupName, cons, id, p, g);
                 }
                 addEntry(c, id, e.getValue());
                 n++;
             }
         }
+        if (noack && !g.lastId.equals(lastBefore)) StreamGroupCommands.propagateGroupId(c, key, groupName, g);
         c.setDeferredArrayLen(mark, n);
     }
 

@@ -123,6 +123,16 @@ public final class Aof implements Propagation.Sink {
 
     /** The files the manifest lists, base first; a missing file the manifest names is fatal. */
     private void loadFiles() throws IOException {
+        server.propagation().suspend();
+        try {
+            loadEach();
+        } finally {
+            server.propagation().resume();
+            server.resetDirty();
+        }
+    }
+
+    private void loadEach() throws IOException {
         AofLoader loader = new AofLoader(server);
         List<AofManifest.File> files = new ArrayList<>();
         if (manifest.base != null) files.add(manifest.base);
@@ -161,6 +171,17 @@ public final class Aof implements Propagation.Sink {
             rewrite = null;
         }
         rewriteScheduled = false;
+        closeIncr();
+        if (fsyncThread != null) {
+            fsyncThread.interrupt();
+            fsyncThread = null;
+        }
+    }
+
+    /** Server stop: the buffer reaches the disk, the file and the fsync thread are released. */
+    public void close() {
+        if (!on) return;
+        flush(true);
         closeIncr();
         if (fsyncThread != null) {
             fsyncThread.interrupt();
