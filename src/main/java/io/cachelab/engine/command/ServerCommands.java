@@ -153,6 +153,16 @@ final class ServerCommands {
         }
         Persistence p = Persistence.of(c.server());
         if (p.bgsaveInProgress()) throw new RedisError("ERR Background save already in progress");
+        if (io.cachelab.engine.persistence.Aof.of(c.server()).rewriteInProgress() && !c.inExec) {
+            // Redis has one child at a time; our rewrite thread stands in for it
+            if (!schedule) {
+                throw new RedisError("ERR An AOF log rewriting in progress: can't BGSAVE right now. "
+                        + "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+            }
+            p.scheduleBgsave();
+            c.addSimple("Background saving scheduled");
+            return;
+        }
         if (c.inExec) {
             p.scheduleBgsave();
             c.addSimple("Background saving scheduled");

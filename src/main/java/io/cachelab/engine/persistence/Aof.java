@@ -239,8 +239,19 @@ public final class Aof implements Propagation.Sink {
 
     // ---------------- feeding ----------------
 
+    /** aof-timestamp-enabled: a "#TS:<unix time>" line before the first op of each new second. */
+    private long lastTimestamp;
+
     @Override
     public void feed(int dbid, byte[][] argv) {
+        if (server.config().getBool("aof-timestamp-enabled")) {
+            long now = server.commandTimeMs() / 1000;
+            if (lastTimestamp < now) {
+                byte[] ts = ("#TS:" + now + "\r\n").getBytes();
+                put(ts, ts.length);
+                lastTimestamp = now;
+            }
+        }
         if (dbid != selectedDb) {
             append(new byte[][] {"SELECT".getBytes(), Integer.toString(dbid).getBytes()});
             selectedDb = dbid;
@@ -341,6 +352,7 @@ public final class Aof implements Propagation.Sink {
         RewriteJob job = new RewriteJob();
         job.startMs = System.currentTimeMillis();
         job.rdb = server.config().getBool("aof-use-rdb-preamble");
+        boolean timestamps = server.config().getBool("aof-timestamp-enabled");
         Snapshot snap;
         try {
             flush(true);
@@ -362,7 +374,7 @@ public final class Aof implements Propagation.Sink {
         }
         job.thread = new Thread(() -> {
             try {
-                writeBase(snap, job.temp, job.rdb);
+                writeBase(snap, job.temp, job.rdb, timestamps);
             } catch (Throwable e) {
                 job.failure = e;
             } finally {
@@ -378,13 +390,14 @@ public final class Aof implements Propagation.Sink {
     }
 
     /** rewriteAppendOnlyFileRio: the base is an RDB image (aof-use-rdb-preamble) or commands ({@link AofRewrite}). */
-    private void writeBase(Snapshot snap, Path temp, boolean rdb) throws IOException {
+    private void writeBase(Snapshot snap, Path temp, boolean rdb, boolean timestamps) throws IOException {
         try (FileOutputStream fos = new FileOutputStream(temp.toFile());
              OutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
             if (rdb) {
                 snap.aofBase = true;
                 snap.writeTo(out, () -> server.config().getInt("rdb-key-save-delay"), () -> false);
             } else {
+                if (timestamps) out.write(("#TS:" + System.currentTimeMillis() / 1000 + "\r\n").getBytes());
                 AofRewrite.writeCommands(snap, out);
             }
             out.flush();

@@ -282,7 +282,7 @@ public final class Persistence {
         reap();
         if (bg != null) return;
         long now = System.currentTimeMillis() / 1000;
-        if (bgsaveScheduled) {
+        if (bgsaveScheduled && !Aof.of(server).rewriteInProgress()) {
             bgsaveScheduled = false;
             bgsave();
             return;
