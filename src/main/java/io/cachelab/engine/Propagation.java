@@ -181,6 +181,9 @@ public final class Propagation {
                 byte[] value = v instanceof io.cachelab.engine.type.HashValue h ? h.get(new Bytes(argv[2])) : null;
                 return value == null ? argv : new byte[][] {HSET, argv[1], argv[2], value};
             }
+            case "xadd", "xtrim" -> {
+                return streamExplicit(db, argv, name.equals("xadd"));
+            }
             case "xreadgroup", "xclaim", "xautoclaim" -> {
                 // they propagate what they did as XCLAIM / XGROUP ops of their own
                 return null;
@@ -195,6 +198,44 @@ public final class Propagation {
                 return argv;
             }
         }
+    }
+
+    /**
+     * xaddCommand / xtrimCommand: a generated ID ("*", "ms-*") replays as the ID it became, and an
+     * approximate trim ("~") as the exact one it turned out to be (MAXLEN = the length left, MINID =
+     * the first ID left), so the replay builds the same stream.
+     */
+    private static byte[][] streamExplicit(Database db, byte[][] argv, boolean xadd) {
+        RValue v = db.dict().get(new Bytes(argv[1]));
+        if (!(v instanceof io.cachelab.engine.type.StreamValue sv)) return argv;
+        byte[][] out = argv.clone();
+        int i = 2;
+        while (i < out.length) {
+            String opt = lower(out[i]);
+            if (xadd && opt.equals("nomkstream")) {
+                i++;
+            } else if (opt.equals("maxlen") || opt.equals("minid")) {
+                int threshold = i + 1;
+                if (threshold < out.length && (out[threshold].length == 1 && (out[threshold][0] == '~' || out[threshold][0] == '='))) {
+                    if (out[threshold][0] == '~') {
+                        out[threshold] = bytes("=");
+                        out[threshold + 1] = opt.equals("maxlen") ? bytes(Long.toString(sv.length()))
+                                : (sv.entries.isEmpty() ? sv.lastId.next() : sv.entries.firstKey()).bytes();
+                    }
+                    threshold++;
+                }
+                i = threshold + 1;
+                if (i + 1 < out.length && lower(out[i]).equals("limit")) i += 2;
+            } else {
+                break;
+            }
+        }
+        if (xadd && i < out.length) {
+            byte[] id = out[i];
+            boolean generated = (id.length == 1 && id[0] == '*') || (id.length > 2 && id[id.length - 1] == '*');
+            if (generated) out[i] = sv.lastId.bytes();
+        }
+        return out;
     }
 
     /** EXPIRE family and GETEX: PEXPIREAT with the absolute time, PERSIST, or DEL if the key went. */

@@ -65,6 +65,7 @@ public final class Aof implements Propagation.Sink {
         List<AofManifest.File> coveredIncrs;
         volatile boolean done;
         volatile Throwable failure;
+        boolean silent;
     }
 
     private Aof(Server server) {
@@ -411,6 +412,8 @@ public final class Aof implements Propagation.Sink {
     /** A synchronous rewrite (start-up without an AOF): the same steps without the thread. */
     private void rewriteNow() throws IOException {
         startRewrite();
+        // as aofOpenIfNeededOnServerStart: the first base is not counted as a rewrite in INFO
+        if (rewrite != null) rewrite.silent = true;
         waitForRewrite();
         if (!lastRewriteOk) throw new IOException("Can't create the AOF base file");
         if (manifest.lastIncr() == null) {
@@ -436,7 +439,7 @@ public final class Aof implements Propagation.Sink {
         RewriteJob job = rewrite;
         if (job == null || !job.done) return;
         rewrite = null;
-        lastRewriteTimeSec = (System.currentTimeMillis() - job.startMs) / 1000;
+        if (!job.silent) lastRewriteTimeSec = (System.currentTimeMillis() - job.startMs) / 1000;
         if (job.failure != null) {
             lastRewriteOk = false;
             consecutiveFailures++;
@@ -457,11 +460,11 @@ public final class Aof implements Propagation.Sink {
             for (AofManifest.File f : job.coveredIncrs) Files.deleteIfExists(dir().resolve(f.name()));
             for (AofManifest.File f : manifest.history) Files.deleteIfExists(dir().resolve(f.name()));
             manifest.history.clear();
-            baseSize = sizeOf(base);
+            baseSize = job.silent ? 0 : sizeOf(base);
             currentSize = totalSize();
             lastRewriteOk = true;
             consecutiveFailures = 0;
-            rewrites++;
+            if (!job.silent) rewrites++;
             server.log().info("Background AOF rewrite finished successfully");
         } catch (IOException e) {
             lastRewriteOk = false;

@@ -109,6 +109,26 @@ class AofTest {
     }
 
     @Test
+    void streamWritesReplayWithExplicitIdsAndExactTrims() throws Exception {
+        String dir = TestEngine.tempDir();
+        Engine e = start(dir);
+        String id;
+        String id2;
+        try (Jedis j = jedis(e)) {
+            j.sendCommand(() -> "XADD".getBytes(), "s", "5-1", "f", "v");
+            id = new String((byte[]) j.sendCommand(() -> "XADD".getBytes(), "s", "*", "f", "v"), StandardCharsets.US_ASCII);
+            id2 = new String((byte[]) j.sendCommand(() -> "XADD".getBytes(), "s", "MAXLEN", "~", "1", "*", "f", "v"),
+                    StandardCharsets.US_ASCII);
+            j.sendCommand(() -> "XTRIM".getBytes(), "s", "MAXLEN", "~", "0");
+        }
+        // "~ 1" cannot drop a partial node, so 3 entries stay; "~ 0" drops the whole node (as Redis 7.0.15 does)
+        assertThat(read(Path.of(dir, "appendonlydir", "appendonly.aof.1.incr.aof"))).isEqualTo(resp("SELECT", "0")
+                + resp("XADD", "s", "5-1", "f", "v") + resp("XADD", "s", id, "f", "v")
+                + resp("XADD", "s", "MAXLEN", "=", "3", id2, "f", "v")
+                + resp("XTRIM", "s", "MAXLEN", "=", "0"));
+    }
+
+    @Test
     void lazyExpiryBeforeAWriteIsWrappedInMulti() throws Exception {
         String dir = TestEngine.tempDir();
         Engine e = start(dir);
