@@ -434,6 +434,7 @@ public final class Server {
         if (topLevel && !c.scriptClient) evictor.evictClients(c);
         if (config.getLong("maxmemory") == 0) return null;
         if (c.scriptClient) return null; // a script's writes are checked through its caller
+        if (c.mustObey) return null; // loading the AOF: Redis replays it whatever maxmemory says
         String n = spec.name;
         boolean denyoom = spec.has("denyoom");
         if (n.equals("exec")) {

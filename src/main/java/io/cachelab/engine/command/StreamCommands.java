@@ -196,7 +196,7 @@ public final class StreamCommands {
         int idPos;
     }
 
-    static TrimArgs parseAddOrTrim(byte[][] a, boolean xadd, int nodeMaxEntries) {
+    static TrimArgs parseAddOrTrim(byte[][] a, boolean xadd, int nodeMaxEntries, boolean mustObey) {
         TrimArgs t = new TrimArgs();
         boolean limitGiven = false;
         int i = 2;
@@ -252,7 +252,10 @@ public final class StreamCommands {
         t.idPos = i;
         if (t.limit > 0 && t.strategy == 0) throw new RedisError("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
         if (!xadd && t.strategy == 0) throw new RedisError("ERR syntax error, XTRIM must be called with a trimming strategy");
-        if (limitGiven) {
+        if (mustObey) {
+            // mustObeyClient: the AOF (or a master) wrote the exact trim it did; no node limit applies
+            t.limit = 0;
+        } else if (limitGiven) {
             if (!t.approx) throw new RedisError("ERR syntax error, LIMIT cannot be used without the special ~ option");
         } else if (t.approx) {
             t.limit = 100L * Math.max(1, Math.min(nodeMaxEntries, 1_000_000));
@@ -267,7 +270,7 @@ public final class StreamCommands {
     }
 
     static void xadd(Client c, byte[][] a) {
-        TrimArgs t = parseAddOrTrim(a, true, nodeMaxEntries(c));
+        TrimArgs t = parseAddOrTrim(a, true, nodeMaxEntries(c), c.mustObey);
         int fieldPos = t.idPos + 1;
         int n = a.length - fieldPos;
         if (n < 2 || n % 2 == 1) throw RedisError.wrongArgs("xadd");
@@ -318,7 +321,7 @@ public final class StreamCommands {
 
     static void xtrim(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
-        TrimArgs t = parseAddOrTrim(a, false, nodeMaxEntries(c));
+        TrimArgs t = parseAddOrTrim(a, false, nodeMaxEntries(c), c.mustObey);
         StreamValue sv = streamWrite(c, key);
         if (sv == null) {
             c.addInteger(0);

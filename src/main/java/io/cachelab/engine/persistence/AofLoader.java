@@ -34,6 +34,7 @@ final class AofLoader {
             return true;
         }
         Client fake = Client.internal(server);
+        fake.mustObey = true;
         int pos = 0;
         int validUpTo = 0;
         int multiStart = -1;
