@@ -51,6 +51,7 @@ public final class Propagation {
     private byte[][] replacement;
     /** Dirty increments that are not the running command's (keys expired on the way). */
     private long foreignDirty;
+    private boolean arbitraryKeys;
 
     Propagation(Server server) {
         this.server = server;
@@ -102,7 +103,9 @@ public final class Propagation {
     // ---------------- what the dispatcher calls ----------------
 
     /** Before a command runs: returns the state {@link #afterCall} needs. */
-    public long beforeCall() {
+    public long beforeCall(String name) {
+        // CMD_TOUCHES_ARBITRARY_KEYS: keys SCAN/RANDOMKEY expire on the way replay as separate DELs
+        if (callDepth == 0) arbitraryKeys = name.equals("scan") || name.equals("randomkey");
         callDepth++;
         prevented = false;
         replacement = null;
@@ -124,6 +127,7 @@ public final class Propagation {
         if (--callDepth == 0) {
             foreignDirty = 0;
             flush();
+            arbitraryKeys = false;
         }
     }
 
@@ -134,7 +138,7 @@ public final class Propagation {
             pending.clear();
             return;
         }
-        boolean wrap = pending.size() > 1;
+        boolean wrap = pending.size() > 1 && !(callDepth == 0 && arbitraryKeys);
         if (wrap) emit(pending.get(0).dbid, new byte[][] {MULTI});
         int last = pending.get(0).dbid;
         for (Op op : pending) {

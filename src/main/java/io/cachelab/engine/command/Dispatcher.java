@@ -176,7 +176,7 @@ public final class Dispatcher {
         depth++;
         io.cachelab.engine.Propagation prop = server.propagation();
         io.cachelab.engine.keyspace.Database db = c.db();
-        long dirtyMark = prop.beforeCall();
+        long dirtyMark = prop.beforeCall(spec.name);
         try {
             spec.handler.execute(c, argv);
         } catch (RedisError e) {

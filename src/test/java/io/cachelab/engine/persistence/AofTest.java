@@ -129,6 +129,20 @@ class AofTest {
     }
 
     @Test
+    void keysExpiredByScanAreNotWrappedInMulti() throws Exception {
+        String dir = TestEngine.tempDir();
+        Engine e = start(dir);
+        try (Jedis j = jedis(e)) {
+            j.sendCommand(() -> "debug".getBytes(), "set-active-expire", "0");
+            j.sendCommand(() -> "set".getBytes(), "a", "1", "PXAT", "1");
+            j.sendCommand(() -> "set".getBytes(), "b", "1", "PXAT", "1");
+            j.scan("0");
+        }
+        String incr = read(Path.of(dir, "appendonlydir", "appendonly.aof.1.incr.aof"));
+        assertThat(incr).doesNotContain("MULTI").contains(resp("DEL", "a")).contains(resp("DEL", "b"));
+    }
+
+    @Test
     void lazyExpiryBeforeAWriteIsWrappedInMulti() throws Exception {
         String dir = TestEngine.tempDir();
         Engine e = start(dir);
