@@ -89,6 +89,13 @@ public final class Propagation {
         prevented = true;
     }
 
+    /** forceCommandPropagation: the running command is logged even if it changed nothing (FLUSHALL). */
+    public void force() {
+        forced = true;
+    }
+
+    private boolean forced;
+
     /** rewriteClientCommandVector: the running command propagates as this argv instead. */
     public void replace(byte[]... argv) {
         replacement = argv;
@@ -108,6 +115,7 @@ public final class Propagation {
         if (callDepth == 0) arbitraryKeys = name.equals("scan") || name.equals("randomkey");
         callDepth++;
         prevented = false;
+        forced = false;
         replacement = null;
         return server.dirty() - foreignDirty;
     }
@@ -118,11 +126,12 @@ public final class Propagation {
      */
     public void afterCall(int dbid, Database db, String name, byte[][] argv, long mark, boolean container) {
         boolean changed = server.dirty() - foreignDirty > mark;
-        if (changed && !prevented && !container && suspended == 0) {
+        if ((changed || forced) && !prevented && !container && suspended == 0) {
             byte[][] out = replacement != null ? replacement : rewrite(db, name, argv);
             if (out != null) pending.add(new Op(dbid, out));
         }
         prevented = false;
+        forced = false;
         replacement = null;
         if (--callDepth == 0) {
             foreignDirty = 0;
@@ -165,14 +174,33 @@ public final class Propagation {
                 return setWithAbsoluteExpiry(db, argv[1], argv[3], argv);
             }
             case "set" -> {
+                boolean get = false;
                 for (int i = 3; i < argv.length; i++) {
                     String opt = lower(argv[i]);
-                    if (opt.equals("pxat")) return argv;
-                    if (opt.equals("ex") || opt.equals("px") || opt.equals("exat")) {
+                    if (opt.equals("ex") || opt.equals("px") || opt.equals("exat") || opt.equals("pxat")) {
                         return setWithAbsoluteExpiry(db, argv[1], argv[2], argv);
                     }
+                    if (opt.equals("get")) get = true;
                 }
-                return argv;
+                if (!get) return argv;
+                // SET ... GET replays without GET, which would only make the replay read
+                List<byte[]> kept = new ArrayList<>();
+                for (int i = 0; i < argv.length; i++) if (i < 3 || !lower(argv[i]).equals("get")) kept.add(argv[i]);
+                return kept.toArray(new byte[0][]);
+            }
+            case "getset" -> {
+                byte[][] out = argv.clone();
+                out[0] = SET;
+                return out;
+            }
+            case "getdel" -> {
+                return new byte[][] {server.config().getBool("lazyfree-lazy-user-del") ? UNLINK : DEL, argv[1]};
+            }
+            case "restore" -> {
+                return restoreWithAbsoluteTtl(argv);
+            }
+            case "geoadd" -> {
+                return geoaddAsZadd(db, argv);
             }
             case "incrbyfloat" -> {
                 RValue v = db.dict().get(new Bytes(argv[1]));
@@ -238,6 +266,47 @@ public final class Propagation {
             byte[] id = out[i];
             boolean generated = (id.length == 1 && id[0] == '*') || (id.length > 2 && id[id.length - 1] == '*');
             if (generated) out[i] = sv.lastId.bytes();
+        }
+        return out;
+    }
+
+    /** restoreCommand: a relative TTL replays as the absolute time it became, with ABSTTL. */
+    private byte[][] restoreWithAbsoluteTtl(byte[][] argv) {
+        boolean abs = false;
+        for (int i = 4; i < argv.length; i++) if (lower(argv[i]).equals("absttl")) abs = true;
+        String ttl = new String(argv[2], StandardCharsets.US_ASCII);
+        if (abs || ttl.equals("0")) return argv;
+        long when;
+        try {
+            when = server.commandTimeMs() + Long.parseLong(ttl);
+        } catch (NumberFormatException e) {
+            return argv;
+        }
+        byte[][] out = java.util.Arrays.copyOf(argv, argv.length + 1);
+        out[2] = bytes(Long.toString(when));
+        out[argv.length] = bytes("ABSTTL");
+        return out;
+    }
+
+    /** geoaddCommand: replays as the ZADD it turned into, each position as its 52-bit geohash score. */
+    private static byte[][] geoaddAsZadd(Database db, byte[][] argv) {
+        RValue v = db.dict().get(new Bytes(argv[1]));
+        if (!(v instanceof io.cachelab.engine.type.ZSetValue z)) return argv;
+        int first = 2;
+        while (first < argv.length) {
+            String opt = lower(argv[first]);
+            if (opt.equals("nx") || opt.equals("xx") || opt.equals("ch")) first++;
+            else break;
+        }
+        int members = (argv.length - first) / 3;
+        byte[][] out = new byte[first + 2 * members][];
+        out[0] = bytes("zadd"); // Redis builds this vector itself, in lower case
+        for (int i = 1; i < first; i++) out[i] = argv[i];
+        for (int m = 0; m < members; m++) {
+            byte[] member = argv[first + 3 * m + 2];
+            Double score = z.score(new Bytes(member));
+            out[first + 2 * m] = bytes(score == null ? "0" : Long.toString(score.longValue()));
+            out[first + 2 * m + 1] = member;
         }
         return out;
     }

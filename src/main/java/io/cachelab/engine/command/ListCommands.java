@@ -482,6 +482,9 @@ public final class ListCommands {
             ListValue list = blocking ? listForBlockingPop(c, key) : listForWrite(c, key);
             if (list == null) continue;
             int n = (int) Math.min(count, list.size());
+            // replicated as [LR]POP key count, as Redis 7.0 does for LMPOP and BLMPOP
+            c.server().propagation().replace(where == HEAD ? LPOP : RPOP, key.array(),
+                    Integer.toString(n).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             c.addArrayLen(2);
             c.addBulk(key.array());
             c.addArrayLen(n);

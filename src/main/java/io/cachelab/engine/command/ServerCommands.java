@@ -84,6 +84,8 @@ final class ServerCommands {
         asyncFlag(a);
         flush(c.server(), c.db());
         c.server().tracking().flushed();
+        // forceCommandPropagation: logged even when the db was already empty
+        c.server().propagation().force();
         c.addOk();
     }
 
@@ -91,6 +93,7 @@ final class ServerCommands {
         asyncFlag(a);
         for (Database d : c.server().databases()) flush(c.server(), d);
         c.server().tracking().flushed();
+        c.server().propagation().force();
         // flushAllDataAndResetRDB: a running BGSAVE is dropped and, with save points, the empty
         // dataset is saved at once (which also resets the dirty counter)
         Persistence p = Persistence.of(c.server());

@@ -228,19 +228,10 @@ public final class SetCommands {
 
     private static final byte[] SREM = "SREM".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] DEL = "DEL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    /** SPOP_MOVE_STRATEGY: Redis replays a counted SPOP as SREMs of at most 1024 members each. */
-    private static final int SREM_BATCH = 1024;
-
+    /** Redis 7.0 replays a counted SPOP as one SREM per member popped (7.2 batches them). */
     private static void propagateRemovals(Client c, byte[] key, List<byte[]> members) {
         var prop = c.server().propagation();
-        for (int from = 0; from < members.size(); from += SREM_BATCH) {
-            int to = Math.min(members.size(), from + SREM_BATCH);
-            byte[][] argv = new byte[2 + to - from][];
-            argv[0] = SREM;
-            argv[1] = key;
-            for (int i = from; i < to; i++) argv[2 + i - from] = members.get(i);
-            prop.also(c.db().id(), argv);
-        }
+        for (byte[] m : members) prop.also(c.db().id(), SREM, key, m);
         prop.prevent();
     }
 

@@ -598,6 +598,9 @@ public final class ZSetCommands {
             keys[i] = key;
             ZSetValue z = blocking ? zsetForBlockingPop(c, key) : zsetForWrite(c, key);
             if (z == null) continue;
+            // replicated as ZPOPMIN/ZPOPMAX key count, as Redis 7.0 does for ZMPOP and BZMPOP
+            c.server().propagation().replace(max ? ZPOPMAX : ZPOPMIN, key.array(),
+                    Long.toString(Math.min(count, z.size())).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             popAndReply(c, key, z, max, count, true);
             return;
         }

@@ -128,6 +128,49 @@ class AofTest {
                 + resp("XTRIM", "s", "MAXLEN", "=", "0"));
     }
 
+    /** What a real redis-server 7.0.15 wrote for the same commands (its incr file, read back). */
+    @Test
+    void moreRewritesMatchRedis() throws Exception {
+        String dir = TestEngine.tempDir();
+        Engine e = start(dir);
+        byte[] payload;
+        long restoreAt;
+        try (Jedis j = jedis(e)) {
+            j.sendCommand(() -> "flushall".getBytes());
+            j.sendCommand(() -> "set".getBytes(), "g1", "v");
+            j.sendCommand(() -> "getdel".getBytes(), "g1");
+            j.sendCommand(() -> "getset".getBytes(), "g2", "v");
+            j.sendCommand(() -> "set".getBytes(), "g3", "v", "get");
+            j.sendCommand(() -> "rpush".getBytes(), "ml", "a", "b", "c");
+            j.sendCommand(() -> "lmpop".getBytes(), "1", "ml", "left", "count", "5");
+            j.sendCommand(() -> "zadd".getBytes(), "mz", "1", "a", "2", "b");
+            j.sendCommand(() -> "zmpop".getBytes(), "1", "mz", "max", "count", "1");
+            j.sendCommand(() -> "geoadd".getBytes(), "geo", "13.361389", "38.115556", "Palermo");
+            j.sendCommand(() -> "sadd".getBytes(), "sp", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+            List<?> popped = (List<?>) j.sendCommand(() -> "spop".getBytes(), "sp", "2");
+            expectedSpop = resp("MULTI") + resp("SREM", "sp", new String((byte[]) popped.get(0)))
+                    + resp("SREM", "sp", new String((byte[]) popped.get(1))) + resp("EXEC");
+            j.set("r", "v");
+            payload = j.dump("r");
+            j.del("r");
+            j.restore("rk".getBytes(), 5000, payload);
+            restoreAt = j.pexpireTime("rk");
+            j.sendCommand(() -> "flushdb".getBytes());
+        }
+        String expected = resp("SELECT", "0") + resp("flushall") + resp("set", "g1", "v") + resp("DEL", "g1")
+                + resp("SET", "g2", "v") + resp("set", "g3", "v") + resp("rpush", "ml", "a", "b", "c")
+                + resp("LPOP", "ml", "3") + resp("zadd", "mz", "1", "a", "2", "b") + resp("ZPOPMAX", "mz", "1")
+                + resp("zadd", "geo", "3479099956230698", "Palermo")
+                + resp("sadd", "sp", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10") + expectedSpop
+                + resp("SET", "r", "v") + resp("DEL", "r");
+        String restore = "*5\r\n$7\r\nRESTORE\r\n$2\r\nrk\r\n$13\r\n" + restoreAt + "\r\n$" + payload.length + "\r\n"
+                + new String(payload, StandardCharsets.ISO_8859_1) + "\r\n$6\r\nABSTTL\r\n";
+        assertThat(read(Path.of(dir, "appendonlydir", "appendonly.aof.1.incr.aof")))
+                .isEqualTo(expected + restore + resp("flushdb"));
+    }
+
+    private String expectedSpop;
+
     @Test
     void keysExpiredByScanAreNotWrappedInMulti() throws Exception {
         String dir = TestEngine.tempDir();
@@ -152,7 +195,7 @@ class AofTest {
             j.set("e", "2");
         }
         assertThat(read(Path.of(dir, "appendonlydir", "appendonly.aof.1.incr.aof"))).isEqualTo(
-                resp("SELECT", "0") + resp("set", "e", "1", "PXAT", "1")
+                resp("SELECT", "0") + resp("SET", "e", "1", "PXAT", "1")
                         + resp("MULTI") + resp("DEL", "e") + resp("SET", "e", "2") + resp("EXEC"));
     }
 
