@@ -380,7 +380,8 @@ final class ServerCommands {
                     kv(sb, "pubsub_patterns", Integer.toString(s.pubsub().patternCount()));
                     kv(sb, "pubsubshard_channels", Integer.toString(s.pubsub().shardChannelCount()));
                     kv(sb, "latest_fork_usec", "0");
-                    kv(sb, "total_forks", "0");
+                    kv(sb, "total_forks", Long.toString(Persistence.of(s).forks()
+                            + io.cachelab.engine.persistence.Aof.of(s).forks()));
                     kv(sb, "migrate_cached_sockets", "0");
                     kv(sb, "slave_expires_tracked_keys", "0");
                     kv(sb, "active_defrag_hits", "0");

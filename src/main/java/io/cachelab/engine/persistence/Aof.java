@@ -54,6 +54,12 @@ public final class Aof implements Propagation.Sink {
     private long consecutiveFailures;
     private boolean lastWriteOk = true;
     private long currentSize;
+    private long forks;
+
+    /** Rewrites started (INFO total_forks: each stands for one of Redis's fork children). */
+    public long forks() {
+        return forks;
+    }
     private long baseSize;
 
     private static final class RewriteJob {
@@ -101,6 +107,7 @@ public final class Aof implements Propagation.Sink {
     public void loadAtStartup() throws IOException {
         Files.createDirectories(dir());
         manifest = AofManifest.load(dir(), fileName());
+        if (manifest == null) manifest = upgradeSingleFile();
         if (manifest != null) {
             long start = System.currentTimeMillis();
             loadFiles();
@@ -120,6 +127,22 @@ public final class Aof implements Propagation.Sink {
         manifest = new AofManifest();
         rewriteNow();
         attach();
+    }
+
+    /**
+     * aofUpgradePrepare: a Redis 6 style single dir/appendonly.aof becomes the base of a manifest
+     * (moved into appenddirname under its own name), so an old AOF keeps loading.
+     */
+    private AofManifest upgradeSingleFile() throws IOException {
+        Path old = Path.of(server.config().getString("dir")).resolve(fileName());
+        if (!Files.isRegularFile(old)) return null;
+        AofManifest m = new AofManifest();
+        m.base = new AofManifest.File(fileName(), 1, 'b');
+        m.currentBaseSeq = 1;
+        Files.move(old, dir().resolve(fileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        m.persist(dir(), fileName());
+        server.log().info("Successfully migrated an old-style AOF into the AOF directory");
+        return m;
     }
 
     /** The files the manifest lists, base first; a missing file the manifest names is fatal. */
@@ -158,7 +181,17 @@ public final class Aof implements Propagation.Sink {
             return;
         }
         attach();
-        if (!startRewrite()) rewriteScheduled = true;
+        io.cachelab.engine.net.Client current = server.tracking().current();
+        if (Persistence.of(server).bgsaveInProgress()) {
+            rewriteScheduled = true;
+            server.log().warning("AOF was enabled but there is already another background operation. "
+                    + "An AOF background was scheduled to start when possible.");
+        } else if (current != null && current.inExec) {
+            rewriteScheduled = true;
+            server.log().warning("AOF was enabled during a transaction. An AOF background was scheduled to start when possible.");
+        } else if (!startRewrite()) {
+            rewriteScheduled = true;
+        }
     }
 
     /** CONFIG SET appendonly no: stopAppendOnly. */
@@ -357,6 +390,8 @@ public final class Aof implements Propagation.Sink {
         Snapshot snap;
         try {
             flush(true);
+            // ops fed while no incr file was open (AOF just enabled) are in the snapshot below
+            bufLen = 0;
             job.coveredIncrs = new ArrayList<>(manifest.incrs);
             if (on) {
                 // the writes that follow the snapshot go to a new incr file, kept after the rewrite
@@ -385,6 +420,7 @@ public final class Aof implements Propagation.Sink {
         job.thread.setDaemon(true);
         rewrite = job;
         rewriteScheduled = false;
+        forks++;
         server.log().info("Background append only file rewriting started");
         job.thread.start();
         return true;

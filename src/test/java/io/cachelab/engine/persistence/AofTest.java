@@ -331,6 +331,42 @@ class AofTest {
     }
 
     @Test
+    void aRedis6SingleFileIsMigratedIntoTheDirectory() throws Exception {
+        String dir = TestEngine.tempDir();
+        Files.writeString(Path.of(dir, "appendonly.aof"), resp("SET", "a", "1"));
+        Engine e = start(dir);
+        try (Jedis j = jedis(e)) {
+            assertThat(j.get("a")).isEqualTo("1");
+        }
+        Path aofDir = Path.of(dir, "appendonlydir");
+        assertThat(Files.exists(Path.of(dir, "appendonly.aof"))).isFalse();
+        assertThat(read(aofDir.resolve("appendonly.aof.manifest")))
+                .isEqualTo("file appendonly.aof seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n");
+    }
+
+    @Test
+    void appendonlyEnabledInsideMultiIsScheduledAndLosesOrRepeatsNothing() throws Exception {
+        String dir = TestEngine.tempDir();
+        Engine e = Engine.start(EngineConfig.defaults().set("port", "0").set("dir", dir).set("save", ""));
+        engines.add(e);
+        try (Jedis j = jedis(e)) {
+            j.set("n", "1");
+            redis.clients.jedis.Transaction t = j.multi();
+            t.sendCommand(() -> "config".getBytes(), "set", "appendonly", "yes");
+            t.incr("n");
+            t.exec();
+            assertThat(j.info("persistence")).contains("aof_rewrite_scheduled:1");
+            j.incr("n");
+            for (int i = 0; i < 100 && !j.info("persistence").contains("aof_rewrites:1"); i++) Thread.sleep(20);
+            assertThat(j.info("persistence")).contains("aof_rewrite_scheduled:0").contains("aof_rewrites:1");
+            assertThat(j.info("stats")).contains("total_forks:1");
+            j.incr("n");
+            j.sendCommand(() -> "debug".getBytes(), "loadaof");
+            assertThat(j.get("n")).isEqualTo("4");
+        }
+    }
+
+    @Test
     void truncatedTailIsDroppedOnlyWhenAllowed() throws Exception {
         String dir = TestEngine.tempDir();
         Engine e = start(dir);
