@@ -80,7 +80,8 @@ public final class Propagation {
 
     /** alsoPropagate: queue an op beside (or instead of) the running command. */
     public void also(int dbid, byte[]... argv) {
-        if (suspended == 0) pending.add(new Op(dbid, argv));
+        // nobody listening (no AOF): nothing is kept, so the hot path allocates nothing
+        if (suspended == 0 && !sinks.isEmpty()) pending.add(new Op(dbid, argv));
         if (callDepth == 0) flush();
     }
 
@@ -126,7 +127,7 @@ public final class Propagation {
      */
     public void afterCall(int dbid, Database db, String name, byte[][] argv, long mark, boolean container) {
         boolean changed = server.dirty() - foreignDirty > mark;
-        if ((changed || forced) && !prevented && !container && suspended == 0) {
+        if ((changed || forced) && !prevented && !container && suspended == 0 && !sinks.isEmpty()) {
             byte[][] out = replacement != null ? replacement : rewrite(db, name, argv);
             if (out != null) pending.add(new Op(dbid, out));
         }
