@@ -380,6 +380,7 @@ public final class StreamCommands {
         if (!maxDel.isZero()) sv.maxDeletedId = maxDel;
         c.addOk();
         c.db().reaccount(key);
+        c.server().addDirty(1);
         c.server().notifyKeyspaceEvent(Notify.STREAM, "xsetid", key, c.db().id());
     }
 
