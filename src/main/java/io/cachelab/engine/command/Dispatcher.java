@@ -176,7 +176,7 @@ public final class Dispatcher {
         depth++;
         io.cachelab.engine.Propagation prop = server.propagation();
         io.cachelab.engine.keyspace.Database db = c.db();
-        long dirtyMark = prop.beforeCall(spec.name);
+        long dirtyMark = prop.beforeCall(spec.fullName());
         try {
             spec.handler.execute(c, argv);
         } catch (RedisError e) {
@@ -190,7 +190,7 @@ public final class Dispatcher {
         } finally {
             depth--;
             // the db the command ran in, even if it was SELECT or MOVE that changed the client's
-            prop.afterCall(db.id(), db, spec.name, argv, dirtyMark, PROPAGATES_BY_EFFECTS.contains(spec.name));
+            prop.afterCall(db.id(), db, spec.fullName(), argv, dirtyMark, PROPAGATES_BY_EFFECTS.contains(spec.fullName()));
             if (outermost) server.tracking().executing(false);
         }
         if (!monitorFirst) server.feedMonitors(c, argv, spec);
