@@ -51,6 +51,14 @@ final class DebugCommand {
                 c.addSimple("Value at:0x" + Integer.toHexString(System.identityHashCode(v)) + " refcount:1 encoding:"
                         + v.encoding() + " serializedlength:" + Persistence.of(c.server()).serializedLength(v) + " lru:" + (v.lru & 0xffffff) + " lru_seconds_idle:" + idle);
             }
+            case "digest" -> {
+                if (a.length != 2) throw RedisError.wrongArgs("debug");
+                c.addSimple(DebugDigest.dataset(c.server()));
+            }
+            case "digest-value" -> {
+                c.addArrayLen(a.length - 2);
+                for (int j = 2; j < a.length; j++) c.addSimple(DebugDigest.value(c.db(), new Bytes(a[j])));
+            }
             case "reload" -> reload(c, a);
             case "loadaof" -> {
                 io.cachelab.engine.persistence.Aof aof = io.cachelab.engine.persistence.Aof.of(c.server());

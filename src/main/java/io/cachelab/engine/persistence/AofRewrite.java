@@ -5,8 +5,6 @@ import io.cachelab.engine.util.Bytes;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -87,7 +85,7 @@ final class AofRewrite {
                     bulk("ZADD");
                     bulk(key);
                     for (int j = i; j < i + n; j++) {
-                        bulk(formatDouble(z.scores()[j]));
+                        bulk(io.cachelab.engine.type.Numbers.formatG17(z.scores()[j]));
                         bulk(z.members()[j].array());
                     }
                 }
@@ -174,21 +172,6 @@ final class AofRewrite {
                 }
             }
         }
-    }
-
-    /** rioWriteBulkDouble's "%.17g". */
-    static String formatDouble(double d) {
-        if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
-        if (d == 0) return (1 / d < 0) ? "-0" : "0";
-        BigDecimal bd = new BigDecimal(d).round(new MathContext(17));
-        int exp = bd.precision() - bd.scale() - 1;
-        if (exp < -4 || exp >= 17) {
-            BigDecimal mant = bd.movePointLeft(exp).stripTrailingZeros();
-            String m = mant.toPlainString();
-            String e = (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
-            return m + "e" + e;
-        }
-        return bd.stripTrailingZeros().toPlainString();
     }
 
     private void count(int n) throws IOException {
