@@ -62,13 +62,12 @@ final class DebugCommand {
             case "reload" -> reload(c, a);
             case "loadaof" -> {
                 io.cachelab.engine.persistence.Aof aof = io.cachelab.engine.persistence.Aof.of(c.server());
-                if (aof.enabled()) {
-                    try {
-                        aof.reload();
-                    } catch (java.io.IOException | RuntimeException e) {
-                        c.server().log().warning("DEBUG LOADAOF failed: " + e.getMessage());
-                        throw new RedisError("ERR Error loading the AOF file");
-                    }
+                try {
+                    aof.reload();
+                } catch (java.io.IOException | RuntimeException e) {
+                    // Redis exits here; an error reply keeps the engine up
+                    c.server().log().warning("DEBUG LOADAOF failed: " + e.getMessage());
+                    throw new RedisError("ERR Error loading the AOF file");
                 }
                 c.server().log().warning("Append Only File loaded by DEBUG LOADAOF");
                 c.addOk();

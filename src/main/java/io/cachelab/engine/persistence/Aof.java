@@ -563,6 +563,13 @@ public final class Aof implements Propagation.Sink {
             }
             Object scripting = server.extensions.get(Scripting.class);
             if (scripting != null) ((Scripting) scripting).functions().flush();
+            // as Redis: the manifest on disk is read again, and it is loaded even with appendonly no
+            // (BGREWRITEAOF then DEBUG LOADAOF is how test suites round-trip a dataset)
+            if (rewrite == null) {
+                AofManifest onDisk = AofManifest.load(dir(), fileName());
+                if (onDisk == null) throw new IOException("The AOF manifest " + AofManifest.manifestName(fileName()) + " doesn't exist");
+                manifest = onDisk;
+            }
             loadFiles();
         } finally {
             if (on) server.propagation().addSink(this);

@@ -366,6 +366,26 @@ class AofTest {
         }
     }
 
+    /** other.tcl's round trip: with appendonly no, BGREWRITEAOF writes a command base and DEBUG LOADAOF reads it. */
+    @Test
+    void rewriteAndLoadaofRoundTripWithAppendonlyOff() throws Exception {
+        String dir = TestEngine.tempDir();
+        Engine e = Engine.start(EngineConfig.defaults().set("port", "0").set("dir", dir).set("save", ""));
+        engines.add(e);
+        try (Jedis j = jedis(e)) {
+            fill(j);
+            String digest = new String((byte[]) j.sendCommand(() -> "debug".getBytes(), "digest"));
+            j.configSet("aof-use-rdb-preamble", "no");
+            j.bgrewriteaof();
+            Aof.of(e.server()).waitForRewrite();
+            assertThat(read(Path.of(dir, "appendonlydir", "appendonly.aof.manifest")))
+                    .isEqualTo("file appendonly.aof.1.base.aof seq 1 type b\n");
+            j.sendCommand(() -> "debug".getBytes(), "loadaof");
+            Object after = j.sendCommand(() -> "debug".getBytes(), "digest");
+            assertThat(new String((byte[]) after)).isEqualTo(digest).isNotEqualTo("0000000000000000000000000000000000000000");
+        }
+    }
+
     @Test
     void truncatedTailIsDroppedOnlyWhenAllowed() throws Exception {
         String dir = TestEngine.tempDir();
