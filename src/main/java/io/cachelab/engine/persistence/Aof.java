@@ -38,7 +38,8 @@ public final class Aof implements Propagation.Sink {
 
     private final Server server;
     private AofManifest manifest;
-    private FileChannel incr;
+    /** Read by the everysec fsync thread, replaced by the event loop when a rewrite opens a new incr file. */
+    private volatile FileChannel incr;
     private int selectedDb = -1;
     private byte[] buf = new byte[1 << 14];
     private int bufLen;
@@ -435,7 +436,7 @@ public final class Aof implements Propagation.Sink {
                 snap.writeTo(out, () -> server.config().getInt("rdb-key-save-delay"), () -> false);
             } else {
                 if (timestamps) out.write(("#TS:" + System.currentTimeMillis() / 1000 + "\r\n").getBytes());
-                AofRewrite.writeCommands(snap, out);
+                AofRewrite.writeCommands(snap, out, () -> server.config().getInt("rdb-key-save-delay"));
             }
             out.flush();
             fos.getFD().sync();

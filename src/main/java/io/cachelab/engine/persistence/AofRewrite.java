@@ -24,7 +24,7 @@ final class AofRewrite {
         this.out = out;
     }
 
-    static void writeCommands(Snapshot snap, OutputStream out) throws IOException {
+    static void writeCommands(Snapshot snap, OutputStream out, java.util.function.IntSupplier keyDelayMicros) throws IOException {
         AofRewrite w = new AofRewrite(out);
         for (byte[] code : snap.functions()) {
             w.count(3);
@@ -37,6 +37,9 @@ final class AofRewrite {
             w.bulk("SELECT");
             w.bulk(Integer.toString(db.id()));
             for (Snapshot.Entry e : db.entries()) {
+                // rdb-key-save-delay slows this rewrite too (test suites use it to keep one running)
+                int delay = keyDelayMicros.getAsInt();
+                if (delay != 0) Snapshot.debugDelay(delay);
                 w.value(e.key().array(), e.value());
                 if (e.expireMs() != -1) {
                     w.count(3);

@@ -138,7 +138,7 @@ final class Snapshot {
     }
 
     /** debugDelay: sleep that many microseconds; a negative value busy-waits that many nanoseconds. */
-    private static void debugDelay(int usec) {
+    static void debugDelay(int usec) {
         if (usec < 0) {
             long until = System.nanoTime() - usec;
             while (System.nanoTime() < until) Thread.onSpinWait();
