@@ -114,8 +114,9 @@ public final class Aof implements Propagation.Sink {
             loadFiles();
             server.log().info(() -> String.format("DB loaded from append only file: %.3f seconds",
                     (System.currentTimeMillis() - start) / 1000.0));
-            baseSize = sizeOf(manifest.base);
+            // loadAppendOnlyFiles: growth for auto-aof-rewrite counts from what was loaded
             currentSize = totalSize();
+            baseSize = currentSize;
             AofManifest.File last = manifest.lastIncr();
             if (last == null) {
                 last = manifest.nextIncr(fileName());

@@ -387,6 +387,20 @@ class AofTest {
     }
 
     @Test
+    void theCronRewritesOnceTheLogOutgrowsItsBase() throws Exception {
+        String dir = TestEngine.tempDir();
+        Engine e = start(dir, "auto-aof-rewrite-min-size", "1000", "auto-aof-rewrite-percentage", "100");
+        try (Jedis j = jedis(e)) {
+            for (int i = 0; i < 5; i++) j.set("k" + i, "v");
+            Thread.sleep(300);
+            assertThat(j.info("persistence")).contains("aof_rewrites:0");
+            for (int i = 0; i < 50; i++) j.set("k" + i, "x".repeat(20));
+            for (int i = 0; i < 100 && !j.info("persistence").contains("aof_rewrites:1"); i++) Thread.sleep(20);
+            assertThat(j.info("persistence")).contains("aof_rewrites:1");
+        }
+    }
+
+    @Test
     void truncatedTailIsDroppedOnlyWhenAllowed() throws Exception {
         String dir = TestEngine.tempDir();
         Engine e = start(dir);
