@@ -91,7 +91,7 @@ public final class Dispatcher {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return;
         }
-        if (!c.authenticated && server.acl().authRequired(c) && !cmd.noAuth) {
+        if (!c.authenticated && !c.mustObey && server.acl().authRequired(c) && !cmd.noAuth) {
             reject(c, spec, "NOAUTH Authentication required.");
             return;
         }
@@ -99,8 +99,8 @@ public final class Dispatcher {
             reject(c, spec, "ERR Command not allowed inside a transaction");
             return;
         }
-        // the default user (+@all ~* &*) skips the check on one boolean
-        if (!c.user.unrestricted) {
+        // the default user (+@all ~* &*) skips the check on one boolean; the AOF loader is not checked
+        if (!c.user.unrestricted && !c.mustObey) {
             int denied = server.acl().check(c.user, spec.aclCmd, spec.noAuth, argv);
             if (denied != 0) {
                 reject(c, spec, aclDenied(c, spec, argv, denied, c.inMulti ? "multi" : "toplevel"));
@@ -240,7 +240,7 @@ public final class Dispatcher {
         CommandSpec cmd = table.lookup(argv[0]);
         CommandSpec spec = cmd.subcommands.isEmpty() || argv.length < 2 ? cmd
                 : cmd.subcommands.getOrDefault(lower(argv[1]), cmd);
-        if (!c.user.unrestricted) {
+        if (!c.user.unrestricted && !c.mustObey) {
             int denied = server.acl().check(c.user, spec.aclCmd, spec.noAuth, argv);
             if (denied != 0) {
                 aclDenied(c, spec, argv, denied, "multi");

@@ -401,6 +401,21 @@ class AofTest {
     }
 
     @Test
+    void loadingIgnoresPasswordsAndAclRules() throws Exception {
+        String dir = TestEngine.tempDir();
+        Engine e = start(dir, "requirepass", "secret");
+        try (Jedis j = jedis(e)) {
+            j.auth("secret");
+            j.set("a", "1");
+            j.set("a2", "2");
+            // the loader runs as nobody's client: the default user's key rules do not stop it
+            j.aclSetUser("default", "resetkeys", "~b*");
+            j.sendCommand(() -> "debug".getBytes(), "loadaof");
+            assertThat(j.dbSize()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void truncatedTailIsDroppedOnlyWhenAllowed() throws Exception {
         String dir = TestEngine.tempDir();
         Engine e = start(dir);
