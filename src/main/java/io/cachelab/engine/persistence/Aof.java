@@ -72,6 +72,7 @@ public final class Aof implements Propagation.Sink {
         List<AofManifest.File> coveredIncrs;
         volatile boolean done;
         volatile Throwable failure;
+        volatile boolean cancelled;
         boolean silent;
     }
 
@@ -203,7 +204,8 @@ public final class Aof implements Propagation.Sink {
         server.propagation().removeSink(this);
         on = false;
         if (rewrite != null) {
-            rewrite.thread.interrupt();
+            // killAppendOnlyChild: the writer stops at its next key and removes its temp file
+            rewrite.cancelled = true;
             rewrite = null;
         }
         rewriteScheduled = false;
@@ -412,7 +414,8 @@ public final class Aof implements Propagation.Sink {
         }
         job.thread = new Thread(() -> {
             try {
-                writeBase(snap, job.temp, job.rdb, timestamps);
+                writeBase(snap, job.temp, job.rdb, timestamps, () -> job.cancelled);
+                if (job.cancelled) Files.deleteIfExists(job.temp);
             } catch (Throwable e) {
                 job.failure = e;
             } finally {
@@ -429,12 +432,13 @@ public final class Aof implements Propagation.Sink {
     }
 
     /** rewriteAppendOnlyFileRio: the base is an RDB image (aof-use-rdb-preamble) or commands ({@link AofRewrite}). */
-    private void writeBase(Snapshot snap, Path temp, boolean rdb, boolean timestamps) throws IOException {
+    private void writeBase(Snapshot snap, Path temp, boolean rdb, boolean timestamps,
+                           java.util.function.BooleanSupplier cancelled) throws IOException {
         try (FileOutputStream fos = new FileOutputStream(temp.toFile());
              OutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
             if (rdb) {
                 snap.aofBase = true;
-                snap.writeTo(out, () -> server.config().getInt("rdb-key-save-delay"), () -> false);
+                snap.writeTo(out, () -> server.config().getInt("rdb-key-save-delay"), cancelled);
             } else {
                 if (timestamps) out.write(("#TS:" + System.currentTimeMillis() / 1000 + "\r\n").getBytes());
                 AofRewrite.writeCommands(snap, out, () -> server.config().getInt("rdb-key-save-delay"));

@@ -416,6 +416,29 @@ class AofTest {
     }
 
     @Test
+    void turningTheAofOffAbandonsARunningRewrite() throws Exception {
+        String dir = TestEngine.tempDir();
+        Engine e = start(dir);
+        Path aofDir = Path.of(dir, "appendonlydir");
+        try (Jedis j = jedis(e)) {
+            for (int i = 0; i < 20; i++) j.set("k" + i, "v");
+            j.configSet("rdb-key-save-delay", "50000");
+            j.bgrewriteaof();
+            j.configSet("appendonly", "no");
+            assertThat(j.info("persistence")).contains("aof_enabled:0").contains("aof_rewrite_in_progress:0");
+            j.configSet("rdb-key-save-delay", "0");
+            for (int i = 0; i < 100 && hasTemp(aofDir); i++) Thread.sleep(20);
+            assertThat(hasTemp(aofDir)).isFalse();
+        }
+    }
+
+    private static boolean hasTemp(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith("temp-rewriteaof"));
+        }
+    }
+
+    @Test
     void truncatedTailIsDroppedOnlyWhenAllowed() throws Exception {
         String dir = TestEngine.tempDir();
         Engine e = start(dir);
