@@ -198,7 +198,7 @@ public final class Propagation {
                 return new byte[][] {server.config().getBool("lazyfree-lazy-user-del") ? UNLINK : DEL, argv[1]};
             }
             case "restore" -> {
-                return restoreWithAbsoluteTtl(argv);
+                return restoreWithAbsoluteTtl(db, argv);
             }
             case "geoadd" -> {
                 return geoaddAsZadd(db, argv);
@@ -272,17 +272,14 @@ public final class Propagation {
     }
 
     /** restoreCommand: a relative TTL replays as the absolute time it became, with ABSTTL. */
-    private byte[][] restoreWithAbsoluteTtl(byte[][] argv) {
+    private static byte[][] restoreWithAbsoluteTtl(Database db, byte[][] argv) {
         boolean abs = false;
         for (int i = 4; i < argv.length; i++) if (lower(argv[i]).equals("absttl")) abs = true;
         String ttl = new String(argv[2], StandardCharsets.US_ASCII);
         if (abs || ttl.equals("0")) return argv;
-        long when;
-        try {
-            when = server.commandTimeMs() + Long.parseLong(ttl);
-        } catch (NumberFormatException e) {
-            return argv;
-        }
+        // the time the key was given, read back, so the replay sets exactly the same deadline
+        Long when = db.expires().get(new Bytes(argv[1]));
+        if (when == null) return argv;
         byte[][] out = java.util.Arrays.copyOf(argv, argv.length + 1);
         out[2] = bytes(Long.toString(when));
         out[argv.length] = bytes("ABSTTL");
