@@ -22,7 +22,10 @@ public final class Engine implements AutoCloseable {
 
     public static Engine start(EngineConfig config) throws IOException {
         Server server = new Server(config);
-        io.cachelab.engine.persistence.Persistence.of(server).loadAtStartup();
+        // loadDataFromDisk: with appendonly yes the AOF is the source, the RDB file is not read
+        if (config.getBool("appendonly")) io.cachelab.engine.persistence.Aof.of(server).loadAtStartup();
+        else io.cachelab.engine.persistence.Persistence.of(server).loadAtStartup();
+        io.cachelab.engine.persistence.Aof.of(server);
         int port = server.start();
         return new Engine(server, port);
     }

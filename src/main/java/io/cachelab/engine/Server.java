@@ -43,6 +43,7 @@ public final class Server {
     private final io.cachelab.engine.acl.Acl acl;
     private final EventLoop eventLoop;
     private final Blocking blocking = new Blocking(this);
+    private final Propagation propagation = new Propagation(this);
     private final Watches watches = new Watches();
     private final PubSub pubsub = new PubSub();
     private final Eviction eviction;
@@ -117,6 +118,7 @@ public final class Server {
 
     public void stop() {
         eventLoop.stop();
+        io.cachelab.engine.persistence.Aof.of(this).close();
     }
 
     public int port() {
@@ -157,6 +159,10 @@ public final class Server {
 
     public EventLoop eventLoop() {
         return eventLoop;
+    }
+
+    public Propagation propagation() {
+        return propagation;
     }
 
     public Blocking blocking() {
@@ -242,6 +248,7 @@ public final class Server {
 
     public void shutdown() {
         LOG.info("User requested shutdown...");
+        io.cachelab.engine.persistence.Aof.of(this).flush(true);
         eventLoop.requestStop();
         shutdownHook.run();
     }
@@ -276,6 +283,7 @@ public final class Server {
             c.replyBuffer.cron(now, replyBufferPeakResetMs, replyBufferResizing, c.pendingReplyBytes());
         }
         io.cachelab.engine.persistence.Persistence.of(this).cron();
+        io.cachelab.engine.persistence.Aof.of(this).cron();
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }
 
@@ -287,6 +295,8 @@ public final class Server {
         blocking.checkTimeouts(System.currentTimeMillis());
         processUnblocked();
         tracking.broadcast();
+        propagation.flush();
+        io.cachelab.engine.persistence.Aof.of(this).flush(false);
     }
 
     public void afterEvents() {
@@ -446,6 +456,7 @@ public final class Server {
         if (topLevel && !c.scriptClient) evictor.evictClients(c);
         if (config.getLong("maxmemory") == 0) return null;
         if (c.scriptClient) return null; // a script's writes are checked through its caller
+        if (c.mustObey) return null; // loading the AOF: Redis replays it whatever maxmemory says
         String n = spec.name;
         boolean denyoom = spec.has("denyoom");
         if (n.equals("exec")) {

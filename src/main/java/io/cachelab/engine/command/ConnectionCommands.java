@@ -142,6 +142,8 @@ final class ConnectionCommands {
                 for (var k : new ArrayList<>(d.dict().keys())) s.blocking().keyModified(d, k);
             }
         }
+        // counted as a change even for a db with itself, as Redis does (so it is logged and replicated)
+        s.addDirty(1);
         c.addOk();
     }
 

@@ -92,7 +92,7 @@ public final class Dispatcher {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return;
         }
-        if (!c.authenticated && server.acl().authRequired(c) && !cmd.noAuth) {
+        if (!c.authenticated && !c.mustObey && server.acl().authRequired(c) && !cmd.noAuth) {
             reject(c, spec, "NOAUTH Authentication required.");
             return;
         }
@@ -100,8 +100,8 @@ public final class Dispatcher {
             reject(c, spec, "ERR Command not allowed inside a transaction");
             return;
         }
-        // the default user (+@all ~* &*) skips the check on one boolean
-        if (!c.user.unrestricted) {
+        // the default user (+@all ~* &*) skips the check on one boolean; the AOF loader is not checked
+        if (!c.user.unrestricted && !c.mustObey) {
             int denied = server.acl().check(c.user, spec.aclCmd, spec.noAuth, argv);
             if (denied != 0) {
                 reject(c, spec, aclDenied(c, spec, argv, denied, c.inMulti ? "multi" : "toplevel"));
@@ -190,6 +190,9 @@ public final class Dispatcher {
         boolean outermost = depth == 0;
         if (outermost) server.tracking().executing(true);
         depth++;
+        io.cachelab.engine.Propagation prop = server.propagation();
+        io.cachelab.engine.keyspace.Database db = c.db();
+        long dirtyMark = prop.beforeCall(spec.fullName());
         try {
             spec.handler.execute(c, argv);
         } catch (RedisError e) {
@@ -202,6 +205,8 @@ public final class Dispatcher {
             c.addError("ERR internal error: " + e);
         } finally {
             depth--;
+            // the db the command ran in, even if it was SELECT or MOVE that changed the client's
+            prop.afterCall(db.id(), db, spec.fullName(), argv, dirtyMark, PROPAGATES_BY_EFFECTS.contains(spec.fullName()));
             if (outermost) server.tracking().executing(false);
         }
         if (!monitorFirst) server.feedMonitors(c, argv, spec);
@@ -227,6 +232,10 @@ public final class Dispatcher {
      * call()'s tracking step: a read-only command makes its client's keys tracked; inside a script
      * the keys are those the script's caller declared (its EVAL/FCALL keys), as Redis does.
      */
+    /** Transactions and scripts replay as the commands they ran, never as themselves. */
+    private static final Set<String> PROPAGATES_BY_EFFECTS =
+            Set.of("exec", "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro");
+
     private static final java.util.Set<String> SCRIPT_RO = java.util.Set.of("eval_ro", "evalsha_ro", "fcall_ro");
 
     private void rememberTrackedKeys(Client c, CommandSpec spec, byte[][] argv) {
@@ -247,7 +256,7 @@ public final class Dispatcher {
         CommandSpec cmd = table.lookup(argv[0]);
         CommandSpec spec = cmd.subcommands.isEmpty() || argv.length < 2 ? cmd
                 : cmd.subcommands.getOrDefault(lower(argv[1]), cmd);
-        if (!c.user.unrestricted) {
+        if (!c.user.unrestricted && !c.mustObey) {
             int denied = server.acl().check(c.user, spec.aclCmd, spec.noAuth, argv);
             if (denied != 0) {
                 aclDenied(c, spec, argv, denied, "multi");

@@ -36,9 +36,11 @@ final class FunctionCommands {
                 throw new RedisError("ERR Function code was not given");
             }
             c.addBulk(libraries(c).load(a[a.length - 1], replace));
+            c.server().addDirty(1); // logged and replicated, as Redis counts it
         });
         function.sub("delete", 3, "write noscript", 0, 0, 0, (c, a) -> {
             libraries(c).delete(new String(a[2], StandardCharsets.ISO_8859_1));
+            c.server().addDirty(1); // logged and replicated, as Redis counts it
             c.addOk();
         });
         function.sub("flush", -2, "write noscript", 0, 0, 0, (c, a) -> {
@@ -49,6 +51,7 @@ final class FunctionCommands {
                 throw new RedisError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
             }
             libraries(c).flush();
+            c.server().addDirty(1); // logged and replicated, as Redis counts it
             c.addOk();
         });
         function.sub("dump", 2, "noscript", 0, 0, 0, (c, a) -> c.addBulk(libraries(c).dump()));
@@ -69,6 +72,7 @@ final class FunctionCommands {
                 }
             }
             libraries(c).restore(a[2], policy);
+            c.server().addDirty(1); // logged and replicated, as Redis counts it
             c.addOk();
         });
         function.sub("kill", 2, "noscript allow-busy", 0, 0, 0, (c, a) -> Scripting.of(c.server()).kill(c, false));

@@ -437,6 +437,10 @@ public final class ListCommands {
         moveElement(c, src, source, dst, from, to);
     }
 
+    /** A served blocking pop replays as the plain pop of the key it took from. */
+    private static final byte[] LPOP = "LPOP".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] RPOP = "RPOP".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private static void bpop(Client c, byte[][] a, int where) {
         long deadline = parseTimeoutDeadline(c, a[a.length - 1]);
         Bytes[] keys = new Bytes[a.length - 2];
@@ -448,6 +452,7 @@ public final class ListCommands {
             c.addArrayLen(2);
             c.addBulk(a[i]);
             c.addBulk(where == HEAD ? list.popHead() : list.popTail());
+            c.server().propagation().replace(where == HEAD ? LPOP : RPOP, a[i]);
             elementsRemoved(c, key, where, list);
             return;
         }
@@ -477,6 +482,9 @@ public final class ListCommands {
             ListValue list = blocking ? listForBlockingPop(c, key) : listForWrite(c, key);
             if (list == null) continue;
             int n = (int) Math.min(count, list.size());
+            // replicated as [LR]POP key count, as Redis 7.0 does for LMPOP and BLMPOP
+            c.server().propagation().replace(where == HEAD ? LPOP : RPOP, key.array(),
+                    Integer.toString(n).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             c.addArrayLen(2);
             c.addBulk(key.array());
             c.addArrayLen(n);

@@ -49,6 +49,7 @@ final class ServerCommands {
         }).group("server");
         t.add("debug", -2, "admin noscript loading stale", 0, 0, 0, DebugCommand::debug).group("server");
         t.add("save", 1, "admin noscript no-async-deletion no-multi", 0, 0, 0, ServerCommands::save).group("server");
+        t.add("bgrewriteaof", 1, "admin noscript no-async-deletion", 0, 0, 0, ServerCommands::bgrewriteaof).group("server");
         t.add("bgsave", -1, "admin noscript no-async-deletion", 0, 0, 0, ServerCommands::bgsave).group("server");
         t.add("lolwut", -1, "readonly fast", 0, 0, 0, (c, a) -> c.addVerbatim("CacheLab engine ver. " + ConnectionCommands.VERSION + "\n")).group("server");
         t.add("role", 1, "noscript loading stale fast sentinel", 0, 0, 0, (c, a) -> {
@@ -96,6 +97,8 @@ final class ServerCommands {
         if (flushAsync(c, a)) countLazyFlush(c.server(), c.db());
         flush(c.server(), c.db());
         c.server().tracking().flushed();
+        // forceCommandPropagation: logged even when the db was already empty
+        c.server().propagation().force();
         c.addOk();
     }
 
@@ -106,6 +109,7 @@ final class ServerCommands {
             flush(c.server(), d);
         }
         c.server().tracking().flushed();
+        c.server().propagation().force();
         // flushAllDataAndResetRDB: a running BGSAVE is dropped and, with save points, the empty
         // dataset is saved at once (which also resets the dirty counter)
         Persistence p = Persistence.of(c.server());
@@ -168,6 +172,16 @@ final class ServerCommands {
         }
         Persistence p = Persistence.of(c.server());
         if (p.bgsaveInProgress()) throw new RedisError("ERR Background save already in progress");
+        if (io.cachelab.engine.persistence.Aof.of(c.server()).rewriteInProgress() && !c.inExec) {
+            // Redis has one child at a time; our rewrite thread stands in for it
+            if (!schedule) {
+                throw new RedisError("ERR An AOF log rewriting in progress: can't BGSAVE right now. "
+                        + "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+            }
+            p.scheduleBgsave();
+            c.addSimple("Background saving scheduled");
+            return;
+        }
         if (c.inExec) {
             p.scheduleBgsave();
             c.addSimple("Background saving scheduled");
@@ -175,6 +189,20 @@ final class ServerCommands {
         }
         if (!p.bgsave()) throw new RedisError("ERR");
         c.addSimple("Background saving started");
+    }
+
+    private static void bgrewriteaof(Client c, byte[][] a) {
+        io.cachelab.engine.persistence.Aof aof = io.cachelab.engine.persistence.Aof.of(c.server());
+        if (aof.rewriteInProgress()) throw new RedisError("ERR Background append only file rewriting already in progress");
+        if (c.inExec || Persistence.of(c.server()).bgsaveInProgress()) {
+            aof.scheduleRewrite();
+            c.addSimple("Background append only file rewriting scheduled");
+            return;
+        }
+        if (!aof.bgrewrite()) {
+            throw new RedisError("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
+        }
+        c.addSimple("Background append only file rewriting started");
     }
 
     private static void waitCmd(Client c, byte[][] a) {
@@ -335,11 +363,7 @@ final class ServerCommands {
                     kv(sb, "current_save_keys_processed", "0");
                     kv(sb, "current_save_keys_total", "0");
                     Persistence.of(s).info((k, v) -> kv(sb, k, v));
-                    kv(sb, "aof_enabled", s.config().getBool("appendonly") ? "1" : "0");
-                    kv(sb, "aof_rewrite_in_progress", "0");
-                    kv(sb, "aof_rewrite_scheduled", "0");
-                    kv(sb, "aof_last_bgrewrite_status", "ok");
-                    kv(sb, "aof_last_write_status", "ok");
+                    io.cachelab.engine.persistence.Aof.of(s).info((k, v) -> kv(sb, k, v));
                 }
                 case "stats" -> {
                     header(sb, "Stats");
@@ -372,7 +396,8 @@ final class ServerCommands {
                     kv(sb, "pubsub_patterns", Integer.toString(s.pubsub().patternCount()));
                     kv(sb, "pubsubshard_channels", Integer.toString(s.pubsub().shardChannelCount()));
                     kv(sb, "latest_fork_usec", "0");
-                    kv(sb, "total_forks", "0");
+                    kv(sb, "total_forks", Long.toString(Persistence.of(s).forks()
+                            + io.cachelab.engine.persistence.Aof.of(s).forks()));
                     kv(sb, "migrate_cached_sockets", "0");
                     kv(sb, "slave_expires_tracked_keys", "0");
                     kv(sb, "active_defrag_hits", "0");

@@ -216,6 +216,7 @@ public final class SetCommands {
         }
         Bytes member = s.randomMember();
         s.remove(member.array());
+        c.server().propagation().replace(SREM, a[1], member.array());
         notify(c, "spop", key);
         c.addBulk(member);
         if (s.size() == 0) {
@@ -223,6 +224,15 @@ public final class SetCommands {
             notifyDel(c, key);
         }
         db.signalModified(key);
+    }
+
+    private static final byte[] SREM = "SREM".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] DEL = "DEL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Redis 7.0 replays a counted SPOP as one SREM per member popped (7.2 batches them). */
+    private static void propagateRemovals(Client c, byte[] key, List<byte[]> members) {
+        var prop = c.server().propagation();
+        for (byte[] m : members) prop.also(c.db().id(), SREM, key, m);
+        prop.prevent();
     }
 
     private static void spopWithCount(Client c, byte[][] a) {
@@ -243,18 +253,21 @@ public final class SetCommands {
             List<Bytes> all = s.members();
             c.addSetLen(all.size());
             for (Bytes m : all) c.addBulk(m);
+            c.server().propagation().replace(DEL, a[1]);
             db.deleteRaw(key);
             notifyDel(c, key);
             db.signalModified(key);
             return;
         }
         c.addSetLen(count);
+        List<byte[]> popped = new java.util.ArrayList<>();
         if (count * 5 < size) {
             // few to pop: take random members one by one
             for (long i = 0; i < count; i++) {
                 Bytes m = s.randomMember();
                 s.remove(m.array());
                 c.addBulk(m);
+                popped.add(m.array());
             }
         } else {
             // most of the set goes: keep a random remainder in a fresh set (setTypeCreate + adds,
@@ -268,9 +281,13 @@ public final class SetCommands {
                 kept.add(m.array(), max);
                 s.remove(m.array());
             }
-            s.forEach(c::addBulk);
+            s.forEach(m -> {
+                c.addBulk(m);
+                popped.add(m.array());
+            });
             db.replaceValue(key, kept);
         }
+        propagateRemovals(c, a[1], popped);
         db.signalModified(key);
     }
 

@@ -196,7 +196,7 @@ public final class StreamCommands {
         int idPos;
     }
 
-    static TrimArgs parseAddOrTrim(byte[][] a, boolean xadd, int nodeMaxEntries) {
+    static TrimArgs parseAddOrTrim(byte[][] a, boolean xadd, int nodeMaxEntries, boolean mustObey) {
         TrimArgs t = new TrimArgs();
         boolean limitGiven = false;
         int i = 2;
@@ -252,7 +252,10 @@ public final class StreamCommands {
         t.idPos = i;
         if (t.limit > 0 && t.strategy == 0) throw new RedisError("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
         if (!xadd && t.strategy == 0) throw new RedisError("ERR syntax error, XTRIM must be called with a trimming strategy");
-        if (limitGiven) {
+        if (mustObey) {
+            // mustObeyClient: the AOF (or a master) wrote the exact trim it did; no node limit applies
+            t.limit = 0;
+        } else if (limitGiven) {
             if (!t.approx) throw new RedisError("ERR syntax error, LIMIT cannot be used without the special ~ option");
         } else if (t.approx) {
             t.limit = 100L * Math.max(1, Math.min(nodeMaxEntries, 1_000_000));
@@ -267,7 +270,7 @@ public final class StreamCommands {
     }
 
     static void xadd(Client c, byte[][] a) {
-        TrimArgs t = parseAddOrTrim(a, true, nodeMaxEntries(c));
+        TrimArgs t = parseAddOrTrim(a, true, nodeMaxEntries(c), c.mustObey);
         int fieldPos = t.idPos + 1;
         int n = a.length - fieldPos;
         if (n < 2 || n % 2 == 1) throw RedisError.wrongArgs("xadd");
@@ -318,7 +321,7 @@ public final class StreamCommands {
 
     static void xtrim(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
-        TrimArgs t = parseAddOrTrim(a, false, nodeMaxEntries(c));
+        TrimArgs t = parseAddOrTrim(a, false, nodeMaxEntries(c), c.mustObey);
         StreamValue sv = streamWrite(c, key);
         if (sv == null) {
             c.addInteger(0);
@@ -377,6 +380,7 @@ public final class StreamCommands {
         if (!maxDel.isZero()) sv.maxDeletedId = maxDel;
         c.addOk();
         c.db().reaccount(key);
+        c.server().addDirty(1);
         c.server().notifyKeyspaceEvent(Notify.STREAM, "xsetid", key, c.db().id());
     }
 
@@ -543,9 +547,13 @@ public final class StreamCommands {
             if (group) {
                 Group g = groups[i];
                 Consumer cons = lookupConsumer(g, new Bytes(consumerName), true, now);
-                if (cons == null) cons = createConsumer(c, g, new Bytes(consumerName), key, now);
+                if (cons == null) {
+                    cons = createConsumer(c, g, new Bytes(consumerName), key, now);
+                    // as Redis 7.0.15: only a NOACK read replays the creation, a normal one's XCLAIM creates it
+                    if (noack && !history) StreamGroupCommands.propagateConsumerCreation(c, key.array(), groupName, consumerName);
+                }
                 if (history) replyHistory(c, sv, cons, gt, count);
-                else deliverNew(c, sv, g, cons, gt, count, noack, now);
+                else deliverNew(c, sv, g, cons, gt, count, noack, now, key.array(), groupName);
                 c.db().reaccount(key);
             } else {
                 ID from = gt.next();
@@ -585,7 +593,9 @@ public final class StreamCommands {
     }
 
     /** New entries for a group consumer (">"): moves the group's last ID and fills the PELs. */
-    static void deliverNew(Client c, StreamValue sv, Group g, Consumer cons, ID gt, long count, boolean noack, long now) {
+    static void deliverNew(Client c, StreamValue sv, Group g, Consumer cons, ID gt, long count, boolean noack, long now,
+                           byte[] key, byte[] groupName) {
+        ID lastBefore = g.lastId;
         ID from = gt.next();
         int mark = c.addDeferredLen();
         long n = 0;
@@ -612,11 +622,13 @@ public final class StreamCommands {
                         g.pel.put(id, p);
                     }
                     cons.pel.put(id, p);
+                    StreamGroupCommands.propagateClaim(c, key, groupName, cons, id, p, g);
                 }
                 addEntry(c, id, e.getValue());
                 n++;
             }
         }
+        if (noack && !g.lastId.equals(lastBefore)) StreamGroupCommands.propagateGroupId(c, key, groupName, g);
         c.setDeferredArrayLen(mark, n);
     }
 

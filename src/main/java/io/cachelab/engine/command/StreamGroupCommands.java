@@ -29,6 +29,39 @@ final class StreamGroupCommands {
     private StreamGroupCommands() {
     }
 
+    // ---- propagation: streamPropagateXCLAIM and friends ----------------------------------------
+
+    private static byte[] b(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** A delivery or claim replays as XCLAIM ... FORCE JUSTID LASTID, whatever command made it. */
+    static void propagateClaim(Client c, byte[] key, byte[] group, Consumer cons, ID id, Pending p, Group g) {
+        c.server().addDirty(1);
+        c.server().propagation().also(c.db().id(), b("XCLAIM"), key, group, cons.name.array(), b("0"), id.bytes(),
+                b("TIME"), b(Long.toString(p.deliveryTime)), b("RETRYCOUNT"), b(Long.toString(p.deliveryCount)),
+                b("FORCE"), b("JUSTID"), b("LASTID"), g.lastId.bytes());
+    }
+
+    /** A claimed entry that was deleted from the stream leaves the PEL: replayed as XACK. */
+    static void propagateAck(Client c, byte[] key, byte[] group, ID id) {
+        c.server().addDirty(1);
+        c.server().propagation().also(c.db().id(), b("XACK"), key, group, id.bytes());
+    }
+
+    /** streamPropagateGroupID. */
+    static void propagateGroupId(Client c, byte[] key, byte[] group, Group g) {
+        c.server().addDirty(1);
+        c.server().propagation().also(c.db().id(), b("XGROUP"), b("SETID"), key, group, g.lastId.bytes(),
+                b("ENTRIESREAD"), b(Long.toString(g.entriesRead)));
+    }
+
+    /** streamPropagateConsumerCreation. */
+    static void propagateConsumerCreation(Client c, byte[] key, byte[] group, byte[] consumer) {
+        c.server().addDirty(1);
+        c.server().propagation().also(c.db().id(), b("XGROUP"), b("CREATECONSUMER"), key, group, consumer);
+    }
+
     // ---- XACK / XPENDING ----------------------------------------------------------------------
 
     static Group groupOrNull(StreamValue sv, byte[] name) {
@@ -54,6 +87,7 @@ final class StreamGroupCommands {
             }
         }
         if (acked > 0) c.db().reaccount(key);
+        c.server().addDirty(acked);
         c.addInteger(acked);
     }
 
@@ -208,6 +242,7 @@ final class StreamGroupCommands {
                 if (p != null) {
                     g.pel.remove(id);
                     p.consumer.pel.remove(id);
+                    propagateAck(c, a[1], a[2], id);
                     dirty = true;
                 }
                 continue;
@@ -232,6 +267,7 @@ final class StreamGroupCommands {
             }
             if (justid) c.addBulk(id.bytes());
             else addEntry(c, id, fv);
+            propagateClaim(c, a[1], a[2], cons, id, p, g);
             n++;
             dirty = true;
         }
@@ -293,6 +329,7 @@ final class StreamGroupCommands {
                 g.pel.remove(id);
                 p.consumer.pel.remove(id);
                 deleted.add(id);
+                propagateAck(c, a[1], a[2], id);
                 count--;
                 dirty = true;
             } else if (minIdle == 0 || now - p.deliveryTime >= minIdle) {
@@ -308,6 +345,7 @@ final class StreamGroupCommands {
                 p.deliveryTime = now;
                 if (!justid) p.deliveryCount++;
                 claimed.add(new Object[] {id, fv});
+                propagateClaim(c, a[1], a[2], cons, id, p, g);
                 count--;
                 dirty = true;
             }
@@ -383,6 +421,7 @@ final class StreamGroupCommands {
         c.db().reaccount(key);
         c.addOk();
         c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-create", key, c.db().id());
+        c.server().addDirty(1);
     }
 
     static void xgroupSetid(Client c, byte[][] a) {
@@ -397,6 +436,7 @@ final class StreamGroupCommands {
         Bytes key = new Bytes(a[2]);
         c.db().reaccount(key);
         c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-setid", key, c.db().id());
+        c.server().addDirty(1);
     }
 
     static void xgroupDestroy(Client c, byte[][] a) {
@@ -410,6 +450,7 @@ final class StreamGroupCommands {
         c.addInteger(1);
         c.db().reaccount(key);
         c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-destroy", key, c.db().id());
+        c.server().addDirty(1);
         // signalKeyAsReady, not signalModifiedKey: blocked XREADGROUP clients re-run and answer NOGROUP.
         c.server().blocking().keyModified(c.db(), key);
     }
@@ -425,6 +466,7 @@ final class StreamGroupCommands {
         createConsumer(c, g.group, name, key, c.server().commandTimeMs());
         c.db().reaccount(key);
         c.addInteger(1);
+        c.server().addDirty(1);
     }
 
     static void xgroupDelConsumer(Client c, byte[][] a) {
@@ -439,6 +481,7 @@ final class StreamGroupCommands {
         for (ID id : cons.pel.keySet()) g.group.pel.remove(id);
         c.addInteger(pending);
         Bytes key = new Bytes(a[2]);
+        c.server().addDirty(1);
         c.db().reaccount(key);
         c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-delconsumer", key, c.db().id());
     }

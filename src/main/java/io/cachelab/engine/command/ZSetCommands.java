@@ -598,12 +598,19 @@ public final class ZSetCommands {
             keys[i] = key;
             ZSetValue z = blocking ? zsetForBlockingPop(c, key) : zsetForWrite(c, key);
             if (z == null) continue;
+            // replicated as ZPOPMIN/ZPOPMAX key count, as Redis 7.0 does for ZMPOP and BZMPOP
+            c.server().propagation().replace(max ? ZPOPMAX : ZPOPMIN, key.array(),
+                    Long.toString(Math.min(count, z.size())).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             popAndReply(c, key, z, max, count, true);
             return;
         }
         if (blocking) c.server().blocking().block(c, ListCommands.distinctKeys(keys), deadline, true);
         else c.addNullArray();
     }
+
+    /** A served blocking pop replays as the plain pop of the key it took from. */
+    private static final byte[] ZPOPMIN = "ZPOPMIN".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ZPOPMAX = "ZPOPMAX".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private static void bzpop(Client c, byte[][] a, boolean max) {
         long deadline = ListCommands.parseTimeoutDeadline(c, a[a.length - 1]);
@@ -622,6 +629,7 @@ public final class ZSetCommands {
             c.addBulk(member.array());
             addScore(c, score);
             notify(c, max ? "zpopmax" : "zpopmin", key);
+            c.server().propagation().replace(max ? ZPOPMAX : ZPOPMIN, a[i]);
             deleteIfEmpty(c, key, z);
             c.db().signalModified(key);
             return;

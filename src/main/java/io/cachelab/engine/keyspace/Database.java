@@ -82,6 +82,7 @@ public final class Database {
         server.stats().expiredKeys++;
         server.notifyKeyspaceEvent(Notify.EXPIRED, "expired", key, id);
         signalModified(key);
+        server.propagation().deletion(this, key, server.config().getBool("lazyfree-lazy-expire"));
     }
 
     boolean isExpiredAt(Bytes key, long nowMs) {

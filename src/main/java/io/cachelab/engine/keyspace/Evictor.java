@@ -270,6 +270,7 @@ public final class Evictor {
         server.stats().evictedKeys++;
         db.signalModified(key);
         server.notifyKeyspaceEvent(Notify.EVICTED, "evicted", key, db.id());
+        server.propagation().deletion(db, key, server.config().getBool("lazyfree-lazy-eviction"));
     }
 
     /** Fills the pool from every database and takes the best candidate still present, or null. */

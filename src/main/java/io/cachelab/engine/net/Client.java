@@ -93,6 +93,8 @@ public final class Client {
 
     // scripting: a client that runs commands for a script
     public boolean scriptClient;
+    /** mustObeyClient: the AOF loader (later a master link): what it sends was already accepted once. */
+    public boolean mustObey;
     public boolean scriptReadOnly;
 
     boolean closeAfterReply;

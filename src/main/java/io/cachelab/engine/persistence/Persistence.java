@@ -54,6 +54,12 @@ public final class Persistence {
     private long lastBgsaveDurationSec = -1;
     private boolean bgsaveScheduled;
     private long saves;
+    private long forks;
+
+    /** BGSAVEs started (INFO total_forks counts them with AOF rewrites). */
+    public long forks() {
+        return forks;
+    }
     private long lastLoadKeysLoaded;
     private long lastLoadKeysExpired;
 
@@ -187,6 +193,7 @@ public final class Persistence {
         }, "cachelab-bgsave-" + server.port());
         job.thread.setDaemon(true);
         bg = job;
+        forks++;
         server.log().info("Background saving started");
         job.thread.start();
         return true;
@@ -282,7 +289,7 @@ public final class Persistence {
         reap();
         if (bg != null) return;
         long now = System.currentTimeMillis() / 1000;
-        if (bgsaveScheduled) {
+        if (bgsaveScheduled && !Aof.of(server).rewriteInProgress()) {
             bgsaveScheduled = false;
             bgsave();
             return;

@@ -66,6 +66,17 @@ final class Snapshot {
         return s;
     }
 
+    List<Db> dbs() {
+        return dbs;
+    }
+
+    List<byte[]> functions() {
+        return functions;
+    }
+
+    /** Written as an AOF base (aof-base:1 in the header), as Redis marks its preamble. */
+    boolean aofBase;
+
     long keyCount() {
         long n = 0;
         for (Db d : dbs) n += d.entries().size();
@@ -86,7 +97,7 @@ final class Snapshot {
         w.writeAux("redis-bits", "64");
         w.writeAux("ctime", Long.toString(ctimeSeconds));
         w.writeAux("used-mem", Long.toString(usedMemory));
-        w.writeAux("aof-base", "0");
+        w.writeAux("aof-base", aofBase ? "1" : "0");
         for (byte[] code : functions) {
             w.writeByte(Rdb.OPCODE_FUNCTION2);
             w.writeString(code);
@@ -127,7 +138,7 @@ final class Snapshot {
     }
 
     /** debugDelay: sleep that many microseconds; a negative value busy-waits that many nanoseconds. */
-    private static void debugDelay(int usec) {
+    static void debugDelay(int usec) {
         if (usec < 0) {
             long until = System.nanoTime() - usec;
             while (System.nanoTime() < until) Thread.onSpinWait();

@@ -100,6 +100,20 @@ public final class Numbers {
         return s;
     }
 
+    /** C's "%.17g" exactly (17 significant digits, zeros trimmed): AOF rewrite scores, DEBUG DIGEST. */
+    public static String formatG17(double d) {
+        if (Double.isNaN(d)) return "nan";
+        if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
+        if (d == 0) return (1 / d < 0) ? "-0" : "0";
+        java.math.BigDecimal bd = new java.math.BigDecimal(d).round(new java.math.MathContext(17));
+        int exp = bd.precision() - bd.scale() - 1;
+        if (exp < -4 || exp >= 17) {
+            String m = bd.movePointLeft(exp).stripTrailingZeros().toPlainString();
+            return m + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "") + Math.abs(exp);
+        }
+        return bd.stripTrailingZeros().toPlainString();
+    }
+
     /** Formats like INCRBYFLOAT/HINCRBYFLOAT (%.17Lf then trailing zeros trimmed): no exponent. */
     public static String formatLongDouble(double d) {
         if (Double.isInfinite(d)) return d > 0 ? "inf" : "-inf";
