@@ -205,6 +205,16 @@ public final class Server {
     private boolean activeExpireEnabled = true;
     /** Changes since the last save (server.dirty): one per modified key signal. */
     private long dirty;
+    /** master_repl_offset, kept here so the dispatcher can note each client's write offset cheaply. */
+    private long replOffset;
+
+    public long replOffset() {
+        return replOffset;
+    }
+
+    public void advanceReplOffset(long n) {
+        replOffset += n;
+    }
 
     public long dirty() {
         return dirty;
@@ -262,6 +272,8 @@ public final class Server {
         resizeQueryBuffers(now);
         io.cachelab.engine.persistence.Persistence.of(this).cron();
         io.cachelab.engine.persistence.Aof.of(this).cron();
+        var repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
+        if (repl != null) repl.cron();
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }
 
@@ -274,6 +286,8 @@ public final class Server {
         processUnblocked();
         tracking.broadcast();
         propagation.flush();
+        var repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
+        if (repl != null) repl.beforeSleep();
         io.cachelab.engine.persistence.Aof.of(this).flush(false);
     }
 
@@ -355,14 +369,16 @@ public final class Server {
         pausedClients.remove(c);
         tracking.clientGone(c);
         evictor.clientClosed();
+        var repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
+        if (repl != null) repl.clientClosed(c);
     }
 
     /** The reply-buffer size past which a client is disconnected (client-output-buffer-limit hard). */
     public long outputLimitFor(Client c) {
         String[] parts = config.getString("client-output-buffer-limit").split("\\s+");
-        String cls = c.isSubscribed() ? "pubsub" : "normal";
+        String cls = c.replica ? "slave" : c.isSubscribed() ? "pubsub" : "normal";
         for (int i = 0; i + 3 < parts.length; i += 4) {
-            if (parts[i].equals(cls)) {
+            if (parts[i].equals(cls) || (cls.equals("slave") && parts[i].equals("replica"))) {
                 long hard = Long.parseLong(parts[i + 1]);
                 return hard == 0 ? Long.MAX_VALUE : hard;
             }
@@ -585,6 +601,7 @@ public final class Server {
 
     /** Whether CLIENT PAUSE holds this command: everything, or (WRITE) commands that may write. */
     public boolean shouldPause(Client c, byte[][] argv) {
+        if (c.replica) return false; // the replication link is never paused
         CommandSpec spec = dispatcher.table().lookup(argv[0]);
         if (spec == null) return false;
         if (!pauseWritesOnly) return true;

@@ -189,6 +189,7 @@ final class ClientCommand {
 
     static String flags(Client c) {
         StringBuilder f = new StringBuilder();
+        if (c.replica) f.append('S');
         if (c.isBlocked()) f.append('b');
         if (c.inMulti) f.append('x');
         if (c.tracking) f.append('t');

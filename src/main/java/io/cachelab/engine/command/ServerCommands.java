@@ -41,7 +41,6 @@ final class ServerCommands {
         }).group("server");
         t.add("lastsave", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addInteger(c.server().lastSaveSeconds())).group("server");
         t.add("shutdown", -1, "admin noscript loading stale no-multi sentinel allow-busy", 0, 0, 0, ServerCommands::shutdown).group("server");
-        t.add("wait", 3, "noscript", 0, 0, 0, ServerCommands::waitCmd).group("generic");
         t.add("monitor", 1, "admin noscript loading stale", 0, 0, 0, (c, a) -> {
             if (c.monitor) return;
             c.server().addMonitor(c);
@@ -52,12 +51,6 @@ final class ServerCommands {
         t.add("bgrewriteaof", 1, "admin noscript no-async-deletion", 0, 0, 0, ServerCommands::bgrewriteaof).group("server");
         t.add("bgsave", -1, "admin noscript no-async-deletion", 0, 0, 0, ServerCommands::bgsave).group("server");
         t.add("lolwut", -1, "readonly fast", 0, 0, 0, (c, a) -> c.addVerbatim("CacheLab engine ver. " + ConnectionCommands.VERSION + "\n")).group("server");
-        t.add("role", 1, "noscript loading stale fast sentinel", 0, 0, 0, (c, a) -> {
-            c.addArrayLen(3);
-            c.addBulk("master");
-            c.addInteger(0);
-            c.addArrayLen(0);
-        }).group("server");
         // a standalone server: every CLUSTER subcommand answers as Redis does with cluster-enabled no
         CommandSpec cluster = t.container("cluster", -2, "").group("cluster");
         for (String sub : List.of("info", "nodes", "slots", "shards", "myid", "reset", "keyslot", "countkeysinslot",
@@ -187,14 +180,6 @@ final class ServerCommands {
             throw new RedisError("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
         }
         c.addSimple("Background append only file rewriting started");
-    }
-
-    private static void waitCmd(Client c, byte[][] a) {
-        Args.toLong(a[1]);
-        long timeout = Args.toLong(a[2]);
-        if (timeout < 0) throw new RedisError("ERR timeout is negative");
-        // no replicas until replication exists: 0 acknowledged, immediately
-        c.addInteger(0);
     }
 
     // ---------------- INFO ----------------
@@ -405,17 +390,9 @@ final class ServerCommands {
                 }
                 case "replication" -> {
                     header(sb, "Replication");
-                    kv(sb, "role", "master");
-                    kv(sb, "connected_slaves", "0");
-                    kv(sb, "master_failover_state", "no-failover");
-                    kv(sb, "master_replid", s.runId());
-                    kv(sb, "master_replid2", "0000000000000000000000000000000000000000");
-                    kv(sb, "master_repl_offset", "0");
-                    kv(sb, "second_repl_offset", "-1");
-                    kv(sb, "repl_backlog_active", "0");
-                    kv(sb, "repl_backlog_size", s.config().getString("repl-backlog-size"));
-                    kv(sb, "repl_backlog_first_byte_offset", "0");
-                    kv(sb, "repl_backlog_histlen", "0");
+                    io.cachelab.engine.replication.ReplicationMaster repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(s);
+                    if (repl != null) repl.info(sb);
+                    else io.cachelab.engine.replication.ReplicationMaster.infoWithout(s, sb, s.runId());
                 }
                 case "cpu" -> {
                     header(sb, "CPU");
