@@ -324,7 +324,7 @@ public final class Server {
         long timeout = config.getLong("timeout");
         if (timeout <= 0) return;
         for (Client c : new ArrayList<>(eventLoop.clients())) {
-            if (c.isBlocked() || c.isSubscribed() || c.monitor) continue;
+            if (c.isBlocked() || c.isSubscribed() || c.monitor || c.replica) continue;
             if (now - c.lastInteractionMs > timeout * 1000) {
                 LOG.fine(() -> "Closing idle client " + c);
                 eventLoop.closeClient(c);

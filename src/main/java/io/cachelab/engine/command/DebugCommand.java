@@ -45,7 +45,8 @@ final class DebugCommand {
             }
             case "object" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
-                RValue v = c.db().peek(new Bytes(a[2]));
+                // dictFind, as debug.c: a logically expired key is still shown, and stays
+                RValue v = c.db().dict().get(new Bytes(a[2]));
                 if (v == null) throw RedisError.NO_SUCH_KEY;
                 long idle = c.server().eviction().idleSeconds(v);
                 c.addSimple("Value at:0x" + Integer.toHexString(System.identityHashCode(v)) + " refcount:1 encoding:"

@@ -311,7 +311,7 @@ final class ServerCommands {
                     kv(sb, "maxmemory_policy", s.config().getString("maxmemory-policy"));
                     kv(sb, "mem_fragmentation_ratio", "1.00");
                     kv(sb, "mem_not_counted_for_evict", Long.toString(ev.notCountedForEvict()));
-                    kv(sb, "mem_replication_backlog", "0");
+                    kv(sb, "mem_replication_backlog", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).backlogMemory()));
                     kv(sb, "mem_total_replication_buffers", "0");
                     kv(sb, "mem_clients_slaves", "0");
                     kv(sb, "mem_clients_normal", Long.toString(ev.clientsMemory()));
@@ -348,9 +348,9 @@ final class ServerCommands {
                     kv(sb, "instantaneous_input_repl_kbps", "0.00");
                     kv(sb, "instantaneous_output_repl_kbps", "0.00");
                     kv(sb, "rejected_connections", Long.toString(st.rejectedConnections));
-                    kv(sb, "sync_full", "0");
-                    kv(sb, "sync_partial_ok", "0");
-                    kv(sb, "sync_partial_err", "0");
+                    kv(sb, "sync_full", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).fullSyncs()));
+                    kv(sb, "sync_partial_ok", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).partialSyncsOk()));
+                    kv(sb, "sync_partial_err", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).partialSyncsErr()));
                     kv(sb, "expired_keys", Long.toString(st.expiredKeys));
                     kv(sb, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", st.expiredStalePerc * 100));
                     kv(sb, "expired_time_cap_reached_count", Long.toString(st.expiredTimeCapReachedCount));

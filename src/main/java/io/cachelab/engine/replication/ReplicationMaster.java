@@ -145,13 +145,16 @@ public final class ReplicationMaster implements Propagation.Sink {
         if (backlog != null) backlog.append(b.data, 0, b.length);
         List<Client> overLimit = null;
         for (Replica r : replicas) {
+            int held;
             if (r.state == State.WAIT_BGSAVE) {
                 r.pending.put(b.data, 0, b.length);
-                continue;
+                held = r.pending.length;
+            } else {
+                r.client.reply().raw(b.data, 0, b.length);
+                r.client.flushSoon();
+                held = r.client.reply().length();
             }
-            r.client.reply().raw(b.data, 0, b.length);
-            r.client.flushSoon();
-            if (r.client.reply().length() > server.outputLimitFor(r.client)) {
+            if (held > server.outputLimitFor(r.client)) {
                 if (overLimit == null) overLimit = new ArrayList<>();
                 overLimit.add(r.client);
             }
@@ -354,6 +357,9 @@ public final class ReplicationMaster implements Propagation.Sink {
 
     public void info(StringBuilder sb) {
         kv(sb, "role", "master");
+        if (server.config().getLong("min-replicas-to-write") != 0 && server.config().getLong("min-replicas-max-lag") != 0) {
+            kv(sb, "min_slaves_good_slaves", Integer.toString(goodReplicas()));
+        }
         kv(sb, "connected_slaves", Integer.toString(replicas.size()));
         long now = System.currentTimeMillis();
         int id = 0;
