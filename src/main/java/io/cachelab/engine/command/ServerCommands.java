@@ -312,7 +312,7 @@ final class ServerCommands {
                     kv(sb, "mem_fragmentation_ratio", "1.00");
                     kv(sb, "mem_not_counted_for_evict", Long.toString(ev.notCountedForEvict()));
                     kv(sb, "mem_replication_backlog", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).backlogMemory()));
-                    kv(sb, "mem_total_replication_buffers", "0");
+                    kv(sb, "mem_total_replication_buffers", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).backlogMemory()));
                     kv(sb, "mem_clients_slaves", "0");
                     kv(sb, "mem_clients_normal", Long.toString(ev.clientsMemory()));
                     kv(sb, "mem_cluster_links", "0");

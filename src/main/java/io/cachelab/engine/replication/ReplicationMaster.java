@@ -380,8 +380,9 @@ public final class ReplicationMaster implements Propagation.Sink {
         kv(sb, "repl_backlog_histlen", backlog == null ? "0" : Long.toString(backlog.histlen()));
     }
 
+    /** What the backlog holds: Redis 7.0 counts the shared replication buffer as it fills, not its limit. */
     public long backlogMemory() {
-        return backlog == null ? 0 : backlog.capacity();
+        return backlog == null ? 0 : backlog.histlen();
     }
 
     public long fullSyncs() {

@@ -191,6 +191,10 @@ class ReplicationMasterTest {
                 assertThat(info.get("connected_slaves")).isEqualTo("1");
                 assertThat(info.get("slave0")).startsWith("ip=127.0.0.1,port=7777,state=online,offset=" + offsetAfter + ",lag=");
                 assertThat(j.clientList()).contains("flags=S ");
+                assertThat(new String((byte[]) j.sendCommand(() -> "CLIENT".getBytes(), "LIST", "TYPE", "replica"), StandardCharsets.UTF_8))
+                        .contains("flags=S ").contains("cmd=replconf");
+                assertThat(new String((byte[]) j.sendCommand(() -> "CLIENT".getBytes(), "LIST", "TYPE", "normal"), StandardCharsets.UTF_8))
+                        .doesNotContain("flags=S ");
                 List<Object> role = j.role();
                 assertThat(role.get(0)).isEqualTo("master");
                 assertThat(role.get(1)).isEqualTo(offsetAfter);
@@ -241,6 +245,20 @@ class ReplicationMasterTest {
             assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(4000);
             acker.join();
             assertThat(j.waitReplicas(2, 100)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void replicasGetAPingEveryReplPingReplicaPeriod() throws Exception {
+        try (Jedis j = ENGINE.jedis(); RawLink link = new RawLink(ENGINE.port())) {
+            link.send("SYNC");
+            link.rdb();
+            j.configSet("repl-ping-replica-period", "1");
+            try {
+                assertThat(link.commandText()).isEqualTo("PING");
+            } finally {
+                j.configSet("repl-ping-replica-period", "3600");
+            }
         }
     }
 
