@@ -77,6 +77,10 @@ public final class ReplicationMaster implements Propagation.Sink {
 
     private ReplicationMaster(Server server) {
         this.server = server;
+        // resizeReplicationBacklog: the history that still fits is kept
+        server.config().onChange("repl-backlog-size", v -> {
+            if (backlog != null) backlog = backlog.resized((int) Math.min(Integer.MAX_VALUE - 64, server.config().getLong("repl-backlog-size")));
+        });
     }
 
     public static ReplicationMaster of(Server server) {
@@ -520,6 +524,14 @@ public final class ReplicationMaster implements Propagation.Sink {
             writeIndex = (writeIndex + n) % ring.length;
         }
 
+        Backlog resized(int size) {
+            long keep = Math.min(histlen, Math.max(16 * 1024, size));
+            Backlog b = new Backlog(size, endOffset - keep);
+            byte[] kept = bytesFrom(endOffset - keep + 1);
+            b.append(kept, 0, kept.length);
+            return b;
+        }
+
         long firstOffset() {
             return histlen == 0 ? startOffset + 1 : endOffset - histlen + 1;
         }
@@ -530,13 +542,21 @@ public final class ReplicationMaster implements Propagation.Sink {
 
         /** Appends to the client what follows stream offset {@code from} (the replica has up to from-1). */
         void copyFrom(long from, Client c) {
+            byte[] b = bytesFrom(from);
+            c.reply().raw(b, 0, b.length);
+        }
+
+        /** The stream from offset {@code from} to the end (from must be within firstOffset..end+1). */
+        byte[] bytesFrom(long from) {
             long skip = from - firstOffset();
             long n = histlen - skip;
-            if (n <= 0) return;
+            if (n <= 0) return new byte[0];
+            byte[] out = new byte[(int) n];
             int start = (int) ((writeIndex - histlen + skip + 2L * ring.length) % ring.length);
             int first = (int) Math.min(n, ring.length - start);
-            c.reply().raw(ring, start, first);
-            if (n > first) c.reply().raw(ring, 0, (int) (n - first));
+            System.arraycopy(ring, start, out, 0, first);
+            if (n > first) System.arraycopy(ring, 0, out, first, (int) (n - first));
+            return out;
         }
     }
 }
