@@ -71,6 +71,8 @@ public final class ReplicationMaster implements Propagation.Sink {
     private final List<Replica> replicas = new ArrayList<>();
     private final Map<Client, Waiter> waiters = new LinkedHashMap<>();
     private final Buffer encoded = new Buffer(1024);
+    /** Replicas whose RDB is still being written (so the loop's hooks cost nothing otherwise). */
+    private int waitingForRdb;
     private long fullSyncs;
     private long partialSyncsOk;
     private long partialSyncsErr;
@@ -211,7 +213,12 @@ public final class ReplicationMaster implements Propagation.Sink {
             c.addSimple("FULLRESYNC " + replid + " " + offset);
             c.flushSoon();
         }
-        r.rdb = Persistence.of(server).rdbForReplica();
+        waitingForRdb++;
+        try {
+            r.rdb = Persistence.of(server).rdbForReplica();
+        } catch (RuntimeException e) {
+            r.rdb = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
         server.log().info("Replica " + r.ip() + " asks for synchronization");
     }
 
@@ -237,27 +244,7 @@ public final class ReplicationMaster implements Propagation.Sink {
     /** replicationCron's share: finished RDBs go out, replicas get their PING, lost ones are dropped. */
     public void cron() {
         long now = System.currentTimeMillis();
-        for (Replica r : new ArrayList<>(replicas)) {
-            if (r.state != State.WAIT_BGSAVE || r.rdb == null || !r.rdb.isDone()) continue;
-            byte[] payload;
-            try {
-                payload = r.rdb.join();
-            } catch (RuntimeException e) {
-                server.log().warning("Full sync of replica " + r.ip() + " failed: " + e.getMessage());
-                server.eventLoop().closeClient(r.client);
-                continue;
-            }
-            Client c = r.client;
-            c.reply().raw(ascii("$" + payload.length + "\r\n"));
-            c.reply().raw(payload);
-            c.reply().raw(r.pending.data, 0, r.pending.length);
-            r.pending = null;
-            r.rdb = null;
-            r.state = State.ONLINE;
-            r.ackTimeMs = now;
-            c.flushSoon();
-            server.log().info("Synchronization with replica " + r.ip() + ":" + r.client.replicaListeningPort + " succeeded");
-        }
+        deliverFinishedRdbs(now);
         long period = server.config().getLong("repl-ping-replica-period") * 1000;
         if (replicas.isEmpty()) {
             lastPingMs = now;
@@ -274,8 +261,37 @@ public final class ReplicationMaster implements Propagation.Sink {
         }
     }
 
+    /** A written RDB goes out at once, followed by what was propagated while it was written. */
+    private void deliverFinishedRdbs(long now) {
+        if (waitingForRdb == 0) return;
+        for (Replica r : new ArrayList<>(replicas)) {
+            if (r.state != State.WAIT_BGSAVE || r.rdb == null || !r.rdb.isDone()) continue;
+            byte[] payload;
+            try {
+                payload = r.rdb.join();
+            } catch (RuntimeException e) {
+                // closing it counts it out of waitingForRdb (clientClosed)
+                server.log().warning("Full sync of replica " + r.ip() + " failed: " + e.getMessage());
+                server.eventLoop().closeClient(r.client);
+                continue;
+            }
+            waitingForRdb--;
+            Client c = r.client;
+            c.reply().raw(ascii("$" + payload.length + "\r\n"));
+            c.reply().raw(payload);
+            c.reply().raw(r.pending.data, 0, r.pending.length);
+            r.pending = null;
+            r.rdb = null;
+            r.state = State.ONLINE;
+            r.ackTimeMs = now;
+            c.flushSoon();
+            server.log().info("Synchronization with replica " + r.ip() + ":" + r.client.replicaListeningPort + " succeeded");
+        }
+    }
+
     /** beforeSleep's share: one REPLCONF GETACK for every WAIT that blocked since the last loop. */
     public void beforeSleep() {
+        deliverFinishedRdbs(System.currentTimeMillis());
         if (!getAckRequested) return;
         getAckRequested = false;
         feed(seldb, GETACK);
@@ -284,6 +300,7 @@ public final class ReplicationMaster implements Propagation.Sink {
     public void clientClosed(Client c) {
         waiters.remove(c);
         if (!c.replica) return;
+        for (Replica r : replicas) if (r.client == c && r.state == State.WAIT_BGSAVE) waitingForRdb--;
         replicas.removeIf(r -> r.client == c);
         server.log().info("Connection with replica " + c.addr + " lost.");
     }
