@@ -263,6 +263,25 @@ class ReplicationMasterTest {
     }
 
     @Test
+    void aReplicaOverItsOutputBufferLimitIsDisconnected() throws Exception {
+        try (Jedis j = ENGINE.jedis(); RawLink link = new RawLink(ENGINE.port())) {
+            link.send("SYNC");
+            link.rdb();
+            Thread.sleep(50);
+            assertThat(infoReplication(j).get("connected_slaves")).isEqualTo("1");
+            String before = j.configGet("client-output-buffer-limit").get("client-output-buffer-limit");
+            j.configSet("client-output-buffer-limit", "replica 1048576 0 0");
+            try {
+                j.set("big".getBytes(), new byte[2 * 1024 * 1024]);
+                Thread.sleep(100);
+                assertThat(infoReplication(j).get("connected_slaves")).isEqualTo("0");
+            } finally {
+                j.configSet("client-output-buffer-limit", before);
+            }
+        }
+    }
+
+    @Test
     void replconfChecksItsOptions() {
         try (Jedis j = ENGINE.jedis()) {
             assertThat(j.sendCommand(() -> "REPLCONF".getBytes(), "listening-port", "6380")).isEqualTo("OK".getBytes());
