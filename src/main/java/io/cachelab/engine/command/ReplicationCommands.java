@@ -18,15 +18,7 @@ final class ReplicationCommands {
         t.add("replconf", -1, "admin noscript loading stale allow-busy", 0, 0, 0, ReplicationCommands::replconf).group("server");
         t.add("wait", 3, "noscript", 0, 0, 0, ReplicationCommands::waitCmd).group("generic");
         t.add("role", 1, "noscript loading stale fast sentinel", 0, 0, 0, (c, a) -> {
-            ReplicationMaster repl = ReplicationMaster.ifPresent(c.server());
-            if (repl != null) {
-                repl.role(c);
-                return;
-            }
-            c.addArrayLen(3);
-            c.addBulk("master");
-            c.addInteger(0);
-            c.addArrayLen(0);
+            ReplicationMaster.of(c.server()).role(c);
         }).group("server");
     }
 

@@ -390,9 +390,7 @@ final class ServerCommands {
                 }
                 case "replication" -> {
                     header(sb, "Replication");
-                    io.cachelab.engine.replication.ReplicationMaster repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(s);
-                    if (repl != null) repl.info(sb);
-                    else io.cachelab.engine.replication.ReplicationMaster.infoWithout(s, sb, s.runId());
+                    io.cachelab.engine.replication.ReplicationMaster.of(s).info(sb);
                 }
                 case "cpu" -> {
                     header(sb, "CPU");

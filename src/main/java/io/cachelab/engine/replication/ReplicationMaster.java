@@ -418,21 +418,6 @@ public final class ReplicationMaster implements Propagation.Sink {
         return partialSyncsErr;
     }
 
-    /** INFO replication when no replica ever attached. */
-    public static void infoWithout(Server server, StringBuilder sb, String replid) {
-        kv(sb, "role", "master");
-        kv(sb, "connected_slaves", "0");
-        kv(sb, "master_failover_state", "no-failover");
-        kv(sb, "master_replid", replid);
-        kv(sb, "master_replid2", "0000000000000000000000000000000000000000");
-        kv(sb, "master_repl_offset", "0");
-        kv(sb, "second_repl_offset", "-1");
-        kv(sb, "repl_backlog_active", "0");
-        kv(sb, "repl_backlog_size", server.config().getString("repl-backlog-size"));
-        kv(sb, "repl_backlog_first_byte_offset", "0");
-        kv(sb, "repl_backlog_histlen", "0");
-    }
-
     private static void kv(StringBuilder sb, String k, String v) {
         sb.append(k).append(':').append(v).append("\r\n");
     }
