@@ -205,6 +205,16 @@ public final class Server {
     private boolean activeExpireEnabled = true;
     /** Changes since the last save (server.dirty): one per modified key signal. */
     private long dirty;
+    /** master_repl_offset, kept here so the dispatcher can note each client's write offset cheaply. */
+    private long replOffset;
+
+    public long replOffset() {
+        return replOffset;
+    }
+
+    public void advanceReplOffset(long n) {
+        replOffset += n;
+    }
 
     public long dirty() {
         return dirty;
@@ -284,6 +294,8 @@ public final class Server {
         }
         io.cachelab.engine.persistence.Persistence.of(this).cron();
         io.cachelab.engine.persistence.Aof.of(this).cron();
+        var repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
+        if (repl != null) repl.cron();
         if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
     }
 
@@ -296,6 +308,8 @@ public final class Server {
         processUnblocked();
         tracking.broadcast();
         propagation.flush();
+        var repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
+        if (repl != null) repl.beforeSleep();
         io.cachelab.engine.persistence.Aof.of(this).flush(false);
     }
 
@@ -332,7 +346,7 @@ public final class Server {
         long timeout = config.getLong("timeout");
         if (timeout <= 0) return;
         for (Client c : new ArrayList<>(eventLoop.clients())) {
-            if (c.isBlocked() || c.isSubscribed() || c.monitor) continue;
+            if (c.isBlocked() || c.isSubscribed() || c.monitor || c.replica) continue;
             if (now - c.lastInteractionMs > timeout * 1000) {
                 LOG.fine(() -> "Closing idle client " + c);
                 eventLoop.closeClient(c);
@@ -377,14 +391,16 @@ public final class Server {
         pausedClients.remove(c);
         tracking.clientGone(c);
         evictor.clientClosed();
+        var repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
+        if (repl != null) repl.clientClosed(c);
     }
 
     /** The reply-buffer size past which a client is disconnected (client-output-buffer-limit hard). */
     public long outputLimitFor(Client c) {
         String[] parts = config.getString("client-output-buffer-limit").split("\\s+");
-        String cls = c.isSubscribed() ? "pubsub" : "normal";
+        String cls = c.replica ? "slave" : c.isSubscribed() ? "pubsub" : "normal";
         for (int i = 0; i + 3 < parts.length; i += 4) {
-            if (parts[i].equals(cls)) {
+            if (parts[i].equals(cls) || (cls.equals("slave") && parts[i].equals("replica"))) {
                 long hard = Long.parseLong(parts[i + 1]);
                 return hard == 0 ? Long.MAX_VALUE : hard;
             }
@@ -607,6 +623,7 @@ public final class Server {
 
     /** Whether CLIENT PAUSE holds this command: everything, or (WRITE) commands that may write. */
     public boolean shouldPause(Client c, byte[][] argv) {
+        if (c.replica) return false; // the replication link is never paused
         CommandSpec spec = dispatcher.table().lookup(argv[0]);
         if (spec == null) return false;
         if (!pauseWritesOnly) return true;

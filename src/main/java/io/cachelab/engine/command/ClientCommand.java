@@ -189,6 +189,7 @@ final class ClientCommand {
 
     static String flags(Client c) {
         StringBuilder f = new StringBuilder();
+        if (c.replica) f.append('S');
         if (c.isBlocked()) f.append('b');
         if (c.inMulti) f.append('x');
         if (c.tracking) f.append('t');
@@ -220,6 +221,7 @@ final class ClientCommand {
     }
 
     private static String type(Client c) {
+        if (c.replica) return "slave";
         return c.isSubscribed() ? "pubsub" : "normal";
     }
 
@@ -232,7 +234,8 @@ final class ClientCommand {
                 if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(t)) {
                     throw new RedisError("ERR Unknown client type '" + Args.str(a[3]) + "'");
                 }
-                chosen.removeIf(x -> !type(x).equals(t));
+                String want = t.equals("replica") ? "slave" : t;
+                chosen.removeIf(x -> !type(x).equals(want));
             } else if (Args.is(a[2], "id") && a.length >= 4) {
                 List<Long> ids = new ArrayList<>();
                 for (int i = 3; i < a.length; i++) {
@@ -305,7 +308,7 @@ final class ClientCommand {
             if (id != null && x.id != id) continue;
             if (addr != null && !x.addr.equals(addr)) continue;
             if (laddr != null && !x.laddr.equals(laddr)) continue;
-            if (type != null && !type(x).equals(type)) continue;
+            if (type != null && !type(x).equals(type.equals("replica") ? "slave" : type)) continue;
             if (user != null && !x.user.name.equals(user)) continue;
             if (x == c && skipMe) continue;
             killClient(c, x);

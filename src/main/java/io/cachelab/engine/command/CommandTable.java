@@ -21,6 +21,7 @@ public final class CommandTable {
         CommandTable t = new CommandTable();
         ConnectionCommands.register(t);
         ServerCommands.register(t);
+        ReplicationCommands.register(t);
         ConfigCommands.register(t);
         LatencyCommand.register(t);
         KeyCommands.register(t);

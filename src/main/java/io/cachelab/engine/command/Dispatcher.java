@@ -193,6 +193,7 @@ public final class Dispatcher {
         io.cachelab.engine.Propagation prop = server.propagation();
         io.cachelab.engine.keyspace.Database db = c.db();
         long dirtyMark = prop.beforeCall(spec.fullName());
+        long replOffsetMark = server.replOffset();
         try {
             spec.handler.execute(c, argv);
         } catch (RedisError e) {
@@ -207,6 +208,7 @@ public final class Dispatcher {
             depth--;
             // the db the command ran in, even if it was SELECT or MOVE that changed the client's
             prop.afterCall(db.id(), db, spec.fullName(), argv, dirtyMark, PROPAGATES_BY_EFFECTS.contains(spec.fullName()));
+            if (server.replOffset() != replOffsetMark) c.writeOffset = server.replOffset();
             if (outermost) server.tracking().executing(false);
         }
         if (!monitorFirst) server.feedMonitors(c, argv, spec);

@@ -41,7 +41,6 @@ final class ServerCommands {
         }).group("server");
         t.add("lastsave", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addInteger(c.server().lastSaveSeconds())).group("server");
         t.add("shutdown", -1, "admin noscript loading stale no-multi sentinel allow-busy", 0, 0, 0, ServerCommands::shutdown).group("server");
-        t.add("wait", 3, "noscript", 0, 0, 0, ServerCommands::waitCmd).group("generic");
         t.add("monitor", 1, "admin noscript loading stale", 0, 0, 0, (c, a) -> {
             if (c.monitor) return;
             c.server().addMonitor(c);
@@ -52,12 +51,6 @@ final class ServerCommands {
         t.add("bgrewriteaof", 1, "admin noscript no-async-deletion", 0, 0, 0, ServerCommands::bgrewriteaof).group("server");
         t.add("bgsave", -1, "admin noscript no-async-deletion", 0, 0, 0, ServerCommands::bgsave).group("server");
         t.add("lolwut", -1, "readonly fast", 0, 0, 0, (c, a) -> c.addVerbatim("CacheLab engine ver. " + ConnectionCommands.VERSION + "\n")).group("server");
-        t.add("role", 1, "noscript loading stale fast sentinel", 0, 0, 0, (c, a) -> {
-            c.addArrayLen(3);
-            c.addBulk("master");
-            c.addInteger(0);
-            c.addArrayLen(0);
-        }).group("server");
         // a standalone server: every CLUSTER subcommand answers as Redis does with cluster-enabled no
         CommandSpec cluster = t.container("cluster", -2, "").group("cluster");
         for (String sub : List.of("info", "nodes", "slots", "shards", "myid", "reset", "keyslot", "countkeysinslot",
@@ -205,14 +198,6 @@ final class ServerCommands {
         c.addSimple("Background append only file rewriting started");
     }
 
-    private static void waitCmd(Client c, byte[][] a) {
-        Args.toLong(a[1]);
-        long timeout = Args.toLong(a[2]);
-        if (timeout < 0) throw new RedisError("ERR timeout is negative");
-        // no replicas until replication exists: 0 acknowledged, immediately
-        c.addInteger(0);
-    }
-
     // ---------------- INFO ----------------
 
     private static void info(Client c, byte[][] a) {
@@ -342,8 +327,8 @@ final class ServerCommands {
                     kv(sb, "maxmemory_policy", s.config().getString("maxmemory-policy"));
                     kv(sb, "mem_fragmentation_ratio", "1.00");
                     kv(sb, "mem_not_counted_for_evict", Long.toString(ev.notCountedForEvict()));
-                    kv(sb, "mem_replication_backlog", "0");
-                    kv(sb, "mem_total_replication_buffers", "0");
+                    kv(sb, "mem_replication_backlog", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).backlogMemory()));
+                    kv(sb, "mem_total_replication_buffers", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).backlogMemory()));
                     kv(sb, "mem_clients_slaves", "0");
                     kv(sb, "mem_clients_normal", Long.toString(ev.clientsMemory()));
                     kv(sb, "mem_cluster_links", "0");
@@ -379,9 +364,9 @@ final class ServerCommands {
                     kv(sb, "instantaneous_input_repl_kbps", "0.00");
                     kv(sb, "instantaneous_output_repl_kbps", "0.00");
                     kv(sb, "rejected_connections", Long.toString(st.rejectedConnections));
-                    kv(sb, "sync_full", "0");
-                    kv(sb, "sync_partial_ok", "0");
-                    kv(sb, "sync_partial_err", "0");
+                    kv(sb, "sync_full", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).fullSyncs()));
+                    kv(sb, "sync_partial_ok", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).partialSyncsOk()));
+                    kv(sb, "sync_partial_err", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).partialSyncsErr()));
                     kv(sb, "expired_keys", Long.toString(st.expiredKeys));
                     kv(sb, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", st.expiredStalePerc * 100));
                     kv(sb, "expired_time_cap_reached_count", Long.toString(st.expiredTimeCapReachedCount));
@@ -421,17 +406,7 @@ final class ServerCommands {
                 }
                 case "replication" -> {
                     header(sb, "Replication");
-                    kv(sb, "role", "master");
-                    kv(sb, "connected_slaves", "0");
-                    kv(sb, "master_failover_state", "no-failover");
-                    kv(sb, "master_replid", s.runId());
-                    kv(sb, "master_replid2", "0000000000000000000000000000000000000000");
-                    kv(sb, "master_repl_offset", "0");
-                    kv(sb, "second_repl_offset", "-1");
-                    kv(sb, "repl_backlog_active", "0");
-                    kv(sb, "repl_backlog_size", s.config().getString("repl-backlog-size"));
-                    kv(sb, "repl_backlog_first_byte_offset", "0");
-                    kv(sb, "repl_backlog_histlen", "0");
+                    io.cachelab.engine.replication.ReplicationMaster.of(s).info(sb);
                 }
                 case "cpu" -> {
                     header(sb, "CPU");

@@ -27,6 +27,8 @@ public final class Blocking {
         final long deadlineMs; // 0 = forever
         final boolean nullArrayOnTimeout;
         final byte[][] argv;
+        /** For a block released from outside (WAIT): answers the timeout itself. */
+        java.util.function.Consumer<Client> onTimeout;
         boolean stillBlocked;
 
         State(Database db, List<Bytes> keys, long deadlineMs, boolean nullArrayOnTimeout, byte[][] argv) {
@@ -80,6 +82,23 @@ public final class Blocking {
         blockedCount++;
         for (Bytes k : st.keys) waiting.computeIfAbsent(new DbKey(c.db(), k), x -> new ArrayDeque<>()).addLast(c);
         if (deadlineMs > 0) timeouts.add(c);
+    }
+
+    /**
+     * Blocks on no key (WAIT): the caller releases the client with {@link #unblock} and answers it;
+     * at the deadline (0 for none) or on CLIENT UNBLOCK, {@code onTimeout} answers.
+     */
+    public void blockUntilReleased(Client c, long deadlineMs, java.util.function.Consumer<Client> onTimeout) {
+        State st = new State(c.db(), new ArrayList<>(), deadlineMs, false, c.currentArgv);
+        st.onTimeout = onTimeout;
+        c.blockedState = st;
+        blockedCount++;
+        if (deadlineMs > 0) timeouts.add(c);
+    }
+
+    private static void timeoutReply(State st, Client c) {
+        if (st.onTimeout != null) st.onTimeout.accept(c);
+        else timeoutReply(c, st.nullArrayOnTimeout);
     }
 
     private static void timeoutReply(Client c, boolean nullArray) {
@@ -166,7 +185,7 @@ public final class Blocking {
         if (st == null) return false;
         unblock(c);
         if (withError) c.addError("UNBLOCKED client unblocked via CLIENT UNBLOCK");
-        else timeoutReply(c, st.nullArrayOnTimeout);
+        else timeoutReply(st, c);
         c.flushSoon();
         return true;
     }
@@ -181,7 +200,7 @@ public final class Blocking {
             }
             if (st.deadlineMs > nowMs) break;
             unblock(c);
-            timeoutReply(c, st.nullArrayOnTimeout);
+            timeoutReply(st, c);
             c.flushSoon();
         }
     }

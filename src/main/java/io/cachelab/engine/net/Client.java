@@ -80,6 +80,13 @@ public final class Client {
     /** The command being executed (kept so a blocked command can be re-run when served). */
     public byte[][] currentArgv;
     public boolean monitor;
+    /** Attached with SYNC/PSYNC (CLIENT_SLAVE): it receives the replication stream. */
+    public boolean replica;
+    /** master_repl_offset right after this client's last command that propagated (c->woff), for WAIT. */
+    public long writeOffset;
+    /** REPLCONF listening-port / ip-address, sent before SYNC/PSYNC. */
+    public int replicaListeningPort;
+    public String replicaAnnouncedIp;
     /** CLIENT TRACKING state (tracking.c's CLIENT_TRACKING_* flags); see Tracking. */
     public boolean tracking;
     public boolean trackingBcast;

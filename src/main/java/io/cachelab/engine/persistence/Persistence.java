@@ -218,6 +218,27 @@ public final class Persistence {
         bgsaveScheduled = true;
     }
 
+    /**
+     * A replica's full sync: the dataset frozen now, as BGSAVE freezes it, and its RDB written into
+     * memory on a thread of its own (no file: the bytes go straight to the replica).
+     */
+    public java.util.concurrent.CompletableFuture<byte[]> rdbForReplica() {
+        Snapshot snap = Snapshot.take(server, functionCodes());
+        java.util.concurrent.CompletableFuture<byte[]> result = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
+                snap.writeTo(out, () -> config().getInt("rdb-key-save-delay"), () -> false);
+                result.complete(out.toByteArray());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "cachelab-replica-sync-" + server.port());
+        t.setDaemon(true);
+        t.start();
+        return result;
+    }
+
     /** Blocks until a running BGSAVE ends (DEBUG RELOAD, SHUTDOWN, tests) and reaps it. */
     public void waitForBgsave() {
         BgJob job = bg;

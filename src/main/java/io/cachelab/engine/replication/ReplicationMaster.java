@@ -1,0 +1,564 @@
+package io.cachelab.engine.replication;
+
+import io.cachelab.engine.Propagation;
+import io.cachelab.engine.Server;
+import io.cachelab.engine.net.Client;
+import io.cachelab.engine.persistence.Persistence;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The master side of replication.c: a {@link Propagation.Sink} that turns the propagated stream into
+ * RESP (with SELECT whenever the db changes, as replicationFeedSlaves does), counts it into
+ * master_repl_offset, keeps it in a ring backlog and appends it to every replica's output.
+ *
+ * <p>Java has no fork, so a full sync freezes the keyspace as BGSAVE does and writes the RDB into
+ * memory on a thread of its own; what is propagated meanwhile waits in the replica's own buffer and
+ * follows the payload. The payload is always sent as {@code $<len>\r\n} (the disk-based form every
+ * replica accepts), never the diskless EOF-marker form. Nothing is registered (and the hot path
+ * costs nothing) until the first replica attaches, which is also when Redis creates its backlog.
+ */
+public final class ReplicationMaster implements Propagation.Sink {
+    private static final byte[] SELECT = ascii("SELECT");
+    private static final byte[] PING = ascii("PING");
+    private static final byte[][] GETACK = {ascii("REPLCONF"), ascii("GETACK"), ascii("*")};
+
+    enum State { WAIT_BGSAVE, ONLINE }
+
+    /** What the master knows of one replica (the client struct's repl* fields). */
+    public static final class Replica {
+        final Client client;
+        State state = State.WAIT_BGSAVE;
+        /** Stream produced while the RDB is written; sent right after it. */
+        Buffer pending = new Buffer(256);
+        CompletableFuture<byte[]> rdb;
+        long ackOffset;
+        long ackTimeMs;
+        /** Attached with SYNC (CLIENT_PRE_PSYNC): never sends ACKs. */
+        boolean prePsync;
+
+        Replica(Client client) {
+            this.client = client;
+            this.ackTimeMs = System.currentTimeMillis();
+        }
+
+        String ip() {
+            if (client.replicaAnnouncedIp != null) return client.replicaAnnouncedIp;
+            int colon = client.addr.lastIndexOf(':');
+            return colon < 0 ? client.addr : client.addr.substring(0, colon);
+        }
+    }
+
+    /** A client blocked in WAIT. */
+    private record Waiter(long offset, long numReplicas) {
+    }
+
+    private final Server server;
+    private String replid = randomId();
+    private long offset;
+    private Backlog backlog;
+    private int seldb = -1;
+    private boolean registered;
+    private boolean getAckRequested;
+    private long lastPingMs = System.currentTimeMillis();
+    private final List<Replica> replicas = new ArrayList<>();
+    private final Map<Client, Waiter> waiters = new LinkedHashMap<>();
+    private final Buffer encoded = new Buffer(1024);
+    /** Replicas whose RDB is still being written (so the loop's hooks cost nothing otherwise). */
+    private int waitingForRdb;
+    private long fullSyncs;
+    private long partialSyncsOk;
+    private long partialSyncsErr;
+
+    private ReplicationMaster(Server server) {
+        this.server = server;
+        // resizeReplicationBacklog: the history that still fits is kept
+        server.config().onChange("repl-backlog-size", v -> {
+            if (backlog != null) backlog = backlog.resized((int) Math.min(Integer.MAX_VALUE - 64, server.config().getLong("repl-backlog-size")));
+        });
+    }
+
+    public static ReplicationMaster of(Server server) {
+        return (ReplicationMaster) server.extensions.computeIfAbsent(ReplicationMaster.class, k -> new ReplicationMaster(server));
+    }
+
+    /** Null when no replica ever attached (nothing to tell, nothing to do). */
+    public static ReplicationMaster ifPresent(Server server) {
+        return (ReplicationMaster) server.extensions.get(ReplicationMaster.class);
+    }
+
+    private static String randomId() {
+        byte[] b = new byte[20];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    public String replid() {
+        return replid;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    public List<Replica> replicas() {
+        return replicas;
+    }
+
+    // ---------------- the stream ----------------
+
+    @Override
+    public void feed(int dbid, byte[][] argv) {
+        if (backlog == null && replicas.isEmpty()) return;
+        if (dbid != seldb && dbid >= 0) {
+            encoded.reset();
+            encodeCommand(encoded, new byte[][] {SELECT, ascii(Integer.toString(dbid))});
+            append(encoded);
+            seldb = dbid;
+        }
+        encoded.reset();
+        encodeCommand(encoded, argv);
+        append(encoded);
+    }
+
+    static void encodeCommand(Buffer out, byte[][] argv) {
+        out.put((byte) '*');
+        out.putLong(argv.length);
+        out.crlf();
+        for (byte[] a : argv) {
+            out.put((byte) '$');
+            out.putLong(a.length);
+            out.crlf();
+            out.put(a, 0, a.length);
+            out.crlf();
+        }
+    }
+
+    private void append(Buffer b) {
+        offset += b.length;
+        server.advanceReplOffset(b.length);
+        if (backlog != null) backlog.append(b.data, 0, b.length);
+        List<Client> overLimit = null;
+        for (Replica r : replicas) {
+            int held;
+            if (r.state == State.WAIT_BGSAVE) {
+                r.pending.put(b.data, 0, b.length);
+                held = r.pending.length;
+            } else {
+                r.client.reply().raw(b.data, 0, b.length);
+                r.client.flushSoon();
+                held = r.client.reply().length();
+            }
+            if (held > server.outputLimitFor(r.client)) {
+                if (overLimit == null) overLimit = new ArrayList<>();
+                overLimit.add(r.client);
+            }
+        }
+        if (overLimit != null) {
+            for (Client c : overLimit) {
+                server.log().warning("Client " + c + " scheduled to be closed ASAP for overcoming of output buffer limits.");
+                server.eventLoop().closeClient(c);
+            }
+        }
+    }
+
+    // ---------------- SYNC / PSYNC ----------------
+
+    /** syncCommand: attaches the client as a replica, by partial resync if it can continue, else in full. */
+    public void sync(Client c, byte[][] argv, boolean psync) {
+        if (c.replica) return;
+        if (c.pendingReplyBytes() > 0) {
+            c.addError("ERR SYNC and PSYNC are invalid with pending output");
+            return;
+        }
+        if (psync) {
+            String askedId = new String(argv[1], StandardCharsets.ISO_8859_1);
+            long askedOffset;
+            try {
+                askedOffset = Long.parseLong(new String(argv[2], StandardCharsets.ISO_8859_1));
+            } catch (NumberFormatException e) {
+                askedOffset = -1;
+            }
+            if (tryPartial(c, askedId, askedOffset)) return;
+            if (!askedId.equals("?")) partialSyncsErr++;
+        }
+        Replica r = new Replica(c);
+        r.prePsync = !psync;
+        c.replica = true;
+        replicas.add(r);
+        if (replicas.size() == 1 && backlog == null) {
+            // a backlog made from scratch has no past history: a new replication ID
+            replid = randomId();
+            backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 64, server.config().getLong("repl-backlog-size")), offset);
+        }
+        if (!registered) {
+            server.propagation().addSink(this);
+            registered = true;
+        }
+        fullSyncs++;
+        // the next command carries its own SELECT, whatever the replicas saw before
+        seldb = -1;
+        if (psync) {
+            c.addSimple("FULLRESYNC " + replid + " " + offset);
+            c.flushSoon();
+        }
+        waitingForRdb++;
+        try {
+            r.rdb = Persistence.of(server).rdbForReplica();
+        } catch (RuntimeException e) {
+            r.rdb = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        server.log().info("Replica " + r.ip() + " asks for synchronization");
+    }
+
+    private boolean tryPartial(Client c, String askedId, long askedOffset) {
+        if (backlog == null || !askedId.equalsIgnoreCase(replid) || askedOffset < backlog.firstOffset()
+                || askedOffset > offset + 1) {
+            return false;
+        }
+        Replica r = new Replica(c);
+        r.state = State.ONLINE;
+        r.pending = null;
+        c.replica = true;
+        replicas.add(r);
+        partialSyncsOk++;
+        c.addSimple("CONTINUE " + replid);
+        backlog.copyFrom(askedOffset, c);
+        c.flushSoon();
+        return true;
+    }
+
+    // ---------------- cron ----------------
+
+    /** replicationCron's share: finished RDBs go out, replicas get their PING, lost ones are dropped. */
+    public void cron() {
+        long now = System.currentTimeMillis();
+        deliverFinishedRdbs(now);
+        long period = server.config().getLong("repl-ping-replica-period") * 1000;
+        if (replicas.isEmpty()) {
+            lastPingMs = now;
+        } else if (now - lastPingMs >= period) {
+            lastPingMs = now;
+            feed(seldb, new byte[][] {PING});
+        }
+        long timeoutMs = server.config().getLong("repl-timeout") * 1000;
+        for (Replica r : new ArrayList<>(replicas)) {
+            if (r.state == State.ONLINE && !r.prePsync && now - r.ackTimeMs > timeoutMs) {
+                server.log().warning("Disconnecting timedout replica: " + r.ip() + ":" + r.client.replicaListeningPort);
+                server.eventLoop().closeClient(r.client);
+            }
+        }
+    }
+
+    /** A written RDB goes out at once, followed by what was propagated while it was written. */
+    private void deliverFinishedRdbs(long now) {
+        if (waitingForRdb == 0) return;
+        for (Replica r : new ArrayList<>(replicas)) {
+            if (r.state != State.WAIT_BGSAVE || r.rdb == null || !r.rdb.isDone()) continue;
+            byte[] payload;
+            try {
+                payload = r.rdb.join();
+            } catch (RuntimeException e) {
+                // closing it counts it out of waitingForRdb (clientClosed)
+                server.log().warning("Full sync of replica " + r.ip() + " failed: " + e.getMessage());
+                server.eventLoop().closeClient(r.client);
+                continue;
+            }
+            waitingForRdb--;
+            Client c = r.client;
+            c.reply().raw(ascii("$" + payload.length + "\r\n"));
+            c.reply().raw(payload);
+            c.reply().raw(r.pending.data, 0, r.pending.length);
+            r.pending = null;
+            r.rdb = null;
+            r.state = State.ONLINE;
+            r.ackTimeMs = now;
+            c.flushSoon();
+            server.log().info("Synchronization with replica " + r.ip() + ":" + r.client.replicaListeningPort + " succeeded");
+        }
+    }
+
+    /** beforeSleep's share: one REPLCONF GETACK for every WAIT that blocked since the last loop. */
+    public void beforeSleep() {
+        deliverFinishedRdbs(System.currentTimeMillis());
+        if (!getAckRequested) return;
+        getAckRequested = false;
+        feed(seldb, GETACK);
+    }
+
+    public void clientClosed(Client c) {
+        waiters.remove(c);
+        if (!c.replica) return;
+        for (Replica r : replicas) if (r.client == c && r.state == State.WAIT_BGSAVE) waitingForRdb--;
+        replicas.removeIf(r -> r.client == c);
+        server.log().info("Connection with replica " + c.addr + " lost.");
+    }
+
+    // ---------------- REPLCONF ----------------
+
+    public Replica replicaOf(Client c) {
+        if (!c.replica) return null;
+        for (Replica r : replicas) if (r.client == c) return r;
+        return null;
+    }
+
+    /** REPLCONF ACK: no reply; clients in WAIT that are now satisfied are released. */
+    public void ack(Client c, long ackOffset) {
+        Replica r = replicaOf(c);
+        if (r == null) return;
+        if (ackOffset > r.ackOffset) r.ackOffset = ackOffset;
+        r.ackTimeMs = System.currentTimeMillis();
+        releaseWaiters();
+    }
+
+    // ---------------- WAIT ----------------
+
+    /** replicationCountAcksByOffset. */
+    public int acked(long upTo) {
+        int n = 0;
+        for (Replica r : replicas) if (r.state == State.ONLINE && r.ackOffset >= upTo) n++;
+        return n;
+    }
+
+    /** waitCommand: answers at once when enough replicas acknowledged, else blocks and asks them. */
+    public void await(Client c, long numReplicas, long timeoutMs) {
+        long target = c.writeOffset;
+        int acked = acked(target);
+        if (acked >= numReplicas || c.inMulti || !c.canBlock()) {
+            c.addInteger(acked);
+            return;
+        }
+        waiters.put(c, new Waiter(target, numReplicas));
+        long deadline = timeoutMs == 0 ? 0 : System.currentTimeMillis() + timeoutMs;
+        server.blocking().blockUntilReleased(c, deadline, timedOut -> {
+            Waiter w = waiters.remove(timedOut);
+            timedOut.addInteger(w == null ? 0 : acked(w.offset));
+        });
+        getAckRequested = true;
+    }
+
+    private void releaseWaiters() {
+        if (waiters.isEmpty()) return;
+        List<Client> done = new ArrayList<>();
+        for (Map.Entry<Client, Waiter> e : waiters.entrySet()) {
+            int n = acked(e.getValue().offset);
+            if (n >= e.getValue().numReplicas) done.add(e.getKey());
+        }
+        for (Client c : done) {
+            Waiter w = waiters.remove(c);
+            server.blocking().unblock(c);
+            c.addInteger(acked(w.offset));
+            c.flushSoon();
+        }
+    }
+
+    /** Replicas that acknowledged within min-replicas-max-lag seconds (refreshGoodSlavesCount). */
+    public int goodReplicas() {
+        long maxLag = server.config().getLong("min-replicas-max-lag");
+        long now = System.currentTimeMillis();
+        int good = 0;
+        for (Replica r : replicas) {
+            if (r.state == State.ONLINE && (now - r.ackTimeMs) / 1000 <= maxLag) good++;
+        }
+        return good;
+    }
+
+    // ---------------- INFO / ROLE ----------------
+
+    public void info(StringBuilder sb) {
+        kv(sb, "role", "master");
+        if (server.config().getLong("min-replicas-to-write") != 0 && server.config().getLong("min-replicas-max-lag") != 0) {
+            kv(sb, "min_slaves_good_slaves", Integer.toString(goodReplicas()));
+        }
+        kv(sb, "connected_slaves", Integer.toString(replicas.size()));
+        long now = System.currentTimeMillis();
+        int id = 0;
+        for (Replica r : replicas) {
+            String state = r.state == State.ONLINE ? "online" : "wait_bgsave";
+            sb.append("slave").append(id++).append(":ip=").append(r.ip()).append(",port=").append(r.client.replicaListeningPort)
+                    .append(",state=").append(state).append(",offset=").append(r.ackOffset)
+                    .append(",lag=").append((now - r.ackTimeMs) / 1000).append("\r\n");
+        }
+        kv(sb, "master_failover_state", "no-failover");
+        kv(sb, "master_replid", replid);
+        kv(sb, "master_replid2", "0000000000000000000000000000000000000000");
+        kv(sb, "master_repl_offset", Long.toString(offset));
+        kv(sb, "second_repl_offset", "-1");
+        kv(sb, "repl_backlog_active", backlog == null ? "0" : "1");
+        kv(sb, "repl_backlog_size", server.config().getString("repl-backlog-size"));
+        kv(sb, "repl_backlog_first_byte_offset", backlog == null ? "0" : Long.toString(backlog.firstOffset()));
+        kv(sb, "repl_backlog_histlen", backlog == null ? "0" : Long.toString(backlog.histlen()));
+    }
+
+    /** What the backlog holds: Redis 7.0 counts the shared replication buffer as it fills, not its limit. */
+    public long backlogMemory() {
+        return backlog == null ? 0 : backlog.histlen();
+    }
+
+    public long fullSyncs() {
+        return fullSyncs;
+    }
+
+    public long partialSyncsOk() {
+        return partialSyncsOk;
+    }
+
+    public long partialSyncsErr() {
+        return partialSyncsErr;
+    }
+
+    private static void kv(StringBuilder sb, String k, String v) {
+        sb.append(k).append(':').append(v).append("\r\n");
+    }
+
+    /** ROLE: master, offset, and [ip, port, acked offset] per online replica. */
+    public void role(Client c) {
+        List<Replica> online = new ArrayList<>();
+        for (Replica r : replicas) if (r.state == State.ONLINE) online.add(r);
+        c.addArrayLen(3);
+        c.addBulk("master");
+        c.addInteger(offset);
+        c.addArrayLen(online.size());
+        for (Replica r : online) {
+            c.addArrayLen(3);
+            c.addBulk(r.ip());
+            c.addBulk(Integer.toString(r.client.replicaListeningPort));
+            c.addBulk(Long.toString(r.ackOffset));
+        }
+    }
+
+    // ---------------- buffers ----------------
+
+    /** A growable byte buffer that formats numbers without a String. */
+    static final class Buffer {
+        byte[] data;
+        int length;
+
+        Buffer(int capacity) {
+            data = new byte[capacity];
+        }
+
+        void reset() {
+            length = 0;
+        }
+
+        void ensure(int extra) {
+            if (length + extra > data.length) data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, length + extra));
+        }
+
+        void put(byte b) {
+            ensure(1);
+            data[length++] = b;
+        }
+
+        void put(byte[] b, int off, int n) {
+            ensure(n);
+            System.arraycopy(b, off, data, length, n);
+            length += n;
+        }
+
+        void crlf() {
+            ensure(2);
+            data[length++] = '\r';
+            data[length++] = '\n';
+        }
+
+        void putLong(long v) {
+            if (v == 0) {
+                put((byte) '0');
+                return;
+            }
+            ensure(20);
+            int start = length;
+            while (v > 0) {
+                data[length++] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+            for (int i = start, j = length - 1; i < j; i++, j--) {
+                byte t = data[i];
+                data[i] = data[j];
+                data[j] = t;
+            }
+        }
+    }
+
+    /** The circular backlog: the last repl-backlog-size bytes of the stream. */
+    static final class Backlog {
+        private final byte[] ring;
+        private int writeIndex;
+        private long histlen;
+        /** master_repl_offset when the backlog was made: its first byte is offset + 1. */
+        private final long startOffset;
+        private long endOffset;
+
+        Backlog(int size, long offset) {
+            ring = new byte[Math.max(16 * 1024, size)];
+            startOffset = offset;
+            endOffset = offset;
+        }
+
+        int capacity() {
+            return ring.length;
+        }
+
+        void append(byte[] b, int off, int n) {
+            endOffset += n;
+            histlen = Math.min(ring.length, histlen + n);
+            if (n >= ring.length) {
+                System.arraycopy(b, off + n - ring.length, ring, 0, ring.length);
+                writeIndex = 0;
+                return;
+            }
+            int first = Math.min(n, ring.length - writeIndex);
+            System.arraycopy(b, off, ring, writeIndex, first);
+            System.arraycopy(b, off + first, ring, 0, n - first);
+            writeIndex = (writeIndex + n) % ring.length;
+        }
+
+        Backlog resized(int size) {
+            long keep = Math.min(histlen, Math.max(16 * 1024, size));
+            Backlog b = new Backlog(size, endOffset - keep);
+            byte[] kept = bytesFrom(endOffset - keep + 1);
+            b.append(kept, 0, kept.length);
+            return b;
+        }
+
+        long firstOffset() {
+            return histlen == 0 ? startOffset + 1 : endOffset - histlen + 1;
+        }
+
+        long histlen() {
+            return histlen;
+        }
+
+        /** Appends to the client what follows stream offset {@code from} (the replica has up to from-1). */
+        void copyFrom(long from, Client c) {
+            byte[] b = bytesFrom(from);
+            c.reply().raw(b, 0, b.length);
+        }
+
+        /** The stream from offset {@code from} to the end (from must be within firstOffset..end+1). */
+        byte[] bytesFrom(long from) {
+            long skip = from - firstOffset();
+            long n = histlen - skip;
+            if (n <= 0) return new byte[0];
+            byte[] out = new byte[(int) n];
+            int start = (int) ((writeIndex - histlen + skip + 2L * ring.length) % ring.length);
+            int first = (int) Math.min(n, ring.length - start);
+            System.arraycopy(ring, start, out, 0, first);
+            if (n > first) System.arraycopy(ring, 0, out, first, (int) (n - first));
+            return out;
+        }
+    }
+}
