@@ -237,9 +237,10 @@ public final class Server {
         return false;
     }
 
-    /** Replicas whose last ack is within min-replicas-max-lag (repl_good_slaves_count); none here yet. */
+    /** Replicas whose last ack is within min-replicas-max-lag (repl_good_slaves_count), from the replication master. */
     public int goodReplicaCount() {
-        return 0;
+        io.cachelab.engine.replication.ReplicationMaster master = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
+        return master == null ? 0 : master.goodReplicas();
     }
 
     /** !checkGoodReplicasStatus: min-replicas-to-write is set and fewer good replicas are connected. */
