@@ -121,6 +121,9 @@ public final class Blocking {
 
     /** Serves clients blocked on keys that became ready (handleClientsBlockedOnKeys). */
     public void serveReady() {
+        // the clock moves on before blocked clients are served (updateCachedTime in Redis): a key that
+        // expired while the command that made it ready ran (a MULTI with DEBUG SLEEP) is gone for them
+        if (!ready.isEmpty()) server.updateCommandTime();
         while (!ready.isEmpty()) {
             List<DbKey> batch = new ArrayList<>(ready);
             ready.clear();

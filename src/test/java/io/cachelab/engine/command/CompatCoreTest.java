@@ -267,4 +267,36 @@ class CompatCoreTest {
             }
         }
     }
+
+    @Test
+    void aKeyThatExpiredDuringTheExecThatPushedItDoesNotServeABlockedClient() throws Exception {
+        try (Jedis j = ENGINE.jedis(); Jedis blocked = ENGINE.jedis()) {
+            j.sendCommand(DEBUG, "set-active-expire", "0");
+            try {
+                long id = blocked.clientId();
+                Thread t = new Thread(() -> {
+                    try {
+                        blocked.brpop(0, "blockedexpired");
+                    } catch (RuntimeException closed) {
+                        // CLIENT UNBLOCK answers nil; the connection stays usable
+                    }
+                });
+                t.start();
+                long deadline = System.currentTimeMillis() + 5_000;
+                while (!j.clientList(id).contains("flags=b") && System.currentTimeMillis() < deadline) Thread.sleep(5);
+                var tx = j.multi();
+                tx.rpush("blockedexpired", "hello");
+                tx.pexpire("blockedexpired", 100);
+                tx.sendCommand(DEBUG, "sleep", "0.2");
+                tx.exec();
+                assertThat(j.clientList(id)).contains("flags=b");
+                assertThat(j.exists("blockedexpired")).isFalse();
+                j.clientUnblock(id);
+                t.join(5_000);
+                assertThat(t.isAlive()).isFalse();
+            } finally {
+                j.sendCommand(DEBUG, "set-active-expire", "1");
+            }
+        }
+    }
 }
