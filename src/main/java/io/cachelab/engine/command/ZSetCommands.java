@@ -1,12 +1,10 @@
 package io.cachelab.engine.command;
 
-import io.cachelab.engine.keyspace.Dict;
 import io.cachelab.engine.keyspace.Notify;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.ScoreFormat;
-import io.cachelab.engine.type.SetValue;
 import io.cachelab.engine.type.ZSetValue;
 import io.cachelab.engine.type.ZSetValue.LexRange;
 import io.cachelab.engine.type.ZSetValue.Node;
@@ -23,8 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * The sorted-set family (Redis's t_zset.c). As in Redis, the many range commands are one generic
  * ZRANGE (rank, score or lex; forward or reverse; LIMIT; reply or store) configured by the legacy
  * command names, so their argument parsing and error precedence cannot drift apart; the
- * union/intersection/difference commands likewise share one implementation. Scores are replied
- * through {@link #addScore} because Redis 7.0 writes them with %.17g, which is not Java's format.
+ * union/intersection/difference commands likewise share one implementation, in {@link ZSetAlgebra}.
+ * Scores are replied through {@link #addScore} because Redis 7.0 writes them with %.17g, which is not
+ * Java's format.
  */
 public final class ZSetCommands {
     private ZSetCommands() {
@@ -60,19 +59,19 @@ public final class ZSetCommands {
         t.add("bzpopmax", -3, "write noscript blocking fast", 1, -2, 1, (c, a) -> bzpop(c, a, true)).group("sortedset");
         t.add("bzmpop", -5, "write blocking movablekeys", 0, 0, 0, (c, a) -> zmpop(c, a, true))
                 .keys(ListCommands.numkeysKeys(2, false)).group("sortedset");
-        t.add("zunion", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> combine(c, a, null, 1, SetOp.UNION, false))
+        t.add("zunion", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> ZSetAlgebra.combine(c, a, null, 1, SetOp.UNION, false))
                 .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
-        t.add("zinter", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> combine(c, a, null, 1, SetOp.INTER, false))
+        t.add("zinter", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> ZSetAlgebra.combine(c, a, null, 1, SetOp.INTER, false))
                 .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
-        t.add("zdiff", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> combine(c, a, null, 1, SetOp.DIFF, false))
+        t.add("zdiff", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> ZSetAlgebra.combine(c, a, null, 1, SetOp.DIFF, false))
                 .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
-        t.add("zunionstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> combine(c, a, new Bytes(a[1]), 2, SetOp.UNION, false))
+        t.add("zunionstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> ZSetAlgebra.combine(c, a, new Bytes(a[1]), 2, SetOp.UNION, false))
                 .keys(ListCommands.numkeysKeys(2, true)).group("sortedset");
-        t.add("zinterstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> combine(c, a, new Bytes(a[1]), 2, SetOp.INTER, false))
+        t.add("zinterstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> ZSetAlgebra.combine(c, a, new Bytes(a[1]), 2, SetOp.INTER, false))
                 .keys(ListCommands.numkeysKeys(2, true)).group("sortedset");
-        t.add("zdiffstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> combine(c, a, new Bytes(a[1]), 2, SetOp.DIFF, false))
+        t.add("zdiffstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> ZSetAlgebra.combine(c, a, new Bytes(a[1]), 2, SetOp.DIFF, false))
                 .keys(ListCommands.numkeysKeys(2, true)).group("sortedset");
-        t.add("zintercard", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> combine(c, a, null, 1, SetOp.INTER, true))
+        t.add("zintercard", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> ZSetAlgebra.combine(c, a, null, 1, SetOp.INTER, true))
                 .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
         t.add("zscan", -3, "readonly", 1, 1, 1, ZSetCommands::zscan).group("sortedset");
         t.add("zrandmember", -2, "readonly", 1, 1, 1, ZSetCommands::zrandmember).group("sortedset");
@@ -87,7 +86,7 @@ public final class ZSetCommands {
     private static final String NOT_FLOAT = "ERR value is not a valid float";
     private static final String RANGE_NOT_FLOAT = "ERR min or max is not a float";
     private static final String LEX_INVALID = "ERR min or max not valid string range item";
-    private static final String SYNTAX = "ERR syntax error";
+    static final String SYNTAX = "ERR syntax error";
 
     static ZSetValue zsetForRead(Client c, Bytes key) {
         RValue v = c.db().lookupRead(key);
@@ -112,7 +111,7 @@ public final class ZSetCommands {
         throw RedisError.WRONGTYPE;
     }
 
-    private static ZSetValue newZSet(Client c) {
+    static ZSetValue newZSet(Client c) {
         return new ZSetValue(configInt(c, "zset-max-listpack-entries", 128), configInt(c, "zset-max-listpack-value", 64));
     }
 
@@ -169,7 +168,7 @@ public final class ZSetCommands {
         return r;
     }
 
-    private static boolean eq(byte[] arg, String word) {
+    static boolean eq(byte[] arg, String word) {
         return ListCommands.eq(arg, word);
     }
 
@@ -185,7 +184,7 @@ public final class ZSetCommands {
     }
 
     /** Stores a computed result as ZRANGESTORE/ZUNIONSTORE do, or deletes the destination when empty. */
-    private static void storeResult(Client c, Bytes dst, ZSetValue result, String event) {
+    static void storeResult(Client c, Bytes dst, ZSetValue result, String event) {
         if (result.size() > 0) {
             result.fitEncoding();
             c.db().set(dst, result);
@@ -432,7 +431,7 @@ public final class ZSetCommands {
     }
 
     /** An array of members, or (WITHSCORES) flat member/score pairs in RESP2 and nested pairs in RESP3. */
-    private static void replyNodes(Client c, List<Node> nodes, boolean withScores) {
+    static void replyNodes(Client c, List<Node> nodes, boolean withScores) {
         boolean nested = withScores && c.resp() > 2;
         c.addArrayLen(withScores && !nested ? nodes.size() * 2 : nodes.size());
         for (Node n : nodes) {
@@ -635,187 +634,6 @@ public final class ZSetCommands {
             return;
         }
         c.server().blocking().block(c, ListCommands.distinctKeys(keys), deadline, true);
-    }
-
-    // ---- union / inter / diff -------------------------------------------------------------
-
-    /** One input of ZUNION & co: a sorted set, a plain set (every score 1), or a missing key. */
-    private record Input(ZSetValue zset, SetValue set, double weight) {
-        int size() {
-            return zset != null ? zset.size() : set != null ? set.size() : 0;
-        }
-
-        Double scoreOf(Bytes member) {
-            if (zset != null) return zset.score(member);
-            if (set != null) return set.contains(member.array()) ? 1.0 : null;
-            return null;
-        }
-    }
-
-    private enum Aggregate { SUM, MIN, MAX }
-
-    private static double aggregate(Aggregate agg, double acc, double v) {
-        switch (agg) {
-            case MIN:
-                return Math.min(acc, v);
-            case MAX:
-                return Math.max(acc, v);
-            default:
-                double s = acc + v;
-                // inf + -inf: Redis turns the NaN into 0
-                return Double.isNaN(s) ? 0.0 : s;
-        }
-    }
-
-    private static void combine(Client c, byte[][] a, Bytes dst, int numkeysIdx, SetOp op, boolean cardinalityOnly) {
-        long numkeys = ListCommands.parseLong(a[numkeysIdx]);
-        String name = new String(a[0]).toLowerCase();
-        if (numkeys < 1) throw new RedisError("ERR at least 1 input key is needed for '" + name + "' command");
-        if (numkeys > a.length - numkeysIdx - 1) throw new RedisError(SYNTAX);
-        int n = (int) numkeys;
-        ZSetValue[] zsets = new ZSetValue[n];
-        SetValue[] sets = new SetValue[n];
-        double[] weights = new double[n];
-        int j = numkeysIdx + 1;
-        for (int i = 0; i < n; i++, j++) {
-            Bytes key = new Bytes(a[j]);
-            RValue v = dst != null ? c.db().lookupWrite(key) : c.db().lookupRead(key);
-            if (v instanceof ZSetValue z) zsets[i] = z;
-            else if (v instanceof SetValue s) sets[i] = s;
-            else if (v != null) throw RedisError.WRONGTYPE;
-            weights[i] = 1.0;
-        }
-        Aggregate agg = Aggregate.SUM;
-        boolean withScores = false;
-        long limit = 0;
-        int remaining = a.length - j;
-        while (remaining > 0) {
-            if (op != SetOp.DIFF && !cardinalityOnly && remaining >= n + 1 && eq(a[j], "weights")) {
-                j++;
-                remaining--;
-                for (int i = 0; i < n; i++, j++, remaining--) {
-                    weights[i] = parseScore(a[j], "ERR weight value is not a float");
-                }
-            } else if (op != SetOp.DIFF && !cardinalityOnly && remaining >= 2 && eq(a[j], "aggregate")) {
-                j++;
-                remaining--;
-                if (eq(a[j], "sum")) agg = Aggregate.SUM;
-                else if (eq(a[j], "min")) agg = Aggregate.MIN;
-                else if (eq(a[j], "max")) agg = Aggregate.MAX;
-                else throw new RedisError(SYNTAX);
-                j++;
-                remaining--;
-            } else if (remaining >= 1 && dst == null && !cardinalityOnly && eq(a[j], "withscores")) {
-                j++;
-                remaining--;
-                withScores = true;
-            } else if (cardinalityOnly && remaining >= 2 && eq(a[j], "limit")) {
-                j++;
-                remaining--;
-                Long l = Numbers.parseLongStrict(a[j]);
-                if (l == null || l < 0) throw new RedisError("ERR LIMIT can't be negative");
-                limit = l;
-                j++;
-                remaining--;
-            } else {
-                throw new RedisError(SYNTAX);
-            }
-        }
-        Input[] inputs = new Input[n];
-        for (int i = 0; i < n; i++) inputs[i] = new Input(zsets[i], sets[i], weights[i]);
-
-        if (cardinalityOnly) {
-            c.addInteger(interCard(inputs, limit));
-            return;
-        }
-        ZSetValue result = newZSet(c);
-        // Redis builds the result as a skiplist (createZsetObject), which keeps -0 as computed;
-        // only a stored result is fitted back to a listpack
-        result.convertToSkiplist();
-        switch (op) {
-            case UNION -> union(inputs, agg, result);
-            case INTER -> inter(inputs, agg, result);
-            default -> diff(inputs, result);
-        }
-        if (dst != null) {
-            storeResult(c, dst, result, op == SetOp.UNION ? "zunionstore" : op == SetOp.INTER ? "zinterstore" : "zdiffstore");
-            return;
-        }
-        List<Node> nodes = new ArrayList<>(result.size());
-        for (Node x = result.first(); x != null; x = x.next()) nodes.add(x);
-        replyNodes(c, nodes, withScores);
-    }
-
-    private interface MemberVisitor {
-        void visit(Bytes member, double score);
-    }
-
-    private static void forEach(Input in, MemberVisitor v) {
-        if (in.zset != null) {
-            for (Node x = in.zset.first(); x != null; x = x.next()) v.visit(x.member(), x.score());
-        } else if (in.set != null) {
-            in.set.forEach(m -> v.visit(m, 1.0));
-        }
-    }
-
-    private static double weighted(double score, double weight) {
-        double v = score * weight;
-        return Double.isNaN(v) ? 0.0 : v;
-    }
-
-    private static void union(Input[] inputs, Aggregate agg, ZSetValue result) {
-        Dict<Bytes, Double> acc = new Dict<>();
-        for (Input in : inputs) {
-            forEach(in, (m, s) -> {
-                double v = weighted(s, in.weight);
-                Double cur = acc.get(m);
-                acc.put(m, cur == null ? v : aggregate(agg, cur, v));
-            });
-        }
-        for (Dict.Entry<Bytes, Double> e : acc) result.insert(e.key(), e.value());
-    }
-
-    private static Input[] bySize(Input[] inputs) {
-        Input[] sorted = inputs.clone();
-        Arrays.sort(sorted, (x, y) -> Integer.compare(x.size(), y.size()));
-        return sorted;
-    }
-
-    private static void inter(Input[] inputs, Aggregate agg, ZSetValue result) {
-        Input[] sorted = bySize(inputs);
-        if (sorted[0].size() == 0) return;
-        forEach(sorted[0], (m, s) -> {
-            double v = weighted(s, sorted[0].weight);
-            for (int i = 1; i < sorted.length; i++) {
-                Double other = sorted[i].scoreOf(m);
-                if (other == null) return;
-                v = aggregate(agg, v, weighted(other, sorted[i].weight));
-            }
-            result.insert(m, v);
-        });
-    }
-
-    private static long interCard(Input[] inputs, long limit) {
-        Input[] sorted = bySize(inputs);
-        if (sorted[0].size() == 0) return 0;
-        long[] count = {0};
-        forEach(sorted[0], (m, s) -> {
-            if (limit > 0 && count[0] >= limit) return;
-            for (int i = 1; i < sorted.length; i++) {
-                if (sorted[i].scoreOf(m) == null) return;
-            }
-            count[0]++;
-        });
-        return count[0];
-    }
-
-    private static void diff(Input[] inputs, ZSetValue result) {
-        forEach(inputs[0], (m, s) -> {
-            for (int i = 1; i < inputs.length; i++) {
-                if (inputs[i].scoreOf(m) != null) return;
-            }
-            result.insert(m, s);
-        });
     }
 
     // ---- ZSCAN / ZRANDMEMBER --------------------------------------------------------------
