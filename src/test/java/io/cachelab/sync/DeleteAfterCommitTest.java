@@ -1,18 +1,15 @@
 package io.cachelab.sync;
 
 import io.cachelab.cache.CacheClient;
-import io.cachelab.engine.TestEngine;
+import io.cachelab.support.AppTestBase;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RedissonClient;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -22,20 +19,14 @@ import static io.cachelab.sync.SyncPolicies.ARTICLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The default mode on the default stack (H2 + embedded engine): the write path records a change
- * inside its transaction and the entry disappears only once the transaction has committed; a
+ * The default mode on the default stack (H2 + embedded engine, in the context the HTTP tests share):
+ * the write path records a change inside its transaction and the entry disappears only once the
+ * transaction has committed; a
  * rollback leaves it; outside a transaction eviction is immediate; an INSERT reaches the Bloom
  * filter; tables nobody caches are ignored.
  */
-@SpringBootTest
-class DeleteAfterCommitTest {
-    static final int ENGINE_PORT = TestEngine.freePort();
+class DeleteAfterCommitTest extends AppTestBase {
     static final String KEY = "cachelab:article:1";
-
-    @DynamicPropertySource
-    static void enginePort(DynamicPropertyRegistry registry) {
-        registry.add("cachelab.engine.port", () -> ENGINE_PORT);
-    }
 
     @Autowired
     ChangeRecorder recorder;
