@@ -21,9 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The default mode on the default stack (H2 + embedded engine, in the context the HTTP tests share):
  * the write path records a change inside its transaction and the entry disappears only once the
- * transaction has committed; a
- * rollback leaves it; outside a transaction eviction is immediate; an INSERT reaches the Bloom
- * filter; tables nobody caches are ignored.
+ * transaction has committed; a rollback leaves it; outside a transaction eviction is immediate; an
+ * INSERT reaches the Bloom filter; tables nobody caches are ignored.
  */
 class DeleteAfterCommitTest extends AppTestBase {
     static final String KEY = "cachelab:article:1";
