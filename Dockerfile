@@ -32,7 +32,7 @@ COPY --from=build /layers/application/ ./
 USER 1001:1001
 # the JVM reads JAVA_TOOL_OPTIONS itself (the exec-form ENTRYPOINT runs no shell to expand $JAVA_OPTS):
 # size the heap from the container's memory limit; the protobuf flag quiets the warning the Canal
-# client's old generated classes cause under protobuf 4 (DESIGN section 6)
+# client's old generated classes cause under protobuf 4 (docs/architecture.md, "Third-party parts and how they run")
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Dcom.google.protobuf.use_unsafe_pre22_gencode"
 EXPOSE 8080
 # /actuator/health answers 503 while a component (database, Redis) is DOWN, so curl -f fails then

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The boundaries DESIGN.md promises, held by the build rather than by review. Each rule's check()
- * throws an assertion error listing every violating dependency.
+ * The boundaries docs/architecture.md describes, held by the build rather than by review. Each
+ * rule's check() throws an assertion error listing every violating dependency.
  */
 class ArchitectureTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
