@@ -1,7 +1,8 @@
 package io.cachelab.engine;
 
+import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.command.CommandSpec;
-import io.cachelab.engine.command.CommandTable;
+import io.cachelab.engine.command.Commands;
 import io.cachelab.engine.command.Dispatcher;
 import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.keyspace.ActiveExpiry;
@@ -78,7 +79,7 @@ public final class Server {
         this.eviction = new Eviction(config);
         this.evictor = new Evictor(this);
         this.acl = new io.cachelab.engine.acl.Acl(this);
-        this.dispatcher = new Dispatcher(this, CommandTable.registerAll());
+        this.dispatcher = new Dispatcher(this, Commands.registerAll());
         this.eventLoop = new EventLoop(this);
         byte[] rnd = new byte[20];
         new SecureRandom().nextBytes(rnd);
@@ -153,7 +154,7 @@ public final class Server {
         return dispatcher;
     }
 
-    public CommandTable commands() {
+    public Commands commands() {
         return dispatcher.table();
     }
 
@@ -474,12 +475,12 @@ public final class Server {
         if (config.getLong("maxmemory") == 0) return null;
         if (c.scriptClient) return null; // a script's writes are checked through its caller
         if (c.mustObey) return null; // loading the AOF: Redis replays it whatever maxmemory says
-        String n = spec.name;
-        boolean denyoom = spec.has("denyoom");
+        String n = spec.fullName();
+        boolean denyoom = spec.has(CommandFlag.DENYOOM);
         if (n.equals("exec")) {
             for (byte[][] q : c.queued) {
                 CommandSpec qs = commands().lookup(q[0]);
-                if (qs != null && qs.has("denyoom")) denyoom = true;
+                if (qs != null && qs.has(CommandFlag.DENYOOM)) denyoom = true;
             }
         } else if (c.inMulti && !n.equals("discard") && !n.equals("quit") && !n.equals("reset")) {
             denyoom = true;
@@ -495,8 +496,8 @@ public final class Server {
     }
 
     public void feedMonitors(Client c, byte[][] argv, CommandSpec spec) {
-        if (monitors.isEmpty() || spec.has("admin")) return;
-        argv = redacted(spec.name, argv);
+        if (monitors.isEmpty() || spec.has(CommandFlag.ADMIN)) return;
+        argv = redacted(spec.fullName(), argv);
         java.time.Instant now = java.time.Instant.now();
         StringBuilder sb = new StringBuilder();
         sb.append(now.getEpochSecond()).append('.').append(String.format("%06d", now.getNano() / 1000));
@@ -539,7 +540,7 @@ public final class Server {
     /** redactClientCommandArgument: passwords and ACL rules never reach the slowlog. */
     private static int redactFrom(String name, byte[][] argv) {
         if (name.equals("auth")) return 1;
-        if (name.equals("acl") && argv.length > 1 && Dispatcher.lower(argv[1]).equals("setuser")) return 2;
+        if (name.startsWith("acl") && argv.length > 1 && Dispatcher.lower(argv[1]).equals("setuser")) return 2;
         if (name.equals("hello")) {
             // HELLO ... AUTH <username> <password>: those two
             for (int i = 1; i < argv.length; i++) if (Dispatcher.lower(argv[i]).equals("auth")) return i + 1;
@@ -628,7 +629,7 @@ public final class Server {
         CommandSpec spec = dispatcher.table().lookup(argv[0]);
         if (spec == null) return false;
         if (!pauseWritesOnly) return true;
-        if (spec.name.equals("exec")) {
+        if (spec.fullName().equals("exec")) {
             for (byte[][] q : c.queued) {
                 CommandSpec qs = dispatcher.table().lookup(q[0]);
                 if (qs != null && mayWrite(qs, q)) return true;
@@ -644,11 +645,11 @@ public final class Server {
      * FCALL runs while writes are paused).
      */
     private boolean mayWrite(CommandSpec spec, byte[][] argv) {
-        if (!spec.subcommands.isEmpty() && argv.length > 1) {
-            CommandSpec sub = spec.subcommands.get(Dispatcher.lower(argv[1]));
+        if (spec.isContainer() && argv.length > 1) {
+            CommandSpec sub = spec.subcommand(Dispatcher.lower(argv[1]));
             if (sub != null) spec = sub;
         }
-        switch (spec.name) {
+        switch (spec.fullName()) {
             case "eval", "evalsha" -> {
                 return !io.cachelab.engine.script.Scripting.of(this).declaresNoWrites(argv, false);
             }
@@ -656,7 +657,7 @@ public final class Server {
                 return !io.cachelab.engine.script.Scripting.of(this).declaresNoWrites(argv, true);
             }
             default -> {
-                return spec.has("write") || spec.has("may-replicate");
+                return spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE);
             }
         }
     }

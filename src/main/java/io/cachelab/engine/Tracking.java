@@ -1,5 +1,6 @@
 package io.cachelab.engine;
 
+import io.cachelab.engine.table.GetKeys;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.Bytes;
 
@@ -130,10 +131,10 @@ public final class Tracking {
     }
 
     /** trackingRememberKeys: after a read-only command of a tracking (non-BCAST) client. */
-    public void remember(Client c, int[] keyPositions, byte[][] argv) {
+    public void remember(Client c, GetKeys.Found keys, byte[][] argv) {
         if ((c.trackingOptin && !c.trackingCaching) || (c.trackingOptout && c.trackingCaching)) return;
-        for (int pos : keyPositions) {
-            Set<Long> ids = table.computeIfAbsent(new Bytes(argv[pos]), k -> new HashSet<>(4));
+        for (int i = 0; i < keys.count(); i++) {
+            Set<Long> ids = table.computeIfAbsent(new Bytes(argv[keys.pos(i)]), k -> new HashSet<>(4));
             if (ids.add(c.id)) tableItems++;
         }
     }

@@ -1,7 +1,12 @@
 package io.cachelab.engine.acl;
 
 import io.cachelab.engine.Server;
-import io.cachelab.engine.acl.AclCommandTable.Cmd;
+import io.cachelab.engine.table.AclCategory;
+import io.cachelab.engine.table.CommandDef;
+import io.cachelab.engine.table.CommandFlag;
+import io.cachelab.engine.table.CommandTable;
+import io.cachelab.engine.table.GetKeys;
+import io.cachelab.engine.table.KeySpec;
 import io.cachelab.engine.net.Client;
 
 import java.io.IOException;
@@ -268,7 +273,7 @@ public final class Acl {
 
     // ------------------------------------------------------------------ permission checks
 
-    private final AclKeys.Found keysFound = new AclKeys.Found();
+    private final GetKeys.Found keysFound = new GetKeys.Found();
     private final boolean[] keysReady = new boolean[1];
     private final int[] at = new int[1];
     private int lastDeniedPos;
@@ -278,13 +283,14 @@ public final class Acl {
      * ({@link #lastDeniedPos()} then says which argument). cmd null: a command Redis does not have,
      * allowed to users who may run future commands.
      */
-    public int check(AclUser u, Cmd cmd, boolean noAuth, byte[][] argv) {
+    public int check(AclUser u, CommandDef cmd, byte[][] argv) {
         if (u.unrestricted) return 0;
         if (cmd == null) {
-            for (Selector s : u.selectors) if (s.canRunFutureCommands() || noAuth) return 0;
+            for (Selector s : u.selectors) if (s.canRunFutureCommands()) return 0;
             lastDeniedPos = 0;
             return DENIED_CMD;
         }
+        boolean noAuth = cmd.has(CommandFlag.NO_AUTH);
         int relevant = DENIED_CMD;
         int lastIdx = 0;
         keysReady[0] = false;
@@ -305,7 +311,7 @@ public final class Acl {
      * ACLUserCheckCmdWithUnrestrictedKeyAccess for read access: may SORT's BY and GET patterns read
      * any key? True if one selector allows the command and every key to be read.
      */
-    public boolean mayReadAnyKey(AclUser u, Cmd cmd, byte[][] argv) {
+    public boolean mayReadAnyKey(AclUser u, CommandDef cmd, byte[][] argv) {
         if (u.unrestricted) return true;
         keysReady[0] = false;
         for (Selector s : u.selectors) {

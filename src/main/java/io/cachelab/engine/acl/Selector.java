@@ -1,6 +1,10 @@
 package io.cachelab.engine.acl;
 
-import io.cachelab.engine.acl.AclCommandTable.Cmd;
+import io.cachelab.engine.table.AclCategory;
+import io.cachelab.engine.table.CommandDef;
+import io.cachelab.engine.table.CommandTable;
+import io.cachelab.engine.table.GetKeys;
+import io.cachelab.engine.table.KeySpec;
 import io.cachelab.engine.util.Glob;
 
 import java.nio.charset.StandardCharsets;
@@ -67,7 +71,7 @@ final class Selector {
     }
 
     private static int futureBit() {
-        return AclCommandTable.get().size();
+        return CommandTable.redis().size();
     }
 
     boolean canRunFutureCommands() {
@@ -84,31 +88,31 @@ final class Selector {
     }
 
     /** ACLChangeSelectorPerm: a container's rule covers its subcommands. */
-    void changePerm(Cmd cmd, boolean allow) {
-        setBit(cmd.id, allow);
-        if (firstArgs != null) firstArgs.remove(cmd.id);
-        for (Cmd sub : cmd.subcommands) setBit(sub.id, allow);
+    void changePerm(CommandDef cmd, boolean allow) {
+        setBit(cmd.id(), allow);
+        if (firstArgs != null) firstArgs.remove(cmd.id());
+        for (CommandDef sub : cmd.subcommands().values()) setBit(sub.id(), allow);
     }
 
     void changeCategory(long flag, boolean allow) {
-        for (Cmd cmd : AclCommandTable.get().topLevel()) changeCategory(cmd, flag, allow);
+        for (CommandDef cmd : CommandTable.redis().topLevel()) changeCategory(cmd, flag, allow);
     }
 
-    private void changeCategory(Cmd cmd, long flag, boolean allow) {
-        if ((cmd.categories & flag) != 0) changePerm(cmd, allow);
-        for (Cmd sub : cmd.subcommands) changeCategory(sub, flag, allow);
+    private void changeCategory(CommandDef cmd, long flag, boolean allow) {
+        if ((cmd.categories() & flag) != 0) changePerm(cmd, allow);
+        for (CommandDef sub : cmd.subcommands().values()) changeCategory(sub, flag, allow);
     }
 
     /** Commands of a category this selector allows (on) and denies (off). */
     long[] countCategory(long flag) {
         long[] onOff = new long[2];
-        for (Cmd cmd : AclCommandTable.get().topLevel()) countCategory(cmd, flag, onOff);
+        for (CommandDef cmd : CommandTable.redis().topLevel()) countCategory(cmd, flag, onOff);
         return onOff;
     }
 
-    private void countCategory(Cmd cmd, long flag, long[] onOff) {
-        if ((cmd.categories & flag) != 0) onOff[allowed.get(cmd.id) ? 0 : 1]++;
-        for (Cmd sub : cmd.subcommands) countCategory(sub, flag, onOff);
+    private void countCategory(CommandDef cmd, long flag, long[] onOff) {
+        if ((cmd.categories() & flag) != 0) onOff[allowed.get(cmd.id()) ? 0 : 1]++;
+        for (CommandDef sub : cmd.subcommands().values()) countCategory(sub, flag, onOff);
     }
 
     private void addFirstArg(int id, String arg) {
@@ -121,7 +125,7 @@ final class Selector {
     /** ACLSetSelector: applies one rule; returns null or the error (ACLSetUserStringError's texts). */
     String apply(String op) {
         String lower = op.toLowerCase(Locale.ROOT);
-        AclCommandTable table = AclCommandTable.get();
+        CommandTable table = CommandTable.redis();
         if (lower.equals("allkeys") || op.equals("~*")) {
             flags |= ALLKEYS;
             keys.clear();
@@ -180,30 +184,30 @@ final class Selector {
             String name = op.substring(1);
             int bar = name.lastIndexOf('|');
             if (bar < 0) {
-                Cmd cmd = table.lookup(name);
+                CommandDef cmd = table.lookup(name);
                 if (cmd == null) return Acl.ERR_UNKNOWN;
                 changePerm(cmd, true);
             } else {
                 String base = name.substring(0, bar);
                 String sub = name.substring(bar + 1);
-                Cmd cmd = table.lookup(base);
+                CommandDef cmd = table.lookup(base);
                 if (cmd == null) return Acl.ERR_UNKNOWN;
-                if (cmd.parent != null) return "Allowing first-arg of a subcommand is not supported";
+                if (cmd.parent() != null) return "Allowing first-arg of a subcommand is not supported";
                 if (sub.isEmpty()) return Acl.ERR_SYNTAX;
-                if (!cmd.subcommands.isEmpty()) {
-                    Cmd subCmd = table.lookup(name);
+                if (!cmd.subcommands().values().isEmpty()) {
+                    CommandDef subCmd = table.lookup(name);
                     if (subCmd == null) return Acl.ERR_UNKNOWN;
                     changePerm(subCmd, true);
                 } else {
-                    addFirstArg(cmd.id, sub);
+                    addFirstArg(cmd.id(), sub);
                 }
             }
         } else if (op.startsWith("-") && !op.startsWith("-@")) {
-            Cmd cmd = table.lookup(op.substring(1));
+            CommandDef cmd = table.lookup(op.substring(1));
             if (cmd == null) return Acl.ERR_UNKNOWN;
             changePerm(cmd, false);
         } else if ((op.startsWith("+@") || op.startsWith("-@"))) {
-            long flag = AclCommandTable.categoryFlag(op.substring(2));
+            long flag = AclCategory.bitOf(op.substring(2));
             if (flag == 0) return Acl.ERR_UNKNOWN;
             changeCategory(flag, op.charAt(0) == '+');
         } else {
@@ -215,10 +219,10 @@ final class Selector {
     // ------------------------------------------------------------------ checks
 
     /** ACLSelectorCheckCmd: 0 when allowed, else Acl.DENIED_* with the offending position in at[0]. */
-    int check(Cmd cmd, boolean noAuth, byte[][] argv, AclKeys.Found keysFound, boolean[] keysReady, int[] at) {
-        if ((flags & ALLCOMMANDS) == 0 && !noAuth && !allowed.get(cmd.id)) {
-            List<String> args = firstArgs == null ? null : firstArgs.get(cmd.id);
-            int idx = cmd.parent != null ? 2 : 1;
+    int check(CommandDef cmd, boolean noAuth, byte[][] argv, GetKeys.Found keysFound, boolean[] keysReady, int[] at) {
+        if ((flags & ALLCOMMANDS) == 0 && !noAuth && !allowed.get(cmd.id())) {
+            List<String> args = firstArgs == null ? null : firstArgs.get(cmd.id());
+            int idx = cmd.parent() != null ? 2 : 1;
             if (args == null || argv.length <= idx) return Acl.DENIED_CMD;
             boolean match = false;
             String given = new String(argv[idx], StandardCharsets.ISO_8859_1);
@@ -227,12 +231,12 @@ final class Selector {
         }
         if ((flags & ALLKEYS) == 0 && cmd.hasKeys()) {
             if (!keysReady[0]) {
-                AclKeys.keys(cmd, argv, keysFound);
+                GetKeys.keys(cmd, argv, keysFound);
                 keysReady[0] = true;
             }
-            for (int j = 0; j < keysFound.n; j++) {
-                if (!keyAllowed(argv[keysFound.pos[j]], keysFound.flags[j])) {
-                    at[0] = keysFound.pos[j];
+            for (int j = 0; j < keysFound.count(); j++) {
+                if (!keyAllowed(argv[keysFound.pos(j)], keysFound.flags(j))) {
+                    at[0] = keysFound.pos(j);
                     return Acl.DENIED_KEY;
                 }
             }
@@ -254,8 +258,8 @@ final class Selector {
     boolean keyAllowed(byte[] key, int specFlags) {
         if ((flags & ALLKEYS) != 0) return true;
         int need = 0;
-        if ((specFlags & AclCommandTable.KEY_ACCESS) != 0) need |= READ;
-        if ((specFlags & (AclCommandTable.KEY_INSERT | AclCommandTable.KEY_DELETE | AclCommandTable.KEY_UPDATE)) != 0) {
+        if ((specFlags & KeySpec.ACCESS) != 0) need |= READ;
+        if ((specFlags & (KeySpec.INSERT | KeySpec.DELETE | KeySpec.UPDATE)) != 0) {
             need |= WRITE;
         }
         for (KeyPattern p : keys) {
@@ -305,7 +309,7 @@ final class Selector {
         }
         Selector temp = new Selector(0);
         temp.allowed.or(allowed);
-        boolean[] applied = new boolean[AclCommandTable.CATEGORIES.size()];
+        boolean[] applied = new boolean[AclCategory.all().size()];
         while (true) {
             int best = -1;
             long minDiff = Integer.MAX_VALUE, maxSame = 0;
@@ -321,28 +325,28 @@ final class Selector {
                 }
             }
             if (best == -1) break;
-            String cat = AclCommandTable.CATEGORIES.get(best);
+            String cat = AclCategory.all().get(best).aclName();
             String op = (additive ? "+@" : "-@") + cat;
             fake.apply(op);
             temp.apply((additive ? "-@" : "+@") + cat);
             rules.append(op).append(' ');
             applied[best] = true;
         }
-        for (Cmd cmd : AclCommandTable.get().topLevel()) describeSingle(cmd, fake, rules);
+        for (CommandDef cmd : CommandTable.redis().topLevel()) describeSingle(cmd, fake, rules);
         rules.setLength(rules.length() - 1);
         return rules.toString();
     }
 
-    private void describeSingle(Cmd cmd, Selector fake, StringBuilder rules) {
-        boolean userBit = allowed.get(cmd.id);
-        boolean fakeBit = fake.allowed.get(cmd.id);
+    private void describeSingle(CommandDef cmd, Selector fake, StringBuilder rules) {
+        boolean userBit = allowed.get(cmd.id());
+        boolean fakeBit = fake.allowed.get(cmd.id());
         if (userBit != fakeBit) {
-            rules.append(userBit ? '+' : '-').append(cmd.fullName).append(' ');
+            rules.append(userBit ? '+' : '-').append(cmd.fullName()).append(' ');
             fake.changePerm(cmd, userBit);
         }
-        for (Cmd sub : cmd.subcommands) describeSingle(sub, fake, rules);
-        if (!userBit && firstArgs != null && firstArgs.get(cmd.id) != null) {
-            for (String a : firstArgs.get(cmd.id)) rules.append('+').append(cmd.fullName).append('|').append(a).append(' ');
+        for (CommandDef sub : cmd.subcommands().values()) describeSingle(sub, fake, rules);
+        if (!userBit && firstArgs != null && firstArgs.get(cmd.id()) != null) {
+            for (String a : firstArgs.get(cmd.id())) rules.append('+').append(cmd.fullName()).append('|').append(a).append(' ');
         }
     }
 

@@ -1,7 +1,9 @@
 package io.cachelab.engine.command;
 
 import io.cachelab.engine.acl.Acl;
-import io.cachelab.engine.acl.AclCommandTable;
+import io.cachelab.engine.table.AclCategory;
+import io.cachelab.engine.table.CommandDef;
+import io.cachelab.engine.table.CommandTable;
 import io.cachelab.engine.acl.AclUser;
 import io.cachelab.engine.net.Client;
 
@@ -23,22 +25,21 @@ final class AclCommand {
     private AclCommand() {
     }
 
-    static void register(CommandTable t) {
-        CommandSpec acl = t.container("acl", -2, "").group("server");
-        String admin = "admin noscript loading stale";
-        acl.sub("cat", -2, "noscript loading stale", 0, 0, 0, AclCommand::cat);
-        acl.sub("deluser", -3, admin, 0, 0, 0, AclCommand::deluser);
-        acl.sub("dryrun", -4, admin, 0, 0, 0, AclCommand::dryrun);
-        acl.sub("genpass", -2, "noscript loading stale", 0, 0, 0, AclCommand::genpass);
-        acl.sub("getuser", 3, admin, 0, 0, 0, AclCommand::getuser);
-        acl.sub("help", 2, "loading stale", 0, 0, 0, AclCommand::help);
-        acl.sub("list", 2, admin, 0, 0, 0, (c, a) -> list(c, false));
-        acl.sub("load", 2, admin, 0, 0, 0, AclCommand::load);
-        acl.sub("log", -2, admin, 0, 0, 0, AclCommand::log);
-        acl.sub("save", 2, admin, 0, 0, 0, AclCommand::save);
-        acl.sub("setuser", -3, admin, 0, 0, 0, AclCommand::setuser);
-        acl.sub("users", 2, admin, 0, 0, 0, (c, a) -> list(c, true));
-        acl.sub("whoami", 2, "noscript loading stale", 0, 0, 0, (c, a) -> c.addBulk(c.user.name));
+    static void register(Commands t) {
+        CommandSpec acl = t.container("acl");
+        acl.sub("cat", AclCommand::cat);
+        acl.sub("deluser", AclCommand::deluser);
+        acl.sub("dryrun", AclCommand::dryrun);
+        acl.sub("genpass", AclCommand::genpass);
+        acl.sub("getuser", AclCommand::getuser);
+        acl.sub("help", AclCommand::help);
+        acl.sub("list", (c, a) -> list(c, false));
+        acl.sub("load", AclCommand::load);
+        acl.sub("log", AclCommand::log);
+        acl.sub("save", AclCommand::save);
+        acl.sub("setuser", AclCommand::setuser, Trait.REDACTED);
+        acl.sub("users", (c, a) -> list(c, true));
+        acl.sub("whoami", (c, a) -> c.addBulk(c.user.name));
     }
 
     private static String str(byte[] b) {
@@ -137,24 +138,24 @@ final class AclCommand {
             throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + str(a[1]) + "'. Try ACL HELP.");
         }
         if (a.length == 2) {
-            c.addArrayLen(AclCommandTable.CATEGORIES.size());
-            for (String cat : AclCommandTable.CATEGORIES) c.addBulk(cat);
+            c.addArrayLen(AclCategory.all().size());
+            for (AclCategory cat : AclCategory.all()) c.addBulk(cat.aclName());
             return;
         }
-        long flag = AclCommandTable.categoryFlag(str(a[2]));
+        long flag = AclCategory.bitOf(str(a[2]));
         if (flag == 0) {
             String name = str(a[2]);
             throw new RedisError("ERR Unknown category '" + (name.length() > 128 ? name.substring(0, 128) : name) + "'");
         }
         List<String> names = new ArrayList<>();
-        for (AclCommandTable.Cmd cmd : AclCommandTable.get().topLevel()) collect(cmd, flag, names);
+        for (CommandDef cmd : CommandTable.redis().topLevel()) collect(cmd, flag, names);
         c.addArrayLen(names.size());
         for (String n : names) c.addBulk(n);
     }
 
-    private static void collect(AclCommandTable.Cmd cmd, long flag, List<String> out) {
-        if ((cmd.categories & flag) != 0) out.add(cmd.fullName);
-        for (AclCommandTable.Cmd sub : cmd.subcommands) collect(sub, flag, out);
+    private static void collect(CommandDef cmd, long flag, List<String> out) {
+        if ((cmd.categories() & flag) != 0) out.add(cmd.fullName());
+        for (CommandDef sub : cmd.subcommands().values()) collect(sub, flag, out);
     }
 
     private static void genpass(Client c, byte[][] a) {
@@ -220,25 +221,18 @@ final class AclCommand {
         AclUser u = acl(c).user(username);
         if (u == null) throw new RedisError("ERR User '" + username + "' not found");
         byte[][] argv = java.util.Arrays.copyOfRange(a, 3, a.length);
-        CommandSpec spec = c.server().commands().lookup(argv[0]);
-        if (spec != null && !spec.subcommands.isEmpty() && argv.length >= 2) {
-            CommandSpec sub = spec.subcommands.get(Dispatcher.lower(argv[1]));
-            if (sub != null) spec = sub;
-            else if (spec.handler == null) spec = null;
+        // judged by Redis's table, so a command the engine does not answer (MODULE) is judged too
+        CommandDef redisCmd = redisLookup(argv);
+        if (redisCmd == null) throw new RedisError("ERR Command '" + str(argv[0]) + "' not found");
+        if (!redisCmd.arityOk(argv.length)) {
+            throw new RedisError("ERR wrong number of arguments for '" + redisCmd.fullName() + "' command");
         }
-        // a command Redis has and the engine lacks (MIGRATE) is still judged by Redis's table
-        AclCommandTable.Cmd redisCmd = spec != null ? spec.aclCmd : redisLookup(argv);
-        if (spec == null && redisCmd == null) throw new RedisError("ERR Command '" + str(argv[0]) + "' not found");
-        if (spec != null ? !spec.arityOk(argv.length) : !redisCmd.arityOk(argv.length)) {
-            throw new RedisError("ERR wrong number of arguments for '"
-                    + (spec != null ? spec.fullName() : redisCmd.fullName) + "' command");
-        }
-        int denied = acl(c).check(u, redisCmd, spec != null && spec.noAuth, argv);
+        int denied = acl(c).check(u, redisCmd, argv);
         if (denied == 0) {
             c.addOk();
             return;
         }
-        String fullName = redisCmd != null ? redisCmd.fullName : spec.fullName();
+        String fullName = redisCmd.fullName();
         int pos = acl(c).lastDeniedPos();
         c.addBulk(switch (denied) {
             case Acl.DENIED_CMD -> "This user has no permissions to run the '" + fullName + "' command";
@@ -247,10 +241,10 @@ final class AclCommand {
         });
     }
 
-    private static AclCommandTable.Cmd redisLookup(byte[][] argv) {
-        AclCommandTable.Cmd cmd = AclCommandTable.get().lookup(str(argv[0]));
-        if (cmd != null && !cmd.subcommands.isEmpty() && argv.length >= 2) {
-            return AclCommandTable.get().lookup(cmd.fullName + "|" + str(argv[1]));
+    private static CommandDef redisLookup(byte[][] argv) {
+        CommandDef cmd = CommandTable.redis().lookup(str(argv[0]));
+        if (cmd != null && !cmd.subcommands().isEmpty() && argv.length >= 2) {
+            return CommandTable.redis().lookup(cmd.fullName() + "|" + str(argv[1]));
         }
         return cmd;
     }

@@ -30,14 +30,14 @@ public final class BitmapCommands {
     private BitmapCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("setbit", 4, "write denyoom", 1, 1, 1, BitmapCommands::setbit).group("bitmap");
-        t.add("getbit", 3, "readonly fast", 1, 1, 1, BitmapCommands::getbit).group("bitmap");
-        t.add("bitcount", -2, "readonly", 1, 1, 1, BitmapCommands::bitcount).group("bitmap");
-        t.add("bitpos", -3, "readonly", 1, 1, 1, BitmapCommands::bitpos).group("bitmap");
-        t.add("bitop", -4, "write denyoom", 2, -1, 1, BitmapCommands::bitop).group("bitmap");
-        t.add("bitfield", -2, "write denyoom", 1, 1, 1, (c, a) -> bitfield(c, a, false)).group("bitmap");
-        t.add("bitfield_ro", -2, "readonly fast", 1, 1, 1, (c, a) -> bitfield(c, a, true)).group("bitmap");
+    static void register(Commands t) {
+        t.bind("setbit", BitmapCommands::setbit);
+        t.bind("getbit", BitmapCommands::getbit);
+        t.bind("bitcount", BitmapCommands::bitcount);
+        t.bind("bitpos", BitmapCommands::bitpos);
+        t.bind("bitop", BitmapCommands::bitop);
+        t.bind("bitfield", (c, a) -> bitfield(c, a, false));
+        t.bind("bitfield_ro", (c, a) -> bitfield(c, a, true));
     }
 
     /**

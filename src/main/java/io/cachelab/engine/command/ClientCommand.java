@@ -15,33 +15,32 @@ final class ClientCommand {
     private ClientCommand() {
     }
 
-    static void register(CommandTable t) {
-        CommandSpec client = t.container("client", -2, "sentinel").group("connection");
-        client.sub("id", 2, "noscript loading stale", 0, 0, 0, (c, a) -> c.addInteger(c.id));
-        client.sub("setname", 3, "noscript loading stale", 0, 0, 0, ClientCommand::setname);
-        client.sub("getname", 2, "noscript loading stale", 0, 0, 0, (c, a) -> {
+    static void register(Commands t) {
+        CommandSpec client = t.container("client");
+        client.sub("id", (c, a) -> c.addInteger(c.id));
+        client.sub("setname", ClientCommand::setname);
+        client.sub("getname", (c, a) -> {
             if (c.name.isEmpty()) c.addNull();
             else c.addBulk(c.name);
         });
-        client.sub("setinfo", 4, "noscript loading stale", 0, 0, 0, ClientCommand::setinfo);
-        client.sub("list", -2, "admin noscript loading stale", 0, 0, 0, ClientCommand::list);
-        client.sub("info", 2, "noscript loading stale", 0, 0, 0, (c, a) -> c.addVerbatim(describe(c, c) + "\n"));
-        client.sub("kill", -3, "admin noscript loading stale", 0, 0, 0, ClientCommand::kill);
-        client.sub("reply", 3, "noscript loading stale", 0, 0, 0, ClientCommand::reply);
-        client.sub("no-evict", 3, "admin noscript loading stale", 0, 0, 0, (c, a) -> c.noEvict = onOff(c, a[2]));
-        client.sub("no-touch", 3, "noscript loading stale", 0, 0, 0, (c, a) -> c.noTouch = onOff(c, a[2]));
-        client.sub("pause", -3, "admin noscript loading stale", 0, 0, 0, ClientCommand::pause);
-        client.sub("unpause", 2, "admin noscript loading stale", 0, 0, 0, (c, a) -> {
+        client.sub("setinfo", ClientCommand::setinfo);
+        client.sub("list", ClientCommand::list);
+        client.sub("info", (c, a) -> c.addVerbatim(describe(c, c) + "\n"));
+        client.sub("kill", ClientCommand::kill);
+        client.sub("reply", ClientCommand::reply);
+        client.sub("no-evict", (c, a) -> c.noEvict = onOff(c, a[2]));
+        client.sub("no-touch", (c, a) -> c.noTouch = onOff(c, a[2]));
+        client.sub("pause", ClientCommand::pause);
+        client.sub("unpause", (c, a) -> {
             c.server().unpause();
             c.addOk();
         });
-        client.sub("unblock", -3, "admin noscript loading stale", 0, 0, 0, ClientCommand::unblock);
-        client.sub("getredir", 2, "noscript loading stale", 0, 0, 0,
-                (c, a) -> c.addInteger(c.tracking ? c.trackingRedirect : -1));
-        client.sub("tracking", -3, "noscript loading stale", 0, 0, 0, ClientCommand::tracking);
-        client.sub("caching", 3, "noscript loading stale", 0, 0, 0, ClientCommand::caching);
-        client.sub("trackinginfo", 2, "noscript loading stale", 0, 0, 0, ClientCommand::trackingInfo);
-        client.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> help(c));
+        client.sub("unblock", ClientCommand::unblock);
+        client.sub("getredir", (c, a) -> c.addInteger(c.tracking ? c.trackingRedirect : -1));
+        client.sub("tracking", ClientCommand::tracking);
+        client.sub("caching", ClientCommand::caching);
+        client.sub("trackinginfo", ClientCommand::trackingInfo);
+        client.sub("help", (c, a) -> help(c));
     }
 
     /** CLIENT TRACKING on|off [REDIRECT id] [BCAST] [PREFIX p ...] [OPTIN] [OPTOUT] [NOLOOP], checked as networking.c does. */

@@ -1,9 +1,16 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.net.Client;
+import io.cachelab.engine.table.AclCategory;
+import io.cachelab.engine.table.CommandDef;
+import io.cachelab.engine.table.CommandFlag;
+import io.cachelab.engine.table.GetKeys;
+import io.cachelab.engine.table.KeySpec;
 import io.cachelab.engine.util.Glob;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,14 +21,14 @@ final class CommandCommand {
     private CommandCommand() {
     }
 
-    static void register(CommandTable t) {
-        CommandSpec cmd = t.add("command", -1, "loading stale sentinel", 0, 0, 0, (c, a) -> {
+    static void register(Commands t) {
+        CommandSpec cmd = t.bind("command", (c, a) -> {
             List<CommandSpec> all = new ArrayList<>(c.server().commands().all());
             c.addArrayLen(all.size());
             for (CommandSpec s : all) info(c, s);
-        }).group("server");
-        cmd.sub("count", 2, "loading stale", 0, 0, 0, (c, a) -> c.addInteger(c.server().commands().size()));
-        cmd.sub("info", -2, "loading stale", 0, 0, 0, (c, a) -> {
+        });
+        cmd.sub("count", (c, a) -> c.addInteger(c.server().commands().size()));
+        cmd.sub("info", (c, a) -> {
             List<CommandSpec> chosen = new ArrayList<>();
             if (a.length == 2) chosen.addAll(c.server().commands().all());
             c.addArrayLen(a.length == 2 ? chosen.size() : a.length - 2);
@@ -35,11 +42,11 @@ final class CommandCommand {
                 else info(c, s);
             }
         });
-        cmd.sub("list", -2, "loading stale", 0, 0, 0, CommandCommand::list);
-        cmd.sub("docs", -2, "loading stale", 0, 0, 0, CommandCommand::docs);
-        cmd.sub("getkeys", -4, "loading stale", 0, 0, 0, (c, a) -> getkeys(c, a, false));
-        cmd.sub("getkeysandflags", -4, "loading stale", 0, 0, 0, (c, a) -> getkeys(c, a, true));
-        cmd.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+        cmd.sub("list", CommandCommand::list);
+        cmd.sub("docs", CommandCommand::docs);
+        cmd.sub("getkeys", (c, a) -> getkeys(c, a, false));
+        cmd.sub("getkeysandflags", (c, a) -> getkeys(c, a, true));
+        cmd.sub("help", (c, a) -> {
             String[] lines = {"COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "(no subcommand)", "    Return details about all Redis commands.",
                 "COUNT", "    Return the total number of commands in this Redis server.",
@@ -58,54 +65,110 @@ final class CommandCommand {
         int bar = name.indexOf('|');
         if (bar < 0) return c.server().commands().lookup(name);
         CommandSpec parent = c.server().commands().lookup(name.substring(0, bar));
-        return parent == null ? null : parent.subcommands.get(name.substring(bar + 1).toLowerCase());
+        return parent == null ? null : parent.subcommand(name.substring(bar + 1).toLowerCase());
     }
 
+    /** addReplyCommandInfo. */
     static void info(Client c, CommandSpec s) {
+        CommandDef d = s.def();
         c.addArrayLen(10);
         c.addBulk(s.fullName());
-        c.addInteger(s.arity);
-        c.addSetLen(s.flags.size());
-        for (String f : s.flags) c.addSimple(f.replace('-', '_'));
-        c.addInteger(s.firstKey);
-        c.addInteger(s.lastKey);
-        c.addInteger(s.step);
-        c.addSetLen(s.aclCategories.size());
-        for (String cat : s.aclCategories) c.addSimple(cat);
-        c.addSetLen(0);
-        c.addArrayLen(0);
-        c.addArrayLen(s.subcommands.size());
-        for (CommandSpec sub : s.subcommands.values()) info(c, sub);
+        c.addInteger(d.arity());
+        List<String> flags = new ArrayList<>();
+        for (CommandFlag f : d.flags()) if (f.replyName() != null) flags.add(f.replyName());
+        c.addSetLen(flags.size());
+        for (String f : flags) c.addSimple(f);
+        c.addInteger(d.firstKey());
+        c.addInteger(d.lastKey());
+        c.addInteger(d.step());
+        List<String> cats = AclCategory.names(d.categories());
+        c.addSetLen(cats.size());
+        for (String cat : cats) c.addSimple(cat);
+        c.addSetLen(d.doc().tips().size());
+        for (String tip : d.doc().tips()) c.addBulk(tip);
+        keySpecs(c, d);
+        if (!s.isContainer()) {
+            c.addSetLen(0);
+            return;
+        }
+        c.addArrayLen(s.subcommands().size());
+        for (CommandSpec sub : s.subcommands().values()) info(c, sub);
+    }
+
+    /** addReplyCommandKeySpecs. */
+    private static void keySpecs(Client c, CommandDef d) {
+        c.addSetLen(d.keySpecs().size());
+        for (KeySpec ks : d.keySpecs()) {
+            boolean notes = !ks.notes().isEmpty();
+            c.addMapLen(notes ? 4 : 3);
+            if (notes) {
+                c.addBulk("notes");
+                c.addBulk(ks.notes());
+            }
+            c.addBulk("flags");
+            List<String> names = KeySpec.flagNames(ks.flags());
+            c.addSetLen(names.size());
+            for (String n : names) c.addSimple(n);
+            c.addBulk("begin_search");
+            switch (ks.begin()) {
+                case 'i' -> typed(c, "index", "index", ks.index());
+                case 'k' -> {
+                    typedHead(c, "keyword", 2);
+                    c.addBulk("keyword");
+                    c.addBulk(ks.keyword());
+                    c.addBulk("startfrom");
+                    c.addInteger(ks.startFrom());
+                }
+                default -> typedHead(c, "unknown", 0);
+            }
+            c.addBulk("find_keys");
+            switch (ks.find()) {
+                case 'r' -> typed(c, "range", "lastkey", ks.a(), "keystep", ks.b(), "limit", ks.c());
+                case 'n' -> typed(c, "keynum", "keynumidx", ks.a(), "firstkey", ks.b(), "keystep", ks.c());
+                default -> typedHead(c, "unknown", 0);
+            }
+        }
+    }
+
+    private static void typedHead(Client c, String type, int specFields) {
+        c.addMapLen(2);
+        c.addBulk("type");
+        c.addBulk(type);
+        c.addBulk("spec");
+        c.addMapLen(specFields);
+    }
+
+    /** {type: ..., spec: {name: value, ...}} with integer values. */
+    private static void typed(Client c, String type, Object... nameValues) {
+        typedHead(c, type, nameValues.length / 2);
+        for (int i = 0; i < nameValues.length; i += 2) {
+            c.addBulk((String) nameValues[i]);
+            c.addInteger((Integer) nameValues[i + 1]);
+        }
     }
 
     private static void list(Client c, byte[][] a) {
-        List<String> names = new ArrayList<>();
+        List<CommandSpec> every = new ArrayList<>();
         for (CommandSpec s : c.server().commands().all()) {
-            names.add(s.fullName());
-            for (CommandSpec sub : s.subcommands.values()) names.add(sub.fullName());
+            every.add(s);
+            every.addAll(s.subcommands().values());
         }
         if (a.length > 2) {
             if (a.length != 5 || !Args.is(a[2], "filterby")) throw RedisError.SYNTAX;
             String kind = Args.lower(a[3]);
             String val = Args.str(a[4]);
             switch (kind) {
-                case "pattern" -> names.removeIf(n -> !Glob.matches(val, n, true));
-                case "module" -> names.clear();
+                case "pattern" -> every.removeIf(s -> !Glob.matches(val, s.fullName(), true));
+                case "module" -> every.clear();
                 case "aclcat" -> {
-                    List<String> keep = new ArrayList<>();
-                    for (CommandSpec s : c.server().commands().all()) {
-                        if (s.aclCategories.contains("@" + val.toLowerCase())) keep.add(s.fullName());
-                        for (CommandSpec sub : s.subcommands.values()) {
-                            if (sub.aclCategories.contains("@" + val.toLowerCase())) keep.add(sub.fullName());
-                        }
-                    }
-                    names.retainAll(keep);
+                    long bit = AclCategory.bitOf(val);
+                    every.removeIf(s -> bit == 0 || (s.def().categories() & bit) == 0);
                 }
                 default -> throw RedisError.SYNTAX;
             }
         }
-        c.addArrayLen(names.size());
-        for (String n : names) c.addBulk(n);
+        c.addArrayLen(every.size());
+        for (CommandSpec s : every) c.addBulk(s.fullName());
     }
 
     private static void docs(Client c, byte[][] a) {
@@ -118,60 +181,85 @@ final class CommandCommand {
         c.addMapLen(chosen.size());
         for (CommandSpec s : chosen) {
             c.addBulk(s.fullName());
-            c.addMapLen(3);
-            c.addBulk("summary");
-            c.addBulk(s.summary.isEmpty() ? s.fullName().toUpperCase() + " command" : s.summary);
-            c.addBulk("since");
-            c.addBulk(s.since);
-            c.addBulk("group");
-            c.addBulk(s.group);
+            doc(c, s);
         }
     }
 
-    private static void getkeys(Client c, byte[][] a, boolean withFlags) {
-        byte[][] argv = java.util.Arrays.copyOfRange(a, 2, a.length);
-        CommandSpec s = c.server().commands().lookup(argv[0]);
-        if (s == null) throw new RedisError("ERR Invalid command specified");
-        if (!s.subcommands.isEmpty() && argv.length > 1 && s.subcommands.containsKey(Args.lower(argv[1]))) {
-            s = s.subcommands.get(Args.lower(argv[1]));
+    /** addReplyCommandDocs, less the arguments (the table does not carry them yet). */
+    private static void doc(Client c, CommandSpec s) {
+        CommandDef.Doc d = s.def().doc();
+        int len = 3 + (d.complexity().isEmpty() ? 0 : 1) + (d.docFlags().isEmpty() ? 0 : 1)
+                + (d.deprecatedSince().isEmpty() ? 0 : 1) + (d.replacedBy().isEmpty() ? 0 : 1)
+                + (d.history().isEmpty() ? 0 : 1) + (s.isContainer() ? 1 : 0);
+        c.addMapLen(len);
+        c.addBulk("summary");
+        c.addBulk(d.summary());
+        c.addBulk("since");
+        c.addBulk(d.since());
+        c.addBulk("group");
+        c.addBulk(d.group());
+        if (!d.complexity().isEmpty()) {
+            c.addBulk("complexity");
+            c.addBulk(d.complexity());
         }
-        if (s.aclCmd != null && !s.aclCmd.keySpecs.isEmpty()) {
-            // Redis's key specs know how each key is accessed (RW access delete, OW update, ...)
-            if (!s.arityOk(argv.length)) throw new RedisError("ERR Invalid number of arguments specified for command");
-            int[][] found = io.cachelab.engine.acl.AclKeys.keysWithFlags(s.aclCmd, argv);
-            if (found[0].length == 0 && !s.has("no-mandatory-keys") && !s.aclCmd.fullName.startsWith("eval")
-                    && !s.aclCmd.fullName.startsWith("fcall")) {
-                throw new RedisError("ERR Invalid arguments specified for command");
+        if (!d.docFlags().isEmpty()) {
+            c.addBulk("doc_flags");
+            c.addSetLen(d.docFlags().size());
+            for (String f : d.docFlags()) c.addSimple(f);
+        }
+        if (!d.deprecatedSince().isEmpty()) {
+            c.addBulk("deprecated_since");
+            c.addBulk(d.deprecatedSince());
+        }
+        if (!d.replacedBy().isEmpty()) {
+            c.addBulk("replaced_by");
+            c.addBulk(d.replacedBy());
+        }
+        if (!d.history().isEmpty()) {
+            c.addBulk("history");
+            c.addSetLen(d.history().size());
+            for (String[] h : d.history()) {
+                c.addArrayLen(2);
+                c.addBulk(h[0]);
+                c.addBulk(h[1]);
             }
-            c.addArrayLen(found[0].length);
-            for (int i = 0; i < found[0].length; i++) {
-                if (withFlags) {
-                    c.addArrayLen(2);
-                    c.addBulk(argv[found[0][i]]);
-                    List<String> names = io.cachelab.engine.acl.AclKeys.flagNames(found[1][i]);
-                    c.addSetLen(names.size());
-                    for (String n : names) c.addSimple(n);
-                } else {
-                    c.addBulk(argv[found[0][i]]);
-                }
+        }
+        if (s.isContainer()) {
+            c.addBulk("subcommands");
+            c.addMapLen(s.subcommands().size());
+            for (CommandSpec sub : s.subcommands().values()) {
+                c.addBulk(sub.fullName());
+                doc(c, sub);
             }
+        }
+    }
+
+    /** getKeysSubcommandImpl. */
+    private static void getkeys(Client c, byte[][] a, boolean withFlags) {
+        byte[][] argv = Arrays.copyOfRange(a, 2, a.length);
+        CommandSpec s = c.server().commands().lookup(argv[0]);
+        if (s != null && s.isContainer() && argv.length > 1) s = s.subcommand(Args.lower(argv[1]));
+        if (s == null) throw new RedisError("ERR Invalid command specified");
+        CommandDef d = s.def();
+        if (!d.hasKeys()) throw new RedisError("ERR The command has no key arguments");
+        if (!d.arityOk(argv.length)) throw new RedisError("ERR Invalid number of arguments specified for command");
+        GetKeys.Found found = new GetKeys.Found();
+        GetKeys.keys(d, argv, found);
+        if (found.count() == 0) {
+            if (!d.has(CommandFlag.NO_MANDATORY_KEYS)) throw new RedisError("ERR Invalid arguments specified for command");
+            c.addArrayLen(0);
             return;
         }
-        if (!s.arityOk(argv.length)) throw new RedisError("ERR Invalid number of arguments specified for command");
-        int[] pos = s.keyPositions(argv);
-        if (pos.length == 0) {
-            throw new RedisError(s.firstKey == 0 && s.keyFinder == null
-                    ? "ERR The command has no key arguments" : "ERR Invalid arguments specified for command");
-        }
-        c.addArrayLen(pos.length);
-        for (int p : pos) {
+        c.addArrayLen(found.count());
+        for (int i = 0; i < found.count(); i++) {
             if (withFlags) {
                 c.addArrayLen(2);
-                c.addBulk(argv[p]);
-                c.addSetLen(1);
-                c.addSimple(s.has("write") ? "RW" : "RO");
+                c.addBulk(argv[found.pos(i)]);
+                List<String> names = KeySpec.flagNames(found.flags(i));
+                c.addSetLen(names.size());
+                for (String n : names) c.addSimple(n);
             } else {
-                c.addBulk(argv[p]);
+                c.addBulk(argv[found.pos(i)]);
             }
         }
     }

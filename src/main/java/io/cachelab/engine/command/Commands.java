@@ -1,6 +1,7 @@
 package io.cachelab.engine.command;
 
-import io.cachelab.engine.acl.AclCommandTable;
+import io.cachelab.engine.table.CommandDef;
+import io.cachelab.engine.table.CommandTable;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -12,13 +13,13 @@ import java.util.Map;
  * Every command the engine knows, looked up case-insensitively straight from the request bytes
  * (no String per lookup). Each family registers itself in {@link #registerAll()}.
  */
-public final class CommandTable {
+public final class Commands {
     private final Map<String, CommandSpec> byName = new LinkedHashMap<>();
     private CommandSpec[] slots = new CommandSpec[1024];
     private byte[][] slotNames = new byte[1024][];
 
-    public static CommandTable registerAll() {
-        CommandTable t = new CommandTable();
+    public static Commands registerAll() {
+        Commands t = new Commands();
         ConnectionCommands.register(t);
         ServerCommands.register(t);
         ReplicationCommands.register(t);
@@ -43,49 +44,30 @@ public final class CommandTable {
         GeoCommands.register(t);
         StreamCommands.register(t);
         AclCommand.register(t);
-        t.linkAcl();
         return t;
     }
 
-    /**
-     * Ties each command to Redis's table entry of the same name, which carries the ACL categories
-     * (COMMAND INFO, ACL CAT) and the key specs the ACL key check needs. A subcommand Redis does not
-     * have (DEBUG's, say) is checked as its parent with a first argument, as Redis does.
-     */
-    private void linkAcl() {
-        AclCommandTable redis = AclCommandTable.get();
-        for (CommandSpec spec : byName.values()) {
-            link(spec, redis.lookup(spec.fullName()));
-            for (CommandSpec sub : spec.subcommands.values()) {
-                AclCommandTable.Cmd own = redis.lookup(sub.fullName());
-                link(sub, own != null ? own : spec.aclCmd);
-            }
-        }
-    }
-
-    private static void link(CommandSpec spec, AclCommandTable.Cmd cmd) {
-        spec.aclCmd = cmd;
-        if (cmd != null && (spec.parent == null || cmd.parent != null)) {
-            spec.aclCategories = new java.util.ArrayList<>(AclCommandTable.categoryNames(cmd.categories));
-        }
-    }
-
-    public CommandSpec add(String name, int arity, String flags, int firstKey, int lastKey, int step, CommandHandler h) {
-        CommandSpec spec = new CommandSpec(name, arity, flags, firstKey, lastKey, step, h, null);
+    /** Binds a command of Redis's table to the handler that answers it. */
+    public CommandSpec bind(String name, CommandHandler h, Trait... traits) {
+        CommandDef def = defs().lookup(name);
+        if (def == null || def.parent() != null) throw new IllegalArgumentException("no " + name + " in the command table");
+        CommandSpec spec = new CommandSpec(def, h, null, traits);
         put(spec);
         return spec;
     }
 
-    /** A container command (CONFIG, CLIENT, ...): the handler dispatches to its subcommands. */
-    public CommandSpec container(String name, int arity, String flags) {
-        CommandSpec[] self = new CommandSpec[1];
-        self[0] = add(name, arity, flags, 0, 0, 0, null);
-        return self[0];
+    /** A container command (CONFIG, CLIENT, ...): its subcommands are bound with {@link CommandSpec#sub}. */
+    public CommandSpec container(String name) {
+        return bind(name, null);
+    }
+
+    private static CommandTable defs() {
+        return CommandTable.redis();
     }
 
     private void put(CommandSpec spec) {
-        byName.put(spec.name, spec);
-        byte[] n = spec.name.getBytes(StandardCharsets.US_ASCII);
+        byName.put(spec.name(), spec);
+        byte[] n = spec.name().getBytes(StandardCharsets.US_ASCII);
         if (byName.size() * 2 > slots.length) rehash();
         insert(n, spec);
     }
@@ -101,7 +83,7 @@ public final class CommandTable {
     private void rehash() {
         slots = new CommandSpec[slots.length * 2];
         slotNames = new byte[slots.length][];
-        for (CommandSpec s : byName.values()) insert(s.name.getBytes(StandardCharsets.US_ASCII), s);
+        for (CommandSpec s : byName.values()) insert(s.name().getBytes(StandardCharsets.US_ASCII), s);
     }
 
     private static int hashLower(byte[] b) {

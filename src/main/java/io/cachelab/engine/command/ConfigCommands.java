@@ -16,15 +16,15 @@ final class ConfigCommands {
     private ConfigCommands() {
     }
 
-    static void register(CommandTable t) {
-        CommandSpec config = t.container("config", -2, "").group("server");
-        config.sub("get", -3, "admin noscript loading stale", 0, 0, 0, ConfigCommands::get);
-        config.sub("set", -4, "admin noscript loading stale", 0, 0, 0, ConfigCommands::set);
-        config.sub("resetstat", 2, "admin noscript loading stale", 0, 0, 0, ConfigCommands::resetstat);
-        config.sub("rewrite", 2, "admin noscript loading stale", 0, 0, 0, (c, a) -> {
+    static void register(Commands t) {
+        CommandSpec config = t.container("config");
+        config.sub("get", ConfigCommands::get);
+        config.sub("set", ConfigCommands::set);
+        config.sub("resetstat", ConfigCommands::resetstat);
+        config.sub("rewrite", (c, a) -> {
             throw new RedisError("ERR The server is running without a config file");
         });
-        config.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+        config.sub("help", (c, a) -> {
             String[] lines = {"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
                 "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
@@ -108,7 +108,10 @@ final class ConfigCommands {
 
     private static void resetstat(Client c, byte[][] a) {
         c.server().stats().reset();
-        for (CommandSpec s : c.server().commands().all()) s.resetStats();
+        for (CommandSpec s : c.server().commands().all()) {
+            s.stats().reset();
+            for (CommandSpec sub : s.subcommands().values()) sub.stats().reset();
+        }
         c.server().slowlogReset();
         c.addOk();
     }

@@ -18,18 +18,18 @@ final class ConnectionCommands {
     private ConnectionCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("ping", -1, "fast sentinel", 0, 0, 0, ConnectionCommands::ping).group("connection");
-        t.add("echo", 2, "fast", 0, 0, 0, (c, a) -> c.addBulk(a[1])).group("connection");
-        t.add("hello", -1, "noscript loading stale fast no-auth sentinel allow-busy", 0, 0, 0, ConnectionCommands::hello).group("connection");
-        t.add("auth", -2, "noscript loading stale fast no-auth sentinel allow-busy", 0, 0, 0, ConnectionCommands::auth).group("connection");
-        t.add("select", 2, "loading stale fast", 0, 0, 0, ConnectionCommands::select).group("connection");
-        t.add("swapdb", 3, "write fast", 0, 0, 0, ConnectionCommands::swapdb).group("server");
-        t.add("quit", -1, "allow-busy noscript loading stale fast no-auth", 0, 0, 0, (c, a) -> {
+    static void register(Commands t) {
+        t.bind("ping", ConnectionCommands::ping, Trait.SUBSCRIBED_CONTEXT);
+        t.bind("echo", (c, a) -> c.addBulk(a[1]));
+        t.bind("hello", ConnectionCommands::hello, Trait.REDACTED);
+        t.bind("auth", ConnectionCommands::auth, Trait.REDACTED);
+        t.bind("select", ConnectionCommands::select);
+        t.bind("swapdb", ConnectionCommands::swapdb);
+        t.bind("quit", (c, a) -> {
             c.addOk();
             c.closeAfterReply();
-        }).group("connection");
-        t.add("reset", 1, "noscript loading stale fast no-auth allow-busy", 0, 0, 0, ConnectionCommands::reset).group("connection");
+        }, Trait.TRANSACTION_CONTROL, Trait.SUBSCRIBED_CONTEXT);
+        t.bind("reset", ConnectionCommands::reset, Trait.TRANSACTION_CONTROL, Trait.SUBSCRIBED_CONTEXT);
         ClientCommand.register(t);
     }
 

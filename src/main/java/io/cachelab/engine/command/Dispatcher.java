@@ -1,11 +1,12 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.acl.Acl;
 import io.cachelab.engine.net.Client;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
+import io.cachelab.engine.table.GetKeys;
 
 /**
  * processCommand + call from Redis's server.c: look the command up, check arity, authentication,
@@ -14,16 +15,11 @@ import java.util.Set;
  * that became ready wake blocked clients.
  */
 public final class Dispatcher {
-    private static final Set<String> ALLOWED_WHEN_SUBSCRIBED =
-            Set.of("subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe",
-                    "ping", "quit", "reset");
-    private static final Set<String> ALLOWED_IN_MULTI = Set.of("exec", "discard", "multi", "watch", "quit", "reset");
-
     private final Server server;
-    private final CommandTable table;
+    private final Commands table;
     private int depth;
 
-    public Dispatcher(Server server, CommandTable table) {
+    public Dispatcher(Server server, Commands table) {
         this.server = server;
         this.table = table;
         server.acl().setClientInfo(Dispatcher::clientInfo);
@@ -34,20 +30,21 @@ public final class Dispatcher {
         server.config().onChange("latency-monitor-threshold", v -> latencyThresholdMs = Long.parseLong(v));
     }
 
+    private final GetKeys.Found trackedKeys = new GetKeys.Found();
     private boolean latencyTracking;
     private long latencyThresholdMs;
 
-    public CommandTable table() {
+    public Commands table() {
         return table;
     }
 
     /** Resolves a container's subcommand; returns null (and replies an error) if it is unknown. */
     private CommandSpec resolve(Client c, CommandSpec cmd, byte[][] argv) {
-        if (cmd.subcommands.isEmpty() || argv.length < 2) return cmd;
-        CommandSpec sub = cmd.subcommands.get(lower(argv[1]));
+        if (!cmd.isContainer() || argv.length < 2) return cmd;
+        CommandSpec sub = cmd.subcommand(lower(argv[1]));
         if (sub == null) {
-            if (cmd.handler != null) return cmd;
-            reject(c, cmd, "ERR unknown subcommand '" + abbreviate(argv[1]) + "'. Try " + cmd.name.toUpperCase() + " HELP.");
+            if (cmd.handler() != null) return cmd;
+            reject(c, cmd, "ERR unknown subcommand '" + abbreviate(argv[1]) + "'. Try " + cmd.name().toUpperCase() + " HELP.");
             return null;
         }
         return sub;
@@ -70,7 +67,7 @@ public final class Dispatcher {
     private void dispatch(Client c, byte[][] argv, boolean topLevel) {
         if (topLevel) server.updateCommandTime();
         CommandSpec cmd = table.lookup(argv[0]);
-        c.lastCommand = cmd == null ? lower(argv[0]) : cmd.name;
+        c.lastCommand = cmd == null ? lower(argv[0]) : cmd.name();
         if (cmd == null) {
             // as Redis: the arguments are quoted until their text reaches 128 characters
             StringBuilder args = new StringBuilder();
@@ -92,17 +89,17 @@ public final class Dispatcher {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return;
         }
-        if (!c.authenticated && !c.mustObey && server.acl().authRequired(c) && !cmd.noAuth) {
+        if (!c.authenticated && !c.mustObey && server.acl().authRequired(c) && !cmd.has(CommandFlag.NO_AUTH)) {
             reject(c, spec, "NOAUTH Authentication required.");
             return;
         }
-        if (c.inMulti && spec.has("no-multi") && !ALLOWED_IN_MULTI.contains(cmd.name)) {
+        if (c.inMulti && spec.has(CommandFlag.NO_MULTI) && !cmd.is(Trait.TRANSACTION_CONTROL)) {
             reject(c, spec, "ERR Command not allowed inside a transaction");
             return;
         }
         // the default user (+@all ~* &*) skips the check on one boolean; the AOF loader is not checked
         if (!c.user.unrestricted && !c.mustObey) {
-            int denied = server.acl().check(c.user, spec.aclCmd, spec.noAuth, argv);
+            int denied = server.acl().check(c.user, spec.def(), argv);
             if (denied != 0) {
                 reject(c, spec, aclDenied(c, spec, argv, denied, c.inMulti ? "multi" : "toplevel"));
                 return;
@@ -116,13 +113,13 @@ public final class Dispatcher {
             reject(c, spec, Server.NOREPLICAS);
             return;
         }
-        if (c.isSubscribed() && c.resp() == 2 && !ALLOWED_WHEN_SUBSCRIBED.contains(cmd.name)) {
+        if (c.isSubscribed() && c.resp() == 2 && !cmd.is(Trait.SUBSCRIBED_CONTEXT)) {
             reject(c, spec, "ERR Can't execute '" + spec.fullName()
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
-        if (c.inMulti && !ALLOWED_IN_MULTI.contains(cmd.name)) {
-            if (spec.has("no-multi")) {
+        if (c.inMulti && !cmd.is(Trait.TRANSACTION_CONTROL)) {
+            if (spec.has(CommandFlag.NO_MULTI)) {
                 reject(c, spec, "ERR Command not allowed inside a transaction");
                 return;
             }
@@ -135,7 +132,7 @@ public final class Dispatcher {
             c.addSimple("QUEUED");
             return;
         }
-        if (c.scriptClient && spec.has("noscript")) {
+        if (c.scriptClient && spec.has(CommandFlag.NOSCRIPT)) {
             throw new RedisError("ERR This Redis command is not allowed from script");
         }
         String oom = server.oomCheck(spec, c);
@@ -147,17 +144,17 @@ public final class Dispatcher {
         if (topLevel) {
             server.afterCommand();
             // resetClient: CLIENT CACHING lasts for the next command only (a whole MULTI counts as one)
-            if (!c.inMulti && !spec.name.equals("caching")) c.trackingCaching = false;
+            if (!c.inMulti && !spec.fullName().equals("client|caching")) c.trackingCaching = false;
         }
     }
 
     /** processCommand's is_write_command: a write command, or EXEC of a transaction that queued one. */
     private boolean isWriteCommand(Client c, CommandSpec spec) {
-        if (spec.has("write")) return true;
-        if (!spec.name.equals("exec") || !c.inMulti) return false;
+        if (spec.has(CommandFlag.WRITE)) return true;
+        if (!spec.is(Trait.PROPAGATES_BY_EFFECTS) || !spec.name().equals("exec") || !c.inMulti) return false;
         for (byte[][] queued : c.queued) {
             CommandSpec q = table.lookup(queued[0]);
-            if (q != null && q.has("write")) return true;
+            if (q != null && q.has(CommandFlag.WRITE)) return true;
         }
         return false;
     }
@@ -167,9 +164,9 @@ public final class Dispatcher {
     }
 
     private void reject(Client c, CommandSpec spec, String error) {
-        spec.rejectedCalls++;
+        spec.stats().rejected();
         flagTransaction(c);
-        if (spec.name.equals("exec") && c.inMulti) {
+        if (spec.fullName().equals("exec") && c.inMulti) {
             // execCommandAbort: the transaction is over, and the reply says why
             TransactionCommands.discardTransaction(c);
             server.watches().unwatchAll(c);
@@ -182,7 +179,7 @@ public final class Dispatcher {
     /** Runs a command that passed the checks (also used by EXEC for queued commands). */
     public void execute(Client c, CommandSpec spec, byte[][] argv) {
         // as call(): MONITOR sees a command after it ran, except scripts, shown before their commands
-        boolean monitorFirst = spec.has("skip-monitor");
+        boolean monitorFirst = spec.has(CommandFlag.SKIP_MONITOR);
         if (monitorFirst) server.feedMonitors(c, argv, spec);
         c.currentArgv = argv;
         int mark = c.reply().length();
@@ -195,19 +192,19 @@ public final class Dispatcher {
         long dirtyMark = prop.beforeCall(spec.fullName());
         long replOffsetMark = server.replOffset();
         try {
-            spec.handler.execute(c, argv);
+            spec.handler().execute(c, argv);
         } catch (RedisError e) {
-            spec.failedCalls++;
+            spec.stats().failed();
             c.addError(e.getMessage());
         } catch (Throwable e) {
             // a bug must cost one error reply, never a silent client or a dead event loop
-            spec.failedCalls++;
+            spec.stats().failed();
             server.logError("command " + spec.fullName() + " failed", e);
             c.addError("ERR internal error: " + e);
         } finally {
             depth--;
             // the db the command ran in, even if it was SELECT or MOVE that changed the client's
-            prop.afterCall(db.id(), db, spec.fullName(), argv, dirtyMark, PROPAGATES_BY_EFFECTS.contains(spec.fullName()));
+            prop.afterCall(db.id(), db, spec.fullName(), argv, dirtyMark, spec.is(Trait.PROPAGATES_BY_EFFECTS));
             if (server.replOffset() != replOffsetMark) c.writeOffset = server.replOffset();
             if (outermost) server.tracking().executing(false);
         }
@@ -215,18 +212,17 @@ public final class Dispatcher {
         long nanos = System.nanoTime() - start;
         long micros = nanos / 1000;
         // a command that left its client blocked counts one call when it is finally served
-        if (!server.blocking().leftBlocked(c)) spec.calls++;
-        spec.usec += micros;
+        spec.stats().called(micros, !server.blocking().leftBlocked(c));
         // the read-only script runners track only through the read commands their scripts call
-        if (spec.has("readonly") && !SCRIPT_RO.contains(spec.name)) rememberTrackedKeys(c, spec, argv);
+        if (spec.has(CommandFlag.READONLY) && !spec.is(Trait.SCRIPT_RUNNER_READONLY)) rememberTrackedKeys(c, spec, argv);
         if (!c.isBlocked()) {
-            if (latencyTracking) spec.recordLatency(nanos);
+            if (latencyTracking) spec.stats().recordLatency(nanos);
             if (latencyThresholdMs > 0) {
-                server.latency().addIfNeeded(latencyThresholdMs, spec.has("fast") ? "fast-command" : "command", micros / 1000);
+                server.latency().addIfNeeded(latencyThresholdMs, spec.has(CommandFlag.FAST) ? "fast-command" : "command", micros / 1000);
             }
         }
         server.stats().commandProcessed();
-        if (!spec.has("skip-slowlog")) server.slowlog(c, argv, micros);
+        if (!spec.has(CommandFlag.SKIP_SLOWLOG)) server.slowlog(c, argv, micros);
         if (c.hasSocket() && !c.scriptClient && !c.inExec) applyReplyMode(c, mark, spec);
     }
 
@@ -234,20 +230,15 @@ public final class Dispatcher {
      * call()'s tracking step: a read-only command makes its client's keys tracked; inside a script
      * the keys are those the script's caller declared (its EVAL/FCALL keys), as Redis does.
      */
-    /** Transactions and scripts replay as the commands they ran, never as themselves. */
-    private static final Set<String> PROPAGATES_BY_EFFECTS =
-            Set.of("exec", "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro");
-
-    private static final java.util.Set<String> SCRIPT_RO = java.util.Set.of("eval_ro", "evalsha_ro", "fcall_ro");
-
     private void rememberTrackedKeys(Client c, CommandSpec spec, byte[][] argv) {
         Client caller = c.scriptClient ? server.tracking().current() : c;
         if (caller == null || !caller.tracking || caller.trackingBcast) return;
         byte[][] callerArgv = caller == c ? argv : caller.currentArgv;
         CommandSpec callerSpec = caller == c ? spec : table.lookup(callerArgv[0]);
-        if (callerSpec == null || callerSpec.has("pubsub")) return;
-        int[] keys = callerSpec.keyPositions(callerArgv);
-        if (keys.length > 0) server.tracking().remember(caller, keys, callerArgv);
+        if (callerSpec == null || callerSpec.has(CommandFlag.PUBSUB)) return;
+        trackedKeys.clear();
+        GetKeys.keys(callerSpec.def(), callerArgv, trackedKeys);
+        if (trackedKeys.count() > 0) server.tracking().remember(caller, trackedKeys, callerArgv);
     }
 
     /**
@@ -256,10 +247,10 @@ public final class Dispatcher {
      */
     public void executeQueued(Client c, byte[][] argv) {
         CommandSpec cmd = table.lookup(argv[0]);
-        CommandSpec spec = cmd.subcommands.isEmpty() || argv.length < 2 ? cmd
-                : cmd.subcommands.getOrDefault(lower(argv[1]), cmd);
+        CommandSpec sub = !cmd.isContainer() || argv.length < 2 ? null : cmd.subcommand(lower(argv[1]));
+        CommandSpec spec = sub == null ? cmd : sub;
         if (!c.user.unrestricted && !c.mustObey) {
-            int denied = server.acl().check(c.user, spec.aclCmd, spec.noAuth, argv);
+            int denied = server.acl().check(c.user, spec.def(), argv);
             if (denied != 0) {
                 aclDenied(c, spec, argv, denied, "multi");
                 String reason = switch (denied) {
@@ -280,12 +271,12 @@ public final class Dispatcher {
     private String aclDenied(Client c, CommandSpec spec, byte[][] argv, int denied, String context) {
         int pos = server.acl().lastDeniedPos();
         String object = denied == Acl.DENIED_CMD
-                ? (spec.aclCmd != null ? spec.aclCmd.fullName : spec.fullName())
+                ? spec.fullName()
                 : new String(argv[pos], StandardCharsets.ISO_8859_1);
         server.acl().addLog(c, denied, context, object, null);
         return switch (denied) {
             case Acl.DENIED_CMD -> "NOPERM this user has no permissions to run the '"
-                    + (spec.aclCmd != null ? spec.aclCmd.fullName : spec.fullName()) + "' command";
+                    + spec.fullName() + "' command";
             case Acl.DENIED_KEY -> "NOPERM this user has no permissions to access one of the keys used as arguments";
             case Acl.DENIED_CHANNEL -> "NOPERM this user has no permissions to access one of the channels used as arguments";
             default -> "no permission";
@@ -297,13 +288,10 @@ public final class Dispatcher {
         return ClientCommand.describe(c, c);
     }
 
-    private static final java.util.Set<String> PUSHING_COMMANDS = java.util.Set.of("subscribe", "psubscribe",
-            "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe");
-
     private void applyReplyMode(Client c, int mark, CommandSpec spec) {
         // (un)subscribe confirmations are written as CLIENT_PUSHING in Redis: CLIENT REPLY OFF/SKIP
         // does not silence them
-        boolean pushing = PUSHING_COMMANDS.contains(spec.fullName());
+        boolean pushing = spec.is(Trait.PUSHES_REPLY);
         if (c.replyMode == Client.ReplyMode.OFF && !spec.fullName().equals("client|reply")) {
             if (!pushing) c.reply().truncate(mark);
         } else if (c.skipNextReply) {

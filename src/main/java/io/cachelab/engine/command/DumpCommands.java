@@ -18,9 +18,9 @@ final class DumpCommands {
     private DumpCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("dump", 2, "readonly", 1, 1, 1, DumpCommands::dump).group("generic");
-        t.add("restore", -4, "write denyoom", 1, 1, 1, DumpCommands::restore).group("generic");
+    static void register(Commands t) {
+        t.bind("dump", DumpCommands::dump);
+        t.bind("restore", DumpCommands::restore);
     }
 
     private static void dump(Client c, byte[][] a) {

@@ -13,16 +13,12 @@ final class FunctionCommands {
     private FunctionCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("fcall", -3, "noscript stale skip-monitor may-replicate no-mandatory-keys movablekeys", 0, 0, 0,
-                (c, a) -> Scripting.of(c.server()).fcall(c, a, false))
-                .keys(ScriptingCommands::numkeysKeys).group("scripting").since("7.0.0");
-        t.add("fcall_ro", -3, "noscript stale skip-monitor no-mandatory-keys readonly movablekeys", 0, 0, 0,
-                (c, a) -> Scripting.of(c.server()).fcall(c, a, true))
-                .keys(ScriptingCommands::numkeysKeys).group("scripting").since("7.0.0");
+    static void register(Commands t) {
+        t.bind("fcall", (c, a) -> Scripting.of(c.server()).fcall(c, a, false), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER);
+        t.bind("fcall_ro", (c, a) -> Scripting.of(c.server()).fcall(c, a, true), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER_READONLY);
 
-        CommandSpec function = t.container("function", -2, "").group("scripting");
-        function.sub("load", -3, "write denyoom noscript", 0, 0, 0, (c, a) -> {
+        CommandSpec function = t.container("function");
+        function.sub("load", (c, a) -> {
             boolean replace = false;
             int i = 2;
             for (; i < a.length - 1; i++) {
@@ -38,12 +34,12 @@ final class FunctionCommands {
             c.addBulk(libraries(c).load(a[a.length - 1], replace));
             c.server().addDirty(1); // logged and replicated, as Redis counts it
         });
-        function.sub("delete", 3, "write noscript", 0, 0, 0, (c, a) -> {
+        function.sub("delete", (c, a) -> {
             libraries(c).delete(new String(a[2], StandardCharsets.ISO_8859_1));
             c.server().addDirty(1); // logged and replicated, as Redis counts it
             c.addOk();
         });
-        function.sub("flush", -2, "write noscript", 0, 0, 0, (c, a) -> {
+        function.sub("flush", (c, a) -> {
             if (a.length > 3) {
                 throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + Args.str(a[1]) + "'. Try FUNCTION HELP.");
             }
@@ -54,8 +50,8 @@ final class FunctionCommands {
             c.server().addDirty(1); // logged and replicated, as Redis counts it
             c.addOk();
         });
-        function.sub("dump", 2, "noscript", 0, 0, 0, (c, a) -> c.addBulk(libraries(c).dump()));
-        function.sub("restore", -3, "write denyoom noscript", 0, 0, 0, (c, a) -> {
+        function.sub("dump", (c, a) -> c.addBulk(libraries(c).dump()));
+        function.sub("restore", (c, a) -> {
             String policy = "append";
             if (a.length > 4) {
                 throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + Args.str(a[1]) + "'. Try FUNCTION HELP.");
@@ -75,9 +71,9 @@ final class FunctionCommands {
             c.server().addDirty(1); // logged and replicated, as Redis counts it
             c.addOk();
         });
-        function.sub("kill", 2, "noscript allow-busy", 0, 0, 0, (c, a) -> Scripting.of(c.server()).kill(c, false));
-        function.sub("stats", 2, "noscript allow-busy", 0, 0, 0, (c, a) -> libraries(c).stats(c));
-        function.sub("list", -2, "noscript", 0, 0, 0, (c, a) -> {
+        function.sub("kill", (c, a) -> Scripting.of(c.server()).kill(c, false));
+        function.sub("stats", (c, a) -> libraries(c).stats(c));
+        function.sub("list", (c, a) -> {
             byte[] pattern = null;
             boolean withCode = false;
             for (int i = 2; i < a.length; i++) {
@@ -94,7 +90,7 @@ final class FunctionCommands {
             }
             libraries(c).list(c, pattern, withCode);
         });
-        function.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> ScriptingCommands.help(c, new String[] {
+        function.sub("help", (c, a) -> ScriptingCommands.help(c, new String[] {
             "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "LOAD [REPLACE] <FUNCTION CODE>",
             "    Create a new library with the given library name and code.",

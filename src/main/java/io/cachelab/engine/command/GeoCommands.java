@@ -38,35 +38,17 @@ public final class GeoCommands {
     private GeoCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("geoadd", -5, "write denyoom", 1, 1, 1, GeoCommands::geoadd).group("geo");
-        t.add("geopos", -2, "readonly", 1, 1, 1, GeoCommands::geopos).group("geo");
-        t.add("geodist", -4, "readonly", 1, 1, 1, GeoCommands::geodist).group("geo");
-        t.add("geohash", -2, "readonly", 1, 1, 1, GeoCommands::geohash).group("geo");
-        t.add("georadius", -6, "write denyoom movablekeys", 1, 1, 1, (c, a) -> search(c, a, 1, RADIUS_COORDS)).group("geo")
-                .keys(a -> storeKeys(a, 6));
-        t.add("georadiusbymember", -5, "write denyoom movablekeys", 1, 1, 1, (c, a) -> search(c, a, 1, RADIUS_MEMBER)).group("geo")
-                .keys(a -> storeKeys(a, 5));
-        t.add("georadius_ro", -6, "readonly", 1, 1, 1, (c, a) -> search(c, a, 1, RADIUS_COORDS | RADIUS_NOSTORE)).group("geo");
-        t.add("georadiusbymember_ro", -5, "readonly", 1, 1, 1, (c, a) -> search(c, a, 1, RADIUS_MEMBER | RADIUS_NOSTORE)).group("geo");
-        t.add("geosearch", -7, "readonly", 1, 1, 1, (c, a) -> search(c, a, 1, GEOSEARCH)).group("geo");
-        t.add("geosearchstore", -8, "write denyoom", 1, 2, 1, (c, a) -> search(c, a, 2, GEOSEARCH | GEOSEARCHSTORE)).group("geo");
-    }
-
-    /** The key specs of GEORADIUS[BYMEMBER]: the source, then the keys after STORE and STOREDIST. */
-    private static int[] storeKeys(byte[][] argv, int startFrom) {
-        int[] keys = new int[3];
-        int n = 0;
-        keys[n++] = 1;
-        for (String word : new String[] {"store", "storedist"}) {
-            for (int i = startFrom; i + 1 < argv.length; i++) {
-                if (Args.is(argv[i], word)) {
-                    keys[n++] = i + 1;
-                    break;
-                }
-            }
-        }
-        return java.util.Arrays.copyOf(keys, n);
+    static void register(Commands t) {
+        t.bind("geoadd", GeoCommands::geoadd);
+        t.bind("geopos", GeoCommands::geopos);
+        t.bind("geodist", GeoCommands::geodist);
+        t.bind("geohash", GeoCommands::geohash);
+        t.bind("georadius", (c, a) -> search(c, a, 1, RADIUS_COORDS));
+        t.bind("georadiusbymember", (c, a) -> search(c, a, 1, RADIUS_MEMBER));
+        t.bind("georadius_ro", (c, a) -> search(c, a, 1, RADIUS_COORDS | RADIUS_NOSTORE));
+        t.bind("georadiusbymember_ro", (c, a) -> search(c, a, 1, RADIUS_MEMBER | RADIUS_NOSTORE));
+        t.bind("geosearch", (c, a) -> search(c, a, 1, GEOSEARCH));
+        t.bind("geosearchstore", (c, a) -> search(c, a, 2, GEOSEARCH | GEOSEARCHSTORE));
     }
 
     // ---- geohash ----------------------------------------------------------------------------
@@ -424,7 +406,7 @@ public final class GeoCommands {
             zargv[longIdx + i * 2] = Long.toString(bits).getBytes(StandardCharsets.US_ASCII);
             zargv[longIdx + i * 2 + 1] = a[at + 2];
         }
-        c.server().commands().lookup("zadd").handler.execute(c, zargv);
+        c.server().commands().lookup("zadd").handler().execute(c, zargv);
     }
 
     private static ZSetValue zsetRead(Client c, byte[] key) {

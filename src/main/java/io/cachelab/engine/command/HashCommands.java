@@ -26,39 +26,23 @@ public final class HashCommands {
     private HashCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("hset", -4, "write denyoom fast", 1, 1, 1, HashCommands::hset).group("hash")
-                .since("2.0.0").summary("Set the string value of a hash field");
-        t.add("hmset", -4, "write denyoom fast", 1, 1, 1, HashCommands::hset).group("hash")
-                .since("2.0.0").summary("Set multiple hash fields to multiple values");
-        t.add("hsetnx", 4, "write denyoom fast", 1, 1, 1, HashCommands::hsetnx).group("hash")
-                .since("2.0.0").summary("Set the value of a hash field, only if the field does not exist");
-        t.add("hget", 3, "readonly fast", 1, 1, 1, HashCommands::hget).group("hash")
-                .since("2.0.0").summary("Get the value of a hash field");
-        t.add("hmget", -3, "readonly fast", 1, 1, 1, HashCommands::hmget).group("hash")
-                .since("2.0.0").summary("Get the values of all the given hash fields");
-        t.add("hdel", -3, "write fast", 1, 1, 1, HashCommands::hdel).group("hash")
-                .since("2.0.0").summary("Delete one or more hash fields");
-        t.add("hlen", 2, "readonly fast", 1, 1, 1, HashCommands::hlen).group("hash")
-                .since("2.0.0").summary("Get the number of fields in a hash");
-        t.add("hstrlen", 3, "readonly fast", 1, 1, 1, HashCommands::hstrlen).group("hash")
-                .since("3.2.0").summary("Get the length of the value of a hash field");
-        t.add("hexists", 3, "readonly fast", 1, 1, 1, HashCommands::hexists).group("hash")
-                .since("2.0.0").summary("Determine if a hash field exists");
-        t.add("hkeys", 2, "readonly", 1, 1, 1, (c, a) -> getAll(c, a, true, false)).group("hash")
-                .since("2.0.0").summary("Get all the fields in a hash");
-        t.add("hvals", 2, "readonly", 1, 1, 1, (c, a) -> getAll(c, a, false, true)).group("hash")
-                .since("2.0.0").summary("Get all the values in a hash");
-        t.add("hgetall", 2, "readonly", 1, 1, 1, (c, a) -> getAll(c, a, true, true)).group("hash")
-                .since("2.0.0").summary("Get all the fields and values in a hash");
-        t.add("hincrby", 4, "write denyoom fast", 1, 1, 1, HashCommands::hincrby).group("hash")
-                .since("2.0.0").summary("Increment the integer value of a hash field by the given number");
-        t.add("hincrbyfloat", 4, "write denyoom fast", 1, 1, 1, HashCommands::hincrbyfloat).group("hash")
-                .since("2.6.0").summary("Increment the float value of a hash field by the given amount");
-        t.add("hrandfield", -2, "readonly", 1, 1, 1, HashCommands::hrandfield).group("hash")
-                .since("6.2.0").summary("Get one or multiple random fields from a hash");
-        t.add("hscan", -3, "readonly", 1, 1, 1, HashCommands::hscan).group("hash")
-                .since("2.8.0").summary("Incrementally iterate hash fields and associated values");
+    static void register(Commands t) {
+        t.bind("hset", HashCommands::hset);
+        t.bind("hmset", HashCommands::hset);
+        t.bind("hsetnx", HashCommands::hsetnx);
+        t.bind("hget", HashCommands::hget);
+        t.bind("hmget", HashCommands::hmget);
+        t.bind("hdel", HashCommands::hdel);
+        t.bind("hlen", HashCommands::hlen);
+        t.bind("hstrlen", HashCommands::hstrlen);
+        t.bind("hexists", HashCommands::hexists);
+        t.bind("hkeys", (c, a) -> getAll(c, a, true, false));
+        t.bind("hvals", (c, a) -> getAll(c, a, false, true));
+        t.bind("hgetall", (c, a) -> getAll(c, a, true, true));
+        t.bind("hincrby", HashCommands::hincrby);
+        t.bind("hincrbyfloat", HashCommands::hincrbyfloat);
+        t.bind("hrandfield", HashCommands::hrandfield);
+        t.bind("hscan", HashCommands::hscan);
     }
 
     private static HashValue read(Client c, byte[] key) {

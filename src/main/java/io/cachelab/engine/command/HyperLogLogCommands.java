@@ -23,12 +23,12 @@ public final class HyperLogLogCommands {
     private HyperLogLogCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("pfadd", -2, "write denyoom fast", 1, 1, 1, HyperLogLogCommands::pfadd).group("hyperloglog");
-        t.add("pfcount", -2, "readonly may-replicate", 1, -1, 1, HyperLogLogCommands::pfcount).group("hyperloglog");
-        t.add("pfmerge", -2, "write denyoom", 1, -1, 1, HyperLogLogCommands::pfmerge).group("hyperloglog");
-        t.add("pfdebug", 3, "write denyoom admin", 2, 2, 1, HyperLogLogCommands::pfdebug).group("hyperloglog");
-        t.add("pfselftest", 1, "admin", 0, 0, 0, HyperLogLogCommands::pfselftest).group("hyperloglog");
+    static void register(Commands t) {
+        t.bind("pfadd", HyperLogLogCommands::pfadd);
+        t.bind("pfcount", HyperLogLogCommands::pfcount);
+        t.bind("pfmerge", HyperLogLogCommands::pfmerge);
+        t.bind("pfdebug", HyperLogLogCommands::pfdebug);
+        t.bind("pfselftest", HyperLogLogCommands::pfselftest);
     }
 
     /** isHLLObjectOrReply: a string holding a well-formed header, else WRONGTYPE. */

@@ -23,42 +23,42 @@ public final class KeyCommands {
     private KeyCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("del", -2, "write", 1, -1, 1, KeyCommands::del).group("generic");
-        t.add("unlink", -2, "write fast", 1, -1, 1, KeyCommands::del).group("generic");
-        t.add("exists", -2, "readonly fast", 1, -1, 1, KeyCommands::exists).group("generic");
-        t.add("touch", -2, "readonly fast", 1, -1, 1, KeyCommands::touch).group("generic");
-        t.add("type", 2, "readonly fast", 1, 1, 1, KeyCommands::type).group("generic");
-        t.add("expire", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, System.currentTimeMillis(), 1000)).group("generic");
-        t.add("pexpire", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, System.currentTimeMillis(), 1)).group("generic");
-        t.add("expireat", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, 0, 1000)).group("generic");
-        t.add("pexpireat", -3, "write fast", 1, 1, 1, (c, a) -> expire(c, a, 0, 1)).group("generic");
-        t.add("ttl", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, false, false)).group("generic");
-        t.add("pttl", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, true, false)).group("generic");
-        t.add("expiretime", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, false, true)).group("generic");
-        t.add("pexpiretime", 2, "readonly fast", 1, 1, 1, (c, a) -> ttl(c, a, true, true)).group("generic");
-        t.add("persist", 2, "write fast", 1, 1, 1, KeyCommands::persist).group("generic");
-        t.add("keys", 2, "readonly", 0, 0, 0, KeyCommands::keys).group("generic");
-        t.add("scan", -2, "readonly", 0, 0, 0, KeyCommands::scan).group("generic");
-        t.add("randomkey", 1, "readonly", 0, 0, 0, (c, a) -> {
+    static void register(Commands t) {
+        t.bind("del", KeyCommands::del);
+        t.bind("unlink", KeyCommands::del);
+        t.bind("exists", KeyCommands::exists);
+        t.bind("touch", KeyCommands::touch);
+        t.bind("type", KeyCommands::type);
+        t.bind("expire", (c, a) -> expire(c, a, System.currentTimeMillis(), 1000));
+        t.bind("pexpire", (c, a) -> expire(c, a, System.currentTimeMillis(), 1));
+        t.bind("expireat", (c, a) -> expire(c, a, 0, 1000));
+        t.bind("pexpireat", (c, a) -> expire(c, a, 0, 1));
+        t.bind("ttl", (c, a) -> ttl(c, a, false, false));
+        t.bind("pttl", (c, a) -> ttl(c, a, true, false));
+        t.bind("expiretime", (c, a) -> ttl(c, a, false, true));
+        t.bind("pexpiretime", (c, a) -> ttl(c, a, true, true));
+        t.bind("persist", KeyCommands::persist);
+        t.bind("keys", KeyCommands::keys);
+        t.bind("scan", KeyCommands::scan);
+        t.bind("randomkey", (c, a) -> {
             Bytes k = c.db().randomKey();
             if (k == null) c.addNull();
             else c.addBulk(k);
-        }).group("generic");
-        t.add("rename", 3, "write", 1, 2, 1, (c, a) -> rename(c, a, false)).group("generic");
-        t.add("renamenx", 3, "write fast", 1, 2, 1, (c, a) -> rename(c, a, true)).group("generic");
-        t.add("copy", -3, "write denyoom", 1, 2, 1, KeyCommands::copy).group("generic");
-        t.add("move", 3, "write fast", 1, 1, 1, KeyCommands::move).group("generic");
-        CommandSpec object = t.container("object", -2, "").group("generic");
-        object.sub("encoding", 3, "readonly", 2, 2, 1, (c, a) -> {
+        });
+        t.bind("rename", (c, a) -> rename(c, a, false));
+        t.bind("renamenx", (c, a) -> rename(c, a, true));
+        t.bind("copy", KeyCommands::copy);
+        t.bind("move", KeyCommands::move);
+        CommandSpec object = t.container("object");
+        object.sub("encoding", (c, a) -> {
             RValue v = objectLookup(c, a);
             if (v != null) c.addBulk(v.encoding());
         });
-        object.sub("refcount", 3, "readonly", 2, 2, 1, (c, a) -> {
+        object.sub("refcount", (c, a) -> {
             RValue v = objectLookup(c, a);
             if (v != null) c.addInteger(refcount(c, v));
         });
-        object.sub("idletime", 3, "readonly", 2, 2, 1, (c, a) -> {
+        object.sub("idletime", (c, a) -> {
             RValue v = objectLookup(c, a);
             if (v == null) return;
             if (c.server().eviction().lfu()) {
@@ -67,7 +67,7 @@ public final class KeyCommands {
             }
             c.addInteger(c.server().eviction().idleSeconds(v));
         });
-        object.sub("freq", 3, "readonly", 2, 2, 1, (c, a) -> {
+        object.sub("freq", (c, a) -> {
             RValue v = objectLookup(c, a);
             if (v == null) return;
             if (!c.server().eviction().lfu()) {
@@ -76,7 +76,7 @@ public final class KeyCommands {
             }
             c.addInteger(c.server().eviction().frequency(v));
         });
-        object.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+        object.sub("help", (c, a) -> {
             String[] lines = {"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "ENCODING <key>",
                 "    Return the kind of internal representation used in order to store the value",

@@ -16,17 +16,16 @@ final class LatencyCommand {
     private LatencyCommand() {
     }
 
-    private static final String FLAGS = "admin noscript loading stale";
 
-    static void register(CommandTable t) {
-        CommandSpec latency = t.container("latency", -2, "").group("server");
-        latency.sub("doctor", 2, FLAGS, 0, 0, 0, (c, a) -> c.addVerbatim(c.server().latency().doctor()));
-        latency.sub("graph", 3, FLAGS, 0, 0, 0, LatencyCommand::graph);
-        latency.sub("history", 3, FLAGS, 0, 0, 0, LatencyCommand::history);
-        latency.sub("latest", 2, FLAGS, 0, 0, 0, LatencyCommand::latest);
-        latency.sub("reset", -2, FLAGS, 0, 0, 0, LatencyCommand::reset);
-        latency.sub("histogram", -2, FLAGS, 0, 0, 0, LatencyCommand::histogram);
-        latency.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+    static void register(Commands t) {
+        CommandSpec latency = t.container("latency");
+        latency.sub("doctor", (c, a) -> c.addVerbatim(c.server().latency().doctor()));
+        latency.sub("graph", LatencyCommand::graph);
+        latency.sub("history", LatencyCommand::history);
+        latency.sub("latest", LatencyCommand::latest);
+        latency.sub("reset", LatencyCommand::reset);
+        latency.sub("histogram", LatencyCommand::histogram);
+        latency.sub("help", (c, a) -> {
             String[] lines = {"LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "DOCTOR",
                 "    Return a human readable latency analysis report.",
@@ -102,16 +101,16 @@ final class LatencyCommand {
         List<CommandSpec> withData = new ArrayList<>();
         if (a.length == 2) {
             for (CommandSpec spec : c.server().commands().all()) {
-                if (spec.latencyBuckets != null) withData.add(spec);
-                for (CommandSpec sub : spec.subcommands.values()) if (sub.latencyBuckets != null) withData.add(sub);
+                if (spec.stats().hasLatency()) withData.add(spec);
+                for (CommandSpec sub : spec.subcommands().values()) if (sub.stats().hasLatency()) withData.add(sub);
             }
         } else {
             for (int j = 2; j < a.length; j++) {
                 CommandSpec spec = lookupByFullName(c, Args.str(a[j]));
                 if (spec == null) continue;
-                if (spec.latencyBuckets != null) withData.add(spec);
+                if (spec.stats().hasLatency()) withData.add(spec);
                 // a container answers for its subcommands, as lookupCommandBySds finds the parent
-                for (CommandSpec sub : spec.subcommands.values()) if (sub.latencyBuckets != null) withData.add(sub);
+                for (CommandSpec sub : spec.subcommands().values()) if (sub.stats().hasLatency()) withData.add(sub);
             }
         }
         c.addMapLen(withData.size());
@@ -119,15 +118,16 @@ final class LatencyCommand {
             c.addBulk(spec.fullName());
             c.addMapLen(2);
             c.addBulk("calls");
-            c.addInteger(spec.latencyCount);
+            CommandStats stats = spec.stats();
+            c.addInteger(stats.latencyCount());
             c.addBulk("histogram_usec");
             int samples = 0;
-            for (long n : spec.latencyBuckets) if (n > 0) samples++;
+            for (int k = 0; k < CommandStats.LATENCY_BUCKETS; k++) if (stats.latencyBucket(k) > 0) samples++;
             c.addMapLen(samples);
             long cumulative = 0;
-            for (int k = 0; k < spec.latencyBuckets.length; k++) {
-                if (spec.latencyBuckets[k] == 0) continue;
-                cumulative += spec.latencyBuckets[k];
+            for (int k = 0; k < CommandStats.LATENCY_BUCKETS; k++) {
+                if (stats.latencyBucket(k) == 0) continue;
+                cumulative += stats.latencyBucket(k);
                 // the bucket's highest equivalent value at HdrHistogram's 2 significant figures, in us
                 c.addInteger(((1032L << k) - 1) / 1000);
                 c.addInteger(cumulative);
@@ -140,6 +140,6 @@ final class LatencyCommand {
         if (bar < 0) return c.server().commands().lookup(name);
         CommandSpec parent = c.server().commands().lookup(name.substring(0, bar));
         if (parent == null) return null;
-        return parent.subcommands.get(name.substring(bar + 1).toLowerCase(java.util.Locale.ROOT));
+        return parent.subcommand(name.substring(bar + 1).toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -24,44 +24,29 @@ public final class ListCommands {
     static final int HEAD = 0;
     static final int TAIL = 1;
 
-    static void register(CommandTable t) {
-        t.add("lpush", -3, "write denyoom fast", 1, 1, 1, (c, a) -> push(c, a, HEAD, false)).group("list");
-        t.add("rpush", -3, "write denyoom fast", 1, 1, 1, (c, a) -> push(c, a, TAIL, false)).group("list");
-        t.add("lpushx", -3, "write denyoom fast", 1, 1, 1, (c, a) -> push(c, a, HEAD, true)).group("list");
-        t.add("rpushx", -3, "write denyoom fast", 1, 1, 1, (c, a) -> push(c, a, TAIL, true)).group("list");
-        t.add("lpop", -2, "write fast", 1, 1, 1, (c, a) -> pop(c, a, HEAD)).group("list");
-        t.add("rpop", -2, "write fast", 1, 1, 1, (c, a) -> pop(c, a, TAIL)).group("list");
-        t.add("llen", 2, "readonly fast", 1, 1, 1, ListCommands::llen).group("list");
-        t.add("lindex", 3, "readonly", 1, 1, 1, ListCommands::lindex).group("list");
-        t.add("lset", 4, "write denyoom", 1, 1, 1, ListCommands::lset).group("list");
-        t.add("lrange", 4, "readonly", 1, 1, 1, ListCommands::lrange).group("list");
-        t.add("ltrim", 4, "write", 1, 1, 1, ListCommands::ltrim).group("list");
-        t.add("lrem", 4, "write", 1, 1, 1, ListCommands::lrem).group("list");
-        t.add("linsert", 5, "write denyoom", 1, 1, 1, ListCommands::linsert).group("list");
-        t.add("lpos", -3, "readonly", 1, 1, 1, ListCommands::lpos).group("list");
-        t.add("lmove", 5, "write denyoom", 1, 2, 1, (c, a) -> lmove(c, a, false)).group("list");
-        t.add("rpoplpush", 3, "write denyoom", 1, 2, 1, (c, a) -> rpoplpush(c, a, false)).group("list");
-        t.add("lmpop", -4, "write movablekeys", 0, 0, 0, (c, a) -> lmpop(c, a, false))
-                .keys(numkeysKeys(1, false)).group("list");
-        t.add("blpop", -3, "write noscript blocking", 1, -2, 1, (c, a) -> bpop(c, a, HEAD)).group("list");
-        t.add("brpop", -3, "write noscript blocking", 1, -2, 1, (c, a) -> bpop(c, a, TAIL)).group("list");
-        t.add("blmove", 6, "write denyoom noscript blocking", 1, 2, 1, (c, a) -> lmove(c, a, true)).group("list");
-        t.add("brpoplpush", 4, "write denyoom noscript blocking", 1, 2, 1, (c, a) -> rpoplpush(c, a, true)).group("list");
-        t.add("blmpop", -5, "write blocking movablekeys", 0, 0, 0, (c, a) -> lmpop(c, a, true))
-                .keys(numkeysKeys(2, false)).group("list");
-    }
-
-    /** Key positions of a "numkeys key [key ...]" command (LMPOP, ZUNION, ...), after a destination if any. */
-    static CommandSpec.KeyFinder numkeysKeys(int numkeysIdx, boolean destinationFirst) {
-        return argv -> {
-            Long n = numkeysIdx < argv.length ? Numbers.parseLongStrict(argv[numkeysIdx]) : null;
-            if (n == null || n < 1 || n > argv.length - numkeysIdx - 1) return destinationFirst ? new int[]{1} : new int[0];
-            int off = destinationFirst ? 1 : 0;
-            int[] pos = new int[n.intValue() + off];
-            if (destinationFirst) pos[0] = 1;
-            for (int i = 0; i < n; i++) pos[off + i] = numkeysIdx + 1 + i;
-            return pos;
-        };
+    static void register(Commands t) {
+        t.bind("lpush", (c, a) -> push(c, a, HEAD, false));
+        t.bind("rpush", (c, a) -> push(c, a, TAIL, false));
+        t.bind("lpushx", (c, a) -> push(c, a, HEAD, true));
+        t.bind("rpushx", (c, a) -> push(c, a, TAIL, true));
+        t.bind("lpop", (c, a) -> pop(c, a, HEAD));
+        t.bind("rpop", (c, a) -> pop(c, a, TAIL));
+        t.bind("llen", ListCommands::llen);
+        t.bind("lindex", ListCommands::lindex);
+        t.bind("lset", ListCommands::lset);
+        t.bind("lrange", ListCommands::lrange);
+        t.bind("ltrim", ListCommands::ltrim);
+        t.bind("lrem", ListCommands::lrem);
+        t.bind("linsert", ListCommands::linsert);
+        t.bind("lpos", ListCommands::lpos);
+        t.bind("lmove", (c, a) -> lmove(c, a, false));
+        t.bind("rpoplpush", (c, a) -> rpoplpush(c, a, false));
+        t.bind("lmpop", (c, a) -> lmpop(c, a, false));
+        t.bind("blpop", (c, a) -> bpop(c, a, HEAD));
+        t.bind("brpop", (c, a) -> bpop(c, a, TAIL));
+        t.bind("blmove", (c, a) -> lmove(c, a, true));
+        t.bind("brpoplpush", (c, a) -> rpoplpush(c, a, true));
+        t.bind("blmpop", (c, a) -> lmpop(c, a, true));
     }
 
     // ---- shared helpers -------------------------------------------------------------------

@@ -18,15 +18,14 @@ final class MemoryCommands {
     private MemoryCommands() {
     }
 
-    static void register(CommandTable t) {
-        CommandSpec memory = t.container("memory", -2, "").group("server");
-        memory.sub("usage", -3, "readonly", 2, 2, 1, MemoryCommands::usage);
-        memory.sub("stats", 2, "", 0, 0, 0, MemoryCommands::stats);
-        memory.sub("doctor", 2, "", 0, 0, 0, MemoryCommands::doctor);
-        memory.sub("malloc-stats", 2, "", 0, 0, 0,
-                (c, a) -> c.addBulk("Stats not supported for the current allocator"));
-        memory.sub("purge", 2, "", 0, 0, 0, (c, a) -> c.addOk());
-        memory.sub("help", 2, "loading stale", 0, 0, 0, MemoryCommands::help);
+    static void register(Commands t) {
+        CommandSpec memory = t.container("memory");
+        memory.sub("usage", MemoryCommands::usage);
+        memory.sub("stats", MemoryCommands::stats);
+        memory.sub("doctor", MemoryCommands::doctor);
+        memory.sub("malloc-stats", (c, a) -> c.addBulk("Stats not supported for the current allocator"));
+        memory.sub("purge", (c, a) -> c.addOk());
+        memory.sub("help", MemoryCommands::help);
     }
 
     private static void usage(Client c, byte[][] a) {

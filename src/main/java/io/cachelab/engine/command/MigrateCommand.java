@@ -27,25 +27,8 @@ final class MigrateCommand {
     private MigrateCommand() {
     }
 
-    static void register(CommandTable t) {
-        t.add("migrate", -6, "write movablekeys", 3, 3, 1, MigrateCommand::migrate).group("generic")
-                .keys(MigrateCommand::keys);
-    }
-
-    /** migrateGetKeys: the key argument, or everything after KEYS when it is used. */
-    private static int[] keys(byte[][] argv) {
-        for (int i = 6; i < argv.length; i++) {
-            if (Args.is(argv[i], "auth")) {
-                i++;
-            } else if (Args.is(argv[i], "auth2")) {
-                i += 2;
-            } else if (Args.is(argv[i], "keys")) {
-                int[] out = new int[argv.length - i - 1];
-                for (int k = 0; k < out.length; k++) out[k] = i + 1 + k;
-                return out;
-            }
-        }
-        return new int[]{3};
+    static void register(Commands t) {
+        t.bind("migrate", MigrateCommand::migrate);
     }
 
     private static void migrate(Client c, byte[][] a) {

@@ -11,27 +11,27 @@ final class PubSubCommands {
     private PubSubCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("subscribe", -2, "pubsub noscript loading stale", 0, 0, 0, (c, a) -> sub(c, a, PubSub.Kind.CHANNEL)).group("pubsub");
-        t.add("psubscribe", -2, "pubsub noscript loading stale", 0, 0, 0, (c, a) -> sub(c, a, PubSub.Kind.PATTERN)).group("pubsub");
-        t.add("ssubscribe", -2, "pubsub noscript loading stale", 1, -1, 1, (c, a) -> sub(c, a, PubSub.Kind.SHARD)).group("pubsub");
-        t.add("unsubscribe", -1, "pubsub noscript loading stale", 0, 0, 0, (c, a) -> unsub(c, a, PubSub.Kind.CHANNEL)).group("pubsub");
-        t.add("punsubscribe", -1, "pubsub noscript loading stale", 0, 0, 0, (c, a) -> unsub(c, a, PubSub.Kind.PATTERN)).group("pubsub");
-        t.add("sunsubscribe", -1, "pubsub noscript loading stale", 1, -1, 1, (c, a) -> unsub(c, a, PubSub.Kind.SHARD)).group("pubsub");
-        t.add("publish", 3, "pubsub loading stale fast may-replicate", 0, 0, 0, (c, a) -> {
+    static void register(Commands t) {
+        t.bind("subscribe", (c, a) -> sub(c, a, PubSub.Kind.CHANNEL), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
+        t.bind("psubscribe", (c, a) -> sub(c, a, PubSub.Kind.PATTERN), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
+        t.bind("ssubscribe", (c, a) -> sub(c, a, PubSub.Kind.SHARD), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
+        t.bind("unsubscribe", (c, a) -> unsub(c, a, PubSub.Kind.CHANNEL), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
+        t.bind("punsubscribe", (c, a) -> unsub(c, a, PubSub.Kind.PATTERN), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
+        t.bind("sunsubscribe", (c, a) -> unsub(c, a, PubSub.Kind.SHARD), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
+        t.bind("publish", (c, a) -> {
             long n = c.server().pubsub().publish(new Bytes(a[1]), new Bytes(a[2]));
             c.server().stats().pubsubChannelsPublished++;
             c.addInteger(n);
-        }).group("pubsub");
-        t.add("spublish", 3, "pubsub loading stale fast may-replicate", 1, 1, 1, (c, a) ->
-                c.addInteger(c.server().pubsub().publishShard(new Bytes(a[1]), new Bytes(a[2])))).group("pubsub");
-        CommandSpec pubsub = t.container("pubsub", -2, "").group("pubsub");
-        pubsub.sub("channels", -2, "pubsub loading stale", 0, 0, 0, (c, a) -> channels(c, a, PubSub.Kind.CHANNEL));
-        pubsub.sub("shardchannels", -2, "pubsub loading stale", 0, 0, 0, (c, a) -> channels(c, a, PubSub.Kind.SHARD));
-        pubsub.sub("numsub", -2, "pubsub loading stale", 0, 0, 0, (c, a) -> numsub(c, a, PubSub.Kind.CHANNEL));
-        pubsub.sub("shardnumsub", -2, "pubsub loading stale", 0, 0, 0, (c, a) -> numsub(c, a, PubSub.Kind.SHARD));
-        pubsub.sub("numpat", 2, "pubsub loading stale", 0, 0, 0, (c, a) -> c.addInteger(c.server().pubsub().patternCount()));
-        pubsub.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+        });
+        t.bind("spublish", (c, a) ->
+                c.addInteger(c.server().pubsub().publishShard(new Bytes(a[1]), new Bytes(a[2]))));
+        CommandSpec pubsub = t.container("pubsub");
+        pubsub.sub("channels", (c, a) -> channels(c, a, PubSub.Kind.CHANNEL));
+        pubsub.sub("shardchannels", (c, a) -> channels(c, a, PubSub.Kind.SHARD));
+        pubsub.sub("numsub", (c, a) -> numsub(c, a, PubSub.Kind.CHANNEL));
+        pubsub.sub("shardnumsub", (c, a) -> numsub(c, a, PubSub.Kind.SHARD));
+        pubsub.sub("numpat", (c, a) -> c.addInteger(c.server().pubsub().patternCount()));
+        pubsub.sub("help", (c, a) -> {
             String[] lines = {"PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "CHANNELS [<pattern>]", "    Return the currently active channels matching a <pattern> (default: '*').",
                 "NUMPAT", "    Return number of subscriptions to patterns.",

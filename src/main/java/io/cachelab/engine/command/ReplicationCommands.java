@@ -10,16 +10,14 @@ final class ReplicationCommands {
     private ReplicationCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("sync", 1, "admin noscript no-async-loading no-multi", 0, 0, 0,
-                (c, a) -> ReplicationMaster.of(c.server()).sync(c, a, false)).group("server");
-        t.add("psync", -3, "admin noscript no-async-loading no-multi", 0, 0, 0,
-                (c, a) -> ReplicationMaster.of(c.server()).sync(c, a, true)).group("server");
-        t.add("replconf", -1, "admin noscript loading stale allow-busy", 0, 0, 0, ReplicationCommands::replconf).group("server");
-        t.add("wait", 3, "noscript", 0, 0, 0, ReplicationCommands::waitCmd).group("generic");
-        t.add("role", 1, "noscript loading stale fast sentinel", 0, 0, 0, (c, a) -> {
+    static void register(Commands t) {
+        t.bind("sync", (c, a) -> ReplicationMaster.of(c.server()).sync(c, a, false));
+        t.bind("psync", (c, a) -> ReplicationMaster.of(c.server()).sync(c, a, true));
+        t.bind("replconf", ReplicationCommands::replconf);
+        t.bind("wait", ReplicationCommands::waitCmd);
+        t.bind("role", (c, a) -> {
             ReplicationMaster.of(c.server()).role(c);
-        }).group("server");
+        });
     }
 
     /** replconfCommand: options come in pairs; ACK and GETACK answer nothing. */

@@ -12,37 +12,30 @@ final class ScriptingCommands {
     private ScriptingCommands() {
     }
 
-    static void register(CommandTable t) {
-        String flags = "noscript stale skip-monitor may-replicate no-mandatory-keys movablekeys";
-        String roFlags = "noscript stale skip-monitor no-mandatory-keys readonly movablekeys";
-        t.add("eval", -3, flags, 0, 0, 0, (c, a) -> Scripting.of(c.server()).eval(c, a, false, false))
-                .keys(ScriptingCommands::numkeysKeys).group("scripting").since("2.6.0");
-        t.add("evalsha", -3, flags, 0, 0, 0, (c, a) -> Scripting.of(c.server()).eval(c, a, false, true))
-                .keys(ScriptingCommands::numkeysKeys).group("scripting").since("2.6.0");
-        t.add("eval_ro", -3, roFlags, 0, 0, 0, (c, a) -> Scripting.of(c.server()).eval(c, a, true, false))
-                .keys(ScriptingCommands::numkeysKeys).group("scripting").since("7.0.0");
-        t.add("evalsha_ro", -3, roFlags, 0, 0, 0, (c, a) -> Scripting.of(c.server()).eval(c, a, true, true))
-                .keys(ScriptingCommands::numkeysKeys).group("scripting").since("7.0.0");
+    static void register(Commands t) {
+        t.bind("eval", (c, a) -> Scripting.of(c.server()).eval(c, a, false, false), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER);
+        t.bind("evalsha", (c, a) -> Scripting.of(c.server()).eval(c, a, false, true), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER);
+        t.bind("eval_ro", (c, a) -> Scripting.of(c.server()).eval(c, a, true, false), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER_READONLY);
+        t.bind("evalsha_ro", (c, a) -> Scripting.of(c.server()).eval(c, a, true, true), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER_READONLY);
 
-        CommandSpec script = t.container("script", -2, "").group("scripting");
-        script.sub("load", 3, "noscript stale", 0, 0, 0,
-                (c, a) -> c.addBulk(Scripting.of(c.server()).load(a[2])));
-        script.sub("exists", -3, "noscript", 0, 0, 0, (c, a) -> {
+        CommandSpec script = t.container("script");
+        script.sub("load", (c, a) -> c.addBulk(Scripting.of(c.server()).load(a[2])));
+        script.sub("exists", (c, a) -> {
             Scripting s = Scripting.of(c.server());
             c.addArrayLen(a.length - 2);
             for (int i = 2; i < a.length; i++) {
                 c.addInteger(s.exists(a[i]) ? 1 : 0);
             }
         });
-        script.sub("flush", -2, "noscript", 0, 0, 0, (c, a) -> {
+        script.sub("flush", (c, a) -> {
             if (a.length > 3 || (a.length == 3 && !Args.is(a[2], "sync") && !Args.is(a[2], "async"))) {
                 throw new RedisError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
             }
             Scripting.of(c.server()).flush();
             c.addOk();
         });
-        script.sub("kill", 2, "noscript allow-busy", 0, 0, 0, (c, a) -> Scripting.of(c.server()).kill(c, true));
-        script.sub("debug", 3, "noscript", 0, 0, 0, (c, a) -> {
+        script.sub("kill", (c, a) -> Scripting.of(c.server()).kill(c, true));
+        script.sub("debug", (c, a) -> {
             if (Args.is(a[2], "no")) {
                 c.addOk();
             } else if (Args.is(a[2], "yes") || Args.is(a[2], "sync")) {
@@ -51,7 +44,7 @@ final class ScriptingCommands {
                 throw new RedisError("ERR Use SCRIPT DEBUG YES/SYNC/NO");
             }
         });
-        script.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> help(c, new String[] {
+        script.sub("help", (c, a) -> help(c, new String[] {
             "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "DEBUG (YES|SYNC|NO)",
             "    Set the debug mode for subsequent scripts executed.",
@@ -76,21 +69,5 @@ final class ScriptingCommands {
         for (String l : lines) {
             c.addSimple(l);
         }
-    }
-
-    /** argv[2] is numkeys; the keys follow it (EVAL, EVALSHA, FCALL and their _RO forms). */
-    static int[] numkeysKeys(byte[][] argv) {
-        if (argv.length < 3) {
-            return new int[0];
-        }
-        Long n = io.cachelab.engine.type.Numbers.parseLongStrict(argv[2]);
-        if (n == null || n < 0 || n > argv.length - 3) {
-            return new int[0];
-        }
-        int[] keys = new int[n.intValue()];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = 3 + i;
-        }
-        return keys;
     }
 }

@@ -28,42 +28,42 @@ final class ServerCommands {
     private ServerCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("info", -1, "loading stale sentinel", 0, 0, 0, ServerCommands::info).group("server");
-        t.add("dbsize", 1, "readonly fast", 0, 0, 0, (c, a) -> c.addInteger(c.db().size())).group("server");
-        t.add("flushdb", -1, "write", 0, 0, 0, ServerCommands::flushdb).group("server");
-        t.add("flushall", -1, "write", 0, 0, 0, ServerCommands::flushall).group("server");
-        t.add("time", 1, "loading stale fast", 0, 0, 0, (c, a) -> {
+    static void register(Commands t) {
+        t.bind("info", ServerCommands::info);
+        t.bind("dbsize", (c, a) -> c.addInteger(c.db().size()));
+        t.bind("flushdb", ServerCommands::flushdb);
+        t.bind("flushall", ServerCommands::flushall);
+        t.bind("time", (c, a) -> {
             long us = System.currentTimeMillis() * 1000 + (System.nanoTime() / 1000) % 1000;
             c.addArrayLen(2);
             c.addBulk(Long.toString(us / 1_000_000));
             c.addBulk(Long.toString(us % 1_000_000));
-        }).group("server");
-        t.add("lastsave", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addInteger(c.server().lastSaveSeconds())).group("server");
-        t.add("shutdown", -1, "admin noscript loading stale no-multi sentinel allow-busy", 0, 0, 0, ServerCommands::shutdown).group("server");
-        t.add("monitor", 1, "admin noscript loading stale", 0, 0, 0, (c, a) -> {
+        });
+        t.bind("lastsave", (c, a) -> c.addInteger(c.server().lastSaveSeconds()));
+        t.bind("shutdown", ServerCommands::shutdown);
+        t.bind("monitor", (c, a) -> {
             if (c.monitor) return;
             c.server().addMonitor(c);
             c.addOk();
-        }).group("server");
-        t.add("debug", -2, "admin noscript loading stale", 0, 0, 0, DebugCommand::debug).group("server");
-        t.add("save", 1, "admin noscript no-async-deletion no-multi", 0, 0, 0, ServerCommands::save).group("server");
-        t.add("bgrewriteaof", 1, "admin noscript no-async-deletion", 0, 0, 0, ServerCommands::bgrewriteaof).group("server");
-        t.add("bgsave", -1, "admin noscript no-async-deletion", 0, 0, 0, ServerCommands::bgsave).group("server");
-        t.add("lolwut", -1, "readonly fast", 0, 0, 0, (c, a) -> c.addVerbatim("CacheLab engine ver. " + ConnectionCommands.VERSION + "\n")).group("server");
+        });
+        t.bind("debug", DebugCommand::debug);
+        t.bind("save", ServerCommands::save);
+        t.bind("bgrewriteaof", ServerCommands::bgrewriteaof);
+        t.bind("bgsave", ServerCommands::bgsave);
+        t.bind("lolwut", (c, a) -> c.addVerbatim("CacheLab engine ver. " + ConnectionCommands.VERSION + "\n"));
         // a standalone server: every CLUSTER subcommand answers as Redis does with cluster-enabled no
-        CommandSpec cluster = t.container("cluster", -2, "").group("cluster");
+        CommandSpec cluster = t.container("cluster");
         for (String sub : List.of("info", "nodes", "slots", "shards", "myid", "reset", "keyslot", "countkeysinslot",
                 "getkeysinslot", "addslots", "delslots", "meet", "forget", "replicate", "failover", "links")) {
-            cluster.sub(sub, -2, "noscript loading stale", 0, 0, 0, (c, a) -> {
+            cluster.sub(sub, (c, a) -> {
                 throw new RedisError("ERR This instance has cluster support disabled");
             });
         }
-        cluster.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+        cluster.sub("help", (c, a) -> {
             throw new RedisError("ERR This instance has cluster support disabled");
         });
-        t.add("readonly", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addOk()).group("cluster");
-        t.add("readwrite", 1, "loading stale fast", 0, 0, 0, (c, a) -> c.addOk()).group("cluster");
+        t.bind("readonly", (c, a) -> c.addOk());
+        t.bind("readwrite", (c, a) -> c.addOk());
         SlowlogCommand.register(t);
         CommandCommand.register(t);
     }
@@ -449,14 +449,15 @@ final class ServerCommands {
                     List<CommandSpec> specs = new ArrayList<>();
                     for (CommandSpec spec : s.commands().all()) {
                         specs.add(spec);
-                        specs.addAll(spec.subcommands.values());
+                        specs.addAll(spec.subcommands().values());
                     }
                     for (CommandSpec spec : specs) {
-                        if (spec.calls == 0 && spec.failedCalls == 0 && spec.rejectedCalls == 0) continue;
-                        double per = spec.calls == 0 ? 0 : (double) spec.usec / spec.calls;
-                        kv(sb, "cmdstat_" + spec.fullName(), "calls=" + spec.calls + ",usec=" + spec.usec
+                        CommandStats cs = spec.stats();
+                        if (cs.isEmpty()) continue;
+                        double per = cs.calls() == 0 ? 0 : (double) cs.usec() / cs.calls();
+                        kv(sb, "cmdstat_" + spec.fullName(), "calls=" + cs.calls() + ",usec=" + cs.usec()
                                 + ",usec_per_call=" + String.format(Locale.ROOT, "%.2f", per)
-                                + ",rejected_calls=" + spec.rejectedCalls + ",failed_calls=" + spec.failedCalls);
+                                + ",rejected_calls=" + cs.rejectedCalls() + ",failed_calls=" + cs.failedCalls());
                     }
                 }
                 case "latencystats" -> header(sb, "Latencystats");

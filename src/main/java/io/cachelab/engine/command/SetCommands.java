@@ -31,43 +31,24 @@ public final class SetCommands {
     private SetCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("sadd", -3, "write denyoom fast", 1, 1, 1, SetCommands::sadd).group("set")
-                .since("1.0.0").summary("Add one or more members to a set");
-        t.add("srem", -3, "write fast", 1, 1, 1, SetCommands::srem).group("set")
-                .since("1.0.0").summary("Remove one or more members from a set");
-        t.add("scard", 2, "readonly fast", 1, 1, 1, SetCommands::scard).group("set")
-                .since("1.0.0").summary("Get the number of members in a set");
-        t.add("sismember", 3, "readonly fast", 1, 1, 1, SetCommands::sismember).group("set")
-                .since("1.0.0").summary("Determine if a given value is a member of a set");
-        t.add("smismember", -3, "readonly fast", 1, 1, 1, SetCommands::smismember).group("set")
-                .since("6.2.0").summary("Returns the membership associated with the given elements for a set");
-        t.add("smembers", 2, "readonly", 1, 1, 1, (c, a) -> intersect(c, a, 1, 1, null, false, 0)).group("set")
-                .since("1.0.0").summary("Get all the members in a set");
-        t.add("spop", -2, "write fast", 1, 1, 1, SetCommands::spop).group("set")
-                .since("1.0.0").summary("Remove and return one or multiple random members from a set");
-        t.add("srandmember", -2, "readonly", 1, 1, 1, SetCommands::srandmember).group("set")
-                .since("1.0.0").summary("Get one or multiple random members from a set");
-        t.add("smove", 4, "write fast", 1, 2, 1, SetCommands::smove).group("set")
-                .since("1.0.0").summary("Move a member from one set to another");
-        t.add("sinter", -2, "readonly", 1, -1, 1, (c, a) -> intersect(c, a, 1, a.length - 1, null, false, 0)).group("set")
-                .since("1.0.0").summary("Intersect multiple sets");
-        t.add("sinterstore", -3, "write denyoom", 1, -1, 1,
-                (c, a) -> intersect(c, a, 2, a.length - 1, new Bytes(a[1]), false, 0)).group("set")
-                .since("1.0.0").summary("Intersect multiple sets and store the resulting set in a key");
-        t.add("sintercard", -3, "readonly movablekeys", 0, 0, 0, SetCommands::sintercard).group("set")
-                .since("7.0.0").summary("Intersect multiple sets and return the cardinality of the result")
-                .keys(SetCommands::sintercardKeys);
-        t.add("sunion", -2, "readonly", 1, -1, 1, (c, a) -> unionDiff(c, a, 1, null, false)).group("set")
-                .since("1.0.0").summary("Add multiple sets");
-        t.add("sunionstore", -3, "write denyoom", 1, -1, 1, (c, a) -> unionDiff(c, a, 2, new Bytes(a[1]), false)).group("set")
-                .since("1.0.0").summary("Add multiple sets and store the resulting set in a key");
-        t.add("sdiff", -2, "readonly", 1, -1, 1, (c, a) -> unionDiff(c, a, 1, null, true)).group("set")
-                .since("1.0.0").summary("Subtract multiple sets");
-        t.add("sdiffstore", -3, "write denyoom", 1, -1, 1, (c, a) -> unionDiff(c, a, 2, new Bytes(a[1]), true)).group("set")
-                .since("1.0.0").summary("Subtract multiple sets and store the resulting set in a key");
-        t.add("sscan", -3, "readonly", 1, 1, 1, SetCommands::sscan).group("set")
-                .since("2.8.0").summary("Incrementally iterate Set elements");
+    static void register(Commands t) {
+        t.bind("sadd", SetCommands::sadd);
+        t.bind("srem", SetCommands::srem);
+        t.bind("scard", SetCommands::scard);
+        t.bind("sismember", SetCommands::sismember);
+        t.bind("smismember", SetCommands::smismember);
+        t.bind("smembers", (c, a) -> intersect(c, a, 1, 1, null, false, 0));
+        t.bind("spop", SetCommands::spop);
+        t.bind("srandmember", SetCommands::srandmember);
+        t.bind("smove", SetCommands::smove);
+        t.bind("sinter", (c, a) -> intersect(c, a, 1, a.length - 1, null, false, 0));
+        t.bind("sinterstore", (c, a) -> intersect(c, a, 2, a.length - 1, new Bytes(a[1]), false, 0));
+        t.bind("sintercard", SetCommands::sintercard);
+        t.bind("sunion", (c, a) -> unionDiff(c, a, 1, null, false));
+        t.bind("sunionstore", (c, a) -> unionDiff(c, a, 2, new Bytes(a[1]), false));
+        t.bind("sdiff", (c, a) -> unionDiff(c, a, 1, null, true));
+        t.bind("sdiffstore", (c, a) -> unionDiff(c, a, 2, new Bytes(a[1]), true));
+        t.bind("sscan", SetCommands::sscan);
     }
 
     private static SetValue read(Client c, byte[] key) {
@@ -430,15 +411,6 @@ public final class SetCommands {
             }
         }
         intersect(c, a, 2, 1 + (int) numKeys, null, true, limit);
-    }
-
-    private static int[] sintercardKeys(byte[][] argv) {
-        if (argv.length < 3) return new int[0];
-        Long n = Numbers.parseLongStrict(argv[1]);
-        if (n == null || n < 1 || n > argv.length - 2) return new int[0];
-        int[] keys = new int[n.intValue()];
-        for (int i = 0; i < keys.length; i++) keys[i] = 2 + i;
-        return keys;
     }
 
     /** SUNION, SDIFF and their STORE forms: keys are argv[from..]; missing keys are empty sets. */

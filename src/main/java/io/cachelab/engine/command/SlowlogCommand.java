@@ -8,15 +8,15 @@ final class SlowlogCommand {
     private SlowlogCommand() {
     }
 
-    static void register(CommandTable t) {
-        CommandSpec s = t.container("slowlog", -2, "").group("server");
-        s.sub("get", -2, "admin loading stale", 0, 0, 0, SlowlogCommand::get);
-        s.sub("len", 2, "admin loading stale", 0, 0, 0, (c, a) -> c.addInteger(c.server().slowlogEntries().size()));
-        s.sub("reset", 2, "admin loading stale", 0, 0, 0, (c, a) -> {
+    static void register(Commands t) {
+        CommandSpec s = t.container("slowlog");
+        s.sub("get", SlowlogCommand::get);
+        s.sub("len", (c, a) -> c.addInteger(c.server().slowlogEntries().size()));
+        s.sub("reset", (c, a) -> {
             c.server().slowlogReset();
             c.addOk();
         });
-        s.sub("help", 2, "loading stale", 0, 0, 0, (c, a) -> {
+        s.sub("help", (c, a) -> {
             String[] lines = {"SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
                 "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog.", "HELP", "    Print this help."};

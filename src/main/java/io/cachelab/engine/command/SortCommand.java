@@ -28,23 +28,9 @@ final class SortCommand {
     private SortCommand() {
     }
 
-    static void register(CommandTable t) {
-        t.add("sort", -2, "write denyoom movablekeys", 1, 1, 1, (c, a) -> sort(c, a, false)).group("generic")
-                .keys(SortCommand::keys);
-        t.add("sort_ro", -2, "readonly movablekeys", 1, 1, 1, (c, a) -> sort(c, a, true)).group("generic");
-    }
-
-    /** The sorted key plus a STORE destination, for COMMAND GETKEYS. */
-    private static int[] keys(byte[][] argv) {
-        int store = -1;
-        for (int i = 2; i < argv.length; i++) {
-            int skip = Args.is(argv[i], "limit") ? 2
-                    : Args.is(argv[i], "get") || Args.is(argv[i], "by") || Args.is(argv[i], "store") ? 1 : 0;
-            // the last STORE wins, as sortGetKeys
-            if (Args.is(argv[i], "store") && i + 1 < argv.length) store = i + 1;
-            i += skip;
-        }
-        return store < 0 ? new int[]{1} : new int[]{1, store};
+    static void register(Commands t) {
+        t.bind("sort", (c, a) -> sort(c, a, false));
+        t.bind("sort_ro", (c, a) -> sort(c, a, true));
     }
 
     private static final class Item {
@@ -61,7 +47,7 @@ final class SortCommand {
     private static boolean mayReadAnyKey(Client c, byte[][] a) {
         if (c.user.unrestricted) return true;
         CommandSpec spec = c.server().commands().lookup(a[0]);
-        return c.server().acl().mayReadAnyKey(c.user, spec == null ? null : spec.aclCmd, a);
+        return c.server().acl().mayReadAnyKey(c.user, spec == null ? null : spec.def(), a);
     }
 
     private static void sort(Client c, byte[][] a, boolean readonly) {

@@ -34,49 +34,32 @@ public final class StreamCommands {
 
     static final String INVALID_ID = "ERR Invalid stream ID specified as stream command argument";
 
-    static void register(CommandTable t) {
-        t.add("xadd", -5, "write denyoom fast", 1, 1, 1, StreamCommands::xadd).group("stream");
-        t.add("xlen", 2, "readonly fast", 1, 1, 1, StreamCommands::xlen).group("stream");
-        t.add("xrange", -4, "readonly", 1, 1, 1, (c, a) -> xrange(c, a, false)).group("stream");
-        t.add("xrevrange", -4, "readonly", 1, 1, 1, (c, a) -> xrange(c, a, true)).group("stream");
-        t.add("xdel", -3, "write fast", 1, 1, 1, StreamCommands::xdel).group("stream");
-        t.add("xtrim", -4, "write", 1, 1, 1, StreamCommands::xtrim).group("stream");
-        t.add("xsetid", -3, "write denyoom fast", 1, 1, 1, StreamCommands::xsetid).group("stream");
-        t.add("xread", -4, "readonly blocking movablekeys", 0, 0, 0, (c, a) -> xread(c, a, false))
-                .keys(streamsKeys()).group("stream");
-        t.add("xreadgroup", -7, "write blocking movablekeys", 0, 0, 0, (c, a) -> xread(c, a, true))
-                .keys(streamsKeys()).group("stream");
-        t.add("xack", -4, "write fast", 1, 1, 1, StreamGroupCommands::xack).group("stream");
-        t.add("xpending", -3, "readonly", 1, 1, 1, StreamGroupCommands::xpending).group("stream");
-        t.add("xclaim", -6, "write fast", 1, 1, 1, StreamGroupCommands::xclaim).group("stream");
-        t.add("xautoclaim", -6, "write fast", 1, 1, 1, StreamGroupCommands::xautoclaim).group("stream");
-        CommandSpec xgroup = t.container("xgroup", -2, "").group("stream");
-        xgroup.sub("create", -5, "write denyoom", 2, 2, 1, StreamGroupCommands::xgroupCreate);
-        xgroup.sub("setid", -5, "write", 2, 2, 1, StreamGroupCommands::xgroupSetid);
-        xgroup.sub("destroy", 4, "write", 2, 2, 1, StreamGroupCommands::xgroupDestroy);
-        xgroup.sub("createconsumer", 5, "write denyoom", 2, 2, 1, StreamGroupCommands::xgroupCreateConsumer);
-        xgroup.sub("delconsumer", 5, "write", 2, 2, 1, StreamGroupCommands::xgroupDelConsumer);
-        xgroup.sub("help", 2, "loading stale", 0, 0, 0, StreamGroupCommands::xgroupHelp);
-        CommandSpec xinfo = t.container("xinfo", -2, "").group("stream");
-        xinfo.sub("stream", -3, "readonly", 2, 2, 1, StreamInfoCommand::xinfoStream);
-        xinfo.sub("groups", 3, "readonly", 2, 2, 1, StreamInfoCommand::xinfoGroups);
-        xinfo.sub("consumers", 4, "readonly", 2, 2, 1, StreamInfoCommand::xinfoConsumers);
-        xinfo.sub("help", 2, "loading stale", 0, 0, 0, StreamInfoCommand::xinfoHelp);
-    }
-
-    /** The keys of XREAD/XREADGROUP: the first half of what follows STREAMS. */
-    static CommandSpec.KeyFinder streamsKeys() {
-        return argv -> {
-            for (int i = 1; i < argv.length; i++) {
-                if (Args.is(argv[i], "streams")) {
-                    int n = (argv.length - i - 1) / 2;
-                    int[] keys = new int[n];
-                    for (int k = 0; k < n; k++) keys[k] = i + 1 + k;
-                    return keys;
-                }
-            }
-            return new int[0];
-        };
+    static void register(Commands t) {
+        t.bind("xadd", StreamCommands::xadd);
+        t.bind("xlen", StreamCommands::xlen);
+        t.bind("xrange", (c, a) -> xrange(c, a, false));
+        t.bind("xrevrange", (c, a) -> xrange(c, a, true));
+        t.bind("xdel", StreamCommands::xdel);
+        t.bind("xtrim", StreamCommands::xtrim);
+        t.bind("xsetid", StreamCommands::xsetid);
+        t.bind("xread", (c, a) -> xread(c, a, false));
+        t.bind("xreadgroup", (c, a) -> xread(c, a, true));
+        t.bind("xack", StreamGroupCommands::xack);
+        t.bind("xpending", StreamGroupCommands::xpending);
+        t.bind("xclaim", StreamGroupCommands::xclaim);
+        t.bind("xautoclaim", StreamGroupCommands::xautoclaim);
+        CommandSpec xgroup = t.container("xgroup");
+        xgroup.sub("create", StreamGroupCommands::xgroupCreate);
+        xgroup.sub("setid", StreamGroupCommands::xgroupSetid);
+        xgroup.sub("destroy", StreamGroupCommands::xgroupDestroy);
+        xgroup.sub("createconsumer", StreamGroupCommands::xgroupCreateConsumer);
+        xgroup.sub("delconsumer", StreamGroupCommands::xgroupDelConsumer);
+        xgroup.sub("help", StreamGroupCommands::xgroupHelp);
+        CommandSpec xinfo = t.container("xinfo");
+        xinfo.sub("stream", StreamInfoCommand::xinfoStream);
+        xinfo.sub("groups", StreamInfoCommand::xinfoGroups);
+        xinfo.sub("consumers", StreamInfoCommand::xinfoConsumers);
+        xinfo.sub("help", StreamInfoCommand::xinfoHelp);
     }
 
     // ---- IDs ----------------------------------------------------------------------------------

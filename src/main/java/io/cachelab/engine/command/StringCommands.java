@@ -24,36 +24,36 @@ public final class StringCommands {
     private StringCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("get", 2, "readonly fast", 1, 1, 1, StringCommands::get).group("string");
-        t.add("set", -3, "write denyoom", 1, 1, 1, StringCommands::set).group("string");
-        t.add("setnx", 3, "write denyoom fast", 1, 1, 1, StringCommands::setnx).group("string");
-        t.add("setex", 4, "write denyoom", 1, 1, 1, (c, a) -> setex(c, a, 1000)).group("string");
-        t.add("psetex", 4, "write denyoom", 1, 1, 1, (c, a) -> setex(c, a, 1)).group("string");
-        t.add("mget", -2, "readonly fast", 1, -1, 1, StringCommands::mget).group("string");
-        t.add("mset", -3, "write denyoom", 1, -1, 2, StringCommands::mset).group("string");
-        t.add("incr", 2, "write denyoom fast", 1, 1, 1, (c, a) -> incrBy(c, a[1], 1)).group("string");
-        t.add("decr", 2, "write denyoom fast", 1, 1, 1, (c, a) -> incrBy(c, a[1], -1)).group("string");
-        t.add("incrby", 3, "write denyoom fast", 1, 1, 1, (c, a) -> incrBy(c, a[1], Args.toLong(a[2]))).group("string");
-        t.add("decrby", 3, "write denyoom fast", 1, 1, 1, (c, a) -> {
+    static void register(Commands t) {
+        t.bind("get", StringCommands::get);
+        t.bind("set", StringCommands::set);
+        t.bind("setnx", StringCommands::setnx);
+        t.bind("setex", (c, a) -> setex(c, a, 1000));
+        t.bind("psetex", (c, a) -> setex(c, a, 1));
+        t.bind("mget", StringCommands::mget);
+        t.bind("mset", StringCommands::mset);
+        t.bind("incr", (c, a) -> incrBy(c, a[1], 1));
+        t.bind("decr", (c, a) -> incrBy(c, a[1], -1));
+        t.bind("incrby", (c, a) -> incrBy(c, a[1], Args.toLong(a[2])));
+        t.bind("decrby", (c, a) -> {
             long by = Args.toLong(a[2]);
             if (by == Long.MIN_VALUE) throw new RedisError("ERR decrement would overflow");
             incrBy(c, a[1], -by);
-        }).group("string");
-        t.add("append", 3, "write denyoom fast", 1, 1, 1, StringCommands::append).group("string");
-        t.add("strlen", 2, "readonly fast", 1, 1, 1, (c, a) -> {
+        });
+        t.bind("append", StringCommands::append);
+        t.bind("strlen", (c, a) -> {
             StringValue s = c.db().lookupRead(new Bytes(a[1]), RType.STRING);
             c.addInteger(s == null ? 0 : s.length());
-        }).group("string");
-        t.add("getset", 3, "write denyoom fast", 1, 1, 1, StringCommands::getset).group("string");
-        t.add("getdel", 2, "write fast", 1, 1, 1, StringCommands::getdel).group("string");
-        t.add("getex", -2, "write fast", 1, 1, 1, StringCommands::getex).group("string");
-        t.add("msetnx", -3, "write denyoom", 1, -1, 2, StringCommands::msetnx).group("string");
-        t.add("getrange", 4, "readonly", 1, 1, 1, StringCommands::getrange).group("string");
-        t.add("substr", 4, "readonly", 1, 1, 1, StringCommands::getrange).group("string");
-        t.add("setrange", 4, "write denyoom", 1, 1, 1, StringCommands::setrange).group("string");
-        t.add("incrbyfloat", 3, "write denyoom fast", 1, 1, 1, StringCommands::incrbyfloat).group("string");
-        t.add("lcs", -3, "readonly", 1, 2, 1, StringCommands::lcs).group("string");
+        });
+        t.bind("getset", StringCommands::getset);
+        t.bind("getdel", StringCommands::getdel);
+        t.bind("getex", StringCommands::getex);
+        t.bind("msetnx", StringCommands::msetnx);
+        t.bind("getrange", StringCommands::getrange);
+        t.bind("substr", StringCommands::getrange);
+        t.bind("setrange", StringCommands::setrange);
+        t.bind("incrbyfloat", StringCommands::incrbyfloat);
+        t.bind("lcs", StringCommands::lcs);
     }
 
     /** The string at key for reading, or null; WRONGTYPE for other types. */

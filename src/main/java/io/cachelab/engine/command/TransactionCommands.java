@@ -12,20 +12,20 @@ final class TransactionCommands {
     private TransactionCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("multi", 1, "noscript loading stale fast allow-busy", 0, 0, 0, TransactionCommands::multi).group("transactions");
-        t.add("exec", 1, "noscript loading stale skip-slowlog", 0, 0, 0, TransactionCommands::exec).group("transactions");
-        t.add("discard", 1, "noscript loading stale fast allow-busy", 0, 0, 0, (c, a) -> {
+    static void register(Commands t) {
+        t.bind("multi", TransactionCommands::multi, Trait.TRANSACTION_CONTROL);
+        t.bind("exec", TransactionCommands::exec, Trait.TRANSACTION_CONTROL, Trait.PROPAGATES_BY_EFFECTS);
+        t.bind("discard", (c, a) -> {
             if (!c.inMulti) throw new RedisError("ERR DISCARD without MULTI");
             discardTransaction(c);
             c.server().watches().unwatchAll(c);
             c.addOk();
-        }).group("transactions");
-        t.add("watch", -2, "noscript loading stale fast allow-busy", 1, -1, 1, TransactionCommands::watch).group("transactions");
-        t.add("unwatch", 1, "noscript loading stale fast allow-busy", 0, 0, 0, (c, a) -> {
+        }, Trait.TRANSACTION_CONTROL);
+        t.bind("watch", TransactionCommands::watch, Trait.TRANSACTION_CONTROL);
+        t.bind("unwatch", (c, a) -> {
             c.server().watches().unwatchAll(c);
             c.addOk();
-        }).group("transactions");
+        });
     }
 
     static void discardTransaction(Client c) {

@@ -29,52 +29,42 @@ public final class ZSetCommands {
     private ZSetCommands() {
     }
 
-    static void register(CommandTable t) {
-        t.add("zadd", -4, "write denyoom fast", 1, 1, 1, ZSetCommands::zadd).group("sortedset");
-        t.add("zincrby", 4, "write denyoom fast", 1, 1, 1, ZSetCommands::zincrby).group("sortedset");
-        t.add("zrem", -3, "write fast", 1, 1, 1, ZSetCommands::zrem).group("sortedset");
-        t.add("zcard", 2, "readonly fast", 1, 1, 1, ZSetCommands::zcard).group("sortedset");
-        t.add("zcount", 4, "readonly fast", 1, 1, 1, ZSetCommands::zcount).group("sortedset");
-        t.add("zlexcount", 4, "readonly fast", 1, 1, 1, ZSetCommands::zlexcount).group("sortedset");
-        t.add("zscore", 3, "readonly fast", 1, 1, 1, ZSetCommands::zscore).group("sortedset");
-        t.add("zmscore", -3, "readonly fast", 1, 1, 1, ZSetCommands::zmscore).group("sortedset");
-        t.add("zrank", 3, "readonly fast", 1, 1, 1, (c, a) -> zrank(c, a, false)).group("sortedset");
-        t.add("zrevrank", 3, "readonly fast", 1, 1, 1, (c, a) -> zrank(c, a, true)).group("sortedset");
-        t.add("zrange", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, 1, null, RangeBy.AUTO, false, false)).group("sortedset");
-        t.add("zrangestore", -5, "write denyoom", 1, 2, 1,
-                (c, a) -> zrange(c, a, 2, new Bytes(a[1]), RangeBy.AUTO, false, false)).group("sortedset");
-        t.add("zrevrange", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, 1, null, RangeBy.RANK, true, true)).group("sortedset");
-        t.add("zrangebyscore", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, 1, null, RangeBy.SCORE, false, true)).group("sortedset");
-        t.add("zrevrangebyscore", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, 1, null, RangeBy.SCORE, true, true)).group("sortedset");
-        t.add("zrangebylex", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, 1, null, RangeBy.LEX, false, true)).group("sortedset");
-        t.add("zrevrangebylex", -4, "readonly", 1, 1, 1, (c, a) -> zrange(c, a, 1, null, RangeBy.LEX, true, true)).group("sortedset");
-        t.add("zremrangebyrank", 4, "write", 1, 1, 1, (c, a) -> zremrange(c, a, RangeBy.RANK)).group("sortedset");
-        t.add("zremrangebyscore", 4, "write", 1, 1, 1, (c, a) -> zremrange(c, a, RangeBy.SCORE)).group("sortedset");
-        t.add("zremrangebylex", 4, "write", 1, 1, 1, (c, a) -> zremrange(c, a, RangeBy.LEX)).group("sortedset");
-        t.add("zpopmin", -2, "write fast", 1, 1, 1, (c, a) -> zpop(c, a, false)).group("sortedset");
-        t.add("zpopmax", -2, "write fast", 1, 1, 1, (c, a) -> zpop(c, a, true)).group("sortedset");
-        t.add("zmpop", -4, "write movablekeys", 0, 0, 0, (c, a) -> zmpop(c, a, false))
-                .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
-        t.add("bzpopmin", -3, "write noscript blocking fast", 1, -2, 1, (c, a) -> bzpop(c, a, false)).group("sortedset");
-        t.add("bzpopmax", -3, "write noscript blocking fast", 1, -2, 1, (c, a) -> bzpop(c, a, true)).group("sortedset");
-        t.add("bzmpop", -5, "write blocking movablekeys", 0, 0, 0, (c, a) -> zmpop(c, a, true))
-                .keys(ListCommands.numkeysKeys(2, false)).group("sortedset");
-        t.add("zunion", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> ZSetAlgebra.combine(c, a, null, 1, SetOp.UNION, false))
-                .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
-        t.add("zinter", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> ZSetAlgebra.combine(c, a, null, 1, SetOp.INTER, false))
-                .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
-        t.add("zdiff", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> ZSetAlgebra.combine(c, a, null, 1, SetOp.DIFF, false))
-                .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
-        t.add("zunionstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> ZSetAlgebra.combine(c, a, new Bytes(a[1]), 2, SetOp.UNION, false))
-                .keys(ListCommands.numkeysKeys(2, true)).group("sortedset");
-        t.add("zinterstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> ZSetAlgebra.combine(c, a, new Bytes(a[1]), 2, SetOp.INTER, false))
-                .keys(ListCommands.numkeysKeys(2, true)).group("sortedset");
-        t.add("zdiffstore", -4, "write denyoom movablekeys", 1, 1, 1, (c, a) -> ZSetAlgebra.combine(c, a, new Bytes(a[1]), 2, SetOp.DIFF, false))
-                .keys(ListCommands.numkeysKeys(2, true)).group("sortedset");
-        t.add("zintercard", -3, "readonly movablekeys", 0, 0, 0, (c, a) -> ZSetAlgebra.combine(c, a, null, 1, SetOp.INTER, true))
-                .keys(ListCommands.numkeysKeys(1, false)).group("sortedset");
-        t.add("zscan", -3, "readonly", 1, 1, 1, ZSetCommands::zscan).group("sortedset");
-        t.add("zrandmember", -2, "readonly", 1, 1, 1, ZSetCommands::zrandmember).group("sortedset");
+    static void register(Commands t) {
+        t.bind("zadd", ZSetCommands::zadd);
+        t.bind("zincrby", ZSetCommands::zincrby);
+        t.bind("zrem", ZSetCommands::zrem);
+        t.bind("zcard", ZSetCommands::zcard);
+        t.bind("zcount", ZSetCommands::zcount);
+        t.bind("zlexcount", ZSetCommands::zlexcount);
+        t.bind("zscore", ZSetCommands::zscore);
+        t.bind("zmscore", ZSetCommands::zmscore);
+        t.bind("zrank", (c, a) -> zrank(c, a, false));
+        t.bind("zrevrank", (c, a) -> zrank(c, a, true));
+        t.bind("zrange", (c, a) -> zrange(c, a, 1, null, RangeBy.AUTO, false, false));
+        t.bind("zrangestore", (c, a) -> zrange(c, a, 2, new Bytes(a[1]), RangeBy.AUTO, false, false));
+        t.bind("zrevrange", (c, a) -> zrange(c, a, 1, null, RangeBy.RANK, true, true));
+        t.bind("zrangebyscore", (c, a) -> zrange(c, a, 1, null, RangeBy.SCORE, false, true));
+        t.bind("zrevrangebyscore", (c, a) -> zrange(c, a, 1, null, RangeBy.SCORE, true, true));
+        t.bind("zrangebylex", (c, a) -> zrange(c, a, 1, null, RangeBy.LEX, false, true));
+        t.bind("zrevrangebylex", (c, a) -> zrange(c, a, 1, null, RangeBy.LEX, true, true));
+        t.bind("zremrangebyrank", (c, a) -> zremrange(c, a, RangeBy.RANK));
+        t.bind("zremrangebyscore", (c, a) -> zremrange(c, a, RangeBy.SCORE));
+        t.bind("zremrangebylex", (c, a) -> zremrange(c, a, RangeBy.LEX));
+        t.bind("zpopmin", (c, a) -> zpop(c, a, false));
+        t.bind("zpopmax", (c, a) -> zpop(c, a, true));
+        t.bind("zmpop", (c, a) -> zmpop(c, a, false));
+        t.bind("bzpopmin", (c, a) -> bzpop(c, a, false));
+        t.bind("bzpopmax", (c, a) -> bzpop(c, a, true));
+        t.bind("bzmpop", (c, a) -> zmpop(c, a, true));
+        t.bind("zunion", (c, a) -> ZSetAlgebra.combine(c, a, null, 1, SetOp.UNION, false));
+        t.bind("zinter", (c, a) -> ZSetAlgebra.combine(c, a, null, 1, SetOp.INTER, false));
+        t.bind("zdiff", (c, a) -> ZSetAlgebra.combine(c, a, null, 1, SetOp.DIFF, false));
+        t.bind("zunionstore", (c, a) -> ZSetAlgebra.combine(c, a, new Bytes(a[1]), 2, SetOp.UNION, false));
+        t.bind("zinterstore", (c, a) -> ZSetAlgebra.combine(c, a, new Bytes(a[1]), 2, SetOp.INTER, false));
+        t.bind("zdiffstore", (c, a) -> ZSetAlgebra.combine(c, a, new Bytes(a[1]), 2, SetOp.DIFF, false));
+        t.bind("zintercard", (c, a) -> ZSetAlgebra.combine(c, a, null, 1, SetOp.INTER, true));
+        t.bind("zscan", ZSetCommands::zscan);
+        t.bind("zrandmember", ZSetCommands::zrandmember);
     }
 
     enum RangeBy { AUTO, RANK, SCORE, LEX }

@@ -1,5 +1,6 @@
 package io.cachelab.engine.script;
 
+import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.acl.Acl;
 import io.cachelab.engine.command.CommandSpec;
@@ -293,7 +294,7 @@ public final class Scripting implements ScriptHost {
             c.reply().error(error);
             CommandSpec spec = server.commands().lookup(r.argv[0]);
             if (spec != null) {
-                spec.failedCalls++;
+                spec.stats().failed();
             }
         } else {
             c.reply().raw(reply);
@@ -340,9 +341,9 @@ public final class Scripting implements ScriptHost {
     /** The command (or subcommand) argv names, as lookupCommand resolves it; null if unknown. */
     private CommandSpec lookup(byte[][] argv) {
         CommandSpec cmd = server.commands().lookup(argv[0]);
-        if (cmd != null && !cmd.subcommands.isEmpty() && argv.length >= 2) {
-            CommandSpec sub = cmd.subcommands.get(Dispatcher.lower(argv[1]));
-            if (sub == null && cmd.handler == null) {
+        if (cmd != null && cmd.isContainer() && argv.length >= 2) {
+            CommandSpec sub = cmd.subcommand(Dispatcher.lower(argv[1]));
+            if (sub == null && cmd.handler() == null) {
                 return null;
             }
             if (sub != null) {
@@ -358,7 +359,7 @@ public final class Scripting implements ScriptHost {
         if (cmd == null) {
             return null;
         }
-        return scriptClient.user.unrestricted || server.acl().check(scriptClient.user, cmd.aclCmd, cmd.noAuth, argv) == 0;
+        return scriptClient.user.unrestricted || server.acl().check(scriptClient.user, cmd.def(), argv) == 0;
     }
 
     @Override
@@ -371,15 +372,15 @@ public final class Scripting implements ScriptHost {
         if (!cmd.arityOk(argv.length)) {
             return rejected(cmd, "ERR Wrong number of args calling Redis command from script");
         }
-        if (cmd.has("noscript") && !denyScriptsDisabled) {
+        if (cmd.has(CommandFlag.NOSCRIPT) && !denyScriptsDisabled) {
             return rejected(cmd, "ERR This Redis command is not allowed from script");
         }
         if (!scriptClient.user.unrestricted) {
-            int denied = server.acl().check(scriptClient.user, cmd.aclCmd, cmd.noAuth, argv);
+            int denied = server.acl().check(scriptClient.user, cmd.def(), argv);
             if (denied != 0) {
                 int pos = server.acl().lastDeniedPos();
                 String object = denied == Acl.DENIED_CMD
-                        ? (cmd.aclCmd != null ? cmd.aclCmd.fullName : cmd.fullName())
+                        ? cmd.fullName()
                         : new String(argv[pos], StandardCharsets.ISO_8859_1);
                 server.acl().addLog(scriptClient, denied, "lua", object, null);
                 return rejected(cmd, "ERR The user executing the script " + switch (denied) {
@@ -390,13 +391,13 @@ public final class Scripting implements ScriptHost {
                 });
             }
         }
-        if ((cmd.has("write") || cmd.has("may-replicate")) && r != null && r.readOnly) {
+        if ((cmd.has(CommandFlag.WRITE) || cmd.has(CommandFlag.MAY_REPLICATE)) && r != null && r.readOnly) {
             return rejected(cmd, "ERR Write commands are not allowed from read-only scripts.");
         }
-        if (cmd.has("write")) {
+        if (cmd.has(CommandFlag.WRITE)) {
             // only scripts without flags get here may-write (shebang ones were checked before running)
             if (server.tooFewGoodReplicas()) return rejected(cmd, Server.NOREPLICAS);
-            if (r != null && !r.allowOom && !r.dirty && cmd.has("denyoom")) {
+            if (r != null && !r.allowOom && !r.dirty && cmd.has(CommandFlag.DENYOOM)) {
                 String oom = server.oomCheck(cmd, r.caller);
                 if (oom != null) {
                     return rejected(cmd, oom);
@@ -421,7 +422,7 @@ public final class Scripting implements ScriptHost {
     private byte[] rejected(CommandSpec cmd, String error) {
         server.stats().errorReply(error);
         if (cmd != null) {
-            cmd.rejectedCalls++;
+            cmd.stats().rejected();
         }
         return new RespBuffer().error(error).toByteArray();
     }
