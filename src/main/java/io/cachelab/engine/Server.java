@@ -1,9 +1,10 @@
 package io.cachelab.engine;
 
 import io.cachelab.engine.table.CommandFlag;
-import io.cachelab.engine.command.CommandSpec;
-import io.cachelab.engine.command.Commands;
-import io.cachelab.engine.command.Dispatcher;
+import io.cachelab.engine.dispatch.CommandSpec;
+import io.cachelab.engine.command.Families;
+import io.cachelab.engine.dispatch.Commands;
+import io.cachelab.engine.dispatch.Dispatcher;
 import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.keyspace.ActiveExpiry;
 import io.cachelab.engine.keyspace.Blocking;
@@ -79,7 +80,8 @@ public final class Server {
         this.eviction = new Eviction(config);
         this.evictor = new Evictor(this);
         this.acl = new io.cachelab.engine.acl.Acl(this);
-        this.dispatcher = new Dispatcher(this, Commands.registerAll());
+        this.dispatcher = new Dispatcher(this, Families.registerAll());
+        acl.setClientInfo(Families::clientInfo);
         this.eventLoop = new EventLoop(this);
         byte[] rnd = new byte[20];
         new SecureRandom().nextBytes(rnd);

@@ -1,12 +1,9 @@
 package io.cachelab.engine.acl;
 
 import io.cachelab.engine.Server;
-import io.cachelab.engine.table.AclCategory;
 import io.cachelab.engine.table.CommandDef;
 import io.cachelab.engine.table.CommandFlag;
-import io.cachelab.engine.table.CommandTable;
 import io.cachelab.engine.table.GetKeys;
-import io.cachelab.engine.table.KeySpec;
 import io.cachelab.engine.net.Client;
 
 import java.io.IOException;

@@ -1,5 +1,9 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.util.RedisError;
+import io.cachelab.engine.dispatch.CommandSpec;
+import io.cachelab.engine.dispatch.Trait;
+import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.acl.Acl;
 import io.cachelab.engine.table.AclCategory;
 import io.cachelab.engine.table.CommandDef;

@@ -1,5 +1,7 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.util.RedisError;
+import io.cachelab.engine.dispatch.Dispatcher;
 import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.Bytes;
 

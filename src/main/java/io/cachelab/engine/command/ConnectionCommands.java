@@ -1,5 +1,8 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.util.RedisError;
+import io.cachelab.engine.dispatch.Trait;
+import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.net.Client;
@@ -149,7 +152,7 @@ final class ConnectionCommands {
 
     static void reset(Client c, byte[][] a) {
         Server s = c.server();
-        TransactionCommands.discardTransaction(c);
+        c.discardTransaction();
         s.watches().unwatchAll(c);
         for (PubSub.Kind k : PubSub.Kind.values()) s.pubsub().unsubscribeAll(c, k, false);
         if (c.monitor) {

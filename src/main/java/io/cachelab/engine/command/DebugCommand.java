@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.persistence.Persistence;
 import io.cachelab.engine.type.RValue;
@@ -86,7 +87,7 @@ final class DebugCommand {
                 if (a.length != 3) throw syntax(a);
                 RValue v = c.db().lookupReadNoTouch(new Bytes(a[2]));
                 if (v == null) throw RedisError.NO_SUCH_KEY;
-                io.cachelab.engine.keyspace.Dict<?, ?> table = null;
+                io.cachelab.engine.util.Dict<?, ?> table = null;
                 if (v instanceof io.cachelab.engine.type.SetValue s) table = s.hashTable();
                 else if (v instanceof io.cachelab.engine.type.HashValue h) table = h.hashTable();
                 else if (v instanceof io.cachelab.engine.type.ZSetValue z && !z.isListpack()) table = z.dict();

@@ -1,7 +1,7 @@
 package io.cachelab.engine.command;
 
 import io.cachelab.engine.keyspace.Database;
-import io.cachelab.engine.keyspace.Dict;
+import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.type.HashValue;
 import io.cachelab.engine.type.ListValue;
 import io.cachelab.engine.type.RValue;

@@ -1,5 +1,9 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.util.RedisError;
+import io.cachelab.engine.dispatch.CommandSpec;
+import io.cachelab.engine.dispatch.CommandStats;
+import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.Stats;
 import io.cachelab.engine.keyspace.Database;

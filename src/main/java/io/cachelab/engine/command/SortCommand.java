@@ -1,5 +1,8 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.util.RedisError;
+import io.cachelab.engine.dispatch.CommandSpec;
+import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.keyspace.Notify;
 import io.cachelab.engine.net.Client;

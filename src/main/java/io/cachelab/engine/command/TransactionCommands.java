@@ -1,5 +1,8 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.util.RedisError;
+import io.cachelab.engine.dispatch.Trait;
+import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.Bytes;
 
@@ -17,7 +20,7 @@ final class TransactionCommands {
         t.bind("exec", TransactionCommands::exec, Trait.TRANSACTION_CONTROL, Trait.PROPAGATES_BY_EFFECTS);
         t.bind("discard", (c, a) -> {
             if (!c.inMulti) throw new RedisError("ERR DISCARD without MULTI");
-            discardTransaction(c);
+            c.discardTransaction();
             c.server().watches().unwatchAll(c);
             c.addOk();
         }, Trait.TRANSACTION_CONTROL);
@@ -26,12 +29,6 @@ final class TransactionCommands {
             c.server().watches().unwatchAll(c);
             c.addOk();
         });
-    }
-
-    static void discardTransaction(Client c) {
-        c.inMulti = false;
-        c.execDirty = false;
-        c.queued.clear();
     }
 
     private static void multi(Client c, byte[][] a) {
@@ -50,18 +47,18 @@ final class TransactionCommands {
         if (!c.inMulti) throw new RedisError("ERR EXEC without MULTI");
         var watches = c.server().watches();
         if (c.execDirty) {
-            discardTransaction(c);
+            c.discardTransaction();
             watches.unwatchAll(c);
             throw new RedisError("EXECABORT Transaction discarded because of previous errors.");
         }
         if (c.casDirty || watches.anyExpiredSinceWatch(c)) {
-            discardTransaction(c);
+            c.discardTransaction();
             watches.unwatchAll(c);
             c.addNullArray();
             return;
         }
         var queued = new java.util.ArrayList<>(c.queued);
-        discardTransaction(c);
+        c.discardTransaction();
         watches.unwatchAll(c);
         c.addArrayLen(queued.size());
         c.inExec = true;

@@ -1,6 +1,7 @@
 package io.cachelab.engine.command;
 
-import io.cachelab.engine.keyspace.Dict;
+import io.cachelab.engine.util.RedisError;
+import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.type.RValue;

@@ -1,7 +1,8 @@
 package io.cachelab.engine.keyspace;
 
+import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.Server;
-import io.cachelab.engine.command.RedisError;
+import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.type.RType;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.util.Bytes;

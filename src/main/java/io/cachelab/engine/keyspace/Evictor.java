@@ -1,5 +1,6 @@
 package io.cachelab.engine.keyspace;
 
+import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.net.Client;

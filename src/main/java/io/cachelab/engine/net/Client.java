@@ -55,6 +55,13 @@ public final class Client {
     public final List<byte[][]> queued = new ArrayList<>();
     public final List<WatchedKey> watched = new ArrayList<>();
 
+    /** discardTransaction (multi.c): leaves MULTI, forgetting what was queued. */
+    public void discardTransaction() {
+        inMulti = false;
+        execDirty = false;
+        queued.clear();
+    }
+
     /** One WATCHed key; {@code expired} is multi.c's flag: the key was already logically expired when watched. */
     public static final class WatchedKey {
         public final Client client;

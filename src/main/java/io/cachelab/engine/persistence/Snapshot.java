@@ -2,7 +2,7 @@ package io.cachelab.engine.persistence;
 
 import io.cachelab.engine.Server;
 import io.cachelab.engine.keyspace.Database;
-import io.cachelab.engine.keyspace.Dict;
+import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.util.Bytes;
 

@@ -1,6 +1,6 @@
 package io.cachelab.engine.script;
 
-import io.cachelab.engine.command.RedisError;
+import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.Glob;
 

@@ -1,11 +1,12 @@
 package io.cachelab.engine.script;
 
+import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.acl.Acl;
-import io.cachelab.engine.command.CommandSpec;
-import io.cachelab.engine.command.Dispatcher;
-import io.cachelab.engine.command.RedisError;
+import io.cachelab.engine.dispatch.CommandSpec;
+import io.cachelab.engine.dispatch.Dispatcher;
+import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.net.Client;
 
 import java.nio.charset.StandardCharsets;
@@ -306,12 +307,9 @@ public final class Scripting implements ScriptHost {
     }
 
     private static int numkeys(byte[][] argv, String notInteger) {
-        long n;
-        try {
-            n = io.cachelab.engine.command.Args.toLong(argv[2]);
-        } catch (RedisError e) {
-            throw new RedisError(notInteger);
-        }
+        Long parsed = Numbers.parseLongStrict(argv[2]);
+        if (parsed == null) throw new RedisError(notInteger);
+        long n = parsed;
         if (n > argv.length - 3) {
             throw new RedisError("ERR Number of keys can't be greater than number of args");
         }

@@ -1,6 +1,6 @@
 package io.cachelab.engine.type;
 
-import io.cachelab.engine.keyspace.Dict;
+import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.util.Bytes;
 
 import java.util.ArrayList;

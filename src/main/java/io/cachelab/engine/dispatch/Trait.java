@@ -1,4 +1,4 @@
-package io.cachelab.engine.command;
+package io.cachelab.engine.dispatch;
 
 /**
  * What the engine knows of a command beyond Redis's flags: the rules Redis writes as comparisons of

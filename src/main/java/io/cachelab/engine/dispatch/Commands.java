@@ -1,4 +1,4 @@
-package io.cachelab.engine.command;
+package io.cachelab.engine.dispatch;
 
 import io.cachelab.engine.table.CommandDef;
 import io.cachelab.engine.table.CommandTable;
@@ -11,40 +11,14 @@ import java.util.Map;
 
 /**
  * Every command the engine knows, looked up case-insensitively straight from the request bytes
- * (no String per lookup). Each family registers itself in {@link #registerAll()}.
+ * (no String per lookup). The families bind their commands (command/Families lists them).
  */
 public final class Commands {
     private final Map<String, CommandSpec> byName = new LinkedHashMap<>();
     private CommandSpec[] slots = new CommandSpec[1024];
     private byte[][] slotNames = new byte[1024][];
 
-    public static Commands registerAll() {
-        Commands t = new Commands();
-        ConnectionCommands.register(t);
-        ServerCommands.register(t);
-        ReplicationCommands.register(t);
-        ConfigCommands.register(t);
-        LatencyCommand.register(t);
-        KeyCommands.register(t);
-        StringCommands.register(t);
-        ListCommands.register(t);
-        ZSetCommands.register(t);
-        BitmapCommands.register(t);
-        TransactionCommands.register(t);
-        PubSubCommands.register(t);
-        HashCommands.register(t);
-        SetCommands.register(t);
-        ScriptingCommands.register(t);
-        FunctionCommands.register(t);
-        SortCommand.register(t);
-        MemoryCommands.register(t);
-        DumpCommands.register(t);
-        MigrateCommand.register(t);
-        HyperLogLogCommands.register(t);
-        GeoCommands.register(t);
-        StreamCommands.register(t);
-        AclCommand.register(t);
-        return t;
+    public Commands() {
     }
 
     /** Binds a command of Redis's table to the handler that answers it. */

@@ -1,4 +1,4 @@
-package io.cachelab.engine.command;
+package io.cachelab.engine.util;
 
 /**
  * An error reply raised by a command. Thrown rather than returned so handlers stay linear; the

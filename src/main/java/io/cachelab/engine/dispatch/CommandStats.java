@@ -1,4 +1,4 @@
-package io.cachelab.engine.command;
+package io.cachelab.engine.dispatch;
 
 /**
  * One command's statistics (Redis keeps them in struct redisCommand; here they sit beside the table,

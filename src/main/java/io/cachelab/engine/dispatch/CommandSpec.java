@@ -1,4 +1,4 @@
-package io.cachelab.engine.command;
+package io.cachelab.engine.dispatch;
 
 import io.cachelab.engine.table.CommandDef;
 import io.cachelab.engine.table.CommandFlag;

@@ -1,5 +1,6 @@
-package io.cachelab.engine.command;
+package io.cachelab.engine.dispatch;
 
+import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.acl.Acl;
@@ -22,7 +23,6 @@ public final class Dispatcher {
     public Dispatcher(Server server, Commands table) {
         this.server = server;
         this.table = table;
-        server.acl().setClientInfo(Dispatcher::clientInfo);
         // read on every command, so kept as fields and refreshed when CONFIG SET changes them
         latencyTracking = server.config().getBool("latency-tracking");
         latencyThresholdMs = server.config().getLong("latency-monitor-threshold");
@@ -168,7 +168,7 @@ public final class Dispatcher {
         flagTransaction(c);
         if (spec.fullName().equals("exec") && c.inMulti) {
             // execCommandAbort: the transaction is over, and the reply says why
-            TransactionCommands.discardTransaction(c);
+            c.discardTransaction();
             server.watches().unwatchAll(c);
             c.addError("EXECABORT Transaction discarded because of: " + error);
             return;
@@ -281,11 +281,6 @@ public final class Dispatcher {
             case Acl.DENIED_CHANNEL -> "NOPERM this user has no permissions to access one of the channels used as arguments";
             default -> "no permission";
         };
-    }
-
-    /** CLIENT LIST's line for a client (ACL LOG's client-info). */
-    public static String clientInfo(Client c) {
-        return ClientCommand.describe(c, c);
     }
 
     private void applyReplyMode(Client c, int mark, CommandSpec spec) {

@@ -1,4 +1,4 @@
-package io.cachelab.engine.keyspace;
+package io.cachelab.engine.util;
 
 import java.util.ArrayList;
 import java.util.Iterator;
