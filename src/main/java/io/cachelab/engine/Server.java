@@ -22,10 +22,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.logging.Level;
@@ -51,27 +49,18 @@ public final class Server {
     private final Eviction eviction;
     private final Evictor evictor;
     private final ActiveExpiry activeExpiry = new ActiveExpiry(this);
-    private final List<Client> monitors = new ArrayList<>();
-    private final Deque<SlowlogEntry> slowlog = new ArrayDeque<>();
-    private long slowlogNextId;
     private final String runId;
     private long commandTimeMs = System.currentTimeMillis();
     private int notifyFlags;
     private int hz;
     private long lastSaveSeconds = System.currentTimeMillis() / 1000;
     private int port;
-    private long pausedUntilMs;
-    private boolean pauseWritesOnly;
-    private final List<Client> pausedClients = new ArrayList<>();
     /** Set by scripting while a script runs past lua-time-limit (see script/). */
     private Client busyScriptClient;
     private String busyKind = "script";
     private Runnable shutdownHook = () -> { };
     /** Extension points for subsystems that register themselves (scripting, persistence). */
     public final java.util.Map<Class<?>, Object> extensions = new java.util.HashMap<>();
-
-    public record SlowlogEntry(long id, long timestampSec, long micros, byte[][] argv, String addr, String name) {
-    }
 
     public Server(EngineConfig config) throws IOException {
         this.config = config;
@@ -82,6 +71,9 @@ public final class Server {
         this.acl = new io.cachelab.engine.acl.Acl(this);
         this.dispatcher = new Dispatcher(this, Families.registerAll());
         acl.setClientInfo(Families::clientInfo);
+        // CLIENT PAUSE WRITE lets a script that declares no-writes through (asked when it arrives)
+        dispatcher.pause().setScriptWrites((argv, function) ->
+                io.cachelab.engine.script.Scripting.of(this).declaresNoWrites(argv, function));
         this.eventLoop = new EventLoop(this);
         byte[] rnd = new byte[20];
         new SecureRandom().nextBytes(rnd);
@@ -300,7 +292,7 @@ public final class Server {
         io.cachelab.engine.persistence.Aof.of(this).cron();
         var repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
         if (repl != null) repl.cron();
-        if (pausedUntilMs != 0 && now >= pausedUntilMs) unpause();
+        dispatcher.pause().cron(now);
     }
 
     /** beforeSleep: the fast expiry cycle, blocked-client timeouts and clients unblocked meanwhile. */
@@ -324,7 +316,7 @@ public final class Server {
     public long msUntilNextTimer() {
         long next = blocking.msUntilNextTimeout(System.currentTimeMillis());
         if (evictor.running()) return 0;
-        if (pausedUntilMs != 0) next = Math.min(next, Math.max(0, pausedUntilMs - System.currentTimeMillis()));
+        next = Math.min(next, dispatcher.pause().msUntilEnd(System.currentTimeMillis()));
         return next;
     }
 
@@ -391,8 +383,8 @@ public final class Server {
         blocking.clientClosed(c);
         watches.unwatchAll(c);
         pubsub.clientGone(c);
-        monitors.remove(c);
-        pausedClients.remove(c);
+        dispatcher.monitor().remove(c);
+        dispatcher.pause().clientClosed(c);
         tracking.clientGone(c);
         evictor.clientClosed();
         var repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
@@ -456,13 +448,6 @@ public final class Server {
                 : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
     }
 
-    public boolean allowedWhileBusy(CommandSpec spec, byte[][] argv) {
-        String n = spec.fullName();
-        return n.equals("auth") || n.equals("hello") || n.equals("script|kill") || n.equals("function|kill")
-                || n.equals("function|stats") || n.equals("shutdown") || n.equals("multi") || n.equals("discard")
-                || n.equals("watch") || n.equals("unwatch") || n.equals("reset") || n.equals("quit");
-    }
-
     // ---- memory ----
 
     /**
@@ -490,103 +475,6 @@ public final class Server {
         return evictor.check(denyoom, topLevel);
     }
 
-    // ---- MONITOR and SLOWLOG ----
-
-    public void addMonitor(Client c) {
-        c.monitor = true;
-        if (!monitors.contains(c)) monitors.add(c);
-    }
-
-    public void feedMonitors(Client c, byte[][] argv, CommandSpec spec) {
-        if (monitors.isEmpty() || spec.has(CommandFlag.ADMIN)) return;
-        argv = redacted(spec.fullName(), argv);
-        java.time.Instant now = java.time.Instant.now();
-        StringBuilder sb = new StringBuilder();
-        sb.append(now.getEpochSecond()).append('.').append(String.format("%06d", now.getNano() / 1000));
-        sb.append(" [").append(c.db().id()).append(' ');
-        sb.append(c.scriptClient ? "lua" : c.hasSocket() ? c.addr : "unix");
-        sb.append(']');
-        for (byte[] a : argv) sb.append(" \"").append(escape(a)).append('"');
-        String line = sb.toString();
-        for (Client m : monitors) {
-            if (m == c) continue;
-            m.addSimple(line);
-            m.flushSoon();
-        }
-    }
-
-    /** sdscatrepr-style escaping for MONITOR and SLOWLOG. */
-    public static String escape(byte[] a) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : a) {
-            int x = b & 0xff;
-            switch (x) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case 7 -> sb.append("\\a");
-                case '\b' -> sb.append("\\b");
-                default -> {
-                    if (x >= 32 && x < 127) sb.append((char) x);
-                    else sb.append(String.format("\\x%02x", x));
-                }
-            }
-        }
-        return sb.toString();
-    }
-
-    private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
-
-    /** redactClientCommandArgument: passwords and ACL rules never reach the slowlog. */
-    private static int redactFrom(String name, byte[][] argv) {
-        if (name.equals("auth")) return 1;
-        if (name.startsWith("acl") && argv.length > 1 && Dispatcher.lower(argv[1]).equals("setuser")) return 2;
-        if (name.equals("hello")) {
-            // HELLO ... AUTH <username> <password>: those two
-            for (int i = 1; i < argv.length; i++) if (Dispatcher.lower(argv[i]).equals("auth")) return i + 1;
-        }
-        return Integer.MAX_VALUE;
-    }
-
-    /** argv as SLOWLOG and MONITOR may show it: passwords and ACL rules replaced by "(redacted)". */
-    private static byte[][] redacted(String name, byte[][] argv) {
-        int from = redactFrom(name, argv);
-        if (from >= argv.length) return argv;
-        int to = name.equals("hello") ? from + 1 : argv.length - 1;
-        byte[][] copy = argv.clone();
-        for (int i = from; i <= to && i < copy.length; i++) copy[i] = REDACTED;
-        return copy;
-    }
-
-    public void slowlog(Client c, byte[][] argv, long micros) {
-        long threshold = config.getLong("slowlog-log-slower-than");
-        if (threshold < 0 || micros < threshold) return;
-        String n = Dispatcherless.commandName(argv);
-        if (n.equals("exec")) return; // EXEC is skip_slowlog: its commands are logged one by one
-        int max = Math.min(argv.length, 32);
-        byte[][] kept = new byte[max][];
-        argv = redacted(n, argv);
-        for (int i = 0; i < max; i++) {
-            if (i == max - 1 && argv.length > 32) {
-                kept[i] = ("... (" + (argv.length - 31) + " more arguments)").getBytes(StandardCharsets.US_ASCII);
-            } else if (argv[i].length > 128) {
-                kept[i] = (new String(argv[i], 0, 128, StandardCharsets.ISO_8859_1) + "... (" + (argv[i].length - 128)
-                        + " more bytes)").getBytes(StandardCharsets.ISO_8859_1);
-            } else {
-                kept[i] = argv[i];
-            }
-        }
-        slowlog.addFirst(new SlowlogEntry(slowlogNextId++, System.currentTimeMillis() / 1000, micros, kept,
-                c.addr, c.name));
-        while (slowlog.size() > config.getLong("slowlog-max-len")) slowlog.removeLast();
-    }
-
-    public Deque<SlowlogEntry> slowlogEntries() {
-        return slowlog;
-    }
-
     private final LatencyMonitor latency = new LatencyMonitor();
     private final Tracking tracking = new Tracking(this);
 
@@ -596,89 +484,6 @@ public final class Server {
 
     public LatencyMonitor latency() {
         return latency;
-    }
-
-    public void slowlogReset() {
-        slowlog.clear();
-    }
-
-    /** Small helper so slowlog needs no table lookup. */
-    private static final class Dispatcherless {
-        static String commandName(byte[][] argv) {
-            return new String(argv[0], StandardCharsets.ISO_8859_1).toLowerCase();
-        }
-    }
-
-    // ---- CLIENT PAUSE ----
-
-    public void pause(long untilMs, boolean writesOnly) {
-        pausedUntilMs = untilMs;
-        pauseWritesOnly = writesOnly;
-    }
-
-    public void unpause() {
-        pausedUntilMs = 0;
-        for (Client c : new ArrayList<>(pausedClients)) {
-            c.paused = false;
-            eventLoop.processInput(c);
-        }
-        pausedClients.clear();
-    }
-
-    /** Whether CLIENT PAUSE holds this command: everything, or (WRITE) commands that may write. */
-    public boolean shouldPause(Client c, byte[][] argv) {
-        if (c.replica) return false; // the replication link is never paused
-        CommandSpec spec = dispatcher.table().lookup(argv[0]);
-        if (spec == null) return false;
-        if (!pauseWritesOnly) return true;
-        if (spec.fullName().equals("exec")) {
-            for (byte[][] q : c.queued) {
-                CommandSpec qs = dispatcher.table().lookup(q[0]);
-                if (qs != null && mayWrite(qs, q)) return true;
-            }
-            return false;
-        }
-        return mayWrite(spec, argv);
-    }
-
-    /**
-     * Redis's test: the command's flags, a container's subcommand flags (FUNCTION LOAD writes,
-     * FUNCTION LIST does not), and for scripts the flags they declare (a {@code no-writes} EVAL or
-     * FCALL runs while writes are paused).
-     */
-    private boolean mayWrite(CommandSpec spec, byte[][] argv) {
-        if (spec.isContainer() && argv.length > 1) {
-            CommandSpec sub = spec.subcommand(Dispatcher.lower(argv[1]));
-            if (sub != null) spec = sub;
-        }
-        switch (spec.fullName()) {
-            case "eval", "evalsha" -> {
-                return !io.cachelab.engine.script.Scripting.of(this).declaresNoWrites(argv, false);
-            }
-            case "fcall" -> {
-                return !io.cachelab.engine.script.Scripting.of(this).declaresNoWrites(argv, true);
-            }
-            default -> {
-                return spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.MAY_REPLICATE);
-            }
-        }
-    }
-
-    public void holdPaused(Client c) {
-        c.paused = true;
-        if (!pausedClients.contains(c)) pausedClients.add(c);
-    }
-
-    public int pausedClientCount() {
-        return pausedClients.size();
-    }
-
-    public boolean isPaused() {
-        return pausedUntilMs != 0;
-    }
-
-    public boolean pauseWritesOnly() {
-        return pauseWritesOnly;
     }
 
     public void logError(String what, Throwable t) {

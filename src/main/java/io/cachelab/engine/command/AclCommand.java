@@ -41,7 +41,7 @@ final class AclCommand {
         acl.sub("load", AclCommand::load);
         acl.sub("log", AclCommand::log);
         acl.sub("save", AclCommand::save);
-        acl.sub("setuser", AclCommand::setuser, Trait.REDACTED);
+        acl.sub("setuser", AclCommand::setuser);
         acl.sub("users", (c, a) -> list(c, true));
         acl.sub("whoami", (c, a) -> c.addBulk(c.user.name));
     }
@@ -55,6 +55,7 @@ final class AclCommand {
     }
 
     private static void setuser(Client c, byte[][] a) {
+        for (int j = 2; j < a.length; j++) c.redactArgument(j); // the user's name and rules never reach a log
         String name = str(a[2]);
         if (Acl.hasSpaces(name)) throw new RedisError("ERR Usernames can't contain spaces or null characters");
         List<String> rules = new ArrayList<>();

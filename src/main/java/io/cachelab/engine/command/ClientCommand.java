@@ -35,7 +35,7 @@ final class ClientCommand {
         client.sub("no-touch", (c, a) -> c.noTouch = onOff(c, a[2]));
         client.sub("pause", ClientCommand::pause);
         client.sub("unpause", (c, a) -> {
-            c.server().unpause();
+            c.server().dispatcher().pause().unpause();
             c.addOk();
         });
         client.sub("unblock", ClientCommand::unblock);
@@ -348,7 +348,7 @@ final class ClientCommand {
         } else if (a.length > 4) {
             throw RedisError.SYNTAX;
         }
-        c.server().pause(System.currentTimeMillis() + ms, writesOnly);
+        c.server().dispatcher().pause().pause(System.currentTimeMillis() + ms, writesOnly);
         c.addOk();
     }
 

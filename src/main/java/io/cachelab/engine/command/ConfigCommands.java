@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * CONFIG GET/SET/RESETSTAT/REWRITE (config.c). GET takes several glob patterns and answers a map;
@@ -55,9 +56,17 @@ final class ConfigCommands {
         }
     }
 
+    /** SENSITIVE_CONFIG in Redis's config.c: passwords a CONFIG SET must not leave in SLOWLOG or MONITOR. */
+    private static final Set<String> SENSITIVE = Set.of("masterauth", "masteruser", "requirepass");
+
     private static void set(Client c, byte[][] a) {
         if ((a.length - 2) % 2 != 0) throw RedisError.wrongArgs("config|set");
         EngineConfig cfg = c.server().config();
+        // every sensitive value is redacted before any argument can fail (config.c)
+        for (int i = 2; i + 1 < a.length; i += 2) {
+            String canonical = cfg.canonicalName(Args.str(a[i]));
+            if (canonical != null && SENSITIVE.contains(canonical)) c.redactArgument(i + 1);
+        }
         List<String[]> pairs = new ArrayList<>();
         for (int i = 2; i < a.length; i += 2) {
             String name = Args.str(a[i]);
@@ -115,7 +124,7 @@ final class ConfigCommands {
             s.stats().reset();
             for (CommandSpec sub : s.subcommands().values()) sub.stats().reset();
         }
-        c.server().slowlogReset();
+        c.server().dispatcher().slowlog().reset();
         c.addOk();
     }
 }

@@ -24,8 +24,8 @@ final class ConnectionCommands {
     static void register(Commands t) {
         t.bind("ping", ConnectionCommands::ping, Trait.SUBSCRIBED_CONTEXT);
         t.bind("echo", (c, a) -> c.addBulk(a[1]));
-        t.bind("hello", ConnectionCommands::hello, Trait.REDACTED);
-        t.bind("auth", ConnectionCommands::auth, Trait.REDACTED);
+        t.bind("hello", ConnectionCommands::hello);
+        t.bind("auth", ConnectionCommands::auth);
         t.bind("select", ConnectionCommands::select);
         t.bind("swapdb", ConnectionCommands::swapdb);
         t.bind("quit", (c, a) -> {
@@ -62,6 +62,8 @@ final class ConnectionCommands {
         for (; i < a.length; i++) {
             int left = a.length - i - 1;
             if (Args.is(a[i], "auth") && left >= 2) {
+                c.redactArgument(i + 1);
+                c.redactArgument(i + 2);
                 checkPassword(c, a[0], a[i + 1], a[i + 2]);
                 i += 2;
             } else if (Args.is(a[i], "setname") && left >= 1) {
@@ -108,6 +110,7 @@ final class ConnectionCommands {
 
     private static void auth(Client c, byte[][] a) {
         if (a.length > 3) throw RedisError.SYNTAX;
+        for (int j = 1; j < a.length; j++) c.redactArgument(j); // the password, and the user name with it
         if (a.length == 2 && c.server().acl().defaultUser().nopass()) {
             throw new RedisError("ERR AUTH <password> called without any password configured for the default user. "
                     + "Are you sure your configuration is correct?");

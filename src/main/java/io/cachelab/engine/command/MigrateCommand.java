@@ -48,9 +48,12 @@ final class MigrateCommand {
                 replace = true;
             } else if (Args.is(a[j], "auth")) {
                 if (more < 1) throw RedisError.SYNTAX;
+                c.redactArgument(j + 1);
                 password = a[++j];
             } else if (Args.is(a[j], "auth2")) {
                 if (more < 2) throw RedisError.SYNTAX;
+                c.redactArgument(j + 1);
+                c.redactArgument(j + 2);
                 username = a[++j];
                 password = a[++j];
             } else if (Args.is(a[j], "keys")) {

@@ -47,7 +47,7 @@ final class ServerCommands {
         t.bind("shutdown", ServerCommands::shutdown);
         t.bind("monitor", (c, a) -> {
             if (c.monitor) return;
-            c.server().addMonitor(c);
+            c.server().dispatcher().monitor().add(c);
             c.addOk();
         });
         t.bind("debug", DebugCommand::debug);
@@ -286,7 +286,7 @@ final class ServerCommands {
                     kv(sb, "maxclients", s.config().getString("maxclients"));
                     kv(sb, "client_recent_max_input_buffer", Long.toString(maxIn));
                     kv(sb, "client_recent_max_output_buffer", Long.toString(maxOut));
-                    kv(sb, "blocked_clients", Integer.toString(s.blocking().blockedClients() + s.pausedClientCount()));
+                    kv(sb, "blocked_clients", Integer.toString(s.blocking().blockedClients() + s.dispatcher().pause().heldClients()));
                     kv(sb, "tracking_clients", Integer.toString(s.tracking().clients()));
                     kv(sb, "pubsub_clients", Integer.toString(pubsubClients));
                     kv(sb, "clients_in_timeout_table", Integer.toString(s.blocking().blockedClients()));

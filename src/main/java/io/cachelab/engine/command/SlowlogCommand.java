@@ -3,8 +3,9 @@ package io.cachelab.engine.command;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
-import io.cachelab.engine.Server;
+import io.cachelab.engine.dispatch.Slowlog;
 import io.cachelab.engine.net.Client;
+import io.cachelab.engine.type.Numbers;
 
 /** SLOWLOG GET/LEN/RESET (slowlog.c): entries of commands slower than slowlog-log-slower-than. */
 final class SlowlogCommand {
@@ -14,9 +15,9 @@ final class SlowlogCommand {
     static void register(Commands t) {
         CommandSpec s = t.container("slowlog");
         s.sub("get", SlowlogCommand::get);
-        s.sub("len", (c, a) -> c.addInteger(c.server().slowlogEntries().size()));
+        s.sub("len", (c, a) -> c.addInteger(c.server().dispatcher().slowlog().entries().size()));
         s.sub("reset", (c, a) -> {
-            c.server().slowlogReset();
+            c.server().dispatcher().slowlog().reset();
             c.addOk();
         });
         s.sub("help", (c, a) -> {
@@ -31,17 +32,17 @@ final class SlowlogCommand {
     private static void get(Client c, byte[][] a) {
         long count = 10;
         if (a.length == 3) {
-            Long n = io.cachelab.engine.type.Numbers.parseLongStrict(a[2]);
+            Long n = Numbers.parseLongStrict(a[2]);
             if (n == null || n < -1) throw new RedisError("ERR count should be greater than or equal to -1");
             count = n == -1 ? Long.MAX_VALUE : n;
         } else if (a.length > 3) {
             throw RedisError.wrongArgs("slowlog|get");
         }
-        var entries = c.server().slowlogEntries();
+        var entries = c.server().dispatcher().slowlog().entries();
         long n = Math.min(count, entries.size());
         c.addArrayLen(n);
         int i = 0;
-        for (Server.SlowlogEntry e : entries) {
+        for (Slowlog.Entry e : entries) {
             if (i++ >= n) break;
             c.addArrayLen(6);
             c.addInteger(e.id());

@@ -69,6 +69,14 @@ public final class Commands {
         return h ^ (h >>> 16);
     }
 
+    /** lookupCommand: the command argv names, its subcommand if it is a container; null if unknown. */
+    public CommandSpec resolve(byte[][] argv) {
+        CommandSpec cmd = lookup(argv[0]);
+        if (cmd == null || !cmd.isContainer() || argv.length < 2) return cmd;
+        CommandSpec sub = cmd.subcommand(Dispatcher.lower(argv[1]));
+        return sub != null ? sub : cmd.handler() != null ? cmd : null;
+    }
+
     public CommandSpec lookup(byte[] name) {
         int mask = slots.length - 1;
         int i = hashLower(name) & mask;

@@ -23,6 +23,8 @@ public final class Dispatcher {
     public Dispatcher(Server server, Commands table) {
         this.server = server;
         this.table = table;
+        this.slowlog = new Slowlog(server.config());
+        this.pause = new ClientPause(c -> server.eventLoop().processInput(c));
         // read on every command, so kept as fields and refreshed when CONFIG SET changes them
         latencyTracking = server.config().getBool("latency-tracking");
         latencyThresholdMs = server.config().getLong("latency-monitor-threshold");
@@ -31,8 +33,23 @@ public final class Dispatcher {
     }
 
     private final GetKeys.Found trackedKeys = new GetKeys.Found();
+    private final Monitor monitor = new Monitor();
+    private final Slowlog slowlog;
+    private final ClientPause pause;
     private boolean latencyTracking;
     private long latencyThresholdMs;
+
+    public Monitor monitor() {
+        return monitor;
+    }
+
+    public Slowlog slowlog() {
+        return slowlog;
+    }
+
+    public ClientPause pause() {
+        return pause;
+    }
 
     public Commands table() {
         return table;
@@ -66,79 +83,21 @@ public final class Dispatcher {
 
     private void dispatch(Client c, byte[][] argv, boolean topLevel) {
         if (topLevel) server.updateCommandTime();
-        CommandSpec cmd = table.lookup(argv[0]);
-        c.lastCommand = cmd == null ? lower(argv[0]) : cmd.name();
-        if (cmd == null) {
-            // as Redis: the arguments are quoted until their text reaches 128 characters
-            StringBuilder args = new StringBuilder();
-            for (int i = 1; i < argv.length && args.length() < 128; i++) {
-                String arg = abbreviate(argv[i]);
-                int room = 128 - args.length();
-                args.append('\'').append(arg, 0, Math.min(arg.length(), room)).append("' ");
-            }
-            StringBuilder sb = new StringBuilder("ERR unknown command '").append(abbreviate(argv[0]))
-                    .append("', with args beginning with: ").append(args);
-            flagTransaction(c);
-            c.addError(sb.toString());
-            return;
-        }
-        CommandSpec spec = resolve(c, cmd, argv);
+        CommandSpec spec = lookup(c, argv);
         if (spec == null) return;
-        c.lastCommand = spec.fullName();
-        if (!spec.arityOk(argv.length)) {
-            reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
+        String refusal = refusal(c, spec, argv);
+        if (refusal != null) {
+            reject(c, spec, refusal);
             return;
         }
-        if (!c.authenticated && !c.mustObey && server.acl().authRequired(c) && !cmd.has(CommandFlag.NO_AUTH)) {
-            reject(c, spec, "NOAUTH Authentication required.");
-            return;
-        }
-        if (c.inMulti && spec.has(CommandFlag.NO_MULTI) && !cmd.is(Trait.TRANSACTION_CONTROL)) {
-            reject(c, spec, "ERR Command not allowed inside a transaction");
-            return;
-        }
-        // the default user (+@all ~* &*) skips the check on one boolean; the AOF loader is not checked
-        if (!c.user.unrestricted && !c.mustObey) {
-            int denied = server.acl().check(c.user, spec.def(), argv);
-            if (denied != 0) {
-                reject(c, spec, aclDenied(c, spec, argv, denied, c.inMulti ? "multi" : "toplevel"));
-                return;
-            }
-        }
-        if (server.scriptBusy() && !c.scriptClient && !server.allowedWhileBusy(spec, argv)) {
-            reject(c, spec, server.busyError());
-            return;
-        }
-        if (server.tooFewGoodReplicas() && isWriteCommand(c, spec)) {
-            reject(c, spec, Server.NOREPLICAS);
-            return;
-        }
-        if (c.isSubscribed() && c.resp() == 2 && !cmd.is(Trait.SUBSCRIBED_CONTEXT)) {
-            reject(c, spec, "ERR Can't execute '" + spec.fullName()
-                    + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
-            return;
-        }
-        if (c.inMulti && !cmd.is(Trait.TRANSACTION_CONTROL)) {
-            if (spec.has(CommandFlag.NO_MULTI)) {
-                reject(c, spec, "ERR Command not allowed inside a transaction");
-                return;
-            }
-            String oom = server.oomCheck(spec, c);
-            if (oom != null) {
-                reject(c, spec, oom);
-                return;
-            }
+        if (!c.scriptClient && pause.holdIfPaused(c, spec, argv, table)) return;
+        if (c.inMulti && !spec.is(Trait.TRANSACTION_CONTROL)) {
             c.queued.add(argv);
             c.addSimple("QUEUED");
             return;
         }
         if (c.scriptClient && spec.has(CommandFlag.NOSCRIPT)) {
             throw new RedisError("ERR This Redis command is not allowed from script");
-        }
-        String oom = server.oomCheck(spec, c);
-        if (oom != null) {
-            reject(c, spec, oom);
-            return;
         }
         execute(c, spec, argv);
         if (topLevel) {
@@ -148,12 +107,68 @@ public final class Dispatcher {
         }
     }
 
+    /** commandCheckExistence and commandCheckArity: the command, or null once the error is sent. */
+    private CommandSpec lookup(Client c, byte[][] argv) {
+        CommandSpec cmd = table.lookup(argv[0]);
+        c.lastCommand = cmd == null ? lower(argv[0]) : cmd.name();
+        if (cmd == null) {
+            flagTransaction(c);
+            c.addError(unknownCommand(argv));
+            return null;
+        }
+        CommandSpec spec = resolve(c, cmd, argv);
+        if (spec == null) return null;
+        c.lastCommand = spec.fullName();
+        if (!spec.arityOk(argv.length)) {
+            reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
+            return null;
+        }
+        return spec;
+    }
+
+    /** As Redis: the arguments are quoted until their text reaches 128 characters. */
+    private static String unknownCommand(byte[][] argv) {
+        StringBuilder args = new StringBuilder();
+        for (int i = 1; i < argv.length && args.length() < 128; i++) {
+            String arg = abbreviate(argv[i]);
+            int room = 128 - args.length();
+            args.append('\'').append(arg, 0, Math.min(arg.length(), room)).append("' ");
+        }
+        return "ERR unknown command '" + abbreviate(argv[0]) + "', with args beginning with: " + args;
+    }
+
+    /**
+     * processCommand's checks after arity, in Redis's order: authentication, no-multi, ACL, memory,
+     * min-replicas, pub/sub context, busy script. The error to answer, or null when the command may
+     * run (or be queued).
+     */
+    private String refusal(Client c, CommandSpec spec, byte[][] argv) {
+        if (!c.authenticated && !c.mustObey && server.acl().authRequired(c) && !spec.has(CommandFlag.NO_AUTH)) {
+            return "NOAUTH Authentication required.";
+        }
+        if (c.inMulti && spec.has(CommandFlag.NO_MULTI)) return "ERR Command not allowed inside a transaction";
+        // the default user (+@all ~* &*) skips the check on one boolean; the AOF loader is not checked
+        if (!c.user.unrestricted && !c.mustObey) {
+            int denied = server.acl().check(c.user, spec.def(), argv);
+            if (denied != 0) return aclDenied(c, spec, argv, denied, c.inMulti ? "multi" : "toplevel");
+        }
+        String oom = server.oomCheck(spec, c);
+        if (oom != null) return oom;
+        if (server.tooFewGoodReplicas() && isWriteCommand(c, spec)) return Server.NOREPLICAS;
+        if (c.isSubscribed() && c.resp() == 2 && !spec.is(Trait.SUBSCRIBED_CONTEXT)) {
+            return "ERR Can't execute '" + spec.fullName()
+                    + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
+        }
+        if (server.scriptBusy() && !c.scriptClient && !spec.has(CommandFlag.ALLOW_BUSY)) return server.busyError();
+        return null;
+    }
+
     /** processCommand's is_write_command: a write command, or EXEC of a transaction that queued one. */
     private boolean isWriteCommand(Client c, CommandSpec spec) {
         if (spec.has(CommandFlag.WRITE)) return true;
-        if (!spec.is(Trait.PROPAGATES_BY_EFFECTS) || !spec.name().equals("exec") || !c.inMulti) return false;
+        if (!spec.fullName().equals("exec") || !c.inMulti) return false;
         for (byte[][] queued : c.queued) {
-            CommandSpec q = table.lookup(queued[0]);
+            CommandSpec q = table.resolve(queued);
             if (q != null && q.has(CommandFlag.WRITE)) return true;
         }
         return false;
@@ -179,8 +194,10 @@ public final class Dispatcher {
     /** Runs a command that passed the checks (also used by EXEC for queued commands). */
     public void execute(Client c, CommandSpec spec, byte[][] argv) {
         // as call(): MONITOR sees a command after it ran, except scripts, shown before their commands
+        boolean monitored = !spec.has(CommandFlag.ADMIN);
         boolean monitorFirst = spec.has(CommandFlag.SKIP_MONITOR);
-        if (monitorFirst) server.feedMonitors(c, argv, spec);
+        if (monitorFirst && monitored) monitor.feed(c, argv);
+        c.resetRedactions();
         c.currentArgv = argv;
         int mark = c.reply().length();
         long start = System.nanoTime();
@@ -208,7 +225,9 @@ public final class Dispatcher {
             if (server.replOffset() != replOffsetMark) c.writeOffset = server.replOffset();
             if (outermost) server.tracking().executing(false);
         }
-        if (!monitorFirst) server.feedMonitors(c, argv, spec);
+        // as the command left it: passwords and ACL rules it redacted show as "(redacted)"
+        byte[][] logged = c.loggedArgv(argv);
+        if (!monitorFirst && monitored) monitor.feed(c, logged);
         long nanos = System.nanoTime() - start;
         long micros = nanos / 1000;
         // a command that left its client blocked counts one call when it is finally served
@@ -222,7 +241,7 @@ public final class Dispatcher {
             }
         }
         server.stats().commandProcessed();
-        if (!spec.has(CommandFlag.SKIP_SLOWLOG)) server.slowlog(c, argv, micros);
+        if (!spec.has(CommandFlag.SKIP_SLOWLOG)) slowlog.record(c, logged, micros);
         if (c.hasSocket() && !c.scriptClient && !c.inExec) applyReplyMode(c, mark, spec);
     }
 

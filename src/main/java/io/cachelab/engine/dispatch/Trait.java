@@ -14,8 +14,6 @@ public enum Trait {
     SUBSCRIBED_CONTEXT,
     /** (Un)subscribe confirmations are pushes: CLIENT REPLY OFF/SKIP does not silence them. */
     PUSHES_REPLY,
-    /** Passwords or ACL rules among the arguments: SLOWLOG and MONITOR show "(redacted)" (redactClientCommandArgument). */
-    REDACTED,
     /** EVAL_RO, EVALSHA_RO, FCALL_RO: tracking follows the read commands their scripts call, not their own keys. */
     SCRIPT_RUNNER_READONLY,
     /** EVAL, EVALSHA, FCALL: whether they write depends on the flags the script declares. */

@@ -204,7 +204,7 @@ public final class Evictor {
     }
 
     public Result performEvictions() {
-        if (server.scriptBusy() || server.isPaused() || server.isReplica()) return Result.OK;
+        if (server.scriptBusy() || server.dispatcher().pause().isPaused() || server.isReplica()) return Result.OK;
         long maxmemory = config.getLong("maxmemory");
         Result result = evict(maxmemory);
         if (result == Result.OK) {

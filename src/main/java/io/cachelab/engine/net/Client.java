@@ -8,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -54,6 +55,30 @@ public final class Client {
     public boolean inExec;
     public final List<byte[][]> queued = new ArrayList<>();
     public final List<WatchedKey> watched = new ArrayList<>();
+
+    /** Arguments of the running command to log as "(redacted)" (redactClientCommandArgument). */
+    private BitSet redacted;
+
+    /** redactClientCommandArgument: SLOWLOG and MONITOR show argument {@code i} as "(redacted)". */
+    public void redactArgument(int i) {
+        if (redacted == null) redacted = new BitSet();
+        redacted.set(i);
+    }
+
+    /** Forgets the previous command's redactions; the dispatcher calls it as a command starts. */
+    public void resetRedactions() {
+        if (redacted != null) redacted.clear();
+    }
+
+    /** argv as SLOWLOG and MONITOR may show it: redacted arguments replaced by "(redacted)". */
+    public byte[][] loggedArgv(byte[][] argv) {
+        if (redacted == null || redacted.isEmpty()) return argv;
+        byte[][] copy = argv.clone();
+        for (int i = redacted.nextSetBit(0); i >= 0 && i < copy.length; i = redacted.nextSetBit(i + 1)) copy[i] = REDACTED;
+        return copy;
+    }
+
+    private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
 
     /** discardTransaction (multi.c): leaves MULTI, forgetting what was queued. */
     public void discardTransaction() {

@@ -279,12 +279,6 @@ public final class EventLoop implements Runnable {
             }
             if (argv == null) break;
             if (argv.length == 0) continue;
-            if (server.isPaused() && server.shouldPause(c, argv)) {
-                // CLIENT PAUSE: hold the command until the pause ends (Server.unpause resumes us)
-                c.pendingArgv = argv;
-                server.holdPaused(c);
-                break;
-            }
             server.dispatcher().call(c, argv);
         }
         c.parser.shrinkIfIdle();
