@@ -1,6 +1,11 @@
 package io.cachelab.engine;
 
+import io.cachelab.engine.command.Families;
 import io.cachelab.engine.config.EngineConfig;
+import io.cachelab.engine.persistence.Aof;
+import io.cachelab.engine.persistence.Persistence;
+import io.cachelab.engine.replication.ReplicationMaster;
+import io.cachelab.engine.script.Scripting;
 
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
@@ -21,13 +26,25 @@ public final class Engine implements AutoCloseable {
     }
 
     public static Engine start(EngineConfig config) throws IOException {
-        Server server = new Server(config);
+        Server server = assemble(config);
         // loadDataFromDisk: with appendonly yes the AOF is the source, the RDB file is not read
-        if (config.getBool("appendonly")) io.cachelab.engine.persistence.Aof.of(server).loadAtStartup();
-        else io.cachelab.engine.persistence.Persistence.of(server).loadAtStartup();
-        io.cachelab.engine.persistence.Aof.of(server);
+        if (config.getBool("appendonly")) server.aof().loadAtStartup();
+        else server.persistence().loadAtStartup();
         int port = server.start();
         return new Engine(server, port);
+    }
+
+    /**
+     * The wiring root: the command table bound to every family, the server with its keyspace, event
+     * loop, ACL, pub/sub and dispatcher, and the subsystems around it (RDB, AOF, replication,
+     * scripting), each handed what it needs. Nothing registers itself elsewhere.
+     */
+    public static Server assemble(EngineConfig config) throws IOException {
+        Server server = new Server(config, Families.registerAll());
+        server.acl().setClientInfo(Families::clientInfo);
+        server.install(new Persistence(server), new Aof(server), new ReplicationMaster(server),
+                () -> new Scripting(server));
+        return server;
     }
 
     public int port() {

@@ -2,7 +2,6 @@ package io.cachelab.engine;
 
 import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.dispatch.CommandSpec;
-import io.cachelab.engine.command.Families;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.dispatch.Dispatcher;
 import io.cachelab.engine.config.EngineConfig;
@@ -15,7 +14,11 @@ import io.cachelab.engine.keyspace.Notify;
 import io.cachelab.engine.keyspace.Watches;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.net.EventLoop;
+import io.cachelab.engine.persistence.Aof;
+import io.cachelab.engine.persistence.Persistence;
 import io.cachelab.engine.pubsub.PubSub;
+import io.cachelab.engine.replication.ReplicationMaster;
+import io.cachelab.engine.script.Scripting;
 import io.cachelab.engine.util.Bytes;
 
 import java.io.IOException;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -59,21 +63,24 @@ public final class Server {
     private Client busyScriptClient;
     private String busyKind = "script";
     private Runnable shutdownHook = () -> { };
-    /** Extension points for subsystems that register themselves (scripting, persistence). */
-    public final java.util.Map<Class<?>, Object> extensions = new java.util.HashMap<>();
+    // the subsystems Engine, the wiring root, builds around this server and installs once
+    private Persistence persistence;
+    private Aof aof;
+    private ReplicationMaster replication;
+    private Supplier<Scripting> scriptingFactory;
+    private Scripting scripting;
 
-    public Server(EngineConfig config) throws IOException {
+    public Server(EngineConfig config, Commands commands) throws IOException {
         this.config = config;
         this.dbs = new Database[config.getInt("databases")];
         for (int i = 0; i < dbs.length; i++) dbs[i] = new Database(this, i);
         this.eviction = new Eviction(config);
         this.evictor = new Evictor(this);
         this.acl = new io.cachelab.engine.acl.Acl(this);
-        this.dispatcher = new Dispatcher(this, Families.registerAll());
-        acl.setClientInfo(Families::clientInfo);
+        this.dispatcher = new Dispatcher(this, commands);
         // CLIENT PAUSE WRITE lets a script that declares no-writes through (asked when it arrives)
         dispatcher.pause().setScriptWrites((argv, function) ->
-                io.cachelab.engine.script.Scripting.of(this).declaresNoWrites(argv, function));
+                scripting().declaresNoWrites(argv, function));
         this.eventLoop = new EventLoop(this);
         byte[] rnd = new byte[20];
         new SecureRandom().nextBytes(rnd);
@@ -82,6 +89,44 @@ public final class Server {
         config.onChange("notify-keyspace-events", v -> notifyFlags = Notify.parseFlags(v));
         this.hz = clampHz(config.getInt("hz"));
         config.onChange("hz", v -> hz = clampHz(Integer.parseInt(v)));
+    }
+
+    /**
+     * Installs the subsystems built around this server (see {@link Engine#assemble}). Scripting is
+     * made on first use, as Redis creates its Lua interpreter only when a script runs.
+     */
+    public void install(Persistence persistence, Aof aof, ReplicationMaster replication, Supplier<Scripting> scripting) {
+        if (this.persistence != null) throw new IllegalStateException("subsystems already installed");
+        this.persistence = persistence;
+        this.aof = aof;
+        this.replication = replication;
+        this.scriptingFactory = scripting;
+    }
+
+    /** RDB: SAVE, BGSAVE, DUMP payloads, loading at startup (rdb.c). */
+    public Persistence persistence() {
+        return persistence;
+    }
+
+    /** The append-only file (aof.c). */
+    public Aof aof() {
+        return aof;
+    }
+
+    /** The master side of replication (replication.c). */
+    public ReplicationMaster replication() {
+        return replication;
+    }
+
+    /** EVAL and FUNCTION (eval.c, script.c, function.c), made when first needed. */
+    public Scripting scripting() {
+        if (scripting == null) scripting = scriptingFactory.get();
+        return scripting;
+    }
+
+    /** Scripting if a script or function was ever used, else null (nothing to save or flush). */
+    public Scripting scriptingIfStarted() {
+        return scripting;
     }
 
     private static int clampHz(int v) {
@@ -113,7 +158,7 @@ public final class Server {
 
     public void stop() {
         eventLoop.stop();
-        io.cachelab.engine.persistence.Aof.of(this).close();
+        aof().close();
     }
 
     public int port() {
@@ -234,8 +279,7 @@ public final class Server {
 
     /** Replicas whose last ack is within min-replicas-max-lag (repl_good_slaves_count), from the replication master. */
     public int goodReplicaCount() {
-        io.cachelab.engine.replication.ReplicationMaster master = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
-        return master == null ? 0 : master.goodReplicas();
+        return replication.goodReplicas();
     }
 
     /** !checkGoodReplicasStatus: min-replicas-to-write is set and fewer good replicas are connected. */
@@ -254,7 +298,7 @@ public final class Server {
 
     public void shutdown() {
         LOG.info("User requested shutdown...");
-        io.cachelab.engine.persistence.Aof.of(this).flush(true);
+        aof().flush(true);
         eventLoop.requestStop();
         shutdownHook.run();
     }
@@ -288,10 +332,9 @@ public final class Server {
         for (Client c : eventLoop.clients()) {
             c.replyBuffer.cron(now, replyBufferPeakResetMs, replyBufferResizing, c.pendingReplyBytes());
         }
-        io.cachelab.engine.persistence.Persistence.of(this).cron();
-        io.cachelab.engine.persistence.Aof.of(this).cron();
-        var repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
-        if (repl != null) repl.cron();
+        persistence().cron();
+        aof().cron();
+        replication.cron();
         dispatcher.pause().cron(now);
     }
 
@@ -304,9 +347,8 @@ public final class Server {
         processUnblocked();
         tracking.broadcast();
         propagation.flush();
-        var repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
-        if (repl != null) repl.beforeSleep();
-        io.cachelab.engine.persistence.Aof.of(this).flush(false);
+        replication.beforeSleep();
+        aof().flush(false);
     }
 
     public void afterEvents() {
@@ -387,8 +429,7 @@ public final class Server {
         dispatcher.pause().clientClosed(c);
         tracking.clientGone(c);
         evictor.clientClosed();
-        var repl = io.cachelab.engine.replication.ReplicationMaster.ifPresent(this);
-        if (repl != null) repl.clientClosed(c);
+        replication.clientClosed(c);
     }
 
     /** The reply-buffer size past which a client is disconnected (client-output-buffer-limit hard). */

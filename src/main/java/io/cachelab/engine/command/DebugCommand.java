@@ -51,7 +51,7 @@ final class DebugCommand {
                 if (v == null) throw RedisError.NO_SUCH_KEY;
                 long idle = c.server().eviction().idleSeconds(v);
                 c.addSimple("Value at:0x" + Integer.toHexString(System.identityHashCode(v)) + " refcount:1 encoding:"
-                        + v.encoding() + " serializedlength:" + Persistence.of(c.server()).serializedLength(v) + " lru:" + (v.lru & 0xffffff) + " lru_seconds_idle:" + idle);
+                        + v.encoding() + " serializedlength:" + c.server().persistence().serializedLength(v) + " lru:" + (v.lru & 0xffffff) + " lru_seconds_idle:" + idle);
             }
             case "reload" -> reload(c, a);
             case "digest" -> {
@@ -64,7 +64,7 @@ final class DebugCommand {
                 for (int j = 2; j < a.length; j++) c.addSimple(DebugDigest.hex(digest.value(c.db(), new Bytes(a[j]))));
             }
             case "loadaof" -> {
-                io.cachelab.engine.persistence.Aof aof = io.cachelab.engine.persistence.Aof.of(c.server());
+                io.cachelab.engine.persistence.Aof aof = c.server().aof();
                 try {
                     aof.reload();
                 } catch (java.io.IOException | RuntimeException e) {
@@ -79,7 +79,7 @@ final class DebugCommand {
                  "stringmatch-len", "dict-resizing", "pause-cron" -> c.addOk();
             case "set-disable-deny-scripts" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
-                io.cachelab.engine.script.Scripting.of(c.server()).setDenyScriptsDisabled(Args.toLong(a[2]) != 0);
+                c.server().scripting().setDenyScriptsDisabled(Args.toLong(a[2]) != 0);
                 c.addOk();
             }
             case "protocol" -> DebugProtocol.reply(c, a);
@@ -145,7 +145,7 @@ final class DebugCommand {
             else if (Args.is(a[j], "nosave")) save = false;
             else throw new RedisError("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
         }
-        Persistence p = Persistence.of(c.server());
+        Persistence p = c.server().persistence();
         p.waitForBgsave();
         if (save && !p.save()) throw new RedisError("ERR");
         if (flush) {
@@ -154,8 +154,8 @@ final class DebugCommand {
                 c.server().watches().touchAll(d, null);
                 d.flush();
             }
-            Object scripting = c.server().extensions.get(io.cachelab.engine.script.Scripting.class);
-            if (scripting != null) ((io.cachelab.engine.script.Scripting) scripting).functions().flush();
+            var scripting = c.server().scriptingIfStarted();
+            if (scripting != null) scripting.functions().flush();
         }
         try {
             p.load(merge);

@@ -31,7 +31,7 @@ final class DumpCommands {
             c.addNull();
             return;
         }
-        c.addBulk(Persistence.of(c.server()).dump(v));
+        c.addBulk(c.server().persistence().dump(v));
     }
 
     private static void restore(Client c, byte[][] a) {
@@ -62,7 +62,7 @@ final class DumpCommands {
         if (ttl < 0) throw new RedisError("ERR Invalid TTL value, must be >= 0");
         byte[] payload = a[3];
         if (!Persistence.verifyPayload(payload)) throw new RedisError("ERR DUMP payload version or checksum are wrong");
-        Persistence persistence = Persistence.of(c.server());
+        Persistence persistence = c.server().persistence();
         RValue value;
         try {
             value = persistence.restore(payload);

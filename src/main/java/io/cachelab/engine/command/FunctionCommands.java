@@ -18,8 +18,8 @@ final class FunctionCommands {
     }
 
     static void register(Commands t) {
-        t.bind("fcall", (c, a) -> Scripting.of(c.server()).fcall(c, a, false), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER);
-        t.bind("fcall_ro", (c, a) -> Scripting.of(c.server()).fcall(c, a, true), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER_READONLY);
+        t.bind("fcall", (c, a) -> c.server().scripting().fcall(c, a, false), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER);
+        t.bind("fcall_ro", (c, a) -> c.server().scripting().fcall(c, a, true), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER_READONLY);
 
         CommandSpec function = t.container("function");
         function.sub("load", (c, a) -> {
@@ -75,7 +75,7 @@ final class FunctionCommands {
             c.server().addDirty(1); // logged and replicated, as Redis counts it
             c.addOk();
         });
-        function.sub("kill", (c, a) -> Scripting.of(c.server()).kill(c, false));
+        function.sub("kill", (c, a) -> c.server().scripting().kill(c, false));
         function.sub("stats", (c, a) -> libraries(c).stats(c));
         function.sub("list", (c, a) -> {
             byte[] pattern = null;
@@ -139,6 +139,6 @@ final class FunctionCommands {
     }
 
     private static FunctionLibraries libraries(io.cachelab.engine.net.Client c) {
-        return Scripting.of(c.server()).functions();
+        return c.server().scripting().functions();
     }
 }

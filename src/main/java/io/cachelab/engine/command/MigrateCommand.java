@@ -93,7 +93,7 @@ final class MigrateCommand {
             else writeCommand(cmd, bulk("AUTH"), password);
         }
         writeCommand(cmd, bulk("SELECT"), bulk(Long.toString(dbid)));
-        Persistence persistence = Persistence.of(c.server());
+        Persistence persistence = c.server().persistence();
         List<Bytes> sent = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (int j = 0; j < keys.size(); j++) {

@@ -13,19 +13,19 @@ final class ReplicationCommands {
     }
 
     static void register(Commands t) {
-        t.bind("sync", (c, a) -> ReplicationMaster.of(c.server()).sync(c, a, false));
-        t.bind("psync", (c, a) -> ReplicationMaster.of(c.server()).sync(c, a, true));
+        t.bind("sync", (c, a) -> c.server().replication().sync(c, a, false));
+        t.bind("psync", (c, a) -> c.server().replication().sync(c, a, true));
         t.bind("replconf", ReplicationCommands::replconf);
         t.bind("wait", ReplicationCommands::waitCmd);
         t.bind("role", (c, a) -> {
-            ReplicationMaster.of(c.server()).role(c);
+            c.server().replication().role(c);
         });
     }
 
     /** replconfCommand: options come in pairs; ACK and GETACK answer nothing. */
     private static void replconf(io.cachelab.engine.net.Client c, byte[][] a) {
         if (a.length % 2 == 0) throw RedisError.SYNTAX;
-        ReplicationMaster repl = ReplicationMaster.of(c.server());
+        ReplicationMaster repl = c.server().replication();
         for (int j = 1; j < a.length; j += 2) {
             String opt = Args.lower(a[j]);
             switch (opt) {
@@ -73,6 +73,6 @@ final class ReplicationCommands {
         }
         if (timeout < 0) throw new RedisError("ERR timeout is negative");
         long numReplicas = Args.toLong(a[1]);
-        ReplicationMaster.of(c.server()).await(c, numReplicas, timeout);
+        c.server().replication().await(c, numReplicas, timeout);
     }
 }

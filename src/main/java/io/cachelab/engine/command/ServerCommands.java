@@ -109,7 +109,7 @@ final class ServerCommands {
         c.server().propagation().force();
         // flushAllDataAndResetRDB: a running BGSAVE is dropped and, with save points, the empty
         // dataset is saved at once (which also resets the dirty counter)
-        Persistence p = Persistence.of(c.server());
+        Persistence p = c.server().persistence();
         p.killBgsave();
         if (p.hasSavePoints()) p.save();
         c.addOk();
@@ -140,7 +140,7 @@ final class ServerCommands {
         // while a script is past its time limit only SHUTDOWN NOSAVE may stop the server (Redis 7)
         if (c.server().scriptBusy() && !nosave) throw new RedisError(c.server().busyError());
         // prepareForShutdown: a final snapshot when save points exist (or SAVE is given)
-        Persistence p = Persistence.of(c.server());
+        Persistence p = c.server().persistence();
         p.killBgsave();
         if ((p.hasSavePoints() && !nosave) || save) {
             c.server().log().info("Saving the final RDB snapshot before exiting.");
@@ -155,7 +155,7 @@ final class ServerCommands {
     }
 
     private static void save(Client c, byte[][] a) {
-        Persistence p = Persistence.of(c.server());
+        Persistence p = c.server().persistence();
         if (p.bgsaveInProgress()) throw new RedisError("ERR Background save already in progress");
         if (!p.save()) throw new RedisError("ERR");
         c.addOk();
@@ -167,9 +167,9 @@ final class ServerCommands {
             if (a.length == 2 && Args.is(a[1], "schedule")) schedule = true;
             else throw RedisError.SYNTAX;
         }
-        Persistence p = Persistence.of(c.server());
+        Persistence p = c.server().persistence();
         if (p.bgsaveInProgress()) throw new RedisError("ERR Background save already in progress");
-        if (io.cachelab.engine.persistence.Aof.of(c.server()).rewriteInProgress() && !c.inExec) {
+        if (c.server().aof().rewriteInProgress() && !c.inExec) {
             // Redis has one child at a time; our rewrite thread stands in for it
             if (!schedule) {
                 throw new RedisError("ERR An AOF log rewriting in progress: can't BGSAVE right now. "
@@ -189,9 +189,9 @@ final class ServerCommands {
     }
 
     private static void bgrewriteaof(Client c, byte[][] a) {
-        io.cachelab.engine.persistence.Aof aof = io.cachelab.engine.persistence.Aof.of(c.server());
+        io.cachelab.engine.persistence.Aof aof = c.server().aof();
         if (aof.rewriteInProgress()) throw new RedisError("ERR Background append only file rewriting already in progress");
-        if (c.inExec || Persistence.of(c.server()).bgsaveInProgress()) {
+        if (c.inExec || c.server().persistence().bgsaveInProgress()) {
             aof.scheduleRewrite();
             c.addSimple("Background append only file rewriting scheduled");
             return;
@@ -313,7 +313,7 @@ final class ServerCommands {
                             used - startup <= 0 ? 0.0 : dataset * 100.0 / (used - startup)));
                     kv(sb, "total_system_memory", Long.toString(rt.maxMemory()));
                     kv(sb, "total_system_memory_human", human(rt.maxMemory()));
-                    io.cachelab.engine.script.Scripting scripting = io.cachelab.engine.script.Scripting.of(s);
+                    io.cachelab.engine.script.Scripting scripting = s.scripting();
                     kv(sb, "used_memory_lua", "31744");
                     kv(sb, "used_memory_vm_eval", "31744");
                     kv(sb, "used_memory_lua_human", "31.00K");
@@ -331,8 +331,8 @@ final class ServerCommands {
                     kv(sb, "maxmemory_policy", s.config().getString("maxmemory-policy"));
                     kv(sb, "mem_fragmentation_ratio", "1.00");
                     kv(sb, "mem_not_counted_for_evict", Long.toString(ev.notCountedForEvict()));
-                    kv(sb, "mem_replication_backlog", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).backlogMemory()));
-                    kv(sb, "mem_total_replication_buffers", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).backlogMemory()));
+                    kv(sb, "mem_replication_backlog", Long.toString(s.replication().backlogMemory()));
+                    kv(sb, "mem_total_replication_buffers", Long.toString(s.replication().backlogMemory()));
                     kv(sb, "mem_clients_slaves", "0");
                     kv(sb, "mem_clients_normal", Long.toString(ev.clientsMemory()));
                     kv(sb, "mem_cluster_links", "0");
@@ -351,8 +351,8 @@ final class ServerCommands {
                     kv(sb, "current_fork_perc", "0.00");
                     kv(sb, "current_save_keys_processed", "0");
                     kv(sb, "current_save_keys_total", "0");
-                    Persistence.of(s).info((k, v) -> kv(sb, k, v));
-                    io.cachelab.engine.persistence.Aof.of(s).info((k, v) -> kv(sb, k, v));
+                    s.persistence().info((k, v) -> kv(sb, k, v));
+                    s.aof().info((k, v) -> kv(sb, k, v));
                 }
                 case "stats" -> {
                     header(sb, "Stats");
@@ -368,9 +368,9 @@ final class ServerCommands {
                     kv(sb, "instantaneous_input_repl_kbps", "0.00");
                     kv(sb, "instantaneous_output_repl_kbps", "0.00");
                     kv(sb, "rejected_connections", Long.toString(st.rejectedConnections));
-                    kv(sb, "sync_full", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).fullSyncs()));
-                    kv(sb, "sync_partial_ok", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).partialSyncsOk()));
-                    kv(sb, "sync_partial_err", Long.toString(io.cachelab.engine.replication.ReplicationMaster.ifPresent(s) == null ? 0 : io.cachelab.engine.replication.ReplicationMaster.ifPresent(s).partialSyncsErr()));
+                    kv(sb, "sync_full", Long.toString(s.replication().fullSyncs()));
+                    kv(sb, "sync_partial_ok", Long.toString(s.replication().partialSyncsOk()));
+                    kv(sb, "sync_partial_err", Long.toString(s.replication().partialSyncsErr()));
                     kv(sb, "expired_keys", Long.toString(st.expiredKeys));
                     kv(sb, "expired_stale_perc", String.format(Locale.ROOT, "%.2f", st.expiredStalePerc * 100));
                     kv(sb, "expired_time_cap_reached_count", Long.toString(st.expiredTimeCapReachedCount));
@@ -385,8 +385,8 @@ final class ServerCommands {
                     kv(sb, "pubsub_patterns", Integer.toString(s.pubsub().patternCount()));
                     kv(sb, "pubsubshard_channels", Integer.toString(s.pubsub().shardChannelCount()));
                     kv(sb, "latest_fork_usec", "0");
-                    kv(sb, "total_forks", Long.toString(Persistence.of(s).forks()
-                            + io.cachelab.engine.persistence.Aof.of(s).forks()));
+                    kv(sb, "total_forks", Long.toString(s.persistence().forks()
+                            + s.aof().forks()));
                     kv(sb, "migrate_cached_sockets", "0");
                     kv(sb, "slave_expires_tracked_keys", "0");
                     kv(sb, "active_defrag_hits", "0");
@@ -410,7 +410,7 @@ final class ServerCommands {
                 }
                 case "replication" -> {
                     header(sb, "Replication");
-                    io.cachelab.engine.replication.ReplicationMaster.of(s).info(sb);
+                    s.replication().info(sb);
                 }
                 case "cpu" -> {
                     header(sb, "CPU");

@@ -76,16 +76,12 @@ public final class Aof implements Propagation.Sink {
         boolean silent;
     }
 
-    private Aof(Server server) {
+    public Aof(Server server) {
         this.server = server;
         server.config().onChange("appendonly", v -> {
             if (v.equals("yes")) start();
             else stop();
         });
-    }
-
-    public static Aof of(Server server) {
-        return (Aof) server.extensions.computeIfAbsent(Aof.class, k -> new Aof(server));
     }
 
     private String fileName() {
@@ -185,7 +181,7 @@ public final class Aof implements Propagation.Sink {
         }
         attach();
         io.cachelab.engine.net.Client current = server.tracking().current();
-        if (Persistence.of(server).bgsaveInProgress()) {
+        if (server.persistence().bgsaveInProgress()) {
             rewriteScheduled = true;
             server.log().warning("AOF was enabled but there is already another background operation. "
                     + "An AOF background was scheduled to start when possible.");
@@ -369,7 +365,7 @@ public final class Aof implements Propagation.Sink {
 
     /** BGREWRITEAOF: "started", or false when it must wait (a BGSAVE runs): scheduled. */
     public boolean bgrewrite() {
-        if (Persistence.of(server).bgsaveInProgress()) {
+        if (server.persistence().bgsaveInProgress()) {
             rewriteScheduled = true;
             return false;
         }
@@ -531,14 +527,14 @@ public final class Aof implements Propagation.Sink {
     }
 
     private List<byte[]> functionCodes() {
-        Object s = server.extensions.get(Scripting.class);
-        return s == null ? List.of() : ((Scripting) s).functions().libraryCodes();
+        Scripting s = server.scriptingIfStarted();
+        return s == null ? List.of() : s.functions().libraryCodes();
     }
 
     /** serverCron's AOF share: reap a rewrite, run a scheduled one, auto-aof-rewrite-percentage. */
     public void cron() {
         reap();
-        if (rewrite != null || Persistence.of(server).bgsaveInProgress()) return;
+        if (rewrite != null || server.persistence().bgsaveInProgress()) return;
         if (rewriteScheduled) {
             startRewrite();
             return;
@@ -567,8 +563,8 @@ public final class Aof implements Propagation.Sink {
                 server.watches().touchAll(d, null);
                 d.flush();
             }
-            Object scripting = server.extensions.get(Scripting.class);
-            if (scripting != null) ((Scripting) scripting).functions().flush();
+            Scripting scripting = server.scriptingIfStarted();
+            if (scripting != null) scripting.functions().flush();
             // as Redis: the manifest on disk is read again, and it is loaded even with appendonly no
             // (BGREWRITEAOF then DEBUG LOADAOF is how test suites round-trip a dataset)
             if (rewrite == null) {

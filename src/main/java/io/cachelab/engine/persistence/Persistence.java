@@ -63,12 +63,8 @@ public final class Persistence {
     private long lastLoadKeysLoaded;
     private long lastLoadKeysExpired;
 
-    private Persistence(Server server) {
+    public Persistence(Server server) {
         this.server = server;
-    }
-
-    public static Persistence of(Server server) {
-        return (Persistence) server.extensions.computeIfAbsent(Persistence.class, k -> new Persistence(server));
     }
 
     private EngineConfig config() {
@@ -146,8 +142,8 @@ public final class Persistence {
     }
 
     private List<byte[]> functionCodes() {
-        Object s = server.extensions.get(Scripting.class);
-        return s == null ? List.of() : ((Scripting) s).functions().libraryCodes();
+        Scripting s = server.scriptingIfStarted();
+        return s == null ? List.of() : s.functions().libraryCodes();
     }
 
     /** rdbSave on the event-loop thread: true on success (dirty reset, LASTSAVE moved). */
@@ -310,7 +306,7 @@ public final class Persistence {
         reap();
         if (bg != null) return;
         long now = System.currentTimeMillis() / 1000;
-        if (bgsaveScheduled && !Aof.of(server).rewriteInProgress()) {
+        if (bgsaveScheduled && !server.aof().rewriteInProgress()) {
             bgsaveScheduled = false;
             bgsave();
             return;
@@ -390,7 +386,7 @@ public final class Persistence {
                 @Override
                 public void function(byte[] code) {
                     try {
-                        Scripting.of(server).functions().loadFromRdb(code, merge);
+                        server.scripting().functions().loadFromRdb(code, merge);
                     } catch (RuntimeException e) {
                         throw new RdbFormatException("Failed loading library: " + e.getMessage());
                     }

@@ -77,21 +77,12 @@ public final class ReplicationMaster implements Propagation.Sink {
     private long partialSyncsOk;
     private long partialSyncsErr;
 
-    private ReplicationMaster(Server server) {
+    public ReplicationMaster(Server server) {
         this.server = server;
         // resizeReplicationBacklog: the history that still fits is kept
         server.config().onChange("repl-backlog-size", v -> {
             if (backlog != null) backlog = backlog.resized((int) Math.min(Integer.MAX_VALUE - 64, server.config().getLong("repl-backlog-size")));
         });
-    }
-
-    public static ReplicationMaster of(Server server) {
-        return (ReplicationMaster) server.extensions.computeIfAbsent(ReplicationMaster.class, k -> new ReplicationMaster(server));
-    }
-
-    /** Null when no replica ever attached (nothing to tell, nothing to do). */
-    public static ReplicationMaster ifPresent(Server server) {
-        return (ReplicationMaster) server.extensions.get(ReplicationMaster.class);
     }
 
     private static String randomId() {
@@ -215,7 +206,7 @@ public final class ReplicationMaster implements Propagation.Sink {
         }
         waitingForRdb++;
         try {
-            r.rdb = Persistence.of(server).rdbForReplica();
+            r.rdb = server.persistence().rdbForReplica();
         } catch (RuntimeException e) {
             r.rdb = java.util.concurrent.CompletableFuture.failedFuture(e);
         }

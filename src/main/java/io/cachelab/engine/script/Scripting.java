@@ -22,7 +22,7 @@ import org.luaj.vm2.LuaFunction;
 /**
  * The server side of scripting (Redis's eval.c + script.c): the script cache, the run context of
  * the script in progress, and the {@link ScriptHost} that executes redis.call through a client
- * that belongs to the script. One instance per server, kept in {@code server.extensions}. Every
+ * that belongs to the script. One instance per server, made by the server when a script first runs. Every
  * method runs on the event-loop thread.
  */
 public final class Scripting implements ScriptHost {
@@ -62,16 +62,12 @@ public final class Scripting implements ScriptHost {
         }
     }
 
-    private Scripting(Server server) {
+    public Scripting(Server server) {
         this.server = server;
         this.scriptClient = Client.internal(server);
         this.scriptClient.scriptClient = true;
         this.functions = new FunctionLibraries(this);
         evalRuntime.logger = this::log;
-    }
-
-    public static Scripting of(Server server) {
-        return (Scripting) server.extensions.computeIfAbsent(Scripting.class, k -> new Scripting(server));
     }
 
     public void setDenyScriptsDisabled(boolean disabled) {

@@ -1,5 +1,6 @@
 package io.cachelab.engine.jmh;
 
+import io.cachelab.engine.Engine;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.net.Client;
@@ -42,7 +43,7 @@ public class DispatchBenchmark {
 
     @Setup
     public void setup() throws IOException {
-        server = new Server(EngineConfig.defaults().set("port", "0"));
+        server = Engine.assemble(EngineConfig.defaults().set("port", "0"));
         client = Client.internal(server);
         sets = new byte[1000][][];
         gets = new byte[1000][][];

@@ -110,7 +110,7 @@ class AofInteropTest {
         try (Jedis j = new Jedis("127.0.0.1", e.port(), 5000)) {
             fill(j, () -> {
                 j.bgrewriteaof();
-                Aof.of(e.server()).waitForRewrite();
+                e.server().aof().waitForRewrite();
             });
             ours = state(j);
         }

@@ -260,7 +260,7 @@ class AofTest {
             assertThat(state(j)).isEqualTo(before);
             j.bgrewriteaof();
         }
-        Aof.of(fromIncr.server()).waitForRewrite();
+        fromIncr.server().aof().waitForRewrite();
         fromIncr.close();
         Path aofDir = Path.of(dir, "appendonlydir");
         assertThat(read(aofDir.resolve("appendonly.aof.manifest")))
@@ -273,7 +273,7 @@ class AofTest {
             assertThat(state(j)).isEqualTo(before);
             j.bgrewriteaof();
         }
-        Aof.of(fromPreamble.server()).waitForRewrite();
+        fromPreamble.server().aof().waitForRewrite();
         fromPreamble.close();
         assertThat(read(aofDir.resolve("appendonly.aof.3.base.aof"))).startsWith(resp("SELECT", "0"));
 
@@ -296,7 +296,7 @@ class AofTest {
             for (int i = 0; i < 200; i++) j.set("during" + i, Integer.toString(i));
             j.configSet("rdb-key-save-delay", "0");
         }
-        Aof.of(e.server()).waitForRewrite();
+        e.server().aof().waitForRewrite();
         e.close();
         Engine reloaded = start(dir);
         try (Jedis j = jedis(reloaded)) {
@@ -316,7 +316,7 @@ class AofTest {
         try (Jedis j = jedis(e)) {
             j.set("a", "1");
             j.configSet("appendonly", "yes");
-            Aof.of(e.server()).waitForRewrite();
+            e.server().aof().waitForRewrite();
             j.set("b", "2");
             j.sendCommand(() -> "debug".getBytes(), "loadaof");
             assertThat(j.mget("a", "b")).containsExactly("1", "2");
@@ -377,7 +377,7 @@ class AofTest {
             String digest = new String((byte[]) j.sendCommand(() -> "debug".getBytes(), "digest"));
             j.configSet("aof-use-rdb-preamble", "no");
             j.bgrewriteaof();
-            Aof.of(e.server()).waitForRewrite();
+            e.server().aof().waitForRewrite();
             assertThat(read(Path.of(dir, "appendonlydir", "appendonly.aof.manifest")))
                     .isEqualTo("file appendonly.aof.1.base.aof seq 1 type b\n");
             j.sendCommand(() -> "debug".getBytes(), "loadaof");
