@@ -6,12 +6,12 @@ import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.dispatch.Dispatcher;
 import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.keyspace.ActiveExpiry;
-import io.cachelab.engine.keyspace.Blocking;
+import io.cachelab.engine.net.Blocking;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.keyspace.Eviction;
-import io.cachelab.engine.keyspace.Evictor;
-import io.cachelab.engine.keyspace.Notify;
-import io.cachelab.engine.keyspace.Watches;
+import io.cachelab.engine.memory.Evictor;
+import io.cachelab.engine.config.Notify;
+import io.cachelab.engine.net.Watches;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.net.EventLoop;
 import io.cachelab.engine.persistence.Aof;
@@ -349,6 +349,37 @@ public final class Server {
         propagation.flush();
         replication.beforeSleep();
         aof().flush(false);
+    }
+
+    // ---- the server core's entry points for the layers below it ----
+
+    /** processCommand for a request the event loop parsed. */
+    public void processCommand(Client c, byte[][] argv) {
+        dispatcher.call(c, argv);
+    }
+
+    /** Runs a command again without the checks (a blocked command now served, as EXEC runs queued ones). */
+    public void runQueued(Client c, byte[][] argv) {
+        dispatcher.executeQueued(c, argv);
+    }
+
+    /** A new connection runs as the default user, authenticated if that user needs no password. */
+    public void initClient(Client c) {
+        acl.initClient(c);
+    }
+
+    public boolean authRequired(Client c) {
+        return acl.authRequired(c);
+    }
+
+    /** CLIENT PAUSE in force (eviction waits, as performEvictions does during a pause). */
+    public boolean clientsPaused() {
+        return dispatcher.pause().isPaused();
+    }
+
+    /** A database was emptied or swapped (FLUSHDB, SWAPDB): clients blocked on its keys look again. */
+    public void databaseReplaced(Database db) {
+        blocking.databaseReplaced(db);
     }
 
     public void afterEvents() {

@@ -5,7 +5,10 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The boundaries docs/architecture.md describes, held by the build rather than by review. Each
@@ -39,6 +42,25 @@ class ArchitectureTest {
         // features declare TableCache beans; sync learns tables from them and never imports a feature
         noClasses().that().resideInAPackage("io.cachelab.sync..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.cachelab.article..", "io.cachelab.coupon..")
+                .check(MAIN);
+    }
+
+    @Test
+    void enginePackagesFormLayersWithoutCycles() {
+        // util, type, table, config < keyspace < net < acl, pubsub, memory < dispatch < script < persistence
+        // < replication < command; Engine (the root package) wires them
+        slices().matching("io.cachelab.engine.(*)..").should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void commandTableAndDispatchKnowNoCommandFamily() {
+        // the table is data every layer reads; dispatch runs handlers it is given, never a family by name
+        noClasses().that().resideInAnyPackage("io.cachelab.engine.table..", "io.cachelab.engine.dispatch..")
+                .should().dependOnClassesThat().resideInAPackage("io.cachelab.engine.command..")
+                .check(MAIN);
+        noClasses().that().resideInAPackage("io.cachelab.engine.table..")
+                .should().dependOnClassesThat(resideInAPackage("io.cachelab.engine..")
+                        .and(not(resideInAPackage("io.cachelab.engine.table.."))))
                 .check(MAIN);
     }
 }

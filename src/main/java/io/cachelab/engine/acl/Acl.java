@@ -5,6 +5,7 @@ import io.cachelab.engine.table.CommandDef;
 import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.table.GetKeys;
 import io.cachelab.engine.net.Client;
+import io.cachelab.engine.net.ClientUser;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -280,8 +281,9 @@ public final class Acl {
      * ({@link #lastDeniedPos()} then says which argument). cmd null: a command Redis does not have,
      * allowed to users who may run future commands.
      */
-    public int check(AclUser u, CommandDef cmd, byte[][] argv) {
-        if (u.unrestricted) return 0;
+    public int check(ClientUser user, CommandDef cmd, byte[][] argv) {
+        AclUser u = (AclUser) user;
+        if (u.unrestricted()) return 0;
         if (cmd == null) {
             for (Selector s : u.selectors) if (s.canRunFutureCommands()) return 0;
             lastDeniedPos = 0;
@@ -308,8 +310,9 @@ public final class Acl {
      * ACLUserCheckCmdWithUnrestrictedKeyAccess for read access: may SORT's BY and GET patterns read
      * any key? True if one selector allows the command and every key to be read.
      */
-    public boolean mayReadAnyKey(AclUser u, CommandDef cmd, byte[][] argv) {
-        if (u.unrestricted) return true;
+    public boolean mayReadAnyKey(ClientUser user, CommandDef cmd, byte[][] argv) {
+        AclUser u = (AclUser) user;
+        if (u.unrestricted()) return true;
         keysReady[0] = false;
         for (Selector s : u.selectors) {
             if (cmd != null && s.check(cmd, false, argv, keysFound, keysReady, at) == 0
@@ -326,7 +329,7 @@ public final class Acl {
 
     /** ACLUserCheckKeyPerm for one key with the given read/write need. */
     public boolean keyAllowed(AclUser u, byte[] key, int specFlags) {
-        if (u.unrestricted) return true;
+        if (u.unrestricted()) return true;
         for (Selector s : u.selectors) if (s.keyAllowed(key, specFlags)) return true;
         return false;
     }
@@ -334,7 +337,7 @@ public final class Acl {
     // ------------------------------------------------------------------ log
 
     public void addLog(Client c, int reason, String context, String object, String username) {
-        String name = username != null ? username : c.user.name;
+        String name = username != null ? username : c.user.name();
         Client real = c.scriptClient && server.tracking().current() != null ? server.tracking().current() : c;
         LogEntry e = new LogEntry(reason, context, object, name, System.currentTimeMillis(), clientInfo.apply(real));
         int toScan = 10;

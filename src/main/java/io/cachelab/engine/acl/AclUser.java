@@ -1,5 +1,7 @@
 package io.cachelab.engine.acl;
 
+import io.cachelab.engine.net.ClientUser;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,19 +12,29 @@ import java.util.Locale;
 
 /**
  * A user of Redis's ACL: on/off, password hashes (SHA-256 hex, never the clear text), and selectors,
- * the first being the root one. {@link #unrestricted} is what the dispatcher reads per command: true
+ * the first being the root one. {@link #unrestricted()} is what the dispatcher reads per command: true
  * while one selector allows every command, key and channel, so the default user costs one boolean.
  */
-public final class AclUser {
+public final class AclUser implements ClientUser {
     static final int ENABLED = 1, DISABLED = 2, NOPASS = 4, SKIP_SANITIZE = 8, SANITIZE = 16;
     private static final String[] FLAG_NAMES = {"on", "off", "nopass", "skip-sanitize-payload", "sanitize-payload"};
 
     public final String name;
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean unrestricted() {
+        return unrestricted;
+    }
     int flags = DISABLED;
     final List<String> passwords = new ArrayList<>();
     final List<Selector> selectors = new ArrayList<>();
     /** Every command, key and channel allowed: the permission check is skipped. */
-    public boolean unrestricted;
+    private boolean unrestricted;
 
     AclUser(String name, int pubsubDefault) {
         this.name = name;

@@ -2,7 +2,6 @@ package io.cachelab.engine.command;
 
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
-import io.cachelab.engine.dispatch.Trait;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.acl.Acl;
 import io.cachelab.engine.table.AclCategory;
@@ -43,7 +42,7 @@ final class AclCommand {
         acl.sub("save", AclCommand::save);
         acl.sub("setuser", AclCommand::setuser);
         acl.sub("users", (c, a) -> list(c, true));
-        acl.sub("whoami", (c, a) -> c.addBulk(c.user.name));
+        acl.sub("whoami", (c, a) -> c.addBulk(c.user.name()));
     }
 
     private static String str(byte[] b) {

@@ -311,7 +311,7 @@ final class ClientCommand {
             if (addr != null && !x.addr.equals(addr)) continue;
             if (laddr != null && !x.laddr.equals(laddr)) continue;
             if (type != null && !type(x).equals(type.equals("replica") ? "slave" : type)) continue;
-            if (user != null && !x.user.name.equals(user)) continue;
+            if (user != null && !x.user.name().equals(user)) continue;
             if (x == c && skipMe) continue;
             killClient(c, x);
             killed++;

@@ -3,7 +3,7 @@ package io.cachelab.engine.command;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
-import io.cachelab.engine.keyspace.Notify;
+import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.persistence.Persistence;
 import io.cachelab.engine.persistence.RdbFormatException;

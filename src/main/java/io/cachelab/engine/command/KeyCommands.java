@@ -5,7 +5,7 @@ import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.util.Dict;
-import io.cachelab.engine.keyspace.Notify;
+import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.StringValue;

@@ -5,7 +5,7 @@ import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.keyspace.Database;
-import io.cachelab.engine.keyspace.Evictor;
+import io.cachelab.engine.memory.Evictor;
 import io.cachelab.engine.keyspace.MemoryModel;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.RValue;

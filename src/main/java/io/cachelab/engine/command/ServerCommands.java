@@ -294,7 +294,7 @@ final class ServerCommands {
                 case "memory" -> {
                     header(sb, "Memory");
                     // the deterministic estimate eviction uses (keyspace.MemoryModel), not the JVM heap
-                    io.cachelab.engine.keyspace.Evictor ev = s.evictor();
+                    io.cachelab.engine.memory.Evictor ev = s.evictor();
                     long used = ev.usedMemory();
                     long peak = ev.peak();
                     long dataset = ev.dataset();

@@ -4,7 +4,7 @@ import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
-import io.cachelab.engine.keyspace.Notify;
+import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.HashValue;
 import io.cachelab.engine.type.ListValue;
@@ -48,7 +48,7 @@ final class SortCommand {
 
     /** BY and GET patterns read keys no key spec names: only a user who may read every key may use them. */
     private static boolean mayReadAnyKey(Client c, byte[][] a) {
-        if (c.user.unrestricted) return true;
+        if (c.user.unrestricted()) return true;
         CommandSpec spec = c.server().commands().lookup(a[0]);
         return c.server().acl().mayReadAnyKey(c.user, spec == null ? null : spec.def(), a);
     }

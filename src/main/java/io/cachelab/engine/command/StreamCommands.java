@@ -4,7 +4,7 @@ import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
-import io.cachelab.engine.keyspace.Notify;
+import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.RType;
 import io.cachelab.engine.type.RValue;

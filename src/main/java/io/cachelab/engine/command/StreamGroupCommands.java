@@ -1,8 +1,7 @@
 package io.cachelab.engine.command;
 
 import io.cachelab.engine.util.RedisError;
-import io.cachelab.engine.keyspace.Database;
-import io.cachelab.engine.keyspace.Notify;
+import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.RType;
 import io.cachelab.engine.type.RValue;

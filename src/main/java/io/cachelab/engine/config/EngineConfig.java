@@ -1,6 +1,5 @@
 package io.cachelab.engine.config;
 
-import io.cachelab.engine.keyspace.Notify;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -148,7 +148,7 @@ public final class Dispatcher {
         }
         if (c.inMulti && spec.has(CommandFlag.NO_MULTI)) return "ERR Command not allowed inside a transaction";
         // the default user (+@all ~* &*) skips the check on one boolean; the AOF loader is not checked
-        if (!c.user.unrestricted && !c.mustObey) {
+        if (!c.user.unrestricted() && !c.mustObey) {
             int denied = server.acl().check(c.user, spec.def(), argv);
             if (denied != 0) return aclDenied(c, spec, argv, denied, c.inMulti ? "multi" : "toplevel");
         }
@@ -268,7 +268,7 @@ public final class Dispatcher {
         CommandSpec cmd = table.lookup(argv[0]);
         CommandSpec sub = !cmd.isContainer() || argv.length < 2 ? null : cmd.subcommand(lower(argv[1]));
         CommandSpec spec = sub == null ? cmd : sub;
-        if (!c.user.unrestricted && !c.mustObey) {
+        if (!c.user.unrestricted() && !c.mustObey) {
             int denied = server.acl().check(c.user, spec.def(), argv);
             if (denied != 0) {
                 aclDenied(c, spec, argv, denied, "multi");

@@ -1,5 +1,6 @@
 package io.cachelab.engine.keyspace;
 
+import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.util.RedisError;
@@ -266,7 +267,7 @@ public final class Database {
         expiresCursor = 0;
         avgTtl = 0;
         datasetBytes = 0;
-        server.blocking().databaseReplaced(this);
+        server.databaseReplaced(this);
         return n;
     }
 
@@ -287,8 +288,8 @@ public final class Database {
         long b = datasetBytes;
         datasetBytes = other.datasetBytes;
         other.datasetBytes = b;
-        server.blocking().databaseReplaced(this);
-        server.blocking().databaseReplaced(other);
+        server.databaseReplaced(this);
+        server.databaseReplaced(other);
     }
 
     /** A random live key (RANDOMKEY), skipping expired ones a bounded number of times. */

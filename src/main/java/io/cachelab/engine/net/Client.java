@@ -42,7 +42,7 @@ public final class Client {
     public String lastCommand = "NULL";
     public boolean authenticated;
     /** The ACL user this connection runs as (the default user until AUTH/HELLO names another). */
-    public io.cachelab.engine.acl.AclUser user;
+    public ClientUser user;
     public ReplyMode replyMode = ReplyMode.ON;
     public boolean skipNextReply;
     public boolean noEvict;
@@ -152,7 +152,7 @@ public final class Client {
         this.createdAtMs = System.currentTimeMillis();
         this.lastInteractionMs = createdAtMs;
         this.db = server.db(0);
-        server.acl().initClient(this);
+        server.initClient(this);
     }
 
     /** A socketless client for scripts and internal calls. */

@@ -268,7 +268,7 @@ public final class EventLoop implements Runnable {
         while (!c.closed && !c.closeAfterReply && !c.isBlocked() && !c.paused) {
             byte[][] argv;
             try {
-                argv = c.pendingArgv != null ? c.pendingArgv : c.parser.next(maxBulk, server.acl().authRequired(c));
+                argv = c.pendingArgv != null ? c.pendingArgv : c.parser.next(maxBulk, server.authRequired(c));
                 c.pendingArgv = null;
             } catch (RequestParser.ProtocolException e) {
                 server.stats().protocolError();
@@ -279,7 +279,7 @@ public final class EventLoop implements Runnable {
             }
             if (argv == null) break;
             if (argv.length == 0) continue;
-            server.dispatcher().call(c, argv);
+            server.processCommand(c, argv);
         }
         c.parser.shrinkIfIdle();
         markPendingWrite(c);

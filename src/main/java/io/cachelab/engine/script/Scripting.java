@@ -353,7 +353,7 @@ public final class Scripting implements ScriptHost {
         if (cmd == null) {
             return null;
         }
-        return scriptClient.user.unrestricted || server.acl().check(scriptClient.user, cmd.def(), argv) == 0;
+        return scriptClient.user.unrestricted() || server.acl().check(scriptClient.user, cmd.def(), argv) == 0;
     }
 
     @Override
@@ -369,7 +369,7 @@ public final class Scripting implements ScriptHost {
         if (cmd.has(CommandFlag.NOSCRIPT) && !denyScriptsDisabled) {
             return rejected(cmd, "ERR This Redis command is not allowed from script");
         }
-        if (!scriptClient.user.unrestricted) {
+        if (!scriptClient.user.unrestricted()) {
             int denied = server.acl().check(scriptClient.user, cmd.def(), argv);
             if (denied != 0) {
                 int pos = server.acl().lastDeniedPos();

@@ -1,5 +1,6 @@
 package io.cachelab.engine.type;
 
+
 /**
  * A value stored under a key. Like Redis's robj it carries the access clock used by eviction
  * (24-bit LRU seconds, or LFU minutes + log counter) so the keyspace needs no side table.

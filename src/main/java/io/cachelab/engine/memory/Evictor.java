@@ -1,5 +1,8 @@
-package io.cachelab.engine.keyspace;
+package io.cachelab.engine.memory;
 
+import io.cachelab.engine.config.Notify;
+import io.cachelab.engine.keyspace.Database;
+import io.cachelab.engine.keyspace.MemoryModel;
 import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.config.EngineConfig;
@@ -204,7 +207,7 @@ public final class Evictor {
     }
 
     public Result performEvictions() {
-        if (server.scriptBusy() || server.dispatcher().pause().isPaused() || server.isReplica()) return Result.OK;
+        if (server.scriptBusy() || server.clientsPaused() || server.isReplica()) return Result.OK;
         long maxmemory = config.getLong("maxmemory");
         Result result = evict(maxmemory);
         if (result == Result.OK) {

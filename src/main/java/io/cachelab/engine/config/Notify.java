@@ -1,4 +1,4 @@
-package io.cachelab.engine.keyspace;
+package io.cachelab.engine.config;
 
 /**
  * Keyspace notification classes (notify.c): the flag characters of notify-keyspace-events and

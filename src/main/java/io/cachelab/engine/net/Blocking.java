@@ -1,5 +1,6 @@
-package io.cachelab.engine.keyspace;
+package io.cachelab.engine.net;
 
+import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.Bytes;
@@ -141,7 +142,7 @@ public final class Blocking {
                     // the served client's command is now the running one: its invalidations follow its reply
                     Object saved = server.tracking().beginServing(c);
                     try {
-                        server.dispatcher().executeQueued(c, st.argv);
+                        server.runQueued(c, st.argv);
                     } finally {
                         reprocessing = null;
                         server.tracking().endServing(c, saved);

@@ -1,5 +1,6 @@
-package io.cachelab.engine.keyspace;
+package io.cachelab.engine.net;
 
+import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.Bytes;
 
@@ -24,7 +25,7 @@ public final class Watches {
         for (Client.WatchedKey w : c.watched) {
             if (w.db == db && w.key.equals(key)) return;
         }
-        Client.WatchedKey wk = new Client.WatchedKey(c, db, key, db.dict.containsKey(key) && db.isExpired(key));
+        Client.WatchedKey wk = new Client.WatchedKey(c, db, key, db.dict().containsKey(key) && db.isExpired(key));
         c.watched.add(wk);
         watching.computeIfAbsent(new DbKey(db, key), k -> new ArrayList<>()).add(wk);
     }
@@ -54,7 +55,7 @@ public final class Watches {
         for (Client.WatchedKey wk : l.toArray(new Client.WatchedKey[0])) {
             if (wk.expired) {
                 // a stale key that is now deleted: logically nothing changed
-                if (!db.dict.containsKey(key)) {
+                if (!db.dict().containsKey(key)) {
                     wk.expired = false;
                     continue;
                 }
@@ -77,8 +78,8 @@ public final class Watches {
         for (Map.Entry<DbKey, List<Client.WatchedKey>> e : watching.entrySet()) {
             if (e.getKey().db() != emptied) continue;
             Bytes key = e.getKey().key();
-            boolean existsInEmptied = emptied.dict.containsKey(key);
-            boolean existsInReplacement = replacedWith != null && replacedWith.dict.containsKey(key);
+            boolean existsInEmptied = emptied.dict().containsKey(key);
+            boolean existsInReplacement = replacedWith != null && replacedWith.dict().containsKey(key);
             if (!existsInEmptied && !existsInReplacement) continue;
             for (Client.WatchedKey wk : e.getValue()) {
                 if (wk.expired) {
@@ -100,7 +101,7 @@ public final class Watches {
     /** Watched keys that were live at WATCH time but have logically expired since (isWatchedKeyExpired). */
     public boolean anyExpiredSinceWatch(Client c) {
         for (Client.WatchedKey w : c.watched) {
-            if (!w.expired && w.db.dict.containsKey(w.key) && w.db.isExpired(w.key)) return true;
+            if (!w.expired && w.db.dict().containsKey(w.key) && w.db.isExpired(w.key)) return true;
         }
         return false;
     }
