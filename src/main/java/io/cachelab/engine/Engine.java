@@ -44,6 +44,7 @@ public final class Engine implements AutoCloseable {
         server.acl().setClientInfo(Families::clientInfo);
         server.install(new Persistence(server), new Aof(server), new ReplicationMaster(server),
                 () -> new Scripting(server));
+        InfoSections.register(server.info(), server);
         return server;
     }
 

@@ -5,6 +5,7 @@ import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.dispatch.Dispatcher;
 import io.cachelab.engine.config.EngineConfig;
+import io.cachelab.engine.info.Info;
 import io.cachelab.engine.keyspace.ActiveExpiry;
 import io.cachelab.engine.net.Blocking;
 import io.cachelab.engine.keyspace.Database;
@@ -39,6 +40,8 @@ import java.util.logging.Logger;
  */
 public final class Server {
     private static final Logger LOG = Logger.getLogger("io.cachelab.engine");
+    /** The Redis version the engine answers as (INFO, HELLO): the one whose command table it carries. */
+    public static final String REDIS_VERSION = "7.0.15";
 
     private final EngineConfig config;
     private final Database[] dbs;
@@ -64,6 +67,7 @@ public final class Server {
     private String busyKind = "script";
     private Runnable shutdownHook = () -> { };
     // the subsystems Engine, the wiring root, builds around this server and installs once
+    private final Info info = new Info();
     private Persistence persistence;
     private Aof aof;
     private ReplicationMaster replication;
@@ -101,6 +105,11 @@ public final class Server {
         this.aof = aof;
         this.replication = replication;
         this.scriptingFactory = scripting;
+    }
+
+    /** INFO's sections, registered by the wiring root. */
+    public Info info() {
+        return info;
     }
 
     /** RDB: SAVE, BGSAVE, DUMP payloads, loading at startup (rdb.c). */

@@ -16,7 +16,7 @@ import java.util.List;
  * thing Lettuce sends (HELLO 3), so its reply map matches Redis 7's field for field.
  */
 final class ConnectionCommands {
-    static final String VERSION = "7.0.15";
+    static final String VERSION = Server.REDIS_VERSION;
 
     private ConnectionCommands() {
     }

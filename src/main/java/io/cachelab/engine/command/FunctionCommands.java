@@ -5,7 +5,6 @@ import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Trait;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.script.FunctionLibraries;
-import io.cachelab.engine.script.Scripting;
 
 import java.nio.charset.StandardCharsets;
 

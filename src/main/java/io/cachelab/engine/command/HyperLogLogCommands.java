@@ -6,7 +6,6 @@ import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.HyperLogLog;
-import io.cachelab.engine.type.RType;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.StringValue;
 import io.cachelab.engine.util.Bytes;

@@ -2,20 +2,16 @@ package io.cachelab.engine.command;
 
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.net.Client;
-import io.cachelab.engine.type.RType;
-import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.StreamValue;
 import io.cachelab.engine.type.StreamValue.Consumer;
 import io.cachelab.engine.type.StreamValue.Group;
 import io.cachelab.engine.type.StreamValue.ID;
 import io.cachelab.engine.type.StreamValue.Pending;
 import io.cachelab.engine.util.Bytes;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 
 import static io.cachelab.engine.command.StreamCommands.*;
 

@@ -1,6 +1,5 @@
 package io.cachelab.engine.net;
 
-import io.cachelab.engine.type.Numbers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

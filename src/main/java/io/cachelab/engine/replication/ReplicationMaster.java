@@ -1,9 +1,9 @@
 package io.cachelab.engine.replication;
 
+import io.cachelab.engine.info.InfoWriter;
 import io.cachelab.engine.Propagation;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.net.Client;
-import io.cachelab.engine.persistence.Persistence;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -367,29 +367,28 @@ public final class ReplicationMaster implements Propagation.Sink {
 
     // ---------------- INFO / ROLE ----------------
 
-    public void info(StringBuilder sb) {
-        kv(sb, "role", "master");
+    public void info(InfoWriter out) {
+        out.field("role", "master");
         if (server.config().getLong("min-replicas-to-write") != 0 && server.config().getLong("min-replicas-max-lag") != 0) {
-            kv(sb, "min_slaves_good_slaves", Integer.toString(goodReplicas()));
+            out.field("min_slaves_good_slaves", Integer.toString(goodReplicas()));
         }
-        kv(sb, "connected_slaves", Integer.toString(replicas.size()));
+        out.field("connected_slaves", Integer.toString(replicas.size()));
         long now = System.currentTimeMillis();
         int id = 0;
         for (Replica r : replicas) {
             String state = r.state == State.ONLINE ? "online" : "wait_bgsave";
-            sb.append("slave").append(id++).append(":ip=").append(r.ip()).append(",port=").append(r.client.replicaListeningPort)
-                    .append(",state=").append(state).append(",offset=").append(r.ackOffset)
-                    .append(",lag=").append((now - r.ackTimeMs) / 1000).append("\r\n");
+            out.field("slave" + id++, "ip=" + r.ip() + ",port=" + r.client.replicaListeningPort + ",state=" + state
+                    + ",offset=" + r.ackOffset + ",lag=" + (now - r.ackTimeMs) / 1000);
         }
-        kv(sb, "master_failover_state", "no-failover");
-        kv(sb, "master_replid", replid);
-        kv(sb, "master_replid2", "0000000000000000000000000000000000000000");
-        kv(sb, "master_repl_offset", Long.toString(offset));
-        kv(sb, "second_repl_offset", "-1");
-        kv(sb, "repl_backlog_active", backlog == null ? "0" : "1");
-        kv(sb, "repl_backlog_size", server.config().getString("repl-backlog-size"));
-        kv(sb, "repl_backlog_first_byte_offset", backlog == null ? "0" : Long.toString(backlog.firstOffset()));
-        kv(sb, "repl_backlog_histlen", backlog == null ? "0" : Long.toString(backlog.histlen()));
+        out.field("master_failover_state", "no-failover");
+        out.field("master_replid", replid);
+        out.field("master_replid2", "0000000000000000000000000000000000000000");
+        out.field("master_repl_offset", Long.toString(offset));
+        out.field("second_repl_offset", "-1");
+        out.field("repl_backlog_active", backlog == null ? "0" : "1");
+        out.field("repl_backlog_size", server.config().getString("repl-backlog-size"));
+        out.field("repl_backlog_first_byte_offset", backlog == null ? "0" : Long.toString(backlog.firstOffset()));
+        out.field("repl_backlog_histlen", backlog == null ? "0" : Long.toString(backlog.histlen()));
     }
 
     /** What the backlog holds: Redis 7.0 counts the shared replication buffer as it fills, not its limit. */
@@ -409,9 +408,6 @@ public final class ReplicationMaster implements Propagation.Sink {
         return partialSyncsErr;
     }
 
-    private static void kv(StringBuilder sb, String k, String v) {
-        sb.append(k).append(':').append(v).append("\r\n");
-    }
 
     /** ROLE: master, offset, and [ip, port, acked offset] per online replica. */
     public void role(Client c) {
