@@ -335,7 +335,8 @@ public final class Server {
         updateCommandTime();
         stats.sample(now);
         evictor.cron();
-        if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
+        // no key changes during CLIENT PAUSE, expiry included (checkClientPauseTimeoutAndReturnIfPaused)
+        if (activeExpireEnabled && !clientsPaused()) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
         closeIdleClients(now);
         resizeQueryBuffers(now);
         for (Client c : eventLoop.clients()) {
@@ -350,7 +351,7 @@ public final class Server {
     /** beforeSleep: the fast expiry cycle, blocked-client timeouts and clients unblocked meanwhile. */
     public void beforeSleep() {
         updateCommandTime();
-        if (activeExpireEnabled) activeExpiry.run(ActiveExpiry.Cycle.FAST);
+        if (activeExpireEnabled && !clientsPaused()) activeExpiry.run(ActiveExpiry.Cycle.FAST);
         evictor.continueRunning();
         blocking.checkTimeouts(System.currentTimeMillis());
         processUnblocked();

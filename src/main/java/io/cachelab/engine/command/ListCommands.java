@@ -76,7 +76,7 @@ public final class ListCommands {
         RValue v = c.db().lookupWrite(key);
         if (v == null) return null;
         if (v instanceof ListValue l) return l;
-        if (c.blockedState != null) return null;
+        if (c.isBlocked()) return null;
         throw RedisError.WRONGTYPE;
     }
 

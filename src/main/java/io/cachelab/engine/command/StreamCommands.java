@@ -463,7 +463,7 @@ public final class StreamCommands {
         }
         if (streamsArg == 0) throw RedisError.SYNTAX;
         if (group && groupName == null) throw new RedisError("ERR Missing GROUP option for XREADGROUP");
-        boolean rerun = c.blockedState != null;
+        boolean rerun = c.isBlocked();
         Database db = c.db();
         ID[] ids = new ID[streamsCount];
         Group[] groups = new Group[streamsCount];

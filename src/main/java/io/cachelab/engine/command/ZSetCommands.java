@@ -99,7 +99,7 @@ public final class ZSetCommands {
         RValue v = c.db().lookupWrite(key);
         if (v == null) return null;
         if (v instanceof ZSetValue z) return z;
-        if (c.blockedState != null) return null;
+        if (c.isBlocked()) return null;
         throw RedisError.WRONGTYPE;
     }
 

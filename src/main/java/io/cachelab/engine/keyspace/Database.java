@@ -69,12 +69,16 @@ public final class Database {
         v.memAccounted = 0;
     }
 
-    /** Deletes the key if its TTL has passed; true when it was expired (and is now gone). */
+    /**
+     * expireIfNeeded: true when the key's TTL has passed. It is then deleted, except on a replica
+     * (which waits for its master's DEL) and during CLIENT PAUSE (no key may change while clients
+     * are paused); there it stays, logically expired, and reads see no key.
+     */
     public boolean expireIfNeeded(Bytes key) {
         if (expires.isEmpty()) return false;
         Long when = expires.get(key);
         if (when == null || when > server.commandTimeMs()) return false;
-        if (server.isReplica()) return true; // a replica waits for its master's DEL
+        if (server.isReplica() || server.clientsPaused()) return true;
         deleteExpired(key);
         return true;
     }
@@ -99,8 +103,7 @@ public final class Database {
 
     /** lookupKeyRead: lazy expiry, hit/miss statistics, access clock. */
     public RValue lookupRead(Bytes key) {
-        expireIfNeeded(key);
-        RValue v = dict.get(key);
+        RValue v = expireIfNeeded(key) ? null : dict.get(key);
         if (v == null) {
             server.stats().keyspaceMisses++;
             server.notifyKeyspaceEvent(Notify.KEY_MISS, "keymiss", key, id);
@@ -113,8 +116,7 @@ public final class Database {
 
     /** lookupKeyRead with LOOKUP_NOTOUCH: statistics, but the access clock stays (TTL, EXISTS, TYPE). */
     public RValue lookupReadNoTouch(Bytes key) {
-        expireIfNeeded(key);
-        RValue v = dict.get(key);
+        RValue v = expireIfNeeded(key) ? null : dict.get(key);
         if (v == null) {
             server.stats().keyspaceMisses++;
             server.notifyKeyspaceEvent(Notify.KEY_MISS, "keymiss", key, id);
@@ -134,8 +136,7 @@ public final class Database {
 
     /** Looks up without side effects beyond lazy expiry (TYPE-independent probes, EXISTS). */
     public RValue peek(Bytes key) {
-        expireIfNeeded(key);
-        return dict.get(key);
+        return expireIfNeeded(key) ? null : dict.get(key);
     }
 
     /** Read lookup that throws WRONGTYPE if the key holds another type; null if absent. */

@@ -22,7 +22,8 @@ import java.util.Set;
  * queue the event loop consults to bound its sleep.
  */
 public final class Blocking {
-    private static final class State {
+    /** A blocked client's wait: keys, deadline, the command to run again when a key is ready. */
+    static final class State {
         final Database db;
         final List<Bytes> keys;
         final long deadlineMs; // 0 = forever
@@ -48,7 +49,7 @@ public final class Blocking {
     private final Map<DbKey, ArrayDeque<Client>> waiting = new HashMap<>();
     private final Set<DbKey> ready = new LinkedHashSet<>();
     private final PriorityQueue<Client> timeouts = new PriorityQueue<>(
-            (a, b) -> Long.compare(((State) a.blockedState).deadlineMs, ((State) b.blockedState).deadlineMs));
+            (a, b) -> Long.compare(a.blockedState.deadlineMs, b.blockedState.deadlineMs));
     private final List<Client> unblocked = new ArrayList<>();
     private Client reprocessing;
     private int blockedCount;
@@ -71,7 +72,7 @@ public final class Blocking {
      */
     public void block(Client c, List<Bytes> keys, long deadlineMs, boolean nullArrayOnTimeout) {
         if (c == reprocessing) {
-            ((State) c.blockedState).stillBlocked = true;
+            c.blockedState.stillBlocked = true;
             return;
         }
         if (!c.canBlock()) {
@@ -136,7 +137,7 @@ public final class Blocking {
                     // A vanished key still re-runs stream readers: a blocked XREADGROUP must answer
                     // that its stream no longer exists; everyone else keeps waiting.
                     if (dk.db.peek(dk.key) == null && !isStreamGroupRead(st(c))) continue;
-                    State st = (State) c.blockedState;
+                    State st = c.blockedState;
                     st.stillBlocked = false;
                     reprocessing = c;
                     // the served client's command is now the running one: its invalidations follow its reply
@@ -157,7 +158,7 @@ public final class Blocking {
     }
 
     private static State st(Client c) {
-        return (State) c.blockedState;
+        return c.blockedState;
     }
 
     private static boolean isStreamGroupRead(State st) {
@@ -167,7 +168,7 @@ public final class Blocking {
 
     /** Removes the client from every wait queue (served, timed out, killed or unblocked). */
     public void unblock(Client c) {
-        State st = (State) c.blockedState;
+        State st = c.blockedState;
         if (st == null) return;
         for (Bytes k : st.keys) {
             DbKey dk = new DbKey(st.db, k);
@@ -185,7 +186,7 @@ public final class Blocking {
 
     /** CLIENT UNBLOCK: TIMEOUT answers as a timeout would, ERROR with -UNBLOCKED. */
     public boolean unblockByRequest(Client c, boolean withError) {
-        State st = (State) c.blockedState;
+        State st = c.blockedState;
         if (st == null) return false;
         unblock(c);
         if (withError) c.addError("UNBLOCKED client unblocked via CLIENT UNBLOCK");
@@ -197,7 +198,7 @@ public final class Blocking {
     public void checkTimeouts(long nowMs) {
         while (!timeouts.isEmpty()) {
             Client c = timeouts.peek();
-            State st = (State) c.blockedState;
+            State st = c.blockedState;
             if (st == null) {
                 timeouts.poll();
                 continue;
@@ -212,7 +213,7 @@ public final class Blocking {
     public long msUntilNextTimeout(long nowMs) {
         Client c = timeouts.peek();
         if (c == null || c.blockedState == null) return Long.MAX_VALUE;
-        return Math.max(0, ((State) c.blockedState).deadlineMs - nowMs);
+        return Math.max(0, c.blockedState.deadlineMs - nowMs);
     }
 
     /** Clients that were unblocked since the last call: their pending input is processed next. */
@@ -233,7 +234,7 @@ public final class Blocking {
      * nothing yet): Redis counts a blocked command's call once, when it is finally served.
      */
     public boolean leftBlocked(Client c) {
-        State st = (State) c.blockedState;
+        State st = c.blockedState;
         return st != null && (c != reprocessing || st.stillBlocked);
     }
 

@@ -108,7 +108,8 @@ public final class Client {
     public final Set<Bytes> shardChannels = new LinkedHashSet<>();
 
     // blocking (see keyspace.Blocking)
-    public Object blockedState;
+    /** What the client is blocked on (blocked.c's bpop), or null; Blocking owns it. */
+    Blocking.State blockedState;
     /** The command being executed (kept so a blocked command can be re-run when served). */
     public byte[][] currentArgv;
     public boolean monitor;

@@ -107,6 +107,30 @@ class DispatchTest {
         }
     }
 
+    @Test
+    void noKeyExpiresDuringAPauseButReadsSeeItGone() throws InterruptedException {
+        long expired = expiredKeys();
+        r.call("MULTI");
+        r.call("SET", "pause-foo", "bar", "PX", "10");
+        r.call("CLIENT", "PAUSE", "50000", "WRITE");
+        assertThat(r.call("EXEC").size()).isEqualTo(2);
+        try {
+            Thread.sleep(150); // past the TTL, and several expiry cycles
+            assertThat(r.call("GET", "pause-foo")).isEqualTo(Reply.nil());
+            assertThat(expiredKeys()).isEqualTo(expired);
+        } finally {
+            r.call("CLIENT", "UNPAUSE");
+        }
+        assertThat(r.call("GET", "pause-foo")).isEqualTo(Reply.nil());
+        assertThat(expiredKeys()).isEqualTo(expired + 1);
+    }
+
+    private long expiredKeys() {
+        String stats = r.call("INFO", "stats").text();
+        int at = stats.indexOf("expired_keys:") + "expired_keys:".length();
+        return Long.parseLong(stats.substring(at, stats.indexOf('\r', at)));
+    }
+
     /** Each entry's arguments joined by spaces, newest first. */
     private static List<String> loggedCommands(Reply entries) {
         List<String> out = new ArrayList<>();
