@@ -26,9 +26,15 @@ public final class Propagation {
     /** A consumer of the stream; ops arrive on the event-loop thread, MULTI/EXEC included. */
     public interface Sink {
         void feed(int dbid, byte[][] argv);
+
+        /** Whether the sink takes ops meant for replicas only (PROPAGATE_REPL): replication does, the AOF not. */
+        default boolean replication() {
+            return false;
+        }
     }
 
-    private record Op(int dbid, byte[][] argv) {
+    /** One op; {@code replOnly}: forceCommandPropagation(c, PROPAGATE_REPL) (PUBLISH reaches replicas, not the AOF). */
+    private record Op(int dbid, byte[][] argv, boolean replOnly) {
     }
 
     private static final byte[] MULTI = bytes("MULTI");
@@ -81,7 +87,7 @@ public final class Propagation {
     /** alsoPropagate: queue an op beside (or instead of) the running command. */
     public void also(int dbid, byte[]... argv) {
         // nobody listening (no AOF): nothing is kept, so the hot path allocates nothing
-        if (suspended == 0 && !sinks.isEmpty()) pending.add(new Op(dbid, argv));
+        if (suspended == 0 && !sinks.isEmpty()) pending.add(new Op(dbid, argv, false));
         if (callDepth == 0) flush();
     }
 
@@ -95,7 +101,13 @@ public final class Propagation {
         forced = true;
     }
 
+    /** forceCommandPropagation(c, PROPAGATE_REPL): the running command reaches replicas only (PUBLISH). */
+    public void forceToReplicas() {
+        forcedToReplicas = true;
+    }
+
     private boolean forced;
+    private boolean forcedToReplicas;
 
     /** rewriteClientCommandVector: the running command propagates as this argv instead. */
     public void replace(byte[]... argv) {
@@ -111,12 +123,13 @@ public final class Propagation {
     // ---------------- what the dispatcher calls ----------------
 
     /** Before a command runs: returns the state {@link #afterCall} needs. */
-    public long beforeCall(String name) {
+    public long beforeCall(boolean touchesArbitraryKeys) {
         // CMD_TOUCHES_ARBITRARY_KEYS: keys SCAN/RANDOMKEY expire on the way replay as separate DELs
-        if (callDepth == 0) arbitraryKeys = name.equals("scan") || name.equals("randomkey");
+        if (callDepth == 0) arbitraryKeys = touchesArbitraryKeys;
         callDepth++;
         prevented = false;
         forced = false;
+        forcedToReplicas = false;
         replacement = null;
         return server.dirty() - foreignDirty;
     }
@@ -127,12 +140,13 @@ public final class Propagation {
      */
     public void afterCall(int dbid, Database db, String name, byte[][] argv, long mark, boolean container) {
         boolean changed = server.dirty() - foreignDirty > mark;
-        if ((changed || forced) && !prevented && !container && suspended == 0 && !sinks.isEmpty()) {
+        if ((changed || forced || forcedToReplicas) && !prevented && !container && suspended == 0 && !sinks.isEmpty()) {
             byte[][] out = replacement != null ? replacement : rewrite(db, name, argv);
-            if (out != null) pending.add(new Op(dbid, out));
+            if (out != null) pending.add(new Op(dbid, out, forcedToReplicas && !changed && !forced));
         }
         prevented = false;
         forced = false;
+        forcedToReplicas = false;
         replacement = null;
         if (--callDepth == 0) {
             foreignDirty = 0;
@@ -152,7 +166,11 @@ public final class Propagation {
         if (wrap) emit(pending.get(0).dbid, new byte[][] {MULTI});
         int last = pending.get(0).dbid;
         for (Op op : pending) {
-            emit(op.dbid, op.argv);
+            if (op.replOnly) {
+                for (Sink s : sinks) if (s.replication()) s.feed(op.dbid, op.argv);
+            } else {
+                emit(op.dbid, op.argv);
+            }
             last = op.dbid;
         }
         if (wrap) emit(last, new byte[][] {EXEC});

@@ -24,6 +24,7 @@ final class PubSubCommands {
         t.bind("sunsubscribe", (c, a) -> unsub(c, a, PubSub.Kind.SHARD), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
         t.bind("publish", (c, a) -> {
             long n = c.server().pubsub().publish(new Bytes(a[1]), new Bytes(a[2]));
+            c.server().propagation().forceToReplicas(); // replicas' subscribers hear it too (publishCommand)
             c.server().stats().pubsubChannelsPublished++;
             c.addInteger(n);
         });

@@ -206,7 +206,7 @@ public final class Dispatcher {
         depth++;
         io.cachelab.engine.Propagation prop = server.propagation();
         io.cachelab.engine.keyspace.Database db = c.db();
-        long dirtyMark = prop.beforeCall(spec.fullName());
+        long dirtyMark = prop.beforeCall(spec.has(CommandFlag.TOUCHES_ARBITRARY_KEYS));
         long replOffsetMark = server.replOffset();
         try {
             spec.handler().execute(c, argv);

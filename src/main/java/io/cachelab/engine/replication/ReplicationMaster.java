@@ -110,6 +110,11 @@ public final class ReplicationMaster implements Propagation.Sink {
     // ---------------- the stream ----------------
 
     @Override
+    public boolean replication() {
+        return true;
+    }
+
+    @Override
     public void feed(int dbid, byte[][] argv) {
         if (backlog == null && replicas.isEmpty()) return;
         if (dbid != seldb && dbid >= 0) {

@@ -82,6 +82,7 @@ class AofTest {
             j.expire("k", 50);
             long kAt2 = j.pexpireTime("k");
             j.del("missing");
+            j.publish("ch", "replicas only"); // PROPAGATE_REPL: never in the AOF
             j.incrByFloat("f", 1.5);
             j.hincrByFloat("h", "f", 2.5);
             j.sadd("s", "a");

@@ -161,6 +161,26 @@ class ReplicationMasterTest {
     }
 
     @Test
+    void publishReachesReplicasInsideATransactionToo() throws Exception {
+        try (Jedis j = ENGINE.jedis(); RawLink link = new RawLink(ENGINE.port())) {
+            j.flushAll();
+            link.send("SYNC");
+            link.rdb();
+            j.publish("ch", "outside");
+            var tx = j.multi();
+            tx.publish("bla", "bla");
+            tx.exec();
+            j.set("after", "1");
+
+            // publishCommand's forceCommandPropagation(PROPAGATE_REPL); one op is not wrapped
+            assertThat(link.commandText()).isEqualTo("SELECT 0");
+            assertThat(link.commandText()).isEqualTo("PUBLISH ch outside");
+            assertThat(link.commandText()).isEqualTo("PUBLISH bla bla");
+            assertThat(link.commandText()).isEqualTo("SET after 1");
+        }
+    }
+
+    @Test
     void psyncAnswersFullresyncThenContinueFromTheBacklog() throws Exception {
         String replid;
         long offsetAfter;

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Runs Redis 7.0.15's own Tcl test suite against the CacheLab engine, in the suite's
+# external-server mode (tests that need to spawn their own redis-server are skipped).
+#
+# Usage: tools/redis-suite.sh [core|all] [REDIS_TEST_TREE] [runtest options...]
+#
+#   core  --tags "-slow -needs:debug"  (Redis's external no-debug CI job; the default)
+#   all   --tags "-needs:debug"        (also the tests tagged slow)
+#   The unit/* files run (not integration/*, nearly all external:skip); a real Redis 7.0.15
+#   passes all of them: 1772 tests for core, 1829 for all.
+#   REDIS_TEST_TREE  a Redis 7.0.15 source tree holding runtest and tests/ (default
+#                    /tmp/redis-7.0.15), e.g. made with
+#                    git -C <redis clone> archive 7.0.15 runtest tests | tar -x -C /tmp/redis-7.0.15
+#   (integration/* also wants src/redis-cli etc.: symlink /usr/bin/redis-* there)
+#   further options go to runtest as they are, e.g. --single unit/multi --only '/MULTI.*'
+#
+# Needs tclsh 8.5+ and a built jar (./mvnw -B -ntp -q package -DskipTests). The engine
+# starts on a free 127.0.0.1 port with the directives Redis's external CI gives
+# redis-server, and is stopped by its PID at the end. Set REDIS_SERVER=/usr/bin/redis-server
+# to run the same suite against a real Redis instead, as a baseline. The runtest output goes
+# to stdout and to $WORK/runtest.log (WORK is printed at the start and kept).
+# Prints "N passed, M failed"; exits 1 when a test failed or the suite did not finish.
+set -euo pipefail
+
+case "${1:-}" in
+  core) tags="-slow -needs:debug"; shift ;;
+  all)  tags="-needs:debug"; shift ;;
+  *)    tags="-slow -needs:debug" ;;
+esac
+tree=/tmp/redis-7.0.15
+if [[ $# -gt 0 && $1 != -* ]]; then tree=$1; shift; fi
+tree=$(cd "$tree" && pwd)
+jar=$(cd "$(dirname "$0")/.." && pwd)/target/cachelab.jar
+[[ -x $tree/runtest && -d $tree/tests ]] || { echo "no runtest/tests in $tree" >&2; exit 2; }
+[[ -n ${REDIS_SERVER:-} || -f $jar ]] || { echo "build $jar first" >&2; exit 2; }
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port=$(( 16400 + RANDOM % 4000 ))
+while ! port_free "$port"; do port=$(( port + 1 )); done
+
+work=$(mktemp -d /tmp/redis-suite.XXXXXX)
+echo "work dir $work, server port $port, tags \"$tags\""
+directives=(--port "$port" --bind 127.0.0.1 --dir "$work" --save ""
+            --enable-protected-configs yes --enable-debug-command yes --enable-module-command yes)
+if [[ -n ${REDIS_SERVER:-} ]]; then
+  "$REDIS_SERVER" "${directives[@]}" >"$work/server.log" 2>&1 &
+else
+  java -jar "$jar" engine "${directives[@]}" >"$work/server.log" 2>&1 &
+fi
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true' EXIT
+
+server_up() ( exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'PING\r\n' >&3 &&
+              read -r -t 2 reply <&3 && [[ $reply == +PONG* ]] ) 2>/dev/null
+for _ in $(seq 100); do   # up to 20 s for the first PONG
+  server_up && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 2; }
+  sleep 0.2
+done
+server_up || { echo "no PONG on port $port" >&2; exit 2; }
+
+# The unit/* files only (integration/* is almost all external:skip), unless --single is given.
+units=()
+[[ " $* " == *" --single "* ]] || for u in $(cd "$tree" && ./runtest --list-tests | grep '^unit/'); do
+  units+=(--single "$u")
+done
+
+# --durable: an unexpected error counts as a failed test instead of ending the run;
+# --timeout: a run with no progress for 5 minutes ends (a later --timeout wins).
+rc=0
+(cd "$tree" && ./runtest --host 127.0.0.1 --port "$port" --tags "$tags" --durable --timeout 300 "${units[@]}" "$@") \
+  2>&1 | tee "$work/runtest.log" || rc=$?
+
+plain=$(sed 's/\x1b\[[0-9;]*m//g' "$work/runtest.log")
+passed=$(grep -c '^\[ok\]:' <<<"$plain" || true)
+failed=$(grep -c '^\[err\]:\|^\[exception\]:\|^\[TIMEOUT\]:' <<<"$plain" || true)
+echo "$passed passed, $failed failed"
+grep -A1 '^\[TIMEOUT\]:' <<<"$plain" | tail -1 | sed 's/^/timed out in: /' || true
+grep -q 'The End' <<<"$plain" || { echo "the suite did not finish (runtest exit $rc)"; exit 1; }
+[[ $failed -eq 0 && $rc -eq 0 ]]
