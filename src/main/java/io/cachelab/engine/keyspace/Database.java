@@ -83,8 +83,12 @@ public final class Database {
         return true;
     }
 
+    /** deleteExpiredKeyAndPropagate: the deletion's own time is the "expire-del" latency event. */
     void deleteExpired(Bytes key) {
+        long start = System.nanoTime();
         deleteRaw(key);
+        server.latency().addIfNeeded(server.config().getLong("latency-monitor-threshold"), "expire-del",
+                (System.nanoTime() - start) / 1_000_000);
         server.stats().expiredKeys++;
         server.notifyKeyspaceEvent(Notify.EXPIRED, "expired", key, id);
         signalModified(key);

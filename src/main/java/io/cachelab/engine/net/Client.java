@@ -233,7 +233,7 @@ public final class Client {
     }
 
     public int pendingReplyBytes() {
-        return reply.length();
+        return reply.pending();
     }
 
     // ---- replies ----

@@ -286,7 +286,7 @@ public final class EventLoop implements Runnable {
     }
 
     public void markPendingWrite(Client c) {
-        if (c.channel != null && !c.closed && (c.reply.length() > 0 || c.closeAfterReply) && !c.pendingWrite) {
+        if (c.channel != null && !c.closed && (c.reply.pending() > 0 || c.closeAfterReply) && !c.pendingWrite) {
             c.pendingWrite = true;
             pendingWrites.add(c);
         }
@@ -301,20 +301,30 @@ public final class EventLoop implements Runnable {
         pendingWrites.clear();
     }
 
+    /** Bytes handed to the socket per write() call: the JDK copies a heap buffer to a direct one per call. */
+    private static final int WRITE_CHUNK = 64 * 1024;
+    /** NET_MAX_WRITES_PER_EVENT: a client with a huge reply cannot hold the loop (replicas excepted). */
+    private static final int MAX_WRITE_PER_EVENT = 64 * 1024;
+
     private void writeNow(Client c) {
         Reply r = c.reply;
         try {
-            if (r.length() > 0) {
-                int n = c.channel.write(ByteBuffer.wrap(r.buffer(), 0, r.length()));
+            int total = 0;
+            while (r.pending() > 0 && (total < MAX_WRITE_PER_EVENT || c.replica)) {
+                int chunk = Math.min(r.pending(), WRITE_CHUNK);
+                int n = c.channel.write(ByteBuffer.wrap(r.buffer(), r.sentOffset(), chunk));
+                if (n <= 0) break;
                 server.stats().bytesOut(n);
                 r.consume(n);
+                total += n;
+                if (n < chunk) break; // the socket buffer is full: wait for OP_WRITE
             }
         } catch (IOException e) {
             closeClient(c);
             return;
         }
-        if (r.length() > 0) {
-            if (r.length() > server.outputLimitFor(c)) {
+        if (r.pending() > 0) {
+            if (r.pending() > server.outputLimitFor(c)) {
                 LOG.warning(() -> "closing client over its output buffer limit: " + c);
                 closeClient(c);
                 return;
@@ -350,7 +360,7 @@ public final class EventLoop implements Runnable {
 
     private void shutdownSockets() {
         for (Client c : new ArrayList<>(clients)) {
-            if (c.reply.length() > 0) writeNow(c);
+            if (c.reply.pending() > 0) writeNow(c);
             closeClient(c);
         }
         for (ServerSocketChannel l : listeners) {

@@ -22,29 +22,50 @@ public final class Reply {
 
     private byte[] buf = new byte[256];
     private int len;
+    /** Bytes at the front already written to the socket (a slow reader's reply is not shifted per write). */
+    private int sent;
     int resp = 2;
 
+    /** The end of the reply: a mark for {@link #truncate} and {@link #copyFrom}. */
     public int length() {
         return len;
+    }
+
+    /** Bytes still to be written to the socket. */
+    public int pending() {
+        return len - sent;
+    }
+
+    /** Offset of the first unwritten byte in {@link #buffer()}. */
+    int sentOffset() {
+        return sent;
     }
 
     public byte[] buffer() {
         return buf;
     }
 
-    /** Drops the first {@code n} bytes after a partial socket write. */
+    /**
+     * Drops the first {@code n} pending bytes after a socket write. The rest moves to the front only
+     * when the written part is the larger half, so a client that reads slowly costs amortised O(1)
+     * per write instead of a copy of everything it has not read yet.
+     */
     void consume(int n) {
-        if (n >= len) {
+        sent += n;
+        if (sent >= len) {
             len = 0;
+            sent = 0;
             if (buf.length > 64 * 1024) buf = new byte[256];
-            return;
+        } else if (sent > len - sent) {
+            System.arraycopy(buf, sent, buf, 0, len - sent);
+            len -= sent;
+            sent = 0;
         }
-        System.arraycopy(buf, n, buf, 0, len - n);
-        len -= n;
     }
 
     public void clear() {
         len = 0;
+        sent = 0;
     }
 
     /** Takes the bytes written since {@code mark} (used by EXEC/scripts to capture one reply). */
@@ -53,7 +74,7 @@ public final class Reply {
     }
 
     public void truncate(int mark) {
-        len = mark;
+        len = Math.max(mark, sent);
     }
 
     private void ensure(int extra) {

@@ -154,7 +154,7 @@ public final class ReplicationMaster implements Propagation.Sink {
             } else {
                 r.client.reply().raw(b.data, 0, b.length);
                 r.client.flushSoon();
-                held = r.client.reply().length();
+                held = r.client.reply().pending();
             }
             if (held > server.outputLimitFor(r.client)) {
                 if (overLimit == null) overLimit = new ArrayList<>();
