@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -68,6 +69,10 @@ public final class Server {
     private Runnable shutdownHook = () -> { };
     // the subsystems Engine, the wiring root, builds around this server and installs once
     private final Info info = new Info();
+    // directives read on every command
+    private final LongSupplier minReplicasMaxLag;
+    private final LongSupplier minReplicasToWrite;
+    private final LongSupplier maxmemory;
     private Persistence persistence;
     private Aof aof;
     private ReplicationMaster replication;
@@ -76,6 +81,9 @@ public final class Server {
 
     public Server(EngineConfig config, Commands commands) throws IOException {
         this.config = config;
+        this.minReplicasMaxLag = config.live("min-replicas-max-lag");
+        this.minReplicasToWrite = config.live("min-replicas-to-write");
+        this.maxmemory = config.live("maxmemory");
         this.dbs = new Database[config.getInt("databases")];
         for (int i = 0; i < dbs.length; i++) dbs[i] = new Database(this, i);
         this.eviction = new Eviction(config);
@@ -294,8 +302,8 @@ public final class Server {
     /** !checkGoodReplicasStatus: min-replicas-to-write is set and fewer good replicas are connected. */
     public boolean tooFewGoodReplicas() {
         if (isReplica()) return false;
-        long lag = config.getLong("min-replicas-max-lag");
-        long min = config.getLong("min-replicas-to-write");
+        long lag = minReplicasMaxLag.getAsLong();
+        long min = minReplicasToWrite.getAsLong();
         return lag != 0 && min != 0 && goodReplicaCount() < min;
     }
 
@@ -541,7 +549,7 @@ public final class Server {
     public String oomCheck(CommandSpec spec, Client c) {
         boolean topLevel = dispatcher == null || dispatcher.depth() == 0;
         if (topLevel && !c.scriptClient) evictor.evictClients(c);
-        if (config.getLong("maxmemory") == 0) return null;
+        if (maxmemory.getAsLong() == 0) return null;
         if (c.scriptClient) return null; // a script's writes are checked through its caller
         if (c.mustObey) return null; // loading the AOF: Redis replays it whatever maxmemory says
         String n = spec.fullName();

@@ -186,9 +186,8 @@ public final class StringCommands {
         StringValue s = db.lookupWrite(key, RType.STRING);
         long cur = 0;
         if (s != null) {
-            Long v = s.parseLong();
-            if (v == null) throw RedisError.NOT_INTEGER;
-            cur = v;
+            if (!s.holdsLong()) throw RedisError.NOT_INTEGER;
+            cur = s.longValue();
         }
         long next;
         try {
@@ -196,8 +195,13 @@ public final class StringCommands {
         } catch (ArithmeticException e) {
             throw RedisError.OVERFLOW;
         }
-        if (s != null && s.isIntEncoded() && !isSharedInteger(c, cur) && (next < 0 || next >= 10000)) {
+        // s held a long (checked above), so its int encoding is a matter of how it was made
+        if (s != null && (next < 0 || next >= 10000) && s.intEncodable() && !isSharedInteger(c, cur)) {
             s.setLong(next); // an unshared int object is updated in place, as Redis does
+            db.signalModified(key);
+            c.server().notifyKeyspaceEvent(Notify.STRING, "incrby", key, db.id());
+            c.addIntegerDigits(s.array(), s.length()); // the digits just written, not formatted twice
+            return;
         } else {
             StringValue nv = StringValue.ofLong(next);
             if (s == null) db.add(key, nv);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The engine's configuration: every redis.conf directive we honour, with Redis's names, defaults,
@@ -343,6 +344,16 @@ public final class EngineConfig {
         Param p = param(name);
         if (p == null) throw new IllegalArgumentException("no such config " + name);
         return p.number;
+    }
+
+    /**
+     * A numeric directive's live value, for paths that read it on every command: the returned
+     * reader follows CONFIG SET and costs a field read, not a map lookup.
+     */
+    public LongSupplier live(String name) {
+        Param p = param(name);
+        if (p == null) throw new IllegalArgumentException("no such config " + name);
+        return () -> p.number;
     }
 
     public int getInt(String name) {

@@ -6,6 +6,7 @@ import io.cachelab.engine.net.Client;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.LongSupplier;
 
 /**
  * SLOWLOG, as Redis's slowlog.c: commands slower than slowlog-log-slower-than microseconds are kept,
@@ -20,18 +21,20 @@ public final class Slowlog {
     public record Entry(long id, long timestampSec, long micros, byte[][] argv, String addr, String name) {
     }
 
-    private final EngineConfig config;
+    private final LongSupplier threshold;
+    private final LongSupplier maxLen;
     private final Deque<Entry> entries = new ArrayDeque<>();
     private long nextId;
 
     public Slowlog(EngineConfig config) {
-        this.config = config;
+        this.threshold = config.live("slowlog-log-slower-than");
+        this.maxLen = config.live("slowlog-max-len");
     }
 
     /** slowlogPushEntryIfNeeded. */
     public void record(Client c, byte[][] argv, long micros) {
-        long threshold = config.getLong("slowlog-log-slower-than");
-        if (threshold < 0 || micros < threshold) return;
+        long slower = threshold.getAsLong();
+        if (slower < 0 || micros < slower) return;
         int max = Math.min(argv.length, MAX_ARGC);
         byte[][] kept = new byte[max][];
         for (int i = 0; i < max; i++) {
@@ -45,7 +48,7 @@ public final class Slowlog {
             }
         }
         entries.addFirst(new Entry(nextId++, System.currentTimeMillis() / 1000, micros, kept, c.addr, c.name));
-        while (entries.size() > config.getLong("slowlog-max-len")) entries.removeLast();
+        while (entries.size() > maxLen.getAsLong()) entries.removeLast();
     }
 
     public Deque<Entry> entries() {

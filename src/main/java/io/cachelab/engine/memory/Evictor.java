@@ -13,6 +13,7 @@ import io.cachelab.engine.util.Bytes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * maxmemory enforcement, as evict.c: before a command runs, while used_memory is above maxmemory,
@@ -33,6 +34,8 @@ public final class Evictor {
 
     private final Server server;
     private final EngineConfig config;
+    private final LongSupplier maxmemory;
+    private final LongSupplier maxmemoryClients;
     private final PoolEntry[] pool = new PoolEntry[POOL_SIZE];
     private int nextDb;
     private boolean running;
@@ -56,6 +59,8 @@ public final class Evictor {
     public Evictor(Server server) {
         this.server = server;
         this.config = server.config();
+        this.maxmemory = config.live("maxmemory");
+        this.maxmemoryClients = config.live("maxmemory-clients");
         config.onChange("maxmemory", v -> {
             if (config.getLong("maxmemory") != 0 && usedMemory() > config.getLong("maxmemory")) performEvictions();
         });
@@ -153,8 +158,8 @@ public final class Evictor {
      */
     /** getClientEvictionLimit: bytes, a percentage of maxmemory ("10%" is kept as -10), floored at 128 KB; 0 = off. */
     public long clientEvictionLimit() {
-        long configured = config.getLong("maxmemory-clients");
-        long maxmemory = config.getLong("maxmemory");
+        long configured = maxmemoryClients.getAsLong();
+        long maxmemory = this.maxmemory.getAsLong();
         long limit;
         if (configured < 0 && maxmemory > 0) limit = (long) ((double) maxmemory * -(double) configured / 100);
         else if (configured > 0) limit = configured;
@@ -192,7 +197,7 @@ public final class Evictor {
      * scriptVerifyOOM reads pre_command_oom_state. Returns the OOM error or null.
      */
     public String check(boolean denyoom, boolean topLevel) {
-        if (config.getLong("maxmemory") == 0) return null;
+        if (maxmemory.getAsLong() == 0) return null;
         if (topLevel) preCommandOom = performEvictions() == Result.FAIL;
         return preCommandOom && denyoom ? OOM_ERROR : null;
     }

@@ -255,6 +255,11 @@ public final class Client {
         reply.integer(v);
     }
 
+    /** An integer reply whose decimal digits are already at hand: {@code digits[0..n)}. */
+    public void addIntegerDigits(byte[] digits, int n) {
+        reply.integerDigits(digits, n);
+    }
+
     public void addBulk(byte[] b) {
         reply.bulk(b);
     }

@@ -12,6 +12,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,7 +45,12 @@ public final class EventLoop implements Runnable {
     public EventLoop(Server server) throws IOException {
         this.server = server;
         this.selector = Selector.open();
+        this.queryBufferLimit = server.config().live("client-query-buffer-limit");
+        this.protoMaxBulkLen = server.config().live("proto-max-bulk-len");
     }
+
+    private final LongSupplier queryBufferLimit;
+    private final LongSupplier protoMaxBulkLen;
 
     /** Binds every address in {@code binds} on {@code port} (0 picks a free port); returns the port. */
     public int bind(List<String> binds, int port) throws IOException {
@@ -254,7 +260,7 @@ public final class EventLoop implements Runnable {
         c.parser.accountRead(n);
         c.parser.feed(readArray, 0, n);
         c.lastInteractionMs = System.currentTimeMillis();
-        if (c.parser.pending() > server.config().getLong("client-query-buffer-limit")) {
+        if (c.parser.pending() > queryBufferLimit.getAsLong()) {
             LOG.warning(() -> "closing client that reached max query buffer length: " + c);
             closeClient(c);
             return;
@@ -264,7 +270,7 @@ public final class EventLoop implements Runnable {
 
     /** Parses and runs every complete request in the client's buffer (stops while it is blocked). */
     public void processInput(Client c) {
-        long maxBulk = server.config().getLong("proto-max-bulk-len");
+        long maxBulk = protoMaxBulkLen.getAsLong();
         while (!c.closed && !c.closeAfterReply && !c.isBlocked() && !c.paused) {
             byte[][] argv;
             try {

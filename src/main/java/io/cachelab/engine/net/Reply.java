@@ -169,6 +169,16 @@ public final class Reply {
         else prefixed((byte) ':', v);
     }
 
+    /** An integer reply from digits already formatted (INCR's new value): ":digits\r\n". */
+    public void integerDigits(byte[] digits, int n) {
+        ensure(n + 3);
+        buf[len++] = ':';
+        System.arraycopy(digits, 0, buf, len, n);
+        len += n;
+        buf[len++] = '\r';
+        buf[len++] = '\n';
+    }
+
     public void bulk(byte[] b) {
         bulk(b, 0, b.length);
     }

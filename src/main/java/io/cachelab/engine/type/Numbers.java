@@ -21,6 +21,14 @@ public final class Numbers {
             return (i + 1 == end && !neg) ? 0L : null;
         }
         long v = 0;
+        if (end - i <= 18) {
+            for (; i < end; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) return null;
+                v = v * 10 + d;
+            }
+            return neg ? -v : v;
+        }
         for (; i < end; i++) {
             int d = b[i] - '0';
             if (d < 0 || d > 9) return null;
@@ -33,6 +41,77 @@ public final class Numbers {
             v = -v;
         }
         return v;
+    }
+
+    /** Whether {@link #parseLongStrict} would accept these bytes, without boxing the result. */
+    public static boolean isLongStrict(byte[] b, int off, int len) {
+        if (len == 0 || len > 20) return false;
+        int i = off;
+        int end = off + len;
+        boolean neg = b[i] == '-';
+        if (neg && ++i == end) return false;
+        if (b[i] == '0') return i + 1 == end && !neg;
+        if (end - i <= 18) {
+            // 18 digits cannot overflow a long: no per-digit overflow check (the common case)
+            for (; i < end; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) return false;
+            }
+            return true;
+        }
+        long v = 0;
+        for (; i < end; i++) {
+            int d = b[i] - '0';
+            if (d < 0 || d > 9) return false;
+            if (v < (Long.MIN_VALUE + d) / 10) return false;
+            v = v * 10 - d;
+        }
+        return neg || v != Long.MIN_VALUE;
+    }
+
+    /** The value of bytes {@link #isLongStrict} accepted (unchecked otherwise). */
+    public static long parseLongUnchecked(byte[] b, int off, int len) {
+        int i = off;
+        int end = off + len;
+        boolean neg = b[i] == '-';
+        if (neg) i++;
+        long v = 0;
+        for (; i < end; i++) v = v * 10 - (b[i] - '0');
+        return neg ? v : -v;
+    }
+
+    /** Decimal digits of {@code v}, sign included (ll2string's length). */
+    public static int decimalLength(long v) {
+        if (v == Long.MIN_VALUE) return 20;
+        long x = Math.abs(v);
+        int n = 1;
+        for (long p = 10; n < 19 && x >= p; p *= 10) n++;
+        return v < 0 ? n + 1 : n;
+    }
+
+    /** Writes {@code v} in decimal at {@code dst[0..]} and returns the length (no String made). */
+    public static int formatLong(long v, byte[] dst) {
+        int n = decimalLength(v);
+        if (v == Long.MIN_VALUE) {
+            byte[] min = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(min, 0, dst, 0, min.length);
+            return n;
+        }
+        int i = n;
+        long x = Math.abs(v);
+        do {
+            dst[--i] = (byte) ('0' + x % 10);
+            x /= 10;
+        } while (x > 0);
+        if (v < 0) dst[0] = '-';
+        return n;
+    }
+
+    /** {@code v} in decimal as a new exact-size array. */
+    public static byte[] longBytes(long v) {
+        byte[] out = new byte[decimalLength(v)];
+        formatLong(v, out);
+        return out;
     }
 
     public static Long parseLongStrict(byte[] b) {

@@ -33,7 +33,7 @@ public final class StringValue extends RValue {
     }
 
     public static StringValue ofLong(long v) {
-        return new StringValue(Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return new StringValue(Numbers.longBytes(v));
     }
 
     /** A string as createStringObject makes it: embstr up to 44 bytes, raw above, never int. */
@@ -59,8 +59,9 @@ public final class StringValue extends RValue {
      * unshared integer, as incrDecrCommand does; DEBUG OBJECT shows the same address).
      */
     public void setLong(long v) {
-        buf = Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        len = buf.length;
+        int n = Numbers.decimalLength(v);
+        if (!owned || buf.length < n) buf = new byte[n];
+        len = Numbers.formatLong(v, buf);
         raw = false;
         plain = false;
         owned = true;
@@ -74,13 +75,28 @@ public final class StringValue extends RValue {
     @Override
     public String encoding() {
         if (raw) return "raw";
-        if (!plain && len <= 20 && parseLong() != null) return "int";
+        if (isIntEncoded()) return "int";
         return len <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
     }
 
     /** True when Redis would hold this value as an int-encoded object. */
     public boolean isIntEncoded() {
-        return !raw && !plain && len <= 20 && parseLong() != null;
+        return !raw && !plain && holdsLong();
+    }
+
+    /** Whether a value known to hold a long is int-encoded (not made raw or plain). */
+    public boolean intEncodable() {
+        return !raw && !plain;
+    }
+
+    /** Whether the value is a strict decimal long (string2ll), without boxing it. */
+    public boolean holdsLong() {
+        return Numbers.isLongStrict(buf, 0, len);
+    }
+
+    /** The value as a long; only after {@link #holdsLong()} said it is one. */
+    public long longValue() {
+        return Numbers.parseLongUnchecked(buf, 0, len);
     }
 
     /** The value's bytes (a copy only if the buffer has spare capacity). */

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.type.GeoHash;
 import io.cachelab.engine.TestEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,7 +110,7 @@ class GeoCommandsTest {
                 }
                 for (int i = 0; i < pts.length; i++) {
                     // 1 m of slack either side: stored points are snapped to their 52-bit geohash cell
-                    double d = GeoCommands.distance(lon, lat, pts[i][0], pts[i][1]) / 1000;
+                    double d = GeoHash.distance(lon, lat, pts[i][0], pts[i][1]) / 1000;
                     if (d < km - 0.001) assertThat(members).contains("p" + i);
                     if (d > km + 0.001) assertThat(members).doesNotContain("p" + i);
                 }
@@ -119,9 +120,9 @@ class GeoCommandsTest {
 
     @Test
     void geohashEncodingAndNumberFormats() {
-        long bits = GeoCommands.align52(GeoCommands.encodeWgs84(13.361389, 38.115556, 26), 26);
+        long bits = GeoHash.align52(GeoHash.encodeWgs84(13.361389, 38.115556, 26), 26);
         assertThat(bits).isEqualTo(3479099956230698L);
-        double[] xy = GeoCommands.decodeScore(bits);
+        double[] xy = GeoHash.decodeScore(bits);
         assertThat(GeoCommands.human(xy[0])).isEqualTo("13.36138933897018433");
         assertThat(GeoCommands.human(xy[1])).isEqualTo("38.11555639549629859");
         assertThat(GeoCommands.distanceText(0.00004)).isEqualTo("0.0000");
