@@ -10,8 +10,8 @@ engine does the same, into one data file that io.cachelab.engine.table.CommandTa
 
 Use Redis 7.0.15's files (git archive 7.0.15 src/commands). commands-later.tsv holds the few commands
 the engine answers that came after 7.0 (CLIENT SETINFO and NO-TOUCH, from 7.2.5's client-*.json). The output is committed; the it suite's
-CommandTableIT compares it with a real redis-server 7.0.15's COMMAND INFO and COMMAND DOCS, and
-CommandTableGeneratorTest runs this script on a small fixture.
+CommandTableRealRedisTest compares it with a real redis-server 7.0.15's COMMAND INFO and COMMAND DOCS, and
+CommandTableTest runs this script on a small fixture.
 
 One line per command or subcommand (parent first, then its subcommands), tab separated:
   fullname arity flags acl-categories key-specs getkeys-function group since complexity doc-flags

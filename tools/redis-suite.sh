@@ -7,7 +7,7 @@
 #   core  --tags "-slow -needs:debug"  (Redis's external no-debug CI job; the default)
 #   all   --tags "-needs:debug"        (also the tests tagged slow)
 #   The unit/* files run (not integration/*, nearly all external:skip); a real Redis 7.0.15
-#   passes all of them: 1772 tests for core, 1829 for all.
+#   passes all of them: 1772 tests for core, 1829 for all (the engine, 2026-12-04: see README).
 #   REDIS_TEST_TREE  a Redis 7.0.15 source tree holding runtest and tests/ (default
 #                    /tmp/redis-7.0.15), e.g. made with
 #                    git -C <redis clone> archive 7.0.15 runtest tests | tar -x -C /tmp/redis-7.0.15

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * does not carry).
  */
 @Tag("it")
-class CommandTableIT {
+class CommandTableRealRedisTest {
     private static RealRedis redis;
     private static TestEngine engine;
     private static RespClient real;
