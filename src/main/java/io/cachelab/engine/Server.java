@@ -555,11 +555,11 @@ public final class Server {
         String n = spec.fullName();
         boolean denyoom = spec.has(CommandFlag.DENYOOM);
         if (n.equals("exec")) {
-            for (byte[][] q : c.queued) {
+            for (byte[][] q : c.multi().queued()) {
                 CommandSpec qs = commands().lookup(q[0]);
                 if (qs != null && qs.has(CommandFlag.DENYOOM)) denyoom = true;
             }
-        } else if (c.inMulti && !n.equals("discard") && !n.equals("quit") && !n.equals("reset")) {
+        } else if (c.multi().active() && !n.equals("discard") && !n.equals("quit") && !n.equals("reset")) {
             denyoom = true;
         }
         return evictor.check(denyoom, topLevel);

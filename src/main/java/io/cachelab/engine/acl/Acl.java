@@ -265,7 +265,7 @@ public final class Acl {
             c.user = u;
             return true;
         }
-        addLog(c, DENIED_AUTH, c.inMulti ? "multi" : "toplevel", commandName, username);
+        addLog(c, DENIED_AUTH, c.multi().active() ? "multi" : "toplevel", commandName, username);
         return false;
     }
 

@@ -193,11 +193,11 @@ final class ClientCommand {
         StringBuilder f = new StringBuilder();
         if (c.replica) f.append('S');
         if (c.isBlocked()) f.append('b');
-        if (c.inMulti) f.append('x');
+        if (c.multi().active()) f.append('x');
         if (c.tracking) f.append('t');
         if (c.trackingBrokenRedir) f.append('R');
         if (c.trackingBcast) f.append('B');
-        if (c.casDirty) f.append('d');
+        if (c.multi().casDirty()) f.append('d');
         if (c.isSubscribed()) f.append('P');
         if (c.monitor) f.append('O');
         if (c.isClosing()) f.append('c');
@@ -214,7 +214,7 @@ final class ClientCommand {
         return "id=" + c.id + " addr=" + c.addr + " laddr=" + c.laddr + " fd=" + (8 + c.id)
                 + " name=" + c.name + " age=" + (now - c.createdAtMs) / 1000 + " idle=" + (now - c.lastInteractionMs) / 1000
                 + " flags=" + flags(c) + " db=" + c.db().id() + " sub=" + c.channels.size() + " psub=" + c.patterns.size()
-                + " ssub=" + c.shardChannels.size() + " multi=" + (c.inMulti ? c.queued.size() : -1)
+                + " ssub=" + c.shardChannels.size() + " multi=" + (c.multi().active() ? c.multi().queued().size() : -1)
                 + " qbuf=" + qbuf + " qbuf-free=" + Math.max(0, c.parser().sdsAlloc() - qbuf)
                 + " argv-mem=0 multi-mem=0 rbs=" + c.replyBuffer.size() + " rbp=" + c.replyBuffer.peak() + " obl=0 oll=0 omem="
                 + c.pendingReplyBytes() + " tot-mem=" + (c.queryBufferCapacity() + 1024 + c.pendingReplyBytes())

@@ -155,7 +155,7 @@ final class ConnectionCommands {
 
     static void reset(Client c, byte[][] a) {
         Server s = c.server();
-        c.discardTransaction();
+        c.multi().discard();
         s.watches().unwatchAll(c);
         for (PubSub.Kind k : PubSub.Kind.values()) s.pubsub().unsubscribeAll(c, k, false);
         if (c.monitor) {

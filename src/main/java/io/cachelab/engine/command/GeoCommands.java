@@ -5,7 +5,6 @@ import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.net.Client;
-import io.cachelab.engine.type.GeoHash;
 import io.cachelab.engine.type.GeoHash.Shape;
 import io.cachelab.engine.type.RType;
 import io.cachelab.engine.type.ZSetValue;

@@ -157,7 +157,7 @@ final class ServerCommands {
         }
         Persistence p = c.server().persistence();
         if (p.bgsaveInProgress()) throw new RedisError("ERR Background save already in progress");
-        if (c.server().aof().rewriteInProgress() && !c.inExec) {
+        if (c.server().aof().rewriteInProgress() && !c.multi().executing()) {
             // Redis has one child at a time; our rewrite thread stands in for it
             if (!schedule) {
                 throw new RedisError("ERR An AOF log rewriting in progress: can't BGSAVE right now. "
@@ -167,7 +167,7 @@ final class ServerCommands {
             c.addSimple("Background saving scheduled");
             return;
         }
-        if (c.inExec) {
+        if (c.multi().executing()) {
             p.scheduleBgsave();
             c.addSimple("Background saving scheduled");
             return;
@@ -179,7 +179,7 @@ final class ServerCommands {
     private static void bgrewriteaof(Client c, byte[][] a) {
         io.cachelab.engine.persistence.Aof aof = c.server().aof();
         if (aof.rewriteInProgress()) throw new RedisError("ERR Background append only file rewriting already in progress");
-        if (c.inExec || c.server().persistence().bgsaveInProgress()) {
+        if (c.multi().executing() || c.server().persistence().bgsaveInProgress()) {
             aof.scheduleRewrite();
             c.addSimple("Background append only file rewriting scheduled");
             return;

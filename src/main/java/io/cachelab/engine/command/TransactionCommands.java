@@ -19,8 +19,8 @@ final class TransactionCommands {
         t.bind("multi", TransactionCommands::multi, Trait.TRANSACTION_CONTROL);
         t.bind("exec", TransactionCommands::exec, Trait.TRANSACTION_CONTROL, Trait.PROPAGATES_BY_EFFECTS);
         t.bind("discard", (c, a) -> {
-            if (!c.inMulti) throw new RedisError("ERR DISCARD without MULTI");
-            c.discardTransaction();
+            if (!c.multi().active()) throw new RedisError("ERR DISCARD without MULTI");
+            c.multi().discard();
             c.server().watches().unwatchAll(c);
             c.addOk();
         }, Trait.TRANSACTION_CONTROL);
@@ -32,40 +32,40 @@ final class TransactionCommands {
     }
 
     private static void multi(Client c, byte[][] a) {
-        if (c.inMulti) throw new RedisError("ERR MULTI calls can not be nested");
-        c.inMulti = true;
+        if (c.multi().active()) throw new RedisError("ERR MULTI calls can not be nested");
+        c.multi().begin();
         c.addOk();
     }
 
     private static void watch(Client c, byte[][] a) {
-        if (c.inMulti) throw new RedisError("ERR WATCH inside MULTI is not allowed");
+        if (c.multi().active()) throw new RedisError("ERR WATCH inside MULTI is not allowed");
         for (int i = 1; i < a.length; i++) c.server().watches().watch(c, c.db(), new Bytes(a[i]));
         c.addOk();
     }
 
     private static void exec(Client c, byte[][] a) {
-        if (!c.inMulti) throw new RedisError("ERR EXEC without MULTI");
+        if (!c.multi().active()) throw new RedisError("ERR EXEC without MULTI");
         var watches = c.server().watches();
-        if (c.execDirty) {
-            c.discardTransaction();
+        if (c.multi().execDirty()) {
+            c.multi().discard();
             watches.unwatchAll(c);
             throw new RedisError("EXECABORT Transaction discarded because of previous errors.");
         }
-        if (c.casDirty || watches.anyExpiredSinceWatch(c)) {
-            c.discardTransaction();
+        if (c.multi().casDirty() || watches.anyExpiredSinceWatch(c)) {
+            c.multi().discard();
             watches.unwatchAll(c);
             c.addNullArray();
             return;
         }
-        var queued = new java.util.ArrayList<>(c.queued);
-        c.discardTransaction();
+        var queued = new java.util.ArrayList<>(c.multi().queued());
+        c.multi().discard();
         watches.unwatchAll(c);
         c.addArrayLen(queued.size());
-        c.inExec = true;
+        c.multi().executing(true);
         try {
             for (byte[][] argv : queued) c.server().dispatcher().executeQueued(c, argv);
         } finally {
-            c.inExec = false;
+            c.multi().executing(false);
         }
     }
 }

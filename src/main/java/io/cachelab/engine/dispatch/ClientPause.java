@@ -91,7 +91,7 @@ public final class ClientPause {
     /** is_may_replicate_command: the command's flags, EXEC's queued commands, a script's declared flags. */
     private boolean mayReplicate(Client c, CommandSpec spec, byte[][] argv, Commands table) {
         if (spec.fullName().equals("exec")) {
-            for (byte[][] q : c.queued) {
+            for (byte[][] q : c.multi().queued()) {
                 CommandSpec qs = table.resolve(q);
                 if (qs != null && mayReplicate(c, qs, q, table)) return true;
             }

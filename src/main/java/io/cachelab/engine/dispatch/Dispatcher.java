@@ -91,8 +91,8 @@ public final class Dispatcher {
             return;
         }
         if (!c.scriptClient && pause.holdIfPaused(c, spec, argv, table)) return;
-        if (c.inMulti && !spec.is(Trait.TRANSACTION_CONTROL)) {
-            c.queued.add(argv);
+        if (c.multi().active() && !spec.is(Trait.TRANSACTION_CONTROL)) {
+            c.multi().queue(argv);
             c.addSimple("QUEUED");
             return;
         }
@@ -103,7 +103,7 @@ public final class Dispatcher {
         if (topLevel) {
             server.afterCommand();
             // resetClient: CLIENT CACHING lasts for the next command only (a whole MULTI counts as one)
-            if (!c.inMulti && !spec.fullName().equals("client|caching")) c.trackingCaching = false;
+            if (!c.multi().active() && !spec.fullName().equals("client|caching")) c.trackingCaching = false;
         }
     }
 
@@ -146,11 +146,11 @@ public final class Dispatcher {
         if (!c.authenticated && !c.mustObey && server.acl().authRequired(c) && !spec.has(CommandFlag.NO_AUTH)) {
             return "NOAUTH Authentication required.";
         }
-        if (c.inMulti && spec.has(CommandFlag.NO_MULTI)) return "ERR Command not allowed inside a transaction";
+        if (c.multi().active() && spec.has(CommandFlag.NO_MULTI)) return "ERR Command not allowed inside a transaction";
         // the default user (+@all ~* &*) skips the check on one boolean; the AOF loader is not checked
         if (!c.user.unrestricted() && !c.mustObey) {
             int denied = server.acl().check(c.user, spec.def(), argv);
-            if (denied != 0) return aclDenied(c, spec, argv, denied, c.inMulti ? "multi" : "toplevel");
+            if (denied != 0) return aclDenied(c, spec, argv, denied, c.multi().active() ? "multi" : "toplevel");
         }
         String oom = server.oomCheck(spec, c);
         if (oom != null) return oom;
@@ -166,8 +166,8 @@ public final class Dispatcher {
     /** processCommand's is_write_command: a write command, or EXEC of a transaction that queued one. */
     private boolean isWriteCommand(Client c, CommandSpec spec) {
         if (spec.has(CommandFlag.WRITE)) return true;
-        if (!spec.fullName().equals("exec") || !c.inMulti) return false;
-        for (byte[][] queued : c.queued) {
+        if (!spec.fullName().equals("exec") || !c.multi().active()) return false;
+        for (byte[][] queued : c.multi().queued()) {
             CommandSpec q = table.resolve(queued);
             if (q != null && q.has(CommandFlag.WRITE)) return true;
         }
@@ -175,15 +175,15 @@ public final class Dispatcher {
     }
 
     private void flagTransaction(Client c) {
-        if (c.inMulti) c.execDirty = true;
+        c.multi().flagExecDirty();
     }
 
     private void reject(Client c, CommandSpec spec, String error) {
         spec.stats().rejected();
         flagTransaction(c);
-        if (spec.fullName().equals("exec") && c.inMulti) {
+        if (spec.fullName().equals("exec") && c.multi().active()) {
             // execCommandAbort: the transaction is over, and the reply says why
-            c.discardTransaction();
+            c.multi().discard();
             server.watches().unwatchAll(c);
             c.addError("EXECABORT Transaction discarded because of: " + error);
             return;
@@ -242,7 +242,7 @@ public final class Dispatcher {
         }
         server.stats().commandProcessed();
         if (!spec.has(CommandFlag.SKIP_SLOWLOG)) slowlog.record(c, logged, micros);
-        if (c.hasSocket() && !c.scriptClient && !c.inExec) applyReplyMode(c, mark, spec);
+        if (c.hasSocket() && !c.scriptClient && !c.multi().executing()) applyReplyMode(c, mark, spec);
     }
 
     /**

@@ -49,11 +49,7 @@ public final class Client {
     public boolean noTouch;
 
     // transactions
-    public boolean inMulti;
-    public boolean execDirty; // a queuing error: EXEC answers EXECABORT
-    public boolean casDirty; // a watched key changed: EXEC answers null
-    public boolean inExec;
-    public final List<byte[][]> queued = new ArrayList<>();
+    private final MultiState multi = new MultiState();
     public final List<WatchedKey> watched = new ArrayList<>();
 
     /** Arguments of the running command to log as "(redacted)" (redactClientCommandArgument). */
@@ -80,11 +76,9 @@ public final class Client {
 
     private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
 
-    /** discardTransaction (multi.c): leaves MULTI, forgetting what was queued. */
-    public void discardTransaction() {
-        inMulti = false;
-        execDirty = false;
-        queued.clear();
+    /** The client's transaction (MULTI queue and flags). */
+    public MultiState multi() {
+        return multi;
     }
 
     /** One WATCHed key; {@code expired} is multi.c's flag: the key was already logically expired when watched. */
@@ -197,7 +191,7 @@ public final class Client {
 
     /** True when a blocking command may really block (not in MULTI/EXEC or a script). */
     public boolean canBlock() {
-        return !inExec && !scriptClient;
+        return !multi.executing() && !scriptClient;
     }
 
     public boolean isSubscribed() {

@@ -32,7 +32,7 @@ public final class Watches {
 
     public void unwatchAll(Client c) {
         removeWatches(c);
-        c.casDirty = false;
+        c.multi().casDirty(false);
     }
 
     private void removeWatches(Client c) {
@@ -63,7 +63,7 @@ public final class Watches {
                 // leaves this and the following watchers alone
                 break;
             }
-            wk.client.casDirty = true;
+            wk.client.multi().casDirty(true);
             // dirty already: no need to keep its watches until EXEC (Redis does the same)
             removeWatches(wk.client);
         }
@@ -93,7 +93,7 @@ public final class Watches {
                     wk.expired = true;
                     continue;
                 }
-                wk.client.casDirty = true;
+                wk.client.multi().casDirty(true);
             }
         }
     }

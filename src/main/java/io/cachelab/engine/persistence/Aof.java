@@ -185,7 +185,7 @@ public final class Aof implements Propagation.Sink {
             rewriteScheduled = true;
             server.log().warning("AOF was enabled but there is already another background operation. "
                     + "An AOF background was scheduled to start when possible.");
-        } else if (current != null && current.inExec) {
+        } else if (current != null && current.multi().executing()) {
             rewriteScheduled = true;
             server.log().warning("AOF was enabled during a transaction. An AOF background was scheduled to start when possible.");
         } else if (!startRewrite()) {

@@ -88,7 +88,7 @@ final class AofLoader {
                 server.log().warning("!!! Warning: short read while loading the AOF file " + file.getFileName() + "!!!");
                 server.log().warning("AOF " + file.getFileName() + " loaded anyway because aof-load-truncated is enabled");
             }
-            if (fake.inMulti) server.dispatcher().call(fake, new byte[][] {"DISCARD".getBytes()});
+            if (fake.multi().active()) server.dispatcher().call(fake, new byte[][] {"DISCARD".getBytes()});
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.truncate(validUpTo);
             }

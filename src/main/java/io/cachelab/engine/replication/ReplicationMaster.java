@@ -331,7 +331,7 @@ public final class ReplicationMaster implements Propagation.Sink {
     public void await(Client c, long numReplicas, long timeoutMs) {
         long target = c.writeOffset;
         int acked = acked(target);
-        if (acked >= numReplicas || c.inMulti || !c.canBlock()) {
+        if (acked >= numReplicas || c.multi().active() || !c.canBlock()) {
             c.addInteger(acked);
             return;
         }

@@ -112,7 +112,7 @@ public final class Scripting implements ScriptHost {
             String oom = server.oomCheck(server.commands().lookup("set"), c);
             if (oom != null) {
                 // at top level processCommand refuses it first (the flags make EVAL denyoom)
-                throw new RedisError(c.inExec ? "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'" : oom);
+                throw new RedisError(c.multi().executing() ? "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'" : oom);
             }
         }
         byte[][] keys = slice(argv, 3, numkeys);
@@ -246,7 +246,7 @@ public final class Scripting implements ScriptHost {
         boolean allowOom = flags.contains("allow-oom");
         String oom = allowOom || readOnly ? null : server.oomCheck(server.commands().lookup("set"), c);
         if (oom != null) {
-            throw new RedisError(c.inExec ? "OOM allow-oom flag is not set on the function, can not run it when used memory > 'maxmemory'" : oom);
+            throw new RedisError(c.multi().executing() ? "OOM allow-oom flag is not set on the function, can not run it when used memory > 'maxmemory'" : oom);
         }
         byte[][] keys = slice(argv, 3, numkeys);
         byte[][] args = slice(argv, 3 + numkeys, argv.length - 3 - numkeys);
