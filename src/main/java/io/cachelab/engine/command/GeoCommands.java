@@ -6,6 +6,7 @@ import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.GeoHash.Shape;
+import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.type.RType;
 import io.cachelab.engine.type.ZSetValue;
 import io.cachelab.engine.type.ZSetValue.ScoreRange;
@@ -234,156 +235,188 @@ public final class GeoCommands {
     }
 
     /** georadiusGeneric: GEORADIUS*, GEOSEARCH and GEOSEARCHSTORE. */
-    private static void search(Client c, byte[][] a, int srcKeyIndex, int flags) {
-        Database db = c.db();
-        byte[] storeKey = null;
-        boolean storeDist = false;
-        ZSetValue z = zsetRead(c, a[srcKeyIndex]);
-        Shape shape = new Shape();
-        int baseArgs;
-        if ((flags & RADIUS_COORDS) != 0) {
-            baseArgs = 6;
-            double[] xy = lonLat(a[2], a[3]);
-            shape.center(xy[0], xy[1]);
-            parseDistance(shape, a[4], a[5]);
-        } else if ((flags & RADIUS_MEMBER) != 0 && z == null) {
-            baseArgs = 5;
-        } else if ((flags & RADIUS_MEMBER) != 0) {
-            baseArgs = 5;
-            fromMember(shape, z, a[2]);
-            parseDistance(shape, a[3], a[4]);
-        } else {
-            baseArgs = 2;
-            if ((flags & GEOSEARCHSTORE) != 0) {
-                baseArgs = 3;
-                storeKey = a[1];
-            }
-        }
-        boolean withDist = false, withHash = false, withCoords = false;
-        boolean fromMember = false, fromLoc = false, byRadius = false, byBox = false, any = false;
+    /** What a GEORADIUS* / GEOSEARCH* call asks for, as georadiusGeneric parses it. */
+    private static final class Search {
+        final int flags;
+        final boolean geosearch;
+        final Shape shape = new Shape();
+        byte[] storeKey;
+        boolean storeDist;
+        boolean withDist, withHash, withCoords;
+        boolean fromMember, fromLoc, byRadius, byBox, any;
         int sort = SORT_NONE;
-        long count = 0;
-        boolean geosearch = (flags & GEOSEARCH) != 0;
-        int remaining = a.length - baseArgs;
-        for (int i = 0; i < remaining; i++) {
-            byte[] arg = a[baseArgs + i];
-            if (Args.is(arg, "withdist")) {
-                withDist = true;
-            } else if (Args.is(arg, "withhash")) {
-                withHash = true;
-            } else if (Args.is(arg, "withcoord")) {
-                withCoords = true;
-            } else if (Args.is(arg, "any")) {
-                any = true;
-            } else if (Args.is(arg, "asc")) {
-                sort = SORT_ASC;
-            } else if (Args.is(arg, "desc")) {
-                sort = SORT_DESC;
-            } else if (Args.is(arg, "count") && i + 1 < remaining) {
-                Long n = io.cachelab.engine.type.Numbers.parseLongStrict(a[baseArgs + i + 1]);
-                if (n == null) throw new RedisError("ERR value is not an integer or out of range");
-                if (n <= 0) throw new RedisError("ERR COUNT must be > 0");
-                count = n;
-                i++;
-            } else if (Args.is(arg, "store") && i + 1 < remaining && (flags & RADIUS_NOSTORE) == 0 && !geosearch) {
-                storeKey = a[baseArgs + i + 1];
-                storeDist = false;
-                i++;
-            } else if (Args.is(arg, "storedist") && i + 1 < remaining && (flags & RADIUS_NOSTORE) == 0 && !geosearch) {
-                storeKey = a[baseArgs + i + 1];
-                storeDist = true;
-                i++;
-            } else if (Args.is(arg, "storedist") && geosearch && (flags & GEOSEARCHSTORE) != 0) {
-                storeDist = true;
-            } else if (Args.is(arg, "frommember") && i + 1 < remaining && geosearch && !fromLoc) {
-                if (z != null) fromMember(shape, z, a[baseArgs + i + 1]);
-                fromMember = true;
-                i++;
-            } else if (Args.is(arg, "fromlonlat") && i + 2 < remaining && geosearch && !fromMember) {
-                double[] xy = lonLat(a[baseArgs + i + 1], a[baseArgs + i + 2]);
-                shape.center(xy[0], xy[1]);
-                fromLoc = true;
-                i += 2;
-            } else if (Args.is(arg, "byradius") && i + 2 < remaining && geosearch && !byBox) {
-                parseDistance(shape, a[baseArgs + i + 1], a[baseArgs + i + 2]);
-                byRadius = true;
-                i += 2;
-            } else if (Args.is(arg, "bybox") && i + 3 < remaining && geosearch && !byRadius) {
-                double w = parseDouble(a[baseArgs + i + 1], "ERR need numeric width");
-                double h = parseDouble(a[baseArgs + i + 2], "ERR need numeric height");
-                if (h < 0 || w < 0) throw new RedisError("ERR height or width cannot be negative");
-                shape.box(w, h, unit(a[baseArgs + i + 3]));
-                byBox = true;
-                i += 3;
-            } else {
-                throw RedisError.SYNTAX;
-            }
-        }
-        if (storeKey != null && (withDist || withHash || withCoords)) {
-            throw new RedisError("ERR " + ((flags & GEOSEARCHSTORE) != 0 ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS")
-                    + " is not compatible with WITHDIST, WITHHASH and WITHCOORD options");
-        }
-        String name = new String(a[0], StandardCharsets.UTF_8);
-        if (geosearch && !(fromMember || fromLoc)) {
-            throw new RedisError("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + name);
-        }
-        if (geosearch && !(byRadius || byBox)) {
-            throw new RedisError("ERR exactly one of BYRADIUS and BYBOX can be specified for " + name);
-        }
-        if (any && count == 0) throw new RedisError("ERR the ANY argument requires COUNT argument");
+        long count;
 
+        Search(int flags) {
+            this.flags = flags;
+            this.geosearch = (flags & GEOSEARCH) != 0;
+        }
+
+        boolean mayStore() {
+            return (flags & RADIUS_NOSTORE) == 0 && !geosearch;
+        }
+    }
+
+    private static void search(Client c, byte[][] a, int srcKeyIndex, int flags) {
+        ZSetValue z = zsetRead(c, a[srcKeyIndex]);
+        Search q = new Search(flags);
+        int baseArgs = parseCentre(q, a, z);
+        for (int i = baseArgs; i < a.length; i++) i = parseOption(q, a, i, z);
+        validate(q, a);
         if (z == null) {
-            if (storeKey != null) {
-                deleteStore(c, new Bytes(storeKey));
+            if (q.storeKey != null) {
+                deleteStore(c, new Bytes(q.storeKey));
                 c.addInteger(0);
             } else {
                 c.addArrayLen(0);
             }
             return;
         }
-        if (count != 0 && sort == SORT_NONE && !any) sort = SORT_ASC;
-        long[][] boxes = areas(shape);
+        if (q.count != 0 && q.sort == SORT_NONE && !q.any) q.sort = SORT_ASC;
         List<Point> found = new ArrayList<>();
-        membersOfAllNeighbours(z, boxes, shape, found, any ? count : 0);
-        if (found.isEmpty() && storeKey == null) {
+        membersOfAllNeighbours(z, areas(q.shape), q.shape, found, q.any ? q.count : 0);
+        if (found.isEmpty() && q.storeKey == null) {
             c.addArrayLen(0);
             return;
         }
-        int resultLength = found.size();
-        int returned = count == 0 || resultLength < count ? resultLength : (int) count;
-        if (sort != SORT_NONE) {
+        int returned = q.count == 0 || found.size() < q.count ? found.size() : (int) q.count;
+        if (q.sort != SORT_NONE) {
             Comparator<Point> cmp = Comparator.comparingDouble(p -> p.dist()[0]);
-            found.sort(sort == SORT_ASC ? cmp : cmp.reversed());
+            found.sort(q.sort == SORT_ASC ? cmp : cmp.reversed());
         }
-        if (storeKey == null) {
-            int options = (withDist ? 1 : 0) + (withCoords ? 1 : 0) + (withHash ? 1 : 0);
-            c.addArrayLen(returned);
-            for (int i = 0; i < returned; i++) {
-                Point p = found.get(i);
-                double dist = p.dist()[0] / shape.conversion();
-                if (options > 0) c.addArrayLen(options + 1);
-                c.addBulk(p.member());
-                if (withDist) c.addBulk(distanceText(dist));
-                if (withHash) c.addInteger((long) p.score());
-                if (withCoords) {
-                    c.addArrayLen(2);
-                    addHuman(c, p.lon());
-                    addHuman(c, p.lat());
-                }
+        if (q.storeKey == null) reply(c, q, found, returned);
+        else store(c, q, found, returned);
+    }
+
+    /** The fixed arguments before the options: GEORADIUS's centre and radius, or the STORE key. */
+    private static int parseCentre(Search q, byte[][] a, ZSetValue z) {
+        if ((q.flags & RADIUS_COORDS) != 0) {
+            double[] xy = lonLat(a[2], a[3]);
+            q.shape.center(xy[0], xy[1]);
+            parseDistance(q.shape, a[4], a[5]);
+            return 6;
+        }
+        if ((q.flags & RADIUS_MEMBER) != 0) {
+            if (z != null) {
+                fromMember(q.shape, z, a[2]);
+                parseDistance(q.shape, a[3], a[4]);
             }
-            return;
+            return 5;
         }
-        Bytes dst = new Bytes(storeKey);
+        if ((q.flags & GEOSEARCHSTORE) != 0) {
+            q.storeKey = a[1];
+            return 3;
+        }
+        return 2;
+    }
+
+    /** One option at {@code a[i]}; returns the index of its last argument. */
+    private static int parseOption(Search q, byte[][] a, int i, ZSetValue z) {
+        byte[] arg = a[i];
+        int left = a.length - i - 1;
+        if (Args.is(arg, "withdist")) {
+            q.withDist = true;
+        } else if (Args.is(arg, "withhash")) {
+            q.withHash = true;
+        } else if (Args.is(arg, "withcoord")) {
+            q.withCoords = true;
+        } else if (Args.is(arg, "any")) {
+            q.any = true;
+        } else if (Args.is(arg, "asc")) {
+            q.sort = SORT_ASC;
+        } else if (Args.is(arg, "desc")) {
+            q.sort = SORT_DESC;
+        } else if (Args.is(arg, "count") && left >= 1) {
+            Long n = Numbers.parseLongStrict(a[i + 1]);
+            if (n == null) throw new RedisError("ERR value is not an integer or out of range");
+            if (n <= 0) throw new RedisError("ERR COUNT must be > 0");
+            q.count = n;
+            return i + 1;
+        } else if ((Args.is(arg, "store") || Args.is(arg, "storedist")) && left >= 1 && q.mayStore()) {
+            q.storeKey = a[i + 1];
+            q.storeDist = Args.is(arg, "storedist");
+            return i + 1;
+        } else if (Args.is(arg, "storedist") && q.geosearch && (q.flags & GEOSEARCHSTORE) != 0) {
+            q.storeDist = true;
+        } else {
+            return parseShapeOption(q, a, i, z);
+        }
+        return i;
+    }
+
+    /** GEOSEARCH's FROMMEMBER / FROMLONLAT / BYRADIUS / BYBOX; anything else is a syntax error. */
+    private static int parseShapeOption(Search q, byte[][] a, int i, ZSetValue z) {
+        byte[] arg = a[i];
+        int left = a.length - i - 1;
+        if (Args.is(arg, "frommember") && left >= 1 && q.geosearch && !q.fromLoc) {
+            if (z != null) fromMember(q.shape, z, a[i + 1]);
+            q.fromMember = true;
+            return i + 1;
+        } else if (Args.is(arg, "fromlonlat") && left >= 2 && q.geosearch && !q.fromMember) {
+            double[] xy = lonLat(a[i + 1], a[i + 2]);
+            q.shape.center(xy[0], xy[1]);
+            q.fromLoc = true;
+            return i + 2;
+        } else if (Args.is(arg, "byradius") && left >= 2 && q.geosearch && !q.byBox) {
+            parseDistance(q.shape, a[i + 1], a[i + 2]);
+            q.byRadius = true;
+            return i + 2;
+        } else if (Args.is(arg, "bybox") && left >= 3 && q.geosearch && !q.byRadius) {
+            double w = parseDouble(a[i + 1], "ERR need numeric width");
+            double h = parseDouble(a[i + 2], "ERR need numeric height");
+            if (h < 0 || w < 0) throw new RedisError("ERR height or width cannot be negative");
+            q.shape.box(w, h, unit(a[i + 3]));
+            q.byBox = true;
+            return i + 3;
+        }
+        throw RedisError.SYNTAX;
+    }
+
+    private static void validate(Search q, byte[][] a) {
+        if (q.storeKey != null && (q.withDist || q.withHash || q.withCoords)) {
+            throw new RedisError("ERR " + ((q.flags & GEOSEARCHSTORE) != 0 ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS")
+                    + " is not compatible with WITHDIST, WITHHASH and WITHCOORD options");
+        }
+        String name = new String(a[0], StandardCharsets.UTF_8);
+        if (q.geosearch && !(q.fromMember || q.fromLoc)) {
+            throw new RedisError("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " + name);
+        }
+        if (q.geosearch && !(q.byRadius || q.byBox)) {
+            throw new RedisError("ERR exactly one of BYRADIUS and BYBOX can be specified for " + name);
+        }
+        if (q.any && q.count == 0) throw new RedisError("ERR the ANY argument requires COUNT argument");
+    }
+
+    private static void reply(Client c, Search q, List<Point> found, int returned) {
+        int options = (q.withDist ? 1 : 0) + (q.withCoords ? 1 : 0) + (q.withHash ? 1 : 0);
+        c.addArrayLen(returned);
+        for (int i = 0; i < returned; i++) {
+            Point p = found.get(i);
+            if (options > 0) c.addArrayLen(options + 1);
+            c.addBulk(p.member());
+            if (q.withDist) c.addBulk(distanceText(p.dist()[0] / q.shape.conversion()));
+            if (q.withHash) c.addInteger((long) p.score());
+            if (q.withCoords) {
+                c.addArrayLen(2);
+                addHuman(c, p.lon());
+                addHuman(c, p.lat());
+            }
+        }
+    }
+
+    private static void store(Client c, Search q, List<Point> found, int returned) {
+        Database db = c.db();
+        Bytes dst = new Bytes(q.storeKey);
         if (returned > 0) {
             ZSetValue out = new ZSetValue(configInt(c, "zset-max-listpack-entries", 128),
                     configInt(c, "zset-max-listpack-value", 64));
             for (int i = 0; i < returned; i++) {
                 Point p = found.get(i);
-                out.insert(p.member(), storeDist ? p.dist()[0] / shape.conversion() : p.score());
+                out.insert(p.member(), q.storeDist ? p.dist()[0] / q.shape.conversion() : p.score());
             }
             out.fitEncoding();
             db.set(dst, out);
-            c.server().notifyKeyspaceEvent(Notify.ZSET, geosearch ? "geosearchstore" : "georadiusstore", dst, db.id());
+            c.server().notifyKeyspaceEvent(Notify.ZSET, q.geosearch ? "geosearchstore" : "georadiusstore", dst, db.id());
             c.server().addDirty(Math.max(0, returned - 1));
         } else {
             deleteStore(c, dst);
