@@ -7,6 +7,7 @@ import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.RType;
+import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.StreamValue;
 import io.cachelab.engine.type.StreamValue.Consumer;
@@ -419,61 +420,84 @@ public final class StreamCommands {
 
     // ---- XREAD / XREADGROUP -------------------------------------------------------------------
 
-    static void xread(Client c, byte[][] a, boolean group) {
+    /** XREAD / XREADGROUP's options, as xreadCommand parses them. */
+    private static final class XRead {
+        final boolean group;
         long timeout = -1;
-        long count = 0;
-        int streamsArg = 0;
-        int streamsCount = 0;
-        boolean noack = false;
-        byte[] groupName = null;
-        byte[] consumerName = null;
-        String cmd = group ? "XREADGROUP" : "XREAD";
+        long count;
+        int streamsArg;
+        int streamsCount;
+        boolean noack;
+        byte[] groupName;
+        byte[] consumerName;
+        ID[] ids;
+        Group[] groups;
+
+        XRead(boolean group) {
+            this.group = group;
+        }
+    }
+
+    static void xread(Client c, byte[][] a, boolean group) {
+        XRead x = parseXread(c, a, group);
+        resolveIds(c, a, x);
+        if (serveStreams(c, a, x)) return;
+        if (x.timeout != -1) {
+            blockXread(c, a, x);
+            return;
+        }
+        c.addNullArray();
+    }
+
+    private static XRead parseXread(Client c, byte[][] a, boolean group) {
+        XRead x = new XRead(group);
         for (int i = 1; i < a.length; i++) {
             int more = a.length - i - 1;
             byte[] o = a[i];
             if (Args.is(o, "block") && more > 0) {
                 if (c.scriptClient) throw new RedisError("ERR " + s(a[0]) + " command is not allowed with BLOCK option from scripts");
-                i++;
-                Long v = io.cachelab.engine.type.Numbers.parseLongStrict(a[i]);
+                Long v = Numbers.parseLongStrict(a[++i]);
                 if (v == null) throw new RedisError("ERR timeout is not an integer or out of range");
                 if (v < 0) throw new RedisError("ERR timeout is negative");
-                timeout = v;
+                x.timeout = v;
             } else if (Args.is(o, "count") && more > 0) {
-                i++;
-                count = Args.toLong(a[i]);
-                if (count < 0) count = 0;
+                x.count = Math.max(0, Args.toLong(a[++i]));
             } else if (Args.is(o, "streams") && more > 0) {
-                streamsArg = i + 1;
-                streamsCount = a.length - streamsArg;
-                if (streamsCount % 2 != 0) throw new RedisError("ERR Unbalanced XREAD"
+                x.streamsArg = i + 1;
+                int n = a.length - x.streamsArg;
+                if (n % 2 != 0) throw new RedisError("ERR Unbalanced XREAD"
                         + " list of streams: for each stream key an ID or '$' must be specified.");
-                streamsCount /= 2;
+                x.streamsCount = n / 2;
                 break;
             } else if (Args.is(o, "group") && more >= 2) {
                 if (!group) throw new RedisError("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
-                groupName = a[i + 1];
-                consumerName = a[i + 2];
+                x.groupName = a[i + 1];
+                x.consumerName = a[i + 2];
                 i += 2;
             } else if (Args.is(o, "noack")) {
                 if (!group) throw new RedisError("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
-                noack = true;
+                x.noack = true;
             } else {
                 throw RedisError.SYNTAX;
             }
         }
-        if (streamsArg == 0) throw RedisError.SYNTAX;
-        if (group && groupName == null) throw new RedisError("ERR Missing GROUP option for XREADGROUP");
+        if (x.streamsArg == 0) throw RedisError.SYNTAX;
+        if (group && x.groupName == null) throw new RedisError("ERR Missing GROUP option for XREADGROUP");
+        return x;
+    }
+
+    /** Each stream's group and the ID to read after ('$' and '>' resolved), checking types and groups. */
+    private static void resolveIds(Client c, byte[][] a, XRead x) {
         boolean rerun = c.isBlocked();
         Database db = c.db();
-        ID[] ids = new ID[streamsCount];
-        Group[] groups = new Group[streamsCount];
-        Bytes gname = groupName == null ? null : new Bytes(groupName);
-        for (int i = streamsArg + streamsCount; i < a.length; i++) {
-            int idx = i - streamsArg - streamsCount;
-            Bytes key = new Bytes(a[i - streamsCount]);
+        x.ids = new ID[x.streamsCount];
+        x.groups = new Group[x.streamsCount];
+        Bytes gname = x.groupName == null ? null : new Bytes(x.groupName);
+        for (int idx = 0; idx < x.streamsCount; idx++) {
+            Bytes key = new Bytes(a[x.streamsArg + idx]);
             RValue v = db.lookupRead(key);
             if (v != null && !(v instanceof StreamValue)) {
-                if (rerun && group) throw new RedisError("UNBLOCKED the stream key no longer exists");
+                if (rerun && x.group) throw new RedisError("UNBLOCKED the stream key no longer exists");
                 if (!rerun) throw RedisError.WRONGTYPE;
                 v = null; // a blocked XREAD ignores a key that changed type, and keeps waiting
             }
@@ -482,99 +506,97 @@ public final class StreamCommands {
                 Group g = sv == null ? null : sv.groups.get(gname);
                 if (g == null) {
                     if (rerun && sv == null) throw new RedisError("UNBLOCKED the stream key no longer exists");
-                    throw new RedisError("NOGROUP No such key '" + s(key.array()) + "' or consumer group '" + s(groupName)
+                    throw new RedisError("NOGROUP No such key '" + s(key.array()) + "' or consumer group '" + s(x.groupName)
                             + "' in XREADGROUP with GROUP option");
                 }
-                groups[idx] = g;
+                x.groups[idx] = g;
             }
-            byte[] idArg = a[i];
-            if (idArg.length == 1 && idArg[0] == '$') {
-                if (group) throw new RedisError("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.");
-                ids[idx] = sv == null ? ID.ZERO : sv.lastId;
-                continue;
-            } else if (idArg.length == 1 && idArg[0] == '>') {
-                if (!group) throw new RedisError("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.");
-                ids[idx] = ID.MAX;
-                continue;
-            }
-            ids[idx] = parseStrict(idArg);
+            x.ids[idx] = readAfter(a[x.streamsArg + x.streamsCount + idx], sv, x.group);
         }
-        long now = c.server().commandTimeMs();
+    }
+
+    private static ID readAfter(byte[] idArg, StreamValue sv, boolean group) {
+        if (idArg.length == 1 && idArg[0] == '$') {
+            if (group) throw new RedisError("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.");
+            return sv == null ? ID.ZERO : sv.lastId;
+        }
+        if (idArg.length == 1 && idArg[0] == '>') {
+            if (!group) throw new RedisError("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.");
+            return ID.MAX;
+        }
+        return parseStrict(idArg);
+    }
+
+    /** Replies with every stream that has something to serve; false (nothing written) when none has. */
+    private static boolean serveStreams(Client c, byte[][] a, XRead x) {
+        Database db = c.db();
         int outer = -1;
         int served = 0;
-        for (int i = 0; i < streamsCount; i++) {
-            Bytes key = new Bytes(a[streamsArg + i]);
-            RValue rv = db.lookupRead(key);
-            if (!(rv instanceof StreamValue sv)) continue;
-            ID gt = ids[i];
-            boolean sync = false;
-            boolean history = false;
-            if (group) {
-                if (gt.equals(ID.MAX)) {
-                    if (sv.length() > 0 && sv.entries.lastKey().compareTo(groups[i].lastId) > 0) {
-                        gt = groups[i].lastId;
-                        sync = true;
-                    }
-                } else {
-                    history = true;
-                    sync = true;
-                }
-            } else if (sv.length() > 0 && sv.entries.lastKey().compareTo(gt) > 0) {
-                sync = true;
+        for (int i = 0; i < x.streamsCount; i++) {
+            Bytes key = new Bytes(a[x.streamsArg + i]);
+            if (!(db.lookupRead(key) instanceof StreamValue sv)) continue;
+            ID gt = x.ids[i];
+            boolean history = x.group && !gt.equals(ID.MAX);
+            if (x.group && !history) {
+                if (sv.length() == 0 || sv.entries.lastKey().compareTo(x.groups[i].lastId) <= 0) continue;
+                gt = x.groups[i].lastId;
+            } else if (!x.group && (sv.length() == 0 || sv.entries.lastKey().compareTo(gt) <= 0)) {
+                continue;
             }
-            if (!sync) continue;
-            if (outer < 0) {
-                outer = c.resp() == 2 ? c.addDeferredLen() : c.addDeferredLen();
-            }
+            if (outer < 0) outer = c.addDeferredLen();
             served++;
             if (c.resp() == 2) c.addArrayLen(2);
             c.addBulk(key.array());
-            if (group) {
-                Group g = groups[i];
-                Consumer cons = lookupConsumer(g, new Bytes(consumerName), true, now);
-                if (cons == null) {
-                    cons = createConsumer(c, g, new Bytes(consumerName), key, now);
-                    // as Redis 7.0.15: only a NOACK read replays the creation, a normal one's XCLAIM creates it
-                    if (noack && !history) StreamGroupCommands.propagateConsumerCreation(c, key.array(), groupName, consumerName);
-                }
-                if (history) replyHistory(c, sv, cons, gt, count);
-                else deliverNew(c, sv, g, cons, gt, count, noack, now, key.array(), groupName);
-                c.db().reaccount(key);
-            } else {
-                ID from = gt.next();
-                int mark = c.addDeferredLen();
-                long n = 0;
-                if (from != null) {
-                    for (Map.Entry<ID, byte[][]> e : sv.entries.tailMap(from, true).entrySet()) {
-                        if (count > 0 && n == count) break;
-                        addEntry(c, e.getKey(), e.getValue());
-                        n++;
-                    }
-                }
-                c.setDeferredArrayLen(mark, n);
+            if (x.group) serveGroup(c, x, i, key, sv, gt, history);
+            else serveEntriesAfter(c, sv, gt, x.count);
+        }
+        if (outer < 0) return false;
+        if (c.resp() == 2) c.setDeferredArrayLen(outer, served);
+        else c.setDeferredMapLen(outer, served);
+        return true;
+    }
+
+    private static void serveGroup(Client c, XRead x, int i, Bytes key, StreamValue sv, ID gt, boolean history) {
+        long now = c.server().commandTimeMs();
+        Group g = x.groups[i];
+        Consumer cons = lookupConsumer(g, new Bytes(x.consumerName), true, now);
+        if (cons == null) {
+            cons = createConsumer(c, g, new Bytes(x.consumerName), key, now);
+            // as Redis 7.0.15: only a NOACK read replays the creation, a normal one's XCLAIM creates it
+            if (x.noack && !history) StreamGroupCommands.propagateConsumerCreation(c, key.array(), x.groupName, x.consumerName);
+        }
+        if (history) replyHistory(c, sv, cons, gt, x.count);
+        else deliverNew(c, sv, g, cons, gt, x.count, x.noack, now, key.array(), x.groupName);
+        c.db().reaccount(key);
+    }
+
+    private static void serveEntriesAfter(Client c, StreamValue sv, ID gt, long count) {
+        ID from = gt.next();
+        int mark = c.addDeferredLen();
+        long n = 0;
+        if (from != null) {
+            for (Map.Entry<ID, byte[][]> e : sv.entries.tailMap(from, true).entrySet()) {
+                if (count > 0 && n == count) break;
+                addEntry(c, e.getKey(), e.getValue());
+                n++;
             }
         }
-        if (outer >= 0) {
-            if (c.resp() == 2) c.setDeferredArrayLen(outer, served);
-            else c.setDeferredMapLen(outer, served);
-            return;
+        c.setDeferredArrayLen(mark, n);
+    }
+
+    private static void blockXread(Client c, byte[][] a, XRead x) {
+        // '$' becomes the concrete ID, so the re-run on a signal sees the new entries.
+        for (int i = 0; i < x.streamsCount; i++) {
+            byte[] idArg = a[x.streamsArg + x.streamsCount + i];
+            if (idArg.length == 1 && idArg[0] == '$') a[x.streamsArg + x.streamsCount + i] = x.ids[i].bytes();
         }
-        if (timeout != -1) {
-            // '$' becomes the concrete ID, so the re-run on a signal sees the new entries.
-            for (int i = 0; i < streamsCount; i++) {
-                byte[] idArg = a[streamsArg + streamsCount + i];
-                if (idArg.length == 1 && idArg[0] == '$') a[streamsArg + streamsCount + i] = ids[i].bytes();
-            }
-            List<Bytes> keys = new ArrayList<>();
-            for (int i = 0; i < streamsCount; i++) {
-                Bytes k = new Bytes(a[streamsArg + i]);
-                if (!keys.contains(k)) keys.add(k);
-            }
-            long deadline = timeout == 0 ? 0 : System.currentTimeMillis() + timeout;
-            c.server().blocking().block(c, keys, deadline, true);
-            return;
+        List<Bytes> keys = new ArrayList<>();
+        for (int i = 0; i < x.streamsCount; i++) {
+            Bytes k = new Bytes(a[x.streamsArg + i]);
+            if (!keys.contains(k)) keys.add(k);
         }
-        c.addNullArray();
+        long deadline = x.timeout == 0 ? 0 : System.currentTimeMillis() + x.timeout;
+        c.server().blocking().block(c, keys, deadline, true);
     }
 
     /** New entries for a group consumer (">"): moves the group's last ID and fills the PELs. */
