@@ -26,7 +26,7 @@ public final class FunctionLibraries {
     public record Library(String name, byte[] code, List<Function> functions) {
     }
 
-    public record Function(Library library, ScriptRuntime.RegisteredFunction def) {
+    public record Function(Library library, FunctionRegistration.RegisteredFunction def) {
     }
 
     FunctionLibraries(Scripting scripting) {
@@ -155,14 +155,14 @@ public final class FunctionLibraries {
         if (name == null) {
             throw new RedisError("ERR Library name was not given");
         }
-        if (!ScriptRuntime.validFunctionName(name)) {
+        if (!FunctionRegistration.validFunctionName(name)) {
             throw new RedisError("ERR Library names can only contain letters, numbers, or underscores(_) and must be "
                     + "at least one character long");
         }
         if (taken != null && taken.contains(name)) {
             throw new RedisError("ERR Library '" + name + "' already exists");
         }
-        List<ScriptRuntime.RegisteredFunction> defs;
+        List<FunctionRegistration.RegisteredFunction> defs;
         try {
             defs = runtime.loadLibrary(java.util.Arrays.copyOfRange(code, nl, code.length), 500);
         } catch (ScriptRuntime.ScriptException e) {
@@ -170,7 +170,7 @@ public final class FunctionLibraries {
         }
         List<Function> fs = new ArrayList<>();
         Library lib = new Library(name, code, fs);
-        for (ScriptRuntime.RegisteredFunction d : defs) {
+        for (FunctionRegistration.RegisteredFunction d : defs) {
             fs.add(new Function(lib, d));
         }
         return lib;
@@ -277,8 +277,7 @@ public final class FunctionLibraries {
                 }
                 c.addBulk("flags");
                 List<String> flags = new ArrayList<>();
-                for (String known : List.of("no-writes", "allow-oom", "allow-stale", "no-cluster",
-                        "allow-cross-slot-keys")) {
+                for (String known : FunctionRegistration.KNOWN_FLAGS) {
                     if (f.def().flags().contains(known)) {
                         flags.add(known);
                     }

@@ -43,7 +43,7 @@ public final class ScriptRuntime {
     private ReadOnlyTable runtimeApi;
     private ReadOnlyTable loadApi;
     /** Non-null while FUNCTION LOAD runs a library's code. */
-    private java.util.List<RegisteredFunction> registering;
+    private java.util.List<FunctionRegistration.RegisteredFunction> registering;
     private long loadDeadlineNanos;
 
     /** The interpreter for EVAL scripts. */
@@ -287,20 +287,12 @@ public final class ScriptRuntime {
         return sharedString;
     }
 
-    /** A function a library registered: name, callback and the flags Redis knows. */
-    public record RegisteredFunction(String name, LuaFunction callback, java.util.Set<String> flags,
-            String description) {
-    }
-
-    static final java.util.Set<String> KNOWN_FLAGS = java.util.Set.of("no-writes", "allow-oom", "allow-stale",
-            "no-cluster", "allow-cross-slot-keys");
-
     /**
      * FUNCTION LOAD's engine part: runs a library's code (everything after the "#!lua" line,
      * starting with its newline so line numbers match) in the restricted library environment and
      * returns what it registered. Errors carry Redis's texts without the leading "ERR ".
      */
-    public java.util.List<RegisteredFunction> loadLibrary(byte[] code, long timeoutMillis) throws ScriptException {
+    public java.util.List<FunctionRegistration.RegisteredFunction> loadLibrary(byte[] code, long timeoutMillis) throws ScriptException {
         if (!functionMode) {
             throw new IllegalStateException("not a function runtime");
         }
@@ -312,7 +304,7 @@ public final class ScriptRuntime {
             throw new ScriptException("Error compiling function: "
                     + LuaErrors.compileMessage(LuaErrors.value(e).tojstring()));
         }
-        java.util.List<RegisteredFunction> result = new java.util.ArrayList<>();
+        java.util.List<FunctionRegistration.RegisteredFunction> result = new java.util.ArrayList<>();
         registering = result;
         loadDeadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
         hook.reset();
@@ -341,114 +333,8 @@ public final class ScriptRuntime {
             throw new LuaError(LuaReplies.errorTable(
                     "redis.register_function can only be called on FUNCTION LOAD command"));
         }
-        int argc = a.narg();
-        if (argc < 1 || argc > 2) {
-            throw new LuaError(LuaReplies.errorTable("wrong number of arguments to redis.register_function"));
-        }
-        String name = null;
-        LuaValue callback = null;
-        java.util.Set<String> flags = new java.util.LinkedHashSet<>();
-        String description = null;
-        if (argc == 1) {
-            if (!a.arg1().istable()) {
-                throw new LuaError(LuaReplies.errorTable("calling redis.register_function with a single argument is "
-                        + "only applicable to Lua table (representing named arguments)."));
-            }
-            LuaTable t = (LuaTable) a.arg1();
-            LuaValue k = LuaValue.NIL;
-            while (true) {
-                Varargs n = t.next(k);
-                if ((k = n.arg1()).isnil()) {
-                    break;
-                }
-                LuaValue v = n.arg(2);
-                if (!k.isstring()) {
-                    throw new LuaError(LuaReplies.errorTable("named argument key given to redis.register_function "
-                            + "is not a string"));
-                }
-                switch (LuaFn.toLuaString(k).tojstring()) {
-                    case "function_name" -> {
-                        if (v.type() != LuaValue.TSTRING) {
-                            throw new LuaError(LuaReplies.errorTable(
-                                    "function_name argument given to redis.register_function must be a string"));
-                        }
-                        name = v.tojstring();
-                    }
-                    case "description" -> {
-                        if (v.type() != LuaValue.TSTRING) {
-                            throw new LuaError(LuaReplies.errorTable(
-                                    "description argument given to redis.register_function must be a string"));
-                        }
-                        description = v.tojstring();
-                    }
-                    case "callback" -> {
-                        if (!v.isfunction()) {
-                            throw new LuaError(LuaReplies.errorTable(
-                                    "callback argument given to redis.register_function must be a function"));
-                        }
-                        callback = v;
-                    }
-                    case "flags" -> {
-                        if (!v.istable()) {
-                            throw new LuaError(LuaReplies.errorTable(
-                                    "flags argument to redis.register_function must be a table representing "
-                                            + "function flags"));
-                        }
-                        for (int i = 1; !v.rawget(i).isnil(); i++) {
-                            LuaValue f = v.rawget(i);
-                            if (f.type() != LuaValue.TSTRING || !KNOWN_FLAGS.contains(f.tojstring())) {
-                                throw new LuaError(LuaReplies.errorTable("unknown flag given"));
-                            }
-                            flags.add(f.tojstring());
-                        }
-                    }
-                    default -> throw new LuaError(LuaReplies.errorTable(
-                            "unknown argument given to redis.register_function"));
-                }
-            }
-            if (name == null) {
-                throw new LuaError(LuaReplies.errorTable("redis.register_function must get a function name argument"));
-            }
-            if (callback == null) {
-                throw new LuaError(LuaReplies.errorTable("redis.register_function must get a callback argument"));
-            }
-        } else {
-            if (a.arg1().type() != LuaValue.TSTRING) {
-                throw new LuaError(LuaReplies.errorTable("first argument to redis.register_function must be a string"));
-            }
-            if (!a.arg(2).isfunction()) {
-                throw new LuaError(LuaReplies.errorTable(
-                        "second argument to redis.register_function must be a function"));
-            }
-            name = a.arg1().tojstring();
-            callback = a.arg(2);
-        }
-        if (!validFunctionName(name)) {
-            // Redis 7.0 reuses the library-name text for a bad function name
-            throw new LuaError(LuaReplies.errorTable("Library names can only contain letters, numbers, or "
-                    + "underscores(_) and must be at least one character long"));
-        }
-        for (RegisteredFunction f : registering) {
-            if (f.name().equalsIgnoreCase(name)) {
-                throw new LuaError(LuaReplies.errorTable("Function already exists in the library"));
-            }
-        }
-        registering.add(new RegisteredFunction(name, (LuaFunction) callback, java.util.Set.copyOf(flags), description));
+        registering.add(FunctionRegistration.parse(a, registering));
         return LuaValue.NONE;
-    }
-
-    /** Letters, digits and underscores, at least one: Redis's rule for function and library names. */
-    public static boolean validFunctionName(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(c >= '0' && c <= '9') && c != '_') {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ------------------------------------------------------------------ compiling and running

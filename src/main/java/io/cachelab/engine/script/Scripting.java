@@ -179,7 +179,7 @@ public final class Scripting implements ScriptHost {
                     continue;
                 }
                 for (String f : list.split(",", -1)) {
-                    if (!ScriptRuntime.KNOWN_FLAGS.contains(f)) {
+                    if (!FunctionRegistration.KNOWN_FLAGS.contains(f)) {
                         throw new RedisError("ERR Unexpected flag in script shebang: " + f);
                     }
                     flags.add(f);

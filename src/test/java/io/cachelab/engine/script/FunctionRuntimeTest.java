@@ -14,7 +14,7 @@ class FunctionRuntimeTest {
     final ScriptRuntime runtime = ScriptRuntime.forFunctions();
     final FakeHost host = new FakeHost();
 
-    List<ScriptRuntime.RegisteredFunction> load(String body) throws ScriptRuntime.ScriptException {
+    List<FunctionRegistration.RegisteredFunction> load(String body) throws ScriptRuntime.ScriptException {
         return runtime.loadLibrary(("\n" + body).getBytes(StandardCharsets.ISO_8859_1), 500);
     }
 
@@ -27,7 +27,7 @@ class FunctionRuntimeTest {
         }
     }
 
-    String call(ScriptRuntime.RegisteredFunction f, String[] keys, String... args) {
+    String call(FunctionRegistration.RegisteredFunction f, String[] keys, String... args) {
         ScriptRun run = new ScriptRun(host, f.name(), ScriptRun.MODE_FUNCTION, 5000);
         RespBuffer out = new RespBuffer();
         runtime.runFunction(run, f.callback(), bytes(keys), bytes(args), out, 2);
@@ -90,13 +90,13 @@ class FunctionRuntimeTest {
 
     @Test
     void functionsRunWithTheFullApiAndReportTheirName() throws Exception {
-        List<ScriptRuntime.RegisteredFunction> fs = load(
+        List<FunctionRegistration.RegisteredFunction> fs = load(
                 "local function helper() return 5 end\n"
                 + "redis.register_function('rk_glob', function(keys, args) return {helper(), #keys, #args, type(string)} end)\n"
                 + "redis.register_function{function_name='rk_err', callback=function(keys, args) return redis.call('nosuch') end,"
                 + " flags={'no-writes', 'allow-stale'}, description='d'}\n"
                 + "redis.register_function('rk_err3', function(keys, args) return KEYS end)");
-        assertThat(fs).extracting(ScriptRuntime.RegisteredFunction::name).containsExactly("rk_glob", "rk_err", "rk_err3");
+        assertThat(fs).extracting(FunctionRegistration.RegisteredFunction::name).containsExactly("rk_glob", "rk_err", "rk_err3");
         assertThat(fs.get(1).flags()).isEqualTo(Set.of("no-writes", "allow-stale"));
         assertThat(fs.get(1).description()).isEqualTo("d");
         assertThat(call(fs.get(0), new String[] {"a", "b"}, "c")).isEqualTo("*4\r\n:5\r\n:2\r\n:1\r\n$5\r\ntable\r\n");
