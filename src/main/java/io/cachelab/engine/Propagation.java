@@ -1,5 +1,8 @@
 package io.cachelab.engine;
 
+import io.cachelab.engine.type.ZSetValue;
+import io.cachelab.engine.type.HashValue;
+import io.cachelab.engine.type.StreamValue;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.StringValue;
@@ -229,7 +232,7 @@ public final class Propagation {
             case "hincrbyfloat" -> {
                 // the reply holds the new value; reading it back from the hash is simplest
                 RValue v = db.dict().get(new Bytes(argv[1]));
-                byte[] value = v instanceof io.cachelab.engine.type.HashValue h ? h.get(new Bytes(argv[2])) : null;
+                byte[] value = v instanceof HashValue h ? h.get(new Bytes(argv[2])) : null;
                 return value == null ? argv : new byte[][] {HSET, argv[1], argv[2], value};
             }
             case "xadd", "xtrim" -> {
@@ -258,7 +261,7 @@ public final class Propagation {
      */
     private static byte[][] streamExplicit(Database db, byte[][] argv, boolean xadd) {
         RValue v = db.dict().get(new Bytes(argv[1]));
-        if (!(v instanceof io.cachelab.engine.type.StreamValue sv)) return argv;
+        if (!(v instanceof StreamValue sv)) return argv;
         byte[][] out = argv.clone();
         int i = 2;
         while (i < out.length) {
@@ -307,7 +310,7 @@ public final class Propagation {
     /** geoaddCommand: replays as the ZADD it turned into, each position as its 52-bit geohash score. */
     private static byte[][] geoaddAsZadd(Database db, byte[][] argv) {
         RValue v = db.dict().get(new Bytes(argv[1]));
-        if (!(v instanceof io.cachelab.engine.type.ZSetValue z)) return argv;
+        if (!(v instanceof ZSetValue z)) return argv;
         int first = 2;
         while (first < argv.length) {
             String opt = lower(argv[first]);

@@ -1,5 +1,7 @@
 package io.cachelab.engine;
 
+import io.cachelab.engine.acl.Acl;
+import io.cachelab.engine.net.ReplyBufferSizing;
 import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
@@ -48,7 +50,7 @@ public final class Server {
     private final Database[] dbs;
     private final Stats stats = new Stats();
     private final Dispatcher dispatcher;
-    private final io.cachelab.engine.acl.Acl acl;
+    private final Acl acl;
     private final EventLoop eventLoop;
     private final Blocking blocking = new Blocking(this);
     private final Propagation propagation = new Propagation(this);
@@ -88,7 +90,7 @@ public final class Server {
         for (int i = 0; i < dbs.length; i++) dbs[i] = new Database(this, i);
         this.eviction = new Eviction(config);
         this.evictor = new Evictor(this);
-        this.acl = new io.cachelab.engine.acl.Acl(this);
+        this.acl = new Acl(this);
         this.dispatcher = new Dispatcher(this, commands);
         // CLIENT PAUSE WRITE lets a script that declares no-writes through (asked when it arrives)
         dispatcher.pause().setScriptWrites((argv, function) ->
@@ -202,7 +204,7 @@ public final class Server {
         return stats;
     }
 
-    public io.cachelab.engine.acl.Acl acl() {
+    public Acl acl() {
         return acl;
     }
 
@@ -334,7 +336,7 @@ public final class Server {
     // ---- event loop hooks ----
 
     /** DEBUG REPLYBUFFER PEAK-RESET-TIME (ms, -1 for never) and RESIZING. */
-    public long replyBufferPeakResetMs = io.cachelab.engine.net.ReplyBufferSizing.DEFAULT_PEAK_RESET_MS;
+    public long replyBufferPeakResetMs = ReplyBufferSizing.DEFAULT_PEAK_RESET_MS;
     public boolean replyBufferResizing = true;
 
     /** serverCron: runs hz times a second. */

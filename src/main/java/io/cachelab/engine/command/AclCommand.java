@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
@@ -168,7 +169,7 @@ final class AclCommand {
         }
         long bits = 256;
         if (a.length == 3) {
-            Long v = io.cachelab.engine.type.Numbers.parseLongStrict(a[2]);
+            Long v = Numbers.parseLongStrict(a[2]);
             if (v == null) throw RedisError.NOT_INTEGER;
             bits = v;
         }
@@ -193,7 +194,7 @@ final class AclCommand {
                 c.addOk();
                 return;
             }
-            Long v = io.cachelab.engine.type.Numbers.parseLongStrict(a[2]);
+            Long v = Numbers.parseLongStrict(a[2]);
             if (v == null) throw RedisError.NOT_INTEGER;
             count = Math.max(0, v);
         }

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
@@ -241,7 +242,7 @@ final class ClientCommand {
             } else if (Args.is(a[2], "id") && a.length >= 4) {
                 List<Long> ids = new ArrayList<>();
                 for (int i = 3; i < a.length; i++) {
-                    Long id = io.cachelab.engine.type.Numbers.parseLongStrict(a[i]);
+                    Long id = Numbers.parseLongStrict(a[i]);
                     if (id == null || id <= 0) throw new RedisError("ERR Invalid client ID");
                     ids.add(id);
                 }
@@ -281,7 +282,7 @@ final class ClientCommand {
             String val = Args.str(a[i + 1]);
             switch (opt) {
                 case "id" -> {
-                    id = io.cachelab.engine.type.Numbers.parseLongStrict(a[i + 1]);
+                    id = Numbers.parseLongStrict(a[i + 1]);
                     if (id == null || id <= 0) throw new RedisError("ERR client-id should be greater than 0");
                 }
                 case "addr" -> addr = val;
@@ -339,7 +340,7 @@ final class ClientCommand {
     }
 
     private static void pause(Client c, byte[][] a) {
-        Long ms = io.cachelab.engine.type.Numbers.parseLongStrict(a[2]);
+        Long ms = Numbers.parseLongStrict(a[2]);
         if (ms == null || ms < 0) throw new RedisError("ERR timeout is not an integer or out of range");
         boolean writesOnly = false;
         if (a.length == 4) {
@@ -353,7 +354,7 @@ final class ClientCommand {
     }
 
     private static void unblock(Client c, byte[][] a) {
-        Long id = io.cachelab.engine.type.Numbers.parseLongStrict(a[2]);
+        Long id = Numbers.parseLongStrict(a[2]);
         if (id == null) throw RedisError.NOT_INTEGER;
         boolean withError = false;
         if (a.length == 4) {

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Trait;
 import io.cachelab.engine.dispatch.Commands;
@@ -53,7 +54,7 @@ final class ConnectionCommands {
         int ver = c.resp();
         int i = 1;
         if (a.length >= 2) {
-            Long v = io.cachelab.engine.type.Numbers.parseLongStrict(a[1]);
+            Long v = Numbers.parseLongStrict(a[1]);
             if (v == null) throw new RedisError("ERR Protocol version is not an integer or out of range");
             if (v < 2 || v > 3) throw new RedisError("NOPROTO unsupported protocol version");
             ver = v.intValue();
@@ -121,7 +122,7 @@ final class ConnectionCommands {
     }
 
     private static void select(Client c, byte[][] a) {
-        Long idx = io.cachelab.engine.type.Numbers.parseLongStrict(a[1]);
+        Long idx = Numbers.parseLongStrict(a[1]);
         if (idx == null) throw RedisError.NOT_INTEGER;
         if (idx < 0 || idx >= c.server().databaseCount()) throw new RedisError("ERR DB index is out of range");
         c.select(c.server().db(idx.intValue()));
@@ -129,9 +130,9 @@ final class ConnectionCommands {
     }
 
     private static void swapdb(Client c, byte[][] a) {
-        Long x = io.cachelab.engine.type.Numbers.parseLongStrict(a[1]);
+        Long x = Numbers.parseLongStrict(a[1]);
         if (x == null) throw new RedisError("ERR invalid first DB index");
-        Long y = io.cachelab.engine.type.Numbers.parseLongStrict(a[2]);
+        Long y = Numbers.parseLongStrict(a[2]);
         if (y == null) throw new RedisError("ERR invalid second DB index");
         Server s = c.server();
         if (x < 0 || x >= s.databaseCount() || y < 0 || y >= s.databaseCount()) {

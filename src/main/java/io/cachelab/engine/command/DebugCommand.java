@@ -1,5 +1,12 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.type.SetValue;
+import io.cachelab.engine.type.ZSetValue;
+import io.cachelab.engine.keyspace.Database;
+import io.cachelab.engine.net.ReplyBufferSizing;
+import io.cachelab.engine.persistence.Aof;
+import io.cachelab.engine.type.HashValue;
+import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.persistence.Persistence;
@@ -64,7 +71,7 @@ final class DebugCommand {
                 for (int j = 2; j < a.length; j++) c.addSimple(DebugDigest.hex(digest.value(c.db(), new Bytes(a[j]))));
             }
             case "loadaof" -> {
-                io.cachelab.engine.persistence.Aof aof = c.server().aof();
+                Aof aof = c.server().aof();
                 try {
                     aof.reload();
                 } catch (java.io.IOException | RuntimeException e) {
@@ -87,10 +94,10 @@ final class DebugCommand {
                 if (a.length != 3) throw syntax(a);
                 RValue v = c.db().lookupReadNoTouch(new Bytes(a[2]));
                 if (v == null) throw RedisError.NO_SUCH_KEY;
-                io.cachelab.engine.util.Dict<?, ?> table = null;
-                if (v instanceof io.cachelab.engine.type.SetValue s) table = s.hashTable();
-                else if (v instanceof io.cachelab.engine.type.HashValue h) table = h.hashTable();
-                else if (v instanceof io.cachelab.engine.type.ZSetValue z && !z.isListpack()) table = z.dict();
+                Dict<?, ?> table = null;
+                if (v instanceof SetValue s) table = s.hashTable();
+                else if (v instanceof HashValue h) table = h.hashTable();
+                else if (v instanceof ZSetValue z && !z.isListpack()) table = z.dict();
                 if (table == null) {
                     throw new RedisError("ERR The value stored at the specified key is not represented using an hash table");
                 }
@@ -100,7 +107,7 @@ final class DebugCommand {
                 if (a.length != 4) throw syntax(a);
                 if (Args.is(a[2], "peak-reset-time")) {
                     if (Args.is(a[3], "never")) c.server().replyBufferPeakResetMs = -1;
-                    else if (Args.is(a[3], "reset")) c.server().replyBufferPeakResetMs = io.cachelab.engine.net.ReplyBufferSizing.DEFAULT_PEAK_RESET_MS;
+                    else if (Args.is(a[3], "reset")) c.server().replyBufferPeakResetMs = ReplyBufferSizing.DEFAULT_PEAK_RESET_MS;
                     else c.server().replyBufferPeakResetMs = Args.toLong(a[3]);
                 } else if (Args.is(a[2], "resizing")) {
                     c.server().replyBufferResizing = atoi(a[3]) != 0;
@@ -150,7 +157,7 @@ final class DebugCommand {
         if (save && !p.save()) throw new RedisError("ERR");
         if (flush) {
             // emptyData: like FLUSHALL for WATCH, but not counted as changes
-            for (io.cachelab.engine.keyspace.Database d : c.server().databases()) {
+            for (Database d : c.server().databases()) {
                 c.server().watches().touchAll(d, null);
                 d.flush();
             }

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Trait;
@@ -137,7 +138,7 @@ final class FunctionCommands {
             "    Prints this help."}));
     }
 
-    private static FunctionLibraries libraries(io.cachelab.engine.net.Client c) {
+    private static FunctionLibraries libraries(Client c) {
         return c.server().scripting().functions();
     }
 }

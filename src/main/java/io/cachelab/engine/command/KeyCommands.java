@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.keyspace.LazyFree;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
@@ -108,7 +109,7 @@ public final class KeyCommands {
             Bytes k = new Bytes(a[i]);
             RValue before = lazy ? db.dict().get(k) : null;
             if (db.delete(k)) {
-                if (before != null && io.cachelab.engine.keyspace.LazyFree.wouldFreeLazily(before)) c.server().stats().lazyfreedObjects++;
+                if (before != null && LazyFree.wouldFreeLazily(before)) c.server().stats().lazyfreedObjects++;
                 c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", k, db.id());
                 n++;
             }

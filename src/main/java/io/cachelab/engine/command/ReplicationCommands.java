@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.replication.ReplicationMaster;
@@ -23,7 +24,7 @@ final class ReplicationCommands {
     }
 
     /** replconfCommand: options come in pairs; ACK and GETACK answer nothing. */
-    private static void replconf(io.cachelab.engine.net.Client c, byte[][] a) {
+    private static void replconf(Client c, byte[][] a) {
         if (a.length % 2 == 0) throw RedisError.SYNTAX;
         ReplicationMaster repl = c.server().replication();
         for (int j = 1; j < a.length; j += 2) {
@@ -64,7 +65,7 @@ final class ReplicationCommands {
         c.addOk();
     }
 
-    private static void waitCmd(io.cachelab.engine.net.Client c, byte[][] a) {
+    private static void waitCmd(Client c, byte[][] a) {
         long timeout;
         try {
             timeout = Long.parseLong(new String(a[2], java.nio.charset.StandardCharsets.US_ASCII));

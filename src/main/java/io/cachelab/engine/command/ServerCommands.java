@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.persistence.Aof;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
@@ -177,7 +178,7 @@ final class ServerCommands {
     }
 
     private static void bgrewriteaof(Client c, byte[][] a) {
-        io.cachelab.engine.persistence.Aof aof = c.server().aof();
+        Aof aof = c.server().aof();
         if (aof.rewriteInProgress()) throw new RedisError("ERR Background append only file rewriting already in progress");
         if (c.multi().executing() || c.server().persistence().bgsaveInProgress()) {
             aof.scheduleRewrite();

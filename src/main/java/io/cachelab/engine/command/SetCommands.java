@@ -1,11 +1,11 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.net.Client;
-import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.type.RType;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.SetValue;
@@ -220,7 +220,7 @@ public final class SetCommands {
 
     private static void spopWithCount(Client c, byte[][] a) {
         // getPositiveLongFromObjectOrReply: one message for "not a number" and "negative"
-        Long parsed = io.cachelab.engine.type.Numbers.parseLongStrict(a[2]);
+        Long parsed = Numbers.parseLongStrict(a[2]);
         if (parsed == null || parsed < 0) throw new RedisError("ERR value is out of range, must be positive");
         long count = parsed;
         Bytes key = new Bytes(a[1]);

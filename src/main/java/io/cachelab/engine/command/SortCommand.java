@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
@@ -203,7 +204,7 @@ final class SortCommand {
         int i = 0;
         while (i < b.length && Character.isWhitespace(b[i])) i++;
         if (i == b.length) return b.length == 0 ? null : null;
-        return io.cachelab.engine.type.Numbers.parseDouble(Arrays.copyOfRange(b, i, b.length));
+        return Numbers.parseDouble(Arrays.copyOfRange(b, i, b.length));
     }
 
     private static int indexOf(byte[] b, byte x) {

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.net.Client;
@@ -172,7 +173,7 @@ final class StreamGroupCommands {
     // ---- XCLAIM / XAUTOCLAIM ------------------------------------------------------------------
 
     static long longOr(byte[] b, String msg) {
-        Long v = io.cachelab.engine.type.Numbers.parseLongStrict(b);
+        Long v = Numbers.parseLongStrict(b);
         if (v == null) throw new RedisError("ERR " + msg);
         return v;
     }
@@ -283,7 +284,7 @@ final class StreamGroupCommands {
         for (int j = 6; j < a.length; j++) {
             boolean more = j + 1 < a.length;
             if (Args.is(a[j], "count") && more) {
-                Long v = io.cachelab.engine.type.Numbers.parseLongStrict(a[j + 1]);
+                Long v = Numbers.parseLongStrict(a[j + 1]);
                 long max = Long.MAX_VALUE / 16;
                 if (v == null || v < 1 || v > max) throw new RedisError("ERR COUNT must be > 0");
                 count = v;

@@ -1,6 +1,7 @@
 package io.cachelab.engine.config;
 
 
+import io.cachelab.engine.util.Glob;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -560,8 +561,8 @@ public final class EngineConfig {
         }
         for (Param p : params.values()) {
             if (p.hidden) continue;
-            if (io.cachelab.engine.util.Glob.matches(pattern, p.name, true)) out.add(new String[]{p.name, p.value});
-            if (p.alias != null && io.cachelab.engine.util.Glob.matches(pattern, p.alias, true)) out.add(new String[]{p.alias, p.value});
+            if (Glob.matches(pattern, p.name, true)) out.add(new String[]{p.name, p.value});
+            if (p.alias != null && Glob.matches(pattern, p.alias, true)) out.add(new String[]{p.alias, p.value});
         }
         return out;
     }

@@ -1,5 +1,7 @@
 package io.cachelab.engine.dispatch;
 
+import io.cachelab.engine.keyspace.Database;
+import io.cachelab.engine.Propagation;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.Server;
@@ -204,8 +206,8 @@ public final class Dispatcher {
         boolean outermost = depth == 0;
         if (outermost) server.tracking().executing(true);
         depth++;
-        io.cachelab.engine.Propagation prop = server.propagation();
-        io.cachelab.engine.keyspace.Database db = c.db();
+        Propagation prop = server.propagation();
+        Database db = c.db();
         long dirtyMark = prop.beforeCall(spec.has(CommandFlag.TOUCHES_ARBITRARY_KEYS));
         long replOffsetMark = server.replOffset();
         try {

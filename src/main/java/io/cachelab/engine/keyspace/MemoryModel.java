@@ -1,5 +1,6 @@
 package io.cachelab.engine.keyspace;
 
+import io.cachelab.engine.type.StreamValue;
 import io.cachelab.engine.type.HashValue;
 import io.cachelab.engine.type.ListValue;
 import io.cachelab.engine.type.RValue;
@@ -89,7 +90,7 @@ public final class MemoryModel {
         if (v instanceof HashValue h) return hashBytes(h);
         if (v instanceof SetValue s) return setBytes(s);
         if (v instanceof ZSetValue z) return zsetBytes(z);
-        if (v instanceof io.cachelab.engine.type.StreamValue st) return streamBytes(st);
+        if (v instanceof StreamValue st) return streamBytes(st);
         return ROBJ + 48; // a type this model does not know yet: a small object
     }
 
@@ -147,18 +148,18 @@ public final class MemoryModel {
     }
 
     /** objectComputeSize for OBJ_STREAM: the node listpacks, then groups, their PELs and consumers. */
-    private static long streamBytes(io.cachelab.engine.type.StreamValue s) {
+    private static long streamBytes(StreamValue s) {
         long size = ROBJ + 112 + rax(s.nodes.size());
         // A node's listpack is preallocated at 4 KB while it is the tail, and shrunk to fit once closed.
-        io.cachelab.engine.type.StreamValue.Node tail = s.nodes.isEmpty() ? null : s.nodes.lastEntry().getValue();
-        for (io.cachelab.engine.type.StreamValue.Node n : s.nodes.values()) {
+        StreamValue.Node tail = s.nodes.isEmpty() ? null : s.nodes.lastEntry().getValue();
+        for (StreamValue.Node n : s.nodes.values()) {
             size += allocSize(n == tail ? Math.max(4096, n.bytes) : n.bytes);
         }
         if (s.groups.isEmpty()) return size;
         size += rax(s.groups.size());
-        for (io.cachelab.engine.type.StreamValue.Group g : s.groups.values()) {
+        for (StreamValue.Group g : s.groups.values()) {
             size += 48 + rax(g.pel.size()) + 24L * g.pel.size();
-            for (io.cachelab.engine.type.StreamValue.Consumer c : g.consumers.values()) {
+            for (StreamValue.Consumer c : g.consumers.values()) {
                 size += 32 + c.name.length() + rax(c.pel.size()) + 8L * c.pel.size();
             }
         }

@@ -1,8 +1,8 @@
 package io.cachelab.engine.net;
 
+import io.cachelab.engine.util.Bytes;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.keyspace.Database;
-import io.cachelab.engine.util.Bytes;
 
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -123,7 +123,7 @@ public final class Client {
     public boolean trackingNoloop;
     public boolean trackingBrokenRedir;
     public long trackingRedirect;
-    public final java.util.List<io.cachelab.engine.util.Bytes> trackingPrefixes = new java.util.ArrayList<>(0);
+    public final java.util.List<Bytes> trackingPrefixes = new java.util.ArrayList<>(0);
 
     // scripting: a client that runs commands for a script
     public boolean scriptClient;

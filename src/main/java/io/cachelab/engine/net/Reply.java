@@ -1,6 +1,7 @@
 package io.cachelab.engine.net;
 
 
+import io.cachelab.engine.type.ScoreFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -238,7 +239,7 @@ public final class Reply {
 
     /** Doubles (addReplyDouble): RESP3 ',' type; RESP2 a bulk string; both "%.17g" as Redis 7.0 writes them. */
     public void doubleValue(double d) {
-        String s = io.cachelab.engine.type.ScoreFormat.format(d);
+        String s = ScoreFormat.format(d);
         if (resp == 3) {
             ensure(s.length() + 3);
             buf[len++] = ',';

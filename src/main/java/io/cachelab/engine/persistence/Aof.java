@@ -1,5 +1,6 @@
 package io.cachelab.engine.persistence;
 
+import io.cachelab.engine.net.Client;
 import io.cachelab.engine.Propagation;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.keyspace.Database;
@@ -180,7 +181,7 @@ public final class Aof implements Propagation.Sink {
             return;
         }
         attach();
-        io.cachelab.engine.net.Client current = server.tracking().current();
+        Client current = server.tracking().current();
         if (server.persistence().bgsaveInProgress()) {
             rewriteScheduled = true;
             server.log().warning("AOF was enabled but there is already another background operation. "

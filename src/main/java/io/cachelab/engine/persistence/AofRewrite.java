@@ -1,5 +1,6 @@
 package io.cachelab.engine.persistence;
 
+import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.type.StreamValue;
 import io.cachelab.engine.util.Bytes;
 
@@ -88,7 +89,7 @@ final class AofRewrite {
                     bulk("ZADD");
                     bulk(key);
                     for (int j = i; j < i + n; j++) {
-                        bulk(io.cachelab.engine.type.Numbers.formatG17(z.scores()[j]));
+                        bulk(Numbers.formatG17(z.scores()[j]));
                         bulk(z.members()[j].array());
                     }
                 }

@@ -1,5 +1,6 @@
 package io.cachelab.engine.persistence;
 
+import io.cachelab.engine.type.StreamValue;
 import io.cachelab.engine.type.HashValue;
 import io.cachelab.engine.type.ListValue;
 import io.cachelab.engine.type.Numbers;
@@ -40,11 +41,11 @@ sealed interface Frozen {
     }
 
     /** Streams are copied whole: their PEL and group state is mutable, and they are rarely huge. */
-    record Stream(io.cachelab.engine.type.StreamValue value) implements Frozen {
+    record Stream(StreamValue value) implements Frozen {
     }
 
     static Frozen of(RValue v) {
-        if (v instanceof io.cachelab.engine.type.StreamValue s) return new Stream(s.copy());
+        if (v instanceof StreamValue s) return new Stream(s.copy());
         if (v instanceof StringValue s) {
             return new Str(Arrays.copyOf(s.array(), s.length()));
         }

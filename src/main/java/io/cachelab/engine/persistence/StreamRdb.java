@@ -1,5 +1,6 @@
 package io.cachelab.engine.persistence;
 
+import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.type.StreamValue;
 import io.cachelab.engine.type.StreamValue.Consumer;
 import io.cachelab.engine.type.StreamValue.Group;
@@ -151,7 +152,7 @@ final class StreamRdb {
     }
 
     private static long num(byte[] b) {
-        Long v = io.cachelab.engine.type.Numbers.parseLongStrict(b);
+        Long v = Numbers.parseLongStrict(b);
         if (v == null) throw new RdbFormatException("stream listpack: integer expected");
         return v;
     }

@@ -1,5 +1,6 @@
 package io.cachelab.engine.script;
 
+import io.cachelab.engine.net.RequestParser;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.Glob;
@@ -130,7 +131,7 @@ public final class FunctionLibraries {
             throw new RedisError("ERR Invalid library metadata");
         }
         // the shebang line is split as sdssplitargs does (quotes allowed: name="foo")
-        List<String> split = io.cachelab.engine.net.RequestParser.splitArgsPublic(code, 0, nl);
+        List<String> split = RequestParser.splitArgsPublic(code, 0, nl);
         if (split == null || split.isEmpty()) {
             throw new RedisError("ERR Invalid library metadata");
         }
