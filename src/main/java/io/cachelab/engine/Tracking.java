@@ -66,38 +66,28 @@ public final class Tracking {
 
     public void enable(Client c, long redirect, boolean bcast, boolean optin, boolean optout, boolean noloop,
                        List<Bytes> newPrefixes) {
-        c.tracking = true;
-        c.trackingBrokenRedir = false;
-        c.trackingRedirect = redirect;
-        c.trackingBcast = bcast;
-        c.trackingOptin = optin;
-        c.trackingOptout = optout;
-        c.trackingNoloop = noloop;
-        c.trackingCaching = false;
+        c.tracking().enable(redirect, bcast, optin, optout, noloop);
         trackingClients.add(c);
         if (bcast) {
             if (newPrefixes.isEmpty()) newPrefixes = List.of(Bytes.EMPTY);
             for (Bytes p : newPrefixes) {
                 prefixes.computeIfAbsent(p, k -> new Prefix()).clients.add(c);
-                if (!c.trackingPrefixes.contains(p)) c.trackingPrefixes.add(p);
+                if (!c.tracking().prefixes().contains(p)) c.tracking().prefixes().add(p);
             }
         }
     }
 
     public void disable(Client c) {
-        if (!c.tracking) return;
-        if (c.trackingBcast) {
-            for (Bytes p : c.trackingPrefixes) {
+        if (!c.tracking().on()) return;
+        if (c.tracking().bcast()) {
+            for (Bytes p : c.tracking().prefixes()) {
                 Prefix state = prefixes.get(p);
                 if (state == null) continue;
                 state.clients.remove(c);
                 if (state.clients.isEmpty()) prefixes.remove(p);
             }
         }
-        c.trackingPrefixes.clear();
-        c.tracking = c.trackingBcast = c.trackingOptin = c.trackingOptout = c.trackingNoloop = false;
-        c.trackingCaching = c.trackingBrokenRedir = false;
-        c.trackingRedirect = 0;
+        c.tracking().disable();
         trackingClients.remove(c);
     }
 
@@ -105,7 +95,7 @@ public final class Tracking {
     public String prefixCollision(Client c, List<Bytes> newPrefixes) {
         for (int i = 0; i < newPrefixes.size(); i++) {
             Bytes p = newPrefixes.get(i);
-            for (Bytes existing : c.trackingPrefixes) {
+            for (Bytes existing : c.tracking().prefixes()) {
                 if (!existing.equals(p) && (startsWith(existing, p) || startsWith(p, existing))) {
                     return "ERR Prefix '" + p + "' overlaps with an existing prefix '" + existing
                             + "'. Prefixes for a single client must not overlap.";
@@ -132,7 +122,7 @@ public final class Tracking {
 
     /** trackingRememberKeys: after a read-only command of a tracking (non-BCAST) client. */
     public void remember(Client c, GetKeys.Found keys, byte[][] argv) {
-        if ((c.trackingOptin && !c.trackingCaching) || (c.trackingOptout && c.trackingCaching)) return;
+        if ((c.tracking().optin() && !c.tracking().caching()) || (c.tracking().optout() && c.tracking().caching())) return;
         for (int i = 0; i < keys.count(); i++) {
             Set<Long> ids = table.computeIfAbsent(new Bytes(argv[keys.pos(i)]), k -> new HashSet<>(4));
             if (ids.add(c.id)) tableItems++;
@@ -157,8 +147,8 @@ public final class Tracking {
         tableItems -= ids.size();
         for (long id : ids) {
             Client target = byId(id);
-            if (target == null || !target.tracking || target.trackingBcast) continue;
-            if (target.trackingNoloop && target == by) continue;
+            if (target == null || !target.tracking().on() || target.tracking().bcast()) continue;
+            if (target.tracking().noloop() && target == by) continue;
             if (target == by && executing) {
                 pending.add(key);
             } else {
@@ -248,7 +238,7 @@ public final class Tracking {
             for (Client c : p.clients) {
                 List<Bytes> keys = new ArrayList<>(p.keys.size());
                 for (Map.Entry<Bytes, Client> e : p.keys.entrySet()) {
-                    if (c.trackingNoloop && e.getValue() == c) continue;
+                    if (c.tracking().noloop() && e.getValue() == c) continue;
                     keys.add(e.getKey());
                 }
                 if (!keys.isEmpty()) send(c, keys, false);
@@ -271,14 +261,14 @@ public final class Tracking {
         int nullResp = c.resp();
         Client to = c;
         boolean redirected = false;
-        if (c.trackingRedirect != 0) {
-            Client r = byId(c.trackingRedirect);
+        if (c.tracking().redirect() != 0) {
+            Client r = byId(c.tracking().redirect());
             if (r == null) {
-                c.trackingBrokenRedir = true;
+                c.tracking().redirectBroken();
                 if (c.resp() > 2) {
                     c.addPushLen(2);
                     c.addBulk(REDIR_BROKEN);
-                    c.addInteger(c.trackingRedirect);
+                    c.addInteger(c.tracking().redirect());
                     c.flushSoon();
                 }
                 return;

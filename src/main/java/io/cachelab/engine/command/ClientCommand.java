@@ -40,7 +40,7 @@ final class ClientCommand {
             c.addOk();
         });
         client.sub("unblock", ClientCommand::unblock);
-        client.sub("getredir", (c, a) -> c.addInteger(c.tracking ? c.trackingRedirect : -1));
+        client.sub("getredir", (c, a) -> c.addInteger(c.tracking().on() ? c.tracking().redirect() : -1));
         client.sub("tracking", ClientCommand::tracking);
         client.sub("caching", ClientCommand::caching);
         client.sub("trackinginfo", ClientCommand::trackingInfo);
@@ -84,13 +84,13 @@ final class ClientCommand {
         }
         if (Args.is(a[2], "on")) {
             if (!bcast && !prefixes.isEmpty()) throw new RedisError("ERR PREFIX option requires BCAST mode to be enabled");
-            if (c.tracking && c.trackingBcast != bcast) {
+            if (c.tracking().on() && c.tracking().bcast() != bcast) {
                 throw new RedisError("ERR You can't switch BCAST mode on/off before disabling tracking for this client, "
                         + "and then re-enabling it with a different mode.");
             }
             if (bcast && (optin || optout)) throw new RedisError("ERR OPTIN and OPTOUT are not compatible with BCAST");
             if (optin && optout) throw new RedisError("ERR You can't specify both OPTIN mode and OPTOUT mode");
-            if ((optin && c.trackingOptout) || (optout && c.trackingOptin)) {
+            if ((optin && c.tracking().optout()) || (optout && c.tracking().optin())) {
                 throw new RedisError("ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, "
                         + "and then re-enabling it with a different mode.");
             }
@@ -108,43 +108,43 @@ final class ClientCommand {
     }
 
     private static void caching(Client c, byte[][] a) {
-        if (!c.tracking) {
+        if (!c.tracking().on()) {
             throw new RedisError("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN "
                     + "or OPTOUT mode enabled");
         }
         if (Args.is(a[2], "yes")) {
-            if (!c.trackingOptin) throw new RedisError("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+            if (!c.tracking().optin()) throw new RedisError("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
         } else if (Args.is(a[2], "no")) {
-            if (!c.trackingOptout) throw new RedisError("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+            if (!c.tracking().optout()) throw new RedisError("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
         } else {
             throw RedisError.SYNTAX;
         }
-        c.trackingCaching = true;
+        c.tracking().caching(true);
         c.addOk();
     }
 
     private static void trackingInfo(Client c, byte[][] a) {
         List<String> flags = new ArrayList<>();
-        flags.add(c.tracking ? "on" : "off");
-        if (c.trackingBcast) flags.add("bcast");
-        if (c.trackingOptin) {
+        flags.add(c.tracking().on() ? "on" : "off");
+        if (c.tracking().bcast()) flags.add("bcast");
+        if (c.tracking().optin()) {
             flags.add("optin");
-            if (c.trackingCaching) flags.add("caching-yes");
+            if (c.tracking().caching()) flags.add("caching-yes");
         }
-        if (c.trackingOptout) {
+        if (c.tracking().optout()) {
             flags.add("optout");
-            if (c.trackingCaching) flags.add("caching-no");
+            if (c.tracking().caching()) flags.add("caching-no");
         }
-        if (c.trackingNoloop) flags.add("noloop");
-        if (c.trackingBrokenRedir) flags.add("broken_redirect");
+        if (c.tracking().noloop()) flags.add("noloop");
+        if (c.tracking().brokenRedirect()) flags.add("broken_redirect");
         c.addMapLen(3);
         c.addBulk("flags");
         c.addSetLen(flags.size());
         for (String f : flags) c.addBulk(f);
         c.addBulk("redirect");
-        c.addInteger(c.tracking ? c.trackingRedirect : -1);
+        c.addInteger(c.tracking().on() ? c.tracking().redirect() : -1);
         c.addBulk("prefixes");
-        List<Bytes> sorted = new ArrayList<>(c.trackingPrefixes);
+        List<Bytes> sorted = new ArrayList<>(c.tracking().prefixes());
         java.util.Collections.sort(sorted);
         c.addArrayLen(sorted.size());
         for (Bytes p : sorted) c.addBulk(p);
@@ -195,9 +195,9 @@ final class ClientCommand {
         if (c.replica) f.append('S');
         if (c.isBlocked()) f.append('b');
         if (c.multi().active()) f.append('x');
-        if (c.tracking) f.append('t');
-        if (c.trackingBrokenRedir) f.append('R');
-        if (c.trackingBcast) f.append('B');
+        if (c.tracking().on()) f.append('t');
+        if (c.tracking().brokenRedirect()) f.append('R');
+        if (c.tracking().bcast()) f.append('B');
         if (c.multi().casDirty()) f.append('d');
         if (c.isSubscribed()) f.append('P');
         if (c.monitor) f.append('O');
@@ -219,7 +219,7 @@ final class ClientCommand {
                 + " qbuf=" + qbuf + " qbuf-free=" + Math.max(0, c.parser().sdsAlloc() - qbuf)
                 + " argv-mem=0 multi-mem=0 rbs=" + c.replyBuffer.size() + " rbp=" + c.replyBuffer.peak() + " obl=0 oll=0 omem="
                 + c.pendingReplyBytes() + " tot-mem=" + (c.queryBufferCapacity() + 1024 + c.pendingReplyBytes())
-                + " events=r cmd=" + cmd + " user=" + c.user + " redir=" + (c.tracking ? c.trackingRedirect : -1) + " resp=" + c.resp()
+                + " events=r cmd=" + cmd + " user=" + c.user + " redir=" + (c.tracking().on() ? c.tracking().redirect() : -1) + " resp=" + c.resp()
                 + " lib-name=" + c.libName + " lib-ver=" + c.libVersion;
     }
 

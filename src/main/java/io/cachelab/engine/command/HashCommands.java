@@ -29,8 +29,11 @@ public final class HashCommands {
     }
 
     static void register(Commands t) {
-        t.bind("hset", HashCommands::hset);
-        t.bind("hmset", HashCommands::hset);
+        t.bind("hset", (c, a) -> c.addInteger(hset(c, a)));
+        t.bind("hmset", (c, a) -> {
+            hset(c, a);
+            c.addOk();
+        });
         t.bind("hsetnx", HashCommands::hsetnx);
         t.bind("hget", HashCommands::hget);
         t.bind("hmget", HashCommands::hmget);
@@ -76,8 +79,8 @@ public final class HashCommands {
         c.server().notifyKeyspaceEvent(Notify.HASH, event, key, db.id());
     }
 
-    /** HSET and HMSET: same work, HSET answers how many fields were new, HMSET answers OK. */
-    private static void hset(Client c, byte[][] a) {
+    /** HSET and HMSET: same work; returns how many fields were new (HSET's answer; HMSET answers OK). */
+    private static long hset(Client c, byte[][] a) {
         if (a.length % 2 == 1) throw RedisError.wrongArgs(Args.lower(a[0]));
         Bytes key = new Bytes(a[1]);
         HashValue h = writeOrCreate(c, key);
@@ -88,8 +91,7 @@ public final class HashCommands {
             if (h.set(new Bytes(a[i]), a[i + 1], maxEntries, maxValue)) created++;
         }
         written(c, key, "hset");
-        if (a[0].length == 4) c.addInteger(created);
-        else c.addOk();
+        return created;
     }
 
     private static void hsetnx(Client c, byte[][] a) {

@@ -105,7 +105,7 @@ public final class Dispatcher {
         if (topLevel) {
             server.afterCommand();
             // resetClient: CLIENT CACHING lasts for the next command only (a whole MULTI counts as one)
-            if (!c.multi().active() && !spec.fullName().equals("client|caching")) c.trackingCaching = false;
+            if (!c.multi().active() && !spec.fullName().equals("client|caching")) c.tracking().caching(false);
         }
     }
 
@@ -253,7 +253,7 @@ public final class Dispatcher {
      */
     private void rememberTrackedKeys(Client c, CommandSpec spec, byte[][] argv) {
         Client caller = c.scriptClient ? server.tracking().current() : c;
-        if (caller == null || !caller.tracking || caller.trackingBcast) return;
+        if (caller == null || !caller.tracking().on() || caller.tracking().bcast()) return;
         byte[][] callerArgv = caller == c ? argv : caller.currentArgv;
         CommandSpec callerSpec = caller == c ? spec : table.lookup(callerArgv[0]);
         if (callerSpec == null || callerSpec.has(CommandFlag.PUBSUB)) return;

@@ -76,6 +76,11 @@ public final class Client {
 
     private static final byte[] REDACTED = "(redacted)".getBytes(StandardCharsets.US_ASCII);
 
+    /** CLIENT TRACKING's state for this client. */
+    public ClientTracking tracking() {
+        return tracking;
+    }
+
     /** The client's transaction (MULTI queue and flags). */
     public MultiState multi() {
         return multi;
@@ -114,16 +119,7 @@ public final class Client {
     /** REPLCONF listening-port / ip-address, sent before SYNC/PSYNC. */
     public int replicaListeningPort;
     public String replicaAnnouncedIp;
-    /** CLIENT TRACKING state (tracking.c's CLIENT_TRACKING_* flags); see Tracking. */
-    public boolean tracking;
-    public boolean trackingBcast;
-    public boolean trackingOptin;
-    public boolean trackingOptout;
-    public boolean trackingCaching;
-    public boolean trackingNoloop;
-    public boolean trackingBrokenRedir;
-    public long trackingRedirect;
-    public final java.util.List<Bytes> trackingPrefixes = new java.util.ArrayList<>(0);
+    private final ClientTracking tracking = new ClientTracking();
 
     // scripting: a client that runs commands for a script
     public boolean scriptClient;
