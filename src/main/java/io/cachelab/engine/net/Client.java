@@ -106,7 +106,7 @@ public final class Client {
     public final Set<Bytes> patterns = new LinkedHashSet<>();
     public final Set<Bytes> shardChannels = new LinkedHashSet<>();
 
-    // blocking (see keyspace.Blocking)
+    // blocking (see Blocking)
     /** What the client is blocked on (blocked.c's bpop), or null; Blocking owns it. */
     Blocking.State blockedState;
     /** The command being executed (kept so a blocked command can be re-run when served). */
