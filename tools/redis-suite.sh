@@ -3,6 +3,12 @@
 # external-server mode (tests that need to spawn their own redis-server are skipped).
 #
 # Usage: tools/redis-suite.sh [core|all] [REDIS_TEST_TREE] [runtest options...]
+#        tools/redis-suite.sh repl [REDIS_TEST_TREE] [runtest options...]
+#
+#   repl  the replication units in their normal mode: the suite starts its own servers as
+#         src/redis-server, which is tools/redis-server (the jar) in a scratch copy of the tree;
+#         integration/replication*, psync2*, block-repl, failover (--single picks others).
+#         Runs with --clients 2 (2 cores); set REDIS_SERVER=/usr/bin/redis-server for a baseline.
 #
 #   core  --tags "-slow -needs:debug"  (Redis's external no-debug CI job; the default)
 #   all   --tags "-needs:debug"        (also the tests tagged slow)
@@ -21,6 +27,40 @@
 # to stdout and to $WORK/runtest.log (WORK is printed at the start and kept).
 # Prints "N passed, M failed"; exits 1 when a test failed or the suite did not finish.
 set -euo pipefail
+
+case "${1:-}" in
+  repl) mode=repl; shift ;;
+esac
+if [[ ${mode:-} == repl ]]; then
+  tree=/tmp/redis-7.0.15
+  if [[ $# -gt 0 && $1 != -* ]]; then tree=$1; shift; fi
+  tree=$(cd "$tree" && pwd)
+  tools=$(cd "$(dirname "$0")" && pwd)
+  [[ -n ${REDIS_SERVER:-} || -f $tools/../target/cachelab.jar ]] || { echo "build target/cachelab.jar first" >&2; exit 2; }
+  work=$(mktemp -d /tmp/redis-suite.XXXXXX)
+  cp -r "$tree/runtest" "$tree/tests" "$work/"
+  mkdir -p "$work/src" && rm -rf "$work/tests/tmp"/*
+  ln -s "${REDIS_SERVER:-$tools/redis-server}" "$work/src/redis-server"
+  for t in redis-cli redis-benchmark redis-check-aof redis-check-rdb redis-sentinel; do
+    [[ -x /usr/bin/$t ]] && ln -s "/usr/bin/$t" "$work/src/$t"
+  done
+  units=()
+  [[ " $* " == *" --single "* ]] || for u in integration/replication integration/replication-2 \
+      integration/replication-3 integration/replication-4 integration/replication-psync \
+      integration/replication-buffer integration/psync2 integration/psync2-reg \
+      integration/psync2-pingoff integration/psync2-master-restart integration/block-repl \
+      integration/failover; do units+=(--single "$u"); done
+  echo "work dir $work (runtest output in $work/runtest.log)"
+  rc=0
+  (cd "$work" && ./runtest --clients 2 --durable --timeout 600 "${units[@]}" "$@") 2>&1 | tee "$work/runtest.log" || rc=$?
+  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$work/runtest.log")
+  passed=$(grep -c '^\[ok\]:' <<<"$plain" || true)
+  failed=$(grep -c '^\[err\]:\|^\[exception\]:\|^\[TIMEOUT\]:' <<<"$plain" || true)
+  echo "$passed passed, $failed failed"
+  grep -q 'The End' <<<"$plain" || { echo "the suite did not finish (runtest exit $rc)"; exit 1; }
+  [[ $failed -eq 0 && $rc -eq 0 ]]
+  exit
+fi
 
 case "${1:-}" in
   core) tags="-slow -needs:debug"; shift ;;

@@ -4,6 +4,7 @@ import io.cachelab.engine.command.Families;
 import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.persistence.Aof;
 import io.cachelab.engine.persistence.Persistence;
+import io.cachelab.engine.replication.ReplicaLink;
 import io.cachelab.engine.replication.ReplicationMaster;
 import io.cachelab.engine.script.Scripting;
 
@@ -26,11 +27,23 @@ public final class Engine implements AutoCloseable {
     }
 
     public static Engine start(EngineConfig config) throws IOException {
+        return start(config, server -> { });
+    }
+
+    /**
+     * main()'s order: listen first (so a taken port fails fast), then {@code listening} (the
+     * standalone banner), then the data from disk, then the loop and "Ready to accept connections".
+     */
+    public static Engine start(EngineConfig config, java.util.function.Consumer<Server> listening) throws IOException {
         Server server = assemble(config);
+        int port = server.listen();
+        listening.accept(server);
+        String[] master = config.getString("replicaof").trim().split("\\s+");
+        if (master.length == 2) server.replicaLink().configure(master[0], Integer.parseInt(master[1]));
         // loadDataFromDisk: with appendonly yes the AOF is the source, the RDB file is not read
         if (config.getBool("appendonly")) server.aof().loadAtStartup();
         else server.persistence().loadAtStartup();
-        int port = server.start();
+        server.startLoop();
         return new Engine(server, port);
     }
 
@@ -42,7 +55,8 @@ public final class Engine implements AutoCloseable {
     public static Server assemble(EngineConfig config) throws IOException {
         Server server = new Server(config, Families.registerAll());
         server.acl().setClientInfo(Families::clientInfo);
-        server.install(new Persistence(server), new Aof(server), new ReplicationMaster(server),
+        ReplicationMaster replication = new ReplicationMaster(server);
+        server.install(new Persistence(server), new Aof(server), replication, new ReplicaLink(server, replication),
                 () -> new Scripting(server));
         InfoSections.register(server.info(), server);
         return server;
@@ -55,6 +69,15 @@ public final class Engine implements AutoCloseable {
     /** For tests and diagnostics; the server's state belongs to the event-loop thread. */
     public Server server() {
         return server;
+    }
+
+    /** Waits at most {@code ms} for the server to stop. */
+    public void awaitShutdown(long ms) {
+        try {
+            stopped.await(ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Blocks until SHUTDOWN or {@link #close()}. */

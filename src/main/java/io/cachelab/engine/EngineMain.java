@@ -1,6 +1,7 @@
 package io.cachelab.engine;
 
 import io.cachelab.engine.config.EngineConfig;
+import io.cachelab.engine.util.ServerLog;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * `java -jar cachelab.jar engine [config-file] [--name value ...]`: the engine alone, taking
@@ -23,23 +25,74 @@ public final class EngineMain {
         try {
             apply(config, args);
         } catch (IllegalArgumentException e) {
-            System.err.println("\n*** FATAL CONFIG FILE ERROR ***\n" + e.getMessage());
+            System.err.println("\n*** FATAL CONFIG FILE ERROR (CacheLab engine, Redis " + Server.REDIS_VERSION + ") ***\n" + e.getMessage());
             System.exit(1);
             return;
         }
+        if (args.length > 0 && !args[0].startsWith("--")) config.setConfigFile(Path.of(args[0]).toAbsolutePath());
+        Server[] running = new Server[1];
+        ServerLog log = ServerLog.install(logfile(config), config.getString("loglevel"),
+                () -> running[0] != null && running[0].isReplica() ? 'S' : 'M');
+        config.onChange("loglevel", ServerLog::setLevel);
+        Logger engineLog = Logger.getLogger("io.cachelab.engine");
+        long pid = ProcessHandle.current().pid();
+        engineLog.info("oO0OoO0OoO0Oo CacheLab engine is starting oO0OoO0OoO0Oo");
+        engineLog.info("Redis version=" + Server.REDIS_VERSION + ", bits=64, commit=00000000, modified=0, pid=" + pid
+                + ", just started (the CacheLab engine, a Redis-compatible server in Java)");
+        engineLog.info(args.length > 0 && !args[0].startsWith("--") ? "Configuration loaded"
+                : "Warning: no config file specified, using the default config. In order to specify a config file use "
+                + "java -jar cachelab.jar engine /path/to/redis.conf");
         Engine engine;
         try {
-            engine = Engine.start(config);
+            engine = Engine.start(config, server -> {
+                running[0] = server;
+                banner(log, config, server, pid);
+                engineLog.info("Server initialized");
+            });
+        } catch (java.net.BindException e) {
+            engineLog.warning("Warning: Could not create server TCP listening socket " + config.getString("bind") + ":"
+                    + config.getInt("port") + ": bind: " + e.getMessage());
+            engineLog.warning("Failed listening on port " + config.getInt("port") + " (TCP), aborting.");
+            System.exit(1);
+            return;
         } catch (IOException e) {
-            System.err.println("Could not start the CacheLab engine: " + e.getMessage());
+            engineLog.warning(e.getMessage());
             System.exit(1);
             return;
         }
-        System.out.println("CacheLab engine (Redis 7.0 compatible) listening on port " + engine.port());
-        Runtime.getRuntime().addShutdownHook(new Thread(engine::close));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            engine.server().requestSigterm();
+            engine.awaitShutdown(10_000);
+            engine.close();
+            log.flush();
+        }));
         engine.awaitShutdown();
         engine.close();
+        log.flush();
         System.exit(0);
+    }
+
+    /** logfile, relative to dir as Redis's is (Redis changes into dir before it opens the log). */
+    private static String logfile(EngineConfig config) {
+        String f = config.getString("logfile");
+        if (f.isEmpty()) return f;
+        Path p = Path.of(f);
+        return p.isAbsolute() ? f : Path.of(config.getString("dir")).resolve(p).toString();
+    }
+
+    /** The start-up banner: with always-show-logo (Redis's test harness waits for its " PID: " line). */
+    private static void banner(ServerLog log, EngineConfig config, Server server, long pid) {
+        String mode = config.getBool("cluster-enabled") ? "cluster" : "standalone";
+        if (!config.getBool("always-show-logo")) {
+            Logger.getLogger("io.cachelab.engine").info("Running mode=" + mode + ", port=" + server.port() + ".");
+            return;
+        }
+        log.raw("");
+        log.raw("    CacheLab engine            Redis " + Server.REDIS_VERSION + " compatible, 64 bit");
+        log.raw("    (pure Java)                Running in " + mode + " mode");
+        log.raw("                               Port: " + server.port());
+        log.raw("                               PID: " + pid);
+        log.raw("");
     }
 
     /** Applies a config file (if the first argument is not an option) and --name value directives. */

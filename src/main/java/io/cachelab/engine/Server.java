@@ -20,6 +20,7 @@ import io.cachelab.engine.net.EventLoop;
 import io.cachelab.engine.persistence.Aof;
 import io.cachelab.engine.persistence.Persistence;
 import io.cachelab.engine.pubsub.PubSub;
+import io.cachelab.engine.replication.ReplicaLink;
 import io.cachelab.engine.replication.ReplicationMaster;
 import io.cachelab.engine.script.Scripting;
 import io.cachelab.engine.util.Bytes;
@@ -78,6 +79,8 @@ public final class Server {
     private Persistence persistence;
     private Aof aof;
     private ReplicationMaster replication;
+    private ReplicaLink replicaLink;
+    private boolean loading;
     private Supplier<Scripting> scriptingFactory;
     private Scripting scripting;
 
@@ -109,11 +112,13 @@ public final class Server {
      * Installs the subsystems built around this server (see {@link Engine#assemble}). Scripting is
      * made on first use, as Redis creates its Lua interpreter only when a script runs.
      */
-    public void install(Persistence persistence, Aof aof, ReplicationMaster replication, Supplier<Scripting> scripting) {
+    public void install(Persistence persistence, Aof aof, ReplicationMaster replication, ReplicaLink replicaLink,
+                        Supplier<Scripting> scripting) {
         if (this.persistence != null) throw new IllegalStateException("subsystems already installed");
         this.persistence = persistence;
         this.aof = aof;
         this.replication = replication;
+        this.replicaLink = replicaLink;
         this.scriptingFactory = scripting;
     }
 
@@ -154,6 +159,13 @@ public final class Server {
 
     /** Binds and starts the event-loop thread; returns the bound port. */
     public int start() throws IOException {
+        int p = listen();
+        startLoop();
+        return p;
+    }
+
+    /** Opens the listening sockets (initServer's listenToPort); returns the bound port. */
+    public int listen() throws IOException {
         List<String> binds = Arrays.asList(config.getString("bind").trim().split("\\s+"));
         int startPort = config.getInt("port");
         port = eventLoop.bind(binds, startPort);
@@ -170,9 +182,14 @@ public final class Server {
                 return "Unable to listen on this port. Check server logs.";
             }
         });
-        eventLoop.start("cachelab-engine-" + port);
-        LOG.info(() -> "CacheLab engine ready to accept connections on " + binds + " port " + port);
         return port;
+    }
+
+    /** Starts the event-loop thread: from here on the server's state belongs to it. */
+    public void startLoop() {
+        List<String> binds = Arrays.asList(config.getString("bind").trim().split("\\s+"));
+        eventLoop.start("cachelab-engine-" + port);
+        LOG.info(() -> "Ready to accept connections (CacheLab engine on " + String.join(" ", binds) + " port " + port + ")");
     }
 
     public void stop() {
@@ -292,8 +309,91 @@ public final class Server {
         activeExpireEnabled = on;
     }
 
+    /** server.masterhost != NULL: REPLICAOF named a master. */
     public boolean isReplica() {
-        return false;
+        return replicaLink.isReplica();
+    }
+
+    /** The replica side of replication (REPLICAOF, the master link). */
+    public ReplicaLink replicaLink() {
+        return replicaLink;
+    }
+
+    /** True while a command from our master runs: it may write, and keys it reads are not expired. */
+    public boolean runningMasterCommand() {
+        return replicaLink.applying();
+    }
+
+    /** A read-only replica refuses writes from its own clients (-READONLY). */
+    public boolean readOnlyReplica() {
+        return isReplica() && config.getBool("replica-read-only");
+    }
+
+    /** A replica whose link is down and that must not serve stale data (-MASTERDOWN). */
+    public boolean staleReplica() {
+        return isReplica() && !replicaLink.connected() && !config.getBool("replica-serve-stale-data");
+    }
+
+    /** server.loading: an RDB is being loaded (a replica's full sync); commands without the loading flag wait. */
+    public boolean loading() {
+        return loading;
+    }
+
+    public void setLoading(boolean loading) {
+        this.loading = loading;
+    }
+
+    /** INFO's master_failover_state. */
+    public String failoverState() {
+        return "no-failover";
+    }
+
+    /** rdbPopulateSaveInfo: what an RDB records to PSYNC from after a restart, or null. */
+    public String[] replicationSaveInfo() {
+        return isReplica() ? replicaLink.saveInfo() : replication.saveInfo();
+    }
+
+    /**
+     * loadDataFromDisk's replication step: an RDB that recorded an id and offset lets a replica
+     * PSYNC with its master (the cached master), and a master accept PSYNC from its old replicas
+     * (the id becomes replid2).
+     */
+    public void restoreReplicationInfo(String replid, String offset, String streamDb) {
+        if (replid == null || offset == null || streamDb == null || replid.length() != 40) return;
+        long off;
+        int db;
+        try {
+            off = Long.parseLong(offset);
+            db = Integer.parseInt(streamDb);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (off == -1 || db == -1) return;
+        if (isReplica()) replicaLink.restoreFromRdb(replid, off, db);
+        else replication.restoreAsMaster(replid, off);
+    }
+
+    /** emptyData: every database flushed (a replica about to load its master's RDB); WATCHers see it. */
+    public void emptyData() {
+        for (Database d : dbs) {
+            watches.touchAll(d, null);
+            d.flush();
+        }
+    }
+
+    /** disconnectAllBlockedClients: a master turning replica unblocks its blocked clients with an error. */
+    public void disconnectBlockedClients() {
+        for (Client c : new ArrayList<>(eventLoop.clients())) {
+            if (!c.isBlocked()) continue;
+            blocking.unblock(c);
+            c.addError("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)");
+            eventLoop.closeAsync(c);
+        }
+    }
+
+    /** The role changed (a sync finished, a promotion): an enabled AOF restarts from the new dataset. */
+    public void replicationRoleChanged() {
+        if (aof.enabled() && !aof.rewriteInProgress()) aof.scheduleRewrite();
     }
 
     /** Replicas whose last ack is within min-replicas-max-lag (repl_good_slaves_count), from the replication master. */
@@ -315,9 +415,42 @@ public final class Server {
         this.shutdownHook = hook;
     }
 
-    public void shutdown() {
+    /**
+     * prepareForShutdown's saving step: a final snapshot when save points exist (or SAVE is given,
+     * and not NOSAVE). False when it failed and FORCE was not given: the server keeps running.
+     */
+    public boolean prepareForShutdown(boolean save, boolean nosave, boolean force) {
         LOG.info("User requested shutdown...");
+        persistence.killBgsave();
+        if ((persistence.hasSavePoints() && !nosave) || save) {
+            LOG.info("Saving the final RDB snapshot before exiting.");
+            if (!persistence.save() && !force) {
+                LOG.warning("Error trying to save the DB, can't exit.");
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private volatile boolean sigtermReceived;
+
+    /** SIGTERM (the JVM's shutdown hook): the loop shuts down as SHUTDOWN would, from its own thread. */
+    public void requestSigterm() {
+        sigtermReceived = true;
+        eventLoop.wakeup();
+    }
+
+    private void checkSigterm() {
+        if (!sigtermReceived) return;
+        sigtermReceived = false;
+        LOG.warning("Received SIGTERM scheduling shutdown...");
+        prepareForShutdown(false, false, true);
+        shutdown();
+    }
+
+    public void shutdown() {
         aof().flush(true);
+        LOG.warning("Redis is now ready to exit, bye bye...");
         eventLoop.requestStop();
         shutdownHook.run();
     }
@@ -342,11 +475,12 @@ public final class Server {
     /** serverCron: runs hz times a second. */
     public void cron() {
         long now = System.currentTimeMillis();
+        checkSigterm();
         updateCommandTime();
         stats.sample(now);
         evictor.cron();
         // no key changes during CLIENT PAUSE, expiry included (checkClientPauseTimeoutAndReturnIfPaused)
-        if (activeExpireEnabled && !clientsPaused()) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
+        if (activeExpireEnabled && !clientsPaused() && !isReplica()) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
         closeIdleClients(now);
         resizeQueryBuffers(now);
         for (Client c : eventLoop.clients()) {
@@ -355,13 +489,14 @@ public final class Server {
         persistence().cron();
         aof().cron();
         replication.cron();
+        replicaLink.cron(now);
         dispatcher.pause().cron(now);
     }
 
     /** beforeSleep: the fast expiry cycle, blocked-client timeouts and clients unblocked meanwhile. */
     public void beforeSleep() {
         updateCommandTime();
-        if (activeExpireEnabled && !clientsPaused()) activeExpiry.run(ActiveExpiry.Cycle.FAST);
+        if (activeExpireEnabled && !clientsPaused() && !isReplica()) activeExpiry.run(ActiveExpiry.Cycle.FAST);
         evictor.continueRunning();
         blocking.checkTimeouts(System.currentTimeMillis());
         processUnblocked();
@@ -375,7 +510,8 @@ public final class Server {
 
     /** processCommand for a request the event loop parsed. */
     public void processCommand(Client c, byte[][] argv) {
-        dispatcher.call(c, argv);
+        if (c.isMaster()) replicaLink.apply(c, argv, () -> dispatcher.call(c, argv));
+        else dispatcher.call(c, argv);
     }
 
     /** Runs a command again without the checks (a blocked command now served, as EXEC runs queued ones). */
@@ -435,7 +571,7 @@ public final class Server {
         long timeout = config.getLong("timeout");
         if (timeout <= 0) return;
         for (Client c : new ArrayList<>(eventLoop.clients())) {
-            if (c.isBlocked() || c.isSubscribed() || c.monitor || c.replica) continue;
+            if (c.isBlocked() || c.isSubscribed() || c.monitor || c.replica || c.isMaster()) continue;
             if (now - c.lastInteractionMs > timeout * 1000) {
                 LOG.fine(() -> "Closing idle client " + c);
                 eventLoop.closeClient(c);
@@ -481,6 +617,7 @@ public final class Server {
         tracking.clientGone(c);
         evictor.clientClosed();
         replication.clientClosed(c);
+        replicaLink.clientClosed(c);
     }
 
     /** The reply-buffer size past which a client is disconnected (client-output-buffer-limit hard). */

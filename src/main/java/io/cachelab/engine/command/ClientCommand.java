@@ -212,7 +212,7 @@ final class ClientCommand {
         String cmd = c.lastCommand;
         // the running command is still in the query buffer while it executes, as in Redis
         int qbuf = c.queryBufferLength() + (c == self ? c.parser().lastRequestLength() : 0);
-        return "id=" + c.id + " addr=" + c.addr + " laddr=" + c.laddr + " fd=" + (8 + c.id)
+        return "id=" + c.id + " addr=" + c.addr() + " laddr=" + c.laddr() + " fd=" + (8 + c.id)
                 + " name=" + c.name + " age=" + (now - c.createdAtMs) / 1000 + " idle=" + (now - c.lastInteractionMs) / 1000
                 + " flags=" + flags(c) + " db=" + c.db().id() + " sub=" + c.channels.size() + " psub=" + c.patterns.size()
                 + " ssub=" + c.shardChannels.size() + " multi=" + (c.multi().active() ? c.multi().queued().size() : -1)
@@ -262,7 +262,7 @@ final class ClientCommand {
         if (a.length == 3) {
             String addr = Args.str(a[2]);
             for (Client x : all) {
-                if (x.addr.equals(addr)) {
+                if (x.addr().equals(addr)) {
                     killClient(c, x);
                     c.addOk();
                     return;
@@ -309,8 +309,8 @@ final class ClientCommand {
         int killed = 0;
         for (Client x : all) {
             if (id != null && x.id != id) continue;
-            if (addr != null && !x.addr.equals(addr)) continue;
-            if (laddr != null && !x.laddr.equals(laddr)) continue;
+            if (addr != null && !x.addr().equals(addr)) continue;
+            if (laddr != null && !x.laddr().equals(laddr)) continue;
             if (type != null && !type(x).equals(type.equals("replica") ? "slave" : type)) continue;
             if (user != null && !x.user.name().equals(user)) continue;
             if (x == c && skipMe) continue;

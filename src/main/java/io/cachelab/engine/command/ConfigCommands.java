@@ -25,9 +25,7 @@ final class ConfigCommands {
         config.sub("get", ConfigCommands::get);
         config.sub("set", ConfigCommands::set);
         config.sub("resetstat", ConfigCommands::resetstat);
-        config.sub("rewrite", (c, a) -> {
-            throw new RedisError("ERR The server is running without a config file");
-        });
+        config.sub("rewrite", ConfigCommands::rewrite);
         config.sub("help", (c, a) -> {
             String[] lines = {"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
@@ -38,6 +36,22 @@ final class ConfigCommands {
             c.addArrayLen(lines.length);
             for (String l : lines) c.addSimple(l);
         });
+    }
+
+    /** CONFIG REWRITE: the start-up file rewritten with the running values (replicaof from the replication state). */
+    private static void rewrite(Client c, byte[][] a) {
+        if (c.server().config().configFile() == null) throw new RedisError("ERR The server is running without a config file");
+        Map<String, String> current = new LinkedHashMap<>();
+        var link = c.server().replicaLink();
+        current.put("replicaof", link.isReplica() ? link.masterHost() + " " + link.masterPort() : null);
+        try {
+            c.server().config().rewrite(current);
+        } catch (java.io.IOException e) {
+            c.server().log().warning("CONFIG REWRITE failed: " + e.getMessage());
+            throw new RedisError("ERR Rewriting config file: " + e.getMessage());
+        }
+        c.server().log().info("CONFIG REWRITE executed with success.");
+        c.addOk();
     }
 
     private static void get(Client c, byte[][] a) {
@@ -114,7 +128,7 @@ final class ConfigCommands {
         String mode = c.server().config().getString("enable-protected-configs");
         if (mode.equals("yes")) return true;
         if (!mode.equals("local")) return false;
-        String addr = c.addr == null ? "" : c.addr;
+        String addr = c.addr() == null ? "" : c.addr();
         return !c.hasSocket() || addr.startsWith("127.") || addr.startsWith("[::1]") || addr.startsWith("::1");
     }
 

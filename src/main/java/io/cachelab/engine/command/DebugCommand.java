@@ -23,7 +23,7 @@ final class DebugCommand {
 
     static void debug(Client c, byte[][] a) {
         String mode = c.server().config().getString("enable-debug-command");
-        boolean local = c.addr.startsWith("127.") || c.addr.startsWith("0:0:0:0:0:0:0:1") || !c.hasSocket();
+        boolean local = c.addr().startsWith("127.") || c.addr().startsWith("0:0:0:0:0:0:0:1") || !c.hasSocket();
         if (mode.equals("no") || (mode.equals("local") && !local)) {
             throw new RedisError("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
                     + "you can run it from a local connection, otherwise you need to set this option in the "
@@ -44,6 +44,17 @@ final class DebugCommand {
             case "log" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
                 c.server().log().warning("DEBUG LOG: " + Args.str(a[2]));
+                c.addOk();
+            }
+            case "populate" -> populate(c, a);
+            case "replicate" -> {
+                if (a.length < 3) throw RedisError.wrongArgs("debug");
+                c.server().replication().feed(c.db().id(), java.util.Arrays.copyOfRange(a, 2, a.length));
+                c.addOk();
+            }
+            case "change-repl-id" -> {
+                c.server().log().warning("Changing replication IDs after receiving DEBUG change-repl-id");
+                c.server().replication().changeReplicationId();
                 c.addOk();
             }
             case "set-active-expire" -> {
@@ -82,7 +93,7 @@ final class DebugCommand {
                 c.server().log().warning("Append Only File loaded by DEBUG LOADAOF");
                 c.addOk();
             }
-            case "jmap", "change-repl-id", "quicklist-packed-threshold", "set-skip-checksum-validation",
+            case "jmap", "quicklist-packed-threshold", "set-skip-checksum-validation",
                  "stringmatch-len", "dict-resizing", "pause-cron" -> c.addOk();
             case "set-disable-deny-scripts" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
@@ -225,5 +236,27 @@ final class DebugCommand {
                         + "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
             }
         }
+    }
+
+    /** DEBUG POPULATE count [prefix] [size]: key:N = value:N, existing keys skipped, nothing propagated (debug.c). */
+    private static void populate(Client c, byte[][] a) {
+        if (a.length < 3 || a.length > 5) throw RedisError.wrongArgs("debug");
+        long keys = Args.toLong(a[2]);
+        if (keys < 0) throw new RedisError("ERR value is out of range, must be positive");
+        long size = 0;
+        if (a.length == 5) {
+            size = Args.toLong(a[4]);
+            if (size < 0) throw new RedisError("ERR value is out of range, must be positive");
+        }
+        String prefix = a.length >= 4 ? new String(a[3], java.nio.charset.StandardCharsets.ISO_8859_1) : "key";
+        for (long j = 0; j < keys; j++) {
+            Bytes key = new Bytes((prefix + ":" + j).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            if (c.db().lookupWrite(key) != null) continue;
+            byte[] v = ("value:" + j).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            if (size != 0) v = java.util.Arrays.copyOf(v, (int) size);
+            c.db().add(key, io.cachelab.engine.type.StringValue.plain(v));
+            c.db().signalModified(key);
+        }
+        c.addOk();
     }
 }

@@ -3,6 +3,7 @@ package io.cachelab.engine.command;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
+import io.cachelab.engine.replication.ReplicaLink;
 import io.cachelab.engine.replication.ReplicationMaster;
 
 /**
@@ -21,6 +22,40 @@ final class ReplicationCommands {
         t.bind("role", (c, a) -> {
             c.server().replication().role(c);
         });
+        t.bind("replicaof", ReplicationCommands::replicaof);
+        t.bind("slaveof", ReplicationCommands::replicaof);
+    }
+
+    /** replicaofCommand: NO ONE promotes, host port follows a master (cached state kept for PSYNC). */
+    private static void replicaof(Client c, byte[][] a) {
+        ReplicaLink link = c.server().replicaLink();
+        if (c.server().config().getBool("cluster-enabled")) throw new RedisError("ERR REPLICAOF not allowed in cluster mode.");
+        if (!c.server().failoverState().equals("no-failover")) throw new RedisError("ERR REPLICAOF not allowed while failing over.");
+        if (Args.lower(a[1]).equals("no") && Args.lower(a[2]).equals("one")) {
+            if (link.isReplica()) {
+                link.unsetMaster();
+                c.server().log().info("MASTER MODE enabled (user request from '" + Families.clientInfo(c) + "')");
+            }
+            c.addOk();
+            return;
+        }
+        if (c.replica) throw new RedisError("ERR Command is not valid when client is a replica.");
+        long port;
+        try {
+            port = Long.parseLong(new String(a[2], java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw new RedisError("ERR Invalid master port");
+        }
+        if (port < 0 || port > 65535) throw new RedisError("ERR Invalid master port");
+        String host = new String(a[1], java.nio.charset.StandardCharsets.UTF_8);
+        if (link.isReplica() && link.masterHost().equalsIgnoreCase(host) && link.masterPort() == port) {
+            c.server().log().info("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.");
+            c.addSimple("OK Already connected to specified master");
+            return;
+        }
+        link.setMaster(host, (int) port);
+        c.server().log().info("REPLICAOF " + host + ":" + port + " enabled (user request from '" + Families.clientInfo(c) + "')");
+        c.addOk();
     }
 
     /** replconfCommand: options come in pairs; ACK and GETACK answer nothing. */
@@ -56,7 +91,8 @@ final class ReplicationCommands {
                     return;
                 }
                 case "getack" -> {
-                    // only a replica answers GETACK (with an ACK to its master); a master ignores it
+                    // only a replica answers GETACK (with an ACK to its master, once this command is done)
+                    if (c.isMaster()) c.server().replicaLink().requestAck();
                     return;
                 }
                 default -> throw new RedisError("ERR Unrecognized REPLCONF option: " + new String(a[j], java.nio.charset.StandardCharsets.ISO_8859_1));

@@ -128,15 +128,8 @@ final class ServerCommands {
         if (nosave && save) throw RedisError.SYNTAX;
         // while a script is past its time limit only SHUTDOWN NOSAVE may stop the server (Redis 7)
         if (c.server().scriptBusy() && !nosave) throw new RedisError(c.server().busyError());
-        // prepareForShutdown: a final snapshot when save points exist (or SAVE is given)
-        Persistence p = c.server().persistence();
-        p.killBgsave();
-        if ((p.hasSavePoints() && !nosave) || save) {
-            c.server().log().info("Saving the final RDB snapshot before exiting.");
-            if (!p.save() && !force) {
-                c.server().log().warning("Error trying to save the DB, can't exit.");
-                throw new RedisError("ERR Errors trying to SHUTDOWN. Check logs.");
-            }
+        if (!c.server().prepareForShutdown(save, nosave, force)) {
+            throw new RedisError("ERR Errors trying to SHUTDOWN. Check logs.");
         }
         c.server().shutdown();
         // Redis closes the connection without a reply when the shutdown succeeds

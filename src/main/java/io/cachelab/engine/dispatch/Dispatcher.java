@@ -157,12 +157,33 @@ public final class Dispatcher {
         String oom = server.oomCheck(spec, c);
         if (oom != null) return oom;
         if (server.tooFewGoodReplicas() && isWriteCommand(c, spec)) return Server.NOREPLICAS;
+        if (!c.mustObey && server.readOnlyReplica() && isWriteCommand(c, spec)) {
+            return "READONLY You can't write against a read only replica.";
+        }
         if (c.isSubscribed() && c.resp() == 2 && !spec.is(Trait.SUBSCRIBED_CONTEXT)) {
             return "ERR Can't execute '" + spec.fullName()
                     + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context";
         }
+        if (server.staleReplica() && deniedBy(c, spec, CommandFlag.STALE)) {
+            return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+        }
+        if (server.loading() && deniedBy(c, spec, CommandFlag.LOADING)) return "LOADING Redis is loading the dataset in memory";
         if (server.scriptBusy() && !c.scriptClient && !spec.has(CommandFlag.ALLOW_BUSY)) return server.busyError();
         return null;
+    }
+
+    /**
+     * is_denystale_command / is_denyloading_command: the command lacks the flag that lets it run,
+     * or it is EXEC and a queued command lacks it.
+     */
+    private boolean deniedBy(Client c, CommandSpec spec, CommandFlag allowing) {
+        if (!spec.has(allowing)) return true;
+        if (!spec.fullName().equals("exec") || !c.multi().active()) return false;
+        for (byte[][] queued : c.multi().queued()) {
+            CommandSpec q = table.resolve(queued);
+            if (q != null && !q.has(allowing)) return true;
+        }
+        return false;
     }
 
     /** processCommand's is_write_command: a write command, or EXEC of a transaction that queued one. */

@@ -78,7 +78,8 @@ public final class Database {
         if (expires.isEmpty()) return false;
         Long when = expires.get(key);
         if (when == null || when > server.commandTimeMs()) return false;
-        if (server.isReplica() || server.clientsPaused()) return true;
+        if (server.isReplica()) return !server.runningMasterCommand();
+        if (server.clientsPaused()) return true;
         deleteExpired(key);
         return true;
     }

@@ -33,8 +33,8 @@ public final class Client {
     public String name = "";
     public String libName = "";
     public String libVersion = "";
-    public final String addr;
-    public final String laddr;
+    private String addr;
+    private String laddr;
     public final long createdAtMs;
     /** rbs/rbp of CLIENT LIST (see ReplyBufferSizing). */
     public final ReplyBufferSizing replyBuffer = new ReplyBufferSizing();
@@ -210,8 +210,52 @@ public final class Client {
         return closed;
     }
 
+    /** ip:port of the peer (CLIENT LIST addr). */
+    public String addr() {
+        return addr;
+    }
+
+    /** ip:port of our side (CLIENT LIST laddr). */
+    public String laddr() {
+        return laddr;
+    }
+
+    void setAddresses(java.net.InetSocketAddress remote, java.net.InetSocketAddress local) {
+        this.addr = EventLoop.format(remote);
+        this.laddr = EventLoop.format(local);
+    }
+
     public boolean hasSocket() {
         return channel != null;
+    }
+
+    /** Where raw input goes instead of the parser (a link in its handshake), or null. */
+    private Link link;
+    /** CLIENT_MASTER: this connection is the master link; what it sends is applied, never answered. */
+    private boolean master;
+
+    public Link link() {
+        return link;
+    }
+
+    public void setLink(Link link) {
+        this.link = link;
+    }
+
+    public boolean isMaster() {
+        return master;
+    }
+
+    /** Turns the link into the master client (replicationCreateMasterClient). */
+    public void becomeMaster() {
+        this.master = true;
+        this.mustObey = true;
+        this.authenticated = true;
+    }
+
+    /** Bytes the last parsed request took in the stream (the replica's offset advances by them). */
+    public int lastRequestLength() {
+        return parser.lastRequestLength();
     }
 
     public int queryBufferLength() {

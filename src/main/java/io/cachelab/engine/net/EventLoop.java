@@ -130,6 +130,11 @@ public final class EventLoop implements Runnable {
         return running;
     }
 
+    /** Makes a waiting select return now (another thread asked the loop for something). */
+    public void wakeup() {
+        selector.wakeup();
+    }
+
     public void requestStop() {
         running = false;
         selector.wakeup();
@@ -207,8 +212,52 @@ public final class EventLoop implements Runnable {
         }
         Client c = (Client) key.attachment();
         if (c == executing) return;
+        if (key.isConnectable()) {
+            finishConnect(c, key);
+            return;
+        }
         if (key.isValid() && key.isWritable()) writeNow(c);
         if (key.isValid() && key.isReadable()) read(c);
+    }
+
+    /**
+     * A non-blocking outbound connection whose events go to {@code link} (connectWithMaster). The
+     * client is not listed among the server's clients until its owner says so ({@link #adopt}).
+     */
+    public Client connect(String host, int port, Link link) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            boolean done = ch.connect(new InetSocketAddress(host, port));
+            Client c = new Client(server, ch, nextClientId++, host + ":" + port, "");
+            c.setLink(link);
+            c.selectionKey = ch.register(selector, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
+            if (done) link.connected(c);
+            return c;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private void finishConnect(Client c, SelectionKey key) {
+        Link link = c.link();
+        try {
+            ((SocketChannel) key.channel()).finishConnect();
+            key.interestOps(SelectionKey.OP_READ);
+            c.setAddresses((InetSocketAddress) c.channel.getRemoteAddress(), (InetSocketAddress) c.channel.getLocalAddress());
+        } catch (IOException e) {
+            if (link != null) link.failed(c, e.getMessage() == null ? e.toString() : e.getMessage());
+            closeClient(c);
+            return;
+        }
+        if (link != null) link.connected(c);
+    }
+
+    /** Lists an outbound connection among the clients (CLIENT LIST shows the master link). */
+    public void adopt(Client c) {
+        if (!clients.contains(c)) clients.add(c);
     }
 
     private void accept(ServerSocketChannel listener) throws IOException {
@@ -234,7 +283,7 @@ public final class EventLoop implements Runnable {
         }
     }
 
-    private static String format(InetSocketAddress a) {
+    static String format(InetSocketAddress a) {
         String host = a.getAddress().getHostAddress();
         if (host.contains(":")) host = host.replaceAll("%.*$", "");
         return host + ":" + a.getPort();
@@ -257,6 +306,12 @@ public final class EventLoop implements Runnable {
         readBuffer.flip();
         readBuffer.get(readArray, 0, n);
         server.stats().bytesIn(n);
+        c.lastInteractionMs = System.currentTimeMillis();
+        if (c.link() != null) {
+            c.link().input(c, readArray, 0, n);
+            markPendingWrite(c);
+            return;
+        }
         c.parser.accountRead(n);
         c.parser.feed(readArray, 0, n);
         c.lastInteractionMs = System.currentTimeMillis();

@@ -45,6 +45,22 @@ public final class RequestParser {
         return lastRequestLength;
     }
 
+    /** Keeps a request's own bytes in the buffer until it is complete (a master's stream is passed on as is). */
+    private boolean keepRequestBytes;
+
+    public void keepRequestBytes(boolean keep) {
+        this.keepRequestBytes = keep;
+    }
+
+    /** Where the last complete request starts in {@link #buffer()} (valid until the next feed). */
+    public int lastRequestStart() {
+        return requestStart;
+    }
+
+    public byte[] buffer() {
+        return buf;
+    }
+
     /** Bytes received but not yet consumed (the query buffer length Redis reports as qbuf). */
     public int pending() {
         return end - start;
@@ -130,10 +146,13 @@ public final class RequestParser {
     /** Appends freshly read bytes, compacting or growing the buffer as needed. */
     public void feed(byte[] src, int off, int n) {
         if (end + n > buf.length) {
-            if (start > 0) {
-                System.arraycopy(buf, start, buf, 0, end - start);
-                end -= start;
-                start = 0;
+            boolean midRequest = multibulkLen > 0 || argv != null;
+            int keep = keepRequestBytes && midRequest ? requestStart : start;
+            if (keep > 0) {
+                System.arraycopy(buf, keep, buf, 0, end - keep);
+                end -= keep;
+                start -= keep;
+                requestStart -= keep;
             }
             if (end + n > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, end + n));
@@ -145,7 +164,7 @@ public final class RequestParser {
 
     /** Releases a large buffer once it has been drained. */
     public void shrinkIfIdle() {
-        if (start == end) {
+        if (start == end && !(keepRequestBytes && (multibulkLen > 0 || argv != null))) {
             start = end = 0;
             if (buf.length > 64 * 1024 && multibulkLen == 0) buf = new byte[1024];
         }

@@ -352,8 +352,10 @@ public final class Persistence {
         Path p = rdbPath();
         if (!Files.exists(p)) return;
         long start = System.currentTimeMillis();
-        try {
-            load(p, false);
+        java.util.Map<String, String> aux = new java.util.HashMap<>();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(p), 1 << 16)) {
+            load(in, false, aux::put);
+            server.restoreReplicationInfo(aux.get("repl-id"), aux.get("repl-offset"), aux.get("repl-stream-db"));
         } catch (RuntimeException e) {
             throw new IOException("Fatal error loading the DB " + p + ": " + e.getMessage() + ". Exiting.", e);
         }
@@ -370,10 +372,20 @@ public final class Persistence {
      * passed are skipped. A duplicate key is an error unless {@code merge}.
      */
     public void load(Path path, boolean merge) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
+            load(in, merge, (k, v) -> { });
+        }
+    }
+
+    /**
+     * rdbLoadRio: an RDB from any stream (a file, a master's payload). Aux fields go to
+     * {@code aux} as well (repl-id, repl-offset, repl-stream-db for PSYNC).
+     */
+    public void load(InputStream in, boolean merge, BiConsumer<String, String> aux) throws IOException {
         long now = System.currentTimeMillis();
         long[] loaded = {0};
         long[] expired = {0};
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
+        {
             RdbReader r = new RdbReader(in, limits());
             r.readFile(new RdbReader.Visitor() {
                 Database db = server.db(0);
@@ -381,6 +393,7 @@ public final class Persistence {
                 @Override
                 public void aux(String key, byte[] value) {
                     if (key.equals("redis-ver")) server.log().fine(() -> "Loading RDB produced by version " + new String(value));
+                    aux.accept(key, new String(value, java.nio.charset.StandardCharsets.ISO_8859_1));
                 }
 
                 @Override

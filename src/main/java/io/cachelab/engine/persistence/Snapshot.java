@@ -31,6 +31,8 @@ final class Snapshot {
     private final boolean compress;
     private final boolean checksum;
     private final int listFill;
+    /** rdbPopulateSaveInfo: repl-stream-db, repl-id, repl-offset at the freeze, or null (nothing to PSYNC from). */
+    private String[] replInfo;
 
     private Snapshot(List<byte[]> functions, long ctimeSeconds, long usedMemory, boolean compress, boolean checksum, int listFill) {
         this.functions = functions;
@@ -63,6 +65,7 @@ final class Snapshot {
             }
             s.dbs.add(new Db(db.id(), entries, expires.size()));
         }
+        s.replInfo = server.replicationSaveInfo();
         return s;
     }
 
@@ -97,6 +100,11 @@ final class Snapshot {
         w.writeAux("redis-bits", "64");
         w.writeAux("ctime", Long.toString(ctimeSeconds));
         w.writeAux("used-mem", Long.toString(usedMemory));
+        if (replInfo != null) {
+            w.writeAux("repl-stream-db", replInfo[0]);
+            w.writeAux("repl-id", replInfo[1]);
+            w.writeAux("repl-offset", replInfo[2]);
+        }
         w.writeAux("aof-base", aofBase ? "1" : "0");
         for (byte[] code : functions) {
             w.writeByte(Rdb.OPCODE_FUNCTION2);

@@ -51,8 +51,8 @@ public final class ReplicationMaster implements Propagation.Sink {
 
         String ip() {
             if (client.replicaAnnouncedIp != null) return client.replicaAnnouncedIp;
-            int colon = client.addr.lastIndexOf(':');
-            return colon < 0 ? client.addr : client.addr.substring(0, colon);
+            int colon = client.addr().lastIndexOf(':');
+            return colon < 0 ? client.addr() : client.addr().substring(0, colon);
         }
     }
 
@@ -60,8 +60,13 @@ public final class ReplicationMaster implements Propagation.Sink {
     private record Waiter(long offset, long numReplicas) {
     }
 
+    private static final String NO_ID = "0000000000000000000000000000000000000000";
+
     private final Server server;
     private String replid = randomId();
+    /** PSYNC2: the previous history's id, valid for PSYNC up to secondOffset (replid2 / second_replid_offset). */
+    private String replid2 = NO_ID;
+    private long secondOffset = -1;
     private long offset;
     private Backlog backlog;
     private int seldb = -1;
@@ -99,6 +104,105 @@ public final class ReplicationMaster implements Propagation.Sink {
         return replid;
     }
 
+    public String replid2() {
+        return replid2;
+    }
+
+    public long secondOffset() {
+        return secondOffset;
+    }
+
+    /** master_repl_offset moved by the replica side (a new master's offset); Server's copy follows. */
+    private void setOffset(long newOffset) {
+        server.advanceReplOffset(newOffset - offset);
+        offset = newOffset;
+    }
+
+    /**
+     * shiftReplicationId: on promotion the inherited id stays valid, as replid2, for PSYNC up to
+     * the current offset + 1, and a new history starts.
+     */
+    public void shiftReplicationId() {
+        replid2 = replid;
+        secondOffset = offset + 1;
+        replid = randomId();
+        server.log().warning("Setting secondary replication ID to " + replid2 + ", valid up to offset: "
+                + secondOffset + ". New replication ID is " + replid);
+    }
+
+    /** DEBUG CHANGE-REPL-ID: a new id, and no secondary one. */
+    public void changeReplicationId() {
+        replid = randomId();
+        clearReplid2();
+    }
+
+    /** clearReplicationId2: a full sync starts a history with no past. */
+    private void clearReplid2() {
+        replid2 = NO_ID;
+        secondOffset = -1;
+    }
+
+    /**
+     * A full sync from a master finished: its id and offset are ours (the stream continues them),
+     * the backlog starts there, and the sub-replicas were already told to resync.
+     */
+    public void adoptMaster(String masterReplid, long masterOffset) {
+        replid = masterReplid;
+        setOffset(masterOffset);
+        clearReplid2();
+        backlog = newBacklog(offset);
+        seldb = -1;
+    }
+
+    /** +CONTINUE with a new id: the old one becomes replid2 up to offset + 1, so sub-replicas can follow. */
+    public void masterIdChanged(String newReplid) {
+        replid2 = replid;
+        secondOffset = offset + 1;
+        replid = newReplid;
+        disconnectReplicas();
+    }
+
+    /** Restores the id and offset a master saved in its RDB (loadDataFromDisk, PSYNC after restart). */
+    public void restoreAsMaster(String savedReplid, long savedOffset) {
+        replid2 = savedReplid;
+        secondOffset = savedOffset + 1;
+        setOffset(offset + savedOffset);
+        backlog = newBacklog(offset);
+    }
+
+    /** Restores the id and offset a replica saved in its RDB, to PSYNC with its master after a restart. */
+    public void restoreAsReplica(String savedReplid, long savedOffset) {
+        replid = savedReplid;
+        setOffset(savedOffset);
+    }
+
+    private Backlog newBacklog(long at) {
+        return new Backlog((int) Math.min(Integer.MAX_VALUE - 64, server.config().getLong("repl-backlog-size")), at);
+    }
+
+    /** Makes the backlog if there is none (createReplicationBacklog), e.g. after a partial resync. */
+    public void ensureBacklog() {
+        if (backlog == null) backlog = newBacklog(offset);
+    }
+
+    /** disconnectSlaves: every replica reconnects (and learns the new id). */
+    public void disconnectReplicas() {
+        for (Replica r : new ArrayList<>(replicas)) server.eventLoop().closeClient(r.client);
+    }
+
+    /**
+     * replicationFeedStreamFromMasterStream: a replica passes its master's stream on byte for byte,
+     * so its replicas see the same ids and offsets and can PSYNC from either.
+     */
+    public void proxy(byte[] b, int off, int n) {
+        if (n == 0) return;
+        ensureBacklog();
+        Buffer chunk = new Buffer(0);
+        chunk.data = off == 0 ? b : java.util.Arrays.copyOfRange(b, off, off + n);
+        chunk.length = n;
+        append(chunk);
+    }
+
     public long offset() {
         return offset;
     }
@@ -117,6 +221,7 @@ public final class ReplicationMaster implements Propagation.Sink {
     @Override
     public void feed(int dbid, byte[][] argv) {
         if (backlog == null && replicas.isEmpty()) return;
+        if (server.isReplica()) return;
         if (dbid != seldb && dbid >= 0) {
             encoded.reset();
             encodeCommand(encoded, new byte[][] {SELECT, ascii(Integer.toString(dbid))});
@@ -174,6 +279,10 @@ public final class ReplicationMaster implements Propagation.Sink {
     /** syncCommand: attaches the client as a replica, by partial resync if it can continue, else in full. */
     public void sync(Client c, byte[][] argv, boolean psync) {
         if (c.replica) return;
+        if (server.isReplica() && !server.replicaLink().connected()) {
+            c.addError("NOMASTERLINK Can't SYNC while not connected with my master");
+            return;
+        }
         if (c.pendingReplyBytes() > 0) {
             c.addError("ERR SYNC and PSYNC are invalid with pending output");
             return;
@@ -195,8 +304,11 @@ public final class ReplicationMaster implements Propagation.Sink {
         replicas.add(r);
         if (replicas.size() == 1 && backlog == null) {
             // a backlog made from scratch has no past history: a new replication ID
-            replid = randomId();
-            backlog = new Backlog((int) Math.min(Integer.MAX_VALUE - 64, server.config().getLong("repl-backlog-size")), offset);
+            if (!server.isReplica()) {
+                replid = randomId();
+                clearReplid2();
+            }
+            backlog = newBacklog(offset);
         }
         if (!registered) {
             server.propagation().addSink(this);
@@ -218,9 +330,25 @@ public final class ReplicationMaster implements Propagation.Sink {
         server.log().info("Replica " + r.ip() + " asks for synchronization");
     }
 
+    /** masterTryPartialResynchronization: our id (or replid2 up to its offset) and the bytes still in the backlog. */
     private boolean tryPartial(Client c, String askedId, long askedOffset) {
-        if (backlog == null || !askedId.equalsIgnoreCase(replid) || askedOffset < backlog.firstOffset()
-                || askedOffset > offset + 1) {
+        boolean idOk = askedId.equalsIgnoreCase(replid)
+                || (askedId.equalsIgnoreCase(replid2) && askedOffset <= secondOffset);
+        if (!idOk) {
+            if (askedId.equals("?")) {
+                server.log().info("Full resync requested by replica " + c.addr());
+            } else if (!askedId.equalsIgnoreCase(replid2)) {
+                server.log().info("Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '"
+                        + askedId + "', my replication IDs are '" + replid + "' and '" + replid2 + "')");
+            } else {
+                server.log().info("Partial resynchronization not accepted: Requested offset for second ID was "
+                        + askedOffset + ", but I can reply up to " + secondOffset);
+            }
+            return false;
+        }
+        if (backlog == null || askedOffset < backlog.firstOffset() || askedOffset > offset + 1) {
+            server.log().info("Unable to partial resync with replica " + c.addr()
+                    + " for lack of backlog (Replica request was: " + askedOffset + ").");
             return false;
         }
         Replica r = new Replica(c);
@@ -230,8 +358,11 @@ public final class ReplicationMaster implements Propagation.Sink {
         replicas.add(r);
         partialSyncsOk++;
         c.addSimple("CONTINUE " + replid);
+        long sent = offset + 1 - askedOffset;
         backlog.copyFrom(askedOffset, c);
         c.flushSoon();
+        server.log().info("Partial resynchronization request from " + c.addr() + " accepted. Sending " + sent
+                + " bytes of backlog starting from offset " + askedOffset + ".");
         return true;
     }
 
@@ -298,7 +429,7 @@ public final class ReplicationMaster implements Propagation.Sink {
         if (!c.replica) return;
         for (Replica r : replicas) if (r.client == c && r.state == State.WAIT_BGSAVE) waitingForRdb--;
         replicas.removeIf(r -> r.client == c);
-        server.log().info("Connection with replica " + c.addr + " lost.");
+        server.log().info("Connection with replica " + c.addr() + " lost.");
     }
 
     // ---------------- REPLCONF ----------------
@@ -373,23 +504,26 @@ public final class ReplicationMaster implements Propagation.Sink {
     // ---------------- INFO / ROLE ----------------
 
     public void info(InfoWriter out) {
-        out.field("role", "master");
+        ReplicaLink link = server.replicaLink();
+        out.field("role", link.isReplica() ? "slave" : "master");
+        if (link.isReplica()) link.info(out);
+        out.field("connected_slaves", Integer.toString(replicas.size()));
         if (server.config().getLong("min-replicas-to-write") != 0 && server.config().getLong("min-replicas-max-lag") != 0) {
             out.field("min_slaves_good_slaves", Integer.toString(goodReplicas()));
         }
-        out.field("connected_slaves", Integer.toString(replicas.size()));
         long now = System.currentTimeMillis();
         int id = 0;
         for (Replica r : replicas) {
             String state = r.state == State.ONLINE ? "online" : "wait_bgsave";
+            long lag = r.state == State.ONLINE ? (now - r.ackTimeMs) / 1000 : 0;
             out.field("slave" + id++, "ip=" + r.ip() + ",port=" + r.client.replicaListeningPort + ",state=" + state
-                    + ",offset=" + r.ackOffset + ",lag=" + (now - r.ackTimeMs) / 1000);
+                    + ",offset=" + r.ackOffset + ",lag=" + lag);
         }
-        out.field("master_failover_state", "no-failover");
+        out.field("master_failover_state", server.failoverState());
         out.field("master_replid", replid);
-        out.field("master_replid2", "0000000000000000000000000000000000000000");
+        out.field("master_replid2", replid2);
         out.field("master_repl_offset", Long.toString(offset));
-        out.field("second_repl_offset", "-1");
+        out.field("second_repl_offset", Long.toString(secondOffset));
         out.field("repl_backlog_active", backlog == null ? "0" : "1");
         out.field("repl_backlog_size", server.config().getString("repl-backlog-size"));
         out.field("repl_backlog_first_byte_offset", backlog == null ? "0" : Long.toString(backlog.firstOffset()));
@@ -416,6 +550,10 @@ public final class ReplicationMaster implements Propagation.Sink {
 
     /** ROLE: master, offset, and [ip, port, acked offset] per online replica. */
     public void role(Client c) {
+        if (server.replicaLink().isReplica()) {
+            server.replicaLink().role(c);
+            return;
+        }
         List<Replica> online = new ArrayList<>();
         for (Replica r : replicas) if (r.state == State.ONLINE) online.add(r);
         c.addArrayLen(3);
@@ -431,6 +569,17 @@ public final class ReplicationMaster implements Propagation.Sink {
     }
 
     // ---------------- buffers ----------------
+
+    /** REPLICAOF NO ONE: the next command we feed starts with SELECT. */
+    public void resetSelectedDb() {
+        seldb = -1;
+    }
+
+    /** rdbPopulateSaveInfo on a master: the stream's db, our id and offset once there is a backlog; else null. */
+    public String[] saveInfo() {
+        if (backlog == null) return null;
+        return new String[] {Integer.toString(Math.max(seldb, 0)), replid, Long.toString(offset)};
+    }
 
     /** A growable byte buffer that formats numbers without a String. */
     static final class Buffer {

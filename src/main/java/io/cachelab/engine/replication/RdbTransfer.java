@@ -1,0 +1,201 @@
+package io.cachelab.engine.replication;
+
+import io.cachelab.engine.Server;
+import io.cachelab.engine.info.InfoWriter;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * readSyncBulkPayload: the RDB a master sends after +FULLRESYNC, in either form, {@code $<len>\r\n}
+ * followed by exactly len bytes (a disk-based master) or {@code $EOF:<40 random bytes>\r\n}
+ * followed by the RDB and the same 40 bytes (a diskless master, the default of Redis 7.0). The
+ * payload is collected without blocking the loop; once complete it is loaded in one go (the loop
+ * waits, as Redis's does while it loads), so no client ever sees a half-loaded dataset: a payload
+ * that fails to load leaves the keyspace empty and the sync is retried.
+ *
+ * <p>With {@code repl-diskless-load disabled} the payload is first written to dir/dbfilename, as
+ * Redis does (and removed again when this replica has no persistence); otherwise it is loaded
+ * from memory.
+ */
+final class RdbTransfer {
+    private static final int MARK_LEN = 40;
+
+    /** A payload that cannot be received; the message is the log line. */
+    static final class TransferError extends Exception {
+        TransferError(String message) {
+            super(message);
+        }
+    }
+
+    private final Server server;
+    private final LineReader preamble = new LineReader();
+    private boolean started;
+    private byte[] eofMark;
+    private long size = -1;
+    private byte[] data = new byte[0];
+    private int length;
+    private boolean complete;
+
+    private RdbTransfer(Server server) {
+        this.server = server;
+    }
+
+    static RdbTransfer awaitingPreamble(Server server) {
+        return new RdbTransfer(server);
+    }
+
+    boolean complete() {
+        return complete;
+    }
+
+    boolean usedEofMark() {
+        return eofMark != null;
+    }
+
+    /** Takes what belongs to the payload; returns how many of the {@code len} bytes it used. */
+    int receive(byte[] buf, int off, int len) throws TransferError {
+        int used = 0;
+        if (!started) {
+            preamble.feed(buf, off, len);
+            String line;
+            while ((line = preamble.next()) != null && line.isEmpty()) {
+                // newlines the master sends while it prepares the RDB
+            }
+            if (line == null) return len;
+            int leftover = preamble.remaining();
+            used = len - leftover;
+            if (used < 0) used = 0;
+            preamble.reset();
+            start(line);
+        }
+        int n = len - used;
+        if (eofMark == null) n = (int) Math.min(n, size - length);
+        append(buf, off + used, n);
+        used += n;
+        if (eofMark == null ? length == size : endsWithMark()) {
+            if (eofMark != null) length -= MARK_LEN;
+            complete = true;
+        }
+        return used;
+    }
+
+    private void start(String line) throws TransferError {
+        if (line.startsWith("-")) throw new TransferError("MASTER aborted replication with an error: " + line.substring(1));
+        if (!line.startsWith("$")) {
+            throw new TransferError("Bad protocol from MASTER, the first byte is not '$' (we received '" + line
+                    + "'), are you sure the host and port are right?");
+        }
+        started = true;
+        boolean diskless = !server.config().getString("repl-diskless-load").equals("disabled");
+        if (line.startsWith("$EOF:") && line.length() == 5 + MARK_LEN) {
+            eofMark = line.substring(5).getBytes(StandardCharsets.ISO_8859_1);
+            server.log().info("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF "
+                    + (diskless ? "to parser" : "to disk"));
+            return;
+        }
+        try {
+            size = Long.parseLong(line.substring(1));
+        } catch (NumberFormatException e) {
+            throw new TransferError("Bad protocol from MASTER, the first byte is not '$' (we received '" + line
+                    + "'), are you sure the host and port are right?");
+        }
+        if (size < 0 || size > Integer.MAX_VALUE - 64) throw new TransferError("MASTER sent an RDB of " + size + " bytes, more than this replica can take");
+        data = new byte[(int) size];
+        server.log().info("MASTER <-> REPLICA sync: receiving " + size + " bytes from master " + (diskless ? "to parser" : "to disk"));
+    }
+
+    private void append(byte[] b, int off, int n) throws TransferError {
+        if (n <= 0) return;
+        if (length + (long) n > Integer.MAX_VALUE - 64) throw new TransferError("MASTER sent an RDB larger than this replica can take");
+        if (length + n > data.length) data = Arrays.copyOf(data, Math.max(length + n, Math.max(1 << 16, data.length * 2)));
+        System.arraycopy(b, off, data, length, n);
+        length += n;
+    }
+
+    private boolean endsWithMark() {
+        return length >= MARK_LEN && Arrays.equals(data, length - MARK_LEN, length, eofMark, 0, MARK_LEN);
+    }
+
+    /**
+     * Replaces the dataset with the payload. {@code beforeLoad} flushes the old data first. Returns
+     * the RDB's repl-stream-db (-1 when it has none), or Integer.MIN_VALUE when loading failed.
+     */
+    int loadInto(Runnable beforeLoad) {
+        beforeLoad.run();
+        server.log().info("MASTER <-> REPLICA sync: Loading DB in memory");
+        Map<String, String> aux = new HashMap<>();
+        boolean diskless = !server.config().getString("repl-diskless-load").equals("disabled");
+        Path file = server.persistence().rdbPath();
+        server.setLoading(true);
+        try {
+            if (diskless) {
+                load(new ByteArrayInputStream(data, 0, length), aux);
+            } else {
+                writeFile(file);
+                try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                    load(in, aux);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            server.log().warning("Failed trying to load the MASTER synchronization DB from " + (diskless ? "socket" : "disk")
+                    + ": " + e.getMessage());
+            server.emptyData();
+            return Integer.MIN_VALUE;
+        } finally {
+            server.setLoading(false);
+            data = null;
+        }
+        if (!diskless && !server.persistence().hasSavePoints() && !server.config().getBool("appendonly")) {
+            server.log().info("Removing the RDB file obtained from the master. This replica has persistence disabled");
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // nothing depends on it
+            }
+        }
+        String db = aux.get("repl-stream-db");
+        try {
+            return db == null ? -1 : Integer.parseInt(db);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void load(InputStream in, Map<String, String> aux) throws IOException {
+        server.persistence().load(in, false, aux::put);
+        if (in.read() != -1) throw new IOException("Replication stream EOF marker is broken");
+    }
+
+    private void writeFile(Path file) throws IOException {
+        Path tmp = file.resolveSibling("temp-" + System.currentTimeMillis() / 1000 + "." + ProcessHandle.current().pid() + ".rdb");
+        try (var out = Files.newOutputStream(tmp)) {
+            out.write(data, 0, length);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    void discard() {
+        data = null;
+        length = 0;
+    }
+
+    /** INFO's master_sync_* fields while the payload arrives. */
+    void info(InfoWriter out, long lastIoAgoMs) {
+        long total = eofMark != null || size < 0 ? 0 : size;
+        out.field("master_sync_total_bytes", Long.toString(eofMark != null ? -1 : total));
+        out.field("master_sync_read_bytes", Long.toString(length));
+        out.field("master_sync_left_bytes", Long.toString(eofMark != null ? -1 - length : total - length));
+        double perc = total > 0 ? 100.0 * length / total : 0;
+        out.field("master_sync_perc", String.format(java.util.Locale.ROOT, "%.2f", perc));
+        out.field("master_sync_last_io_seconds_ago", Long.toString(lastIoAgoMs / 1000));
+    }
+}
