@@ -324,6 +324,18 @@ public final class Server {
         return replicaLink.applying();
     }
 
+    private final io.cachelab.engine.keyspace.ReplicaExpires replicaExpires = new io.cachelab.engine.keyspace.ReplicaExpires();
+
+    /** Keys a writable replica's own clients gave a TTL: the replica expires them itself. */
+    public io.cachelab.engine.keyspace.ReplicaExpires replicaExpires() {
+        return replicaExpires;
+    }
+
+    /** A command is executing (not loading, not the cron). */
+    public boolean inCommand() {
+        return dispatcher.depth() > 0;
+    }
+
     /** A read-only replica refuses writes from its own clients (-READONLY). */
     public boolean readOnlyReplica() {
         return isReplica() && config.getBool("replica-read-only");
@@ -345,7 +357,13 @@ public final class Server {
 
     /** INFO's master_failover_state. */
     public String failoverState() {
-        return "no-failover";
+        return replicaLink.failover().stateName();
+    }
+
+    /** FAILOVER pauses writes (PAUSE_DURING_FAILOVER) until the target took over, or it is aborted. */
+    public void pauseWritesForFailover(boolean on) {
+        if (on) dispatcher.pause().pause(Long.MAX_VALUE, true);
+        else dispatcher.pause().unpause();
     }
 
     /** rdbPopulateSaveInfo: what an RDB records to PSYNC from after a restart, or null. */
@@ -375,6 +393,7 @@ public final class Server {
 
     /** emptyData: every database flushed (a replica about to load its master's RDB); WATCHers see it. */
     public void emptyData() {
+        replicaExpires.clear();
         for (Database d : dbs) {
             watches.touchAll(d, null);
             d.flush();
@@ -481,6 +500,7 @@ public final class Server {
         evictor.cron();
         // no key changes during CLIENT PAUSE, expiry included (checkClientPauseTimeoutAndReturnIfPaused)
         if (activeExpireEnabled && !clientsPaused() && !isReplica()) activeExpiry.run(ActiveExpiry.Cycle.SLOW);
+        else if (activeExpireEnabled && isReplica() && !clientsPaused()) replicaExpires.expire(now);
         closeIdleClients(now);
         resizeQueryBuffers(now);
         for (Client c : eventLoop.clients()) {
@@ -618,6 +638,20 @@ public final class Server {
         evictor.clientClosed();
         replication.clientClosed(c);
         replicaLink.clientClosed(c);
+    }
+
+    /**
+     * afterErrorReply's warning: an error on a replication link means the datasets may diverge
+     * (a master's command failed here, or a replica sent us something that failed).
+     */
+    public void errorOnReplicationLink(Client c, String error) {
+        String err = error.length() > 4096 ? error.substring(0, 4096) : error;
+        String cmd = c.currentArgv != null && c.currentArgv.length > 0
+                ? new String(c.currentArgv[0], java.nio.charset.StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT) : "<unknown>";
+        if (dispatcher.table().resolve(c.currentArgv == null ? new byte[0][] : c.currentArgv) == null) cmd = "<unknown>";
+        LOG.warning("== CRITICAL == This " + (c.isMaster() ? "replica" : "master") + " is sending an error to its "
+                + (c.isMaster() ? "master" : "replica") + ": '-" + err + "' after processing the command '" + cmd + "'");
+        stats.unexpectedErrorReplies++;
     }
 
     /** The reply-buffer size past which a client is disconnected (client-output-buffer-limit hard). */

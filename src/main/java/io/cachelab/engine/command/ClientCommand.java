@@ -193,6 +193,7 @@ final class ClientCommand {
     static String flags(Client c) {
         StringBuilder f = new StringBuilder();
         if (c.replica) f.append('S');
+        if (c.isMaster()) f.append('M');
         if (c.isBlocked()) f.append('b');
         if (c.multi().active()) f.append('x');
         if (c.tracking().on()) f.append('t');
@@ -224,6 +225,7 @@ final class ClientCommand {
     }
 
     private static String type(Client c) {
+        if (c.isMaster()) return "master";
         if (c.replica) return "slave";
         return c.isSubscribed() ? "pubsub" : "normal";
     }

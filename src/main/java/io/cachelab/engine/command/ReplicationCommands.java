@@ -23,7 +23,44 @@ final class ReplicationCommands {
             c.server().replication().role(c);
         });
         t.bind("replicaof", ReplicationCommands::replicaof);
+        t.bind("failover", ReplicationCommands::failover);
         t.bind("slaveof", ReplicationCommands::replicaof);
+    }
+
+    /** failoverCommand: FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]. */
+    private static void failover(Client c, byte[][] a) {
+        var f = c.server().replicaLink().failover();
+        if (c.server().config().getBool("cluster-enabled")) {
+            throw new RedisError("ERR FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.");
+        }
+        if (a.length == 2 && Args.lower(a[1]).equals("abort")) {
+            String err = f.abortByUser();
+            if (err != null) throw new RedisError(err);
+            c.addOk();
+            return;
+        }
+        long timeout = 0;
+        boolean force = false;
+        String host = null;
+        long port = 0;
+        for (int j = 1; j < a.length; j++) {
+            String o = Args.lower(a[j]);
+            if (o.equals("timeout") && j + 1 < a.length && timeout == 0) {
+                timeout = Args.toLong(a[++j]);
+                if (timeout <= 0) throw new RedisError("ERR FAILOVER timeout must be greater than 0");
+            } else if (o.equals("to") && j + 2 < a.length && host == null) {
+                port = Args.toLong(a[j + 2]);
+                host = Args.str(a[j + 1]);
+                j += 2;
+            } else if (o.equals("force") && !force) {
+                force = true;
+            } else {
+                throw RedisError.SYNTAX;
+            }
+        }
+        String err = f.start(host, (int) port, timeout, force);
+        if (err != null) throw new RedisError(err);
+        c.addOk();
     }
 
     /** replicaofCommand: NO ONE promotes, host port follows a master (cached state kept for PSYNC). */
@@ -102,6 +139,11 @@ final class ReplicationCommands {
     }
 
     private static void waitCmd(Client c, byte[][] a) {
+        if (c.server().isReplica()) {
+            throw new RedisError("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 "
+                    + "if a replica is configured to be writable (which is not the default) writes to replicas are just "
+                    + "local and are not propagated.");
+        }
         long timeout;
         try {
             timeout = Long.parseLong(new String(a[2], java.nio.charset.StandardCharsets.US_ASCII));

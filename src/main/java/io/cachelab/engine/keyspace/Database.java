@@ -75,10 +75,23 @@ public final class Database {
      * are paused); there it stays, logically expired, and reads see no key.
      */
     public boolean expireIfNeeded(Bytes key) {
+        return expireIfNeeded(key, false);
+    }
+
+    /**
+     * {@code write}: a write lookup on a writable replica deletes the expired key
+     * (EXPIRE_FORCE_DELETE_EXPIRED), so the write starts from an absent key.
+     */
+    private boolean expireIfNeeded(Bytes key, boolean write) {
         if (expires.isEmpty()) return false;
         Long when = expires.get(key);
         if (when == null || when > server.commandTimeMs()) return false;
-        if (server.isReplica()) return !server.runningMasterCommand();
+        if (server.isReplica()) {
+            if (server.runningMasterCommand()) return false;
+            if (!write || server.readOnlyReplica()) return true;
+            deleteExpired(key);
+            return true;
+        }
         if (server.clientsPaused()) return true;
         deleteExpired(key);
         return true;
@@ -133,7 +146,7 @@ public final class Database {
 
     /** lookupKeyWrite: lazy expiry, no statistics. */
     public RValue lookupWrite(Bytes key) {
-        expireIfNeeded(key);
+        expireIfNeeded(key, true);
         RValue v = dict.get(key);
         if (v != null) server.eviction().touch(v);
         return v;
@@ -236,7 +249,9 @@ public final class Database {
     }
 
     public void setExpire(Bytes key, long whenMs) {
-        expires.put(dictKey(key), whenMs);
+        Bytes k = dictKey(key);
+        expires.put(k, whenMs);
+        if (server.isReplica() && server.inCommand() && !server.runningMasterCommand()) server.replicaExpires().remember(this, k);
     }
 
     /** The exact key object stored in the main dict (shared by the expires dict, as Redis does). */

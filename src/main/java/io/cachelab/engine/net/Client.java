@@ -282,6 +282,7 @@ public final class Client {
 
     public void addError(String s) {
         server.stats().errorReply(s);
+        if (master || replica) server.errorOnReplicationLink(this, s);
         reply.error(s);
     }
 

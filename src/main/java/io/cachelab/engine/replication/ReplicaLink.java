@@ -68,10 +68,17 @@ public final class ReplicaLink implements Link {
     private final ReplicationMaster.Buffer heldStream = new ReplicationMaster.Buffer(0);
     private final LineReader lines = new LineReader();
     private RdbTransfer transfer;
+    private final Failover failover;
 
     public ReplicaLink(Server server, ReplicationMaster repl) {
         this.server = server;
         this.repl = repl;
+        this.failover = new Failover(server, repl, this);
+    }
+
+    /** FAILOVER's state (coordinated by the master side, carried out through this link). */
+    public Failover failover() {
+        return failover;
     }
 
     public boolean isReplica() {
@@ -289,7 +296,8 @@ public final class ReplicaLink implements Link {
         if (cached != null) {
             String offset = Long.toString(cached.offset() + 1);
             server.log().info("Trying a partial resynchronization (request " + cached.replid() + ":" + offset + ").");
-            send(c, "PSYNC", cached.replid(), offset);
+            if (failover.inProgress()) send(c, "PSYNC", cached.replid(), offset, "FAILOVER");
+            else send(c, "PSYNC", cached.replid(), offset);
         } else {
             server.log().info("Partial resynchronization not possible (no cached master)");
             send(c, "PSYNC", "?", "-1");
@@ -313,10 +321,16 @@ public final class ReplicaLink implements Link {
             discardCached();
             state = State.TRANSFER;
             transfer = RdbTransfer.awaitingPreamble(server);
+            failover.psyncAnswered(true);
             return;
         }
         if (reply.startsWith("+CONTINUE")) {
+            failover.psyncAnswered(true);
             continuePartial(c, reply);
+            return;
+        }
+        if (failover.inProgress()) {
+            failover.psyncAnswered(false);
             return;
         }
         if (reply.startsWith("-NOMASTERLINK") || reply.startsWith("-LOADING")) {
@@ -481,12 +495,12 @@ public final class ReplicaLink implements Link {
         master = null;
         conn = null;
         server.log().warning("Connection with master lost.");
-        if (host == null) return;
         server.log().info("Caching the disconnected master state.");
         cached = new Cached(repl.replid(), reploff, c.db().id());
         heldStream.reset();
         state = State.CONNECT;
         downSinceMs = System.currentTimeMillis();
+        if (host == null) return;
         server.log().info("Reconnecting to MASTER " + host + ":" + port);
         connect();
     }
@@ -495,6 +509,7 @@ public final class ReplicaLink implements Link {
 
     /** replicationCron's replica half: timeouts, reconnecting, and an ACK every second. */
     public void cron(long now) {
+        failover.update();
         if (host == null) return;
         long timeoutMs = server.config().getLong("repl-timeout") * 1000;
         if ((state == State.CONNECTING || state.handshake()) && now - lastIoMs > timeoutMs) {

@@ -49,6 +49,18 @@ public final class ReplicationMaster implements Propagation.Sink {
             this.ackTimeMs = System.currentTimeMillis();
         }
 
+        boolean online() {
+            return state == State.ONLINE;
+        }
+
+        long ackOffset() {
+            return ackOffset;
+        }
+
+        int listeningPort() {
+            return client.replicaListeningPort;
+        }
+
         String ip() {
             if (client.replicaAnnouncedIp != null) return client.replicaAnnouncedIp;
             int colon = client.addr().lastIndexOf(':');
@@ -279,6 +291,17 @@ public final class ReplicationMaster implements Propagation.Sink {
     /** syncCommand: attaches the client as a replica, by partial resync if it can continue, else in full. */
     public void sync(Client c, byte[][] argv, boolean psync) {
         if (c.replica) return;
+        if (psync && argv.length > 3 && new String(argv[3], StandardCharsets.ISO_8859_1).equalsIgnoreCase("failover")) {
+            String err = Failover.acceptPsyncFailover(server, c, new String(argv[1], StandardCharsets.ISO_8859_1));
+            if (err != null) {
+                c.addError(err);
+                return;
+            }
+        }
+        if (server.replicaLink().failover().active()) {
+            c.addError("NOMASTERLINK Can't SYNC while failing over");
+            return;
+        }
         if (server.isReplica() && !server.replicaLink().connected()) {
             c.addError("NOMASTERLINK Can't SYNC while not connected with my master");
             return;
@@ -287,6 +310,7 @@ public final class ReplicationMaster implements Propagation.Sink {
             c.addError("ERR SYNC and PSYNC are invalid with pending output");
             return;
         }
+        server.log().info("Replica " + replicaName(c) + " asks for synchronization");
         if (psync) {
             String askedId = new String(argv[1], StandardCharsets.ISO_8859_1);
             long askedOffset;
@@ -310,10 +334,7 @@ public final class ReplicationMaster implements Propagation.Sink {
             }
             backlog = newBacklog(offset);
         }
-        if (!registered) {
-            server.propagation().addSink(this);
-            registered = true;
-        }
+        registerSink();
         fullSyncs++;
         // the next command carries its own SELECT, whatever the replicas saw before
         seldb = -1;
@@ -327,16 +348,34 @@ public final class ReplicationMaster implements Propagation.Sink {
         } catch (RuntimeException e) {
             r.rdb = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
-        server.log().info("Replica " + r.ip() + " asks for synchronization");
+        server.log().info("Starting BGSAVE for SYNC with target: replicas sockets");
     }
 
     /** masterTryPartialResynchronization: our id (or replid2 up to its offset) and the bytes still in the backlog. */
+    /** The stream is produced from the first replica on (the hot path costs nothing before). */
+    private void registerSink() {
+        if (registered) return;
+        server.propagation().addSink(this);
+        registered = true;
+    }
+
+    /** replicationGetSlaveName: ip:listening-port, or the peer address before REPLCONF. */
+    static String replicaName(Client c) {
+        if (c.replicaListeningPort == 0) return c.addr();
+        String ip = c.replicaAnnouncedIp;
+        if (ip == null) {
+            int colon = c.addr().lastIndexOf(':');
+            ip = colon < 0 ? c.addr() : c.addr().substring(0, colon);
+        }
+        return ip + ":" + c.replicaListeningPort;
+    }
+
     private boolean tryPartial(Client c, String askedId, long askedOffset) {
         boolean idOk = askedId.equalsIgnoreCase(replid)
                 || (askedId.equalsIgnoreCase(replid2) && askedOffset <= secondOffset);
         if (!idOk) {
             if (askedId.equals("?")) {
-                server.log().info("Full resync requested by replica " + c.addr());
+                server.log().info("Full resync requested by replica " + replicaName(c));
             } else if (!askedId.equalsIgnoreCase(replid2)) {
                 server.log().info("Partial resynchronization not accepted: Replication ID mismatch (Replica asked for '"
                         + askedId + "', my replication IDs are '" + replid + "' and '" + replid2 + "')");
@@ -347,7 +386,7 @@ public final class ReplicationMaster implements Propagation.Sink {
             return false;
         }
         if (backlog == null || askedOffset < backlog.firstOffset() || askedOffset > offset + 1) {
-            server.log().info("Unable to partial resync with replica " + c.addr()
+            server.log().info("Unable to partial resync with replica " + replicaName(c)
                     + " for lack of backlog (Replica request was: " + askedOffset + ").");
             return false;
         }
@@ -356,12 +395,13 @@ public final class ReplicationMaster implements Propagation.Sink {
         r.pending = null;
         c.replica = true;
         replicas.add(r);
+        registerSink();
         partialSyncsOk++;
         c.addSimple("CONTINUE " + replid);
         long sent = offset + 1 - askedOffset;
         backlog.copyFrom(askedOffset, c);
         c.flushSoon();
-        server.log().info("Partial resynchronization request from " + c.addr() + " accepted. Sending " + sent
+        server.log().info("Partial resynchronization request from " + replicaName(c) + " accepted. Sending " + sent
                 + " bytes of backlog starting from offset " + askedOffset + ".");
         return true;
     }
@@ -447,6 +487,7 @@ public final class ReplicationMaster implements Propagation.Sink {
         if (ackOffset > r.ackOffset) r.ackOffset = ackOffset;
         r.ackTimeMs = System.currentTimeMillis();
         releaseWaiters();
+        server.replicaLink().failover().update();
     }
 
     // ---------------- WAIT ----------------
@@ -569,6 +610,23 @@ public final class ReplicationMaster implements Propagation.Sink {
     }
 
     // ---------------- buffers ----------------
+
+    /** findReplica: the replica announcing this ip and listening port. */
+    Replica findReplica(String host, int port) {
+        for (Replica r : replicas) if (r.ip().equalsIgnoreCase(host) && r.listeningPort() == port) return r;
+        return null;
+    }
+
+    /** Any replica that acknowledged the whole stream (FAILOVER without TO). */
+    Replica caughtUpReplica() {
+        for (Replica r : replicas) if (r.online() && r.ackOffset == offset) return r;
+        return null;
+    }
+
+    /** The next beforeSleep sends REPLCONF GETACK to every replica. */
+    void requestAcks() {
+        getAckRequested = true;
+    }
 
     /** REPLICAOF NO ONE: the next command we feed starts with SELECT. */
     public void resetSelectedDb() {

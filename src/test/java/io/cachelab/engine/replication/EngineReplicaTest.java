@@ -1,0 +1,170 @@
+package io.cachelab.engine.replication;
+
+import io.cachelab.engine.TestEngine;
+import io.cachelab.engine.it.RealRedis;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The engine as a replica, against real masters: a real redis-server 7.0.15 (whose default,
+ * diskless sync sends the {@code $EOF:} form, and with repl-diskless-sync no the {@code $<len>}
+ * form), and engine chains. Every comparison is DEBUG DIGEST, which the engine computes as Redis
+ * does, after WAIT has seen the replicas acknowledge the master's offset. Writes are a seeded random
+ * mix over every type, so a failure reproduces.
+ */
+@Tag("it")
+class EngineReplicaTest {
+    private static final long SEED = 20261204L;
+
+    static Map<String, String> info(Jedis j, String section) {
+        return j.info(section).lines().filter(l -> l.contains(":"))
+                .collect(Collectors.toMap(l -> l.substring(0, l.indexOf(':')), l -> l.substring(l.indexOf(':') + 1)));
+    }
+
+    static void waitFor(BooleanSupplier cond, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!cond.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(50);
+        }
+    }
+
+    static Object digest(Jedis j) {
+        return new String((byte[]) j.sendCommand(() -> "DEBUG".getBytes(), "DIGEST"));
+    }
+
+    static void linkUp(Jedis replica) throws InterruptedException {
+        waitFor(() -> "up".equals(info(replica, "replication").get("master_link_status")), "master_link_status:up");
+    }
+
+    /** {@code n} writes over every type on 300 keys (strings, lists, hashes, sets, zsets, streams, TTLs). */
+    static void randomWrites(Jedis master, Random rnd, int n) {
+        Pipeline p = master.pipelined();
+        for (int i = 0; i < n; i++) {
+            String k = "k" + rnd.nextInt(300);
+            switch (Math.floorMod(k.hashCode(), 6)) {
+                case 0 -> p.sendCommand(() -> "APPEND".getBytes(), k + ":s", Integer.toString(rnd.nextInt(1000)));
+                case 1 -> {
+                    if (rnd.nextInt(4) == 0) p.rpop(k + ":l");
+                    else p.lpush(k + ":l", "v" + rnd.nextInt(50));
+                }
+                case 2 -> {
+                    if (rnd.nextInt(5) == 0) p.hdel(k + ":h", "f" + rnd.nextInt(20));
+                    else p.hincrBy(k + ":h", "f" + rnd.nextInt(20), rnd.nextInt(100));
+                }
+                case 3 -> {
+                    if (rnd.nextInt(4) == 0) p.srem(k + ":t", "m" + rnd.nextInt(40));
+                    else p.sadd(k + ":t", "m" + rnd.nextInt(40));
+                }
+                case 4 -> p.zincrby(k + ":z", rnd.nextInt(100) / 4.0, "m" + rnd.nextInt(30));
+                default -> p.sendCommand(() -> "XADD".getBytes(), k + ":x", "MAXLEN", "20", "*", "f", Integer.toString(i));
+            }
+            if (rnd.nextInt(50) == 0) p.pexpire(k + ":s", 100_000 + rnd.nextInt(100_000));
+            if (rnd.nextInt(200) == 0) p.select(rnd.nextInt(3));
+        }
+        p.select(0);
+        p.sync();
+    }
+
+    @Test
+    void anEngineReplicaFollowsARealRedisMasterInBothPayloadForms() throws Exception {
+        for (String diskless : new String[] {"yes", "no"}) {
+            try (RealRedis real = RealRedis.start("--repl-diskless-sync", diskless, "--repl-diskless-sync-delay", "0",
+                    "--enable-debug-command", "yes");
+                 Jedis master = new Jedis("127.0.0.1", real.port(), 10_000);
+                 TestEngine engine = TestEngine.start();
+                 Jedis replica = engine.jedis()) {
+                Random rnd = new Random(SEED);
+                randomWrites(master, rnd, 3_000);
+                replica.replicaof("127.0.0.1", real.port());
+                randomWrites(master, rnd, 10_000); // while the sync runs
+                linkUp(replica);
+                randomWrites(master, rnd, 2_000);
+                assertThat(master.waitReplicas(1, 10_000)).isEqualTo(1);
+                assertThat(digest(replica)).isEqualTo(digest(master)).isNotEqualTo("0".repeat(40));
+                Map<String, String> r = info(replica, "replication");
+                Map<String, String> m = info(master, "replication");
+                assertThat(r.get("master_replid")).isEqualTo(m.get("master_replid"));
+                assertThat(r.get("slave_repl_offset")).isEqualTo(m.get("master_repl_offset"));
+                assertThatThrownBy(() -> replica.set("x", "y"))
+                        .hasMessage("READONLY You can't write against a read only replica.");
+            }
+        }
+    }
+
+    @Test
+    void aChainOfEnginesCarriesTheMastersStreamAndResumesAfterALinkIsKilled() throws Exception {
+        try (TestEngine a = TestEngine.start(); TestEngine b = TestEngine.start(); TestEngine c = TestEngine.start();
+             Jedis ja = a.jedis(); Jedis jb = b.jedis(); Jedis jc = c.jedis()) {
+            Random rnd = new Random(SEED + 1);
+            randomWrites(ja, rnd, 2_000);
+            jb.replicaof("127.0.0.1", a.port());
+            linkUp(jb);
+            jc.replicaof("127.0.0.1", b.port());
+            linkUp(jc);
+            randomWrites(ja, rnd, 5_000);
+            assertThat(ja.waitReplicas(1, 10_000)).isEqualTo(1);
+            waitFor(() -> info(jc, "replication").get("slave_repl_offset").equals(info(ja, "replication").get("master_repl_offset")),
+                    "the sub-replica at the master's offset");
+            assertThat(digest(jc)).isEqualTo(digest(jb)).isEqualTo(digest(ja));
+            assertThat(info(jc, "replication").get("master_replid")).isEqualTo(info(ja, "replication").get("master_replid"));
+
+            long fullBefore = Long.parseLong(info(jb, "stats").get("sync_full"));
+            jb.sendCommand(() -> "CLIENT".getBytes(), "KILL", "TYPE", "master");
+            jc.sendCommand(() -> "CLIENT".getBytes(), "KILL", "TYPE", "master");
+            randomWrites(ja, rnd, 1_000);
+            linkUp(jb);
+            linkUp(jc);
+            assertThat(ja.waitReplicas(1, 10_000)).isEqualTo(1);
+            waitFor(() -> info(jc, "replication").get("slave_repl_offset").equals(info(ja, "replication").get("master_repl_offset")),
+                    "the sub-replica at the master's offset after the kill");
+            assertThat(digest(jc)).isEqualTo(digest(ja));
+            assertThat(info(ja, "stats").get("sync_partial_ok")).isEqualTo("1");
+            assertThat(info(jb, "stats").get("sync_partial_ok")).isEqualTo("1");
+            assertThat(Long.parseLong(info(jb, "stats").get("sync_full"))).isEqualTo(fullBefore);
+        }
+    }
+
+    @Test
+    void aPromotedReplicaKeepsTheOldHistorySoItsSiblingContinuesWithPsync2() throws Exception {
+        try (TestEngine m = TestEngine.start(); TestEngine r1 = TestEngine.start(); TestEngine r2 = TestEngine.start();
+             Jedis jm = m.jedis(); Jedis j1 = r1.jedis(); Jedis j2 = r2.jedis()) {
+            Random rnd = new Random(SEED + 2);
+            randomWrites(jm, rnd, 2_000);
+            j1.replicaof("127.0.0.1", m.port());
+            j2.replicaof("127.0.0.1", m.port());
+            linkUp(j1);
+            linkUp(j2);
+            randomWrites(jm, rnd, 2_000);
+            assertThat(jm.waitReplicas(2, 10_000)).isEqualTo(2);
+            String oldId = info(jm, "replication").get("master_replid");
+            String offset = info(jm, "replication").get("master_repl_offset");
+
+            j1.replicaofNoOne();
+            Map<String, String> promoted = info(j1, "replication");
+            assertThat(promoted.get("role")).isEqualTo("master");
+            assertThat(promoted.get("master_replid2")).isEqualTo(oldId);
+            assertThat(promoted.get("second_repl_offset")).isEqualTo(Long.toString(Long.parseLong(offset) + 1));
+            assertThat(promoted.get("master_replid")).isNotEqualTo(oldId);
+
+            j2.replicaof("127.0.0.1", r1.port());
+            linkUp(j2);
+            randomWrites(j1, rnd, 1_000);
+            assertThat(j1.waitReplicas(1, 10_000)).isEqualTo(1);
+            assertThat(digest(j2)).isEqualTo(digest(j1));
+            assertThat(info(j1, "stats").get("sync_partial_ok")).isEqualTo("1");
+            assertThat(info(j1, "stats").get("sync_full")).isEqualTo("0");
+            assertThat(info(j2, "replication").get("master_replid")).isEqualTo(info(j1, "replication").get("master_replid"));
+        }
+    }
+}
