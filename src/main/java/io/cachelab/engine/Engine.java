@@ -42,7 +42,8 @@ public final class Engine implements AutoCloseable {
         if (master.length == 2) server.replicaLink().configure(master[0], Integer.parseInt(master[1]));
         // loadDataFromDisk: with appendonly yes the AOF is the source, the RDB file is not read
         if (config.getBool("appendonly")) server.aof().loadAtStartup();
-        else server.persistence().loadAtStartup();
+        else server.persistence().loadAtStartup(server.isReplica() ? null : server.replication().backlogForStartup());
+        server.replication().startupLoaded();
         server.startLoop();
         return new Engine(server, port);
     }
@@ -56,7 +57,9 @@ public final class Engine implements AutoCloseable {
         Server server = new Server(config, Families.registerAll());
         server.acl().setClientInfo(Families::clientInfo);
         ReplicationMaster replication = new ReplicationMaster(server);
-        server.install(new Persistence(server), new Aof(server), replication, new ReplicaLink(server, replication),
+        Persistence persistence = new Persistence(server);
+        persistence.onBgsaveDone(replication::bgsaveDone);
+        server.install(persistence, new Aof(server), replication, new ReplicaLink(server, replication),
                 () -> new Scripting(server));
         InfoSections.register(server.info(), server);
         return server;

@@ -136,7 +136,7 @@ final class InfoSections {
         out.field("mem_fragmentation_ratio", "1.00");
         out.field("mem_not_counted_for_evict", Long.toString(ev.notCountedForEvict()));
         out.field("mem_replication_backlog", Long.toString(s.replication().backlogMemory()));
-        out.field("mem_total_replication_buffers", Long.toString(s.replication().backlogMemory()));
+        out.field("mem_total_replication_buffers", Long.toString(s.replication().replicationBuffers()));
         out.field("mem_clients_slaves", "0");
         out.field("mem_clients_normal", Long.toString(ev.clientsMemory()));
         out.field("mem_cluster_links", "0");
@@ -147,8 +147,8 @@ final class InfoSections {
     }
 
     private static void persistence(Server s, InfoWriter out) {
-        out.field("loading", "0");
-        out.field("async_loading", "0");
+        out.field("loading", s.loading() ? "1" : "0");
+        out.field("async_loading", s.asyncLoading() ? "1" : "0");
         out.field("current_cow_peak", "0");
         out.field("current_cow_size", "0");
         out.field("current_cow_size_age", "0");

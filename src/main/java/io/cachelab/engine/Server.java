@@ -81,6 +81,7 @@ public final class Server {
     private ReplicationMaster replication;
     private ReplicaLink replicaLink;
     private boolean loading;
+    private boolean asyncLoading;
     private Supplier<Scripting> scriptingFactory;
     private Scripting scripting;
 
@@ -169,6 +170,8 @@ public final class Server {
         List<String> binds = Arrays.asList(config.getString("bind").trim().split("\\s+"));
         int startPort = config.getInt("port");
         port = eventLoop.bind(binds, startPort);
+        String unixsocket = config.getString("unixsocket");
+        if (!unixsocket.isEmpty()) eventLoop.bindUnix(unixsocket, config.getInt("unixsocketperm"));
         // CONFIG SET port rebinds (changeListenPort); "0" keeps the port picked at start
         config.onApply("port", v -> {
             int want = Integer.parseInt(v);
@@ -190,6 +193,9 @@ public final class Server {
         List<String> binds = Arrays.asList(config.getString("bind").trim().split("\\s+"));
         eventLoop.start("cachelab-engine-" + port);
         LOG.info(() -> "Ready to accept connections (CacheLab engine on " + String.join(" ", binds) + " port " + port + ")");
+        if (!config.getString("unixsocket").isEmpty()) {
+            LOG.info(() -> "The server is now ready to accept connections at " + config.getString("unixsocket"));
+        }
     }
 
     public void stop() {
@@ -355,6 +361,18 @@ public final class Server {
         this.loading = loading;
     }
 
+    /**
+     * server.async_loading: a replica receives its master's RDB (repl-diskless-load swapdb, same
+     * history) while it keeps serving the old dataset; commands flagged no-async-loading wait.
+     */
+    public boolean asyncLoading() {
+        return asyncLoading;
+    }
+
+    public void setAsyncLoading(boolean asyncLoading) {
+        this.asyncLoading = asyncLoading;
+    }
+
     /** INFO's master_failover_state. */
     public String failoverState() {
         return replicaLink.failover().stateName();
@@ -389,6 +407,13 @@ public final class Server {
         if (off == -1 || db == -1) return;
         if (isReplica()) replicaLink.restoreFromRdb(replid, off, db);
         else replication.restoreAsMaster(replid, off);
+    }
+
+    /** dbTotalServerKeyCount: keys in every database. */
+    public long keyCount() {
+        long n = 0;
+        for (Database d : dbs) n += d.size();
+        return n;
     }
 
     /** emptyData: every database flushed (a replica about to load its master's RDB); WATCHers see it. */
@@ -531,7 +556,22 @@ public final class Server {
     /** processCommand for a request the event loop parsed. */
     public void processCommand(Client c, byte[][] argv) {
         if (c.isMaster()) replicaLink.apply(c, argv, () -> dispatcher.call(c, argv));
+        else if (c.replica) replicaCommand(c, argv);
         else dispatcher.call(c, argv);
+    }
+
+    /**
+     * A command on a replica's link (after SYNC/PSYNC): the link carries the stream and nothing
+     * else, so a command that answers anything closes it, as _addReplyToBufferOrList does.
+     */
+    private void replicaCommand(Client c, byte[][] argv) {
+        int mark = c.reply().length();
+        dispatcher.call(c, argv);
+        if (c.reply().length() <= mark || c.isClosing()) return;
+        c.reply().truncate(mark);
+        LOG.warning("Replica generated a reply to command '" + c.lastCommand
+                + "', disconnecting it: " + acl().clientInfo(c));
+        eventLoop.closeAsync(c);
     }
 
     /** Runs a command again without the checks (a blocked command now served, as EXEC runs queued ones). */
@@ -599,14 +639,14 @@ public final class Server {
         }
     }
 
-    /** Why a new connection is refused (maxclients, protected mode), or null to accept it. */
+    /** Why a new connection is refused (maxclients, protected mode), or null to accept it; {@code remote} is null for a Unix socket. */
     public String acceptRefusal(Client c, InetSocketAddress remote) {
         if (eventLoop.clients().size() >= config.getLong("maxclients")) {
             stats.rejectedConnections++;
             return "ERR max number of clients reached";
         }
         if (config.getBool("protected-mode") && config.getString("requirepass").isEmpty()
-                && !remote.getAddress().isLoopbackAddress()) {
+                && remote != null && !remote.getAddress().isLoopbackAddress()) {
             String bind = config.getString("bind");
             boolean everyInterface = bind.contains("*") || bind.contains("0.0.0.0") || bind.contains("::");
             if (everyInterface) {
@@ -661,7 +701,10 @@ public final class Server {
         for (int i = 0; i + 3 < parts.length; i += 4) {
             if (parts[i].equals(cls) || (cls.equals("slave") && parts[i].equals("replica"))) {
                 long hard = Long.parseLong(parts[i + 1]);
-                return hard == 0 ? Long.MAX_VALUE : hard;
+                if (hard == 0) return Long.MAX_VALUE;
+                // a replica's hard limit below repl-backlog-size counts as repl-backlog-size: what it
+                // could PSYNC from the backlog does not get it dropped (checkClientOutputBufferLimits)
+                return c.replica ? Math.max(hard, config.getLong("repl-backlog-size")) : hard;
             }
         }
         return Long.MAX_VALUE;

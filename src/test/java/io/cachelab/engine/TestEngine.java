@@ -16,8 +16,11 @@ public final class TestEngine implements AutoCloseable {
 
     public static TestEngine start(String... directives) {
         // a private dir, and no save points (FLUSHALL/SHUTDOWN would otherwise write a snapshot):
-        // nothing a test does touches the working directory; pass "save", "..." to test snapshots
-        EngineConfig cfg = EngineConfig.defaults().set("port", "0").set("dir", tempDir()).set("save", "");
+        // nothing a test does touches the working directory; pass "save", "..." to test snapshots.
+        // A diskless full sync starts at once (Redis waits 5 s for more replicas by default; tests
+        // that need the wait pass repl-diskless-sync-delay themselves)
+        EngineConfig cfg = EngineConfig.defaults().set("port", "0").set("dir", tempDir()).set("save", "")
+                .set("repl-diskless-sync-delay", "0");
         for (int i = 0; i + 1 < directives.length; i += 2) cfg.set(directives[i], directives[i + 1]);
         try {
             return new TestEngine(Engine.start(cfg));

@@ -129,6 +129,11 @@ public final class Acl {
         this.clientInfo = clientInfo;
     }
 
+    /** catClientInfoString: the CLIENT LIST line of a client (for log lines). */
+    public String clientInfo(Client c) {
+        return clientInfo.apply(c);
+    }
+
     /** ACLUpdateDefaultUserPassword: requirepass is the default user's one password. */
     private void updateDefaultPassword(String password) {
         defaultUser.apply("resetpass", 0);

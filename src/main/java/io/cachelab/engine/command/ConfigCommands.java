@@ -73,6 +73,8 @@ final class ConfigCommands {
     /** SENSITIVE_CONFIG in Redis's config.c: passwords a CONFIG SET must not leave in SLOWLOG or MONITOR. */
     private static final Set<String> SENSITIVE = Set.of("masterauth", "masteruser", "requirepass");
 
+    private static final java.util.Set<String> DENY_LOADING = java.util.Set.of("appendonly", "repl-diskless-load", "dir");
+
     private static void set(Client c, byte[][] a) {
         if ((a.length - 2) % 2 != 0) throw RedisError.wrongArgs("config|set");
         EngineConfig cfg = c.server().config();
@@ -95,6 +97,11 @@ final class ConfigCommands {
                 }
             }
             pairs.add(new String[]{canonical, Args.str(a[i + 1]), name});
+        }
+        boolean loading = c.server().loading() || c.server().asyncLoading();
+        for (String[] p : pairs) {
+            // DENY_LOADING_CONFIG: these cannot change under a dataset being loaded
+            if (loading && DENY_LOADING.contains(p[0])) throw new RedisError("LOADING Redis is loading the dataset in memory");
         }
         for (String[] p : pairs) {
             if (cfg.isProtected(p[0]) && !protectedAllowed(c)) {
@@ -139,6 +146,7 @@ final class ConfigCommands {
             for (CommandSpec sub : s.subcommands().values()) sub.stats().reset();
         }
         c.server().dispatcher().slowlog().reset();
+        c.server().replication().resetStats();
         c.addOk();
     }
 }

@@ -257,6 +257,8 @@ final class DebugCommand {
             c.db().add(key, io.cachelab.engine.type.StringValue.plain(v));
             c.db().signalModified(key);
         }
+        // debug.c adds the keys without touching the dirty counter: replicas and the AOF never see them
+        c.server().propagation().prevent();
         c.addOk();
     }
 }

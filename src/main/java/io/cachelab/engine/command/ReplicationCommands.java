@@ -113,8 +113,11 @@ final class ReplicationCommands {
                     }
                     c.replicaAnnouncedIp = ip;
                 }
-                case "capa", "rdb-only" -> {
-                    // we always send the RDB with its length, which every replica accepts
+                case "capa" -> {
+                    if (Args.lower(a[j + 1]).equals("eof")) c.replicaCapaEof = true;
+                }
+                case "rdb-only" -> {
+                    // the replica still gets the stream after the RDB (redis-cli --rdb closes the link)
                 }
                 case "ack" -> {
                     if (!c.replica) return;

@@ -168,7 +168,14 @@ public final class Dispatcher {
             return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
         }
         if (server.loading() && deniedBy(c, spec, CommandFlag.LOADING)) return "LOADING Redis is loading the dataset in memory";
+        if (server.asyncLoading() && refusedBy(c, spec, CommandFlag.NO_ASYNC_LOADING)) {
+            return "LOADING Redis is loading the dataset in memory";
+        }
         if (server.scriptBusy() && !c.scriptClient && !spec.has(CommandFlag.ALLOW_BUSY)) return server.busyError();
+        // a replica's link carries REPLCONF ACK, not keyspace commands (nor a way around CLIENT PAUSE)
+        if (c.replica && (isWriteCommand(c, spec) || refusedBy(c, spec, CommandFlag.READONLY) || refusedBy(c, spec, CommandFlag.MAY_REPLICATE))) {
+            return "ERR Replica can't interact with the keyspace";
+        }
         return null;
     }
 
@@ -182,6 +189,17 @@ public final class Dispatcher {
         for (byte[][] queued : c.multi().queued()) {
             CommandSpec q = table.resolve(queued);
             if (q != null && !q.has(allowing)) return true;
+        }
+        return false;
+    }
+
+    /** is_deny_async_loading_command: the command, or a command queued for this EXEC, has the flag. */
+    private boolean refusedBy(Client c, CommandSpec spec, CommandFlag refusing) {
+        if (spec.has(refusing)) return true;
+        if (!spec.fullName().equals("exec") || !c.multi().active()) return false;
+        for (byte[][] queued : c.multi().queued()) {
+            CommandSpec q = table.resolve(queued);
+            if (q != null && q.has(refusing)) return true;
         }
         return false;
     }

@@ -119,6 +119,8 @@ public final class Client {
     /** REPLCONF listening-port / ip-address, sent before SYNC/PSYNC. */
     public int replicaListeningPort;
     public String replicaAnnouncedIp;
+    /** REPLCONF capa eof: the replica takes the diskless $EOF:<mark> payload. */
+    public boolean replicaCapaEof;
     private final ClientTracking tracking = new ClientTracking();
 
     // scripting: a client that runs commands for a script

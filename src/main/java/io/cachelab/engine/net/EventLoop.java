@@ -30,6 +30,10 @@ public final class EventLoop implements Runnable {
     private final Server server;
     private final Selector selector;
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
+    private final List<ServerSocketChannel> unixListeners = new ArrayList<>();
+    /** Depth of processEventsWhileBlocked (a long script serving -BUSY), and a master client it held back. */
+    private int whileBlocked;
+    private Client deferredMaster;
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_CHUNK);
     private final byte[] readArray = new byte[READ_CHUNK];
     private final List<Client> pendingWrites = new ArrayList<>();
@@ -77,6 +81,32 @@ public final class EventLoop implements Runnable {
         }
         if (listeners.isEmpty()) throw new IOException("No address to listen on: bind " + binds);
         return bound;
+    }
+
+    /**
+     * unixsocket: a Unix domain socket listener beside the TCP ones (anetUnixServer); a stale
+     * socket file is replaced, and {@code perm} (octal digits, as unixsocketperm) applied when not 0.
+     */
+    public void bindUnix(String path, int perm) throws IOException {
+        java.nio.file.Path file = java.nio.file.Path.of(path);
+        java.nio.file.Files.deleteIfExists(file);
+        ServerSocketChannel ch = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+        try {
+            ch.bind(java.net.UnixDomainSocketAddress.of(file), server.config().getInt("tcp-backlog"));
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("Failed opening Unix socket: " + e.getMessage(), e);
+        }
+        if (perm != 0) {
+            int p = Integer.parseInt(Integer.toString(perm), 8);
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> set = new java.util.HashSet<>();
+            java.nio.file.attribute.PosixFilePermission[] all = java.nio.file.attribute.PosixFilePermission.values();
+            for (int i = 0; i < 9; i++) if ((p & (1 << (8 - i))) != 0) set.add(all[i]);
+            java.nio.file.Files.setPosixFilePermissions(file, set);
+        }
+        ch.configureBlocking(false);
+        ch.register(selector, SelectionKey.OP_ACCEPT);
+        unixListeners.add(ch);
     }
 
     /** CONFIG SET port: the new listeners open first, so a port that cannot be bound leaves the old ones serving. */
@@ -162,6 +192,11 @@ public final class EventLoop implements Runnable {
                 selector.select(readyKeys::add, wait);
                 if (!running) break;
                 handleReady(readyKeys);
+                if (deferredMaster != null) {
+                    Client m = deferredMaster;
+                    deferredMaster = null;
+                    processInput(m);
+                }
                 server.afterEvents();
             } catch (Throwable t) {
                 LOG.log(Level.SEVERE, "event loop error", t);
@@ -174,6 +209,7 @@ public final class EventLoop implements Runnable {
     public void processEventsWhileBlocked(Client running) {
         Client prev = executing;
         executing = running;
+        whileBlocked++;
         try {
             // a script is running inside handleReady: collect into a list of our own
             List<SelectionKey> nested = new ArrayList<>();
@@ -183,6 +219,7 @@ public final class EventLoop implements Runnable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "I/O while busy", e);
         } finally {
+            whileBlocked--;
             executing = prev;
         }
     }
@@ -264,10 +301,18 @@ public final class EventLoop implements Runnable {
         SocketChannel ch;
         while ((ch = listener.accept()) != null) {
             ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
-            InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
-            Client c = new Client(server, ch, nextClientId++, format(remote), format(local));
+            InetSocketAddress remote = null;
+            Client c;
+            if (ch.getLocalAddress() instanceof java.net.UnixDomainSocketAddress u) {
+                // Redis names a Unix socket peer by the socket's path and port 0
+                String name = u.getPath() + ":0";
+                c = new Client(server, ch, nextClientId++, name, name);
+            } else {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                remote = (InetSocketAddress) ch.getRemoteAddress();
+                InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
+                c = new Client(server, ch, nextClientId++, format(remote), format(local));
+            }
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ, c);
             c.selectionKey = key;
             String refusal = server.acceptRefusal(c, remote);
@@ -327,6 +372,12 @@ public final class EventLoop implements Runnable {
     public void processInput(Client c) {
         long maxBulk = protoMaxBulkLen.getAsLong();
         while (!c.closed && !c.closeAfterReply && !c.isBlocked() && !c.paused) {
+            if (whileBlocked > 0 && c.isMaster()) {
+                // isInsideYieldingLongCommand: the master's stream waits for the script to end,
+                // then queueClientForReprocessing runs what arrived meanwhile
+                deferredMaster = c;
+                break;
+            }
             byte[][] argv;
             try {
                 argv = c.pendingArgv != null ? c.pendingArgv : c.parser.next(maxBulk, server.authRequired(c));
@@ -427,6 +478,16 @@ public final class EventLoop implements Runnable {
         for (ServerSocketChannel l : listeners) {
             try {
                 l.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        for (ServerSocketChannel l : unixListeners) {
+            try {
+                java.net.SocketAddress a = l.getLocalAddress();
+                l.close();
+                // closeListeningSockets: the socket file goes too
+                if (a instanceof java.net.UnixDomainSocketAddress u) java.nio.file.Files.deleteIfExists(u.getPath());
             } catch (IOException ignored) {
                 // closing anyway
             }

@@ -25,6 +25,8 @@ public final class Reply {
     private int len;
     /** Bytes at the front already written to the socket (a slow reader's reply is not shifted per write). */
     private int sent;
+    /** Bytes written to the socket over the client's life (a stalled reader's count stops). */
+    private long written;
     int resp = 2;
 
     /** The end of the reply: a mark for {@link #truncate} and {@link #copyFrom}. */
@@ -35,6 +37,10 @@ public final class Reply {
     /** Bytes still to be written to the socket. */
     public int pending() {
         return len - sent;
+    }
+
+    public long written() {
+        return written;
     }
 
     /** Offset of the first unwritten byte in {@link #buffer()}. */
@@ -52,6 +58,7 @@ public final class Reply {
      * per write instead of a copy of everything it has not read yet.
      */
     void consume(int n) {
+        written += n;
         sent += n;
         if (sent >= len) {
             len = 0;

@@ -43,9 +43,20 @@ public final class Persistence {
         volatile Throwable failure;
         /** Set by killBgsave: the writer must not rename its file over dbfilename any more. */
         boolean cancelled;
+        /** RDB_CHILD_TYPE_SOCKET: written to replicas, not to a file. */
+        boolean socket;
     }
 
     private BgJob bg;
+
+    /** backgroundSaveDoneHandler's call to updateSlavesWaitingBgsave: replication learns how a BGSAVE ended. */
+    public interface BgsaveDoneListener {
+        void bgsaveDone(boolean ok, boolean socket);
+    }
+
+    private BgsaveDoneListener doneListener = (ok, socket) -> { };
+    /** While a master loads its RDB at start: where the keys found expired go (as DELs for its backlog). */
+    private java.util.function.ObjIntConsumer<Bytes> expiredAtLoad;
     private long tempCounter;
     private long bgStartMs;
     private long dirtyAtBgsaveStart;
@@ -65,6 +76,11 @@ public final class Persistence {
 
     public Persistence(Server server) {
         this.server = server;
+    }
+
+    /** Wired by the engine's root: the replication master hears of every BGSAVE's end. */
+    public void onBgsaveDone(BgsaveDoneListener listener) {
+        this.doneListener = listener;
     }
 
     private EngineConfig config() {
@@ -206,7 +222,8 @@ public final class Persistence {
             job.cancelled = true;
         }
         bg = null;
-        server.log().warning("Background saving terminated by signal 10");
+        server.log().warning(job.socket ? "Background transfer terminated by signal 10" : "Background saving terminated by signal 10");
+        doneListener.bgsaveDone(false, job.socket);
     }
 
     /** BGSAVE SCHEDULE / BGSAVE inside MULTI: started by the cron once nothing else runs. */
@@ -215,30 +232,55 @@ public final class Persistence {
     }
 
     /**
-     * A replica's full sync: the dataset frozen now, as BGSAVE freezes it, and its RDB written into
-     * memory on a thread of its own (no file: the bytes go straight to the replica).
+     * rdbSaveToSlavesSockets: the dataset frozen now, as BGSAVE freezes it, and its RDB written on
+     * a thread of its own into {@code out}, the pipe the event loop empties into the replicas'
+     * sockets (no file). It counts as the running BGSAVE; false when one already runs.
      */
-    public java.util.concurrent.CompletableFuture<byte[]> rdbForReplica() {
-        Snapshot snap = Snapshot.take(server, functionCodes());
-        java.util.concurrent.CompletableFuture<byte[]> result = new java.util.concurrent.CompletableFuture<>();
-        Thread t = new Thread(() -> {
+    public boolean bgsaveToReplicas(OutputStream out) {
+        if (bg != null) return false;
+        Snapshot snap;
+        try {
+            snap = Snapshot.take(server, functionCodes());
+        } catch (RuntimeException e) {
+            server.log().log(Level.WARNING, "Can't save in background: " + e.getMessage(), e);
+            return false;
+        }
+        bgStartMs = System.currentTimeMillis();
+        BgJob job = new BgJob();
+        job.socket = true;
+        job.thread = new Thread(() -> {
             try {
-                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
-                snap.writeTo(out, () -> config().getInt("rdb-key-save-delay"), () -> false);
-                result.complete(out.toByteArray());
+                snap.writeTo(out, () -> config().getInt("rdb-key-save-delay"), () -> isCancelled(job));
+                out.close();
             } catch (Throwable e) {
-                result.completeExceptionally(e);
+                job.failure = e;
+            } finally {
+                job.done = true;
+                server.eventLoop().wakeup();
             }
-        }, "cachelab-replica-sync-" + server.port());
-        t.setDaemon(true);
-        t.start();
-        return result;
+        }, "cachelab-rdb-to-replicas-" + server.port());
+        job.thread.setDaemon(true);
+        bg = job;
+        forks++;
+        server.log().info("Background RDB transfer started by pid " + ProcessHandle.current().pid());
+        job.thread.start();
+        return true;
+    }
+
+    /** Whether the running BGSAVE writes to replicas' sockets (RDB_CHILD_TYPE_SOCKET). */
+    public boolean bgsaveToSocket() {
+        return bg != null && bg.socket;
     }
 
     /** Blocks until a running BGSAVE ends (DEBUG RELOAD, SHUTDOWN, tests) and reaps it. */
     public void waitForBgsave() {
         BgJob job = bg;
         if (job == null) return;
+        if (job.socket) {
+            // its writer waits for this very loop to take its bytes: stop it (the replicas resync)
+            killBgsave();
+            return;
+        }
         try {
             job.thread.join();
         } catch (InterruptedException e) {
@@ -288,6 +330,12 @@ public final class Persistence {
         BgJob job = bg;
         if (job == null || !job.done) return;
         bg = null;
+        if (job.socket) {
+            if (job.failure == null) server.log().info("Background RDB transfer terminated with success");
+            else server.log().warning("Background transfer error: " + job.failure.getMessage());
+            doneListener.bgsaveDone(job.failure == null, true);
+            return;
+        }
         lastBgsaveDurationSec = (System.currentTimeMillis() - bgStartMs) / 1000;
         if (job.failure == null) {
             server.addDirty(-Math.min(dirtyAtBgsaveStart, server.dirty()));
@@ -299,6 +347,7 @@ public final class Persistence {
             lastBgsaveOk = false;
             server.log().log(Level.WARNING, "Background saving error: " + job.failure.getMessage(), job.failure);
         }
+        doneListener.bgsaveDone(job.failure == null, false);
     }
 
     /** serverCron's share: reap a finished BGSAVE, run a scheduled one, then check the save points. */
@@ -347,18 +396,25 @@ public final class Persistence {
 
     // ---------------- loading ----------------
 
-    /** loadDataFromDisk: loads dir/dbfilename if it exists; a corrupt file is an error (Redis exits). */
-    public void loadAtStartup() throws IOException {
+    /**
+     * loadDataFromDisk: loads dir/dbfilename if it exists; a corrupt file is an error (Redis exits).
+     * {@code expiredKeys} (or null) hears of each key found already expired, with its db.
+     */
+    public void loadAtStartup(java.util.function.ObjIntConsumer<Bytes> expiredKeys) throws IOException {
         Path p = rdbPath();
         if (!Files.exists(p)) return;
         long start = System.currentTimeMillis();
         java.util.Map<String, String> aux = new java.util.HashMap<>();
+        // RDBFLAGS_FEED_REPL: a master's backlog gets a DEL for every key that expired while it was down
+        expiredAtLoad = expiredKeys;
         try (InputStream in = new BufferedInputStream(Files.newInputStream(p), 1 << 16)) {
             load(in, false, aux::put);
             server.restoreReplicationInfo(aux.get("repl-id"), aux.get("repl-offset"), aux.get("repl-stream-db"));
         } catch (RuntimeException e) {
+            expiredAtLoad = null;
             throw new IOException("Fatal error loading the DB " + p + ": " + e.getMessage() + ". Exiting.", e);
         }
+        expiredAtLoad = null;
         server.log().info(() -> String.format("DB loaded from disk: %.3f seconds", (System.currentTimeMillis() - start) / 1000.0));
     }
 
@@ -383,6 +439,7 @@ public final class Persistence {
      */
     public void load(InputStream in, boolean merge, BiConsumer<String, String> aux) throws IOException {
         long now = System.currentTimeMillis();
+        int keyDelay = config().getInt("key-load-delay");
         long[] loaded = {0};
         long[] expired = {0};
         {
@@ -420,8 +477,10 @@ public final class Persistence {
 
                 @Override
                 public void entry(Bytes key, RValue value, long expireMs, long idle, int freq) {
+                    if (keyDelay != 0) Snapshot.debugDelay(keyDelay);
                     if (expireMs != -1 && expireMs < now) {
                         expired[0]++;
+                        if (expiredAtLoad != null) expiredAtLoad.accept(key, db.id());
                         return;
                     }
                     if (db.dict().get(key) != null) {

@@ -2,6 +2,7 @@ package io.cachelab.engine.replication;
 
 import io.cachelab.engine.Server;
 import io.cachelab.engine.info.InfoWriter;
+import io.cachelab.engine.keyspace.Database;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,19 +13,23 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * readSyncBulkPayload: the RDB a master sends after +FULLRESYNC, in either form, {@code $<len>\r\n}
  * followed by exactly len bytes (a disk-based master) or {@code $EOF:<40 random bytes>\r\n}
- * followed by the RDB and the same 40 bytes (a diskless master, the default of Redis 7.0). The
- * payload is collected without blocking the loop; once complete it is loaded in one go (the loop
- * waits, as Redis's does while it loads), so no client ever sees a half-loaded dataset: a payload
- * that fails to load leaves the keyspace empty and the sync is retried.
+ * followed by the RDB and the same 40 bytes (a diskless master). The payload is collected
+ * without blocking the loop; once complete it is parsed in one go (the loop waits, as Redis's
+ * does while it loads), so no client ever sees a half-loaded dataset.
  *
- * <p>With {@code repl-diskless-load disabled} the payload is first written to dir/dbfilename, as
- * Redis does (and removed again when this replica has no persistence); otherwise it is loaded
- * from memory.
+ * <p>{@code repl-diskless-load} picks the mode when the payload starts, as useDisklessLoad does:
+ * {@code disabled} writes it to dir/dbfilename first (removed again when this replica has no
+ * persistence) and flushes the old data only then; {@code on-empty-db} (when the dataset is
+ * empty) and {@code swapdb} load from memory and are "loading" from the first byte. swapdb keeps
+ * the old dataset until the new one parsed: a transfer or a parse that fails exposes the old data
+ * again, and when the master's history is ours (same replid) the old data is even served during
+ * the transfer (async_loading).
  */
 final class RdbTransfer {
     private static final int MARK_LEN = 40;
@@ -36,8 +41,13 @@ final class RdbTransfer {
         }
     }
 
+    /** How the payload is loaded, chosen when it starts. */
+    enum Mode { DISK, EMPTY_DB, SWAPDB }
+
     private final Server server;
     private final LineReader preamble = new LineReader();
+    private Mode mode = Mode.DISK;
+    private boolean loadingBegun;
     private boolean started;
     private byte[] eofMark;
     private long size = -1;
@@ -59,6 +69,15 @@ final class RdbTransfer {
 
     boolean usedEofMark() {
         return eofMark != null;
+    }
+
+    /** Whether the payload's first line arrived (the mode is known from then on). */
+    boolean started() {
+        return started;
+    }
+
+    Mode mode() {
+        return mode;
     }
 
     /** Takes what belongs to the payload; returns how many of the {@code len} bytes it used. */
@@ -95,7 +114,10 @@ final class RdbTransfer {
                     + "'), are you sure the host and port are right?");
         }
         started = true;
-        boolean diskless = !server.config().getString("repl-diskless-load").equals("disabled");
+        String load = server.config().getString("repl-diskless-load");
+        if (load.equals("swapdb")) mode = Mode.SWAPDB;
+        else if (load.equals("on-empty-db") && server.keyCount() == 0) mode = Mode.EMPTY_DB;
+        boolean diskless = mode != Mode.DISK;
         if (line.startsWith("$EOF:") && line.length() == 5 + MARK_LEN) {
             eofMark = line.substring(5).getBytes(StandardCharsets.ISO_8859_1);
             server.log().info("MASTER <-> REPLICA sync: receiving streamed RDB from master with EOF "
@@ -126,35 +148,56 @@ final class RdbTransfer {
     }
 
     /**
-     * Replaces the dataset with the payload. {@code beforeLoad} flushes the old data first. Returns
-     * the RDB's repl-stream-db (-1 when it has none), or Integer.MIN_VALUE when loading failed.
+     * The replica's state from the first byte of a diskless load: on-empty-db flushes at once
+     * ({@code attach} disconnects our replicas and says so), swapdb loads aside, asynchronously
+     * when the master continues our history. Either way the server is loading until {@link #loadInto}.
      */
-    int loadInto(Runnable beforeLoad) {
-        beforeLoad.run();
+    void beginLoading(Runnable attach, boolean sameHistory) {
+        if (mode == Mode.DISK || loadingBegun) return;
+        loadingBegun = true;
+        if (mode == Mode.EMPTY_DB) {
+            attach.run();
+            flushOld();
+        }
         server.log().info("MASTER <-> REPLICA sync: Loading DB in memory");
+        if (mode == Mode.SWAPDB && sameHistory) server.setAsyncLoading(true);
+        else server.setLoading(true);
+    }
+
+    /**
+     * Replaces the dataset with the payload; {@code attach} disconnects our replicas (and, for the
+     * disk mode, flushes the old data first). Returns the RDB's repl-stream-db (-1 when it has
+     * none), or Integer.MIN_VALUE when loading failed: then the dataset is empty, or for swapdb
+     * the old one again.
+     */
+    int loadInto(Runnable attach) {
         Map<String, String> aux = new HashMap<>();
-        boolean diskless = !server.config().getString("repl-diskless-load").equals("disabled");
         Path file = server.persistence().rdbPath();
-        server.setLoading(true);
         try {
-            if (diskless) {
-                load(new ByteArrayInputStream(data, 0, length), aux);
-            } else {
-                writeFile(file);
-                try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                    load(in, aux);
+            switch (mode) {
+                case DISK -> {
+                    attach.run();
+                    flushOld();
+                    server.log().info("MASTER <-> REPLICA sync: Loading DB in memory");
+                    server.setLoading(true);
+                    writeFile(file);
+                    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+                        load(in, aux);
+                    }
                 }
+                case EMPTY_DB -> load(new ByteArrayInputStream(data, 0, length), aux);
+                case SWAPDB -> loadAside(aux, attach);
             }
         } catch (IOException | RuntimeException e) {
-            server.log().warning("Failed trying to load the MASTER synchronization DB from " + (diskless ? "socket" : "disk")
+            server.log().warning("Failed trying to load the MASTER synchronization DB from " + (mode == Mode.DISK ? "disk" : "socket")
                     + ": " + e.getMessage());
-            server.emptyData();
+            if (mode != Mode.SWAPDB) server.emptyData();
             return Integer.MIN_VALUE;
         } finally {
-            server.setLoading(false);
+            endLoading();
             data = null;
         }
-        if (!diskless && !server.persistence().hasSavePoints() && !server.config().getBool("appendonly")) {
+        if (mode == Mode.DISK && !server.persistence().hasSavePoints() && !server.config().getBool("appendonly")) {
             server.log().info("Removing the RDB file obtained from the master. This replica has persistence disabled");
             try {
                 Files.deleteIfExists(file);
@@ -170,6 +213,48 @@ final class RdbTransfer {
         }
     }
 
+    private void flushOld() {
+        server.log().info("MASTER <-> REPLICA sync: Flushing old data");
+        server.emptyData();
+    }
+
+    private void endLoading() {
+        server.setLoading(false);
+        server.setAsyncLoading(false);
+    }
+
+    /**
+     * swapdb: the live databases and functions are set aside, the payload is parsed into empty
+     * ones, and the old ones come back if it fails (disklessLoadInitTempDb / swapMainDbWithTempDb).
+     */
+    private void loadAside(Map<String, String> aux, Runnable attach) throws IOException {
+        Database[] live = server.databases();
+        Database[] old = new Database[live.length];
+        for (int i = 0; i < live.length; i++) {
+            old[i] = new Database(server, i);
+            live[i].swapWith(old[i]);
+        }
+        List<byte[]> oldFunctions = server.scripting().functions().libraryCodes();
+        server.scripting().functions().flush();
+        try {
+            load(new ByteArrayInputStream(data, 0, length), aux);
+        } catch (IOException | RuntimeException e) {
+            for (int i = 0; i < live.length; i++) {
+                live[i].flush();
+                live[i].swapWith(old[i]);
+            }
+            server.scripting().functions().flush();
+            for (byte[] code : oldFunctions) server.scripting().functions().loadFromRdb(code, false);
+            server.log().info("MASTER <-> REPLICA sync: Discarding temporary DB in background");
+            throw e;
+        }
+        attach.run();
+        server.log().info("MASTER <-> REPLICA sync: Swapping active DB with loaded DB");
+        server.replicaExpires().clear();
+        for (Database d : live) server.watches().touchAll(d, null);
+        server.log().info("MASTER <-> REPLICA sync: Discarding old DB in background");
+    }
+
     private void load(InputStream in, Map<String, String> aux) throws IOException {
         server.persistence().load(in, false, aux::put);
         if (in.read() != -1) throw new IOException("Replication stream EOF marker is broken");
@@ -183,9 +268,12 @@ final class RdbTransfer {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The transfer failed: what arrived is dropped and the dataset (for swapdb, the old one) is served again. */
     void discard() {
         data = null;
         length = 0;
+        endLoading();
+        if (mode == Mode.SWAPDB && started) server.log().info("MASTER <-> REPLICA sync: Discarding temporary DB in background");
     }
 
     /** INFO's master_sync_* fields while the payload arrives. */

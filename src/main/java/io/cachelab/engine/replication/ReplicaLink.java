@@ -60,6 +60,8 @@ public final class ReplicaLink implements Link {
     private long lastAckMs;
     private String masterReplid;
     private long masterInitialOffset = -1;
+    /** CLIENT_PRE_PSYNC: the master only understood SYNC, so it gets no REPLCONF ACK. */
+    private boolean prePsyncMaster;
     /** master->reploff: the stream applied so far. */
     private long reploff;
     private boolean applying;
@@ -293,6 +295,7 @@ public final class ReplicaLink implements Link {
     /** slaveTryPartialResynchronization's writing half. */
     private void sendPsync(Client c) {
         masterInitialOffset = -1;
+        prePsyncMaster = false;
         if (cached != null) {
             String offset = Long.toString(cached.offset() + 1);
             server.log().info("Trying a partial resynchronization (request " + cached.replid() + ":" + offset + ").");
@@ -318,7 +321,8 @@ public final class ReplicaLink implements Link {
                 server.log().warning("Master replied with wrong +FULLRESYNC syntax.");
                 masterReplid = "0000000000000000000000000000000000000000";
             }
-            discardCached();
+            // the cached master stays until the RDB is about to load (replicationAttachToNewMaster):
+            // if this transfer fails, a PSYNC to the old master can still continue
             state = State.TRANSFER;
             transfer = RdbTransfer.awaitingPreamble(server);
             failover.psyncAnswered(true);
@@ -346,6 +350,7 @@ public final class ReplicaLink implements Link {
         discardCached();
         server.log().info("Retrying with SYNC...");
         send(c, "SYNC");
+        prePsyncMaster = true;
         masterReplid = "0000000000000000000000000000000000000000";
         masterInitialOffset = -1;
         state = State.RECEIVE_SYNC_REPLY;
@@ -414,6 +419,7 @@ public final class ReplicaLink implements Link {
             cancelHandshake();
             return;
         }
+        if (t.started()) t.beginLoading(this::beforeLoad, repl.replid().equals(masterReplid));
         if (!t.complete()) return;
         transfer = null;
         Client c = conn;
@@ -432,9 +438,8 @@ public final class ReplicaLink implements Link {
 
     /** replicationAttachToNewMaster: the old dataset and our own replicas go before the new data comes. */
     private void beforeLoad() {
+        discardCached();
         repl.disconnectReplicas();
-        server.log().info("MASTER <-> REPLICA sync: Flushing old data");
-        server.emptyData();
     }
 
     // ---------------- the master's stream ----------------
@@ -529,7 +534,7 @@ public final class ReplicaLink implements Link {
             server.log().info("Connecting to MASTER " + host + ":" + port);
             connect();
         }
-        if (master != null && masterInitialOffset != -1 && now - lastAckMs >= 1000) sendAck(reploff);
+        if (master != null && !prePsyncMaster && now - lastAckMs >= 1000) sendAck(reploff);
     }
 
     // ---------------- INFO / ROLE / RDB ----------------

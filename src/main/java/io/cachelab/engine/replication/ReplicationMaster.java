@@ -12,7 +12,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The master side of replication.c: a {@link Propagation.Sink} that turns the propagated stream into
@@ -30,15 +29,23 @@ public final class ReplicationMaster implements Propagation.Sink {
     private static final byte[] PING = ascii("PING");
     private static final byte[][] GETACK = {ascii("REPLCONF"), ascii("GETACK"), ascii("*")};
 
-    enum State { WAIT_BGSAVE, ONLINE }
+    /** A replica's replstate: waiting for a BGSAVE to start, for its RDB, or fed the stream. */
+    enum State { WAIT_BGSAVE_START, WAIT_BGSAVE_END, ONLINE }
 
     /** What the master knows of one replica (the client struct's repl* fields). */
     public static final class Replica {
         final Client client;
-        State state = State.WAIT_BGSAVE;
-        /** Stream produced while the RDB is written; sent right after it. */
+        State state = State.WAIT_BGSAVE_START;
+        /** Stream produced while the RDB is written; sent right after it (a diskless one: after the first ACK). */
         Buffer pending = new Buffer(256);
-        CompletableFuture<byte[]> rdb;
+        /** psync_initial_offset: the offset the RDB matches, told with +FULLRESYNC. */
+        long psyncOffset;
+        long waitSinceMs;
+        /** repl_start_cmd_stream_on_ack: online, but the stream waits for the first REPLCONF ACK. */
+        boolean streamOnAck;
+        /** Progress of a diskless transfer (repl_last_partial_write): bytes the socket took, and when. */
+        long lastWritten;
+        long lastProgressMs;
         long ackOffset;
         long ackTimeMs;
         /** Attached with SYNC (CLIENT_PRE_PSYNC): never sends ACKs. */
@@ -51,6 +58,11 @@ public final class ReplicationMaster implements Propagation.Sink {
 
         boolean online() {
             return state == State.ONLINE;
+        }
+
+        /** The stream is held in {@link #pending} rather than sent. */
+        boolean holdsStream() {
+            return state == State.WAIT_BGSAVE_END || streamOnAck;
         }
 
         long ackOffset() {
@@ -88,17 +100,19 @@ public final class ReplicationMaster implements Propagation.Sink {
     private final List<Replica> replicas = new ArrayList<>();
     private final Map<Client, Waiter> waiters = new LinkedHashMap<>();
     private final Buffer encoded = new Buffer(1024);
-    /** Replicas whose RDB is still being written (so the loop's hooks cost nothing otherwise). */
-    private int waitingForRdb;
+    private final FullSync fullSync;
+    /** A backlog made at start for the DELs of expired keys, not (yet) continued from the RDB's history. */
+    private boolean startupBacklog;
     private long fullSyncs;
     private long partialSyncsOk;
     private long partialSyncsErr;
 
     public ReplicationMaster(Server server) {
         this.server = server;
+        this.fullSync = new FullSync(server, this);
         // resizeReplicationBacklog: the history that still fits is kept
         server.config().onChange("repl-backlog-size", v -> {
-            if (backlog != null) backlog = backlog.resized((int) Math.min(Integer.MAX_VALUE - 64, server.config().getLong("repl-backlog-size")));
+            if (backlog != null) backlog.resize(server.config().getLong("repl-backlog-size"), oldestNeeded());
         });
     }
 
@@ -174,12 +188,41 @@ public final class ReplicationMaster implements Propagation.Sink {
         disconnectReplicas();
     }
 
-    /** Restores the id and offset a master saved in its RDB (loadDataFromDisk, PSYNC after restart). */
+    /**
+     * loadDataFromDisk on a master: a backlog from the start, fed a DEL (UNLINK with
+     * lazyfree-lazy-expire) for each key the RDB holds already expired, so replicas that resync
+     * partially after the restart delete them too. Returns that feed for the loader.
+     */
+    public java.util.function.ObjIntConsumer<io.cachelab.engine.util.Bytes> backlogForStartup() {
+        ensureBacklog();
+        startupBacklog = true;
+        return (key, dbid) -> {
+            byte[] verb = ascii(server.config().getBool("lazyfree-lazy-expire") ? "UNLINK" : "DEL");
+            feed(dbid, new byte[][] {verb, key.array()});
+        };
+    }
+
+    /**
+     * Restores the id and offset a master saved in its RDB (loadDataFromDisk, PSYNC after
+     * restart): the saved id becomes replid2 up to the saved offset + 1, and the offset and the
+     * backlog (with the DELs fed while loading) are rebased onto the saved offset.
+     */
     public void restoreAsMaster(String savedReplid, long savedOffset) {
         replid2 = savedReplid;
         secondOffset = savedOffset + 1;
         setOffset(offset + savedOffset);
-        backlog = newBacklog(offset);
+        if (backlog == null) backlog = newBacklog(offset);
+        else backlog.rebase(savedOffset);
+        startupBacklog = false;
+    }
+
+    /**
+     * After loadDataFromDisk: a backlog made for the load's DELs is dropped again when the RDB
+     * had no replication info to continue (nobody could PSYNC from it).
+     */
+    public void startupLoaded() {
+        if (startupBacklog) backlog = null;
+        startupBacklog = false;
     }
 
     /** Restores the id and offset a replica saved in its RDB, to PSYNC with its master after a restart. */
@@ -189,7 +232,26 @@ public final class ReplicationMaster implements Propagation.Sink {
     }
 
     private Backlog newBacklog(long at) {
-        return new Backlog((int) Math.min(Integer.MAX_VALUE - 64, server.config().getLong("repl-backlog-size")), at);
+        return new Backlog(server.config().getLong("repl-backlog-size"), at);
+    }
+
+    /**
+     * The oldest stream offset a replica still needs (its ref_repl_buf_node): what a replica waiting
+     * for its RDB holds since +FULLRESYNC, or what an online one was not sent yet.
+     */
+    private long oldestNeeded() {
+        long oldest = offset + 1;
+        for (Replica r : replicas) {
+            if (r.state == State.WAIT_BGSAVE_START) continue;
+            long need = r.holdsStream() ? r.psyncOffset + 1 : offset + 1 - r.client.reply().pending();
+            oldest = Math.min(oldest, need);
+        }
+        return oldest;
+    }
+
+    /** incrementalTrimReplicationBacklog: history beyond repl-backlog-size that no replica needs goes. */
+    private void trimBacklog() {
+        if (backlog != null && backlog.overSize()) backlog.trim(oldestNeeded());
     }
 
     /** Makes the backlog if there is none (createReplicationBacklog), e.g. after a partial resync. */
@@ -265,7 +327,8 @@ public final class ReplicationMaster implements Propagation.Sink {
         List<Client> overLimit = null;
         for (Replica r : replicas) {
             int held;
-            if (r.state == State.WAIT_BGSAVE) {
+            if (r.state == State.WAIT_BGSAVE_START) continue;
+            if (r.holdsStream()) {
                 r.pending.put(b.data, 0, b.length);
                 held = r.pending.length;
             } else {
@@ -278,6 +341,7 @@ public final class ReplicationMaster implements Propagation.Sink {
                 overLimit.add(r.client);
             }
         }
+        trimBacklog();
         if (overLimit != null) {
             for (Client c : overLimit) {
                 server.log().warning("Client " + c + " scheduled to be closed ASAP for overcoming of output buffer limits.");
@@ -317,7 +381,9 @@ public final class ReplicationMaster implements Propagation.Sink {
             try {
                 askedOffset = Long.parseLong(new String(argv[2], StandardCharsets.ISO_8859_1));
             } catch (NumberFormatException e) {
-                askedOffset = -1;
+                server.log().warning("Replica " + replicaName(c) + " asks for synchronization but with a wrong offset");
+                c.addError("ERR value is not an integer or out of range");
+                return;
             }
             if (tryPartial(c, askedId, askedOffset)) return;
             if (!askedId.equals("?")) partialSyncsErr++;
@@ -336,19 +402,7 @@ public final class ReplicationMaster implements Propagation.Sink {
         }
         registerSink();
         fullSyncs++;
-        // the next command carries its own SELECT, whatever the replicas saw before
-        seldb = -1;
-        if (psync) {
-            c.addSimple("FULLRESYNC " + replid + " " + offset);
-            c.flushSoon();
-        }
-        waitingForRdb++;
-        try {
-            r.rdb = server.persistence().rdbForReplica();
-        } catch (RuntimeException e) {
-            r.rdb = java.util.concurrent.CompletableFuture.failedFuture(e);
-        }
-        server.log().info("Starting BGSAVE for SYNC with target: replicas sockets");
+        fullSync.request(r);
     }
 
     /** masterTryPartialResynchronization: our id (or replid2 up to its offset) and the bytes still in the backlog. */
@@ -411,7 +465,8 @@ public final class ReplicationMaster implements Propagation.Sink {
     /** replicationCron's share: finished RDBs go out, replicas get their PING, lost ones are dropped. */
     public void cron() {
         long now = System.currentTimeMillis();
-        deliverFinishedRdbs(now);
+        fullSync.cron(now);
+        trimBacklog();
         long period = server.config().getLong("repl-ping-replica-period") * 1000;
         if (replicas.isEmpty()) {
             lastPingMs = now;
@@ -422,43 +477,30 @@ public final class ReplicationMaster implements Propagation.Sink {
         long timeoutMs = server.config().getLong("repl-timeout") * 1000;
         for (Replica r : new ArrayList<>(replicas)) {
             if (r.state == State.ONLINE && !r.prePsync && now - r.ackTimeMs > timeoutMs) {
-                server.log().warning("Disconnecting timedout replica: " + r.ip() + ":" + r.client.replicaListeningPort);
+                server.log().warning("Disconnecting timedout replica (streaming sync): " + replicaName(r.client));
                 server.eventLoop().closeClient(r.client);
             }
         }
     }
 
-    /** A written RDB goes out at once, followed by what was propagated while it was written. */
-    private void deliverFinishedRdbs(long now) {
-        if (waitingForRdb == 0) return;
-        for (Replica r : new ArrayList<>(replicas)) {
-            if (r.state != State.WAIT_BGSAVE || r.rdb == null || !r.rdb.isDone()) continue;
-            byte[] payload;
-            try {
-                payload = r.rdb.join();
-            } catch (RuntimeException e) {
-                // closing it counts it out of waitingForRdb (clientClosed)
-                server.log().warning("Full sync of replica " + r.ip() + " failed: " + e.getMessage());
-                server.eventLoop().closeClient(r.client);
-                continue;
-            }
-            waitingForRdb--;
-            Client c = r.client;
-            c.reply().raw(ascii("$" + payload.length + "\r\n"));
-            c.reply().raw(payload);
-            c.reply().raw(r.pending.data, 0, r.pending.length);
-            r.pending = null;
-            r.rdb = null;
-            r.state = State.ONLINE;
-            r.ackTimeMs = now;
-            c.flushSoon();
-            server.log().info("Synchronization with replica " + r.ip() + ":" + r.client.replicaListeningPort + " succeeded");
-        }
+    /** replicaStartCommandStream: what was held while the RDB went out follows it; the replica is in sync. */
+    void startStream(Replica r) {
+        Client c = r.client;
+        c.reply().raw(r.pending.data, 0, r.pending.length);
+        r.pending = null;
+        r.streamOnAck = false;
+        c.flushSoon();
+        server.log().info("Synchronization with replica " + replicaName(c) + " succeeded");
+    }
+
+    /** updateSlavesWaitingBgsave: Persistence tells how a BGSAVE ended (wired by the engine's root). */
+    public void bgsaveDone(boolean ok, boolean socket) {
+        fullSync.bgsaveDone(ok, socket);
     }
 
     /** beforeSleep's share: one REPLCONF GETACK for every WAIT that blocked since the last loop. */
     public void beforeSleep() {
-        deliverFinishedRdbs(System.currentTimeMillis());
+        fullSync.pump();
         if (!getAckRequested) return;
         getAckRequested = false;
         feed(seldb, GETACK);
@@ -467,8 +509,9 @@ public final class ReplicationMaster implements Propagation.Sink {
     public void clientClosed(Client c) {
         waiters.remove(c);
         if (!c.replica) return;
-        for (Replica r : replicas) if (r.client == c && r.state == State.WAIT_BGSAVE) waitingForRdb--;
+        for (Replica r : replicas) if (r.client == c) fullSync.replicaGone(r);
         replicas.removeIf(r -> r.client == c);
+        trimBacklog();
         server.log().info("Connection with replica " + c.addr() + " lost.");
     }
 
@@ -486,6 +529,7 @@ public final class ReplicationMaster implements Propagation.Sink {
         if (r == null) return;
         if (ackOffset > r.ackOffset) r.ackOffset = ackOffset;
         r.ackTimeMs = System.currentTimeMillis();
+        if (r.streamOnAck) startStream(r);
         releaseWaiters();
         server.replicaLink().failover().update();
     }
@@ -555,7 +599,7 @@ public final class ReplicationMaster implements Propagation.Sink {
         long now = System.currentTimeMillis();
         int id = 0;
         for (Replica r : replicas) {
-            String state = r.state == State.ONLINE ? "online" : "wait_bgsave";
+            String state = r.state == State.ONLINE ? "online" : "wait_bgsave";  // the file goes out at once: no send_bulk
             long lag = r.state == State.ONLINE ? (now - r.ackTimeMs) / 1000 : 0;
             out.field("slave" + id++, "ip=" + r.ip() + ",port=" + r.client.replicaListeningPort + ",state=" + state
                     + ",offset=" + r.ackOffset + ",lag=" + lag);
@@ -572,8 +616,19 @@ public final class ReplicationMaster implements Propagation.Sink {
     }
 
     /** What the backlog holds: Redis 7.0 counts the shared replication buffer as it fills, not its limit. */
+    public long replicationBuffers() {
+        return backlog == null ? 0 : backlog.memory();
+    }
+
     public long backlogMemory() {
         return backlog == null ? 0 : backlog.histlen();
+    }
+
+    /** CONFIG RESETSTAT: sync_full, sync_partial_ok and sync_partial_err start again from 0. */
+    public void resetStats() {
+        fullSyncs = 0;
+        partialSyncsOk = 0;
+        partialSyncsErr = 0;
     }
 
     public long fullSyncs() {
@@ -689,75 +744,6 @@ public final class ReplicationMaster implements Propagation.Sink {
                 data[i] = data[j];
                 data[j] = t;
             }
-        }
-    }
-
-    /** The circular backlog: the last repl-backlog-size bytes of the stream. */
-    static final class Backlog {
-        private final byte[] ring;
-        private int writeIndex;
-        private long histlen;
-        /** master_repl_offset when the backlog was made: its first byte is offset + 1. */
-        private final long startOffset;
-        private long endOffset;
-
-        Backlog(int size, long offset) {
-            ring = new byte[Math.max(16 * 1024, size)];
-            startOffset = offset;
-            endOffset = offset;
-        }
-
-        int capacity() {
-            return ring.length;
-        }
-
-        void append(byte[] b, int off, int n) {
-            endOffset += n;
-            histlen = Math.min(ring.length, histlen + n);
-            if (n >= ring.length) {
-                System.arraycopy(b, off + n - ring.length, ring, 0, ring.length);
-                writeIndex = 0;
-                return;
-            }
-            int first = Math.min(n, ring.length - writeIndex);
-            System.arraycopy(b, off, ring, writeIndex, first);
-            System.arraycopy(b, off + first, ring, 0, n - first);
-            writeIndex = (writeIndex + n) % ring.length;
-        }
-
-        Backlog resized(int size) {
-            long keep = Math.min(histlen, Math.max(16 * 1024, size));
-            Backlog b = new Backlog(size, endOffset - keep);
-            byte[] kept = bytesFrom(endOffset - keep + 1);
-            b.append(kept, 0, kept.length);
-            return b;
-        }
-
-        long firstOffset() {
-            return histlen == 0 ? startOffset + 1 : endOffset - histlen + 1;
-        }
-
-        long histlen() {
-            return histlen;
-        }
-
-        /** Appends to the client what follows stream offset {@code from} (the replica has up to from-1). */
-        void copyFrom(long from, Client c) {
-            byte[] b = bytesFrom(from);
-            c.reply().raw(b, 0, b.length);
-        }
-
-        /** The stream from offset {@code from} to the end (from must be within firstOffset..end+1). */
-        byte[] bytesFrom(long from) {
-            long skip = from - firstOffset();
-            long n = histlen - skip;
-            if (n <= 0) return new byte[0];
-            byte[] out = new byte[(int) n];
-            int start = (int) ((writeIndex - histlen + skip + 2L * ring.length) % ring.length);
-            int first = (int) Math.min(n, ring.length - start);
-            System.arraycopy(ring, start, out, 0, first);
-            if (n > first) System.arraycopy(ring, 0, out, first, (int) (n - first));
-            return out;
         }
     }
 }

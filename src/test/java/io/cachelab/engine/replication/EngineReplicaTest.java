@@ -167,4 +167,86 @@ class EngineReplicaTest {
             assertThat(info(j2, "replication").get("master_replid")).isEqualTo(info(j1, "replication").get("master_replid"));
         }
     }
+
+    @Test
+    void realReplicasLoadTheEnginesRdbInEveryFormAndLoadMode() throws Exception {
+        String[][] modes = {{"yes", "disabled"}, {"yes", "swapdb"}, {"yes", "on-empty-db"}, {"no", "disabled"}};
+        for (String[] mode : modes) {
+            try (TestEngine engine = TestEngine.start("repl-diskless-sync", mode[0]); Jedis master = engine.jedis()) {
+                Random rnd = new Random(SEED + 3);
+                randomWrites(master, rnd, 5_000);
+                try (RealRedis real = RealRedis.start("--repl-diskless-load", mode[1], "--enable-debug-command", "yes");
+                     Jedis replica = new Jedis("127.0.0.1", real.port(), 10_000)) {
+                    replica.set("only-on-the-replica", "x");
+                    replica.replicaof("127.0.0.1", engine.port());
+                    randomWrites(master, rnd, 5_000); // while the sync runs
+                    linkUp(replica);
+                    randomWrites(master, rnd, 1_000);
+                    assertThat(master.waitReplicas(1, 10_000)).as("WAIT, %s", String.join("/", mode)).isEqualTo(1);
+                    assertThat(digest(replica)).as("digest, %s", String.join("/", mode)).isEqualTo(digest(master));
+                    assertThat(replica.exists("only-on-the-replica")).isFalse();
+                    assertThat(info(master, "persistence").get("rdb_bgsave_in_progress")).isEqualTo("0");
+                    assertThat(real.log()).contains(mode[0].equals("yes") ? "receiving streamed RDB from master with EOF"
+                            : "bytes from master to");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aReplicaRestartedFromItsRdbContinuesByPartialResync() throws Exception {
+        String dir = TestEngine.tempDir();
+        try (TestEngine m = TestEngine.start(); Jedis jm = m.jedis()) {
+            Random rnd = new Random(SEED + 4);
+            randomWrites(jm, rnd, 3_000);
+            try (TestEngine r = TestEngine.start("dir", dir); Jedis jr = r.jedis()) {
+                jr.replicaof("127.0.0.1", m.port());
+                linkUp(jr);
+                randomWrites(jm, rnd, 1_000);
+                assertThat(jm.waitReplicas(1, 10_000)).isEqualTo(1);
+                jr.save(); // the RDB carries repl-id and repl-offset
+            }
+            randomWrites(jm, rnd, 1_000); // missed while the replica is down
+            try (TestEngine r = TestEngine.start("dir", dir, "replicaof", "127.0.0.1 " + m.port()); Jedis jr = r.jedis()) {
+                linkUp(jr);
+                assertThat(jm.waitReplicas(1, 10_000)).isEqualTo(1);
+                assertThat(digest(jr)).isEqualTo(digest(jm));
+                Map<String, String> stats = info(jm, "stats");
+                assertThat(stats.get("sync_full")).isEqualTo("1");
+                assertThat(stats.get("sync_partial_ok")).isEqualTo("1");
+            }
+        }
+    }
+
+    @Test
+    void aFullSyncOfAMillionKeysWhileWritesContinueEndsWithTheMastersDigest() throws Exception {
+        try (TestEngine m = TestEngine.start(); TestEngine r = TestEngine.start(); Jedis jm = m.jedis(); Jedis jr = r.jedis()) {
+            jm.sendCommand(() -> "DEBUG".getBytes(), "POPULATE", "1000000", "key", "16");
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+            Thread writer = new Thread(() -> {
+                try (Jedis w = m.jedis()) {
+                    Random rnd = new Random(SEED + 5);
+                    while (!stop.get()) {
+                        randomWrites(w, rnd, 200);
+                        w.set("key:" + rnd.nextInt(1_000_000), "rewritten");
+                        writes.addAndGet(201);
+                    }
+                }
+            });
+            writer.start();
+            long start = System.currentTimeMillis();
+            jr.replicaof("127.0.0.1", m.port());
+            linkUp(jr);
+            long syncMs = System.currentTimeMillis() - start;
+            Thread.sleep(500);
+            stop.set(true);
+            writer.join();
+            assertThat(writes.get()).isGreaterThan(200);
+            assertThat(jm.waitReplicas(1, 30_000)).isEqualTo(1);
+            assertThat(jr.dbSize()).isEqualTo(jm.dbSize()).isGreaterThanOrEqualTo(1_000_000L);
+            assertThat(digest(jr)).isEqualTo(digest(jm));
+            System.out.printf("full sync of %d keys: %d ms, %d writes during it%n", jm.dbSize(), syncMs, writes.get());
+        }
+    }
 }

@@ -64,9 +64,22 @@ class ReplicationMasterTest {
         }
 
         /** The RDB bulk: $len then exactly len bytes, with no CRLF after. */
+        /** The RDB payload in either form: $<len> (disk) or $EOF:<40 chars> ... <the same 40 chars> (diskless). */
         byte[] rdb() throws IOException {
             String head = line();
             assertThat(head).startsWith("$");
+            if (head.startsWith("$EOF:")) {
+                byte[] mark = head.substring(5).getBytes(StandardCharsets.US_ASCII);
+                assertThat(mark).hasSize(40);
+                java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+                while (true) {
+                    b.write(in.readUnsignedByte());
+                    byte[] sofar = b.toByteArray();
+                    if (sofar.length >= 40 && java.util.Arrays.equals(sofar, sofar.length - 40, sofar.length, mark, 0, 40)) {
+                        return java.util.Arrays.copyOf(sofar, sofar.length - 40);
+                    }
+                }
+            }
             byte[] payload = new byte[Integer.parseInt(head.substring(1))];
             in.readFully(payload);
             return payload;
@@ -197,7 +210,9 @@ class ReplicationMasterTest {
                 replid = full[1];
                 assertThat(replid).matches("[0-9a-f]{40}");
                 long start = Long.parseLong(full[2]);
-                link.rdb();
+                assertThat(new String(link.rdb(), 0, 9, StandardCharsets.US_ASCII)).isEqualTo("REDIS0010");
+                // a diskless sync (capa eof): the stream follows the replica's first ACK
+                link.send("REPLCONF", "ACK", Long.toString(start));
                 j.set("p", "1");
                 assertThat(link.commandText()).isEqualTo("SELECT 0");
                 assertThat(link.commandText()).isEqualTo("SET p 1");
