@@ -101,6 +101,8 @@ public final class ReplicationMaster implements Propagation.Sink {
     private final Map<Client, Waiter> waiters = new LinkedHashMap<>();
     private final Buffer encoded = new Buffer(1024);
     private final FullSync fullSync;
+    /** Diskless replicas whose first ACK arrived: their stream starts before the loop sleeps. */
+    private final List<Replica> streamSoon = new ArrayList<>();
     /** A backlog made at start for the DELs of expired keys, not (yet) continued from the RDB's history. */
     private boolean startupBacklog;
     private long fullSyncs;
@@ -501,6 +503,10 @@ public final class ReplicationMaster implements Propagation.Sink {
     /** beforeSleep's share: one REPLCONF GETACK for every WAIT that blocked since the last loop. */
     public void beforeSleep() {
         fullSync.pump();
+        if (!streamSoon.isEmpty()) {
+            for (Replica r : streamSoon) if (r.streamOnAck && replicas.contains(r)) startStream(r);
+            streamSoon.clear();
+        }
         if (!getAckRequested) return;
         getAckRequested = false;
         feed(seldb, GETACK);
@@ -529,7 +535,9 @@ public final class ReplicationMaster implements Propagation.Sink {
         if (r == null) return;
         if (ackOffset > r.ackOffset) r.ackOffset = ackOffset;
         r.ackTimeMs = System.currentTimeMillis();
-        if (r.streamOnAck) startStream(r);
+        // replicaStartCommandStream only queues the replica for writing: the stream goes out before
+        // the loop sleeps, not as part of this command (which must not answer on a replica link)
+        if (r.streamOnAck && !streamSoon.contains(r)) streamSoon.add(r);
         releaseWaiters();
         server.replicaLink().failover().update();
     }

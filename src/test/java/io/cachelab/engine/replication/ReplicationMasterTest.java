@@ -211,13 +211,16 @@ class ReplicationMasterTest {
                 assertThat(replid).matches("[0-9a-f]{40}");
                 long start = Long.parseLong(full[2]);
                 assertThat(new String(link.rdb(), 0, 9, StandardCharsets.US_ASCII)).isEqualTo("REDIS0010");
-                // a diskless sync (capa eof): the stream follows the replica's first ACK
+                // a diskless sync (capa eof): what is written now is held until the replica's first
+                // ACK, then sent (as the master's stream, not as a reply to the ACK: the link stays)
+                j.set("h", "0");
                 link.send("REPLCONF", "ACK", Long.toString(start));
                 j.set("p", "1");
                 assertThat(link.commandText()).isEqualTo("SELECT 0");
+                assertThat(link.commandText()).isEqualTo("SET h 0");
                 assertThat(link.commandText()).isEqualTo("SET p 1");
-                // *2 $6 SELECT $1 0 = 23 bytes, *3 $3 SET $1 p $1 1 = 27 bytes
-                offsetAfter = start + 23 + 27;
+                // *2 $6 SELECT $1 0 = 23 bytes, *3 $3 SET $1 h $1 0 and *3 $3 SET $1 p $1 1 = 27 bytes each
+                offsetAfter = start + 23 + 27 + 27;
                 link.send("REPLCONF", "ACK", Long.toString(offsetAfter));
                 Thread.sleep(100);
                 Map<String, String> info = infoReplication(j);
