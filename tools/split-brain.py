@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Split brain, measured: a master cut off from its replicas keeps taking writes that are lost
+when it rejoins as a replica of the promoted one, and min-replicas-to-write bounds that loss.
+
+    python3 tools/split-brain.py                  # the engine (target/cachelab.jar), both runs
+    python3 tools/split-brain.py --server redis   # the same against real redis-server processes
+
+Three servers: M, and replicas R1, R2 that reach M through a TCP relay in this script (the
+"network" that is cut). A client on M's side of the cut writes SET w:<n> 1 about every
+millisecond. At the cut the relay stops passing bytes (no FIN: a partition, not a crash). After
+repl-timeout the replicas notice; R1 is promoted (REPLICAOF NO ONE) and R2 follows it, as
+Sentinel would do. After PARTITION seconds the cut heals and M is made a replica of R1. Every
+write M acknowledged after the cut is then checked on R1. Run twice: without min-replicas, and
+with min-replicas-to-write 1 / min-replicas-max-lag 2 on M. Servers listen on 127.0.0.1 only and
+are stopped by PID at the end. Stdlib only.
+"""
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Conn:
+    """A minimal RESP client (enough for replies of simple strings, errors, integers, bulks)."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.buf = b""
+
+    def call(self, *args):
+        out = b"*%d\r\n" % len(args)
+        for a in args:
+            a = str(a).encode()
+            out += b"$%d\r\n%s\r\n" % (len(a), a)
+        self.sock.sendall(out)
+        return self._reply()
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def _reply(self):
+        line = self._line()
+        kind, rest = line[:1], line[1:]
+        if kind == b"+":
+            return rest.decode()
+        if kind == b"-":
+            return RuntimeError(rest.decode())
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            n = int(rest)
+            if n < 0:
+                return None
+            while len(self.buf) < n + 2:
+                self.buf += self.sock.recv(65536)
+            data, self.buf = self.buf[:n], self.buf[n + 2:]
+            return data.decode(errors="replace")
+        if kind == b"*":
+            return [self._reply() for _ in range(int(rest))]
+        raise ValueError(line)
+
+    def close(self):
+        self.sock.close()
+
+
+class Relay:
+    """127.0.0.1:listen -> 127.0.0.1:target; cut() stops passing bytes without closing anything."""
+
+    def __init__(self, target):
+        self.target = target
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", 0))
+        self.server.listen(8)
+        self.port = self.server.getsockname()[1]
+        self.open = threading.Event()
+        self.open.set()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                a, _ = self.server.accept()
+            except OSError:
+                return
+            b = socket.create_connection(("127.0.0.1", self.target))
+            for x, y in ((a, b), (b, a)):
+                threading.Thread(target=self._pipe, args=(x, y), daemon=True).start()
+
+    def _pipe(self, src, dst):
+        while True:
+            self.open.wait()
+            try:
+                data = src.recv(65536)
+            except OSError:
+                return
+            self.open.wait()  # bytes read just before the cut are held too
+            if not data:
+                return  # a FIN after the cut never arrives: the relay stays blocked above
+            try:
+                dst.sendall(data)
+            except OSError:
+                return
+
+    def cut(self):
+        self.open.clear()
+
+
+def start_server(kind, port, workdir, extra):
+    d = os.path.join(workdir, str(port))
+    os.makedirs(d)
+    if kind == "engine":
+        cmd = ["java", "-jar", os.path.join(ROOT, "target", "cachelab.jar"), "engine"]
+    else:
+        cmd = ["redis-server"]
+    cmd += ["--port", str(port), "--bind", "127.0.0.1", "--dir", d, "--save", "", "--repl-timeout", "2",
+            "--repl-diskless-sync-delay", "0"] + extra
+    log = open(os.path.join(d, "log"), "w")
+    p = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(300):
+        try:
+            c = Conn(port)
+            if c.call("PING") == "PONG":
+                return p, c
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise SystemExit("server on port %d did not start" % port)
+
+
+def wait_until(cond, what, timeout=30):
+    deadline = time.time() + timeout
+    while not cond():
+        if time.time() > deadline:
+            raise SystemExit("timed out waiting for " + what)
+        time.sleep(0.05)
+
+
+def info_field(c, section, field):
+    for line in c.call("INFO", section).splitlines():
+        if line.startswith(field + ":"):
+            return line.split(":", 1)[1]
+    return None
+
+
+def run(kind, min_replicas, partition_s, workdir):
+    extra = ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "2"] if min_replicas else []
+    ports = [free_port() for _ in range(3)]
+    procs = []
+    try:
+        (pm, m), (p1, r1), (p2, r2) = [start_server(kind, ports[i], workdir, extra if i == 0 else []) for i in range(3)]
+        procs = [pm, p1, p2]
+        relays = [Relay(ports[0]), Relay(ports[0])]
+        r1.call("REPLICAOF", "127.0.0.1", relays[0].port)
+        r2.call("REPLICAOF", "127.0.0.1", relays[1].port)
+        for r in (r1, r2):
+            wait_until(lambda: info_field(r, "replication", "master_link_status") == "up", "the replicas to sync")
+        writer = Conn(ports[0])
+        n = 0
+        accepted_after = []
+        refused_at = None
+
+        def write_for(seconds, after_cut):
+            nonlocal n, refused_at
+            end = time.time() + seconds
+            while time.time() < end:
+                n += 1
+                reply = writer.call("SET", "w:%d" % n, "1")
+                if reply == "OK" and after_cut:
+                    accepted_after.append(n)
+                elif isinstance(reply, RuntimeError) and refused_at is None and after_cut:
+                    refused_at = time.time()
+                    refusal = str(reply)
+                    print("  M refused a write %.1f s after the cut: %s" % (refused_at - cut_at, refusal))
+                time.sleep(0.001)
+
+        write_for(2, False)
+        before = n
+        for relay in relays:
+            relay.cut()
+        cut_at = time.time()
+        # the replicas' side: notice the silent master, promote R1, point R2 at it (Sentinel's job)
+        promoter = threading.Thread(target=lambda: (
+            wait_until(lambda: info_field(r1, "replication", "master_link_status") == "down", "R1 to lose M"),
+            r1.call("REPLICAOF", "NO", "ONE"),
+            r2.call("REPLICAOF", "127.0.0.1", ports[1])))
+        promoter.start()
+        write_for(partition_s, True)
+        promoter.join()
+        promoted_after = info_field(r1, "replication", "role")
+        # heal: the old master comes back and is made a replica of the new one
+        m.call("REPLICAOF", "127.0.0.1", ports[1])
+        wait_until(lambda: info_field(m, "replication", "master_link_status") == "up", "M to sync from R1")
+        lost = sum(1 for k in accepted_after if r1.call("EXISTS", "w:%d" % k) == 0)
+        kept_before = sum(1 for k in range(1, before + 1) if r1.call("EXISTS", "w:%d" % k) == 1)
+        label = "min-replicas-to-write 1, min-replicas-max-lag 2" if min_replicas else "no min-replicas"
+        print("%s (%s): %d writes before the cut, all %s on R1; M acknowledged %d writes during the %d s "
+              "partition; R1 (%s) lacks %d of them after M rejoined as its replica"
+              % (kind, label, before, "kept" if kept_before == before else "NOT kept (%d)" % kept_before,
+                 len(accepted_after), partition_s, promoted_after, lost))
+        return len(accepted_after), lost
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--server", choices=["engine", "redis"], default="engine")
+    ap.add_argument("--partition", type=int, default=10, help="seconds the cut lasts (default 10)")
+    args = ap.parse_args()
+    if args.server == "engine" and not os.path.exists(os.path.join(ROOT, "target", "cachelab.jar")):
+        raise SystemExit("build target/cachelab.jar first (./mvnw -q -DskipTests package)")
+    workdir = tempfile.mkdtemp(prefix="split-brain-")
+    try:
+        run(args.server, False, args.partition, workdir)
+        run(args.server, True, args.partition, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
