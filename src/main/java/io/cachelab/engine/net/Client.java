@@ -227,6 +227,18 @@ public final class Client {
         this.laddr = EventLoop.format(local);
     }
 
+    /** connDisableTcpNoDelay / connEnableTcpNoDelay (TCP sockets only; a Unix socket has no Nagle). */
+    public void setTcpNoDelay(boolean on) {
+        if (channel == null) return;
+        try {
+            if (channel.getLocalAddress() instanceof java.net.InetSocketAddress) {
+                channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, on);
+            }
+        } catch (java.io.IOException ignored) {
+            // the connection is going away; nothing to tune
+        }
+    }
+
     public boolean hasSocket() {
         return channel != null;
     }

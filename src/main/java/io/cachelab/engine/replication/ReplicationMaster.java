@@ -377,6 +377,8 @@ public final class ReplicationMaster implements Propagation.Sink {
             return;
         }
         server.log().info("Replica " + replicaName(c) + " asks for synchronization");
+        // repl-disable-tcp-nodelay: fewer, bigger packets to replicas, at the price of latency
+        if (server.config().getBool("repl-disable-tcp-nodelay")) c.setTcpNoDelay(false);
         if (psync) {
             String askedId = new String(argv[1], StandardCharsets.ISO_8859_1);
             long askedOffset;
