@@ -10,6 +10,12 @@
 #         integration/replication*, psync2*, block-repl, failover (--single picks others).
 #         Runs with --clients 2 (2 cores); set REDIS_SERVER=/usr/bin/redis-server for a baseline.
 #
+#   sentinel  tests/sentinel in its normal mode (./runtest-sentinel: 5 sentinels and 5 servers it
+#         starts itself), with tools/redis-server as src/redis-server and REDIS_SENTINEL (default
+#         /usr/bin/redis-sentinel, Debian's redis-sentinel 7.0.15) as src/redis-sentinel: real
+#         sentinels failing over engine servers, until the engine has a Sentinel of its own.
+#         Needs runtest-sentinel in the tree (git archive 7.0.15 runtest-sentinel too). ~4 minutes.
+#
 #   core  --tags "-slow -needs:debug"  (Redis's external no-debug CI job; the default)
 #   all   --tags "-needs:debug"        (also the tests tagged slow)
 #   The unit/* files run (not integration/*, nearly all external:skip); a real Redis 7.0.15
@@ -30,7 +36,32 @@ set -euo pipefail
 
 case "${1:-}" in
   repl) mode=repl; shift ;;
+  sentinel) mode=sentinel; shift ;;
 esac
+if [[ ${mode:-} == sentinel ]]; then
+  tree=/tmp/redis-7.0.15
+  if [[ $# -gt 0 && $1 != -* ]]; then tree=$1; shift; fi
+  tree=$(cd "$tree" && pwd)
+  tools=$(cd "$(dirname "$0")" && pwd)
+  [[ -x $tree/runtest-sentinel ]] || { echo "no runtest-sentinel in $tree" >&2; exit 2; }
+  sentinel=${REDIS_SENTINEL:-/usr/bin/redis-sentinel}
+  [[ -x $sentinel ]] || { echo "no $sentinel (Debian: apt-get install redis-sentinel)" >&2; exit 2; }
+  work=$(mktemp -d /tmp/redis-suite.XXXXXX)
+  cp -r "$tree/runtest-sentinel" "$tree/tests" "$work/"
+  mkdir -p "$work/src" && rm -rf "$work/tests/sentinel/tmp"/*
+  ln -s "${REDIS_SERVER:-$tools/redis-server}" "$work/src/redis-server"
+  ln -s "$sentinel" "$work/src/redis-sentinel"
+  [[ -x /usr/bin/redis-cli ]] && ln -s /usr/bin/redis-cli "$work/src/redis-cli"
+  echo "work dir $work (output in $work/runtest.log)"
+  rc=0
+  (cd "$work" && ./runtest-sentinel "$@") 2>&1 | tee "$work/runtest.log" || rc=$?
+  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$work/runtest.log")
+  passed=$(grep -cE '^[0-9:]+> .*OK$' <<<"$plain" || true)
+  failed=$(grep -c '^[0-9:]*> .*: FAILED' <<<"$plain" || true)
+  echo "$passed passed, $failed failed"
+  [[ $failed -eq 0 && $rc -eq 0 ]]
+  exit
+fi
 if [[ ${mode:-} == repl ]]; then
   tree=/tmp/redis-7.0.15
   if [[ $# -gt 0 && $1 != -* ]]; then tree=$1; shift; fi

@@ -409,6 +409,18 @@ public final class Server {
         else replication.restoreAsMaster(replid, off);
     }
 
+    private static final String MISCONF_RDB = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
+            + "persist to disk. Commands that may modify the data set are disabled, because this instance is configured to "
+            + "report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the "
+            + "Redis logs for details about the RDB error.";
+
+    /** writeCommandsDeniedByDiskError with its message: a failed BGSAVE (with save points), or AOF write; else null. */
+    public String diskWriteError() {
+        if (persistence.writesDeniedByDiskError()) return MISCONF_RDB;
+        if (aof.writesDeniedByDiskError()) return "MISCONF Errors writing to the AOF file: " + aof.lastWriteError();
+        return null;
+    }
+
     /** dbTotalServerKeyCount: keys in every database. */
     public long keyCount() {
         long n = 0;

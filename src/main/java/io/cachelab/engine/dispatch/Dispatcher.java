@@ -156,6 +156,8 @@ public final class Dispatcher {
         }
         String oom = server.oomCheck(spec, c);
         if (oom != null) return oom;
+        String disk = diskError(c, spec);
+        if (disk != null) return disk;
         if (server.tooFewGoodReplicas() && isWriteCommand(c, spec)) return Server.NOREPLICAS;
         if (!c.mustObey && server.readOnlyReplica() && isWriteCommand(c, spec)) {
             return "READONLY You can't write against a read only replica.";
@@ -191,6 +193,18 @@ public final class Dispatcher {
             if (q != null && !q.has(allowing)) return true;
         }
         return false;
+    }
+
+    /**
+     * writeCommandsDeniedByDiskError: while the last BGSAVE (with save points) or AOF write failed,
+     * writes and PING answer -MISCONF (so Sentinel sees the instance as down); the master's stream
+     * is still applied.
+     */
+    private String diskError(Client c, CommandSpec spec) {
+        if (c.mustObey || c.isMaster()) return null;
+        String error = server.diskWriteError();
+        if (error == null || (!isWriteCommand(c, spec) && !spec.fullName().equals("ping"))) return null;
+        return error;
     }
 
     /** is_deny_async_loading_command: the command, or a command queued for this EXEC, has the flag. */

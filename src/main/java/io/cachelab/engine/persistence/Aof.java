@@ -55,6 +55,17 @@ public final class Aof implements Propagation.Sink {
     private long rewrites;
     private long consecutiveFailures;
     private boolean lastWriteOk = true;
+    private String lastWriteError = "";
+
+    /** writeCommandsDeniedByDiskError for the AOF: on, and its last write or fsync failed. */
+    public boolean writesDeniedByDiskError() {
+        return !lastWriteOk && enabled();
+    }
+
+    /** The last write or fsync error, for -MISCONF Errors writing to the AOF file: <error>. */
+    public String lastWriteError() {
+        return lastWriteError;
+    }
     private long currentSize;
     private long forks;
 
@@ -335,6 +346,7 @@ public final class Aof implements Propagation.Sink {
                 lastWriteOk = true;
             } catch (IOException e) {
                 lastWriteOk = false;
+                lastWriteError = String.valueOf(e.getMessage());
                 server.log().warning("Error writing to the AOF file: " + e.getMessage());
                 return;
             }
@@ -348,6 +360,7 @@ public final class Aof implements Propagation.Sink {
                 unsynced = false;
             } catch (IOException e) {
                 lastWriteOk = false;
+                lastWriteError = String.valueOf(e.getMessage());
                 server.log().warning("Can't fsync the AOF file: " + e.getMessage());
             }
         }

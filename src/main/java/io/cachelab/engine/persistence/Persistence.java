@@ -375,6 +375,14 @@ public final class Persistence {
         }
     }
 
+    /**
+     * writeCommandsDeniedByDiskError for RDB: the last BGSAVE failed while save points and
+     * stop-writes-on-bgsave-error are on, so writes (and PING) answer -MISCONF.
+     */
+    public boolean writesDeniedByDiskError() {
+        return !lastBgsaveOk && hasSavePoints() && config().getBool("stop-writes-on-bgsave-error");
+    }
+
     /** Whether save points are configured (SHUTDOWN then saves, as Redis does). */
     public boolean hasSavePoints() {
         return !config().getString("save").trim().isEmpty();
