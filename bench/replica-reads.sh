@@ -35,7 +35,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-start_node() { # kind name -> prints the port
+# sets NODE_PORT (not run in $(...): the PID must reach PIDS in this shell, for cleanup)
+start_node() { # kind name
   local port; port="$(free_port)"
   mkdir -p "$WORK/$2"
   if [[ $1 == engine ]]; then
@@ -46,17 +47,17 @@ start_node() { # kind name -> prints the port
   fi
   PIDS+=($!)
   wait_for_ping "$port" "$!" "$2"
-  echo "$port"
+  NODE_PORT=$port
 }
 
-# a master with KEYS keys and two replicas in sync with it; prints the three ports
+# a master with KEYS keys and two replicas in sync with it; sets SET_PORTS to the three ports
 start_set() { # kind
   local m r1 r2
-  m="$(start_node "$1" "$1-master")"
+  start_node "$1" "$1-master"; m=$NODE_PORT
   # the keys redis-benchmark's GETs ask for: key:000000000000 .. (-r KEYS), 100-byte values
   redis-benchmark -h 127.0.0.1 -p "$m" -q -t set -r "$KEYS" -n $((KEYS * 5)) -d 100 -c 10 >/dev/null
-  r1="$(start_node "$1" "$1-replica1")"
-  r2="$(start_node "$1" "$1-replica2")"
+  start_node "$1" "$1-replica1"; r1=$NODE_PORT
+  start_node "$1" "$1-replica2"; r2=$NODE_PORT
   redis-cli -p "$m" CONFIG SET repl-diskless-sync-delay 0 >/dev/null
   for r in "$r1" "$r2"; do redis-cli -p "$r" REPLICAOF 127.0.0.1 "$m" >/dev/null; done
   for r in "$r1" "$r2"; do
@@ -66,7 +67,7 @@ start_set() { # kind
     done
     [[ "$(redis-cli -p "$r" DBSIZE)" == "$(redis-cli -p "$m" DBSIZE)" ]] || { echo "$NAME: $1 replica on $r did not sync" >&2; exit 1; }
   done
-  echo "$m $r1 $r2"
+  SET_PORTS="$m $r1 $r2"
 }
 
 # GETs on the first $2 of the ports in $1 at once; prints the summed req/s
@@ -86,7 +87,7 @@ reads() { # "ports" nodes
 
 declare -A RPS
 for kind in engine redis; do
-  ports="$(start_set "$kind")"
+  start_set "$kind"; ports=$SET_PORTS
   reads "$ports" 3 >/dev/null # warm-up (the engine's JIT)
   for n in 1 2 3; do RPS[$kind.$n]="$(reads "$ports" "$n")"; done
 done
