@@ -568,7 +568,7 @@ public final class Server {
     /** processCommand for a request the event loop parsed. */
     public void processCommand(Client c, byte[][] argv) {
         if (c.isMaster()) replicaLink.apply(c, argv, () -> dispatcher.call(c, argv));
-        else if (c.replica) replicaCommand(c, argv);
+        else if (c.isReplica()) replicaCommand(c, argv);
         else dispatcher.call(c, argv);
     }
 
@@ -581,7 +581,7 @@ public final class Server {
         dispatcher.call(c, argv);
         if (c.reply().length() <= mark || c.isClosing()) return;
         c.reply().truncate(mark);
-        LOG.warning("Replica generated a reply to command '" + c.lastCommand
+        LOG.warning("Replica generated a reply to command '" + c.lastCommand()
                 + "', disconnecting it: " + acl().clientInfo(c));
         eventLoop.closeAsync(c);
     }
@@ -635,7 +635,7 @@ public final class Server {
     /** clientsCron's query buffer step (seconds as server.unixtime counts them). */
     private void resizeQueryBuffers(long now) {
         for (Client c : eventLoop.clients()) {
-            c.parser().cronResize(now / 1000 - c.lastInteractionMs / 1000);
+            c.parser().cronResize(now / 1000 - c.lastInteractionMs() / 1000);
         }
     }
 
@@ -643,8 +643,8 @@ public final class Server {
         long timeout = config.getLong("timeout");
         if (timeout <= 0) return;
         for (Client c : new ArrayList<>(eventLoop.clients())) {
-            if (c.isBlocked() || c.isSubscribed() || c.monitor || c.replica || c.isMaster()) continue;
-            if (now - c.lastInteractionMs > timeout * 1000) {
+            if (c.isBlocked() || c.isSubscribed() || c.monitor() || c.isReplica() || c.isMaster()) continue;
+            if (now - c.lastInteractionMs() > timeout * 1000) {
                 LOG.fine(() -> "Closing idle client " + c);
                 eventLoop.closeClient(c);
             }
@@ -698,9 +698,9 @@ public final class Server {
      */
     public void errorOnReplicationLink(Client c, String error) {
         String err = error.length() > 4096 ? error.substring(0, 4096) : error;
-        String cmd = c.currentArgv != null && c.currentArgv.length > 0
-                ? new String(c.currentArgv[0], java.nio.charset.StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT) : "<unknown>";
-        if (dispatcher.table().resolve(c.currentArgv == null ? new byte[0][] : c.currentArgv) == null) cmd = "<unknown>";
+        String cmd = c.currentArgv() != null && c.currentArgv().length > 0
+                ? new String(c.currentArgv()[0], java.nio.charset.StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT) : "<unknown>";
+        if (dispatcher.table().resolve(c.currentArgv() == null ? new byte[0][] : c.currentArgv()) == null) cmd = "<unknown>";
         LOG.warning("== CRITICAL == This " + (c.isMaster() ? "replica" : "master") + " is sending an error to its "
                 + (c.isMaster() ? "master" : "replica") + ": '-" + err + "' after processing the command '" + cmd + "'");
         stats.unexpectedErrorReplies++;
@@ -709,14 +709,14 @@ public final class Server {
     /** The reply-buffer size past which a client is disconnected (client-output-buffer-limit hard). */
     public long outputLimitFor(Client c) {
         String[] parts = config.getString("client-output-buffer-limit").split("\\s+");
-        String cls = c.replica ? "slave" : c.isSubscribed() ? "pubsub" : "normal";
+        String cls = c.isReplica() ? "slave" : c.isSubscribed() ? "pubsub" : "normal";
         for (int i = 0; i + 3 < parts.length; i += 4) {
             if (parts[i].equals(cls) || (cls.equals("slave") && parts[i].equals("replica"))) {
                 long hard = Long.parseLong(parts[i + 1]);
                 if (hard == 0) return Long.MAX_VALUE;
                 // a replica's hard limit below repl-backlog-size counts as repl-backlog-size: what it
                 // could PSYNC from the backlog does not get it dropped (checkClientOutputBufferLimits)
-                return c.replica ? Math.max(hard, config.getLong("repl-backlog-size")) : hard;
+                return c.isReplica() ? Math.max(hard, config.getLong("repl-backlog-size")) : hard;
             }
         }
         return Long.MAX_VALUE;
@@ -776,10 +776,10 @@ public final class Server {
      */
     public String oomCheck(CommandSpec spec, Client c) {
         boolean topLevel = dispatcher == null || dispatcher.depth() == 0;
-        if (topLevel && !c.scriptClient) evictor.evictClients(c);
+        if (topLevel && !c.scriptClient()) evictor.evictClients(c);
         if (maxmemory.getAsLong() == 0) return null;
-        if (c.scriptClient) return null; // a script's writes are checked through its caller
-        if (c.mustObey) return null; // loading the AOF: Redis replays it whatever maxmemory says
+        if (c.scriptClient()) return null; // a script's writes are checked through its caller
+        if (c.mustObey()) return null; // loading the AOF: Redis replays it whatever maxmemory says
         String n = spec.fullName();
         boolean denyoom = spec.has(CommandFlag.DENYOOM);
         if (n.equals("exec")) {

@@ -163,13 +163,13 @@ public final class Acl {
 
     /** authRequired(): the default user needs a password (or is off) and the client has not authenticated. */
     public boolean authRequired(Client c) {
-        return !c.authenticated && (!defaultUser.nopass() || !defaultUser.enabled());
+        return !c.authenticated() && (!defaultUser.nopass() || !defaultUser.enabled());
     }
 
     /** A new connection starts as the default user, authenticated if that user needs no password. */
     public void initClient(Client c) {
         c.user = defaultUser;
-        c.authenticated = defaultUser.nopass() && defaultUser.enabled();
+        c.setAuthenticated(defaultUser.nopass() && defaultUser.enabled());
     }
 
     // ------------------------------------------------------------------ users
@@ -266,7 +266,7 @@ public final class Acl {
     public boolean authenticate(Client c, String username, String password, String commandName) {
         AclUser u = users.get(username);
         if (u != null && u.enabled() && u.checkPassword(password)) {
-            c.authenticated = true;
+            c.setAuthenticated(true);
             c.user = u;
             return true;
         }
@@ -343,7 +343,7 @@ public final class Acl {
 
     public void addLog(Client c, int reason, String context, String object, String username) {
         String name = username != null ? username : c.user.name();
-        Client real = c.scriptClient && server.tracking().current() != null ? server.tracking().current() : c;
+        Client real = c.scriptClient() && server.tracking().current() != null ? server.tracking().current() : c;
         LogEntry e = new LogEntry(reason, context, object, name, System.currentTimeMillis(), clientInfo.apply(real));
         int toScan = 10;
         for (Iterator<LogEntry> it = log.iterator(); it.hasNext() && toScan-- > 0; ) {
@@ -472,7 +472,7 @@ public final class Acl {
         for (Client c : new ArrayList<>(server.eventLoop().clients())) {
             if (c.user != u) continue;
             c.user = defaultUser;
-            c.authenticated = false;
+            c.setAuthenticated(false);
             if (c == current) c.closeAfterReply();
             else server.eventLoop().closeAsync(c);
         }

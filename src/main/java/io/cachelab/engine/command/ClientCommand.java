@@ -32,8 +32,8 @@ final class ClientCommand {
         client.sub("info", (c, a) -> c.addVerbatim(describe(c, c) + "\n"));
         client.sub("kill", ClientCommand::kill);
         client.sub("reply", ClientCommand::reply);
-        client.sub("no-evict", (c, a) -> c.noEvict = onOff(c, a[2]));
-        client.sub("no-touch", (c, a) -> c.noTouch = onOff(c, a[2]));
+        client.sub("no-evict", (c, a) -> c.setNoEvict(onOff(c, a[2])));
+        client.sub("no-touch", (c, a) -> c.setNoTouch(onOff(c, a[2])));
         client.sub("pause", ClientCommand::pause);
         client.sub("unpause", (c, a) -> {
             c.server().dispatcher().pause().unpause();
@@ -183,8 +183,8 @@ final class ClientCommand {
             }
         }
         switch (attr) {
-            case "lib-name" -> c.libName = value;
-            case "lib-ver" -> c.libVersion = value;
+            case "lib-name" -> c.setLibName(value);
+            case "lib-ver" -> c.setLibVersion(value);
             default -> throw new RedisError("ERR Unrecognized option '" + Args.str(a[2]) + "'");
         }
         c.addOk();
@@ -192,7 +192,7 @@ final class ClientCommand {
 
     static String flags(Client c) {
         StringBuilder f = new StringBuilder();
-        if (c.replica) f.append('S');
+        if (c.isReplica()) f.append('S');
         if (c.isMaster()) f.append('M');
         if (c.isBlocked()) f.append('b');
         if (c.multi().active()) f.append('x');
@@ -201,32 +201,32 @@ final class ClientCommand {
         if (c.tracking().bcast()) f.append('B');
         if (c.multi().casDirty()) f.append('d');
         if (c.isSubscribed()) f.append('P');
-        if (c.monitor) f.append('O');
+        if (c.monitor()) f.append('O');
         if (c.isClosing()) f.append('c');
-        if (c.noEvict) f.append('e');
-        if (c.noTouch) f.append('T');
+        if (c.noEvict()) f.append('e');
+        if (c.noTouch()) f.append('T');
         return f.length() == 0 ? "N" : f.toString();
     }
 
     static String describe(Client c, Client self) {
         long now = System.currentTimeMillis();
-        String cmd = c.lastCommand;
+        String cmd = c.lastCommand();
         // the running command is still in the query buffer while it executes, as in Redis
         int qbuf = c.queryBufferLength() + (c == self ? c.parser().lastRequestLength() : 0);
         return "id=" + c.id + " addr=" + c.addr() + " laddr=" + c.laddr() + " fd=" + (8 + c.id)
-                + " name=" + c.name + " age=" + (now - c.createdAtMs) / 1000 + " idle=" + (now - c.lastInteractionMs) / 1000
+                + " name=" + c.name + " age=" + (now - c.createdAtMs) / 1000 + " idle=" + (now - c.lastInteractionMs()) / 1000
                 + " flags=" + flags(c) + " db=" + c.db().id() + " sub=" + c.channels.size() + " psub=" + c.patterns.size()
                 + " ssub=" + c.shardChannels.size() + " multi=" + (c.multi().active() ? c.multi().queued().size() : -1)
                 + " qbuf=" + qbuf + " qbuf-free=" + Math.max(0, c.parser().sdsAlloc() - qbuf)
                 + " argv-mem=0 multi-mem=0 rbs=" + c.replyBuffer.size() + " rbp=" + c.replyBuffer.peak() + " obl=0 oll=0 omem="
                 + c.pendingReplyBytes() + " tot-mem=" + (c.queryBufferCapacity() + 1024 + c.pendingReplyBytes())
                 + " events=r cmd=" + cmd + " user=" + c.user + " redir=" + (c.tracking().on() ? c.tracking().redirect() : -1) + " resp=" + c.resp()
-                + " lib-name=" + c.libName + " lib-ver=" + c.libVersion;
+                + " lib-name=" + c.libName() + " lib-ver=" + c.libVersion();
     }
 
     private static String type(Client c) {
         if (c.isMaster()) return "master";
-        if (c.replica) return "slave";
+        if (c.isReplica()) return "slave";
         return c.isSubscribed() ? "pubsub" : "normal";
     }
 
@@ -329,13 +329,13 @@ final class ClientCommand {
 
     private static void reply(Client c, byte[][] a) {
         if (Args.is(a[2], "on")) {
-            c.replyMode = Client.ReplyMode.ON;
-            c.skipNextReply = false;
+            c.setReplyMode(Client.ReplyMode.ON);
+            c.setSkipNextReply(false);
             c.addOk();
         } else if (Args.is(a[2], "off")) {
-            c.replyMode = Client.ReplyMode.OFF;
+            c.setReplyMode(Client.ReplyMode.OFF);
         } else if (Args.is(a[2], "skip")) {
-            if (c.replyMode != Client.ReplyMode.OFF) c.replyMode = Client.ReplyMode.SKIP;
+            if (c.replyMode() != Client.ReplyMode.OFF) c.setReplyMode(Client.ReplyMode.SKIP);
         } else {
             throw RedisError.SYNTAX;
         }

@@ -159,18 +159,18 @@ final class ConnectionCommands {
         c.multi().discard();
         s.watches().unwatchAll(c);
         for (PubSub.Kind k : PubSub.Kind.values()) s.pubsub().unsubscribeAll(c, k, false);
-        if (c.monitor) {
-            c.monitor = false;
+        if (c.monitor()) {
+            c.setMonitor(false);
             s.clientClosed(c); // drops it from the monitor list; other state is already reset
         }
         s.tracking().disable(c);
         c.select(s.db(0));
         c.setResp(2);
         c.name = "";
-        c.replyMode = Client.ReplyMode.ON;
-        c.skipNextReply = false;
-        c.noEvict = false;
-        c.noTouch = false;
+        c.setReplyMode(Client.ReplyMode.ON);
+        c.setSkipNextReply(false);
+        c.setNoEvict(false);
+        c.setNoTouch(false);
         // clearClientConnectionState: back to the default user, authenticated only if it needs no password
         s.acl().initClient(c);
         c.addSimple("RESET");

@@ -76,7 +76,7 @@ final class ReplicationCommands {
             c.addOk();
             return;
         }
-        if (c.replica) throw new RedisError("ERR Command is not valid when client is a replica.");
+        if (c.isReplica()) throw new RedisError("ERR Command is not valid when client is a replica.");
         long port;
         try {
             port = Long.parseLong(new String(a[2], java.nio.charset.StandardCharsets.US_ASCII));
@@ -104,23 +104,23 @@ final class ReplicationCommands {
             switch (opt) {
                 case "listening-port" -> {
                     long port = Args.toLong(a[j + 1]);
-                    c.replicaListeningPort = (int) port;
+                    c.setReplicaListeningPort((int) port);
                 }
                 case "ip-address" -> {
                     String ip = new String(a[j + 1], java.nio.charset.StandardCharsets.ISO_8859_1);
                     if (ip.length() >= 46) {
                         throw new RedisError("ERR REPLCONF ip-address provided by replica instance is too long: " + ip.length() + " bytes");
                     }
-                    c.replicaAnnouncedIp = ip;
+                    c.setReplicaAnnouncedIp(ip);
                 }
                 case "capa" -> {
-                    if (Args.lower(a[j + 1]).equals("eof")) c.replicaCapaEof = true;
+                    if (Args.lower(a[j + 1]).equals("eof")) c.setReplicaCapaEof(true);
                 }
                 case "rdb-only" -> {
                     // the replica still gets the stream after the RDB (redis-cli --rdb closes the link)
                 }
                 case "ack" -> {
-                    if (!c.replica) return;
+                    if (!c.isReplica()) return;
                     long offset;
                     try {
                         offset = Long.parseLong(new String(a[j + 1], java.nio.charset.StandardCharsets.US_ASCII));

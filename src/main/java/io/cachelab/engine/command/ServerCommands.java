@@ -35,7 +35,7 @@ final class ServerCommands {
         t.bind("lastsave", (c, a) -> c.addInteger(c.server().lastSaveSeconds()));
         t.bind("shutdown", ServerCommands::shutdown);
         t.bind("monitor", (c, a) -> {
-            if (c.monitor) return;
+            if (c.monitor()) return;
             c.server().dispatcher().monitor().add(c);
             c.addOk();
         });

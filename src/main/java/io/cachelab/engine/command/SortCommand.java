@@ -94,7 +94,7 @@ final class SortCommand {
         if (value != null && !(value instanceof ListValue || value instanceof SetValue || value instanceof ZSetValue)) {
             throw RedisError.WRONGTYPE;
         }
-        if (dontsort && value instanceof SetValue && (store != null || c.scriptClient)) {
+        if (dontsort && value instanceof SetValue && (store != null || c.scriptClient())) {
             dontsort = false;
             alpha = true;
             sortBy = null;

@@ -256,7 +256,7 @@ public final class StreamCommands {
     }
 
     static void xadd(Client c, byte[][] a) {
-        TrimArgs t = parseAddOrTrim(a, true, nodeMaxEntries(c), c.mustObey);
+        TrimArgs t = parseAddOrTrim(a, true, nodeMaxEntries(c), c.mustObey());
         int fieldPos = t.idPos + 1;
         int n = a.length - fieldPos;
         if (n < 2 || n % 2 == 1) throw RedisError.wrongArgs("xadd");
@@ -307,7 +307,7 @@ public final class StreamCommands {
 
     static void xtrim(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
-        TrimArgs t = parseAddOrTrim(a, false, nodeMaxEntries(c), c.mustObey);
+        TrimArgs t = parseAddOrTrim(a, false, nodeMaxEntries(c), c.mustObey());
         StreamValue sv = streamWrite(c, key);
         if (sv == null) {
             c.addInteger(0);
@@ -455,7 +455,7 @@ public final class StreamCommands {
             int more = a.length - i - 1;
             byte[] o = a[i];
             if (Args.is(o, "block") && more > 0) {
-                if (c.scriptClient) throw new RedisError("ERR " + s(a[0]) + " command is not allowed with BLOCK option from scripts");
+                if (c.scriptClient()) throw new RedisError("ERR " + s(a[0]) + " command is not allowed with BLOCK option from scripts");
                 Long v = Numbers.parseLongStrict(a[++i]);
                 if (v == null) throw new RedisError("ERR timeout is not an integer or out of range");
                 if (v < 0) throw new RedisError("ERR timeout is negative");

@@ -47,7 +47,7 @@ public final class ClientPause {
         List<Client> held = new ArrayList<>(paused);
         paused.clear();
         for (Client c : held) {
-            c.paused = false;
+            c.setPaused(false);
             resume.accept(c);
         }
     }
@@ -80,10 +80,10 @@ public final class ClientPause {
 
     /** processCommand's pause check: holds {@code argv} if the pause applies to it; true if held. */
     boolean holdIfPaused(Client c, CommandSpec spec, byte[][] argv, Commands table) {
-        if (untilMs == 0 || c.replica) return false;
+        if (untilMs == 0 || c.isReplica()) return false;
         if (writesOnly && !mayReplicate(c, spec, argv, table)) return false;
-        c.pendingArgv = argv;
-        c.paused = true;
+        c.setPendingArgv(argv);
+        c.setPaused(true);
         if (!paused.contains(c)) paused.add(c);
         return true;
     }

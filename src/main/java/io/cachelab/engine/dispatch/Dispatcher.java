@@ -92,13 +92,13 @@ public final class Dispatcher {
             reject(c, spec, refusal);
             return;
         }
-        if (!c.scriptClient && pause.holdIfPaused(c, spec, argv, table)) return;
+        if (!c.scriptClient() && pause.holdIfPaused(c, spec, argv, table)) return;
         if (c.multi().active() && !spec.is(Trait.TRANSACTION_CONTROL)) {
             c.multi().queue(argv);
             c.addSimple("QUEUED");
             return;
         }
-        if (c.scriptClient && spec.has(CommandFlag.NOSCRIPT)) {
+        if (c.scriptClient() && spec.has(CommandFlag.NOSCRIPT)) {
             throw new RedisError("ERR This Redis command is not allowed from script");
         }
         execute(c, spec, argv);
@@ -112,7 +112,7 @@ public final class Dispatcher {
     /** commandCheckExistence and commandCheckArity: the command, or null once the error is sent. */
     private CommandSpec lookup(Client c, byte[][] argv) {
         CommandSpec cmd = table.lookup(argv[0]);
-        c.lastCommand = cmd == null ? lower(argv[0]) : cmd.name();
+        c.setLastCommand(cmd == null ? lower(argv[0]) : cmd.name());
         if (cmd == null) {
             flagTransaction(c);
             c.addError(unknownCommand(argv));
@@ -120,7 +120,7 @@ public final class Dispatcher {
         }
         CommandSpec spec = resolve(c, cmd, argv);
         if (spec == null) return null;
-        c.lastCommand = spec.fullName();
+        c.setLastCommand(spec.fullName());
         if (!spec.arityOk(argv.length)) {
             reject(c, spec, "ERR wrong number of arguments for '" + spec.fullName() + "' command");
             return null;
@@ -145,12 +145,12 @@ public final class Dispatcher {
      * run (or be queued).
      */
     private String refusal(Client c, CommandSpec spec, byte[][] argv) {
-        if (!c.authenticated && !c.mustObey && server.acl().authRequired(c) && !spec.has(CommandFlag.NO_AUTH)) {
+        if (!c.authenticated() && !c.mustObey() && server.acl().authRequired(c) && !spec.has(CommandFlag.NO_AUTH)) {
             return "NOAUTH Authentication required.";
         }
         if (c.multi().active() && spec.has(CommandFlag.NO_MULTI)) return "ERR Command not allowed inside a transaction";
         // the default user (+@all ~* &*) skips the check on one boolean; the AOF loader is not checked
-        if (!c.user.unrestricted() && !c.mustObey) {
+        if (!c.user.unrestricted() && !c.mustObey()) {
             int denied = server.acl().check(c.user, spec.def(), argv);
             if (denied != 0) return aclDenied(c, spec, argv, denied, c.multi().active() ? "multi" : "toplevel");
         }
@@ -159,7 +159,7 @@ public final class Dispatcher {
         String disk = diskError(c, spec);
         if (disk != null) return disk;
         if (server.tooFewGoodReplicas() && isWriteCommand(c, spec)) return Server.NOREPLICAS;
-        if (!c.mustObey && server.readOnlyReplica() && isWriteCommand(c, spec)) {
+        if (!c.mustObey() && server.readOnlyReplica() && isWriteCommand(c, spec)) {
             return "READONLY You can't write against a read only replica.";
         }
         if (c.isSubscribed() && c.resp() == 2 && !spec.is(Trait.SUBSCRIBED_CONTEXT)) {
@@ -173,9 +173,9 @@ public final class Dispatcher {
         if (server.asyncLoading() && refusedBy(c, spec, CommandFlag.NO_ASYNC_LOADING)) {
             return "LOADING Redis is loading the dataset in memory";
         }
-        if (server.scriptBusy() && !c.scriptClient && !spec.has(CommandFlag.ALLOW_BUSY)) return server.busyError();
+        if (server.scriptBusy() && !c.scriptClient() && !spec.has(CommandFlag.ALLOW_BUSY)) return server.busyError();
         // a replica's link carries REPLCONF ACK, not keyspace commands (nor a way around CLIENT PAUSE)
-        if (c.replica && (isWriteCommand(c, spec) || refusedBy(c, spec, CommandFlag.READONLY) || refusedBy(c, spec, CommandFlag.MAY_REPLICATE))) {
+        if (c.isReplica() && (isWriteCommand(c, spec) || refusedBy(c, spec, CommandFlag.READONLY) || refusedBy(c, spec, CommandFlag.MAY_REPLICATE))) {
             return "ERR Replica can't interact with the keyspace";
         }
         return null;
@@ -201,7 +201,7 @@ public final class Dispatcher {
      * is still applied.
      */
     private String diskError(Client c, CommandSpec spec) {
-        if (c.mustObey || c.isMaster()) return null;
+        if (c.mustObey() || c.isMaster()) return null;
         String error = server.diskWriteError();
         if (error == null || (!isWriteCommand(c, spec) && !spec.fullName().equals("ping"))) return null;
         return error;
@@ -253,7 +253,7 @@ public final class Dispatcher {
         boolean monitorFirst = spec.has(CommandFlag.SKIP_MONITOR);
         if (monitorFirst && monitored) monitor.feed(c, argv);
         c.resetRedactions();
-        c.currentArgv = argv;
+        c.setCurrentArgv(argv);
         int mark = c.reply().length();
         long start = System.nanoTime();
         boolean outermost = depth == 0;
@@ -277,7 +277,7 @@ public final class Dispatcher {
             depth--;
             // the db the command ran in, even if it was SELECT or MOVE that changed the client's
             prop.afterCall(db.id(), db, spec.fullName(), argv, dirtyMark, spec.is(Trait.PROPAGATES_BY_EFFECTS));
-            if (server.replOffset() != replOffsetMark) c.writeOffset = server.replOffset();
+            if (server.replOffset() != replOffsetMark) c.setWriteOffset(server.replOffset());
             if (outermost) server.tracking().executing(false);
         }
         // as the command left it: passwords and ACL rules it redacted show as "(redacted)"
@@ -297,7 +297,7 @@ public final class Dispatcher {
         }
         server.stats().commandProcessed();
         if (!spec.has(CommandFlag.SKIP_SLOWLOG)) slowlog.record(c, logged, micros);
-        if (c.hasSocket() && !c.scriptClient && !c.multi().executing()) applyReplyMode(c, mark, spec);
+        if (c.hasSocket() && !c.scriptClient() && !c.multi().executing()) applyReplyMode(c, mark, spec);
     }
 
     /**
@@ -305,9 +305,9 @@ public final class Dispatcher {
      * the keys are those the script's caller declared (its EVAL/FCALL keys), as Redis does.
      */
     private void rememberTrackedKeys(Client c, CommandSpec spec, byte[][] argv) {
-        Client caller = c.scriptClient ? server.tracking().current() : c;
+        Client caller = c.scriptClient() ? server.tracking().current() : c;
         if (caller == null || !caller.tracking().on() || caller.tracking().bcast()) return;
-        byte[][] callerArgv = caller == c ? argv : caller.currentArgv;
+        byte[][] callerArgv = caller == c ? argv : caller.currentArgv();
         CommandSpec callerSpec = caller == c ? spec : table.lookup(callerArgv[0]);
         if (callerSpec == null || callerSpec.has(CommandFlag.PUBSUB)) return;
         trackedKeys.clear();
@@ -323,7 +323,7 @@ public final class Dispatcher {
         CommandSpec cmd = table.lookup(argv[0]);
         CommandSpec sub = !cmd.isContainer() || argv.length < 2 ? null : cmd.subcommand(lower(argv[1]));
         CommandSpec spec = sub == null ? cmd : sub;
-        if (!c.user.unrestricted() && !c.mustObey) {
+        if (!c.user.unrestricted() && !c.mustObey()) {
             int denied = server.acl().check(c.user, spec.def(), argv);
             if (denied != 0) {
                 aclDenied(c, spec, argv, denied, "multi");
@@ -361,14 +361,14 @@ public final class Dispatcher {
         // (un)subscribe confirmations are written as CLIENT_PUSHING in Redis: CLIENT REPLY OFF/SKIP
         // does not silence them
         boolean pushing = spec.is(Trait.PUSHES_REPLY);
-        if (c.replyMode == Client.ReplyMode.OFF && !spec.fullName().equals("client|reply")) {
+        if (c.replyMode() == Client.ReplyMode.OFF && !spec.fullName().equals("client|reply")) {
             if (!pushing) c.reply().truncate(mark);
-        } else if (c.skipNextReply) {
+        } else if (c.skipNextReply()) {
             if (!pushing) c.reply().truncate(mark);
-            c.skipNextReply = false;
-        } else if (c.replyMode == Client.ReplyMode.SKIP) {
-            c.replyMode = Client.ReplyMode.ON;
-            c.skipNextReply = true;
+            c.setSkipNextReply(false);
+        } else if (c.replyMode() == Client.ReplyMode.SKIP) {
+            c.setReplyMode(Client.ReplyMode.ON);
+            c.setSkipNextReply(true);
         }
     }
 

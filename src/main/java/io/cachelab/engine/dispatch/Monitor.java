@@ -16,7 +16,7 @@ public final class Monitor {
     private final List<Client> monitors = new ArrayList<>();
 
     public void add(Client c) {
-        c.monitor = true;
+        c.setMonitor(true);
         if (!monitors.contains(c)) monitors.add(c);
     }
 
@@ -35,7 +35,7 @@ public final class Monitor {
         StringBuilder sb = new StringBuilder();
         sb.append(now.getEpochSecond()).append('.').append(String.format("%06d", now.getNano() / 1000));
         sb.append(" [").append(c.db().id()).append(' ');
-        sb.append(c.scriptClient ? "lua" : c.hasSocket() ? c.addr() : "unix");
+        sb.append(c.scriptClient() ? "lua" : c.hasSocket() ? c.addr() : "unix");
         sb.append(']');
         for (byte[] a : argv) sb.append(" \"").append(escape(a)).append('"');
         String line = sb.toString();

@@ -128,7 +128,7 @@ public final class Evictor {
         long sum = 0;
         for (Client c : server.eventLoop().clients()) {
             // a replica's output is the replication buffer, which Redis does not count for eviction
-            if (!c.isClosed() && !c.replica) sum += c.parser().heldBytes() + c.pendingReplyBytes();
+            if (!c.isClosed() && !c.isReplica()) sum += c.parser().heldBytes() + c.pendingReplyBytes();
         }
         clientsMemory = sum;
     }
@@ -172,11 +172,11 @@ public final class Evictor {
         if (limit <= 0) return;
         List<Client> all = server.eventLoop().clients();
         long total = 0;
-        for (Client c : all) if (!c.isClosed() && !c.replica) total += clientMemory(c);
+        for (Client c : all) if (!c.isClosed() && !c.isReplica()) total += clientMemory(c);
         if (total < limit) return;
         List<Client> candidates = new ArrayList<>();
         for (Client c : all) {
-            if (c != current && !c.isClosed() && !c.noEvict && !c.replica && c.hasSocket() && !c.scriptClient) candidates.add(c);
+            if (c != current && !c.isClosed() && !c.noEvict() && !c.isReplica() && c.hasSocket() && !c.scriptClient()) candidates.add(c);
         }
         candidates.sort(Comparator.comparingLong(Evictor::clientMemory).reversed());
         for (Client c : candidates) {

@@ -79,7 +79,7 @@ public final class Blocking {
             timeoutReply(c, nullArrayOnTimeout);
             return;
         }
-        State st = new State(c.db(), new ArrayList<>(keys), deadlineMs, nullArrayOnTimeout, c.currentArgv);
+        State st = new State(c.db(), new ArrayList<>(keys), deadlineMs, nullArrayOnTimeout, c.currentArgv());
         c.blockedState = st;
         blockedCount++;
         for (Bytes k : st.keys) waiting.computeIfAbsent(new DbKey(c.db(), k), x -> new ArrayDeque<>()).addLast(c);
@@ -91,7 +91,7 @@ public final class Blocking {
      * at the deadline (0 for none) or on CLIENT UNBLOCK, {@code onTimeout} answers.
      */
     public void blockUntilReleased(Client c, long deadlineMs, java.util.function.Consumer<Client> onTimeout) {
-        State st = new State(c.db(), new ArrayList<>(), deadlineMs, false, c.currentArgv);
+        State st = new State(c.db(), new ArrayList<>(), deadlineMs, false, c.currentArgv());
         st.onTimeout = onTimeout;
         c.blockedState = st;
         blockedCount++;

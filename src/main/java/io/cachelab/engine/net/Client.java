@@ -31,22 +31,22 @@ public final class Client {
     public final long id;
     private Database db;
     public String name = "";
-    public String libName = "";
-    public String libVersion = "";
+    private String libName = "";
+    private String libVersion = "";
     private String addr;
     private String laddr;
     public final long createdAtMs;
     /** rbs/rbp of CLIENT LIST (see ReplyBufferSizing). */
     public final ReplyBufferSizing replyBuffer = new ReplyBufferSizing();
-    public long lastInteractionMs;
-    public String lastCommand = "NULL";
-    public boolean authenticated;
+    private long lastInteractionMs;
+    private String lastCommand = "NULL";
+    private boolean authenticated;
     /** The ACL user this connection runs as (the default user until AUTH/HELLO names another). */
     public ClientUser user;
-    public ReplyMode replyMode = ReplyMode.ON;
-    public boolean skipNextReply;
-    public boolean noEvict;
-    public boolean noTouch;
+    private ReplyMode replyMode = ReplyMode.ON;
+    private boolean skipNextReply;
+    private boolean noEvict;
+    private boolean noTouch;
 
     // transactions
     private final MultiState multi = new MultiState();
@@ -110,31 +110,31 @@ public final class Client {
     /** What the client is blocked on (blocked.c's bpop), or null; Blocking owns it. */
     Blocking.State blockedState;
     /** The command being executed (kept so a blocked command can be re-run when served). */
-    public byte[][] currentArgv;
-    public boolean monitor;
+    private byte[][] currentArgv;
+    private boolean monitor;
     /** Attached with SYNC/PSYNC (CLIENT_SLAVE): it receives the replication stream. */
-    public boolean replica;
+    private boolean replica;
     /** master_repl_offset right after this client's last command that propagated (c->woff), for WAIT. */
-    public long writeOffset;
+    private long writeOffset;
     /** REPLCONF listening-port / ip-address, sent before SYNC/PSYNC. */
-    public int replicaListeningPort;
-    public String replicaAnnouncedIp;
+    private int replicaListeningPort;
+    private String replicaAnnouncedIp;
     /** REPLCONF capa eof: the replica takes the diskless $EOF:<mark> payload. */
-    public boolean replicaCapaEof;
+    private boolean replicaCapaEof;
     private final ClientTracking tracking = new ClientTracking();
 
     // scripting: a client that runs commands for a script
-    public boolean scriptClient;
+    private boolean scriptClient;
     /** mustObeyClient: the AOF loader (later a master link): what it sends was already accepted once. */
-    public boolean mustObey;
-    public boolean scriptReadOnly;
+    private boolean mustObey;
+    private boolean scriptReadOnly;
 
     boolean closeAfterReply;
     boolean pendingWrite;
     boolean closed;
-    public boolean paused;
+    private boolean paused;
     /** A parsed command held back by CLIENT PAUSE. */
-    public byte[][] pendingArgv;
+    private byte[][] pendingArgv;
 
     public Client(Server server, SocketChannel channel, long id, String addr, String laddr) {
         this.server = server;
@@ -237,6 +237,176 @@ public final class Client {
         } catch (java.io.IOException ignored) {
             // the connection is going away; nothing to tune
         }
+    }
+
+    public String libName() {
+        return libName;
+    }
+
+    public void setLibName(String value) {
+        libName = value;
+    }
+
+    public String libVersion() {
+        return libVersion;
+    }
+
+    public void setLibVersion(String value) {
+        libVersion = value;
+    }
+
+    public long lastInteractionMs() {
+        return lastInteractionMs;
+    }
+
+    public void setLastInteractionMs(long value) {
+        lastInteractionMs = value;
+    }
+
+    public String lastCommand() {
+        return lastCommand;
+    }
+
+    public void setLastCommand(String value) {
+        lastCommand = value;
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public void setAuthenticated(boolean value) {
+        authenticated = value;
+    }
+
+    public ReplyMode replyMode() {
+        return replyMode;
+    }
+
+    public void setReplyMode(ReplyMode value) {
+        replyMode = value;
+    }
+
+    public boolean skipNextReply() {
+        return skipNextReply;
+    }
+
+    public void setSkipNextReply(boolean value) {
+        skipNextReply = value;
+    }
+
+    public boolean noEvict() {
+        return noEvict;
+    }
+
+    public void setNoEvict(boolean value) {
+        noEvict = value;
+    }
+
+    public boolean noTouch() {
+        return noTouch;
+    }
+
+    public void setNoTouch(boolean value) {
+        noTouch = value;
+    }
+
+    public byte[][] currentArgv() {
+        return currentArgv;
+    }
+
+    public void setCurrentArgv(byte[][] value) {
+        currentArgv = value;
+    }
+
+    public boolean monitor() {
+        return monitor;
+    }
+
+    public void setMonitor(boolean value) {
+        monitor = value;
+    }
+
+    public boolean scriptClient() {
+        return scriptClient;
+    }
+
+    public void setScriptClient(boolean value) {
+        scriptClient = value;
+    }
+
+    public boolean mustObey() {
+        return mustObey;
+    }
+
+    public void setMustObey(boolean value) {
+        mustObey = value;
+    }
+
+    public boolean scriptReadOnly() {
+        return scriptReadOnly;
+    }
+
+    public void setScriptReadOnly(boolean value) {
+        scriptReadOnly = value;
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    public void setPaused(boolean value) {
+        paused = value;
+    }
+
+    public byte[][] pendingArgv() {
+        return pendingArgv;
+    }
+
+    public void setPendingArgv(byte[][] value) {
+        pendingArgv = value;
+    }
+
+    /** CLIENT_SLAVE: attached with SYNC/PSYNC, this link carries the replication stream. */
+    public boolean isReplica() {
+        return replica;
+    }
+
+    public void markReplica() {
+        replica = true;
+    }
+
+    public long writeOffset() {
+        return writeOffset;
+    }
+
+    public void setWriteOffset(long offset) {
+        writeOffset = offset;
+    }
+
+    public int replicaListeningPort() {
+        return replicaListeningPort;
+    }
+
+    public void setReplicaListeningPort(int port) {
+        replicaListeningPort = port;
+    }
+
+    /** REPLCONF ip-address, or null. */
+    public String replicaAnnouncedIp() {
+        return replicaAnnouncedIp;
+    }
+
+    public void setReplicaAnnouncedIp(String ip) {
+        replicaAnnouncedIp = ip;
+    }
+
+    public boolean replicaCapaEof() {
+        return replicaCapaEof;
+    }
+
+    public void setReplicaCapaEof(boolean eof) {
+        replicaCapaEof = eof;
     }
 
     public boolean hasSocket() {

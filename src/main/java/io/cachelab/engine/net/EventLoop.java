@@ -351,7 +351,7 @@ public final class EventLoop implements Runnable {
         readBuffer.flip();
         readBuffer.get(readArray, 0, n);
         server.stats().bytesIn(n);
-        c.lastInteractionMs = System.currentTimeMillis();
+        c.setLastInteractionMs(System.currentTimeMillis());
         if (c.link() != null) {
             c.link().input(c, readArray, 0, n);
             markPendingWrite(c);
@@ -359,7 +359,7 @@ public final class EventLoop implements Runnable {
         }
         c.parser.accountRead(n);
         c.parser.feed(readArray, 0, n);
-        c.lastInteractionMs = System.currentTimeMillis();
+        c.setLastInteractionMs(System.currentTimeMillis());
         if (c.parser.pending() > queryBufferLimit.getAsLong()) {
             LOG.warning(() -> "closing client that reached max query buffer length: " + c);
             closeClient(c);
@@ -371,7 +371,7 @@ public final class EventLoop implements Runnable {
     /** Parses and runs every complete request in the client's buffer (stops while it is blocked). */
     public void processInput(Client c) {
         long maxBulk = protoMaxBulkLen.getAsLong();
-        while (!c.closed && !c.closeAfterReply && !c.isBlocked() && !c.paused) {
+        while (!c.closed && !c.closeAfterReply && !c.isBlocked() && !c.paused()) {
             if (whileBlocked > 0 && c.isMaster()) {
                 // isInsideYieldingLongCommand: the master's stream waits for the script to end,
                 // then queueClientForReprocessing runs what arrived meanwhile
@@ -380,8 +380,8 @@ public final class EventLoop implements Runnable {
             }
             byte[][] argv;
             try {
-                argv = c.pendingArgv != null ? c.pendingArgv : c.parser.next(maxBulk, server.authRequired(c));
-                c.pendingArgv = null;
+                argv = c.pendingArgv() != null ? c.pendingArgv() : c.parser.next(maxBulk, server.authRequired(c));
+                c.setPendingArgv(null);
             } catch (RequestParser.ProtocolException e) {
                 server.stats().protocolError();
                 LOG.fine(() -> "protocol error from " + c + ": " + e.getMessage());
@@ -422,7 +422,7 @@ public final class EventLoop implements Runnable {
         Reply r = c.reply;
         try {
             int total = 0;
-            while (r.pending() > 0 && (total < MAX_WRITE_PER_EVENT || c.replica)) {
+            while (r.pending() > 0 && (total < MAX_WRITE_PER_EVENT || c.isReplica())) {
                 int chunk = Math.min(r.pending(), WRITE_CHUNK);
                 int n = c.channel.write(ByteBuffer.wrap(r.buffer(), r.sentOffset(), chunk));
                 if (n <= 0) break;

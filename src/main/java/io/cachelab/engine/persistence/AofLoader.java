@@ -34,7 +34,7 @@ final class AofLoader {
             return true;
         }
         Client fake = Client.internal(server);
-        fake.mustObey = true;
+        fake.setMustObey(true);
         int pos = 0;
         int validUpTo = 0;
         int multiStart = -1;

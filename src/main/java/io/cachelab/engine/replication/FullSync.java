@@ -58,7 +58,7 @@ final class FullSync {
         if (p.bgsaveInProgress() && !p.bgsaveToSocket()) {
             Replica peer = null;
             for (Replica o : master.replicas()) if (o != r && o.state == State.WAIT_BGSAVE_END) peer = o;
-            if (peer != null && (!peer.client.replicaCapaEof || r.client.replicaCapaEof)) {
+            if (peer != null && (!peer.client.replicaCapaEof() || r.client.replicaCapaEof())) {
                 r.pending.put(peer.pending.data, 0, peer.pending.length);
                 setup(r, peer.psyncOffset);
                 server.log().info("Waiting for end of BGSAVE for SYNC");
@@ -67,7 +67,7 @@ final class FullSync {
             }
         } else if (p.bgsaveInProgress()) {
             server.log().info("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
-        } else if (disklessSync() && r.client.replicaCapaEof && server.config().getLong("repl-diskless-sync-delay") > 0) {
+        } else if (disklessSync() && r.client.replicaCapaEof() && server.config().getLong("repl-diskless-sync-delay") > 0) {
             server.log().info("Delay next BGSAVE for diskless SYNC");
         } else if (server.aof().rewriteInProgress()) {
             server.log().info("No BGSAVE in progress, but another BG operation is active. BGSAVE for replication delayed");
@@ -94,7 +94,7 @@ final class FullSync {
         for (Replica r : master.replicas()) {
             if (r.state != State.WAIT_BGSAVE_START) continue;
             waiting.add(r);
-            eof &= r.client.replicaCapaEof;
+            eof &= r.client.replicaCapaEof();
         }
         if (waiting.isEmpty()) return;
         boolean socket = disklessSync() && eof;

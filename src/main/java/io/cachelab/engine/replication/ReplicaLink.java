@@ -526,7 +526,7 @@ public final class ReplicaLink implements Link {
                     + "'repl-timeout' parameter in redis.conf to a larger value.");
             cancelHandshake();
         }
-        if (state == State.CONNECTED && master != null && now - master.lastInteractionMs > timeoutMs) {
+        if (state == State.CONNECTED && master != null && now - master.lastInteractionMs() > timeoutMs) {
             server.log().warning("MASTER timeout: no data nor PING received...");
             server.eventLoop().closeClient(master);
         }
@@ -546,7 +546,7 @@ public final class ReplicaLink implements Link {
         out.field("master_host", host);
         out.field("master_port", Integer.toString(port));
         out.field("master_link_status", state == State.CONNECTED ? "up" : "down");
-        out.field("master_last_io_seconds_ago", master != null ? Long.toString((now - master.lastInteractionMs) / 1000) : "-1");
+        out.field("master_last_io_seconds_ago", master != null ? Long.toString((now - master.lastInteractionMs()) / 1000) : "-1");
         out.field("master_sync_in_progress", state == State.TRANSFER ? "1" : "0");
         out.field("slave_read_repl_offset", Long.toString(read));
         out.field("slave_repl_offset", Long.toString(applied));

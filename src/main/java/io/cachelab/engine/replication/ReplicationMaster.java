@@ -70,11 +70,11 @@ public final class ReplicationMaster implements Propagation.Sink {
         }
 
         int listeningPort() {
-            return client.replicaListeningPort;
+            return client.replicaListeningPort();
         }
 
         String ip() {
-            if (client.replicaAnnouncedIp != null) return client.replicaAnnouncedIp;
+            if (client.replicaAnnouncedIp() != null) return client.replicaAnnouncedIp();
             int colon = client.addr().lastIndexOf(':');
             return colon < 0 ? client.addr() : client.addr().substring(0, colon);
         }
@@ -356,7 +356,7 @@ public final class ReplicationMaster implements Propagation.Sink {
 
     /** syncCommand: attaches the client as a replica, by partial resync if it can continue, else in full. */
     public void sync(Client c, byte[][] argv, boolean psync) {
-        if (c.replica) return;
+        if (c.isReplica()) return;
         if (psync && argv.length > 3 && new String(argv[3], StandardCharsets.ISO_8859_1).equalsIgnoreCase("failover")) {
             String err = Failover.acceptPsyncFailover(server, c, new String(argv[1], StandardCharsets.ISO_8859_1));
             if (err != null) {
@@ -394,7 +394,7 @@ public final class ReplicationMaster implements Propagation.Sink {
         }
         Replica r = new Replica(c);
         r.prePsync = !psync;
-        c.replica = true;
+        c.markReplica();
         replicas.add(r);
         if (replicas.size() == 1 && backlog == null) {
             // a backlog made from scratch has no past history: a new replication ID
@@ -419,13 +419,13 @@ public final class ReplicationMaster implements Propagation.Sink {
 
     /** replicationGetSlaveName: ip:listening-port, or the peer address before REPLCONF. */
     static String replicaName(Client c) {
-        if (c.replicaListeningPort == 0) return c.addr();
-        String ip = c.replicaAnnouncedIp;
+        if (c.replicaListeningPort() == 0) return c.addr();
+        String ip = c.replicaAnnouncedIp();
         if (ip == null) {
             int colon = c.addr().lastIndexOf(':');
             ip = colon < 0 ? c.addr() : c.addr().substring(0, colon);
         }
-        return ip + ":" + c.replicaListeningPort;
+        return ip + ":" + c.replicaListeningPort();
     }
 
     private boolean tryPartial(Client c, String askedId, long askedOffset) {
@@ -451,7 +451,7 @@ public final class ReplicationMaster implements Propagation.Sink {
         Replica r = new Replica(c);
         r.state = State.ONLINE;
         r.pending = null;
-        c.replica = true;
+        c.markReplica();
         replicas.add(r);
         registerSink();
         partialSyncsOk++;
@@ -516,7 +516,7 @@ public final class ReplicationMaster implements Propagation.Sink {
 
     public void clientClosed(Client c) {
         waiters.remove(c);
-        if (!c.replica) return;
+        if (!c.isReplica()) return;
         for (Replica r : replicas) if (r.client == c) fullSync.replicaGone(r);
         replicas.removeIf(r -> r.client == c);
         trimBacklog();
@@ -526,7 +526,7 @@ public final class ReplicationMaster implements Propagation.Sink {
     // ---------------- REPLCONF ----------------
 
     public Replica replicaOf(Client c) {
-        if (!c.replica) return null;
+        if (!c.isReplica()) return null;
         for (Replica r : replicas) if (r.client == c) return r;
         return null;
     }
@@ -555,7 +555,7 @@ public final class ReplicationMaster implements Propagation.Sink {
 
     /** waitCommand: answers at once when enough replicas acknowledged, else blocks and asks them. */
     public void await(Client c, long numReplicas, long timeoutMs) {
-        long target = c.writeOffset;
+        long target = c.writeOffset();
         int acked = acked(target);
         if (acked >= numReplicas || c.multi().active() || !c.canBlock()) {
             c.addInteger(acked);
@@ -611,7 +611,7 @@ public final class ReplicationMaster implements Propagation.Sink {
         for (Replica r : replicas) {
             String state = r.state == State.ONLINE ? "online" : "wait_bgsave";  // the file goes out at once: no send_bulk
             long lag = r.state == State.ONLINE ? (now - r.ackTimeMs) / 1000 : 0;
-            out.field("slave" + id++, "ip=" + r.ip() + ",port=" + r.client.replicaListeningPort + ",state=" + state
+            out.field("slave" + id++, "ip=" + r.ip() + ",port=" + r.client.replicaListeningPort() + ",state=" + state
                     + ",offset=" + r.ackOffset + ",lag=" + lag);
         }
         out.field("master_failover_state", server.failoverState());
@@ -669,7 +669,7 @@ public final class ReplicationMaster implements Propagation.Sink {
         for (Replica r : online) {
             c.addArrayLen(3);
             c.addBulk(r.ip());
-            c.addBulk(Integer.toString(r.client.replicaListeningPort));
+            c.addBulk(Integer.toString(r.client.replicaListeningPort()));
             c.addBulk(Long.toString(r.ackOffset));
         }
     }

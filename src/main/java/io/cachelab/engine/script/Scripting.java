@@ -65,7 +65,7 @@ public final class Scripting implements ScriptHost {
     public Scripting(Server server) {
         this.server = server;
         this.scriptClient = Client.internal(server);
-        this.scriptClient.scriptClient = true;
+        this.scriptClient.setScriptClient(true);
         this.functions = new FunctionLibraries(this);
         evalRuntime.logger = this::log;
     }
@@ -405,7 +405,7 @@ public final class Scripting implements ScriptHost {
         sc.setResp(run.resp());
         sc.reply().clear();
         // every check processCommand would make was made above (scriptCall's order and texts)
-        sc.lastCommand = cmd.fullName();
+        sc.setLastCommand(cmd.fullName());
         server.dispatcher().execute(sc, cmd, argv);
         byte[] reply = sc.reply().copyFrom(0);
         sc.reply().clear();
