@@ -11,10 +11,11 @@
 #         Runs with --clients 2 (2 cores); set REDIS_SERVER=/usr/bin/redis-server for a baseline.
 #
 #   sentinel  tests/sentinel in its normal mode (./runtest-sentinel: 5 sentinels and 5 servers it
-#         starts itself), with tools/redis-server as src/redis-server and REDIS_SENTINEL (default
-#         /usr/bin/redis-sentinel, Debian's redis-sentinel 7.0.15) as src/redis-sentinel: real
-#         sentinels failing over engine servers, until the engine has a Sentinel of its own.
-#         Needs runtest-sentinel in the tree (git archive 7.0.15 runtest-sentinel too). ~4 minutes.
+#         starts itself), with tools/redis-server as src/redis-server and tools/redis-sentinel (the
+#         engine's Sentinel) as src/redis-sentinel. REDIS_SENTINEL=/usr/bin/redis-sentinel (Debian's
+#         redis-sentinel 7.0.15) puts real sentinels over engine servers instead; REDIS_SERVER too
+#         for an all-Redis baseline. Needs runtest-sentinel in the tree (git archive 7.0.15
+#         runtest-sentinel too). ~4 minutes.
 #
 #   core  --tags "-slow -needs:debug"  (Redis's external no-debug CI job; the default)
 #   all   --tags "-needs:debug"        (also the tests tagged slow)
@@ -44,8 +45,8 @@ if [[ ${mode:-} == sentinel ]]; then
   tree=$(cd "$tree" && pwd)
   tools=$(cd "$(dirname "$0")" && pwd)
   [[ -x $tree/runtest-sentinel ]] || { echo "no runtest-sentinel in $tree" >&2; exit 2; }
-  sentinel=${REDIS_SENTINEL:-/usr/bin/redis-sentinel}
-  [[ -x $sentinel ]] || { echo "no $sentinel (Debian: apt-get install redis-sentinel)" >&2; exit 2; }
+  sentinel=${REDIS_SENTINEL:-$tools/redis-sentinel}
+  [[ -x $sentinel ]] || { echo "no $sentinel" >&2; exit 2; }
   work=$(mktemp -d /tmp/redis-suite.XXXXXX)
   cp -r "$tree/runtest-sentinel" "$tree/tests" "$work/"
   mkdir -p "$work/src" && rm -rf "$work/tests/sentinel/tmp"/*

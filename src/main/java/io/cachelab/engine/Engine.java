@@ -54,7 +54,12 @@ public final class Engine implements AutoCloseable {
      * scripting), each handed what it needs. Nothing registers itself elsewhere.
      */
     public static Server assemble(EngineConfig config) throws IOException {
-        Server server = new Server(config, Families.registerAll());
+        return assemble(config, Families.registerAll());
+    }
+
+    /** The same wiring over another command table (a Sentinel's: see sentinel.SentinelMain). */
+    public static Server assemble(EngineConfig config, io.cachelab.engine.dispatch.Commands commands) throws IOException {
+        Server server = new Server(config, commands);
         server.acl().setClientInfo(Families::clientInfo);
         ReplicationMaster replication = new ReplicationMaster(server);
         Persistence persistence = new Persistence(server);

@@ -73,7 +73,7 @@ public final class EngineMain {
     }
 
     /** logfile, relative to dir as Redis's is (Redis changes into dir before it opens the log). */
-    private static String logfile(EngineConfig config) {
+    public static String logfile(EngineConfig config) {
         String f = config.getString("logfile");
         if (f.isEmpty()) return f;
         Path p = Path.of(f);
@@ -119,7 +119,8 @@ public final class EngineMain {
         }
     }
 
-    private static void directive(EngineConfig config, String name, String value) {
+    /** One redis.conf directive (name and its words joined); throws with the FATAL CONFIG text. */
+    public static void directive(EngineConfig config, String name, String value) {
         if (name.equalsIgnoreCase("include") || name.equalsIgnoreCase("rename-command") || name.equalsIgnoreCase("loadmodule")) {
             throw new IllegalArgumentException("'" + name + "' is not supported by the CacheLab engine");
         }
@@ -134,7 +135,8 @@ public final class EngineMain {
         }
     }
 
-    private static List<String> splitConfigLine(String line) {
+    /** A config line split as sdssplitargs does (quotes group words). */
+    public static List<String> splitConfigLine(String line) {
         List<String> out = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         boolean inQuote = false;

@@ -52,7 +52,7 @@ final class InfoSections {
         out.field("redis_git_sha1", "00000000");
         out.field("redis_git_dirty", "0");
         out.field("redis_build_id", "cachelab");
-        out.field("redis_mode", "standalone");
+        out.field("redis_mode", s.mode());
         out.field("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         out.field("arch_bits", "64");
         out.field("monotonic_clock", "POSIX clock_gettime");

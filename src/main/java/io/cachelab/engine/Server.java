@@ -528,6 +528,23 @@ public final class Server {
     public long replyBufferPeakResetMs = ReplyBufferSizing.DEFAULT_PEAK_RESET_MS;
     public boolean replyBufferResizing = true;
 
+    private final java.util.List<Runnable> cronHooks = new java.util.ArrayList<>();
+    private String mode = "standalone";
+
+    /** A subsystem's own timer, run at the end of every cron tick (a Sentinel's sentinelTimer). */
+    public void onCron(Runnable hook) {
+        cronHooks.add(hook);
+    }
+
+    /** INFO's redis_mode: standalone, sentinel or cluster. */
+    public String mode() {
+        return mode;
+    }
+
+    public void setMode(String mode) {
+        this.mode = mode;
+    }
+
     /** serverCron: runs hz times a second. */
     public void cron() {
         long now = System.currentTimeMillis();
@@ -548,6 +565,7 @@ public final class Server {
         replication.cron();
         replicaLink.cron(now);
         dispatcher.pause().cron(now);
+        for (Runnable hook : cronHooks) hook.run();
     }
 
     /** beforeSleep: the fast expiry cycle, blocked-client timeouts and clients unblocked meanwhile. */

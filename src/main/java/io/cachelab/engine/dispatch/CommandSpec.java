@@ -67,6 +67,10 @@ public final class CommandSpec {
         return traits.contains(trait);
     }
 
+    Trait[] traits() {
+        return traits.toArray(new Trait[0]);
+    }
+
     public boolean arityOk(int argc) {
         return def.arityOk(argc);
     }

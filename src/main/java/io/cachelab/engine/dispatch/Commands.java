@@ -18,7 +18,29 @@ public final class Commands {
     private CommandSpec[] slots = new CommandSpec[1024];
     private byte[][] slotNames = new byte[1024][];
 
+    private final CommandTable defs;
+
     public Commands() {
+        this(CommandTable.redis());
+    }
+
+    /** A table over {@code defs}: a Sentinel's binds only the commands its mode has. */
+    public Commands(CommandTable defs) {
+        this.defs = defs;
+    }
+
+    /**
+     * Binds {@code name} here to the handler {@code from} has for it, with those of its subcommands
+     * this table knows (a Sentinel reuses the server's CLIENT, ACL, SUBSCRIBE... as Redis does).
+     */
+    public CommandSpec rebind(Commands from, String name) {
+        CommandSpec src = from.lookup(name);
+        if (src == null) throw new IllegalArgumentException("no handler for " + name);
+        CommandSpec spec = bind(name, src.handler(), src.traits());
+        for (CommandSpec sub : src.subcommands().values()) {
+            if (spec.def().subcommand(sub.name()) != null) spec.sub(sub.name(), sub.handler(), sub.traits());
+        }
+        return spec;
     }
 
     /** Binds a command of Redis's table to the handler that answers it. */
@@ -35,8 +57,8 @@ public final class Commands {
         return bind(name, null);
     }
 
-    private static CommandTable defs() {
-        return CommandTable.redis();
+    private CommandTable defs() {
+        return defs;
     }
 
     private void put(CommandSpec spec) {

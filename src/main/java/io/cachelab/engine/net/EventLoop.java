@@ -181,8 +181,9 @@ public final class EventLoop implements Runnable {
             try {
                 long now = System.currentTimeMillis();
                 if (now >= nextCronMs) {
-                    server.cron();
+                    // scheduled first: a cron that throws must not run again at once (a busy loop)
                     nextCronMs = now + Math.max(1, 1000 / server.hz());
+                    server.cron();
                 }
                 server.beforeSleep();
                 flushPendingWrites();
@@ -268,6 +269,7 @@ public final class EventLoop implements Runnable {
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             boolean done = ch.connect(new InetSocketAddress(host, port));
             Client c = new Client(server, ch, nextClientId++, host + ":" + port, "");
+            if (done) c.setAddresses((InetSocketAddress) ch.getRemoteAddress(), (InetSocketAddress) ch.getLocalAddress());
             c.setLink(link);
             c.selectionKey = ch.register(selector, done ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, c);
             if (done) link.connected(c);
