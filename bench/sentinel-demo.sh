@@ -106,6 +106,7 @@ sleep 0.5
 echo "== kill -9 the master (pid $MASTER_PID) at $(date +%T.%3N)"
 kill -9 "$MASTER_PID"
 KILLED=$(ms)
+{ wait "$MASTER_PID"; } 2>/dev/null || true
 for p in "${S[@]}"; do wait_until 60 "Sentinel $p to switch" switched "$p"; done
 wait_until 30 "+switch-master in every Sentinel's log" all_logged
 SWITCHED=$(ms)

@@ -4,6 +4,7 @@ when it rejoins as a replica of the promoted one, and min-replicas-to-write boun
 
     python3 tools/split-brain.py                  # the engine (target/cachelab.jar), both runs
     python3 tools/split-brain.py --server redis   # the same against real redis-server processes
+    python3 tools/split-brain.py --sentinel       # three Sentinels do the promotion and the rejoin
 
 Three servers: M, and replicas R1, R2 that reach M through a TCP relay in this script (the
 "network" that is cut). A client on M's side of the cut writes SET w:<n> 1 about every
@@ -13,6 +14,11 @@ Sentinel would do. After PARTITION seconds the cut heals and M is made a replica
 write M acknowledged after the cut is then checked on R1. Run twice: without min-replicas, and
 with min-replicas-to-write 1 / min-replicas-max-lag 2 on M. Servers listen on 127.0.0.1 only and
 are stopped by PID at the end. Stdlib only.
+
+With --sentinel, three Sentinels (the engine's, or redis-sentinel with --server redis; quorum 2,
+down-after-milliseconds 2000) watch M through a relay that is cut too, so they see what the
+replicas see: they promote a replica, repoint the other, and when the cut heals they turn M into
+a replica of the new master themselves (+convert-to-slave); the lost writes are counted there.
 """
 import argparse
 import os
@@ -126,6 +132,9 @@ class Relay:
     def cut(self):
         self.open.clear()
 
+    def heal(self):
+        self.open.set()
+
 
 def start_server(kind, port, workdir, extra):
     d = os.path.join(workdir, str(port))
@@ -149,6 +158,27 @@ def start_server(kind, port, workdir, extra):
     raise SystemExit("server on port %d did not start" % port)
 
 
+def start_sentinel(kind, port, workdir, master_port):
+    d = os.path.join(workdir, "s%d" % port)
+    os.makedirs(d)
+    conf = os.path.join(d, "sentinel.conf")
+    with open(conf, "w") as f:
+        f.write("port %d\nbind 127.0.0.1\ndir %s\nlogfile log.txt\nsentinel monitor m 127.0.0.1 %d 2\n"
+                "sentinel down-after-milliseconds m 2000\nsentinel failover-timeout m 10000\n" % (port, d, master_port))
+    cmd = (["java", "-jar", os.path.join(ROOT, "target", "cachelab.jar"), "sentinel"] if kind == "engine"
+           else ["redis-sentinel"]) + [conf]
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    wait_until(lambda: _pong(port), "sentinel %d" % port)
+    return p
+
+
+def _pong(port):
+    try:
+        return Conn(port).call("PING") == "PONG"
+    except OSError:
+        return False
+
+
 def wait_until(cond, what, timeout=30):
     deadline = time.time() + timeout
     while not cond():
@@ -164,7 +194,78 @@ def info_field(c, section, field):
     return None
 
 
-def run(kind, min_replicas, partition_s, workdir):
+def run(kind, min_replicas, partition_s, workdir, sentinel=False):
+    if sentinel:
+        return run_sentinel(kind, min_replicas, partition_s, workdir)
+    return run_manual(kind, min_replicas, partition_s, workdir)
+
+
+def run_sentinel(kind, min_replicas, partition_s, workdir):
+    extra = ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "2"] if min_replicas else []
+    ports = [free_port() for _ in range(3)]
+    procs = []
+    try:
+        (pm, m), (p1, r1), (p2, r2) = [start_server(kind, ports[i], workdir, extra if i == 0 else []) for i in range(3)]
+        procs = [pm, p1, p2]
+        relays = [Relay(ports[0]) for _ in range(3)]  # R1's, R2's, and the Sentinels' way to M
+        r1.call("REPLICAOF", "127.0.0.1", relays[0].port)
+        r2.call("REPLICAOF", "127.0.0.1", relays[1].port)
+        for r in (r1, r2):
+            wait_until(lambda: info_field(r, "replication", "master_link_status") == "up", "the replicas to sync")
+        sports = [free_port() for _ in range(3)]
+        procs += [start_sentinel(kind, p, workdir, relays[2].port) for p in sports]
+        for p in sports:
+            wait_until(lambda: "slaves=2,sentinels=3" in Conn(p).call("INFO", "sentinel"), "sentinel %d to discover" % p, 60)
+        writer = Conn(ports[0])
+        n, accepted_after, refused_at = 0, [], None
+        end = time.time() + 2
+        while time.time() < end:
+            n += 1
+            writer.call("SET", "w:%d" % n, "1")
+            time.sleep(0.001)
+        before = n
+        for relay in relays:
+            relay.cut()
+        cut_at = time.time()
+        end = cut_at + partition_s
+        while time.time() < end:
+            n += 1
+            reply = writer.call("SET", "w:%d" % n, "1")
+            if reply == "OK":
+                accepted_after.append(n)
+            elif refused_at is None:
+                refused_at = time.time()
+                print("  M refused a write %.1f s after the cut: %s" % (refused_at - cut_at, reply))
+            time.sleep(0.001)
+        s0 = Conn(sports[0])
+        new_port = int(s0.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "m")[1])
+        for relay in relays:
+            relay.heal()
+        healed = time.time()
+        wait_until(lambda: info_field(m, "replication", "role") == "slave"
+                   and info_field(m, "replication", "master_link_status") == "up", "the Sentinels to make M a replica", 60)
+        rejoined = time.time() - healed
+        nm = Conn(new_port)
+        lost = sum(1 for k in accepted_after if nm.call("EXISTS", "w:%d" % k) == 0)
+        kept_before = sum(1 for k in range(1, before + 1) if nm.call("EXISTS", "w:%d" % k) == 1)
+        label = "min-replicas-to-write 1, min-replicas-max-lag 2" if min_replicas else "no min-replicas"
+        print("%s + Sentinels (%s): %d writes before the cut, all %s; the Sentinels promoted :%d during the %d s "
+              "partition; M acknowledged %d writes meanwhile; M rejoined as a replica %.1f s after the cut healed, "
+              "and the new master lacks %d of them"
+              % (kind, label, before, "kept" if kept_before == before else "NOT kept (%d)" % kept_before, new_port,
+                 partition_s, len(accepted_after), rejoined, lost))
+        return len(accepted_after), lost
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def run_manual(kind, min_replicas, partition_s, workdir):
     extra = ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "2"] if min_replicas else []
     ports = [free_port() for _ in range(3)]
     procs = []
@@ -234,13 +335,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--server", choices=["engine", "redis"], default="engine")
     ap.add_argument("--partition", type=int, default=10, help="seconds the cut lasts (default 10)")
+    ap.add_argument("--sentinel", action="store_true", help="Sentinels promote and rejoin, through the cut too")
     args = ap.parse_args()
     if args.server == "engine" and not os.path.exists(os.path.join(ROOT, "target", "cachelab.jar")):
         raise SystemExit("build target/cachelab.jar first (./mvnw -q -DskipTests package)")
     workdir = tempfile.mkdtemp(prefix="split-brain-")
     try:
-        run(args.server, False, args.partition, workdir)
-        run(args.server, True, args.partition, workdir)
+        run(args.server, False, args.partition, workdir, args.sentinel)
+        run(args.server, True, args.partition, workdir, args.sentinel)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

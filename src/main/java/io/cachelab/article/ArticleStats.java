@@ -1,5 +1,9 @@
 package io.cachelab.article;
 
+import io.cachelab.cache.ReplicasNotAcknowledgedException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.ZSetOperations;
 import org.springframework.stereotype.Service;
@@ -7,6 +11,9 @@ import org.springframework.stereotype.Service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Numbers that change on every request live in Redis only, where INCR, ZINCRBY and SADD are atomic and
@@ -23,10 +30,22 @@ class ArticleStats {
 
     private final StringRedisTemplate redis;
     private final ArticleCache cache;
+    private final int waitReplicas;
+    private final long waitTimeoutMs;
 
-    ArticleStats(StringRedisTemplate redis, ArticleCache cache) {
+    /**
+     * {@code cachelab.articles.views-wait-replicas} > 0: a view is acknowledged only after WAIT saw that
+     * many replicas take the INCR (within {@code views-wait-timeout-ms}); otherwise the request answers
+     * 503. It narrows what a failover can lose (docs/walkthroughs/sentinel.md measures it); the
+     * default 0 answers as soon as the master has the write, as Redis replication does.
+     */
+    ArticleStats(StringRedisTemplate redis, ArticleCache cache,
+                 @Value("${cachelab.articles.views-wait-replicas:0}") int waitReplicas,
+                 @Value("${cachelab.articles.views-wait-timeout-ms:200}") long waitTimeoutMs) {
         this.redis = redis;
         this.cache = cache;
+        this.waitReplicas = waitReplicas;
+        this.waitTimeoutMs = waitTimeoutMs;
     }
 
     record Views(long id, long views) {
@@ -45,7 +64,27 @@ class ArticleStats {
         requireArticle(id);
         Long views = redis.opsForValue().increment(VIEWS + id);
         redis.opsForZSet().incrementScore(HOT, Long.toString(id), 1);
+        if (waitReplicas > 0) awaitReplicas();
         return new Views(id, views == null ? 0 : views);
+    }
+
+    /** WAIT on the shared connection, which also carried this request's writes. */
+    private void awaitReplicas() {
+        Long acked = redis.execute((RedisCallback<Long>) c -> {
+            @SuppressWarnings("unchecked")
+            var commands = (io.lettuce.core.api.async.BaseRedisAsyncCommands<byte[], byte[]>) c.getNativeConnection();
+            try {
+                return commands.waitForReplication(waitReplicas, waitTimeoutMs).get(waitTimeoutMs + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0L;
+            } catch (ExecutionException | TimeoutException e) {
+                throw new QueryTimeoutException("WAIT failed: " + e.getMessage(), e);
+            }
+        });
+        if (acked == null || acked < waitReplicas) {
+            throw new ReplicasNotAcknowledgedException(waitReplicas, acked == null ? 0 : acked, waitTimeoutMs);
+        }
     }
 
     List<Hot> hot(int limit) {
