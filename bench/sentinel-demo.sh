@@ -118,3 +118,5 @@ server "$M"
 wait_until 60 "the old master to become a replica" follows "$M" "$NEW"
 sleep 1
 echo "== :$M is now: $(resp "$M" INFO replication | grep -E '^(role|master_port|master_link_status):' | tr -d '\r' | tr '\n' ' ')"
+echo "== what Sentinel :${S[0]} saved in its config file (it reads it back at restart):"
+grep -v '^$' "$WORK/s${S[0]}/sentinel.conf"

@@ -242,8 +242,10 @@ def run_sentinel(kind, min_replicas, partition_s, workdir):
         for relay in relays:
             relay.heal()
         healed = time.time()
-        wait_until(lambda: info_field(m, "replication", "role") == "slave"
-                   and info_field(m, "replication", "master_link_status") == "up", "the Sentinels to make M a replica", 60)
+        # a fresh connection each time: the Sentinel's REPLICAOF ends with CLIENT KILL TYPE normal
+        wait_until(lambda: info_field(Conn(ports[0]), "replication", "role") == "slave"
+                   and info_field(Conn(ports[0]), "replication", "master_link_status") == "up",
+                   "the Sentinels to make M a replica", 60)
         rejoined = time.time() - healed
         nm = Conn(new_port)
         lost = sum(1 for k in accepted_after if nm.call("EXISTS", "w:%d" % k) == 0)
