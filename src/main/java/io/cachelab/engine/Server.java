@@ -94,7 +94,7 @@ public final class Server {
         for (int i = 0; i < dbs.length; i++) dbs[i] = new Database(this, i);
         this.eviction = new Eviction(config);
         this.evictor = new Evictor(this);
-        this.acl = new Acl(this);
+        this.acl = new Acl(this, commands.table());
         this.dispatcher = new Dispatcher(this, commands);
         // CLIENT PAUSE WRITE lets a script that declares no-writes through (asked when it arrives)
         dispatcher.pause().setScriptWrites((argv, function) ->

@@ -76,9 +76,13 @@ public final class Acl {
         }
     }
 
-    public Acl(Server server) {
+    private final io.cachelab.engine.table.CommandTable table;
+
+    /** {@code table}: the commands rules name and ids index (a Sentinel's differ from a server's). */
+    public Acl(Server server, io.cachelab.engine.table.CommandTable table) {
         this.server = server;
-        defaultUser = new AclUser("default", pubsubDefault());
+        this.table = table;
+        defaultUser = new AclUser("default", pubsubDefault(), table);
         for (String op : List.of("+@all", "~*", "&*", "on", "nopass")) defaultUser.apply(op, pubsubDefault());
         defaultUser.refresh();
         users.put("default", defaultUser);
@@ -109,7 +113,7 @@ public final class Acl {
             seen.add(name);
             AclUser u = users.get(name);
             if (u == null) {
-                u = new AclUser(name, pubsubDefault());
+                u = new AclUser(name, pubsubDefault(), table);
                 users.put(name, u);
             } else {
                 u.apply("reset", pubsubDefault());
@@ -178,14 +182,14 @@ public final class Acl {
     public String setUser(String name, List<String> rules) {
         List<String> merged = mergeSelectorArguments(rules);
         AclUser existing = users.get(name);
-        AclUser temp = new AclUser(name, pubsubDefault());
+        AclUser temp = new AclUser(name, pubsubDefault(), table);
         if (existing != null) temp.copyFrom(existing);
         for (String op : merged) {
             String err = temp.apply(op, pubsubDefault());
             if (err != null) return "ERR Error in ACL SETUSER modifier '" + op + "': " + err;
         }
         if (existing != null) killPubsubClientsIfNeeded(temp, existing);
-        AclUser target = existing != null ? existing : new AclUser(name, pubsubDefault());
+        AclUser target = existing != null ? existing : new AclUser(name, pubsubDefault(), table);
         target.copyFrom(temp);
         users.put(name, target);
         return null;
@@ -426,7 +430,7 @@ public final class Acl {
                 errors.append("WARNING: Duplicate user '").append(name).append("' found on line ").append(lineNo).append(". ");
                 continue;
             }
-            AclUser u = new AclUser(name, pubsubDefault());
+            AclUser u = new AclUser(name, pubsubDefault(), table);
             loaded.put(name, u);
             List<String> rules;
             try {
@@ -455,7 +459,7 @@ public final class Acl {
         }
         AclUser newDefault = loaded.remove("default");
         if (newDefault == null) {
-            newDefault = new AclUser("default", pubsubDefault());
+            newDefault = new AclUser("default", pubsubDefault(), table);
             for (String op : List.of("+@all", "~*", "&*", "on", "nopass")) newDefault.apply(op, pubsubDefault());
         }
         List<AclUser> old = new ArrayList<>(users.values());

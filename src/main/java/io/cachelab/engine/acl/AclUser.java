@@ -36,9 +36,12 @@ public final class AclUser implements ClientUser {
     /** Every command, key and channel allowed: the permission check is skipped. */
     private boolean unrestricted;
 
-    AclUser(String name, int pubsubDefault) {
+    private final io.cachelab.engine.table.CommandTable table;
+
+    AclUser(String name, int pubsubDefault, io.cachelab.engine.table.CommandTable table) {
         this.name = name;
-        selectors.add(new Selector(Selector.ROOT | pubsubDefault));
+        this.table = table;
+        selectors.add(new Selector(Selector.ROOT | pubsubDefault, table));
     }
 
     Selector root() {
@@ -147,7 +150,7 @@ public final class AclUser implements ClientUser {
             return null;
         }
         if (first == '(' && op.charAt(op.length() - 1) == ')') {
-            Selector s = new Selector(pubsubDefault);
+            Selector s = new Selector(pubsubDefault, table);
             for (String part : Acl.splitArgs(op.substring(1, op.length() - 1))) {
                 String err = s.apply(part);
                 if (err != null) return err;

@@ -50,12 +50,15 @@ final class Selector {
     final List<KeyPattern> keys = new ArrayList<>();
     final List<String> channels = new ArrayList<>();
 
-    Selector(int flags) {
+    private final CommandTable table;
+
+    Selector(int flags, CommandTable table) {
         this.flags = flags;
+        this.table = table;
     }
 
     Selector copy() {
-        Selector s = new Selector(flags);
+        Selector s = new Selector(flags, table);
         s.allowed.or(allowed);
         if (firstArgs != null) {
             s.firstArgs = new HashMap<>();
@@ -70,8 +73,8 @@ final class Selector {
         return (flags & ROOT) != 0;
     }
 
-    private static int futureBit() {
-        return CommandTable.redis().size();
+    private int futureBit() {
+        return table.size();
     }
 
     boolean canRunFutureCommands() {
@@ -95,7 +98,7 @@ final class Selector {
     }
 
     void changeCategory(long flag, boolean allow) {
-        for (CommandDef cmd : CommandTable.redis().topLevel()) changeCategory(cmd, flag, allow);
+        for (CommandDef cmd : table.topLevel()) changeCategory(cmd, flag, allow);
     }
 
     private void changeCategory(CommandDef cmd, long flag, boolean allow) {
@@ -106,7 +109,7 @@ final class Selector {
     /** Commands of a category this selector allows (on) and denies (off). */
     long[] countCategory(long flag) {
         long[] onOff = new long[2];
-        for (CommandDef cmd : CommandTable.redis().topLevel()) countCategory(cmd, flag, onOff);
+        for (CommandDef cmd : table.topLevel()) countCategory(cmd, flag, onOff);
         return onOff;
     }
 
@@ -125,7 +128,6 @@ final class Selector {
     /** ACLSetSelector: applies one rule; returns null or the error (ACLSetUserStringError's texts). */
     String apply(String op) {
         String lower = op.toLowerCase(Locale.ROOT);
-        CommandTable table = CommandTable.redis();
         if (lower.equals("allkeys") || op.equals("~*")) {
             flags |= ALLKEYS;
             keys.clear();
@@ -297,7 +299,7 @@ final class Selector {
     String describeCommands() {
         StringBuilder rules = new StringBuilder();
         boolean additive;
-        Selector fake = new Selector(0);
+        Selector fake = new Selector(0, table);
         if (canRunFutureCommands()) {
             additive = false;
             rules.append("+@all ");
@@ -307,7 +309,7 @@ final class Selector {
             rules.append("-@all ");
             fake.apply("-@all");
         }
-        Selector temp = new Selector(0);
+        Selector temp = new Selector(0, table);
         temp.allowed.or(allowed);
         boolean[] applied = new boolean[AclCategory.all().size()];
         while (true) {
@@ -332,7 +334,7 @@ final class Selector {
             rules.append(op).append(' ');
             applied[best] = true;
         }
-        for (CommandDef cmd : CommandTable.redis().topLevel()) describeSingle(cmd, fake, rules);
+        for (CommandDef cmd : table.topLevel()) describeSingle(cmd, fake, rules);
         rules.setLength(rules.length() - 1);
         return rules.toString();
     }

@@ -153,7 +153,7 @@ final class AclCommand {
             throw new RedisError("ERR Unknown category '" + (name.length() > 128 ? name.substring(0, 128) : name) + "'");
         }
         List<String> names = new ArrayList<>();
-        for (CommandDef cmd : CommandTable.redis().topLevel()) collect(cmd, flag, names);
+        for (CommandDef cmd : c.server().commands().table().topLevel()) collect(cmd, flag, names);
         c.addArrayLen(names.size());
         for (String n : names) c.addBulk(n);
     }
@@ -227,7 +227,7 @@ final class AclCommand {
         if (u == null) throw new RedisError("ERR User '" + username + "' not found");
         byte[][] argv = java.util.Arrays.copyOfRange(a, 3, a.length);
         // judged by Redis's table, so a command the engine does not answer (MODULE) is judged too
-        CommandDef redisCmd = redisLookup(argv);
+        CommandDef redisCmd = redisLookup(c.server().commands().table(), argv);
         if (redisCmd == null) throw new RedisError("ERR Command '" + str(argv[0]) + "' not found");
         if (!redisCmd.arityOk(argv.length)) {
             throw new RedisError("ERR wrong number of arguments for '" + redisCmd.fullName() + "' command");
@@ -246,10 +246,10 @@ final class AclCommand {
         });
     }
 
-    private static CommandDef redisLookup(byte[][] argv) {
-        CommandDef cmd = CommandTable.redis().lookup(str(argv[0]));
+    private static CommandDef redisLookup(CommandTable table, byte[][] argv) {
+        CommandDef cmd = table.lookup(str(argv[0]));
         if (cmd != null && !cmd.subcommands().isEmpty() && argv.length >= 2) {
-            return CommandTable.redis().lookup(cmd.fullName() + "|" + str(argv[1]));
+            return table.lookup(cmd.fullName() + "|" + str(argv[1]));
         }
         return cmd;
     }

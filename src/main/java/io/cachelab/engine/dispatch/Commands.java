@@ -61,6 +61,11 @@ public final class Commands {
         return defs;
     }
 
+    /** The table these commands come from (ACL rules and COMMAND name its entries). */
+    public CommandTable table() {
+        return defs;
+    }
+
     private void put(CommandSpec spec) {
         byName.put(spec.name(), spec);
         byte[] n = spec.name().getBytes(StandardCharsets.US_ASCII);

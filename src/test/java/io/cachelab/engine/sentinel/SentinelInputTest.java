@@ -123,4 +123,24 @@ class SentinelInputTest {
                             + " 0'\nQuorum must be 1 or greater.");
         }
     }
+
+    @Test
+    void aclRulesNameTheSentinelsOwnCommands() throws Exception {
+        try (TestEngine m = TestEngine.start()) {
+            Path f = TestSentinel.config("sentinel monitor mym 127.0.0.1 " + m.port() + " 1",
+                    "user app on >secret +ping +sentinel|get-master-addr-by-name");
+            try (TestSentinel s = TestSentinel.start(f); Jedis j = s.jedis()) {
+                j.auth("app", "secret");
+                assertThat(j.ping()).isEqualTo("PONG");
+                assertThat(j.sentinelGetMasterAddrByName("mym")).containsExactly("127.0.0.1", Integer.toString(m.port()));
+                assertThatThrownBy(() -> sentinel(j, "MASTERS"))
+                        .hasMessage("NOPERM this user has no permissions to run the 'sentinel|masters' command");
+                try (Jedis admin = s.jedis()) {
+                    assertThat(admin.aclSetUser("app", "+sentinel|masters")).isEqualTo("OK");
+                    assertThat(admin.aclCat("admin")).doesNotContain("get", "set").contains("sentinel");
+                }
+                assertThat((List<Object>) sentinel(j, "MASTERS")).hasSize(1);
+            }
+        }
+    }
 }
