@@ -172,7 +172,7 @@ public final class Acl {
 
     /** A new connection starts as the default user, authenticated if that user needs no password. */
     public void initClient(Client c) {
-        c.user = defaultUser;
+        c.setUser(defaultUser);
         c.setAuthenticated(defaultUser.nopass() && defaultUser.enabled());
     }
 
@@ -252,7 +252,7 @@ public final class Acl {
         }
         if (superset) return;
         for (Client c : new ArrayList<>(server.eventLoop().clients())) {
-            if (c.user != original || !c.isSubscribed()) continue;
+            if (c.user() != original || !c.isSubscribed()) continue;
             boolean kill = false;
             for (var p : c.patterns) kill |= !Selector.channelInList(upcoming, p.array(), true);
             for (var ch : c.channels) kill |= !Selector.channelInList(upcoming, ch.array(), false);
@@ -271,7 +271,7 @@ public final class Acl {
         AclUser u = users.get(username);
         if (u != null && u.enabled() && u.checkPassword(password)) {
             c.setAuthenticated(true);
-            c.user = u;
+            c.setUser(u);
             return true;
         }
         addLog(c, DENIED_AUTH, c.multi().active() ? "multi" : "toplevel", commandName, username);
@@ -346,7 +346,7 @@ public final class Acl {
     // ------------------------------------------------------------------ log
 
     public void addLog(Client c, int reason, String context, String object, String username) {
-        String name = username != null ? username : c.user.name();
+        String name = username != null ? username : c.user().name();
         Client real = c.scriptClient() && server.tracking().current() != null ? server.tracking().current() : c;
         LogEntry e = new LogEntry(reason, context, object, name, System.currentTimeMillis(), clientInfo.apply(real));
         int toScan = 10;
@@ -474,8 +474,8 @@ public final class Acl {
     /** ACLFreeUserAndKillClients: the user's connections go back to default, unauthenticated, and close. */
     private void closeClientsOf(AclUser u, Client current) {
         for (Client c : new ArrayList<>(server.eventLoop().clients())) {
-            if (c.user != u) continue;
-            c.user = defaultUser;
+            if (c.user() != u) continue;
+            c.setUser(defaultUser);
             c.setAuthenticated(false);
             if (c == current) c.closeAfterReply();
             else server.eventLoop().closeAsync(c);

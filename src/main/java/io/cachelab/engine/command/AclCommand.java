@@ -43,7 +43,7 @@ final class AclCommand {
         acl.sub("save", AclCommand::save);
         acl.sub("setuser", AclCommand::setuser);
         acl.sub("users", (c, a) -> list(c, true));
-        acl.sub("whoami", (c, a) -> c.addBulk(c.user.name()));
+        acl.sub("whoami", (c, a) -> c.addBulk(c.user().name()));
     }
 
     private static String str(byte[] b) {

@@ -24,8 +24,8 @@ final class ClientCommand {
         client.sub("id", (c, a) -> c.addInteger(c.id));
         client.sub("setname", ClientCommand::setname);
         client.sub("getname", (c, a) -> {
-            if (c.name.isEmpty()) c.addNull();
-            else c.addBulk(c.name);
+            if (c.name().isEmpty()) c.addNull();
+            else c.addBulk(c.name());
         });
         client.sub("setinfo", ClientCommand::setinfo);
         client.sub("list", ClientCommand::list);
@@ -170,7 +170,7 @@ final class ClientCommand {
     private static void setname(Client c, byte[][] a) {
         String name = Args.str(a[2]);
         validateName(name);
-        c.name = name;
+        c.setName(name);
         c.addOk();
     }
 
@@ -214,13 +214,13 @@ final class ClientCommand {
         // the running command is still in the query buffer while it executes, as in Redis
         int qbuf = c.queryBufferLength() + (c == self ? c.parser().lastRequestLength() : 0);
         return "id=" + c.id + " addr=" + c.addr() + " laddr=" + c.laddr() + " fd=" + (8 + c.id)
-                + " name=" + c.name + " age=" + (now - c.createdAtMs) / 1000 + " idle=" + (now - c.lastInteractionMs()) / 1000
+                + " name=" + c.name() + " age=" + (now - c.createdAtMs) / 1000 + " idle=" + (now - c.lastInteractionMs()) / 1000
                 + " flags=" + flags(c) + " db=" + c.db().id() + " sub=" + c.channels.size() + " psub=" + c.patterns.size()
                 + " ssub=" + c.shardChannels.size() + " multi=" + (c.multi().active() ? c.multi().queued().size() : -1)
                 + " qbuf=" + qbuf + " qbuf-free=" + Math.max(0, c.parser().sdsAlloc() - qbuf)
                 + " argv-mem=0 multi-mem=0 rbs=" + c.replyBuffer.size() + " rbp=" + c.replyBuffer.peak() + " obl=0 oll=0 omem="
                 + c.pendingReplyBytes() + " tot-mem=" + (c.queryBufferCapacity() + 1024 + c.pendingReplyBytes())
-                + " events=r cmd=" + cmd + " user=" + c.user + " redir=" + (c.tracking().on() ? c.tracking().redirect() : -1) + " resp=" + c.resp()
+                + " events=r cmd=" + cmd + " user=" + c.user() + " redir=" + (c.tracking().on() ? c.tracking().redirect() : -1) + " resp=" + c.resp()
                 + " lib-name=" + c.libName() + " lib-ver=" + c.libVersion();
     }
 
@@ -314,7 +314,7 @@ final class ClientCommand {
             if (addr != null && !x.addr().equals(addr)) continue;
             if (laddr != null && !x.laddr().equals(laddr)) continue;
             if (type != null && !type(x).equals(type.equals("replica") ? "slave" : type)) continue;
-            if (user != null && !x.user.name().equals(user)) continue;
+            if (user != null && !x.user().name().equals(user)) continue;
             if (x == c && skipMe) continue;
             killClient(c, x);
             killed++;

@@ -70,7 +70,7 @@ final class ConnectionCommands {
             } else if (Args.is(a[i], "setname") && left >= 1) {
                 String name = Args.str(a[i + 1]);
                 ClientCommand.validateName(name);
-                c.name = name; // helloCommand names the client as it parses, before a later option can fail
+                c.setName(name); // helloCommand names the client as it parses, before a later option can fail
                 i += 1;
             } else {
                 throw new RedisError("ERR Syntax error in HELLO option '" + Args.str(a[i]) + "'");
@@ -166,7 +166,7 @@ final class ConnectionCommands {
         s.tracking().disable(c);
         c.select(s.db(0));
         c.setResp(2);
-        c.name = "";
+        c.setName("");
         c.setReplyMode(Client.ReplyMode.ON);
         c.setSkipNextReply(false);
         c.setNoEvict(false);

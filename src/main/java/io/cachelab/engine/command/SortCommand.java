@@ -49,9 +49,9 @@ final class SortCommand {
 
     /** BY and GET patterns read keys no key spec names: only a user who may read every key may use them. */
     private static boolean mayReadAnyKey(Client c, byte[][] a) {
-        if (c.user.unrestricted()) return true;
+        if (c.user().unrestricted()) return true;
         CommandSpec spec = c.server().commands().lookup(a[0]);
-        return c.server().acl().mayReadAnyKey(c.user, spec == null ? null : spec.def(), a);
+        return c.server().acl().mayReadAnyKey(c.user(), spec == null ? null : spec.def(), a);
     }
 
     private static void sort(Client c, byte[][] a, boolean readonly) {

@@ -150,8 +150,8 @@ public final class Dispatcher {
         }
         if (c.multi().active() && spec.has(CommandFlag.NO_MULTI)) return "ERR Command not allowed inside a transaction";
         // the default user (+@all ~* &*) skips the check on one boolean; the AOF loader is not checked
-        if (!c.user.unrestricted() && !c.mustObey()) {
-            int denied = server.acl().check(c.user, spec.def(), argv);
+        if (!c.user().unrestricted() && !c.mustObey()) {
+            int denied = server.acl().check(c.user(), spec.def(), argv);
             if (denied != 0) return aclDenied(c, spec, argv, denied, c.multi().active() ? "multi" : "toplevel");
         }
         String oom = server.oomCheck(spec, c);
@@ -323,8 +323,8 @@ public final class Dispatcher {
         CommandSpec cmd = table.lookup(argv[0]);
         CommandSpec sub = !cmd.isContainer() || argv.length < 2 ? null : cmd.subcommand(lower(argv[1]));
         CommandSpec spec = sub == null ? cmd : sub;
-        if (!c.user.unrestricted() && !c.mustObey()) {
-            int denied = server.acl().check(c.user, spec.def(), argv);
+        if (!c.user().unrestricted() && !c.mustObey()) {
+            int denied = server.acl().check(c.user(), spec.def(), argv);
             if (denied != 0) {
                 aclDenied(c, spec, argv, denied, "multi");
                 String reason = switch (denied) {

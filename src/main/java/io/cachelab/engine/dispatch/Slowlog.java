@@ -47,7 +47,7 @@ public final class Slowlog {
                 kept[i] = argv[i];
             }
         }
-        entries.addFirst(new Entry(nextId++, System.currentTimeMillis() / 1000, micros, kept, c.addr(), c.name));
+        entries.addFirst(new Entry(nextId++, System.currentTimeMillis() / 1000, micros, kept, c.addr(), c.name()));
         while (entries.size() > maxLen.getAsLong()) entries.removeLast();
     }
 

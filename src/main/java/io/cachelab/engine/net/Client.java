@@ -30,7 +30,7 @@ public final class Client {
 
     public final long id;
     private Database db;
-    public String name = "";
+    private String name = "";
     private String libName = "";
     private String libVersion = "";
     private String addr;
@@ -42,7 +42,7 @@ public final class Client {
     private String lastCommand = "NULL";
     private boolean authenticated;
     /** The ACL user this connection runs as (the default user until AUTH/HELLO names another). */
-    public ClientUser user;
+    private ClientUser user;
     private ReplyMode replyMode = ReplyMode.ON;
     private boolean skipNextReply;
     private boolean noEvict;
@@ -237,6 +237,24 @@ public final class Client {
         } catch (java.io.IOException ignored) {
             // the connection is going away; nothing to tune
         }
+    }
+
+    /** CLIENT SETNAME's name ("" when none). */
+    public String name() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    /** The ACL user this client is authenticated as. */
+    public ClientUser user() {
+        return user;
+    }
+
+    public void setUser(ClientUser user) {
+        this.user = user;
     }
 
     public String libName() {

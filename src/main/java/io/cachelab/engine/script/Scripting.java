@@ -271,7 +271,7 @@ public final class Scripting implements ScriptHost {
         // until the script ends and does not change the caller's database (Redis 7).
         scriptClient.select(c.db());
         // scriptCall: the script's commands run as the caller's ACL user
-        scriptClient.user = c.user;
+        scriptClient.setUser(c.user());
         RespBuffer out = new RespBuffer();
         try {
             body.run(out);
@@ -353,7 +353,7 @@ public final class Scripting implements ScriptHost {
         if (cmd == null) {
             return null;
         }
-        return scriptClient.user.unrestricted() || server.acl().check(scriptClient.user, cmd.def(), argv) == 0;
+        return scriptClient.user().unrestricted() || server.acl().check(scriptClient.user(), cmd.def(), argv) == 0;
     }
 
     @Override
@@ -369,8 +369,8 @@ public final class Scripting implements ScriptHost {
         if (cmd.has(CommandFlag.NOSCRIPT) && !denyScriptsDisabled) {
             return rejected(cmd, "ERR This Redis command is not allowed from script");
         }
-        if (!scriptClient.user.unrestricted()) {
-            int denied = server.acl().check(scriptClient.user, cmd.def(), argv);
+        if (!scriptClient.user().unrestricted()) {
+            int denied = server.acl().check(scriptClient.user(), cmd.def(), argv);
             if (denied != 0) {
                 int pos = server.acl().lastDeniedPos();
                 String object = denied == Acl.DENIED_CMD
