@@ -158,6 +158,16 @@ def start_server(kind, port, workdir, extra):
     raise SystemExit("server on port %d did not start" % port)
 
 
+def stop_all(procs):
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
 def start_sentinel(kind, port, workdir, master_port):
     d = os.path.join(workdir, "s%d" % port)
     os.makedirs(d)
@@ -258,13 +268,7 @@ def run_sentinel(kind, min_replicas, partition_s, workdir):
                  partition_s, len(accepted_after), rejoined, lost))
         return len(accepted_after), lost
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
 
 
 def run_manual(kind, min_replicas, partition_s, workdir):
@@ -324,13 +328,7 @@ def run_manual(kind, min_replicas, partition_s, workdir):
                  len(accepted_after), partition_s, promoted_after, lost))
         return len(accepted_after), lost
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
 
 
 def main():

@@ -16,10 +16,29 @@ public final class LatencyMonitor {
 
     /** One event class's time series; time is in seconds, latency in milliseconds. */
     public static final class Series {
-        public final long[] times = new long[HISTORY_LEN];
-        public final long[] latencies = new long[HISTORY_LEN];
-        public int idx;
-        public long max;
+        private final long[] times = new long[HISTORY_LEN];
+        private final long[] latencies = new long[HISTORY_LEN];
+        private int idx;
+        private long max;
+
+        /** The sample time (s) in slot {@code i}, 0 when empty. */
+        public long time(int i) {
+            return times[i];
+        }
+
+        public long latency(int i) {
+            return latencies[i];
+        }
+
+        /** The next slot to write (the oldest sample). */
+        public int next() {
+            return idx;
+        }
+
+        /** The all-time maximum (ms). */
+        public long max() {
+            return max;
+        }
 
         public int last() {
             return (idx + HISTORY_LEN - 1) % HISTORY_LEN;

@@ -525,8 +525,18 @@ public final class Server {
     // ---- event loop hooks ----
 
     /** DEBUG REPLYBUFFER PEAK-RESET-TIME (ms, -1 for never) and RESIZING. */
-    public long replyBufferPeakResetMs = ReplyBufferSizing.DEFAULT_PEAK_RESET_MS;
-    public boolean replyBufferResizing = true;
+    private long replyBufferPeakResetMs = ReplyBufferSizing.DEFAULT_PEAK_RESET_MS;
+    private boolean replyBufferResizing = true;
+
+    /** DEBUG REPLYBUFFER PEAK-RESET-TIME: ms, or -1 for never. */
+    public void setReplyBufferPeakResetMs(long ms) {
+        this.replyBufferPeakResetMs = ms;
+    }
+
+    /** DEBUG REPLYBUFFER RESIZING 0|1. */
+    public void setReplyBufferResizing(boolean on) {
+        this.replyBufferResizing = on;
+    }
 
     private final java.util.List<Runnable> cronHooks = new java.util.ArrayList<>();
     private String mode = "standalone";

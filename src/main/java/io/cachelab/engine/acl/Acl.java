@@ -48,13 +48,25 @@ public final class Acl {
 
     /** One ACL LOG entry; repeated denials within a minute bump its count. */
     public static final class LogEntry {
-        public long count = 1;
+        private long count = 1;
         public final int reason;
         public final String context;
         public final String object;
         public final String username;
-        public long ctimeMs;
-        public String clientInfo;
+        private long ctimeMs;
+        private String clientInfo;
+
+        public long count() {
+            return count;
+        }
+
+        public long ctimeMs() {
+            return ctimeMs;
+        }
+
+        public String clientInfo() {
+            return clientInfo;
+        }
 
         LogEntry(int reason, String context, String object, String username, long ctimeMs, String clientInfo) {
             this.reason = reason;

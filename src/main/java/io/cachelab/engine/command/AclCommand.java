@@ -205,7 +205,7 @@ final class AclCommand {
             if (count-- <= 0) break;
             c.addMapLen(7);
             c.addBulk("count");
-            c.addInteger(e.count);
+            c.addInteger(e.count());
             c.addBulk("reason");
             c.addBulk(e.reasonName());
             c.addBulk("context");
@@ -215,9 +215,9 @@ final class AclCommand {
             c.addBulk("username");
             c.addBulk(e.username.getBytes(StandardCharsets.ISO_8859_1));
             c.addBulk("age-seconds");
-            c.addDouble((now - e.ctimeMs) / 1000.0);
+            c.addDouble((now - e.ctimeMs()) / 1000.0);
             c.addBulk("client-info");
-            c.addBulk(e.clientInfo);
+            c.addBulk(e.clientInfo());
         }
     }
 

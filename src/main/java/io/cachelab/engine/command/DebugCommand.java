@@ -117,11 +117,11 @@ final class DebugCommand {
             case "replybuffer" -> {
                 if (a.length != 4) throw syntax(a);
                 if (Args.is(a[2], "peak-reset-time")) {
-                    if (Args.is(a[3], "never")) c.server().replyBufferPeakResetMs = -1;
-                    else if (Args.is(a[3], "reset")) c.server().replyBufferPeakResetMs = ReplyBufferSizing.DEFAULT_PEAK_RESET_MS;
-                    else c.server().replyBufferPeakResetMs = Args.toLong(a[3]);
+                    if (Args.is(a[3], "never")) c.server().setReplyBufferPeakResetMs(-1);
+                    else if (Args.is(a[3], "reset")) c.server().setReplyBufferPeakResetMs(ReplyBufferSizing.DEFAULT_PEAK_RESET_MS);
+                    else c.server().setReplyBufferPeakResetMs(Args.toLong(a[3]));
                 } else if (Args.is(a[2], "resizing")) {
-                    c.server().replyBufferResizing = atoi(a[3]) != 0;
+                    c.server().setReplyBufferResizing(atoi(a[3]) != 0);
                 } else {
                     throw syntax(a);
                 }

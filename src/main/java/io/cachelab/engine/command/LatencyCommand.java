@@ -66,14 +66,14 @@ final class LatencyCommand {
             return;
         }
         int samples = 0;
-        for (long t : ts.times) if (t != 0) samples++;
+        for (int i = 0; i < LatencyMonitor.HISTORY_LEN; i++) if (ts.time(i) != 0) samples++;
         c.addArrayLen(samples);
         for (int j = 0; j < LatencyMonitor.HISTORY_LEN; j++) {
-            int i = (ts.idx + j) % LatencyMonitor.HISTORY_LEN;
-            if (ts.times[i] == 0) continue;
+            int i = (ts.next() + j) % LatencyMonitor.HISTORY_LEN;
+            if (ts.time(i) == 0) continue;
             c.addArrayLen(2);
-            c.addInteger(ts.times[i]);
-            c.addInteger(ts.latencies[i]);
+            c.addInteger(ts.time(i));
+            c.addInteger(ts.latency(i));
         }
     }
 
@@ -85,9 +85,9 @@ final class LatencyCommand {
             int last = ts.last();
             c.addArrayLen(4);
             c.addBulk(e.getKey());
-            c.addInteger(ts.times[last]);
-            c.addInteger(ts.latencies[last]);
-            c.addInteger(ts.max);
+            c.addInteger(ts.time(last));
+            c.addInteger(ts.latency(last));
+            c.addInteger(ts.max());
         }
     }
 

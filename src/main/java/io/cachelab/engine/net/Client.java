@@ -91,7 +91,7 @@ public final class Client {
         public final Client client;
         public final Database db;
         public final Bytes key;
-        public boolean expired;
+        boolean expired;
 
         public WatchedKey(Client client, Database db, Bytes key, boolean expired) {
             this.client = client;

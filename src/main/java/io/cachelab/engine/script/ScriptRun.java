@@ -20,8 +20,6 @@ public final class ScriptRun {
     boolean timedOut;
     boolean errorCounted;
     private volatile boolean killed;
-    /** Free for the host: the script's client, flags, whether it wrote. */
-    public Object attachment;
 
     public ScriptRun(ScriptHost host, String name, int mode, long busyThresholdMillis) {
         this.host = host;

@@ -88,6 +88,9 @@ public final class Sentinel {
         }
         if (switching != null && masters.containsValue(switching)) failover.switchToPromotedSlave(switching);
         scripts.tick();
+        // a new hz each tick (10-19, ticks 50-100 ms apart), so Sentinels started together drift
+        // apart and rarely ask for votes in the same instant (sentinelTimer does the same)
+        server.config().set("hz", Integer.toString(10 + random.nextInt(10)));
     }
 
     private void checkTilt() {

@@ -53,6 +53,16 @@ class SentinelFailoverTest {
         }
     }
 
+    /** Makes each of {@code replicas} a replica of {@code master} and waits for its link. */
+    static void replicate(TestEngine master, TestEngine... replicas) throws InterruptedException {
+        for (TestEngine r : replicas) {
+            try (Jedis j = r.jedis()) {
+                j.replicaof("127.0.0.1", master.port());
+                linkUp(j);
+            }
+        }
+    }
+
     static void linkUp(Jedis replica) throws InterruptedException {
         waitFor(() -> replica.info("replication").contains("master_link_status:up"), 10_000, "the replica's link");
     }

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.cachelab.engine.sentinel.SentinelFailoverTest.linkUp;
+import static io.cachelab.engine.sentinel.SentinelFailoverTest.replicate;
 import static io.cachelab.engine.sentinel.SentinelFailoverTest.master;
 import static io.cachelab.engine.sentinel.SentinelFailoverTest.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,12 +72,8 @@ class SentinelInteropTest {
 
     @Test
     void threeEngineSentinelsAndTwoRealOnesFailOverTogether() throws Exception {
-        try (TestEngine m = TestEngine.start(); TestEngine r1 = TestEngine.start(); TestEngine r2 = TestEngine.start();
-             Jedis j1 = r1.jedis(); Jedis j2 = r2.jedis()) {
-            j1.replicaof("127.0.0.1", m.port());
-            j2.replicaof("127.0.0.1", m.port());
-            linkUp(j1);
-            linkUp(j2);
+        try (TestEngine m = TestEngine.start(); TestEngine r1 = TestEngine.start(); TestEngine r2 = TestEngine.start()) {
+            replicate(m, r1, r2);
             List<TestSentinel> ours = new ArrayList<>();
             List<RealSentinel> real = new ArrayList<>();
             try {

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import static io.cachelab.engine.sentinel.SentinelFailoverTest.discovered;
-import static io.cachelab.engine.sentinel.SentinelFailoverTest.linkUp;
+import static io.cachelab.engine.sentinel.SentinelFailoverTest.replicate;
 import static io.cachelab.engine.sentinel.SentinelFailoverTest.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,12 +30,8 @@ class SentinelServiceTest {
 
     @Test
     void theServiceWritesToThePromotedReplicaWithoutARestart() throws Exception {
-        try (TestEngine m = TestEngine.start(); TestEngine r1 = TestEngine.start(); TestEngine r2 = TestEngine.start();
-             Jedis j1 = r1.jedis(); Jedis j2 = r2.jedis()) {
-            j1.replicaof("127.0.0.1", m.port());
-            j2.replicaof("127.0.0.1", m.port());
-            linkUp(j1);
-            linkUp(j2);
+        try (TestEngine m = TestEngine.start(); TestEngine r1 = TestEngine.start(); TestEngine r2 = TestEngine.start()) {
+            replicate(m, r1, r2);
             List<TestSentinel> sentinels = new ArrayList<>();
             ConfigurableApplicationContext app = null;
             try {
