@@ -143,7 +143,7 @@ final class InfoSections {
         out.field("mem_aof_buffer", "0");
         out.field("mem_allocator", "jvm");
         out.field("lazyfree_pending_objects", "0");
-        out.field("lazyfreed_objects", Long.toString(s.stats().lazyfreedObjects));
+        out.field("lazyfreed_objects", Long.toString(s.stats().get(Stats.Counter.LAZYFREED_OBJECTS)));
     }
 
     private static void persistence(Server s, InfoWriter out) {
@@ -161,31 +161,31 @@ final class InfoSections {
 
     private static void stats(Server s, InfoWriter out) {
         Stats st = s.stats();
-        out.field("total_connections_received", Long.toString(st.totalConnections));
-        out.field("total_commands_processed", Long.toString(st.totalCommands));
+        out.field("total_connections_received", Long.toString(st.get(Stats.Counter.TOTAL_CONNECTIONS)));
+        out.field("total_commands_processed", Long.toString(st.get(Stats.Counter.TOTAL_COMMANDS)));
         out.field("instantaneous_ops_per_sec", Long.toString(st.instantaneousOps()));
-        out.field("total_net_input_bytes", Long.toString(st.bytesIn));
-        out.field("total_net_output_bytes", Long.toString(st.bytesOut));
+        out.field("total_net_input_bytes", Long.toString(st.get(Stats.Counter.BYTES_IN)));
+        out.field("total_net_output_bytes", Long.toString(st.get(Stats.Counter.BYTES_OUT)));
         out.field("total_net_repl_input_bytes", "0");
         out.field("total_net_repl_output_bytes", "0");
         out.field("instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f", st.instantaneousInputKbps()));
         out.field("instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f", st.instantaneousOutputKbps()));
         out.field("instantaneous_input_repl_kbps", "0.00");
         out.field("instantaneous_output_repl_kbps", "0.00");
-        out.field("rejected_connections", Long.toString(st.rejectedConnections));
+        out.field("rejected_connections", Long.toString(st.get(Stats.Counter.REJECTED_CONNECTIONS)));
         out.field("sync_full", Long.toString(s.replication().fullSyncs()));
         out.field("sync_partial_ok", Long.toString(s.replication().partialSyncsOk()));
         out.field("sync_partial_err", Long.toString(s.replication().partialSyncsErr()));
-        out.field("expired_keys", Long.toString(st.expiredKeys));
-        out.field("expired_stale_perc", String.format(Locale.ROOT, "%.2f", st.expiredStalePerc * 100));
-        out.field("expired_time_cap_reached_count", Long.toString(st.expiredTimeCapReachedCount));
-        out.field("expire_cycle_cpu_milliseconds", Long.toString(st.expireCycleCpuMicros / 1000));
-        out.field("evicted_keys", Long.toString(st.evictedKeys));
-        out.field("evicted_clients", Long.toString(st.evictedClients));
+        out.field("expired_keys", Long.toString(st.get(Stats.Counter.EXPIRED_KEYS)));
+        out.field("expired_stale_perc", String.format(Locale.ROOT, "%.2f", st.expiredStalePerc() * 100));
+        out.field("expired_time_cap_reached_count", Long.toString(st.get(Stats.Counter.EXPIRED_TIME_CAP_REACHED_COUNT)));
+        out.field("expire_cycle_cpu_milliseconds", Long.toString(st.get(Stats.Counter.EXPIRE_CYCLE_CPU_MICROS) / 1000));
+        out.field("evicted_keys", Long.toString(st.get(Stats.Counter.EVICTED_KEYS)));
+        out.field("evicted_clients", Long.toString(st.get(Stats.Counter.EVICTED_CLIENTS)));
         out.field("total_eviction_exceeded_time", Long.toString(s.evictor().totalExceededMs()));
         out.field("current_eviction_exceeded_time", Long.toString(s.evictor().currentExceededMs()));
-        out.field("keyspace_hits", Long.toString(st.keyspaceHits));
-        out.field("keyspace_misses", Long.toString(st.keyspaceMisses));
+        out.field("keyspace_hits", Long.toString(st.get(Stats.Counter.KEYSPACE_HITS)));
+        out.field("keyspace_misses", Long.toString(st.get(Stats.Counter.KEYSPACE_MISSES)));
         out.field("pubsub_channels", Integer.toString(s.pubsub().channelCount()));
         out.field("pubsub_patterns", Integer.toString(s.pubsub().patternCount()));
         out.field("pubsubshard_channels", Integer.toString(s.pubsub().shardChannelCount()));
@@ -203,11 +203,11 @@ final class InfoSections {
         out.field("tracking_total_keys", Long.toString(s.tracking().tableKeys()));
         out.field("tracking_total_items", Long.toString(s.tracking().tableItems()));
         out.field("tracking_total_prefixes", Integer.toString(s.tracking().prefixCount()));
-        out.field("unexpected_error_replies", Long.toString(st.unexpectedErrorReplies));
-        out.field("total_error_replies", Long.toString(st.totalErrorReplies));
+        out.field("unexpected_error_replies", Long.toString(st.get(Stats.Counter.UNEXPECTED_ERROR_REPLIES)));
+        out.field("total_error_replies", Long.toString(st.get(Stats.Counter.TOTAL_ERROR_REPLIES)));
         out.field("dump_payload_sanitizations", "0");
-        out.field("total_reads_processed", Long.toString(st.totalCommands));
-        out.field("total_writes_processed", Long.toString(st.totalCommands));
+        out.field("total_reads_processed", Long.toString(st.get(Stats.Counter.TOTAL_COMMANDS)));
+        out.field("total_writes_processed", Long.toString(st.get(Stats.Counter.TOTAL_COMMANDS)));
         out.field("io_threaded_reads_processed", "0");
         out.field("io_threaded_writes_processed", "0");
         out.field("reply_buffer_shrinks", "0");

@@ -682,7 +682,7 @@ public final class Server {
     /** Why a new connection is refused (maxclients, protected mode), or null to accept it; {@code remote} is null for a Unix socket. */
     public String acceptRefusal(Client c, InetSocketAddress remote) {
         if (eventLoop.clients().size() >= config.getLong("maxclients")) {
-            stats.rejectedConnections++;
+            stats.increment(Stats.Counter.REJECTED_CONNECTIONS);
             return "ERR max number of clients reached";
         }
         if (config.getBool("protected-mode") && config.getString("requirepass").isEmpty()
@@ -690,7 +690,7 @@ public final class Server {
             String bind = config.getString("bind");
             boolean everyInterface = bind.contains("*") || bind.contains("0.0.0.0") || bind.contains("::");
             if (everyInterface) {
-                stats.rejectedConnections++;
+                stats.increment(Stats.Counter.REJECTED_CONNECTIONS);
                 return "DENIED Redis is running in protected mode because protected mode is enabled and no password "
                         + "is set for the default user. In this mode connections are only accepted from the loopback "
                         + "interface. If you want to connect from external computers to Redis you may adopt one of the "
@@ -731,7 +731,7 @@ public final class Server {
         if (dispatcher.table().resolve(c.currentArgv() == null ? new byte[0][] : c.currentArgv()) == null) cmd = "<unknown>";
         LOG.warning("== CRITICAL == This " + (c.isMaster() ? "replica" : "master") + " is sending an error to its "
                 + (c.isMaster() ? "master" : "replica") + ": '-" + err + "' after processing the command '" + cmd + "'");
-        stats.unexpectedErrorReplies++;
+        stats.increment(Stats.Counter.UNEXPECTED_ERROR_REPLIES);
     }
 
     /** The reply-buffer size past which a client is disconnected (client-output-buffer-limit hard). */

@@ -3,30 +3,55 @@ package io.cachelab.engine;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Counters INFO stats reports. Plain fields: only the event-loop thread touches them. */
+/** Counters INFO stats reports. Plain longs: only the event-loop thread touches them. */
 public final class Stats {
     public final long startMs = System.currentTimeMillis();
-    public long totalConnections;
-    public long rejectedConnections;
-    public long totalCommands;
-    public long bytesIn;
-    public long bytesOut;
-    public long expiredKeys;
-    public long evictedKeys;
-    public long evictedClients;
-    /** Time spent over maxmemory in finished episodes (µs); the running one is in Evictor. */
-    public long evictionExceededUs;
-    public long keyspaceHits;
-    public long keyspaceMisses;
-    public long pubsubChannelsPublished;
-    public long protocolErrors;
-    public long totalErrorReplies;
-    public double expiredStalePerc;
-    public long expiredTimeCapReachedCount;
-    public long expireCycleCpuMicros;
-    public long unexpectedErrorReplies;
-    /** Values Redis would have freed in its lazy-free thread (see keyspace.LazyFree). */
-    public long lazyfreedObjects;
+    /** The counters, one slot each (evictionExceededUs: time over maxmemory in finished episodes; lazyfreedObjects:
+     * values Redis would have freed in its lazy-free thread, see keyspace.LazyFree). */
+    public enum Counter {
+        TOTAL_CONNECTIONS,
+        REJECTED_CONNECTIONS,
+        TOTAL_COMMANDS,
+        BYTES_IN,
+        BYTES_OUT,
+        EXPIRED_KEYS,
+        EVICTED_KEYS,
+        EVICTED_CLIENTS,
+        EVICTION_EXCEEDED_US,
+        KEYSPACE_HITS,
+        KEYSPACE_MISSES,
+        PUBSUB_CHANNELS_PUBLISHED,
+        PROTOCOL_ERRORS,
+        TOTAL_ERROR_REPLIES,
+        EXPIRED_TIME_CAP_REACHED_COUNT,
+        EXPIRE_CYCLE_CPU_MICROS,
+        UNEXPECTED_ERROR_REPLIES,
+        LAZYFREED_OBJECTS
+    }
+
+    private final long[] counters = new long[Counter.values().length];
+    private double expiredStalePerc;
+
+    public long get(Counter c) {
+        return counters[c.ordinal()];
+    }
+
+    public void add(Counter c, long n) {
+        counters[c.ordinal()] += n;
+    }
+
+    public void increment(Counter c) {
+        counters[c.ordinal()]++;
+    }
+
+    public double expiredStalePerc() {
+        return expiredStalePerc;
+    }
+
+    public void setExpiredStalePerc(double v) {
+        expiredStalePerc = v;
+    }
+
     public final Map<String, Long> errorsByPrefix = new HashMap<>();
 
     // instantaneous ops/sec over a sliding window sampled by cron (as Redis's trackInstantaneousMetric)
@@ -40,27 +65,27 @@ public final class Stats {
     private long lastOut;
 
     public void connectionAccepted() {
-        totalConnections++;
+        increment(Counter.TOTAL_CONNECTIONS);
     }
 
     public void commandProcessed() {
-        totalCommands++;
+        increment(Counter.TOTAL_COMMANDS);
     }
 
     public void bytesIn(long n) {
-        bytesIn += n;
+        add(Counter.BYTES_IN, n);
     }
 
     public void bytesOut(long n) {
-        bytesOut += n;
+        add(Counter.BYTES_OUT, n);
     }
 
     public void protocolError() {
-        protocolErrors++;
+        increment(Counter.PROTOCOL_ERRORS);
     }
 
     public void errorReply(String message) {
-        totalErrorReplies++;
+        increment(Counter.TOTAL_ERROR_REPLIES);
         // as Redis's afterErrorReply: the code is whatever precedes a space within the first 32 bytes
         // (scripts raise codes such as MY_ERR_CODE); without one the error counts as ERR
         int sp = message.indexOf(' ');
@@ -71,13 +96,14 @@ public final class Stats {
     void sample(long nowMs) {
         long dt = nowMs - lastSampleMs;
         if (dt < 100) return;
-        opsSamples[sampleIdx] = (totalCommands - lastOps) * 1000 / dt;
-        inSamples[sampleIdx] = (bytesIn - lastIn) * 1000 / dt;
-        outSamples[sampleIdx] = (bytesOut - lastOut) * 1000 / dt;
+        long ops = get(Counter.TOTAL_COMMANDS), in = get(Counter.BYTES_IN), out = get(Counter.BYTES_OUT);
+        opsSamples[sampleIdx] = (ops - lastOps) * 1000 / dt;
+        inSamples[sampleIdx] = (in - lastIn) * 1000 / dt;
+        outSamples[sampleIdx] = (out - lastOut) * 1000 / dt;
         sampleIdx = (sampleIdx + 1) % opsSamples.length;
-        lastOps = totalCommands;
-        lastIn = bytesIn;
-        lastOut = bytesOut;
+        lastOps = ops;
+        lastIn = in;
+        lastOut = out;
         lastSampleMs = nowMs;
     }
 
@@ -100,13 +126,8 @@ public final class Stats {
     }
 
     public void reset() {
-        totalConnections = rejectedConnections = totalCommands = 0;
-        bytesIn = bytesOut = expiredKeys = evictedKeys = evictedClients = keyspaceHits = keyspaceMisses = 0;
-        evictionExceededUs = 0;
-        pubsubChannelsPublished = protocolErrors = totalErrorReplies = 0;
+        java.util.Arrays.fill(counters, 0);
         expiredStalePerc = 0;
-        expiredTimeCapReachedCount = expireCycleCpuMicros = 0;
-        lazyfreedObjects = 0;
         errorsByPrefix.clear();
     }
 }

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.Stats;
 import io.cachelab.engine.keyspace.LazyFree;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
@@ -109,7 +110,7 @@ public final class KeyCommands {
             Bytes k = new Bytes(a[i]);
             RValue before = lazy ? db.dict().get(k) : null;
             if (db.delete(k)) {
-                if (before != null && LazyFree.wouldFreeLazily(before)) c.server().stats().lazyfreedObjects++;
+                if (before != null && LazyFree.wouldFreeLazily(before)) c.server().stats().increment(Stats.Counter.LAZYFREED_OBJECTS);
                 c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", k, db.id());
                 n++;
             }
@@ -250,10 +251,10 @@ public final class KeyCommands {
     private static RValue objectLookup(Client c, byte[][] a) {
         RValue v = c.db().peek(new Bytes(a[2]));
         if (v == null) {
-            c.server().stats().keyspaceMisses++;
+            c.server().stats().increment(Stats.Counter.KEYSPACE_MISSES);
             c.addNull();
         } else {
-            c.server().stats().keyspaceHits++;
+            c.server().stats().increment(Stats.Counter.KEYSPACE_HITS);
         }
         return v;
     }

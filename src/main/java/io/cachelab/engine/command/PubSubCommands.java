@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.Stats;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Trait;
@@ -25,7 +26,7 @@ final class PubSubCommands {
         t.bind("publish", (c, a) -> {
             long n = c.server().pubsub().publish(new Bytes(a[1]), new Bytes(a[2]));
             c.server().propagation().forceToReplicas(); // replicas' subscribers hear it too (publishCommand)
-            c.server().stats().pubsubChannelsPublished++;
+            c.server().stats().increment(Stats.Counter.PUBSUB_CHANNELS_PUBLISHED);
             c.addInteger(n);
         });
         t.bind("spublish", (c, a) ->

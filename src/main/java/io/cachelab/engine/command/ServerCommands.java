@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import io.cachelab.engine.Stats;
 import io.cachelab.engine.persistence.Aof;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
@@ -76,7 +77,7 @@ final class ServerCommands {
 
     /** emptyDbAsync hands every key of a non-empty database to the lazy-free thread. */
     private static void countLazyFlush(Server s, Database d) {
-        s.stats().lazyfreedObjects += d.dict().size();
+        s.stats().add(Stats.Counter.LAZYFREED_OBJECTS, d.dict().size());
     }
 
     private static void flushdb(Client c, byte[][] a) {

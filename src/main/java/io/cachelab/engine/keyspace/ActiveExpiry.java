@@ -1,5 +1,6 @@
 package io.cachelab.engine.keyspace;
 
+import io.cachelab.engine.Stats;
 import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.Server;
 import io.cachelab.engine.util.Bytes;
@@ -42,7 +43,7 @@ public final class ActiveExpiry {
         long startUs = System.nanoTime() / 1000;
         if (type == Cycle.FAST) {
             // only when the previous cycle hit its time limit or left too many stale keys
-            if (!timelimitExit && server.stats().expiredStalePerc < acceptableStale) return;
+            if (!timelimitExit && server.stats().expiredStalePerc() < acceptableStale) return;
             if (startUs < lastFastCycleUs + fastDuration * 2) return;
             lastFastCycleUs = startUs;
         }
@@ -112,16 +113,16 @@ public final class ActiveExpiry {
                     long elapsed = System.nanoTime() / 1000 - startUs;
                     if (elapsed > timelimitUs) {
                         timelimitExit = true;
-                        server.stats().expiredTimeCapReachedCount++;
+                        server.stats().increment(Stats.Counter.EXPIRED_TIME_CAP_REACHED_COUNT);
                         break;
                     }
                 }
             } while (sampled == 0 || expired * 100 / sampled > acceptableStale);
         }
         long elapsedUs = System.nanoTime() / 1000 - startUs;
-        server.stats().expireCycleCpuMicros += elapsedUs;
+        server.stats().add(Stats.Counter.EXPIRE_CYCLE_CPU_MICROS, elapsedUs);
         server.latency().addIfNeeded(server.config().getLong("latency-monitor-threshold"), "expire-cycle", elapsedUs / 1000);
         double currentPerc = totalSampled > 0 ? (double) totalExpired / totalSampled : 0;
-        server.stats().expiredStalePerc = currentPerc * 0.05 + server.stats().expiredStalePerc * 0.95;
+        server.stats().setExpiredStalePerc(currentPerc * 0.05 + server.stats().expiredStalePerc() * 0.95);
     }
 }

@@ -1,5 +1,6 @@
 package io.cachelab.engine.keyspace;
 
+import io.cachelab.engine.Stats;
 import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.Server;
@@ -103,7 +104,7 @@ public final class Database {
         deleteRaw(key);
         server.latency().addIfNeeded(server.config().getLong("latency-monitor-threshold"), "expire-del",
                 (System.nanoTime() - start) / 1_000_000);
-        server.stats().expiredKeys++;
+        server.stats().increment(Stats.Counter.EXPIRED_KEYS);
         server.notifyKeyspaceEvent(Notify.EXPIRED, "expired", key, id);
         signalModified(key);
         server.propagation().deletion(this, key, server.config().getBool("lazyfree-lazy-expire"));
@@ -123,11 +124,11 @@ public final class Database {
     public RValue lookupRead(Bytes key) {
         RValue v = expireIfNeeded(key) ? null : dict.get(key);
         if (v == null) {
-            server.stats().keyspaceMisses++;
+            server.stats().increment(Stats.Counter.KEYSPACE_MISSES);
             server.notifyKeyspaceEvent(Notify.KEY_MISS, "keymiss", key, id);
             return null;
         }
-        server.stats().keyspaceHits++;
+        server.stats().increment(Stats.Counter.KEYSPACE_HITS);
         server.eviction().touch(v);
         return v;
     }
@@ -136,11 +137,11 @@ public final class Database {
     public RValue lookupReadNoTouch(Bytes key) {
         RValue v = expireIfNeeded(key) ? null : dict.get(key);
         if (v == null) {
-            server.stats().keyspaceMisses++;
+            server.stats().increment(Stats.Counter.KEYSPACE_MISSES);
             server.notifyKeyspaceEvent(Notify.KEY_MISS, "keymiss", key, id);
             return null;
         }
-        server.stats().keyspaceHits++;
+        server.stats().increment(Stats.Counter.KEYSPACE_HITS);
         return v;
     }
 

@@ -1,5 +1,6 @@
 package io.cachelab.engine.memory;
 
+import io.cachelab.engine.Stats;
 import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.keyspace.MemoryModel;
@@ -99,7 +100,7 @@ public final class Evictor {
     }
 
     public long totalExceededMs() {
-        return (server.stats().evictionExceededUs + currentExceededUs()) / 1000;
+        return (server.stats().get(Stats.Counter.EVICTION_EXCEEDED_US) + currentExceededUs()) / 1000;
     }
 
     public long currentExceededMs() {
@@ -184,7 +185,7 @@ public final class Evictor {
             total -= clientMemory(c);
             server.log().info(() -> "Evicting client: " + c);
             server.eventLoop().closeClient(c);
-            server.stats().evictedClients++;
+            server.stats().increment(Stats.Counter.EVICTED_CLIENTS);
         }
         if (total >= limit) server.log().fine("Over client maxmemory after evicting all evictable clients");
     }
@@ -217,7 +218,7 @@ public final class Evictor {
         Result result = evict(maxmemory);
         if (result == Result.OK) {
             if (exceededSinceNs != 0) {
-                server.stats().evictionExceededUs += currentExceededUs();
+                server.stats().add(Stats.Counter.EVICTION_EXCEEDED_US, currentExceededUs());
                 exceededSinceNs = 0;
             }
         } else if (exceededSinceNs == 0) {
@@ -277,7 +278,7 @@ public final class Evictor {
 
     private void evictKey(Database db, Bytes key) {
         db.deleteRaw(key);
-        server.stats().evictedKeys++;
+        server.stats().increment(Stats.Counter.EVICTED_KEYS);
         db.signalModified(key);
         server.notifyKeyspaceEvent(Notify.EVICTED, "evicted", key, db.id());
         server.propagation().deletion(db, key, server.config().getBool("lazyfree-lazy-eviction"));
