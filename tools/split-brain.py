@@ -204,6 +204,24 @@ def info_field(c, section, field):
     return None
 
 
+def start_set(kind, min_replicas, workdir, procs, relay_count):
+    """M (with the min-replicas guard if asked), R1 and R2 replicating from M through relays[0] and
+    relays[1]; started processes are appended to procs (stopped by the caller)."""
+    extra = ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "2"] if min_replicas else []
+    ports = [free_port() for _ in range(3)]
+    conns = []
+    for i in range(3):
+        p, c = start_server(kind, ports[i], workdir, extra if i == 0 else [])
+        procs.append(p)
+        conns.append(c)
+    relays = [Relay(ports[0]) for _ in range(relay_count)]
+    for r, relay in zip(conns[1:], relays):
+        r.call("REPLICAOF", "127.0.0.1", relay.port)
+    for r in conns[1:]:
+        wait_until(lambda: info_field(r, "replication", "master_link_status") == "up", "the replicas to sync")
+    return ports, conns, relays
+
+
 def run(kind, min_replicas, partition_s, workdir, sentinel=False):
     if sentinel:
         return run_sentinel(kind, min_replicas, partition_s, workdir)
@@ -211,17 +229,10 @@ def run(kind, min_replicas, partition_s, workdir, sentinel=False):
 
 
 def run_sentinel(kind, min_replicas, partition_s, workdir):
-    extra = ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "2"] if min_replicas else []
-    ports = [free_port() for _ in range(3)]
     procs = []
     try:
-        (pm, m), (p1, r1), (p2, r2) = [start_server(kind, ports[i], workdir, extra if i == 0 else []) for i in range(3)]
-        procs = [pm, p1, p2]
-        relays = [Relay(ports[0]) for _ in range(3)]  # R1's, R2's, and the Sentinels' way to M
-        r1.call("REPLICAOF", "127.0.0.1", relays[0].port)
-        r2.call("REPLICAOF", "127.0.0.1", relays[1].port)
-        for r in (r1, r2):
-            wait_until(lambda: info_field(r, "replication", "master_link_status") == "up", "the replicas to sync")
+        # R1's, R2's, and the Sentinels' way to M
+        ports, (m, r1, r2), relays = start_set(kind, min_replicas, workdir, procs, 3)
         sports = [free_port() for _ in range(3)]
         procs += [start_sentinel(kind, p, workdir, relays[2].port) for p in sports]
         for p in sports:
@@ -272,17 +283,9 @@ def run_sentinel(kind, min_replicas, partition_s, workdir):
 
 
 def run_manual(kind, min_replicas, partition_s, workdir):
-    extra = ["--min-replicas-to-write", "1", "--min-replicas-max-lag", "2"] if min_replicas else []
-    ports = [free_port() for _ in range(3)]
     procs = []
     try:
-        (pm, m), (p1, r1), (p2, r2) = [start_server(kind, ports[i], workdir, extra if i == 0 else []) for i in range(3)]
-        procs = [pm, p1, p2]
-        relays = [Relay(ports[0]), Relay(ports[0])]
-        r1.call("REPLICAOF", "127.0.0.1", relays[0].port)
-        r2.call("REPLICAOF", "127.0.0.1", relays[1].port)
-        for r in (r1, r2):
-            wait_until(lambda: info_field(r, "replication", "master_link_status") == "up", "the replicas to sync")
+        ports, (m, r1, r2), relays = start_set(kind, min_replicas, workdir, procs, 2)
         writer = Conn(ports[0])
         n = 0
         accepted_after = []

@@ -95,16 +95,31 @@ public final class EngineMain {
         log.raw("");
     }
 
+    /** Where a Sentinel's "sentinel ..." lines go: their words after "sentinel", the line, its number. */
+    public interface SentinelLines {
+        void accept(List<String> args, String line, int lineNo);
+    }
+
     /** Applies a config file (if the first argument is not an option) and --name value directives. */
     public static void apply(EngineConfig config, String[] args) throws IOException {
+        apply(config, args, null);
+    }
+
+    /**
+     * The same for a Sentinel (loadServerConfig in sentinel mode): "sentinel" lines are handed to
+     * {@code sentinel} instead of applied, and a --sentinel flag is ignored.
+     */
+    public static void apply(EngineConfig config, String[] args, SentinelLines sentinel) throws IOException {
         int i = 0;
         if (args.length > 0 && !args[0].startsWith("--")) {
+            int n = 0;
             for (String line : Files.readAllLines(Path.of(args[0]), StandardCharsets.UTF_8)) {
+                n++;
                 String t = line.trim();
                 if (t.isEmpty() || t.startsWith("#")) continue;
                 List<String> words = splitConfigLine(t);
                 if (words.isEmpty()) continue;
-                directive(config, words.get(0), String.join(" ", words.subList(1, words.size())));
+                fileLine(config, words, t, n, sentinel);
             }
             i = 1;
         }
@@ -115,7 +130,24 @@ public final class EngineMain {
             List<String> values = new ArrayList<>();
             i++;
             while (i < args.length && !args[i].startsWith("--")) values.add(args[i++]);
+            if (sentinel != null && name.equals("sentinel") && values.isEmpty()) continue;
             directive(config, name, String.join(" ", values));
+        }
+    }
+
+    private static void fileLine(EngineConfig config, List<String> words, String line, int n, SentinelLines sentinel) {
+        String where = "Reading the configuration file, at line " + n + "\n";
+        if (sentinel != null && words.get(0).equalsIgnoreCase("sentinel")) {
+            if (words.size() < 2) {
+                throw new IllegalArgumentException(where + ">>> '" + line + "'\nUnrecognized sentinel configuration statement.");
+            }
+            sentinel.accept(words.subList(1, words.size()), line, n);
+            return;
+        }
+        try {
+            directive(config, words.get(0), String.join(" ", words.subList(1, words.size())));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + e.getMessage());
         }
     }
 

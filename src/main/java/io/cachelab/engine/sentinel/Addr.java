@@ -2,7 +2,6 @@ package io.cachelab.engine.sentinel;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Locale;
 
 /**
  * sentinelAddr (sentinel.c): the host as configured, the IP it resolved to, and the port. Without
@@ -95,9 +94,5 @@ record Addr(String hostname, String ip, int port) {
     @Override
     public String toString() {
         return hostname + ":" + port;
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }

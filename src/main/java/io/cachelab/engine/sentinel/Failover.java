@@ -22,8 +22,12 @@ final class Failover {
 
     // ---------------- votes ----------------
 
-    /** sentinelVoteLeader: returns {leader, epoch} as this Sentinel now holds them for {@code m}. */
-    Object[] vote(Instance m, long reqEpoch, String reqRunid) {
+    /** The leader this Sentinel voted for in {@code epoch} (null: none yet). */
+    record Vote(String leader, long epoch) {
+    }
+
+    /** sentinelVoteLeader: the vote this Sentinel now holds for {@code m}. */
+    Vote vote(Instance m, long reqEpoch, String reqRunid) {
         if (reqEpoch > sentinel.currentEpoch) {
             sentinel.currentEpoch = reqEpoch;
             sentinel.flushConfig();
@@ -38,7 +42,7 @@ final class Failover {
                 m.failoverStartTime = System.currentTimeMillis() + sentinel.random.nextInt(1000);
             }
         }
-        return new Object[] {m.leader, m.leaderEpoch};
+        return new Vote(m.leader, m.leaderEpoch);
     }
 
     /** sentinelGetLeader: the winner of {@code epoch} if it has a majority and the quorum, else null. */
@@ -56,12 +60,12 @@ final class Failover {
                 winner = e.getKey();
             }
         }
-        Object[] mine = vote(m, epoch, winner != null ? winner : sentinel.myid);
-        if (mine[0] != null && (Long) mine[1] == epoch) {
-            int votes = counters.merge((String) mine[0], 1, Integer::sum);
+        Vote mine = vote(m, epoch, winner != null ? winner : sentinel.myid);
+        if (mine.leader() != null && mine.epoch() == epoch) {
+            int votes = counters.merge(mine.leader(), 1, Integer::sum);
             if (votes > maxVotes) {
                 maxVotes = votes;
-                winner = (String) mine[0];
+                winner = mine.leader();
             }
         }
         return maxVotes >= voters / 2 + 1 && maxVotes >= m.quorum ? winner : null;

@@ -59,10 +59,10 @@ final class Hello {
         if (t.length != 8) return;
         Instance m = sentinel.masters.get(t[4]);
         if (m == null) return;
-        int port = atoi(t[1]);
-        int masterPort = atoi(t[6]);
-        long epoch = atoul(t[3]);
-        long configEpoch = atoul(t[7]);
+        int port = SentinelConfig.atoi(t[1]);
+        int masterPort = SentinelConfig.atoi(t[6]);
+        long epoch = SentinelConfig.atoul(t[3]);
+        long configEpoch = SentinelConfig.atoul(t[7]);
         Instance si = find(m, t[0], port, t[2]);
         if (si == null) si = addSentinel(m, t[0], port, t[2]);
         if (epoch > sentinel.currentEpoch) {
@@ -136,19 +136,4 @@ final class Hello {
         return gone.size();
     }
 
-    static int atoi(String s) {
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    static long atoul(String s) {
-        try {
-            return Long.parseUnsignedLong(s.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
 }

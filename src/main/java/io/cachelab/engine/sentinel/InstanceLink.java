@@ -48,9 +48,14 @@ final class InstanceLink {
             this.pubsub = pubsub;
         }
 
+        /** A command whose reply goes to {@code callback} (null: discarded). */
         void send(Consumer<Object> callback, String... args) {
-            byte[] frame = encode(args);
             callbacks.addLast(callback != null ? callback : r -> { });
+            write(encode(args));
+        }
+
+        /** Written now, or once the connect finishes. */
+        void write(byte[] frame) {
             if (!open) {
                 early.add(frame);
                 return;
@@ -170,13 +175,7 @@ final class InstanceLink {
 
     /** Sends on the pub/sub connection without expecting a callback reply (SUBSCRIBE). */
     void pubsubSubscribe(String... args) {
-        if (pc == null) return;
-        byte[] frame = encode(args);
-        if (!pc.open) pc.early.add(frame);
-        else {
-            pc.client.reply().raw(frame, 0, frame.length);
-            pc.client.flushSoon();
-        }
+        if (pc != null) pc.write(encode(args));
     }
 
     /** Notices connections the event loop closed (the peer hung up): Redis's disconnect callbacks. */

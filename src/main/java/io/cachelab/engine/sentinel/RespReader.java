@@ -1,6 +1,5 @@
 package io.cachelab.engine.sentinel;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,24 +20,28 @@ final class RespReader {
     }
 
     private static final Object INCOMPLETE = new Object();
-    private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    private byte[] data = new byte[0];
+    private byte[] data = new byte[4096];
+    private int start, end;
     private int pos;
 
     void feed(byte[] b, int off, int len) {
-        if (buf.size() + len > MAX_REPLY) throw new IllegalStateException("reply larger than " + MAX_REPLY + " bytes");
-        buf.write(b, off, len);
+        if (end - start + len > MAX_REPLY) throw new IllegalStateException("reply larger than " + MAX_REPLY + " bytes");
+        if (end + len > data.length) {
+            byte[] bigger = end - start + len > data.length ? new byte[Math.max(data.length * 2, end - start + len)] : data;
+            System.arraycopy(data, start, bigger, 0, end - start);
+            data = bigger;
+            end -= start;
+            start = 0;
+        }
+        System.arraycopy(b, off, data, end, len);
+        end += len;
     }
 
-    /** The next whole reply, or {@link #none()} when more bytes are needed. */
+    /** The next whole reply, or {@link #none()} when more bytes are needed (nothing is consumed then). */
     Object next() {
-        data = buf.toByteArray();
-        pos = 0;
+        pos = start;
         Object r = parse();
-        if (r == INCOMPLETE) return INCOMPLETE;
-        byte[] rest = java.util.Arrays.copyOfRange(data, pos, data.length);
-        buf.reset();
-        buf.write(rest, 0, rest.length);
+        if (r != INCOMPLETE) start = pos;
         return r;
     }
 
@@ -70,7 +73,7 @@ final class RespReader {
     private Object bulk(int len) {
         if (len < 0) return null;
         if (len > MAX_REPLY) throw new IllegalStateException("bulk length " + len);
-        if (data.length - pos < len + 2) return INCOMPLETE;
+        if (end - pos < len + 2) return INCOMPLETE;
         String s = new String(data, pos, len, StandardCharsets.UTF_8);
         pos += len + 2;
         return s;
@@ -89,14 +92,14 @@ final class RespReader {
     }
 
     private String line() {
-        for (int i = pos; i + 1 < data.length; i++) {
+        for (int i = pos; i + 1 < end; i++) {
             if (data[i] == '\r' && data[i + 1] == '\n') {
                 String s = new String(data, pos, i - pos, StandardCharsets.UTF_8);
                 pos = i + 2;
                 return s;
             }
         }
-        if (data.length - pos > 64 * 1024) throw new IllegalStateException("reply line too long");
+        if (end - pos > 64 * 1024) throw new IllegalStateException("reply line too long");
         return null;
     }
 }

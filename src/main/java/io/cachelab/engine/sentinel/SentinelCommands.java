@@ -10,8 +10,6 @@ import io.cachelab.engine.util.RedisError;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * The commands of a Sentinel (sentinel.c: sentinelCommand, sentinelInfoCommand, sentinelRoleCommand,
@@ -63,10 +61,6 @@ public final class SentinelCommands {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    static String lower(byte[] b) {
-        return str(b).toLowerCase(Locale.ROOT);
-    }
-
     /** down-after-milliseconds of a master applies to its replicas and Sentinels too. */
     static void setDownAfter(Instance m, long ms) {
         m.downAfterPeriod = ms;
@@ -94,9 +88,5 @@ public final class SentinelCommands {
     static void flushAndReply(Sentinel s, Client c) {
         if (s.flushConfig()) c.addOk();
         else c.addError("ERR Failed to save config file. Check server logs.");
-    }
-
-    static Map<String, Long> debugTimers(Sentinel s) {
-        return s.timers.all();
     }
 }

@@ -84,7 +84,7 @@ public final class SentinelConfig {
         } else if (argc == 3 && masterOption(s, n, a)) {
             return;
         } else if (n.equals("current-epoch") && argc == 2) {
-            long e = Hello.atoul(a.get(1));
+            long e = atoul(a.get(1));
             if (e > s.currentEpoch) s.currentEpoch = e;
         } else if (n.equals("myid") && argc == 2) {
             if (a.get(1).length() != 40) throw new SentinelError("Malformed Sentinel id in myid option.");
@@ -136,10 +136,10 @@ public final class SentinelConfig {
             case "auth-user" -> master(s, a.get(1)).authUser = v;
             case "config-epoch" -> {
                 Instance m = master(s, a.get(1));
-                m.configEpoch = Hello.atoul(v);
+                m.configEpoch = atoul(v);
                 if (m.configEpoch > s.currentEpoch) s.currentEpoch = m.configEpoch;
             }
-            case "leader-epoch" -> master(s, a.get(1)).leaderEpoch = Hello.atoul(v);
+            case "leader-epoch" -> master(s, a.get(1)).leaderEpoch = atoul(v);
             case "master-reboot-down-after-period" -> {
                 Instance m = master(s, a.get(1));
                 int ms = atoi(v);
@@ -189,6 +189,19 @@ public final class SentinelConfig {
         return m;
     }
 
+    /** strtoull: the leading digits, 0 when there are none. */
+    static long atoul(String v) {
+        String t = v.trim();
+        int i = 0;
+        while (i < t.length() && Character.isDigit(t.charAt(i))) i++;
+        try {
+            return i == 0 ? 0 : Long.parseUnsignedLong(t.substring(0, i));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** atoi: the leading sign and digits, 0 when there are none. */
     static int atoi(String v) {
         String t = v.trim();
         int i = 0;
@@ -213,11 +226,8 @@ public final class SentinelConfig {
             if (key != null) index.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
         }
         Rewrite r = new Rewrite(lines, index);
-        for (Map.Entry<String, List<String>> e : sentinelLines(s).entrySet()) {
-            for (String line : e.getValue()) {
-                boolean unforced = line.startsWith(UNFORCED);
-                r.line(e.getKey(), unforced ? line.substring(1) : line, !unforced);
-            }
+        for (Map.Entry<String, List<Line>> e : sentinelLines(s).entrySet()) {
+            for (Line line : e.getValue()) r.line(e.getKey(), line.text(), line.force());
             r.processed.add(e.getKey());
         }
         for (String k : PER_MASTER) r.processed.add("sentinel " + k);
@@ -280,9 +290,13 @@ public final class SentinelConfig {
         }
     }
 
+    /** A line to write; {@code force}: appended when the file lacks the option (else only replaced in place). */
+    private record Line(String text, boolean force) {
+    }
+
     /** rewriteConfigSentinelOption: option key -> the lines, in Redis's order. */
-    private static Map<String, List<String>> sentinelLines(Sentinel s) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
+    private static Map<String, List<Line>> sentinelLines(Sentinel s) {
+        Map<String, List<Line>> out = new LinkedHashMap<>();
         add(out, "myid", s.myid);
         addUnlessDefault(out, "deny-scripts-reconfig", s.denyScriptsReconfig ? "yes" : "no", "yes");
         addUnlessDefault(out, "resolve-hostnames", s.resolveHostnames ? "yes" : "no", "no");
@@ -299,7 +313,7 @@ public final class SentinelConfig {
         return out;
     }
 
-    private static void masterLines(Sentinel s, Instance m, Map<String, List<String>> out) {
+    private static void masterLines(Sentinel s, Instance m, Map<String, List<Line>> out) {
         Addr ma = s.currentMasterAddress(m);
         String n = m.name;
         add(out, "monitor", n + " " + s.announced(ma) + " " + ma.port() + " " + m.quorum);
@@ -325,16 +339,17 @@ public final class SentinelConfig {
         m.renamedCommands.forEach((k, v) -> add(out, "rename-command", n + " " + k + " " + v));
     }
 
-    /** A line written in place if the file has the option, and appended only when not the default (force). */
-    private static void addUnlessDefault(Map<String, List<String>> out, String option, String value, String dflt) {
-        String line = "sentinel " + option + " " + value;
-        out.computeIfAbsent("sentinel " + option, k -> new ArrayList<>()).add(value.equals(dflt) ? UNFORCED + line : line);
+    /** A line written in place if the file has the option, and appended only when not the default. */
+    private static void addUnlessDefault(Map<String, List<Line>> out, String option, String value, String dflt) {
+        add(out, option, value, !value.equals(dflt));
     }
 
-    private static final String UNFORCED = "\u0000";
+    private static void add(Map<String, List<Line>> out, String option, String value) {
+        add(out, option, value, true);
+    }
 
-    private static void add(Map<String, List<String>> out, String option, String value) {
-        out.computeIfAbsent("sentinel " + option, k -> new ArrayList<>()).add("sentinel " + option + " " + value);
+    private static void add(Map<String, List<Line>> out, String option, String value, boolean force) {
+        out.computeIfAbsent("sentinel " + option, k -> new ArrayList<>()).add(new Line("sentinel " + option + " " + value, force));
     }
 
     /** sdscatrepr. */

@@ -8,7 +8,6 @@ import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.util.ServerLog;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,48 +98,13 @@ public final class SentinelMain {
         config.trySet("protected-mode", "no", true);
         config.trySet("save", "", true);
         config.setConfigFile(file);
-        List<String[]> sentinelLines = new ArrayList<>();
-        int n = 0;
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            n++;
-            String t = line.trim();
-            if (t.isEmpty() || t.startsWith("#")) continue;
-            List<String> words = EngineMain.splitConfigLine(t);
-            if (words.isEmpty()) continue;
-            if (words.get(0).equalsIgnoreCase("sentinel")) {
-                sentinelLines.add(new String[] {line, Integer.toString(n)});
-                continue;
-            }
-            try {
-                EngineMain.directive(config, words.get(0), String.join(" ", words.subList(1, words.size())));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Reading the configuration file, at line " + n + "\n" + e.getMessage());
-            }
+        record Queued(List<String> args, String line, int lineNo) {
         }
-        options(config, args);
-        Path dir = Path.of(config.getString("dir")).toAbsolutePath();
-        SentinelConfig sc = new SentinelConfig(file, dir);
-        for (String[] l : sentinelLines) {
-            List<String> words = EngineMain.splitConfigLine(l[0].trim());
-            if (words.size() < 2) {
-                throw new IllegalArgumentException("Reading the configuration file, at line " + l[1] + "\n>>> '" + l[0].trim()
-                        + "'\nUnrecognized sentinel configuration statement.");
-            }
-            sc.queue(words.subList(1, words.size()), l[0].trim(), Integer.parseInt(l[1]));
-        }
+        List<Queued> lines = new ArrayList<>();
+        EngineMain.apply(config, args, (words, line, n) -> lines.add(new Queued(List.copyOf(words), line, n)));
+        SentinelConfig sc = new SentinelConfig(file, Path.of(config.getString("dir")).toAbsolutePath());
+        for (Queued q : lines) sc.queue(q.args(), q.line(), q.lineNo());
         return sc;
-    }
-
-    private static void options(EngineConfig config, String[] args) {
-        int i = 1;
-        while (i < args.length) {
-            String name = args[i].substring(args[i].startsWith("--") ? 2 : 0);
-            List<String> values = new ArrayList<>();
-            i++;
-            while (i < args.length && !args[i].startsWith("--")) values.add(args[i++]);
-            if (name.equals("sentinel")) continue;
-            EngineMain.directive(config, name, String.join(" ", values));
-        }
     }
 
     /** Builds, loads and starts a Sentinel: its state from the queued lines, then the port, then the timer. */

@@ -2,14 +2,12 @@ package io.cachelab.engine.sentinel;
 
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.net.Client;
-import io.cachelab.engine.util.RedisError;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.cachelab.engine.sentinel.SentinelCommands.lower;
 import static io.cachelab.engine.sentinel.SentinelCommands.str;
 
 /**
@@ -171,12 +169,11 @@ final class SentinelReplies {
             if (m.addr.port() == port && (m.addr.ip().equals(ip) || m.addr.hostname().equalsIgnoreCase(str(a[2])))) found = m;
         }
         boolean down = !s.tilt && found != null && found.is(Instance.S_DOWN) && found.isMaster();
-        Object[] vote = {null, 0L};
-        if (found != null && !runid.equals("*")) vote = s.failover.vote(found, epoch, runid);
+        Failover.Vote vote = found != null && !runid.equals("*") ? s.failover.vote(found, epoch, runid) : new Failover.Vote(null, 0);
         c.addArrayLen(3);
         c.addInteger(down ? 1 : 0);
-        c.addBulk(vote[0] == null ? "*" : (String) vote[0]);
-        c.addInteger(vote[0] == null ? 0 : (Long) vote[1]);
+        c.addBulk(vote.leader() == null ? "*" : vote.leader());
+        c.addInteger(vote.leader() == null ? 0 : vote.epoch());
     }
 
     private static void infoCache(Client c, Sentinel s, byte[][] a) {
@@ -280,13 +277,5 @@ final class SentinelReplies {
             "    Prints this help."};
         c.addArrayLen(lines.length);
         for (String l : lines) c.addSimple(l);
-    }
-
-    static RedisError err(String msg) {
-        return new RedisError("ERR " + msg);
-    }
-
-    static String lowerArg(byte[] b) {
-        return lower(b);
     }
 }
