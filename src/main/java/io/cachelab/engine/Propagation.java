@@ -274,7 +274,7 @@ public final class Propagation {
                     if (out[threshold][0] == '~') {
                         out[threshold] = bytes("=");
                         out[threshold + 1] = opt.equals("maxlen") ? bytes(Long.toString(sv.length()))
-                                : (sv.entries.isEmpty() ? sv.lastId.next() : sv.entries.firstKey()).bytes();
+                                : (sv.entries.isEmpty() ? sv.lastId().next() : sv.entries.firstKey()).bytes();
                     }
                     threshold++;
                 }
@@ -287,7 +287,7 @@ public final class Propagation {
         if (xadd && i < out.length) {
             byte[] id = out[i];
             boolean generated = (id.length == 1 && id[0] == '*') || (id.length > 2 && id[id.length - 1] == '*');
-            if (generated) out[i] = sv.lastId.bytes();
+            if (generated) out[i] = sv.lastId().bytes();
         }
         return out;
     }

@@ -69,7 +69,7 @@ final class DebugCommand {
                 if (v == null) throw RedisError.NO_SUCH_KEY;
                 long idle = c.server().eviction().idleSeconds(v);
                 c.addSimple("Value at:0x" + Integer.toHexString(System.identityHashCode(v)) + " refcount:1 encoding:"
-                        + v.encoding() + " serializedlength:" + c.server().persistence().serializedLength(v) + " lru:" + (v.lru & 0xffffff) + " lru_seconds_idle:" + idle);
+                        + v.encoding() + " serializedlength:" + c.server().persistence().serializedLength(v) + " lru:" + (v.lru() & 0xffffff) + " lru_seconds_idle:" + idle);
             }
             case "reload" -> reload(c, a);
             case "digest" -> {

@@ -50,7 +50,7 @@ public final class HyperLogLogCommands {
 
     /** Stores the edited HLL back when editing moved or resized its bytes. */
     private static void writeBack(Database db, Bytes key, StringValue s, HyperLogLog h) {
-        if (h.buf != s.array() || h.len != s.length()) db.replaceValue(key, StringValue.raw(h.bytes()));
+        if (h.movedFrom(s.array(), s.length())) db.replaceValue(key, StringValue.raw(h.bytes()));
     }
 
     private static void pfadd(Client c, byte[][] a) {
@@ -62,7 +62,7 @@ public final class HyperLogLogCommands {
         StringValue s;
         if (v == null) {
             h = HyperLogLog.create();
-            s = StringValue.raw(h.buf);
+            s = StringValue.raw(h.bytes());
             db.add(key, s);
             updated++;
         } else {
@@ -147,7 +147,7 @@ public final class HyperLogLogCommands {
         HyperLogLog h;
         if (v == null) {
             h = HyperLogLog.create();
-            s = StringValue.raw(h.buf);
+            s = StringValue.raw(h.bytes());
             db.add(key, s);
         } else {
             s = (StringValue) v;

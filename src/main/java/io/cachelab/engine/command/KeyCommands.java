@@ -157,9 +157,9 @@ public final class KeyCommands {
             }
             db.deleteRaw(to);
         }
-        int clock = v.lru;
+        int clock = v.lru();
         db.add(to, v);
-        v.lru = clock;
+        v.setLru(clock);
         if (expire != -1) db.setExpire(to, expire);
         db.deleteRaw(from);
         db.signalModified(from);
@@ -234,9 +234,9 @@ public final class KeyCommands {
             c.addInteger(0);
             return;
         }
-        int clock = v.lru;
+        int clock = v.lru();
         dst.add(key, v);
-        v.lru = clock;
+        v.setLru(clock);
         if (expire != -1) dst.setExpire(key, expire);
         src.deleteRaw(key);
         src.signalModified(key);

@@ -152,7 +152,7 @@ public final class StreamCommands {
 
     static Consumer lookupConsumer(Group g, Bytes name, boolean refresh, long now) {
         Consumer cons = g.consumers.get(name);
-        if (cons != null && refresh) cons.seenTime = now;
+        if (cons != null && refresh) cons.touchSeen(now);
         return cons;
     }
 
@@ -273,9 +273,9 @@ public final class StreamCommands {
             sv = new StreamValue();
             created = true;
         }
-        if (sv.lastId.equals(ID.MAX)) throw new RedisError("ERR The stream has exhausted the last possible ID, unable to add more items");
+        if (sv.lastId().equals(ID.MAX)) throw new RedisError("ERR The stream has exhausted the last possible ID, unable to add more items");
         ID id;
-        ID last = sv.lastId;
+        ID last = sv.lastId();
         if (!t.idGiven) {
             long ms = c.server().commandTimeMs();
             if (Long.compareUnsigned(ms, last.ms()) > 0) id = new ID(ms, 0);
@@ -361,9 +361,7 @@ public final class StreamCommands {
             if (id.compareTo(sv.entries.lastKey()) < 0) throw new RedisError("ERR The ID specified in XSETID is smaller than the target stream top item");
             if (entriesAdded != -1 && sv.length() > entriesAdded) throw new RedisError("ERR The entries_added specified in XSETID is smaller than the target stream length");
         }
-        sv.lastId = id;
-        if (entriesAdded != -1) sv.entriesAdded = entriesAdded;
-        if (!maxDel.isZero()) sv.maxDeletedId = maxDel;
+        sv.setId(id, entriesAdded, maxDel);
         c.addOk();
         c.db().reaccount(key);
         c.server().addDirty(1);
@@ -518,7 +516,7 @@ public final class StreamCommands {
     private static ID readAfter(byte[] idArg, StreamValue sv, boolean group) {
         if (idArg.length == 1 && idArg[0] == '$') {
             if (group) throw new RedisError("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.");
-            return sv == null ? ID.ZERO : sv.lastId;
+            return sv == null ? ID.ZERO : sv.lastId();
         }
         if (idArg.length == 1 && idArg[0] == '>') {
             if (!group) throw new RedisError("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.");
@@ -538,8 +536,8 @@ public final class StreamCommands {
             ID gt = x.ids[i];
             boolean history = x.group && !gt.equals(ID.MAX);
             if (x.group && !history) {
-                if (sv.length() == 0 || sv.entries.lastKey().compareTo(x.groups[i].lastId) <= 0) continue;
-                gt = x.groups[i].lastId;
+                if (sv.length() == 0 || sv.entries.lastKey().compareTo(x.groups[i].lastId()) <= 0) continue;
+                gt = x.groups[i].lastId();
             } else if (!x.group && (sv.length() == 0 || sv.entries.lastKey().compareTo(gt) <= 0)) {
                 continue;
             }
@@ -602,7 +600,7 @@ public final class StreamCommands {
     /** New entries for a group consumer (">"): moves the group's last ID and fills the PELs. */
     static void deliverNew(Client c, StreamValue sv, Group g, Consumer cons, ID gt, long count, boolean noack, long now,
                            byte[] key, byte[] groupName) {
-        ID lastBefore = g.lastId;
+        ID lastBefore = g.lastId();
         ID from = gt.next();
         int mark = c.addDeferredLen();
         long n = 0;
@@ -610,20 +608,12 @@ public final class StreamCommands {
             for (Map.Entry<ID, byte[][]> e : sv.entries.tailMap(from, true).entrySet()) {
                 if (count > 0 && n == count) break;
                 ID id = e.getKey();
-                g.lastId = id;
-                // streamReplyWithRange: entries_read follows the group's position when it can be known.
-                if (g.entriesRead != StreamValue.INVALID_ENTRIES_READ && !sv.rangeHasTombstones(id, null)) {
-                    g.entriesRead++;
-                } else if (sv.entriesAdded > 0) {
-                    g.entriesRead = sv.estimateDistanceFromFirstEverEntry(id);
-                }
+                sv.moveGroupTo(g, id);
                 if (!noack) {
                     Pending p = g.pel.get(id);
                     if (p != null) {
-                        p.consumer.pel.remove(id);
-                        p.consumer = cons;
-                        p.deliveryTime = now;
-                        p.deliveryCount = 1;
+                        p.moveTo(id, cons);
+                        p.delivered(now, 1);
                     } else {
                         p = new Pending(now, 1, cons);
                         g.pel.put(id, p);
@@ -635,7 +625,7 @@ public final class StreamCommands {
                 n++;
             }
         }
-        if (noack && !g.lastId.equals(lastBefore)) StreamGroupCommands.propagateGroupId(c, key, groupName, g);
+        if (noack && !g.lastId().equals(lastBefore)) StreamGroupCommands.propagateGroupId(c, key, groupName, g);
         c.setDeferredArrayLen(mark, n);
     }
 
@@ -655,8 +645,7 @@ public final class StreamCommands {
                 c.addNullArray();
             } else {
                 Pending p = e.getValue();
-                p.deliveryTime = now;
-                p.deliveryCount++;
+                p.deliveredAgain(now);
                 addEntry(c, id, fv);
             }
             n++;

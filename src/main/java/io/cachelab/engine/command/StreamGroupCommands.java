@@ -37,8 +37,8 @@ final class StreamGroupCommands {
     static void propagateClaim(Client c, byte[] key, byte[] group, Consumer cons, ID id, Pending p, Group g) {
         c.server().addDirty(1);
         c.server().propagation().also(c.db().id(), b("XCLAIM"), key, group, cons.name.array(), b("0"), id.bytes(),
-                b("TIME"), b(Long.toString(p.deliveryTime)), b("RETRYCOUNT"), b(Long.toString(p.deliveryCount)),
-                b("FORCE"), b("JUSTID"), b("LASTID"), g.lastId.bytes());
+                b("TIME"), b(Long.toString(p.deliveryTime())), b("RETRYCOUNT"), b(Long.toString(p.deliveryCount())),
+                b("FORCE"), b("JUSTID"), b("LASTID"), g.lastId().bytes());
     }
 
     /** A claimed entry that was deleted from the stream leaves the PEL: replayed as XACK. */
@@ -50,8 +50,8 @@ final class StreamGroupCommands {
     /** streamPropagateGroupID. */
     static void propagateGroupId(Client c, byte[] key, byte[] group, Group g) {
         c.server().addDirty(1);
-        c.server().propagation().also(c.db().id(), b("XGROUP"), b("SETID"), key, group, g.lastId.bytes(),
-                b("ENTRIESREAD"), b(Long.toString(g.entriesRead)));
+        c.server().propagation().also(c.db().id(), b("XGROUP"), b("SETID"), key, group, g.lastId().bytes(),
+                b("ENTRIESREAD"), b(Long.toString(g.entriesRead())));
     }
 
     /** streamPropagateConsumerCreation. */
@@ -80,7 +80,7 @@ final class StreamGroupCommands {
         for (ID id : ids) {
             Pending p = g.pel.remove(id);
             if (p != null) {
-                p.consumer.pel.remove(id);
+                p.consumer().pel.remove(id);
                 acked++;
             }
         }
@@ -157,13 +157,13 @@ final class StreamGroupCommands {
             for (Map.Entry<ID, Pending> e : pel.subMap(start, true, end, true).entrySet()) {
                 if (n == count) break;
                 Pending p = e.getValue();
-                long idle = now - p.deliveryTime;
+                long idle = now - p.deliveryTime();
                 if (minIdle > 0 && idle < minIdle) continue;
                 c.addArrayLen(4);
                 c.addBulk(e.getKey().bytes());
-                c.addBulk(p.consumer.name.array());
+                c.addBulk(p.consumer().name.array());
                 c.addInteger(idle < 0 ? 0 : idle);
-                c.addInteger(p.deliveryCount);
+                c.addInteger(p.deliveryCount());
                 n++;
             }
         }
@@ -220,10 +220,7 @@ final class StreamGroupCommands {
             }
         }
         boolean dirty = false;
-        if (lastId.compareTo(g.lastId) > 0) {
-            g.lastId = lastId;
-            dirty = true;
-        }
+        if (g.raiseLastId(lastId)) dirty = true;
         if (deliveryTime != -1) {
             if (deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
         } else {
@@ -239,7 +236,7 @@ final class StreamGroupCommands {
             if (fv == null) {
                 if (p != null) {
                     g.pel.remove(id);
-                    p.consumer.pel.remove(id);
+                    p.consumer().pel.remove(id);
                     propagateAck(c, a[1], a[2], id);
                     dirty = true;
                 }
@@ -250,19 +247,13 @@ final class StreamGroupCommands {
                 g.pel.put(id, p);
             }
             if (p == null) continue;
-            if (p.consumer != null && minIdle > 0 && now - p.deliveryTime < minIdle) continue;
+            if (p.consumer() != null && minIdle > 0 && now - p.deliveryTime() < minIdle) continue;
             if (cons == null) {
                 cons = lookupConsumer(g, name, true, now);
                 if (cons == null) cons = createConsumer(c, g, name, key, now);
             }
-            if (p.consumer != cons && p.consumer != null) p.consumer.pel.remove(id);
-            p.deliveryTime = deliveryTime;
-            if (retryCount >= 0) p.deliveryCount = retryCount;
-            else if (!justid) p.deliveryCount++;
-            if (p.consumer != cons) {
-                cons.pel.put(id, p);
-                p.consumer = cons;
-            }
+            p.moveTo(id, cons);
+            p.delivered(deliveryTime, retryCount >= 0 ? retryCount : justid ? p.deliveryCount() : p.deliveryCount() + 1);
             if (justid) c.addBulk(id.bytes());
             else addEntry(c, id, fv);
             propagateClaim(c, a[1], a[2], cons, id, p, g);
@@ -325,23 +316,18 @@ final class StreamGroupCommands {
             byte[][] fv = sv.entries.get(id);
             if (fv == null) {
                 g.pel.remove(id);
-                p.consumer.pel.remove(id);
+                p.consumer().pel.remove(id);
                 deleted.add(id);
                 propagateAck(c, a[1], a[2], id);
                 count--;
                 dirty = true;
-            } else if (minIdle == 0 || now - p.deliveryTime >= minIdle) {
+            } else if (minIdle == 0 || now - p.deliveryTime() >= minIdle) {
                 if (cons == null) {
                     cons = lookupConsumer(g, name, true, now);
                     if (cons == null) cons = createConsumer(c, g, name, key, now);
                 }
-                if (p.consumer != cons) {
-                    p.consumer.pel.remove(id);
-                    cons.pel.put(id, p);
-                    p.consumer = cons;
-                }
-                p.deliveryTime = now;
-                if (!justid) p.deliveryCount++;
+                p.moveTo(id, cons);
+                p.delivered(now, justid ? p.deliveryCount() : p.deliveryCount() + 1);
                 claimed.add(new Object[] {id, fv});
                 propagateClaim(c, a[1], a[2], cons, id, p, g);
                 count--;
@@ -405,7 +391,7 @@ final class StreamGroupCommands {
         GroupArgs g = groupPrologue(c, a, true, false, false);
         if (a.length > 8) throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + s(a[1]) + "'. Try XGROUP HELP.");
         ID id;
-        if (a[4].length == 1 && a[4][0] == '$') id = g.sv == null ? ID.ZERO : g.sv.lastId;
+        if (a[4].length == 1 && a[4][0] == '$') id = g.sv == null ? ID.ZERO : g.sv.lastId();
         else id = parseStrict(a[4]);
         Bytes key = new Bytes(a[2]);
         if (g.sv == null) {
@@ -426,10 +412,9 @@ final class StreamGroupCommands {
         GroupArgs g = groupPrologue(c, a, false, true, true);
         if (a.length != 5 && a.length != 7) throw new RedisError("ERR unknown subcommand or wrong number of arguments for '" + s(a[1]) + "'. Try XGROUP HELP.");
         ID id;
-        if (a[4].length == 1 && a[4][0] == '$') id = g.sv.lastId;
+        if (a[4].length == 1 && a[4][0] == '$') id = g.sv.lastId();
         else id = parseId(a[4], 0, false, null);
-        g.group.lastId = id;
-        g.group.entriesRead = g.entriesRead;
+        g.group.setPosition(id, g.entriesRead);
         c.addOk();
         Bytes key = new Bytes(a[2]);
         c.db().reaccount(key);

@@ -116,13 +116,13 @@ final class StreamInfoCommand {
         c.addBulk("radix-tree-nodes");
         c.addInteger(radixNodes(sv));
         c.addBulk("last-generated-id");
-        c.addBulk(sv.lastId.bytes());
+        c.addBulk(sv.lastId().bytes());
         c.addBulk("max-deleted-entry-id");
-        c.addBulk(sv.maxDeletedId.bytes());
+        c.addBulk(sv.maxDeletedId().bytes());
         c.addBulk("entries-added");
-        c.addInteger(sv.entriesAdded);
+        c.addInteger(sv.entriesAdded());
         c.addBulk("recorded-first-entry-id");
-        c.addBulk(sv.firstId.bytes());
+        c.addBulk(sv.firstId().bytes());
         if (!full) {
             c.addBulk("groups");
             c.addInteger(sv.groups.size());
@@ -148,10 +148,10 @@ final class StreamInfoCommand {
             c.addBulk("name");
             c.addBulk(ge.getKey().array());
             c.addBulk("last-delivered-id");
-            c.addBulk(g.lastId.bytes());
+            c.addBulk(g.lastId().bytes());
             c.addBulk("entries-read");
-            if (g.entriesRead == StreamValue.INVALID_ENTRIES_READ) c.addNull();
-            else c.addInteger(g.entriesRead);
+            if (g.entriesRead() == StreamValue.INVALID_ENTRIES_READ) c.addNull();
+            else c.addInteger(g.entriesRead());
             c.addBulk("lag");
             addLag(c, sv, g);
             c.addBulk("pel-count");
@@ -164,9 +164,9 @@ final class StreamInfoCommand {
                 Map.Entry<ID, Pending> pe = pit.next();
                 c.addArrayLen(4);
                 c.addBulk(pe.getKey().bytes());
-                c.addBulk(pe.getValue().consumer.name.array());
-                c.addInteger(pe.getValue().deliveryTime);
-                c.addInteger(pe.getValue().deliveryCount);
+                c.addBulk(pe.getValue().consumer().name.array());
+                c.addInteger(pe.getValue().deliveryTime());
+                c.addInteger(pe.getValue().deliveryCount());
             }
             c.addBulk("consumers");
             c.addArrayLen(g.consumers.size());
@@ -175,7 +175,7 @@ final class StreamInfoCommand {
                 c.addBulk("name");
                 c.addBulk(cons.name.array());
                 c.addBulk("seen-time");
-                c.addInteger(cons.seenTime);
+                c.addInteger(cons.seenTime());
                 c.addBulk("pel-count");
                 c.addInteger(cons.pel.size());
                 c.addBulk("pending");
@@ -186,8 +186,8 @@ final class StreamInfoCommand {
                     Map.Entry<ID, Pending> pe = cit.next();
                     c.addArrayLen(3);
                     c.addBulk(pe.getKey().bytes());
-                    c.addInteger(pe.getValue().deliveryTime);
-                    c.addInteger(pe.getValue().deliveryCount);
+                    c.addInteger(pe.getValue().deliveryTime());
+                    c.addInteger(pe.getValue().deliveryCount());
                 }
             }
         }
@@ -206,10 +206,10 @@ final class StreamInfoCommand {
             c.addBulk("pending");
             c.addInteger(g.pel.size());
             c.addBulk("last-delivered-id");
-            c.addBulk(g.lastId.bytes());
+            c.addBulk(g.lastId().bytes());
             c.addBulk("entries-read");
-            if (g.entriesRead == StreamValue.INVALID_ENTRIES_READ) c.addNull();
-            else c.addInteger(g.entriesRead);
+            if (g.entriesRead() == StreamValue.INVALID_ENTRIES_READ) c.addNull();
+            else c.addInteger(g.entriesRead());
             c.addBulk("lag");
             addLag(c, sv, g);
         }
@@ -228,7 +228,7 @@ final class StreamInfoCommand {
             c.addBulk("pending");
             c.addInteger(cons.pel.size());
             c.addBulk("idle");
-            long idle = now - cons.seenTime;
+            long idle = now - cons.seenTime();
             c.addInteger(idle < 0 ? 0 : idle);
         }
     }

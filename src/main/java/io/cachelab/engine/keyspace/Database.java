@@ -61,13 +61,13 @@ public final class Database {
 
     private void account(Bytes key, RValue v) {
         long bytes = MemoryModel.entryBytes(key, v);
-        datasetBytes += bytes - v.memAccounted;
-        v.memAccounted = bytes;
+        datasetBytes += bytes - v.accountedBytes();
+        v.setAccountedBytes(bytes);
     }
 
     private void unaccount(RValue v) {
-        datasetBytes -= v.memAccounted;
-        v.memAccounted = 0;
+        datasetBytes -= v.accountedBytes();
+        v.setAccountedBytes(0);
     }
 
     /**
@@ -181,7 +181,7 @@ public final class Database {
     public void add(Bytes key, RValue value) {
         server.eviction().touch(value);
         dict.put(key, value);
-        value.memAccounted = 0;
+        value.setAccountedBytes(0);
         account(key, value);
         server.notifyKeyspaceEvent(Notify.NEW, "new", key, id);
     }
@@ -199,11 +199,11 @@ public final class Database {
         if (old == null) {
             add(key, value);
         } else {
-            value.lru = old.lru;
+            value.setLru(old.lru());
             dict.put(key, value);
             if (old != value) {
                 unaccount(old);
-                value.memAccounted = 0;
+                value.setAccountedBytes(0);
             }
             account(key, value);
         }
@@ -219,10 +219,10 @@ public final class Database {
     /** Overwrites a key's value in place keeping its TTL and access clock (no signal). */
     public void replaceValue(Bytes key, RValue value) {
         RValue old = dict.get(key);
-        if (old != null) value.lru = old.lru;
+        if (old != null) value.setLru(old.lru());
         dict.put(key, value);
         if (old != null && old != value) unaccount(old);
-        if (old != value) value.memAccounted = 0;
+        if (old != value) value.setAccountedBytes(0);
         account(key, value);
     }
 

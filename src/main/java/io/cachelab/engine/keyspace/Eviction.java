@@ -37,22 +37,22 @@ public final class Eviction {
     /** Updates the access clock of a value just read or written. */
     public void touch(RValue v) {
         if (lfu()) {
-            if (v.lru == 0) {
-                v.lru = (lfuTimeInMinutes() << 8) | LFU_INIT_VAL;
+            if (v.lru() == 0) {
+                v.setLru((lfuTimeInMinutes() << 8) | LFU_INIT_VAL);
                 return;
             }
             int counter = lfuDecrAndReturn(v);
             counter = lfuLogIncr(counter);
-            v.lru = (lfuTimeInMinutes() << 8) | counter;
+            v.setLru((lfuTimeInMinutes() << 8) | counter);
         } else {
-            v.lru = lruClock();
+            v.setLru(lruClock());
         }
     }
 
     /** Seconds since last access under LRU. */
     public long idleSeconds(RValue v) {
         int now = lruClock();
-        long ticks = now >= v.lru ? now - v.lru : (LRU_CLOCK_MAX - v.lru) + now;
+        long ticks = now >= v.lru() ? now - v.lru() : (LRU_CLOCK_MAX - v.lru()) + now;
         return ticks;
     }
 
@@ -65,8 +65,8 @@ public final class Eviction {
     }
 
     private int lfuDecrAndReturn(RValue v) {
-        int ldt = v.lru >>> 8;
-        int counter = v.lru & 255;
+        int ldt = v.lru() >>> 8;
+        int counter = v.lru() & 255;
         long period = config.getLong("lfu-decay-time");
         int now = lfuTimeInMinutes();
         int elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;

@@ -153,7 +153,7 @@ public final class MemoryModel {
         // A node's listpack is preallocated at 4 KB while it is the tail, and shrunk to fit once closed.
         StreamValue.Node tail = s.nodes.isEmpty() ? null : s.nodes.lastEntry().getValue();
         for (StreamValue.Node n : s.nodes.values()) {
-            size += allocSize(n == tail ? Math.max(4096, n.bytes) : n.bytes);
+            size += allocSize(n == tail ? Math.max(4096, n.bytes()) : n.bytes());
         }
         if (s.groups.isEmpty()) return size;
         size += rax(s.groups.size());

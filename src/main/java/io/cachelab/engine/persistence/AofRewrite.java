@@ -134,11 +134,11 @@ final class AofRewrite {
         count(7);
         bulk("XSETID");
         bulk(key);
-        bulk(s.lastId.toString());
+        bulk(s.lastId().toString());
         bulk("ENTRIESADDED");
-        bulk(Long.toString(s.entriesAdded));
+        bulk(Long.toString(s.entriesAdded()));
         bulk("MAXDELETEDID");
-        bulk(s.maxDeletedId.toString());
+        bulk(s.maxDeletedId().toString());
         for (Map.Entry<Bytes, StreamValue.Group> ge : s.groups.entrySet()) {
             StreamValue.Group g = ge.getValue();
             count(7);
@@ -146,9 +146,9 @@ final class AofRewrite {
             bulk("CREATE");
             bulk(key);
             bulk(ge.getKey().array());
-            bulk(g.lastId.toString());
+            bulk(g.lastId().toString());
             bulk("ENTRIESREAD");
-            bulk(Long.toString(g.entriesRead));
+            bulk(Long.toString(g.entriesRead()));
             for (StreamValue.Consumer c : g.consumers.values()) {
                 if (c.pel.isEmpty()) {
                     count(5);
@@ -168,9 +168,9 @@ final class AofRewrite {
                     bulk("0");
                     bulk(pe.getKey().toString());
                     bulk("TIME");
-                    bulk(Long.toString(pe.getValue().deliveryTime));
+                    bulk(Long.toString(pe.getValue().deliveryTime()));
                     bulk("RETRYCOUNT");
-                    bulk(Long.toString(pe.getValue().deliveryCount));
+                    bulk(Long.toString(pe.getValue().deliveryCount()));
                     bulk("JUSTID");
                     bulk("FORCE");
                 }

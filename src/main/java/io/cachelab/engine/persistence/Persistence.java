@@ -510,13 +510,13 @@ public final class Persistence {
     public boolean setAccessClock(RValue v, long idle, int freq) {
         boolean lfu = server.eviction().lfu();
         if (lfu && freq >= 0) {
-            v.lru = (int) (((System.currentTimeMillis() / 1000 / 60) & 65535) << 8) | freq;
+            v.setLru((int) (((System.currentTimeMillis() / 1000 / 60) & 65535) << 8) | freq);
             return true;
         }
         if (!lfu && idle >= 0) {
             long abs = Eviction.lruClock() - idle;
             if (abs < 0) abs += Eviction.LRU_CLOCK_MAX;
-            v.lru = (int) abs;
+            v.setLru((int) abs);
             return true;
         }
         return false;

@@ -121,30 +121,30 @@ final class StreamRdb {
             w.writeString(packs.get(i));
         }
         writeULength(w, s.length());
-        writeULength(w, s.lastId.ms());
-        writeULength(w, s.lastId.seq());
-        writeULength(w, s.firstId.ms());
-        writeULength(w, s.firstId.seq());
-        writeULength(w, s.maxDeletedId.ms());
-        writeULength(w, s.maxDeletedId.seq());
-        writeULength(w, s.entriesAdded);
+        writeULength(w, s.lastId().ms());
+        writeULength(w, s.lastId().seq());
+        writeULength(w, s.firstId().ms());
+        writeULength(w, s.firstId().seq());
+        writeULength(w, s.maxDeletedId().ms());
+        writeULength(w, s.maxDeletedId().seq());
+        writeULength(w, s.entriesAdded());
         writeULength(w, s.groups.size());
         for (Map.Entry<Bytes, Group> ge : s.groups.entrySet()) {
             Group g = ge.getValue();
             w.writeString(ge.getKey().array());
-            writeULength(w, g.lastId.ms());
-            writeULength(w, g.lastId.seq());
-            writeULength(w, g.entriesRead);
+            writeULength(w, g.lastId().ms());
+            writeULength(w, g.lastId().seq());
+            writeULength(w, g.entriesRead());
             writeULength(w, g.pel.size());
             for (Map.Entry<ID, Pending> pe : g.pel.entrySet()) {
                 { byte[] k = idKey(pe.getKey()); w.write(k, 0, 16); }
-                w.writeLe(pe.getValue().deliveryTime, 8);
-                writeULength(w, pe.getValue().deliveryCount);
+                w.writeLe(pe.getValue().deliveryTime(), 8);
+                writeULength(w, pe.getValue().deliveryCount());
             }
             writeULength(w, g.consumers.size());
             for (Consumer c : g.consumers.values()) {
                 w.writeString(c.name.array());
-                w.writeLe(c.seenTime, 8);
+                w.writeLe(c.seenTime(), 8);
                 writeULength(w, c.pel.size());
                 for (ID id : c.pel.keySet()) { byte[] k = idKey(id); w.write(k, 0, 16); }
             }
@@ -208,14 +208,13 @@ final class StreamRdb {
             if (!ids.isEmpty()) s.loadNode(master, ids, fvs, total);
         }
         long length = readULength(r);
-        s.lastId = new ID(readULength(r), readULength(r));
+        ID lastId = new ID(readULength(r), readULength(r));
         if (v2) {
-            s.firstId = new ID(readULength(r), readULength(r));
-            s.maxDeletedId = new ID(readULength(r), readULength(r));
-            s.entriesAdded = readULength(r);
+            ID firstId = new ID(readULength(r), readULength(r));
+            ID maxDeletedId = new ID(readULength(r), readULength(r));
+            s.loadIds(lastId, firstId, maxDeletedId, readULength(r));
         } else {
-            s.entriesAdded = length;
-            s.firstId = s.entries.isEmpty() ? ID.ZERO : s.entries.firstKey();
+            s.loadIds(lastId, s.entries.isEmpty() ? ID.ZERO : s.entries.firstKey(), ID.ZERO, length);
         }
         if (length != s.length()) throw new RdbFormatException("stream length mismatch");
         long groups = readULength(r);
@@ -241,13 +240,12 @@ final class StreamRdb {
                 for (long i = 0; i < cpel; i++) {
                     ID id = idFromKey(r.readBytes(16), 0);
                     Pending p = g.pel.get(id);
-                    if (p == null || p.consumer != null) throw new RdbFormatException("consumer PEL entry not in the group PEL");
-                    p.consumer = c;
-                    c.pel.put(id, p);
+                    if (p == null || p.consumer() != null) throw new RdbFormatException("consumer PEL entry not in the group PEL");
+                    p.moveTo(id, c);
                 }
             }
             for (Pending p : g.pel.values()) {
-                if (p.consumer == null) throw new RdbFormatException("group PEL entry without a consumer");
+                if (p.consumer() == null) throw new RdbFormatException("group PEL entry without a consumer");
             }
         }
         return s;

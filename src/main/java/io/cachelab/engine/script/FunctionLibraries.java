@@ -35,9 +35,7 @@ public final class FunctionLibraries {
     }
 
     private ScriptRuntime newRuntime() {
-        ScriptRuntime rt = ScriptRuntime.forFunctions();
-        rt.logger = (level, msg) -> scripting.log(level, msg);
-        return rt;
+        return ScriptRuntime.forFunctions((level, msg) -> scripting.log(level, msg));
     }
 
     ScriptRuntime runtime() {

@@ -186,8 +186,8 @@ final class RedisApi {
         ScriptRun run = runtime.current();
         if (run != null) {
             run.host.log(level, msg.toByteArray());
-        } else if (runtime.logger != null) {
-            runtime.logger.log(level, msg.toByteArray());
+        } else if (runtime.logger() != null) {
+            runtime.logger().log(level, msg.toByteArray());
         }
         return LuaValue.NONE;
     }

@@ -37,7 +37,7 @@ public final class ScriptRuntime {
     private final RedisApi redisApi;
     ScriptRun current;
     /** Receives redis.log output outside a run (while FUNCTION LOAD runs a library). */
-    public ScriptLogger logger;
+    private final ScriptLogger logger;
     private final boolean functionMode;
     /** Function mode: what globals resolve to while functions run, and while a library loads. */
     private ReadOnlyTable runtimeApi;
@@ -46,18 +46,34 @@ public final class ScriptRuntime {
     private java.util.List<FunctionRegistration.RegisteredFunction> registering;
     private long loadDeadlineNanos;
 
-    /** The interpreter for EVAL scripts. */
+    /** The interpreter for EVAL scripts, with no logger for redis.log outside a run. */
     public ScriptRuntime() {
-        this(false);
+        this(false, null);
+    }
+
+    /** The interpreter for EVAL scripts; {@code logger} receives redis.log output outside a run. */
+    public ScriptRuntime(ScriptLogger logger) {
+        this(false, logger);
     }
 
     /** The interpreter for FUNCTION libraries (see {@link #loadLibrary}). */
     public static ScriptRuntime forFunctions() {
-        return new ScriptRuntime(true);
+        return forFunctions(null);
     }
 
-    private ScriptRuntime(boolean functionMode) {
+    /** The interpreter for FUNCTION libraries, with a logger for redis.log while a library loads. */
+    public static ScriptRuntime forFunctions(ScriptLogger logger) {
+        return new ScriptRuntime(true, logger);
+    }
+
+    /** Where redis.log goes outside a run (null: nowhere). */
+    ScriptLogger logger() {
+        return logger;
+    }
+
+    private ScriptRuntime(boolean functionMode, ScriptLogger logger) {
         this.functionMode = functionMode;
+        this.logger = logger;
         globals.load(new BaseLib());
         // luaj's libraries register themselves in package.loaded; give them one, dropped below.
         LuaTable pkg = new LuaTable();

@@ -29,7 +29,7 @@ public final class Scripting implements ScriptHost {
     private static final Logger LOG = Logger.getLogger("io.cachelab.engine.script");
 
     private final Server server;
-    private ScriptRuntime evalRuntime = new ScriptRuntime();
+    private ScriptRuntime evalRuntime = new ScriptRuntime(this::log);
     private final Map<String, CachedScript> scripts = new HashMap<>();
     private final Client scriptClient;
     private final FunctionLibraries functions;
@@ -67,7 +67,6 @@ public final class Scripting implements ScriptHost {
         this.scriptClient = Client.internal(server);
         this.scriptClient.setScriptClient(true);
         this.functions = new FunctionLibraries(this);
-        evalRuntime.logger = this::log;
     }
 
     public void setDenyScriptsDisabled(boolean disabled) {
@@ -140,8 +139,7 @@ public final class Scripting implements ScriptHost {
     /** SCRIPT FLUSH: forgets every script and starts a fresh interpreter, as Redis does. */
     public void flush() {
         scripts.clear();
-        evalRuntime = new ScriptRuntime();
-        evalRuntime.logger = this::log;
+        evalRuntime = new ScriptRuntime(this::log);
     }
 
     public int cachedScripts() {

@@ -32,8 +32,8 @@ public final class HyperLogLog {
     }
 
     /** The bytes of the HLL being edited; replaced on growth or promotion, with {@link #len} valid. */
-    public byte[] buf;
-    public int len;
+    private byte[] buf;
+    private int len;
 
     public HyperLogLog(byte[] buf, int len) {
         this.buf = buf;
@@ -65,6 +65,11 @@ public final class HyperLogLog {
         int enc = b[4] & 0xff;
         if (enc > 1) return false;
         return enc != DENSE || len == DENSE_SIZE;
+    }
+
+    /** True when editing reallocated or resized the bytes this HLL was made over. */
+    public boolean movedFrom(byte[] array, int length) {
+        return buf != array || len != length;
     }
 
     public byte[] bytes() {

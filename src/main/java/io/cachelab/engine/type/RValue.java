@@ -7,9 +7,28 @@ package io.cachelab.engine.type;
  */
 public abstract class RValue {
     /** LRU clock or (LFU decrement time << 8 | counter); see keyspace.Eviction. */
-    public int lru;
+    private int lru;
     /** Bytes this key counts for in its database's dataset estimate (keyspace.MemoryModel); kept by Database. */
-    public long memAccounted;
+    private long memAccounted;
+
+    /** The access clock: LRU seconds, or LFU decrement minutes << 8 | log counter (robj.lru). */
+    public int lru() {
+        return lru;
+    }
+
+    public void setLru(int lru) {
+        this.lru = lru;
+    }
+
+    /** The bytes this value is counted for in its database's dataset estimate (0 when not counted). */
+    public long accountedBytes() {
+        return memAccounted;
+    }
+
+    /** Database's bookkeeping: the value is now counted for {@code bytes}. */
+    public void setAccountedBytes(long bytes) {
+        memAccounted = bytes;
+    }
 
     public abstract RType type();
 

@@ -55,38 +55,104 @@ public final class StreamValue extends RValue {
 
     /** One pending entry: shared by the group PEL and the owning consumer's PEL, as in Redis. */
     public static final class Pending {
-        public long deliveryTime;
-        public long deliveryCount;
-        public Consumer consumer;
+        private long deliveryTime;
+        private long deliveryCount;
+        private Consumer consumer;
 
         public Pending(long deliveryTime, long deliveryCount, Consumer consumer) {
             this.deliveryTime = deliveryTime;
             this.deliveryCount = deliveryCount;
             this.consumer = consumer;
         }
+
+        public long deliveryTime() {
+            return deliveryTime;
+        }
+
+        public long deliveryCount() {
+            return deliveryCount;
+        }
+
+        /** The owning consumer; null only while XCLAIM FORCE or RDB loading has not assigned one yet. */
+        public Consumer consumer() {
+            return consumer;
+        }
+
+        /** A delivery at {@code time} that leaves the entry with {@code count} deliveries (XCLAIM TIME/RETRYCOUNT). */
+        public void delivered(long time, long count) {
+            deliveryTime = time;
+            deliveryCount = count;
+        }
+
+        /** One more delivery at {@code now}: the consumer reads its history again. */
+        public void deliveredAgain(long now) {
+            deliveryTime = now;
+            deliveryCount++;
+        }
+
+        /** Gives entry {@code id} to {@code to}, out of its current owner's PEL (streamClaim's consumer change). */
+        public void moveTo(ID id, Consumer to) {
+            if (consumer == to) return;
+            if (consumer != null) consumer.pel.remove(id);
+            to.pel.put(id, this);
+            consumer = to;
+        }
     }
 
     public static final class Consumer {
         public final Bytes name;
-        public long seenTime;
+        private long seenTime;
         public final TreeMap<ID, Pending> pel = new TreeMap<>();
 
         public Consumer(Bytes name, long seenTime) {
             this.name = name;
             this.seenTime = seenTime;
         }
+
+        /** When the consumer was last seen (its seen-time), in ms. */
+        public long seenTime() {
+            return seenTime;
+        }
+
+        /** The consumer was seen at {@code now}: a read or claim named it. */
+        public void touchSeen(long now) {
+            seenTime = now;
+        }
     }
 
     public static final class Group {
-        public ID lastId;
+        private ID lastId;
         /** -1 is Redis's SCG_INVALID_ENTRIES_READ. */
-        public long entriesRead;
+        private long entriesRead;
         public final TreeMap<ID, Pending> pel = new TreeMap<>();
         public final TreeMap<Bytes, Consumer> consumers = new TreeMap<>();
 
         public Group(ID lastId, long entriesRead) {
             this.lastId = lastId;
             this.entriesRead = entriesRead;
+        }
+
+        /** The last ID delivered to the group. */
+        public ID lastId() {
+            return lastId;
+        }
+
+        /** How many entries the group has read, or {@link #INVALID_ENTRIES_READ} when unknown. */
+        public long entriesRead() {
+            return entriesRead;
+        }
+
+        /** XGROUP SETID: the group's position, set outright. */
+        public void setPosition(ID lastId, long entriesRead) {
+            this.lastId = lastId;
+            this.entriesRead = entriesRead;
+        }
+
+        /** XCLAIM LASTID: moves the last ID forward, never back; true if it moved. */
+        public boolean raiseLastId(ID id) {
+            if (id.compareTo(lastId) <= 0) return false;
+            lastId = id;
+            return true;
         }
     }
 
@@ -99,24 +165,44 @@ public final class StreamValue extends RValue {
      * of the listpack's bytes.
      */
     public static final class Node {
-        public ID last;
-        public int valid;
-        public int total;
-        public long bytes;
-        byte[][] masterFields;
+        private ID last;
+        private int valid;
+        private int total;
+        private long bytes;
+        private byte[][] masterFields;
+
+        /** The ID of the node's last entry, live or deleted. */
+        public ID last() {
+            return last;
+        }
+
+        /** Live entries. */
+        public int valid() {
+            return valid;
+        }
+
+        /** Live and deleted entries. */
+        public int total() {
+            return total;
+        }
+
+        /** The estimated size of the node's listpack. */
+        public long bytes() {
+            return bytes;
+        }
     }
 
     /** Field/value pairs flattened: f1, v1, f2, v2, ... */
     public final TreeMap<ID, byte[][]> entries = new TreeMap<>();
-    public ID lastId = ID.ZERO;
-    public ID firstId = ID.ZERO;
-    public ID maxDeletedId = ID.ZERO;
-    public long entriesAdded;
+    private ID lastId = ID.ZERO;
+    private ID firstId = ID.ZERO;
+    private ID maxDeletedId = ID.ZERO;
+    private long entriesAdded;
     public final TreeMap<Bytes, Group> groups = new TreeMap<>();
     /** Nodes by their master (first) ID. */
     public final TreeMap<ID, Node> nodes = new TreeMap<>();
     /** Sum of field and value lengths, for memory accounting. */
-    public long payloadBytes;
+    private long payloadBytes;
 
     @Override
     public RType type() {
@@ -130,6 +216,59 @@ public final class StreamValue extends RValue {
 
     public long length() {
         return entries.size();
+    }
+
+    /** The top ID: the largest ever added or set by XSETID. */
+    public ID lastId() {
+        return lastId;
+    }
+
+    /** The first entry's ID as Redis records it (0-0 when empty). */
+    public ID firstId() {
+        return firstId;
+    }
+
+    /** The largest ID ever deleted (XDEL), 0-0 if none. */
+    public ID maxDeletedId() {
+        return maxDeletedId;
+    }
+
+    /** How many entries were ever added. */
+    public long entriesAdded() {
+        return entriesAdded;
+    }
+
+    /** Sum of field and value lengths, for memory accounting. */
+    public long payloadBytes() {
+        return payloadBytes;
+    }
+
+    /** XSETID: entriesAdded -1 and a zero maxDeletedId leave those counters as they are. */
+    public void setId(ID lastId, long entriesAdded, ID maxDeletedId) {
+        this.lastId = lastId;
+        if (entriesAdded != -1) this.entriesAdded = entriesAdded;
+        if (!maxDeletedId.isZero()) this.maxDeletedId = maxDeletedId;
+    }
+
+    /** RDB loading: the stream's recorded IDs and counter, after its entries. */
+    public void loadIds(ID lastId, ID firstId, ID maxDeletedId, long entriesAdded) {
+        this.lastId = lastId;
+        this.firstId = firstId;
+        this.maxDeletedId = maxDeletedId;
+        this.entriesAdded = entriesAdded;
+    }
+
+    /**
+     * Entry {@code id} is delivered to {@code g} (streamReplyWithRange): the group's last ID moves to it
+     * and entries_read follows when it can be known, else is estimated.
+     */
+    public void moveGroupTo(Group g, ID id) {
+        g.lastId = id;
+        if (g.entriesRead != INVALID_ENTRIES_READ && !rangeHasTombstones(id, null)) {
+            g.entriesRead++;
+        } else if (entriesAdded > 0) {
+            g.entriesRead = estimateDistanceFromFirstEverEntry(id);
+        }
     }
 
     public void append(ID id, byte[][] fieldsValues, int nodeMaxEntries, long nodeMaxBytes) {

@@ -146,8 +146,8 @@ class KeyCommandsTest {
         try (Jedis j = ENGINE.jedis()) {
             j.set("k", "v");
             j.set("other", "v");
-            stored("k").lru = (Eviction.lruClock() - 100) & Eviction.LRU_CLOCK_MAX;
-            stored("other").lru = (Eviction.lruClock() - 100) & Eviction.LRU_CLOCK_MAX;
+            stored("k").setLru((Eviction.lruClock() - 100) & Eviction.LRU_CLOCK_MAX);
+            stored("other").setLru((Eviction.lruClock() - 100) & Eviction.LRU_CLOCK_MAX);
             assertThat((Long) call(j, "OBJECT", "IDLETIME", "k")).isBetween(100L, 101L);
             assertThat(call(j, "EXISTS", "k", "nokey")).isEqualTo(1L);
             assertThat(call(j, "TYPE", "k")).isEqualTo("string");
