@@ -6,6 +6,7 @@ import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.table.AclCategory;
+import io.cachelab.engine.table.CommandArg;
 import io.cachelab.engine.table.CommandDef;
 import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.table.GetKeys;
@@ -188,12 +189,12 @@ final class CommandCommand {
         }
     }
 
-    /** addReplyCommandDocs, less the arguments (the table does not carry them yet). */
+    /** addReplyCommandDocs. */
     private static void doc(Client c, CommandSpec s) {
         CommandDef.Doc d = s.def().doc();
         int len = 3 + (d.complexity().isEmpty() ? 0 : 1) + (d.docFlags().isEmpty() ? 0 : 1)
                 + (d.deprecatedSince().isEmpty() ? 0 : 1) + (d.replacedBy().isEmpty() ? 0 : 1)
-                + (d.history().isEmpty() ? 0 : 1) + (s.isContainer() ? 1 : 0);
+                + (d.history().isEmpty() ? 0 : 1) + (d.arguments().isEmpty() ? 0 : 1) + (s.isContainer() ? 1 : 0);
         c.addMapLen(len);
         c.addBulk("summary");
         c.addBulk(d.summary());
@@ -227,6 +228,10 @@ final class CommandCommand {
                 c.addBulk(h[1]);
             }
         }
+        if (!d.arguments().isEmpty()) {
+            c.addBulk("arguments");
+            arguments(c, d.arguments());
+        }
         if (s.isContainer()) {
             c.addBulk("subcommands");
             c.addMapLen(s.subcommands().size());
@@ -235,6 +240,45 @@ final class CommandCommand {
                 doc(c, sub);
             }
         }
+    }
+
+    /** addReplyCommandArgList: each argument a map, its absent fields left out, a oneof's or block's own list nested. */
+    private static void arguments(Client c, List<CommandArg> args) {
+        c.addArrayLen(args.size());
+        for (CommandArg arg : args) {
+            int len = 2 + (arg.keySpecIndex() != -1 ? 1 : 0) + (arg.token() != null ? 1 : 0)
+                    + (arg.summary() != null ? 1 : 0) + (arg.since() != null ? 1 : 0)
+                    + (arg.deprecatedSince() != null ? 1 : 0) + (arg.hasFlags() ? 1 : 0) + (arg.isContainer() ? 1 : 0);
+            c.addMapLen(len);
+            c.addBulk("name");
+            c.addBulk(arg.name());
+            c.addBulk("type");
+            c.addBulk(arg.type());
+            if (arg.keySpecIndex() != -1) {
+                c.addBulk("key_spec_index");
+                c.addInteger(arg.keySpecIndex());
+            }
+            optionalText(c, "token", arg.token());
+            optionalText(c, "summary", arg.summary());
+            optionalText(c, "since", arg.since());
+            optionalText(c, "deprecated_since", arg.deprecatedSince());
+            if (arg.hasFlags()) {
+                c.addBulk("flags");
+                List<String> flags = arg.flagNames();
+                c.addSetLen(flags.size());
+                for (String f : flags) c.addSimple(f);
+            }
+            if (arg.isContainer()) {
+                c.addBulk("arguments");
+                arguments(c, arg.arguments());
+            }
+        }
+    }
+
+    private static void optionalText(Client c, String field, String text) {
+        if (text == null) return;
+        c.addBulk(field);
+        c.addBulk(text);
     }
 
     /** getKeysSubcommandImpl. */

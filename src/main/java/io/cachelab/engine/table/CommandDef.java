@@ -31,7 +31,8 @@ public final class CommandDef {
 
     /** What COMMAND DOCS tells of a command. */
     public record Doc(String summary, String since, String group, String complexity, List<String> docFlags,
-                      String deprecatedSince, String replacedBy, List<String[]> history, List<String> tips) {
+                      String deprecatedSince, String replacedBy, List<String[]> history, List<String> tips,
+                      List<CommandArg> arguments) {
     }
 
     CommandDef(int id, String fullName, CommandDef parent, int arity, Set<CommandFlag> flags, long categories,

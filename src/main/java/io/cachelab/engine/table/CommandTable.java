@@ -80,7 +80,7 @@ public final class CommandTable {
     /** One line of the generated file; see tools/gen-command-table.py for the columns. */
     private void add(String line) {
         String[] f = line.split("\t", -1);
-        if (f.length != 15) throw new IllegalStateException("bad command table line: " + line);
+        if (f.length != 16) throw new IllegalStateException("bad command table line: " + line);
         String fullName = f[0];
         int bar = fullName.indexOf('|');
         CommandDef parent = bar < 0 ? null : byName.get(fullName.substring(0, bar));
@@ -95,7 +95,8 @@ public final class CommandTable {
             }
         }
         CommandDef.Doc doc = new CommandDef.Doc(unescape(f[14]), unescape(f[7]), unescape(f[6]), unescape(f[8]),
-                list(f[9]), unescape(f[10]), unescape(f[11]), List.copyOf(history), list(f[13]));
+                list(f[9]), unescape(f[10]), unescape(f[11]), List.copyOf(history), list(f[13]),
+                CommandArg.parseList(f[15]));
         Set<CommandFlag> flags = CommandFlag.parse(f[2]);
         boolean forSentinel = flags.contains(CommandFlag.SENTINEL) || flags.contains(CommandFlag.ONLY_SENTINEL);
         if (sentinelMode ? !forSentinel : flags.contains(CommandFlag.ONLY_SENTINEL)) return;
