@@ -33,40 +33,18 @@ final class MigrateCommand {
         t.bind("migrate", MigrateCommand::migrate);
     }
 
-    private static void migrate(Client c, byte[][] a) {
-        boolean copy = false;
-        boolean replace = false;
-        byte[] username = null;
-        byte[] password = null;
+    /** What follows the five fixed arguments: COPY, REPLACE, AUTH/AUTH2 and where KEYS puts the keys. */
+    private static final class Options {
+        boolean copy;
+        boolean replace;
+        byte[] username;
+        byte[] password;
         int firstKey = 3;
         int numKeys = 1;
-        for (int j = 6; j < a.length; j++) {
-            int more = a.length - 1 - j;
-            if (Args.is(a[j], "copy")) {
-                copy = true;
-            } else if (Args.is(a[j], "replace")) {
-                replace = true;
-            } else if (Args.is(a[j], "auth")) {
-                if (more < 1) throw RedisError.SYNTAX;
-                c.redactArgument(j + 1);
-                password = a[++j];
-            } else if (Args.is(a[j], "auth2")) {
-                if (more < 2) throw RedisError.SYNTAX;
-                c.redactArgument(j + 1);
-                c.redactArgument(j + 2);
-                username = a[++j];
-                password = a[++j];
-            } else if (Args.is(a[j], "keys")) {
-                if (a[3].length != 0) {
-                    throw new RedisError("ERR When using MIGRATE KEYS option, the key argument must be set to the empty string");
-                }
-                firstKey = j + 1;
-                numKeys = a.length - j - 1;
-                break;
-            } else {
-                throw RedisError.SYNTAX;
-            }
-        }
+    }
+
+    private static void migrate(Client c, byte[][] a) {
+        Options o = parseOptions(c, a);
         long timeout = Args.toLong(a[5]);
         long dbid = Args.toLong(a[4]);
         if (timeout <= 0) timeout = 1000;
@@ -74,8 +52,8 @@ final class MigrateCommand {
         Database db = c.db();
         List<Bytes> keys = new ArrayList<>();
         List<RValue> values = new ArrayList<>();
-        for (int j = 0; j < numKeys; j++) {
-            Bytes k = new Bytes(a[firstKey + j]);
+        for (int j = 0; j < o.numKeys; j++) {
+            Bytes k = new Bytes(a[o.firstKey + j]);
             RValue v = db.lookupRead(k);
             if (v != null) {
                 keys.add(k);
@@ -86,15 +64,53 @@ final class MigrateCommand {
             c.addSimple("NOKEY");
             return;
         }
+        List<Bytes> sent = new ArrayList<>();
+        byte[] commands = restoreCommands(c, db, o, dbid, keys, values, sent);
+        transfer(c, a, o, commands, sent, (int) Math.min(Integer.MAX_VALUE, timeout));
+    }
 
+    private static Options parseOptions(Client c, byte[][] a) {
+        Options o = new Options();
+        for (int j = 6; j < a.length; j++) {
+            int more = a.length - 1 - j;
+            if (Args.is(a[j], "copy")) {
+                o.copy = true;
+            } else if (Args.is(a[j], "replace")) {
+                o.replace = true;
+            } else if (Args.is(a[j], "auth")) {
+                if (more < 1) throw RedisError.SYNTAX;
+                c.redactArgument(j + 1);
+                o.password = a[++j];
+            } else if (Args.is(a[j], "auth2")) {
+                if (more < 2) throw RedisError.SYNTAX;
+                c.redactArgument(j + 1);
+                c.redactArgument(j + 2);
+                o.username = a[++j];
+                o.password = a[++j];
+            } else if (Args.is(a[j], "keys")) {
+                if (a[3].length != 0) {
+                    throw new RedisError("ERR When using MIGRATE KEYS option, the key argument must be set to the empty string");
+                }
+                o.firstKey = j + 1;
+                o.numKeys = a.length - j - 1;
+                break;
+            } else {
+                throw RedisError.SYNTAX;
+            }
+        }
+        return o;
+    }
+
+    /** AUTH, SELECT and one RESTORE per key not yet expired; the keys sent go to {@code sent}. */
+    private static byte[] restoreCommands(Client c, Database db, Options o, long dbid, List<Bytes> keys,
+                                          List<RValue> values, List<Bytes> sent) {
         ByteArrayOutputStream cmd = new ByteArrayOutputStream();
-        if (password != null) {
-            if (username != null) writeCommand(cmd, bulk("AUTH"), username, password);
-            else writeCommand(cmd, bulk("AUTH"), password);
+        if (o.password != null) {
+            if (o.username != null) writeCommand(cmd, bulk("AUTH"), o.username, o.password);
+            else writeCommand(cmd, bulk("AUTH"), o.password);
         }
         writeCommand(cmd, bulk("SELECT"), bulk(Long.toString(dbid)));
         Persistence persistence = c.server().persistence();
-        List<Bytes> sent = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (int j = 0; j < keys.size(); j++) {
             long expireAt = db.getExpire(keys.get(j));
@@ -105,15 +121,18 @@ final class MigrateCommand {
                 if (ttl < 1) ttl = 1;
             }
             byte[] payload = persistence.dump(values.get(j));
-            if (replace) {
+            if (o.replace) {
                 writeCommand(cmd, bulk("RESTORE"), keys.get(j).array(), bulk(Long.toString(ttl)), payload, bulk("REPLACE"));
             } else {
                 writeCommand(cmd, bulk("RESTORE"), keys.get(j).array(), bulk(Long.toString(ttl)), payload);
             }
             sent.add(keys.get(j));
         }
+        return cmd.toByteArray();
+    }
 
-        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout);
+    /** Connects, sends the commands and reads the AUTH and SELECT replies, then one per key. */
+    private static void transfer(Client c, byte[][] a, Options o, byte[] commands, List<Bytes> sent, int timeoutMs) {
         try (Socket s = new Socket()) {
             try {
                 s.connect(new InetSocketAddress(Args.str(a[1]), Integer.parseInt(Args.str(a[2]))), timeoutMs);
@@ -123,7 +142,7 @@ final class MigrateCommand {
             s.setSoTimeout(timeoutMs);
             try {
                 OutputStream out = s.getOutputStream();
-                out.write(cmd.toByteArray());
+                out.write(commands);
                 out.flush();
             } catch (IOException e) {
                 throw new RedisError("IOERR error or timeout writing to target instance");
@@ -132,40 +151,47 @@ final class MigrateCommand {
             String authReply = null;
             String selectReply;
             try {
-                if (password != null) authReply = readLine(in);
+                if (o.password != null) authReply = readLine(in);
                 selectReply = readLine(in);
             } catch (IOException e) {
                 throw new RedisError("IOERR error or timeout reading to target instance");
             }
-            String targetError = null;
-            boolean socketError = false;
-            for (Bytes key : sent) {
-                String reply;
-                try {
-                    reply = readLine(in);
-                } catch (IOException e) {
-                    socketError = true;
-                    break;
-                }
-                if (authReply != null && authReply.startsWith("-") || selectReply.startsWith("-") || reply.startsWith("-")) {
-                    if (targetError == null) {
-                        String err = authReply != null && authReply.startsWith("-") ? authReply
-                                : selectReply.startsWith("-") ? selectReply : reply;
-                        targetError = err.substring(1);
-                    }
-                } else if (!copy) {
-                    db.deleteRaw(key);
-                    db.signalModified(key);
-                    c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
-                    c.server().addDirty(1);
-                }
-            }
-            if (targetError != null) throw new RedisError("ERR Target instance replied with error: " + targetError);
-            if (socketError) throw new RedisError("IOERR error or timeout reading to target instance");
+            restoreReplies(c, in, authReply, selectReply, sent, o.copy);
             c.addOk();
         } catch (IOException e) {
             throw new RedisError("IOERR error or timeout reading to target instance");
         }
+    }
+
+    /** One reply per RESTORE: without COPY a key the target took is deleted here; the first error wins. */
+    private static void restoreReplies(Client c, InputStream in, String authReply, String selectReply, List<Bytes> sent,
+                                       boolean copy) {
+        Database db = c.db();
+        String targetError = null;
+        boolean socketError = false;
+        for (Bytes key : sent) {
+            String reply;
+            try {
+                reply = readLine(in);
+            } catch (IOException e) {
+                socketError = true;
+                break;
+            }
+            if (authReply != null && authReply.startsWith("-") || selectReply.startsWith("-") || reply.startsWith("-")) {
+                if (targetError == null) {
+                    String err = authReply != null && authReply.startsWith("-") ? authReply
+                            : selectReply.startsWith("-") ? selectReply : reply;
+                    targetError = err.substring(1);
+                }
+            } else if (!copy) {
+                db.deleteRaw(key);
+                db.signalModified(key);
+                c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
+                c.server().addDirty(1);
+            }
+        }
+        if (targetError != null) throw new RedisError("ERR Target instance replied with error: " + targetError);
+        if (socketError) throw new RedisError("IOERR error or timeout reading to target instance");
     }
 
     private static byte[] bulk(String s) {

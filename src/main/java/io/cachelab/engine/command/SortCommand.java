@@ -54,55 +54,34 @@ final class SortCommand {
         return c.server().acl().mayReadAnyKey(c.user(), spec == null ? null : spec.def(), a);
     }
 
-    private static void sort(Client c, byte[][] a, boolean readonly) {
-        boolean desc = false;
-        boolean alpha = false;
-        boolean dontsort = false;
+    /** The options sortCommandGeneric parses: order, LIMIT, BY, GET and STORE. */
+    private static final class Options {
+        boolean desc;
+        boolean alpha;
+        boolean dontsort;
         long limitStart = 0;
         long limitCount = -1;
-        byte[] sortBy = null;
-        byte[] store = null;
-        List<byte[]> gets = new ArrayList<>();
-        for (int j = 2; j < a.length; j++) {
-            int left = a.length - j - 1;
-            if (Args.is(a[j], "asc")) desc = false;
-            else if (Args.is(a[j], "desc")) desc = true;
-            else if (Args.is(a[j], "alpha")) alpha = true;
-            else if (Args.is(a[j], "limit") && left >= 2) {
-                limitStart = Args.toLong(a[j + 1]);
-                limitCount = Args.toLong(a[j + 2]);
-                j += 2;
-            } else if (!readonly && Args.is(a[j], "store") && left >= 1) {
-                store = a[++j];
-            } else if (Args.is(a[j], "by") && left >= 1) {
-                sortBy = a[++j];
-                if (indexOf(sortBy, (byte) '*') < 0) dontsort = true;
-                else if (!mayReadAnyKey(c, a)) {
-                    throw new RedisError("ERR BY option of SORT denied due to insufficient ACL permissions.");
-                }
-            } else if (Args.is(a[j], "get") && left >= 1) {
-                if (!mayReadAnyKey(c, a)) {
-                    throw new RedisError("ERR GET option of SORT denied due to insufficient ACL permissions.");
-                }
-                gets.add(a[++j]);
-            } else {
-                throw RedisError.SYNTAX;
-            }
-        }
+        byte[] sortBy;
+        byte[] store;
+        final List<byte[]> gets = new ArrayList<>();
+    }
+
+    private static void sort(Client c, byte[][] a, boolean readonly) {
+        Options o = parse(c, a, readonly);
         Database db = c.db();
         RValue value = db.lookupRead(new Bytes(a[1]));
         if (value != null && !(value instanceof ListValue || value instanceof SetValue || value instanceof ZSetValue)) {
             throw RedisError.WRONGTYPE;
         }
-        if (dontsort && value instanceof SetValue && (store != null || c.scriptClient())) {
-            dontsort = false;
-            alpha = true;
-            sortBy = null;
+        if (o.dontsort && value instanceof SetValue && (o.store != null || c.scriptClient())) {
+            o.dontsort = false;
+            o.alpha = true;
+            o.sortBy = null;
         }
         List<byte[]> elements = elements(value);
         int len = elements.size();
-        long start = Math.min(Math.max(limitStart, 0), len);
-        long count = Math.min(Math.max(limitCount, -1), len);
+        long start = Math.min(Math.max(o.limitStart, 0), len);
+        long count = Math.min(Math.max(o.limitCount, -1), len);
         long end = count < 0 ? len - 1 : start + count - 1;
         if (start >= len) {
             start = len - 1;
@@ -112,71 +91,119 @@ final class SortCommand {
 
         List<Item> items = new ArrayList<>(len);
         for (byte[] e : elements) items.add(new Item(e));
-        if (dontsort && desc && !(value instanceof SetValue)) {
+        if (o.dontsort && o.desc && !(value instanceof SetValue)) {
             // lists and sorted sets keep their own order, reversed for DESC
             java.util.Collections.reverse(items);
         }
-        boolean conversionError = false;
-        if (!dontsort) {
-            for (Item it : items) {
-                byte[] by;
-                if (sortBy != null) {
-                    by = lookupByPattern(db, sortBy, it.obj);
-                    if (by == null) continue;
-                } else {
-                    by = it.obj;
-                }
-                if (alpha) {
-                    if (sortBy != null) it.cmp = by;
-                } else {
-                    Double d = parseStrtod(by);
-                    if (d == null) conversionError = true;
-                    else it.score = d;
-                }
-            }
-            Comparator<Item> cmp;
-            final boolean byPattern = sortBy != null;
-            if (!alpha) {
-                cmp = (x, y) -> {
-                    int r = Double.compare(x.score == 0.0 ? 0.0 : x.score, y.score == 0.0 ? 0.0 : y.score);
-                    return r != 0 ? r : Arrays.compareUnsigned(x.obj, y.obj);
-                };
-            } else if (byPattern) {
-                cmp = (x, y) -> {
-                    if (x.cmp == null || y.cmp == null) return x.cmp == y.cmp ? 0 : x.cmp == null ? -1 : 1;
-                    return Arrays.compareUnsigned(x.cmp, y.cmp);
-                };
-            } else {
-                cmp = (x, y) -> Arrays.compareUnsigned(x.obj, y.obj);
-            }
-            items.sort(desc ? cmp.reversed() : cmp);
+        if (!o.dontsort && !order(db, items, o)) {
+            throw new RedisError("ERR One or more scores can't be converted into double");
         }
-        if (conversionError) throw new RedisError("ERR One or more scores can't be converted into double");
+        if (o.store == null) reply(c, db, items, start, end, o.gets);
+        else store(c, db, items, start, end, o);
+    }
 
-        long outLen = gets.isEmpty() ? end - start + 1 : gets.size() * (end - start + 1);
-        if (store == null) {
-            c.addArrayLen(Math.max(0, outLen));
-            for (long j = start; j <= end; j++) {
-                Item it = items.get((int) j);
-                if (gets.isEmpty()) c.addBulk(it.obj);
-                for (byte[] g : gets) {
-                    byte[] v = lookupByPattern(db, g, it.obj);
-                    if (v == null) c.addNull();
-                    else c.addBulk(v);
+    private static Options parse(Client c, byte[][] a, boolean readonly) {
+        Options o = new Options();
+        for (int j = 2; j < a.length; j++) {
+            int left = a.length - j - 1;
+            if (Args.is(a[j], "asc")) o.desc = false;
+            else if (Args.is(a[j], "desc")) o.desc = true;
+            else if (Args.is(a[j], "alpha")) o.alpha = true;
+            else if (Args.is(a[j], "limit") && left >= 2) {
+                o.limitStart = Args.toLong(a[j + 1]);
+                o.limitCount = Args.toLong(a[j + 2]);
+                j += 2;
+            } else if (!readonly && Args.is(a[j], "store") && left >= 1) {
+                o.store = a[++j];
+            } else if (Args.is(a[j], "by") && left >= 1) {
+                o.sortBy = a[++j];
+                if (indexOf(o.sortBy, (byte) '*') < 0) o.dontsort = true;
+                else if (!mayReadAnyKey(c, a)) {
+                    throw new RedisError("ERR BY option of SORT denied due to insufficient ACL permissions.");
                 }
+            } else if (Args.is(a[j], "get") && left >= 1) {
+                if (!mayReadAnyKey(c, a)) {
+                    throw new RedisError("ERR GET option of SORT denied due to insufficient ACL permissions.");
+                }
+                o.gets.add(a[++j]);
+            } else {
+                throw RedisError.SYNTAX;
             }
-            return;
         }
+        return o;
+    }
+
+    /**
+     * Loads each item's weight (its own value or the BY key's) and sorts as sortCompare does; false when a
+     * weight was not a number (the sort still happens, as in Redis, before the error is replied).
+     */
+    private static boolean order(Database db, List<Item> items, Options o) {
+        boolean converted = true;
+        for (Item it : items) {
+            byte[] by;
+            if (o.sortBy != null) {
+                by = lookupByPattern(db, o.sortBy, it.obj);
+                if (by == null) continue;
+            } else {
+                by = it.obj;
+            }
+            if (o.alpha) {
+                if (o.sortBy != null) it.cmp = by;
+            } else {
+                Double d = parseStrtod(by);
+                if (d == null) converted = false;
+                else it.score = d;
+            }
+        }
+        Comparator<Item> cmp;
+        if (!o.alpha) {
+            cmp = (x, y) -> {
+                int r = Double.compare(x.score == 0.0 ? 0.0 : x.score, y.score == 0.0 ? 0.0 : y.score);
+                return r != 0 ? r : Arrays.compareUnsigned(x.obj, y.obj);
+            };
+        } else if (o.sortBy != null) {
+            cmp = (x, y) -> {
+                if (x.cmp == null || y.cmp == null) return x.cmp == y.cmp ? 0 : x.cmp == null ? -1 : 1;
+                return Arrays.compareUnsigned(x.cmp, y.cmp);
+            };
+        } else {
+            cmp = (x, y) -> Arrays.compareUnsigned(x.obj, y.obj);
+        }
+        items.sort(o.desc ? cmp.reversed() : cmp);
+        return converted;
+    }
+
+    private static long outputLength(long start, long end, List<byte[]> gets) {
+        return gets.isEmpty() ? end - start + 1 : gets.size() * (end - start + 1);
+    }
+
+    /** The items from start to end, or for each the GET patterns' values. */
+    private static void reply(Client c, Database db, List<Item> items, long start, long end, List<byte[]> gets) {
+        c.addArrayLen(Math.max(0, outputLength(start, end, gets)));
+        for (long j = start; j <= end; j++) {
+            Item it = items.get((int) j);
+            if (gets.isEmpty()) c.addBulk(it.obj);
+            for (byte[] g : gets) {
+                byte[] v = lookupByPattern(db, g, it.obj);
+                if (v == null) c.addNull();
+                else c.addBulk(v);
+            }
+        }
+    }
+
+    /** STORE: the output becomes a list at the destination (deleted when empty); replies its length. */
+    private static void store(Client c, Database db, List<Item> items, long start, long end, Options o) {
+        long outLen = outputLength(start, end, o.gets);
         ListValue out = new ListValue();
         for (long j = start; j <= end; j++) {
             Item it = items.get((int) j);
-            if (gets.isEmpty()) out.pushTail(it.obj);
-            for (byte[] g : gets) {
+            if (o.gets.isEmpty()) out.pushTail(it.obj);
+            for (byte[] g : o.gets) {
                 byte[] v = lookupByPattern(db, g, it.obj);
                 out.pushTail(v == null ? new byte[0] : v);
             }
         }
-        Bytes dst = new Bytes(store);
+        Bytes dst = new Bytes(o.store);
         if (outLen > 0) {
             db.set(dst, out);
             c.server().notifyKeyspaceEvent(Notify.LIST, "sortstore", dst, db.id());
