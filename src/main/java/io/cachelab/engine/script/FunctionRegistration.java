@@ -33,97 +33,104 @@ final class FunctionRegistration {
     static RegisteredFunction parse(Varargs a, List<RegisteredFunction> already) {
         int argc = a.narg();
         if (argc < 1 || argc > 2) {
-            throw new LuaError(LuaReplies.errorTable("wrong number of arguments to redis.register_function"));
+            throw error("wrong number of arguments to redis.register_function");
         }
-        String name = null;
-        LuaValue callback = null;
-        Set<String> flags = new LinkedHashSet<>();
-        String description = null;
+        Named f = new Named();
         if (argc == 1) {
             if (!a.arg1().istable()) {
-                throw new LuaError(LuaReplies.errorTable("calling redis.register_function with a single argument is "
-                        + "only applicable to Lua table (representing named arguments)."));
+                throw error("calling redis.register_function with a single argument is "
+                        + "only applicable to Lua table (representing named arguments).");
             }
-            LuaTable t = (LuaTable) a.arg1();
-            LuaValue k = LuaValue.NIL;
-            while (true) {
-                Varargs n = t.next(k);
-                if ((k = n.arg1()).isnil()) {
-                    break;
-                }
-                LuaValue v = n.arg(2);
-                if (!k.isstring()) {
-                    throw new LuaError(LuaReplies.errorTable("named argument key given to redis.register_function "
-                            + "is not a string"));
-                }
-                switch (LuaFn.toLuaString(k).tojstring()) {
-                    case "function_name" -> {
-                        if (v.type() != LuaValue.TSTRING) {
-                            throw new LuaError(LuaReplies.errorTable(
-                                    "function_name argument given to redis.register_function must be a string"));
-                        }
-                        name = v.tojstring();
-                    }
-                    case "description" -> {
-                        if (v.type() != LuaValue.TSTRING) {
-                            throw new LuaError(LuaReplies.errorTable(
-                                    "description argument given to redis.register_function must be a string"));
-                        }
-                        description = v.tojstring();
-                    }
-                    case "callback" -> {
-                        if (!v.isfunction()) {
-                            throw new LuaError(LuaReplies.errorTable(
-                                    "callback argument given to redis.register_function must be a function"));
-                        }
-                        callback = v;
-                    }
-                    case "flags" -> {
-                        if (!v.istable()) {
-                            throw new LuaError(LuaReplies.errorTable(
-                                    "flags argument to redis.register_function must be a table representing "
-                                            + "function flags"));
-                        }
-                        for (int i = 1; !v.rawget(i).isnil(); i++) {
-                            LuaValue f = v.rawget(i);
-                            if (f.type() != LuaValue.TSTRING || !KNOWN_FLAGS.contains(f.tojstring())) {
-                                throw new LuaError(LuaReplies.errorTable("unknown flag given"));
-                            }
-                            flags.add(f.tojstring());
-                        }
-                    }
-                    default -> throw new LuaError(LuaReplies.errorTable(
-                            "unknown argument given to redis.register_function"));
-                }
-            }
-            if (name == null) {
-                throw new LuaError(LuaReplies.errorTable("redis.register_function must get a function name argument"));
-            }
-            if (callback == null) {
-                throw new LuaError(LuaReplies.errorTable("redis.register_function must get a callback argument"));
-            }
+            readNamed((LuaTable) a.arg1(), f);
         } else {
             if (a.arg1().type() != LuaValue.TSTRING) {
-                throw new LuaError(LuaReplies.errorTable("first argument to redis.register_function must be a string"));
+                throw error("first argument to redis.register_function must be a string");
             }
             if (!a.arg(2).isfunction()) {
-                throw new LuaError(LuaReplies.errorTable(
-                        "second argument to redis.register_function must be a function"));
+                throw error("second argument to redis.register_function must be a function");
             }
-            name = a.arg1().tojstring();
-            callback = a.arg(2);
+            f.name = a.arg1().tojstring();
+            f.callback = a.arg(2);
         }
-        if (!validFunctionName(name)) {
+        if (!validFunctionName(f.name)) {
             // Redis 7.0 reuses the library-name text for a bad function name
-            throw new LuaError(LuaReplies.errorTable("Library names can only contain letters, numbers, or "
-                    + "underscores(_) and must be at least one character long"));
+            throw error("Library names can only contain letters, numbers, or "
+                    + "underscores(_) and must be at least one character long");
         }
-        for (RegisteredFunction f : already) {
-            if (f.name().equalsIgnoreCase(name)) {
-                throw new LuaError(LuaReplies.errorTable("Function already exists in the library"));
+        for (RegisteredFunction r : already) {
+            if (r.name().equalsIgnoreCase(f.name)) {
+                throw error("Function already exists in the library");
             }
         }
-        return new RegisteredFunction(name, (LuaFunction) callback, Set.copyOf(flags), description);
+        return new RegisteredFunction(f.name, (LuaFunction) f.callback, Set.copyOf(f.flags), f.description);
+    }
+
+    /** What the arguments name, while they are read. */
+    private static final class Named {
+        String name;
+        LuaValue callback;
+        final Set<String> flags = new LinkedHashSet<>();
+        String description;
+    }
+
+    private static LuaError error(String message) {
+        return new LuaError(LuaReplies.errorTable(message));
+    }
+
+    /** The named-arguments form: {function_name=..., callback=..., flags={...}, description=...}. */
+    private static void readNamed(LuaTable t, Named f) {
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs n = t.next(k);
+            if ((k = n.arg1()).isnil()) {
+                break;
+            }
+            LuaValue v = n.arg(2);
+            if (!k.isstring()) {
+                throw error("named argument key given to redis.register_function is not a string");
+            }
+            switch (LuaFn.toLuaString(k).tojstring()) {
+                case "function_name" -> {
+                    if (v.type() != LuaValue.TSTRING) {
+                        throw error("function_name argument given to redis.register_function must be a string");
+                    }
+                    f.name = v.tojstring();
+                }
+                case "description" -> {
+                    if (v.type() != LuaValue.TSTRING) {
+                        throw error("description argument given to redis.register_function must be a string");
+                    }
+                    f.description = v.tojstring();
+                }
+                case "callback" -> {
+                    if (!v.isfunction()) {
+                        throw error("callback argument given to redis.register_function must be a function");
+                    }
+                    f.callback = v;
+                }
+                case "flags" -> readFlags(v, f.flags);
+                default -> throw error("unknown argument given to redis.register_function");
+            }
+        }
+        if (f.name == null) {
+            throw error("redis.register_function must get a function name argument");
+        }
+        if (f.callback == null) {
+            throw error("redis.register_function must get a callback argument");
+        }
+    }
+
+    private static void readFlags(LuaValue v, Set<String> flags) {
+        if (!v.istable()) {
+            throw error("flags argument to redis.register_function must be a table representing function flags");
+        }
+        for (int i = 1; !v.rawget(i).isnil(); i++) {
+            LuaValue f = v.rawget(i);
+            if (f.type() != LuaValue.TSTRING || !KNOWN_FLAGS.contains(f.tojstring())) {
+                throw error("unknown flag given");
+            }
+            flags.add(f.tojstring());
+        }
     }
 
     /** Letters, digits and underscores, at least one: Redis's rule for function and library names. */

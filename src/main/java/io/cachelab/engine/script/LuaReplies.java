@@ -57,80 +57,30 @@ final class LuaReplies {
                 pos[0] = eol + 2 + (int) n + 2;
                 return s;
             }
-            case '+': {
-                LuaTable t = new LuaTable();
-                t.rawset(OK, LuaString.valueOf(b, p + 1, eol - p - 1));
-                return t;
-            }
+            case '+':
+                return wrap(OK, LuaString.valueOf(b, p + 1, eol - p - 1));
             case '-': {
                 LuaTable t = errorTable(new String(b, p, eol - p, StandardCharsets.ISO_8859_1));
                 t.rawset(IGNORE_STATS, LuaValue.TRUE);
                 return t;
             }
-            case '*': {
-                long n = parseLong(b, p + 1, eol);
-                if (n < 0) {
-                    return LuaValue.FALSE;
-                }
-                LuaTable t = new LuaTable((int) n, 0);
-                for (int i = 1; i <= n; i++) {
-                    t.rawset(i, parse(b, pos));
-                }
-                return t;
-            }
-            case '%': {
-                long n = parseLong(b, p + 1, eol);
-                LuaTable inner = new LuaTable();
-                for (int i = 0; i < n; i++) {
-                    LuaValue k = parse(b, pos);
-                    LuaValue v = parse(b, pos);
-                    if (!k.isnil()) {
-                        inner.rawset(k, v);
-                    }
-                }
-                LuaTable t = new LuaTable();
-                t.rawset(MAP, inner);
-                return t;
-            }
-            case '~': {
-                long n = parseLong(b, p + 1, eol);
-                LuaTable inner = new LuaTable();
-                for (int i = 0; i < n; i++) {
-                    LuaValue k = parse(b, pos);
-                    if (!k.isnil()) {
-                        inner.rawset(k, LuaValue.TRUE);
-                    }
-                }
-                LuaTable t = new LuaTable();
-                t.rawset(SET, inner);
-                return t;
-            }
+            case '*':
+                return array(b, pos, parseLong(b, p + 1, eol));
+            case '%':
+                return map(b, pos, parseLong(b, p + 1, eol));
+            case '~':
+                return set(b, pos, parseLong(b, p + 1, eol));
             case '_':
                 return LuaValue.NIL;
             case '#':
                 return LuaValue.valueOf(b[p + 1] == 't');
-            case ',': {
-                LuaTable t = new LuaTable();
-                t.rawset(DOUBLE, LuaValue.valueOf(parseDouble(new String(b, p + 1, eol - p - 1,
+            case ',':
+                return wrap(DOUBLE, LuaValue.valueOf(parseDouble(new String(b, p + 1, eol - p - 1,
                         StandardCharsets.ISO_8859_1))));
-                return t;
-            }
-            case '(': {
-                LuaTable t = new LuaTable();
-                t.rawset(BIG_NUMBER, LuaString.valueOf(b, p + 1, eol - p - 1));
-                return t;
-            }
-            case '=': {
-                int n = (int) parseLong(b, p + 1, eol);
-                int start = eol + 2;
-                pos[0] = start + n + 2;
-                LuaTable inner = new LuaTable();
-                inner.rawset(STRING, LuaString.valueOf(b, start + 4, n - 4));
-                inner.rawset(FORMAT, LuaString.valueOf(b, start, 3));
-                LuaTable t = new LuaTable();
-                t.rawset(VERBATIM, inner);
-                return t;
-            }
+            case '(':
+                return wrap(BIG_NUMBER, LuaString.valueOf(b, p + 1, eol - p - 1));
+            case '=':
+                return verbatim(b, pos, eol + 2, (int) parseLong(b, p + 1, eol));
             case '|': {
                 long n = parseLong(b, p + 1, eol);
                 for (int i = 0; i < n * 2; i++) {
@@ -141,6 +91,59 @@ final class LuaReplies {
             default:
                 throw new IllegalStateException("unexpected RESP type " + (char) type);
         }
+    }
+
+    /** A one-field table, {key = value}, as script_lua.c makes for status, double and big number replies. */
+    private static LuaTable wrap(LuaString key, LuaValue value) {
+        LuaTable t = new LuaTable();
+        t.rawset(key, value);
+        return t;
+    }
+
+    /** An array reply: a sequence, or false for the null array. */
+    private static LuaValue array(byte[] b, int[] pos, long n) {
+        if (n < 0) {
+            return LuaValue.FALSE;
+        }
+        LuaTable t = new LuaTable((int) n, 0);
+        for (int i = 1; i <= n; i++) {
+            t.rawset(i, parse(b, pos));
+        }
+        return t;
+    }
+
+    /** A RESP3 map: {map = {k = v, ...}}, nil keys dropped. */
+    private static LuaValue map(byte[] b, int[] pos, long n) {
+        LuaTable inner = new LuaTable();
+        for (int i = 0; i < n; i++) {
+            LuaValue k = parse(b, pos);
+            LuaValue v = parse(b, pos);
+            if (!k.isnil()) {
+                inner.rawset(k, v);
+            }
+        }
+        return wrap(MAP, inner);
+    }
+
+    /** A RESP3 set: {set = {member = true, ...}}, nil members dropped. */
+    private static LuaValue set(byte[] b, int[] pos, long n) {
+        LuaTable inner = new LuaTable();
+        for (int i = 0; i < n; i++) {
+            LuaValue k = parse(b, pos);
+            if (!k.isnil()) {
+                inner.rawset(k, LuaValue.TRUE);
+            }
+        }
+        return wrap(SET, inner);
+    }
+
+    /** A verbatim string of {@code n} bytes at {@code start}: {verbatim_string = {string = ..., format = ...}}. */
+    private static LuaValue verbatim(byte[] b, int[] pos, int start, int n) {
+        pos[0] = start + n + 2;
+        LuaTable inner = new LuaTable();
+        inner.rawset(STRING, LuaString.valueOf(b, start + 4, n - 4));
+        inner.rawset(FORMAT, LuaString.valueOf(b, start, 3));
+        return wrap(VERBATIM, inner);
     }
 
     private static double parseDouble(String s) {
@@ -266,71 +269,17 @@ final class LuaReplies {
             out.error("ERR reached lua stack limit");
             return;
         }
-        LuaValue err = t.rawget(ERR);
-        if (err.type() == LuaValue.TSTRING) {
-            LuaString s = err.strvalue();
-            out.error(s.m_bytes, s.m_offset, s.m_length);
+        if (writeSingleField(t, out, clientResp)) {
             return;
-        }
-        LuaValue ok = t.rawget(OK);
-        if (ok.type() == LuaValue.TSTRING) {
-            LuaString s = ok.strvalue();
-            out.simple(s.m_bytes, s.m_offset, s.m_length);
-            return;
-        }
-        LuaValue dbl = t.rawget(DOUBLE);
-        if (dbl.type() == LuaValue.TNUMBER) {
-            out.dbl(dbl.todouble(), clientResp);
-            return;
-        }
-        LuaValue big = t.rawget(BIG_NUMBER);
-        if (big.type() == LuaValue.TSTRING) {
-            LuaString s = big.strvalue();
-            out.bigNumber(s.m_bytes, s.m_offset, s.m_length, clientResp);
-            return;
-        }
-        LuaValue verbatim = t.rawget(VERBATIM);
-        if (verbatim.istable()) {
-            LuaValue format = verbatim.rawget(FORMAT);
-            LuaValue str = verbatim.rawget(STRING);
-            if (format.type() == LuaValue.TSTRING && str.type() == LuaValue.TSTRING) {
-                LuaString s = str.strvalue();
-                String f = format.tojstring();
-                out.verbatim(s.m_bytes, s.m_offset, s.m_length, f.length() >= 3 ? f.substring(0, 3) : f, clientResp);
-                return;
-            }
         }
         LuaValue map = t.rawget(MAP);
         if (map.istable()) {
-            int at = out.reserveHeader();
-            long n = 0;
-            LuaValue k = LuaValue.NIL;
-            while (true) {
-                Varargs next = map.next(k);
-                if ((k = next.arg1()).isnil()) {
-                    break;
-                }
-                write(k, out, clientResp, scriptResp, depth + 1);
-                write(next.arg(2), out, clientResp, scriptResp, depth + 1);
-                n++;
-            }
-            out.fillHeader(at, clientResp >= 3 ? '%' : '*', clientResp >= 3 ? n : n * 2);
+            writeMap(map, out, clientResp, scriptResp, depth);
             return;
         }
         LuaValue set = t.rawget(SET);
         if (set.istable()) {
-            int at = out.reserveHeader();
-            long n = 0;
-            LuaValue k = LuaValue.NIL;
-            while (true) {
-                Varargs next = set.next(k);
-                if ((k = next.arg1()).isnil()) {
-                    break;
-                }
-                write(k, out, clientResp, scriptResp, depth + 1);
-                n++;
-            }
-            out.fillHeader(at, clientResp >= 3 ? '~' : '*', n);
+            writeSet(set, out, clientResp, scriptResp, depth);
             return;
         }
         int at = out.reserveHeader();
@@ -344,5 +293,77 @@ final class LuaReplies {
             n++;
         }
         out.fillHeader(at, '*', n);
+    }
+
+    /** The tables that stand for one reply: {err=}, {ok=}, {double=}, {big_number=}, {verbatim_string=}; false if t is none. */
+    private static boolean writeSingleField(LuaTable t, RespBuffer out, int clientResp) {
+        LuaValue err = t.rawget(ERR);
+        if (err.type() == LuaValue.TSTRING) {
+            LuaString s = err.strvalue();
+            out.error(s.m_bytes, s.m_offset, s.m_length);
+            return true;
+        }
+        LuaValue ok = t.rawget(OK);
+        if (ok.type() == LuaValue.TSTRING) {
+            LuaString s = ok.strvalue();
+            out.simple(s.m_bytes, s.m_offset, s.m_length);
+            return true;
+        }
+        LuaValue dbl = t.rawget(DOUBLE);
+        if (dbl.type() == LuaValue.TNUMBER) {
+            out.dbl(dbl.todouble(), clientResp);
+            return true;
+        }
+        LuaValue big = t.rawget(BIG_NUMBER);
+        if (big.type() == LuaValue.TSTRING) {
+            LuaString s = big.strvalue();
+            out.bigNumber(s.m_bytes, s.m_offset, s.m_length, clientResp);
+            return true;
+        }
+        LuaValue verbatim = t.rawget(VERBATIM);
+        if (verbatim.istable()) {
+            LuaValue format = verbatim.rawget(FORMAT);
+            LuaValue str = verbatim.rawget(STRING);
+            if (format.type() == LuaValue.TSTRING && str.type() == LuaValue.TSTRING) {
+                LuaString s = str.strvalue();
+                String f = format.tojstring();
+                out.verbatim(s.m_bytes, s.m_offset, s.m_length, f.length() >= 3 ? f.substring(0, 3) : f, clientResp);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {map = {...}}: a RESP3 map, or a flat array of pairs for RESP2. */
+    private static void writeMap(LuaValue map, RespBuffer out, int clientResp, int scriptResp, int depth) {
+        int at = out.reserveHeader();
+        long n = 0;
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs next = map.next(k);
+            if ((k = next.arg1()).isnil()) {
+                break;
+            }
+            write(k, out, clientResp, scriptResp, depth + 1);
+            write(next.arg(2), out, clientResp, scriptResp, depth + 1);
+            n++;
+        }
+        out.fillHeader(at, clientResp >= 3 ? '%' : '*', clientResp >= 3 ? n : n * 2);
+    }
+
+    /** {set = {...}}: a RESP3 set of the keys, or an array for RESP2. */
+    private static void writeSet(LuaValue set, RespBuffer out, int clientResp, int scriptResp, int depth) {
+        int at = out.reserveHeader();
+        long n = 0;
+        LuaValue k = LuaValue.NIL;
+        while (true) {
+            Varargs next = set.next(k);
+            if ((k = next.arg1()).isnil()) {
+                break;
+            }
+            write(k, out, clientResp, scriptResp, depth + 1);
+            n++;
+        }
+        out.fillHeader(at, clientResp >= 3 ? '~' : '*', n);
     }
 }

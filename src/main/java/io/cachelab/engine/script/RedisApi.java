@@ -23,28 +23,9 @@ final class RedisApi {
         this.runtime = runtime;
         table.rawset("call", new LuaFn("call", a -> command(a, true)));
         table.rawset("pcall", new LuaFn("pcall", a -> command(a, false)));
-        table.rawset("sha1hex", new LuaFn("sha1hex", a -> {
-            if (a.narg() != 1) {
-                throw new LuaError(LuaReplies.errorTable("wrong number of arguments"));
-            }
-            LuaString s = LuaFn.toLuaString(a.arg1());
-            return LuaValue.valueOf(Sha1.hex(s.m_bytes, s.m_offset, s.m_length));
-        }));
-        table.rawset("error_reply", new LuaFn("error_reply", a -> {
-            if (a.narg() != 1 || a.arg1().type() != LuaValue.TSTRING) {
-                return LuaReplies.errorTable("wrong number or type of arguments");
-            }
-            String err = latin1(a.arg1().strvalue());
-            return LuaReplies.errorTable(err.startsWith("-") ? err : "-" + err);
-        }));
-        table.rawset("status_reply", new LuaFn("status_reply", a -> {
-            if (a.narg() != 1 || a.arg1().type() != LuaValue.TSTRING) {
-                return LuaReplies.errorTable("wrong number or type of arguments");
-            }
-            LuaTable t = new LuaTable();
-            t.rawset(LuaReplies.OK, a.arg1());
-            return t;
-        }));
+        table.rawset("sha1hex", new LuaFn("sha1hex", RedisApi::sha1hex));
+        table.rawset("error_reply", new LuaFn("error_reply", RedisApi::errorReply));
+        table.rawset("status_reply", new LuaFn("status_reply", RedisApi::statusReply));
         table.rawset("log", new LuaFn("log", this::log));
         table.rawset("LOG_DEBUG", LuaValue.valueOf(0));
         table.rawset("LOG_VERBOSE", LuaValue.valueOf(1));
@@ -52,31 +33,8 @@ final class RedisApi {
         table.rawset("LOG_WARNING", LuaValue.valueOf(3));
         table.rawset("REDIS_VERSION", LuaValue.valueOf(VERSION));
         table.rawset("REDIS_VERSION_NUM", LuaValue.valueOf(VERSION_NUM));
-        table.rawset("setresp", new LuaFn("setresp", a -> {
-            ScriptRun run = requireRun("redis.setresp can only be called inside a script invocation");
-            if (a.narg() != 1) {
-                throw new LuaError(LuaReplies.errorTable("redis.setresp() requires one argument."));
-            }
-            int resp = (int) a.arg1().optdouble(0);
-            if (resp != 2 && resp != 3) {
-                throw new LuaError(LuaReplies.errorTable("RESP version must be 2 or 3."));
-            }
-            run.resp = resp;
-            return LuaValue.NONE;
-        }));
-        table.rawset("set_repl", new LuaFn("set_repl", a -> {
-            ScriptRun run = requireRun("redis.set_repl can only be called inside a script invocation");
-            if (a.narg() != 1) {
-                throw new LuaError(LuaReplies.errorTable("redis.set_repl() requires two arguments."));
-            }
-            int flags = (int) a.arg1().optdouble(0);
-            if ((flags & ~3) != 0) {
-                throw new LuaError(LuaReplies.errorTable(
-                        "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."));
-            }
-            run.replFlags = flags;
-            return LuaValue.NONE;
-        }));
+        table.rawset("setresp", new LuaFn("setresp", this::setresp));
+        table.rawset("set_repl", new LuaFn("set_repl", this::setRepl));
         table.rawset("REPL_NONE", LuaValue.valueOf(0));
         table.rawset("REPL_AOF", LuaValue.valueOf(1));
         table.rawset("REPL_SLAVE", LuaValue.valueOf(2));
@@ -87,20 +45,74 @@ final class RedisApi {
         // The Lua debugger (SCRIPT DEBUG) is not offered; outside it these do nothing, as in Redis.
         table.rawset("breakpoint", new LuaFn("breakpoint", a -> LuaValue.FALSE));
         table.rawset("debug", new LuaFn("debug", a -> LuaValue.NONE));
-        table.rawset("acl_check_cmd", new LuaFn("acl_check_cmd", a -> {
-            ScriptRun run = requireRun("redis.acl_check_cmd can only be called inside a script invocation");
-            byte[][] argv = argv(a);
-            if (argv == null) {
-                throw new LuaError(LuaReplies.errorTable(a.narg() == 0
-                        ? "Please specify at least one argument for this redis lib call"
-                        : "Lua redis lib command arguments must be strings or integers"));
-            }
-            Boolean allowed = run.host.aclCheck(run, argv);
-            if (allowed == null) {
-                throw new LuaError(LuaReplies.errorTable("Invalid command passed to redis.acl_check_cmd()"));
-            }
-            return LuaValue.valueOf(allowed);
-        }));
+        table.rawset("acl_check_cmd", new LuaFn("acl_check_cmd", this::aclCheckCmd));
+    }
+
+    private static Varargs sha1hex(Varargs a) {
+        if (a.narg() != 1) {
+            throw new LuaError(LuaReplies.errorTable("wrong number of arguments"));
+        }
+        LuaString s = LuaFn.toLuaString(a.arg1());
+        return LuaValue.valueOf(Sha1.hex(s.m_bytes, s.m_offset, s.m_length));
+    }
+
+    private static Varargs errorReply(Varargs a) {
+        if (a.narg() != 1 || a.arg1().type() != LuaValue.TSTRING) {
+            return LuaReplies.errorTable("wrong number or type of arguments");
+        }
+        String err = latin1(a.arg1().strvalue());
+        return LuaReplies.errorTable(err.startsWith("-") ? err : "-" + err);
+    }
+
+    private static Varargs statusReply(Varargs a) {
+        if (a.narg() != 1 || a.arg1().type() != LuaValue.TSTRING) {
+            return LuaReplies.errorTable("wrong number or type of arguments");
+        }
+        LuaTable t = new LuaTable();
+        t.rawset(LuaReplies.OK, a.arg1());
+        return t;
+    }
+
+    private Varargs setresp(Varargs a) {
+        ScriptRun run = requireRun("redis.setresp can only be called inside a script invocation");
+        if (a.narg() != 1) {
+            throw new LuaError(LuaReplies.errorTable("redis.setresp() requires one argument."));
+        }
+        int resp = (int) a.arg1().optdouble(0);
+        if (resp != 2 && resp != 3) {
+            throw new LuaError(LuaReplies.errorTable("RESP version must be 2 or 3."));
+        }
+        run.resp = resp;
+        return LuaValue.NONE;
+    }
+
+    private Varargs setRepl(Varargs a) {
+        ScriptRun run = requireRun("redis.set_repl can only be called inside a script invocation");
+        if (a.narg() != 1) {
+            throw new LuaError(LuaReplies.errorTable("redis.set_repl() requires two arguments."));
+        }
+        int flags = (int) a.arg1().optdouble(0);
+        if ((flags & ~3) != 0) {
+            throw new LuaError(LuaReplies.errorTable(
+                    "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."));
+        }
+        run.replFlags = flags;
+        return LuaValue.NONE;
+    }
+
+    private Varargs aclCheckCmd(Varargs a) {
+        ScriptRun run = requireRun("redis.acl_check_cmd can only be called inside a script invocation");
+        byte[][] argv = argv(a);
+        if (argv == null) {
+            throw new LuaError(LuaReplies.errorTable(a.narg() == 0
+                    ? "Please specify at least one argument for this redis lib call"
+                    : "Lua redis lib command arguments must be strings or integers"));
+        }
+        Boolean allowed = run.host.aclCheck(run, argv);
+        if (allowed == null) {
+            throw new LuaError(LuaReplies.errorTable("Invalid command passed to redis.acl_check_cmd()"));
+        }
+        return LuaValue.valueOf(allowed);
     }
 
     LuaTable table() {

@@ -17,23 +17,15 @@ final class StringFormat {
     private StringFormat() {
     }
 
-    static Varargs format(Varargs a) {
-        LuaString fmt = LuaFn.checkString(a, 1, "format");
-        byte[] f = LuaFn.bytes(fmt);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(f.length + 16);
-        int arg = 1;
-        int i = 0;
-        while (i < f.length) {
-            byte c = f[i++];
-            if (c != '%') {
-                out.write(c);
-                continue;
-            }
-            if (i < f.length && f[i] == '%') {
-                out.write('%');
-                i++;
-                continue;
-            }
+    /** One conversion specification: %[flags][width][.precision]conv. */
+    private static final class Spec {
+        String flags;
+        int width = -1;
+        int precision = -1;
+        char conv;
+
+        /** Parses the specification after a '%' at {@code i}, checking it as Lua 5.1's scanformat does; returns the index after it. */
+        int parse(byte[] f, int i) {
             int start = i;
             while (i < f.length && "-+ #0".indexOf(f[i]) >= 0) {
                 i++;
@@ -41,14 +33,12 @@ final class StringFormat {
             if (i - start > 5) {
                 throw new LuaError("invalid format (repeated flags)");
             }
-            String flags = new String(f, start, i - start, StandardCharsets.ISO_8859_1);
-            int width = -1;
+            flags = new String(f, start, i - start, StandardCharsets.ISO_8859_1);
             int digits = 0;
             while (i < f.length && Character.isDigit(f[i])) {
                 width = (width < 0 ? 0 : width * 10) + (f[i++] - '0');
                 digits++;
             }
-            int precision = -1;
             if (i < f.length && f[i] == '.') {
                 i++;
                 precision = 0;
@@ -67,78 +57,113 @@ final class StringFormat {
             if (i >= f.length) {
                 throw new LuaError("invalid option '%' to 'format'");
             }
-            char conv = (char) f[i++];
+            conv = (char) f[i++];
+            return i;
+        }
+    }
+
+    static Varargs format(Varargs a) {
+        LuaString fmt = LuaFn.checkString(a, 1, "format");
+        byte[] f = LuaFn.bytes(fmt);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(f.length + 16);
+        int arg = 1;
+        int i = 0;
+        while (i < f.length) {
+            byte c = f[i++];
+            if (c != '%') {
+                out.write(c);
+                continue;
+            }
+            if (i < f.length && f[i] == '%') {
+                out.write('%');
+                i++;
+                continue;
+            }
+            Spec spec = new Spec();
+            i = spec.parse(f, i);
             arg++;
-            if (conv != '%' && arg > a.narg()) {
+            if (spec.conv != '%' && arg > a.narg()) {
                 throw LuaFn.argError("format", arg, "no value");
             }
-            switch (conv) {
-                case 'c': {
-                    int ch = (int) LuaFn.checkNumber(a, arg, "format");
-                    pad(out, new byte[] {(byte) ch}, flags, width);
-                    break;
-                }
-                case 'd': case 'i': {
-                    long v = (long) LuaFn.checkNumber(a, arg, "format");
-                    ascii(out, javaFormat(flags, width, precision, 'd', v));
-                    break;
-                }
-                case 'u': {
-                    long v = (long) LuaFn.checkNumber(a, arg, "format");
-                    String s = Long.toUnsignedString(v);
-                    ascii(out, javaFormat(flags, width, precision, 's', s));
-                    break;
-                }
-                case 'o': case 'x': case 'X': {
-                    long v = (long) LuaFn.checkNumber(a, arg, "format");
-                    ascii(out, javaFormat(flags, width, precision, conv, v));
-                    break;
-                }
-                case 'e': case 'E': case 'f': {
-                    double v = LuaFn.checkNumber(a, arg, "format");
-                    if (Double.isNaN(v) || Double.isInfinite(v)) {
-                        ascii(out, javaFormat(flags.replace("0", ""), width, -1, 's', CFormat.g(v, 1)));
-                    } else {
-                        ascii(out, fixedOrExp(flags, width, precision < 0 ? 6 : precision, conv, v));
-                    }
-                    break;
-                }
-                case 'g': case 'G': {
-                    double v = LuaFn.checkNumber(a, arg, "format");
-                    String s = CFormat.g(v, precision < 0 ? 6 : precision);
-                    if (flags.contains("+") && v >= 0) {
-                        s = "+" + s;
-                    } else if (flags.contains(" ") && v >= 0) {
-                        s = " " + s;
-                    }
-                    if (conv == 'G') {
-                        s = s.toUpperCase();
-                    }
-                    if (flags.contains("0") && !flags.contains("-") && width > s.length()) {
-                        boolean sign = s.startsWith("-") || s.startsWith("+") || s.startsWith(" ");
-                        String body = sign ? s.substring(1) : s;
-                        s = (sign ? s.substring(0, 1) : "") + "0".repeat(width - s.length()) + body;
-                    }
-                    pad(out, s.getBytes(StandardCharsets.ISO_8859_1), flags, width);
-                    break;
-                }
-                case 'q':
-                    quote(out, LuaFn.checkString(a, arg, "format"));
-                    break;
-                case 's': {
-                    LuaString s = LuaFn.checkString(a, arg, "format");
-                    byte[] b = LuaFn.bytes(s);
-                    if (precision >= 0 && precision < b.length) {
-                        b = java.util.Arrays.copyOf(b, precision);
-                    }
-                    pad(out, b, flags, width);
-                    break;
-                }
-                default:
-                    throw new LuaError("invalid option '%" + conv + "' to 'format'");
-            }
+            convert(out, a, arg, spec);
         }
         return LuaString.valueOf(out.toByteArray());
+    }
+
+    /** Argument {@code arg} converted as {@code spec} says. */
+    private static void convert(ByteArrayOutputStream out, Varargs a, int arg, Spec spec) {
+        String flags = spec.flags;
+        int width = spec.width;
+        int precision = spec.precision;
+        char conv = spec.conv;
+        switch (conv) {
+            case 'c': {
+                int ch = (int) LuaFn.checkNumber(a, arg, "format");
+                pad(out, new byte[] {(byte) ch}, flags, width);
+                break;
+            }
+            case 'd': case 'i': {
+                long v = (long) LuaFn.checkNumber(a, arg, "format");
+                ascii(out, javaFormat(flags, width, precision, 'd', v));
+                break;
+            }
+            case 'u': {
+                long v = (long) LuaFn.checkNumber(a, arg, "format");
+                String s = Long.toUnsignedString(v);
+                ascii(out, javaFormat(flags, width, precision, 's', s));
+                break;
+            }
+            case 'o': case 'x': case 'X': {
+                long v = (long) LuaFn.checkNumber(a, arg, "format");
+                ascii(out, javaFormat(flags, width, precision, conv, v));
+                break;
+            }
+            case 'e': case 'E': case 'f': {
+                double v = LuaFn.checkNumber(a, arg, "format");
+                if (Double.isNaN(v) || Double.isInfinite(v)) {
+                    ascii(out, javaFormat(flags.replace("0", ""), width, -1, 's', CFormat.g(v, 1)));
+                } else {
+                    ascii(out, fixedOrExp(flags, width, precision < 0 ? 6 : precision, conv, v));
+                }
+                break;
+            }
+            case 'g': case 'G':
+                pad(out, general(flags, width, precision, conv, LuaFn.checkNumber(a, arg, "format")), flags, width);
+                break;
+            case 'q':
+                quote(out, LuaFn.checkString(a, arg, "format"));
+                break;
+            case 's': {
+                LuaString s = LuaFn.checkString(a, arg, "format");
+                byte[] b = LuaFn.bytes(s);
+                if (precision >= 0 && precision < b.length) {
+                    b = java.util.Arrays.copyOf(b, precision);
+                }
+                pad(out, b, flags, width);
+                break;
+            }
+            default:
+                throw new LuaError("invalid option '%" + conv + "' to 'format'");
+        }
+    }
+
+    /** %g and %G: C's shortest of %e and %f, with the sign flags and zero padding applied here. */
+    private static byte[] general(String flags, int width, int precision, char conv, double v) {
+        String s = CFormat.g(v, precision < 0 ? 6 : precision);
+        if (flags.contains("+") && v >= 0) {
+            s = "+" + s;
+        } else if (flags.contains(" ") && v >= 0) {
+            s = " " + s;
+        }
+        if (conv == 'G') {
+            s = s.toUpperCase();
+        }
+        if (flags.contains("0") && !flags.contains("-") && width > s.length()) {
+            boolean sign = s.startsWith("-") || s.startsWith("+") || s.startsWith(" ");
+            String body = sign ? s.substring(1) : s;
+            s = (sign ? s.substring(0, 1) : "") + "0".repeat(width - s.length()) + body;
+        }
+        return s.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /**
