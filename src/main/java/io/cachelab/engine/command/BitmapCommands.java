@@ -364,10 +364,48 @@ public final class BitmapCommands {
     }
 
     private static void bitfield(Client c, byte[][] a, boolean readOnlyCommand) {
-        List<FieldOp> ops = new ArrayList<>();
-        Overflow overflow = Overflow.WRAP;
+        List<FieldOp> ops = parseFieldOps(c, a);
         boolean readonly = true;
         long highestWrite = 0;
+        for (FieldOp op : ops) {
+            if (op.opcode != FieldOp.GET) {
+                readonly = false;
+                highestWrite = Math.max(highestWrite, op.offset + op.bits - 1);
+            }
+        }
+        Bytes key = new Bytes(a[1]);
+        Database db = c.db();
+        StringValue s;
+        boolean dirty = false;
+        if (readonly) {
+            s = db.lookupRead(key, RType.STRING);
+        } else {
+            if (readOnlyCommand) throw new RedisError("ERR BITFIELD_RO only supports the GET subcommand");
+            boolean[] d = new boolean[1];
+            s = stringForBitWrite(c, key, highestWrite, d);
+            dirty = d[0];
+        }
+        c.addArrayLen(ops.size());
+        long changes = 0;
+        byte[] window = new byte[9];
+        for (FieldOp op : ops) {
+            if (op.opcode == FieldOp.GET) {
+                getField(c, s, op, window);
+            } else if (setField(c, s.buffer(), op, dirty)) {
+                changes++;
+            }
+        }
+        if (changes > 0) {
+            db.signalModified(key);
+            c.server().addDirty(changes - 1); // Redis counts every changed field
+            c.server().notifyKeyspaceEvent(Notify.STRING, "setbit", key, db.id());
+        }
+    }
+
+    /** The GET, SET, INCRBY and OVERFLOW operations, each with the overflow mode in force where it stands. */
+    private static List<FieldOp> parseFieldOps(Client c, byte[][] a) {
+        List<FieldOp> ops = new ArrayList<>();
+        Overflow overflow = Overflow.WRAP;
         for (int j = 2; j < a.length; j++) {
             int rem = a.length - j - 1;
             byte[] sub = a[j];
@@ -399,77 +437,58 @@ public final class BitmapCommands {
             }
             int bits = bitsArg.intValue();
             long offset = bitOffset(c, a[j + 2], true, bits);
-            long value = 0;
-            if (opcode != FieldOp.GET) {
-                readonly = false;
-                highestWrite = Math.max(highestWrite, offset + bits - 1);
-                value = Args.toLong(a[j + 3]);
-            }
+            long value = opcode != FieldOp.GET ? Args.toLong(a[j + 3]) : 0;
             ops.add(new FieldOp(opcode, offset, value, overflow, bits, signed));
             j += opcode == FieldOp.GET ? 2 : 3;
         }
-        Bytes key = new Bytes(a[1]);
-        Database db = c.db();
-        StringValue s;
-        boolean dirty = false;
-        if (readonly) {
-            s = db.lookupRead(key, RType.STRING);
+        return ops;
+    }
+
+    /** GET: the field's value; bits past the string's end read as zeros. */
+    private static void getField(Client c, StringValue s, FieldOp op, byte[] window) {
+        // copy up to 9 bytes so reads past the end see zeros
+        Arrays.fill(window, (byte) 0);
+        long first = op.offset >>> 3;
+        if (s != null) {
+            byte[] src = s.array();
+            for (int i = 0; i < 9 && first + i < s.length(); i++) window[i] = src[(int) (first + i)];
+        }
+        long rel = op.offset - first * 8;
+        long raw = getUnsigned(window, rel, op.bits);
+        c.addInteger(op.signed ? signExtend(raw, op.bits) : raw);
+    }
+
+    /**
+     * SET (replies the old value) or INCRBY (replies the new one) under the op's overflow mode; FAIL on
+     * overflow replies null and writes nothing. True when it counts as a change.
+     */
+    private static boolean setField(Client c, byte[] buf, FieldOp op, boolean dirty) {
+        long oldRaw = getUnsigned(buf, op.offset, op.bits);
+        long oldVal = op.signed ? signExtend(oldRaw, op.bits) : oldRaw;
+        long newVal;
+        long reply;
+        boolean overflowed;
+        long[] limit = new long[1];
+        if (op.opcode == FieldOp.INCRBY) {
+            overflowed = op.signed
+                    ? signedOverflow(oldVal, op.value, op.bits, op.overflow, limit) != 0
+                    : unsignedOverflow(oldVal, op.value, op.bits, op.overflow, limit) != 0;
+            newVal = overflowed ? limit[0] : oldVal + op.value;
+            reply = newVal;
         } else {
-            if (readOnlyCommand) throw new RedisError("ERR BITFIELD_RO only supports the GET subcommand");
-            boolean[] d = new boolean[1];
-            s = stringForBitWrite(c, key, highestWrite, d);
-            dirty = d[0];
+            overflowed = op.signed
+                    ? signedOverflow(op.value, 0, op.bits, op.overflow, limit) != 0
+                    : unsignedOverflow(op.value, 0, op.bits, op.overflow, limit) != 0;
+            newVal = overflowed ? limit[0] : op.value;
+            reply = oldVal;
         }
-        c.addArrayLen(ops.size());
-        long changes = 0;
-        byte[] window = new byte[9];
-        for (FieldOp op : ops) {
-            if (op.opcode == FieldOp.GET) {
-                // copy up to 9 bytes so reads past the end see zeros
-                Arrays.fill(window, (byte) 0);
-                long first = op.offset >>> 3;
-                if (s != null) {
-                    byte[] src = s.array();
-                    for (int i = 0; i < 9 && first + i < s.length(); i++) window[i] = src[(int) (first + i)];
-                }
-                long rel = op.offset - first * 8;
-                long raw = getUnsigned(window, rel, op.bits);
-                c.addInteger(op.signed ? signExtend(raw, op.bits) : raw);
-                continue;
-            }
-            byte[] buf = s.buffer();
-            long oldRaw = getUnsigned(buf, op.offset, op.bits);
-            long oldVal = op.signed ? signExtend(oldRaw, op.bits) : oldRaw;
-            long newVal;
-            long reply;
-            boolean overflowed;
-            long[] limit = new long[1];
-            if (op.opcode == FieldOp.INCRBY) {
-                overflowed = op.signed
-                        ? signedOverflow(oldVal, op.value, op.bits, op.overflow, limit) != 0
-                        : unsignedOverflow(oldVal, op.value, op.bits, op.overflow, limit) != 0;
-                newVal = overflowed ? limit[0] : oldVal + op.value;
-                reply = newVal;
-            } else {
-                overflowed = op.signed
-                        ? signedOverflow(op.value, 0, op.bits, op.overflow, limit) != 0
-                        : unsignedOverflow(op.value, 0, op.bits, op.overflow, limit) != 0;
-                newVal = overflowed ? limit[0] : op.value;
-                reply = oldVal;
-            }
-            if (overflowed && op.overflow == Overflow.FAIL) {
-                c.addNull();
-                continue;
-            }
-            c.addInteger(reply);
-            setUnsigned(buf, op.offset, op.bits, newVal);
-            if (dirty || oldVal != newVal) changes++;
+        if (overflowed && op.overflow == Overflow.FAIL) {
+            c.addNull();
+            return false;
         }
-        if (changes > 0) {
-            db.signalModified(key);
-            c.server().addDirty(changes - 1); // Redis counts every changed field
-            c.server().notifyKeyspaceEvent(Notify.STRING, "setbit", key, db.id());
-        }
+        c.addInteger(reply);
+        setUnsigned(buf, op.offset, op.bits, newVal);
+        return dirty || oldVal != newVal;
     }
 
     private static long getUnsigned(byte[] p, long offset, int bits) {

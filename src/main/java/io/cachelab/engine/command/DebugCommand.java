@@ -21,7 +21,8 @@ final class DebugCommand {
     private DebugCommand() {
     }
 
-    static void debug(Client c, byte[][] a) {
+    /** enable-debug-command: "no" refuses DEBUG, "local" refuses it to remote connections. */
+    private static void checkAllowed(Client c) {
         String mode = c.server().config().getString("enable-debug-command");
         boolean local = c.addr().startsWith("127.") || c.addr().startsWith("0:0:0:0:0:0:0:1") || !c.hasSocket();
         if (mode.equals("no") || (mode.equals("local") && !local)) {
@@ -29,18 +30,13 @@ final class DebugCommand {
                     + "you can run it from a local connection, otherwise you need to set this option in the "
                     + "configuration file, and then restart the server.");
         }
+    }
+
+    static void debug(Client c, byte[][] a) {
+        checkAllowed(c);
         String sub = Args.lower(a[1]);
         switch (sub) {
-            case "sleep" -> {
-                if (a.length < 3) throw RedisError.wrongArgs("debug");
-                double secs = Args.toDouble(a[2]);
-                try {
-                    Thread.sleep((long) (secs * 1000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                c.addOk();
-            }
+            case "sleep" -> sleep(c, a);
             case "log" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
                 c.server().log().warning("DEBUG LOG: " + Args.str(a[2]));
@@ -62,15 +58,7 @@ final class DebugCommand {
                 c.server().setActiveExpire(Args.toLong(a[2]) != 0);
                 c.addOk();
             }
-            case "object" -> {
-                if (a.length < 3) throw RedisError.wrongArgs("debug");
-                // dictFind, as debug.c: a logically expired key is still shown, and stays
-                RValue v = c.db().dict().get(new Bytes(a[2]));
-                if (v == null) throw RedisError.NO_SUCH_KEY;
-                long idle = c.server().eviction().idleSeconds(v);
-                c.addSimple("Value at:0x" + Integer.toHexString(System.identityHashCode(v)) + " refcount:1 encoding:"
-                        + v.encoding() + " serializedlength:" + c.server().persistence().serializedLength(v) + " lru:" + (v.lru() & 0xffffff) + " lru_seconds_idle:" + idle);
-            }
+            case "object" -> object(c, a);
             case "reload" -> reload(c, a);
             case "digest" -> {
                 if (a.length != 2) throw syntax(a);
@@ -81,18 +69,7 @@ final class DebugCommand {
                 c.addArrayLen(a.length - 2);
                 for (int j = 2; j < a.length; j++) c.addSimple(DebugDigest.hex(digest.value(c.db(), new Bytes(a[j]))));
             }
-            case "loadaof" -> {
-                Aof aof = c.server().aof();
-                try {
-                    aof.reload();
-                } catch (java.io.IOException | RuntimeException e) {
-                    // Redis exits here; an error reply keeps the engine up
-                    c.server().log().warning("DEBUG LOADAOF failed: " + e.getMessage());
-                    throw new RedisError("ERR Error loading the AOF file");
-                }
-                c.server().log().warning("Append Only File loaded by DEBUG LOADAOF");
-                c.addOk();
-            }
+            case "loadaof" -> loadAof(c, a);
             case "jmap", "quicklist-packed-threshold", "set-skip-checksum-validation",
                  "stringmatch-len", "dict-resizing", "pause-cron" -> c.addOk();
             case "set-disable-deny-scripts" -> {
@@ -101,40 +78,86 @@ final class DebugCommand {
                 c.addOk();
             }
             case "protocol" -> DebugProtocol.reply(c, a);
-            case "htstats-key" -> {
-                if (a.length != 3) throw syntax(a);
-                RValue v = c.db().lookupReadNoTouch(new Bytes(a[2]));
-                if (v == null) throw RedisError.NO_SUCH_KEY;
-                Dict<?, ?> table = null;
-                if (v instanceof SetValue s) table = s.hashTable();
-                else if (v instanceof HashValue h) table = h.hashTable();
-                else if (v instanceof ZSetValue z && !z.isListpack()) table = z.dict();
-                if (table == null) {
-                    throw new RedisError("ERR The value stored at the specified key is not represented using an hash table");
-                }
-                c.addVerbatim(table.stats());
-            }
-            case "replybuffer" -> {
-                if (a.length != 4) throw syntax(a);
-                if (Args.is(a[2], "peak-reset-time")) {
-                    if (Args.is(a[3], "never")) c.server().setReplyBufferPeakResetMs(-1);
-                    else if (Args.is(a[3], "reset")) c.server().setReplyBufferPeakResetMs(ReplyBufferSizing.DEFAULT_PEAK_RESET_MS);
-                    else c.server().setReplyBufferPeakResetMs(Args.toLong(a[3]));
-                } else if (Args.is(a[2], "resizing")) {
-                    c.server().setReplyBufferResizing(atoi(a[3]) != 0);
-                } else {
-                    throw syntax(a);
-                }
-                c.addOk();
-            }
-            case "help" -> {
-                c.addArrayLen(3);
-                c.addSimple("DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-                c.addSimple("SLEEP <seconds>, LOG <message>, OBJECT <key>, SET-ACTIVE-EXPIRE <0|1>, PROTOCOL <type>");
-                c.addSimple("HELP");
-            }
+            case "htstats-key" -> htstatsKey(c, a);
+            case "replybuffer" -> replyBuffer(c, a);
+            case "help" -> help(c, a);
             default -> throw syntax(a);
         }
+    }
+
+    /** DEBUG SLEEP: blocks the server for the given seconds. */
+    private static void sleep(Client c, byte[][] a) {
+        if (a.length < 3) throw RedisError.wrongArgs("debug");
+        double secs = Args.toDouble(a[2]);
+        try {
+            Thread.sleep((long) (secs * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        c.addOk();
+    }
+
+    /** DEBUG OBJECT: the value's encoding, serialized length and LRU, as debug.c prints them. */
+    private static void object(Client c, byte[][] a) {
+        if (a.length < 3) throw RedisError.wrongArgs("debug");
+        // dictFind, as debug.c: a logically expired key is still shown, and stays
+        RValue v = c.db().dict().get(new Bytes(a[2]));
+        if (v == null) throw RedisError.NO_SUCH_KEY;
+        long idle = c.server().eviction().idleSeconds(v);
+        c.addSimple("Value at:0x" + Integer.toHexString(System.identityHashCode(v)) + " refcount:1 encoding:"
+                + v.encoding() + " serializedlength:" + c.server().persistence().serializedLength(v) + " lru:" + (v.lru() & 0xffffff) + " lru_seconds_idle:" + idle);
+    }
+
+    /** DEBUG LOADAOF: reloads the AOF; a failure is an error reply where Redis exits. */
+    private static void loadAof(Client c, byte[][] a) {
+        Aof aof = c.server().aof();
+        try {
+            aof.reload();
+        } catch (java.io.IOException | RuntimeException e) {
+            // Redis exits here; an error reply keeps the engine up
+            c.server().log().warning("DEBUG LOADAOF failed: " + e.getMessage());
+            throw new RedisError("ERR Error loading the AOF file");
+        }
+        c.server().log().warning("Append Only File loaded by DEBUG LOADAOF");
+        c.addOk();
+    }
+
+    /** DEBUG HTSTATS-KEY: the hash table statistics of a set, hash or skiplist sorted set. */
+    private static void htstatsKey(Client c, byte[][] a) {
+        if (a.length != 3) throw syntax(a);
+        RValue v = c.db().lookupReadNoTouch(new Bytes(a[2]));
+        if (v == null) throw RedisError.NO_SUCH_KEY;
+        Dict<?, ?> table = null;
+        if (v instanceof SetValue s) table = s.hashTable();
+        else if (v instanceof HashValue h) table = h.hashTable();
+        else if (v instanceof ZSetValue z && !z.isListpack()) table = z.dict();
+        if (table == null) {
+            throw new RedisError("ERR The value stored at the specified key is not represented using an hash table");
+        }
+        c.addVerbatim(table.stats());
+    }
+
+    /** DEBUG REPLYBUFFER PEAK-RESET-TIME|RESIZING: the reply buffer sizing knobs. */
+    private static void replyBuffer(Client c, byte[][] a) {
+        if (a.length != 4) throw syntax(a);
+        if (Args.is(a[2], "peak-reset-time")) {
+            if (Args.is(a[3], "never")) c.server().setReplyBufferPeakResetMs(-1);
+            else if (Args.is(a[3], "reset")) c.server().setReplyBufferPeakResetMs(ReplyBufferSizing.DEFAULT_PEAK_RESET_MS);
+            else c.server().setReplyBufferPeakResetMs(Args.toLong(a[3]));
+        } else if (Args.is(a[2], "resizing")) {
+            c.server().setReplyBufferResizing(atoi(a[3]) != 0);
+        } else {
+            throw syntax(a);
+        }
+        c.addOk();
+    }
+
+    /** DEBUG HELP. */
+    private static void help(Client c, byte[][] a) {
+        c.addArrayLen(3);
+        c.addSimple("DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+        c.addSimple("SLEEP <seconds>, LOG <message>, OBJECT <key>, SET-ACTIVE-EXPIRE <0|1>, PROTOCOL <type>");
+        c.addSimple("HELP");
     }
 
     /** C atoi: leading digits, 0 when there are none. */

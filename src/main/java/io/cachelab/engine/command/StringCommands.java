@@ -408,6 +408,35 @@ public final class StringCommands {
         c.addBulk(out);
     }
 
+    /** LCS's options: LEN, IDX, MINMATCHLEN, WITHMATCHLEN. */
+    private static final class LcsOptions {
+        boolean getLen;
+        boolean getIdx;
+        boolean withMatchLen;
+        long minMatchLen;
+
+        LcsOptions(byte[][] a) {
+            for (int j = 3; j < a.length; j++) {
+                boolean more = j + 1 < a.length;
+                if (Args.is(a[j], "idx")) {
+                    getIdx = true;
+                } else if (Args.is(a[j], "len")) {
+                    getLen = true;
+                } else if (Args.is(a[j], "withmatchlen")) {
+                    withMatchLen = true;
+                } else if (Args.is(a[j], "minmatchlen") && more) {
+                    minMatchLen = Args.toLong(a[++j]);
+                    if (minMatchLen < 0) minMatchLen = 0;
+                } else {
+                    throw RedisError.SYNTAX;
+                }
+            }
+            if (getIdx && getLen) {
+                throw new RedisError("ERR If you want both the length and indexes, please just use IDX.");
+            }
+        }
+    }
+
     /** LCS: the classic dynamic-programming table, walked back to build the string and the match ranges. */
     private static void lcs(Client c, byte[][] a) {
         Database db = c.db();
@@ -416,32 +445,32 @@ public final class StringCommands {
         if (oa != null && oa.type() != RType.STRING || ob != null && ob.type() != RType.STRING) {
             throw new RedisError("ERR The specified keys must contain string values");
         }
-        boolean getLen = false;
-        boolean getIdx = false;
-        boolean withMatchLen = false;
-        long minMatchLen = 0;
-        for (int j = 3; j < a.length; j++) {
-            boolean more = j + 1 < a.length;
-            if (Args.is(a[j], "idx")) {
-                getIdx = true;
-            } else if (Args.is(a[j], "len")) {
-                getLen = true;
-            } else if (Args.is(a[j], "withmatchlen")) {
-                withMatchLen = true;
-            } else if (Args.is(a[j], "minmatchlen") && more) {
-                minMatchLen = Args.toLong(a[++j]);
-                if (minMatchLen < 0) minMatchLen = 0;
-            } else {
-                throw RedisError.SYNTAX;
-            }
-        }
-        if (getIdx && getLen) {
-            throw new RedisError("ERR If you want both the length and indexes, please just use IDX.");
-        }
+        LcsOptions o = new LcsOptions(a);
         byte[] sa = oa == null ? EMPTY : ((StringValue) oa).array();
         byte[] sb = ob == null ? EMPTY : ((StringValue) ob).array();
         int alen = oa == null ? 0 : ((StringValue) oa).length();
         int blen = ob == null ? 0 : ((StringValue) ob).length();
+        int[] t = lcsTable(c, sa, alen, sb, blen);
+        int total = t[alen * (blen + 1) + blen];
+        if (o.getIdx) {
+            c.addMapLen(2);
+            c.addBulk("matches");
+            int mark = c.addDeferredLen();
+            long ranges = lcsWalk(c, o, t, sa, alen, sb, blen, new byte[total]);
+            c.setDeferredArrayLen(mark, ranges);
+            c.addBulk("len");
+            c.addInteger(total);
+        } else if (o.getLen) {
+            c.addInteger(total);
+        } else {
+            byte[] result = new byte[total];
+            lcsWalk(null, o, t, sa, alen, sb, blen, result);
+            c.addBulk(result);
+        }
+    }
+
+    /** The LCS lengths of every pair of prefixes, (alen + 1) x (blen + 1), refused past proto-max-bulk-len. */
+    private static int[] lcsTable(Client c, byte[] sa, int alen, byte[] sb, int blen) {
         long cells = (long) (alen + 1) * (blen + 1);
         if (cells * 4 > c.server().config().getLong("proto-max-bulk-len")) {
             throw new RedisError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
@@ -460,24 +489,24 @@ public final class StringCommands {
                 else t[row + j] = Math.max(t[prev + j], t[row + j - 1]);
             }
         }
-        int total = t[alen * w + blen];
-        boolean computeLcs = getIdx || !getLen;
-        byte[] result = computeLcs ? new byte[total] : null;
-        int idx = total;
-        int mark = -1;
+        return t;
+    }
+
+    /**
+     * Walks the table back from its end, filling {@code result} with the common subsequence; with a client
+     * (IDX) each match range is replied as it closes. Returns the number of ranges replied.
+     */
+    private static long lcsWalk(Client c, LcsOptions o, int[] t, byte[] sa, int alen, byte[] sb, int blen, byte[] result) {
+        int w = blen + 1;
+        int idx = result.length;
         long ranges = 0;
-        if (getIdx) {
-            c.addMapLen(2);
-            c.addBulk("matches");
-            mark = c.addDeferredLen();
-        }
         int aStart = alen; // alen means "no range open"
         int aEnd = 0;
         int bStart = 0;
         int bEnd = 0;
         int i = alen;
         int j = blen;
-        while (computeLcs && i > 0 && j > 0) {
+        while (i > 0 && j > 0) {
             boolean emit = false;
             if (sa[i - 1] == sb[j - 1]) {
                 result[idx - 1] = sa[i - 1];
@@ -503,28 +532,20 @@ public final class StringCommands {
             }
             if (emit) {
                 long matchLen = aEnd - aStart + 1;
-                if (mark >= 0 && (minMatchLen == 0 || matchLen >= minMatchLen)) {
-                    c.addArrayLen(withMatchLen ? 3 : 2);
+                if (c != null && (o.minMatchLen == 0 || matchLen >= o.minMatchLen)) {
+                    c.addArrayLen(o.withMatchLen ? 3 : 2);
                     c.addArrayLen(2);
                     c.addInteger(aStart);
                     c.addInteger(aEnd);
                     c.addArrayLen(2);
                     c.addInteger(bStart);
                     c.addInteger(bEnd);
-                    if (withMatchLen) c.addInteger(matchLen);
+                    if (o.withMatchLen) c.addInteger(matchLen);
                     ranges++;
                 }
                 aStart = alen;
             }
         }
-        if (mark >= 0) {
-            c.setDeferredArrayLen(mark, ranges);
-            c.addBulk("len");
-            c.addInteger(total);
-        } else if (getLen) {
-            c.addInteger(total);
-        } else {
-            c.addBulk(result);
-        }
+        return ranges;
     }
 }
