@@ -178,6 +178,37 @@ final class StreamGroupCommands {
         return v;
     }
 
+    /** XCLAIM's options after the IDs: IDLE, TIME, RETRYCOUNT, FORCE, JUSTID, LASTID. */
+    private static final class ClaimOptions {
+        long deliveryTime = -1;
+        long retryCount = -1;
+        boolean force;
+        boolean justid;
+        ID lastId = ID.ZERO;
+
+        ClaimOptions(byte[][] a, int from, long now) {
+            for (int j = from; j < a.length; j++) {
+                boolean more = j + 1 < a.length;
+                byte[] opt = a[j];
+                if (Args.is(opt, "force")) {
+                    force = true;
+                } else if (Args.is(opt, "justid")) {
+                    justid = true;
+                } else if (Args.is(opt, "idle") && more) {
+                    deliveryTime = now - longOr(a[++j], "Invalid IDLE option argument for XCLAIM");
+                } else if (Args.is(opt, "time") && more) {
+                    deliveryTime = longOr(a[++j], "Invalid TIME option argument for XCLAIM");
+                } else if (Args.is(opt, "retrycount") && more) {
+                    retryCount = longOr(a[++j], "Invalid RETRYCOUNT option argument for XCLAIM");
+                } else if (Args.is(opt, "lastid") && more) {
+                    lastId = parseStrict(a[++j]);
+                } else {
+                    throw new RedisError("ERR Unrecognized XCLAIM option '" + s(opt) + "'");
+                }
+            }
+        }
+    }
+
     static void xclaim(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
         StreamValue sv = streamRead(c, key);
@@ -195,32 +226,13 @@ final class StreamGroupCommands {
             }
         }
         long now = c.server().commandTimeMs();
-        long deliveryTime = -1;
-        long retryCount = -1;
-        boolean force = false;
-        boolean justid = false;
-        ID lastId = ID.ZERO;
-        for (; j < a.length; j++) {
-            boolean more = j + 1 < a.length;
-            byte[] opt = a[j];
-            if (Args.is(opt, "force")) {
-                force = true;
-            } else if (Args.is(opt, "justid")) {
-                justid = true;
-            } else if (Args.is(opt, "idle") && more) {
-                deliveryTime = now - longOr(a[++j], "Invalid IDLE option argument for XCLAIM");
-            } else if (Args.is(opt, "time") && more) {
-                deliveryTime = longOr(a[++j], "Invalid TIME option argument for XCLAIM");
-            } else if (Args.is(opt, "retrycount") && more) {
-                retryCount = longOr(a[++j], "Invalid RETRYCOUNT option argument for XCLAIM");
-            } else if (Args.is(opt, "lastid") && more) {
-                lastId = parseStrict(a[++j]);
-            } else {
-                throw new RedisError("ERR Unrecognized XCLAIM option '" + s(opt) + "'");
-            }
-        }
+        ClaimOptions o = new ClaimOptions(a, j, now);
+        boolean force = o.force;
+        boolean justid = o.justid;
+        long retryCount = o.retryCount;
         boolean dirty = false;
-        if (g.raiseLastId(lastId)) dirty = true;
+        if (g.raiseLastId(o.lastId)) dirty = true;
+        long deliveryTime = o.deliveryTime;
         if (deliveryTime != -1) {
             if (deliveryTime < 0 || deliveryTime > now) deliveryTime = now;
         } else {
@@ -273,13 +285,8 @@ final class StreamGroupCommands {
         long count = 100;
         boolean justid = false;
         for (int j = 6; j < a.length; j++) {
-            boolean more = j + 1 < a.length;
-            if (Args.is(a[j], "count") && more) {
-                Long v = Numbers.parseLongStrict(a[j + 1]);
-                long max = Long.MAX_VALUE / 16;
-                if (v == null || v < 1 || v > max) throw new RedisError("ERR COUNT must be > 0");
-                count = v;
-                j++;
+            if (Args.is(a[j], "count") && j + 1 < a.length) {
+                count = autoclaimCount(a[++j]);
             } else if (Args.is(a[j], "justid")) {
                 justid = true;
             } else {
@@ -339,6 +346,20 @@ final class StreamGroupCommands {
             }
             cursor = after;
         }
+        replyAutoclaim(c, next, claimed, deleted, justid);
+        if (dirty) c.db().reaccount(key);
+    }
+
+    /** XAUTOCLAIM's COUNT: 1 to LONG_MAX / 16 (Redis multiplies it by the attempts factor). */
+    private static long autoclaimCount(byte[] arg) {
+        Long v = Numbers.parseLongStrict(arg);
+        long max = Long.MAX_VALUE / 16;
+        if (v == null || v < 1 || v > max) throw new RedisError("ERR COUNT must be > 0");
+        return v;
+    }
+
+    /** The next cursor (0-0 when the walk ended), the claimed entries (or IDs with JUSTID), the deleted IDs. */
+    private static void replyAutoclaim(Client c, ID next, List<Object[]> claimed, List<ID> deleted, boolean justid) {
         c.addBulk((next == null ? ID.ZERO : next).bytes());
         c.addArrayLen(claimed.size());
         for (Object[] cl : claimed) {
@@ -347,7 +368,6 @@ final class StreamGroupCommands {
         }
         c.addArrayLen(deleted.size());
         for (ID id : deleted) c.addBulk(id.bytes());
-        if (dirty) c.db().reaccount(key);
     }
 
     // ---- XGROUP -------------------------------------------------------------------------------

@@ -107,7 +107,6 @@ final class StreamInfoCommand {
             }
         }
         StreamValue sv = xinfoKey(c, a[2]);
-        long now = c.server().commandTimeMs();
         c.addMapLen(full ? 9 : 10);
         c.addBulk("length");
         c.addInteger(sv.length());
@@ -142,54 +141,58 @@ final class StreamInfoCommand {
         }
         c.addBulk("groups");
         c.addArrayLen(sv.groups.size());
-        for (Map.Entry<Bytes, Group> ge : sv.groups.entrySet()) {
-            Group g = ge.getValue();
-            c.addMapLen(7);
-            c.addBulk("name");
-            c.addBulk(ge.getKey().array());
-            c.addBulk("last-delivered-id");
-            c.addBulk(g.lastId().bytes());
-            c.addBulk("entries-read");
-            if (g.entriesRead() == StreamValue.INVALID_ENTRIES_READ) c.addNull();
-            else c.addInteger(g.entriesRead());
-            c.addBulk("lag");
-            addLag(c, sv, g);
-            c.addBulk("pel-count");
-            c.addInteger(g.pel.size());
-            c.addBulk("pending");
-            long pn = count == 0 ? g.pel.size() : Math.min(count, g.pel.size());
-            c.addArrayLen(pn);
-            Iterator<Map.Entry<ID, Pending>> pit = g.pel.entrySet().iterator();
-            for (long i = 0; i < pn; i++) {
-                Map.Entry<ID, Pending> pe = pit.next();
-                c.addArrayLen(4);
-                c.addBulk(pe.getKey().bytes());
-                c.addBulk(pe.getValue().consumer().name.array());
-                c.addInteger(pe.getValue().deliveryTime());
-                c.addInteger(pe.getValue().deliveryCount());
-            }
-            c.addBulk("consumers");
-            c.addArrayLen(g.consumers.size());
-            for (Consumer cons : g.consumers.values()) {
-                c.addMapLen(4);
-                c.addBulk("name");
-                c.addBulk(cons.name.array());
-                c.addBulk("seen-time");
-                c.addInteger(cons.seenTime());
-                c.addBulk("pel-count");
-                c.addInteger(cons.pel.size());
-                c.addBulk("pending");
-                long cn = count == 0 ? cons.pel.size() : Math.min(count, cons.pel.size());
-                c.addArrayLen(cn);
-                Iterator<Map.Entry<ID, Pending>> cit = cons.pel.entrySet().iterator();
-                for (long i = 0; i < cn; i++) {
-                    Map.Entry<ID, Pending> pe = cit.next();
-                    c.addArrayLen(3);
-                    c.addBulk(pe.getKey().bytes());
-                    c.addInteger(pe.getValue().deliveryTime());
-                    c.addInteger(pe.getValue().deliveryCount());
-                }
-            }
+        for (Map.Entry<Bytes, Group> ge : sv.groups.entrySet()) fullGroup(c, sv, ge.getKey(), ge.getValue(), count);
+    }
+
+    /** XINFO STREAM FULL: one group with up to {@code count} of its PEL and of each consumer's (0: all). */
+    private static void fullGroup(Client c, StreamValue sv, Bytes name, Group g, long count) {
+        c.addMapLen(7);
+        c.addBulk("name");
+        c.addBulk(name.array());
+        c.addBulk("last-delivered-id");
+        c.addBulk(g.lastId().bytes());
+        c.addBulk("entries-read");
+        if (g.entriesRead() == StreamValue.INVALID_ENTRIES_READ) c.addNull();
+        else c.addInteger(g.entriesRead());
+        c.addBulk("lag");
+        addLag(c, sv, g);
+        c.addBulk("pel-count");
+        c.addInteger(g.pel.size());
+        c.addBulk("pending");
+        long pn = count == 0 ? g.pel.size() : Math.min(count, g.pel.size());
+        c.addArrayLen(pn);
+        Iterator<Map.Entry<ID, Pending>> pit = g.pel.entrySet().iterator();
+        for (long i = 0; i < pn; i++) {
+            Map.Entry<ID, Pending> pe = pit.next();
+            c.addArrayLen(4);
+            c.addBulk(pe.getKey().bytes());
+            c.addBulk(pe.getValue().consumer().name.array());
+            c.addInteger(pe.getValue().deliveryTime());
+            c.addInteger(pe.getValue().deliveryCount());
+        }
+        c.addBulk("consumers");
+        c.addArrayLen(g.consumers.size());
+        for (Consumer cons : g.consumers.values()) fullConsumer(c, cons, count);
+    }
+
+    private static void fullConsumer(Client c, Consumer cons, long count) {
+        c.addMapLen(4);
+        c.addBulk("name");
+        c.addBulk(cons.name.array());
+        c.addBulk("seen-time");
+        c.addInteger(cons.seenTime());
+        c.addBulk("pel-count");
+        c.addInteger(cons.pel.size());
+        c.addBulk("pending");
+        long cn = count == 0 ? cons.pel.size() : Math.min(count, cons.pel.size());
+        c.addArrayLen(cn);
+        Iterator<Map.Entry<ID, Pending>> cit = cons.pel.entrySet().iterator();
+        for (long i = 0; i < cn; i++) {
+            Map.Entry<ID, Pending> pe = cit.next();
+            c.addArrayLen(3);
+            c.addBulk(pe.getKey().bytes());
+            c.addInteger(pe.getValue().deliveryTime());
+            c.addInteger(pe.getValue().deliveryCount());
         }
     }
 
