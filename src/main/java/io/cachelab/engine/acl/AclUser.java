@@ -77,78 +77,9 @@ public final class AclUser implements ClientUser {
     /** ACLSetUser: one rule; null when it was understood, else the error text. */
     String apply(String op, int pubsubDefault) {
         if (op.isEmpty()) return null;
-        String lower = op.toLowerCase(Locale.ROOT);
-        switch (lower) {
-            case "on" -> {
-                flags = (flags | ENABLED) & ~DISABLED;
-                return null;
-            }
-            case "off" -> {
-                flags = (flags | DISABLED) & ~ENABLED;
-                return null;
-            }
-            case "skip-sanitize-payload" -> {
-                flags = (flags | SKIP_SANITIZE) & ~SANITIZE;
-                return null;
-            }
-            case "sanitize-payload" -> {
-                flags = (flags | SANITIZE) & ~SKIP_SANITIZE;
-                return null;
-            }
-            case "nopass" -> {
-                flags |= NOPASS;
-                passwords.clear();
-                return null;
-            }
-            case "resetpass" -> {
-                flags &= ~NOPASS;
-                passwords.clear();
-                return null;
-            }
-            case "clearselectors" -> {
-                selectors.subList(1, selectors.size()).clear();
-                return null;
-            }
-            case "reset" -> {
-                apply("resetpass", pubsubDefault);
-                apply("resetkeys", pubsubDefault);
-                apply("resetchannels", pubsubDefault);
-                if (pubsubDefault != 0) apply("allchannels", pubsubDefault);
-                apply("off", pubsubDefault);
-                apply("sanitize-payload", pubsubDefault);
-                apply("clearselectors", pubsubDefault);
-                apply("-@all", pubsubDefault);
-                return null;
-            }
-            default -> {
-            }
-        }
+        if (applyUserFlag(op.toLowerCase(Locale.ROOT), pubsubDefault)) return null;
         char first = op.charAt(0);
-        if (first == '>' || first == '#') {
-            String hash;
-            if (first == '>') {
-                hash = hash(op.substring(1));
-            } else {
-                hash = op.substring(1);
-                if (!validHash(hash)) return Acl.ERR_HASH;
-            }
-            if (!passwords.contains(hash)) passwords.add(hash);
-            flags &= ~NOPASS;
-            return null;
-        }
-        if (first == '<' || first == '!') {
-            String hash;
-            if (first == '<') {
-                hash = hash(op.substring(1));
-            } else {
-                hash = op.substring(1);
-                if (!validHash(hash)) return Acl.ERR_HASH;
-            }
-            if (!passwords.remove(hash)) {
-                return "The password you are trying to remove from the user does not exist";
-            }
-            return null;
-        }
+        if (first == '>' || first == '#' || first == '<' || first == '!') return applyPassword(op);
         if (first == '(' && op.charAt(op.length() - 1) == ')') {
             Selector s = new Selector(pubsubDefault, table);
             for (String part : Acl.splitArgs(op.substring(1, op.length() - 1))) {
@@ -159,6 +90,60 @@ public final class AclUser implements ClientUser {
             return null;
         }
         return root().apply(op);
+    }
+
+    /** The rules about the user itself (on, off, nopass, reset, ...); false when {@code lower} is none of them. */
+    private boolean applyUserFlag(String lower, int pubsubDefault) {
+        switch (lower) {
+            case "on" -> flags = (flags | ENABLED) & ~DISABLED;
+            case "off" -> flags = (flags | DISABLED) & ~ENABLED;
+            case "skip-sanitize-payload" -> flags = (flags | SKIP_SANITIZE) & ~SANITIZE;
+            case "sanitize-payload" -> flags = (flags | SANITIZE) & ~SKIP_SANITIZE;
+            case "nopass" -> {
+                flags |= NOPASS;
+                passwords.clear();
+            }
+            case "resetpass" -> {
+                flags &= ~NOPASS;
+                passwords.clear();
+            }
+            case "clearselectors" -> selectors.subList(1, selectors.size()).clear();
+            case "reset" -> {
+                apply("resetpass", pubsubDefault);
+                apply("resetkeys", pubsubDefault);
+                apply("resetchannels", pubsubDefault);
+                if (pubsubDefault != 0) apply("allchannels", pubsubDefault);
+                apply("off", pubsubDefault);
+                apply("sanitize-payload", pubsubDefault);
+                apply("clearselectors", pubsubDefault);
+                apply("-@all", pubsubDefault);
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** >password and #hash add a password, <password and !hash remove one. */
+    private String applyPassword(String op) {
+        char first = op.charAt(0);
+        String hash;
+        if (first == '>' || first == '<') {
+            hash = hash(op.substring(1));
+        } else {
+            hash = op.substring(1);
+            if (!validHash(hash)) return Acl.ERR_HASH;
+        }
+        if (first == '>' || first == '#') {
+            if (!passwords.contains(hash)) passwords.add(hash);
+            flags &= ~NOPASS;
+            return null;
+        }
+        if (!passwords.remove(hash)) {
+            return "The password you are trying to remove from the user does not exist";
+        }
+        return null;
     }
 
     boolean checkPassword(String clear) {

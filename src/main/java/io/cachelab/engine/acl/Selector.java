@@ -149,33 +149,7 @@ final class Selector {
             flags &= ~ALLCOMMANDS;
             firstArgs = null;
         } else if (op.startsWith("~") || op.startsWith("%")) {
-            if ((flags & ALLKEYS) != 0) return Acl.ERR_KEYS_AFTER_ALL;
-            int perm = 0;
-            int offset = 1;
-            if (op.charAt(0) == '%') {
-                for (; offset < op.length(); offset++) {
-                    char ch = Character.toUpperCase(op.charAt(offset));
-                    if (ch == 'R' && (perm & READ) == 0) {
-                        perm |= READ;
-                    } else if (ch == 'W' && (perm & WRITE) == 0) {
-                        perm |= WRITE;
-                    } else if (op.charAt(offset) == '~') {
-                        offset++;
-                        break;
-                    } else {
-                        return Acl.ERR_SYNTAX;
-                    }
-                }
-            } else {
-                perm = ALL;
-            }
-            String pattern = op.substring(Math.min(offset, op.length()));
-            if (Acl.hasSpaces(pattern)) return Acl.ERR_SYNTAX;
-            KeyPattern existing = null;
-            for (KeyPattern p : keys) if (p.pattern.equals(pattern)) existing = p;
-            if (existing == null) keys.add(new KeyPattern(pattern, perm));
-            else existing.flags |= perm;
-            flags &= ~ALLKEYS;
+            return addKeyPattern(op);
         } else if (op.startsWith("&")) {
             if ((flags & ALLCHANNELS) != 0) return Acl.ERR_CHANNELS_AFTER_ALL;
             String pattern = op.substring(1);
@@ -183,27 +157,7 @@ final class Selector {
             if (!channels.contains(pattern)) channels.add(pattern);
             flags &= ~ALLCHANNELS;
         } else if (op.startsWith("+") && !op.startsWith("+@")) {
-            String name = op.substring(1);
-            int bar = name.lastIndexOf('|');
-            if (bar < 0) {
-                CommandDef cmd = table.lookup(name);
-                if (cmd == null) return Acl.ERR_UNKNOWN;
-                changePerm(cmd, true);
-            } else {
-                String base = name.substring(0, bar);
-                String sub = name.substring(bar + 1);
-                CommandDef cmd = table.lookup(base);
-                if (cmd == null) return Acl.ERR_UNKNOWN;
-                if (cmd.parent() != null) return "Allowing first-arg of a subcommand is not supported";
-                if (sub.isEmpty()) return Acl.ERR_SYNTAX;
-                if (!cmd.subcommands().values().isEmpty()) {
-                    CommandDef subCmd = table.lookup(name);
-                    if (subCmd == null) return Acl.ERR_UNKNOWN;
-                    changePerm(subCmd, true);
-                } else {
-                    addFirstArg(cmd.id(), sub);
-                }
-            }
+            return allowCommand(op.substring(1));
         } else if (op.startsWith("-") && !op.startsWith("-@")) {
             CommandDef cmd = table.lookup(op.substring(1));
             if (cmd == null) return Acl.ERR_UNKNOWN;
@@ -214,6 +168,63 @@ final class Selector {
             changeCategory(flag, op.charAt(0) == '+');
         } else {
             return Acl.ERR_SYNTAX;
+        }
+        return null;
+    }
+
+    /** ~pattern, %R~pattern, %W~pattern, %RW~pattern: a key pattern with its permissions. */
+    private String addKeyPattern(String op) {
+        if ((flags & ALLKEYS) != 0) return Acl.ERR_KEYS_AFTER_ALL;
+        int perm = 0;
+        int offset = 1;
+        if (op.charAt(0) == '%') {
+            for (; offset < op.length(); offset++) {
+                char ch = Character.toUpperCase(op.charAt(offset));
+                if (ch == 'R' && (perm & READ) == 0) {
+                    perm |= READ;
+                } else if (ch == 'W' && (perm & WRITE) == 0) {
+                    perm |= WRITE;
+                } else if (op.charAt(offset) == '~') {
+                    offset++;
+                    break;
+                } else {
+                    return Acl.ERR_SYNTAX;
+                }
+            }
+        } else {
+            perm = ALL;
+        }
+        String pattern = op.substring(Math.min(offset, op.length()));
+        if (Acl.hasSpaces(pattern)) return Acl.ERR_SYNTAX;
+        KeyPattern existing = null;
+        for (KeyPattern p : keys) if (p.pattern.equals(pattern)) existing = p;
+        if (existing == null) keys.add(new KeyPattern(pattern, perm));
+        else existing.flags |= perm;
+        flags &= ~ALLKEYS;
+        return null;
+    }
+
+    /** +command, +command|subcommand, or +command|first-arg for a command without subcommands. */
+    private String allowCommand(String name) {
+        int bar = name.lastIndexOf('|');
+        if (bar < 0) {
+            CommandDef cmd = table.lookup(name);
+            if (cmd == null) return Acl.ERR_UNKNOWN;
+            changePerm(cmd, true);
+        } else {
+            String base = name.substring(0, bar);
+            String sub = name.substring(bar + 1);
+            CommandDef cmd = table.lookup(base);
+            if (cmd == null) return Acl.ERR_UNKNOWN;
+            if (cmd.parent() != null) return "Allowing first-arg of a subcommand is not supported";
+            if (sub.isEmpty()) return Acl.ERR_SYNTAX;
+            if (!cmd.subcommands().values().isEmpty()) {
+                CommandDef subCmd = table.lookup(name);
+                if (subCmd == null) return Acl.ERR_UNKNOWN;
+                changePerm(subCmd, true);
+            } else {
+                addFirstArg(cmd.id(), sub);
+            }
         }
         return null;
     }

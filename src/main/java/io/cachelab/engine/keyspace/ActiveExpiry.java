@@ -63,52 +63,12 @@ public final class ActiveExpiry {
             long expired;
             long sampled;
             do {
-                Dict<Bytes, Long> expires = db.expires;
-                if (expires.isEmpty()) {
-                    db.avgTtl = 0;
-                    break;
-                }
-                expired = 0;
-                sampled = 0;
-                long ttlSum = 0;
-                long ttlSamples = 0;
-                int num = Math.min(expires.size(), keysPerLoop);
-                int maxBuckets = num * 20;
-                int checkedBuckets = 0;
-                List<Bytes> toExpire = new ArrayList<>();
-                long[] ttlAcc = new long[2];
-                while (sampled < num && checkedBuckets < maxBuckets) {
-                    List<Bytes> keys = new ArrayList<>();
-                    List<Long> whens = new ArrayList<>();
-                    db.expiresCursor = expires.scan(db.expiresCursor, (k, w) -> {
-                        keys.add(k);
-                        whens.add(w);
-                    });
-                    checkedBuckets++;
-                    for (int i = 0; i < keys.size(); i++) {
-                        sampled++;
-                        long ttl = whens.get(i) - now;
-                        if (ttl <= 0) toExpire.add(keys.get(i));
-                        else {
-                            ttlSum += ttl;
-                            ttlSamples++;
-                        }
-                    }
-                    if (db.expiresCursor == 0) break;
-                }
-                ttlAcc[0] = ttlSum;
-                for (Bytes k : toExpire) {
-                    if (db.isExpiredAt(k, now)) {
-                        db.deleteExpired(k);
-                        expired++;
-                    }
-                }
+                long[] r = sampleAndExpire(db, keysPerLoop, now);
+                if (r == null) break;
+                sampled = r[0];
+                expired = r[1];
                 totalExpired += expired;
                 totalSampled += sampled;
-                if (ttlSamples > 0) {
-                    long avg = ttlAcc[0] / ttlSamples;
-                    db.avgTtl = db.avgTtl == 0 ? avg : (db.avgTtl / 50) * 49 + (avg / 50);
-                }
                 if ((++iteration & 0xf) == 0) {
                     long elapsed = System.nanoTime() / 1000 - startUs;
                     if (elapsed > timelimitUs) {
@@ -124,5 +84,56 @@ public final class ActiveExpiry {
         server.latency().addIfNeeded(server.config().getLong("latency-monitor-threshold"), "expire-cycle", elapsedUs / 1000);
         double currentPerc = totalSampled > 0 ? (double) totalExpired / totalSampled : 0;
         server.stats().setExpiredStalePerc(currentPerc * 0.05 + server.stats().expiredStalePerc() * 0.95);
+    }
+
+    /**
+     * One sampling loop over a database's volatile keys (activeExpireCycle's inner loop): up to
+     * keysPerLoop keys from the expires cursor, the expired ones deleted, the average TTL updated.
+     * Returns {sampled, expired}, or null when the database has no volatile keys.
+     */
+    private static long[] sampleAndExpire(Database db, int keysPerLoop, long now) {
+        Dict<Bytes, Long> expires = db.expires;
+        if (expires.isEmpty()) {
+            db.avgTtl = 0;
+            return null;
+        }
+        long expired = 0;
+        long sampled = 0;
+        long ttlSum = 0;
+        long ttlSamples = 0;
+        int num = Math.min(expires.size(), keysPerLoop);
+        int maxBuckets = num * 20;
+        int checkedBuckets = 0;
+        List<Bytes> toExpire = new ArrayList<>();
+        while (sampled < num && checkedBuckets < maxBuckets) {
+            List<Bytes> keys = new ArrayList<>();
+            List<Long> whens = new ArrayList<>();
+            db.expiresCursor = expires.scan(db.expiresCursor, (k, w) -> {
+                keys.add(k);
+                whens.add(w);
+            });
+            checkedBuckets++;
+            for (int i = 0; i < keys.size(); i++) {
+                sampled++;
+                long ttl = whens.get(i) - now;
+                if (ttl <= 0) toExpire.add(keys.get(i));
+                else {
+                    ttlSum += ttl;
+                    ttlSamples++;
+                }
+            }
+            if (db.expiresCursor == 0) break;
+        }
+        for (Bytes k : toExpire) {
+            if (db.isExpiredAt(k, now)) {
+                db.deleteExpired(k);
+                expired++;
+            }
+        }
+        if (ttlSamples > 0) {
+            long avg = ttlSum / ttlSamples;
+            db.avgTtl = db.avgTtl == 0 ? avg : (db.avgTtl / 50) * 49 + (avg / 50);
+        }
+        return new long[] {sampled, expired};
     }
 }
