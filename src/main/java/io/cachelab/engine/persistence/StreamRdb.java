@@ -164,48 +164,7 @@ final class StreamRdb {
         for (long n = 0; n < nodes; n++) {
             byte[] key = r.readString();
             if (key.length != 16) throw new RdbFormatException("stream node key is not a 128-bit ID");
-            ID master = idFromKey(key, 0);
-            byte[] lp = r.readString();
-            items.clear();
-            try {
-                Listpack.decode(lp, items);
-            } catch (IllegalArgumentException e) {
-                throw new RdbFormatException("bad stream listpack: " + e.getMessage());
-            }
-            if (items.isEmpty()) throw new RdbFormatException("empty stream listpack");
-            int p = 0;
-            p++; // count
-            long deleted = num(items.get(p++));
-            int nf = (int) num(items.get(p++));
-            byte[][] masterFields = new byte[nf][];
-            for (int i = 0; i < nf; i++) masterFields[i] = items.get(p++);
-            p++; // master terminator
-            List<ID> ids = new ArrayList<>();
-            List<byte[][]> fvs = new ArrayList<>();
-            int total = 0;
-            while (p < items.size()) {
-                int flags = (int) num(items.get(p++));
-                ID id = new ID(master.ms() + num(items.get(p++)), master.seq() + num(items.get(p++)));
-                byte[][] fv;
-                if ((flags & FLAG_SAMEFIELDS) != 0) {
-                    fv = new byte[nf * 2][];
-                    for (int i = 0; i < nf; i++) {
-                        fv[2 * i] = masterFields[i];
-                        fv[2 * i + 1] = items.get(p++);
-                    }
-                } else {
-                    int ef = (int) num(items.get(p++));
-                    fv = new byte[ef * 2][];
-                    for (int i = 0; i < ef * 2; i++) fv[i] = items.get(p++);
-                }
-                p++; // lp-count
-                total++;
-                if ((flags & FLAG_DELETED) == 0) {
-                    ids.add(id);
-                    fvs.add(fv);
-                }
-            }
-            if (!ids.isEmpty()) s.loadNode(master, ids, fvs, total);
+            readNode(s, idFromKey(key, 0), r.readString(), items);
         }
         long length = readULength(r);
         ID lastId = new ID(readULength(r), readULength(r));
@@ -218,36 +177,83 @@ final class StreamRdb {
         }
         if (length != s.length()) throw new RdbFormatException("stream length mismatch");
         long groups = readULength(r);
-        for (long gi = 0; gi < groups; gi++) {
-            Bytes name = new Bytes(r.readString());
-            ID last = new ID(readULength(r), readULength(r));
-            long entriesRead = v2 ? readULength(r) : s.estimateDistanceFromFirstEverEntry(last);
-            Group g = new Group(last, entriesRead);
-            if (s.groups.put(name, g) != null) throw new RdbFormatException("duplicated consumer group name");
-            long pel = readULength(r);
-            for (long i = 0; i < pel; i++) {
-                ID id = idFromKey(r.readBytes(16), 0);
-                long time = r.readLe(8);
-                long count = readULength(r);
-                g.pel.put(id, new Pending(time, count, null));
-            }
-            long consumers = readULength(r);
-            for (long ci = 0; ci < consumers; ci++) {
-                Bytes cname = new Bytes(r.readString());
-                Consumer c = new Consumer(cname, r.readLe(8));
-                g.consumers.put(cname, c);
-                long cpel = readULength(r);
-                for (long i = 0; i < cpel; i++) {
-                    ID id = idFromKey(r.readBytes(16), 0);
-                    Pending p = g.pel.get(id);
-                    if (p == null || p.consumer() != null) throw new RdbFormatException("consumer PEL entry not in the group PEL");
-                    p.moveTo(id, c);
+        for (long gi = 0; gi < groups; gi++) readGroup(r, s, v2);
+        return s;
+    }
+
+    /** One listpack node: the master entry's fields, then each entry (deleted ones only counted). */
+    private static void readNode(StreamValue s, ID master, byte[] lp, List<byte[]> items) throws IOException {
+        items.clear();
+        try {
+            Listpack.decode(lp, items);
+        } catch (IllegalArgumentException e) {
+            throw new RdbFormatException("bad stream listpack: " + e.getMessage());
+        }
+        if (items.isEmpty()) throw new RdbFormatException("empty stream listpack");
+        int p = 0;
+        p++; // count
+        long deleted = num(items.get(p++));
+        int nf = (int) num(items.get(p++));
+        byte[][] masterFields = new byte[nf][];
+        for (int i = 0; i < nf; i++) masterFields[i] = items.get(p++);
+        p++; // master terminator
+        List<ID> ids = new ArrayList<>();
+        List<byte[][]> fvs = new ArrayList<>();
+        int total = 0;
+        while (p < items.size()) {
+            int flags = (int) num(items.get(p++));
+            ID id = new ID(master.ms() + num(items.get(p++)), master.seq() + num(items.get(p++)));
+            byte[][] fv;
+            if ((flags & FLAG_SAMEFIELDS) != 0) {
+                fv = new byte[nf * 2][];
+                for (int i = 0; i < nf; i++) {
+                    fv[2 * i] = masterFields[i];
+                    fv[2 * i + 1] = items.get(p++);
                 }
+            } else {
+                int ef = (int) num(items.get(p++));
+                fv = new byte[ef * 2][];
+                for (int i = 0; i < ef * 2; i++) fv[i] = items.get(p++);
             }
-            for (Pending p : g.pel.values()) {
-                if (p.consumer() == null) throw new RdbFormatException("group PEL entry without a consumer");
+            p++; // lp-count
+            total++;
+            if ((flags & FLAG_DELETED) == 0) {
+                ids.add(id);
+                fvs.add(fv);
             }
         }
-        return s;
+        if (!ids.isEmpty()) s.loadNode(master, ids, fvs, total);
+    }
+
+    /** One consumer group: its position, its PEL, then its consumers, each naming its share of the PEL. */
+    private static void readGroup(RdbReader r, StreamValue s, boolean v2) throws IOException {
+        Bytes name = new Bytes(r.readString());
+        ID last = new ID(readULength(r), readULength(r));
+        long entriesRead = v2 ? readULength(r) : s.estimateDistanceFromFirstEverEntry(last);
+        Group g = new Group(last, entriesRead);
+        if (s.groups.put(name, g) != null) throw new RdbFormatException("duplicated consumer group name");
+        long pel = readULength(r);
+        for (long i = 0; i < pel; i++) {
+            ID id = idFromKey(r.readBytes(16), 0);
+            long time = r.readLe(8);
+            long count = readULength(r);
+            g.pel.put(id, new Pending(time, count, null));
+        }
+        long consumers = readULength(r);
+        for (long ci = 0; ci < consumers; ci++) {
+            Bytes cname = new Bytes(r.readString());
+            Consumer c = new Consumer(cname, r.readLe(8));
+            g.consumers.put(cname, c);
+            long cpel = readULength(r);
+            for (long i = 0; i < cpel; i++) {
+                ID id = idFromKey(r.readBytes(16), 0);
+                Pending p = g.pel.get(id);
+                if (p == null || p.consumer() != null) throw new RdbFormatException("consumer PEL entry not in the group PEL");
+                p.moveTo(id, c);
+            }
+        }
+        for (Pending p : g.pel.values()) {
+            if (p.consumer() == null) throw new RdbFormatException("group PEL entry without a consumer");
+        }
     }
 }

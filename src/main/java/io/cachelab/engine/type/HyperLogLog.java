@@ -292,8 +292,14 @@ public final class HyperLogLog {
             System.arraycopy(seq, 0, b, p, n);
             end += delta;
         }
-        // merge adjacent VAL opcodes with the same value, up to 5 opcodes from prev
-        p = prev >= 0 ? prev : sparse;
+        mergeValRuns(prev >= 0 ? prev : sparse, end);
+        invalidateCache();
+        return 1;
+    }
+
+    /** hllSparseSet's last step: adjacent VAL opcodes of the same value merged, for up to 5 opcodes from {@code p}. */
+    private void mergeValRuns(int p, int end) {
+        byte[] b = buf;
         int scanlen = 5;
         while (p < end && scanlen-- > 0) {
             int o = b[p] & 0xff;
@@ -319,8 +325,6 @@ public final class HyperLogLog {
             }
             p++;
         }
-        invalidateCache();
-        return 1;
     }
 
     private static int putZeros(byte[] seq, int n, int len) {
