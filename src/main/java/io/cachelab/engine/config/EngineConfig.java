@@ -61,7 +61,22 @@ public final class EngineConfig {
         return new EngineConfig();
     }
 
+    /** The directive table, group by group; params keeps the order they are registered in. */
     private EngineConfig() {
+        network();
+        memory();
+        encodings();
+        monitoring();
+        persistence();
+        replication();
+        processAndDefrag();
+        clusterAndAofRest();
+        replicaShutdownAndTls();
+        hiddenAndProtected();
+    }
+
+    /** The port, the listening socket and the client limits. */
+    private void network() {
         // network
         def("port", Kind.INT, "6379", 0, 65535);
         special("bind", "127.0.0.1 -::1");
@@ -80,6 +95,10 @@ public final class EngineConfig {
         enumP("enable-debug-command", "local", true, "no", "yes", "local");
         enumP("enable-protected-configs", "no", true, "no", "yes", "local");
         enumP("enable-module-command", "no", true, "no", "yes", "local");
+    }
+
+    /** maxmemory, eviction, expiry effort and lazy freeing. */
+    private void memory() {
         // memory
         mem("maxmemory", "0", 0);
         enumP("maxmemory-policy", "noeviction", false, "volatile-lru", "volatile-lfu", "volatile-random",
@@ -96,6 +115,10 @@ public final class EngineConfig {
         bool("lazyfree-lazy-user-del", false);
         bool("lazyfree-lazy-user-flush", false);
         bool("activedefrag", false);
+    }
+
+    /** The thresholds of the compact encodings. */
+    private void encodings() {
         // encodings (Redis 7.0 names, with the ziplist aliases)
         add(new Param("hash-max-listpack-entries", "hash-max-ziplist-entries", Kind.INT, "512", false, null, 0, Long.MAX_VALUE));
         add(new Param("hash-max-listpack-value", "hash-max-ziplist-value", Kind.MEMORY, "64", false, null, 0, Long.MAX_VALUE));
@@ -108,6 +131,10 @@ public final class EngineConfig {
         def("stream-node-max-entries", Kind.INT, "100", 0, Long.MAX_VALUE);
         def("hll-sparse-max-bytes", Kind.MEMORY, "3000", 0, Long.MAX_VALUE);
         bool("activerehashing", true);
+    }
+
+    /** Scripting, the slow log, latency tracking and keyspace notifications. */
+    private void monitoring() {
         // scripting, slowlog, latency, notifications
         add(new Param("busy-reply-threshold", "lua-time-limit", Kind.INT, "5000", false, null, 0, Long.MAX_VALUE));
         def("slowlog-log-slower-than", Kind.INT, "10000", -1, Long.MAX_VALUE);
@@ -116,6 +143,10 @@ public final class EngineConfig {
         bool("latency-tracking", true);
         special("latency-tracking-info-percentiles", "50 99 99.9");
         special("notify-keyspace-events", "");
+    }
+
+    /** RDB, AOF, and the process and its logging. */
+    private void persistence() {
         // persistence and logging (accepted; persistence itself lives in its own issue)
         special("dir", System.getProperty("user.dir"));
         string("dbfilename", "dump.rdb");
@@ -146,6 +177,10 @@ public final class EngineConfig {
         enumP("supervised", "no", true, "upstart", "systemd", "auto", "no");
         string("unixsocket", "", true);
         def("unixsocketperm", Kind.INT, "0", 0, 777, true);
+    }
+
+    /** Replication. */
+    private void replication() {
         // replication (WAIT answers 0 until replication exists)
         add(new Param("replicaof", "slaveof", Kind.SPECIAL, "", true, null, 0, 0));
         string("masterauth", "");
@@ -160,6 +195,10 @@ public final class EngineConfig {
         add(new Param("min-replicas-max-lag", "min-slaves-max-lag", Kind.INT, "10", false, null, 0, Integer.MAX_VALUE));
         bool("repl-diskless-sync", true);
         def("repl-diskless-sync-delay", Kind.INT, "5", 0, Integer.MAX_VALUE);
+    }
+
+    /** Cluster mode, threads, tracking, ACL, OOM score and active defrag. */
+    private void processAndDefrag() {
         bool("cluster-enabled", false, true);
         bool("lua-replicate-commands", true);
         bool("crash-log-enabled", true);
@@ -183,6 +222,10 @@ public final class EngineConfig {
         string("locale-collate", "");
         enumP("propagation-error-behavior", "ignore", false, "ignore", "panic", "panic-on-replicas");
         bool("replica-ignore-disk-write-errors", false);
+    }
+
+    /** The rest of Redis 7.0.15's config.c table, first part: ACL pub/sub, AOF/RDB fsync, CPU lists and cluster. */
+    private void clusterAndAofRest() {
         // the rest of Redis 7.0.15's config.c table: accepted and reported, with its defaults and types
         enumP("acl-pubsub-default", "resetchannels", false, "allchannels", "resetchannels");
         bool("aof-disable-auto-gc", false);
@@ -211,6 +254,10 @@ public final class EngineConfig {
         add(new Param("cluster-replica-no-failover", "cluster-slave-no-failover", Kind.BOOL, "no", false, null, 0, 1));
         add(new Param("cluster-replica-validity-factor", "cluster-slave-validity-factor", Kind.INT, "10", false, null, 0, Integer.MAX_VALUE));
         bool("cluster-require-full-coverage", true);
+    }
+
+    /** The rest of config.c's table, second part: replica announcements, shutdown, syslog and TLS. */
+    private void replicaShutdownAndTls() {
         string("ignore-warnings", "");
         string("proc-title-template", "{title} {listen-addr} {server-mode}");
         bool("repl-disable-tcp-nodelay", false);
@@ -241,6 +288,10 @@ public final class EngineConfig {
         def("tls-session-cache-size", Kind.INT, "20480", 0, Integer.MAX_VALUE);
         def("tls-session-cache-timeout", Kind.INT, "300", 0, Integer.MAX_VALUE);
         bool("tls-session-caching", true);
+    }
+
+    /** HIDDEN_CONFIG, PROTECTED_CONFIG and PERCENT_CONFIG markings. */
+    private void hiddenAndProtected() {
         // HIDDEN_CONFIG in config.c (debugging knobs the tests set by exact name)
         bool("use-exit-on-panic", false);
         def("key-load-delay", Kind.INT, "0", Integer.MIN_VALUE, Integer.MAX_VALUE);
