@@ -117,26 +117,7 @@ final class StreamGroupCommands {
             throw new RedisError("NOGROUP No such key '" + s(a[1]) + "' or consumer group '" + s(a[2]) + "'");
         }
         if (justinfo) {
-            c.addArrayLen(4);
-            c.addInteger(g.pel.size());
-            if (g.pel.isEmpty()) {
-                c.addNull();
-                c.addNull();
-                c.addNullArray();
-                return;
-            }
-            c.addBulk(g.pel.firstKey().bytes());
-            c.addBulk(g.pel.lastKey().bytes());
-            int mark = c.addDeferredLen();
-            long n = 0;
-            for (Consumer cons : g.consumers.values()) {
-                if (cons.pel.isEmpty()) continue;
-                c.addArrayLen(2);
-                c.addBulk(cons.name.array());
-                c.addBulk(Long.toString(cons.pel.size()));
-                n++;
-            }
-            c.setDeferredArrayLen(mark, n);
+            pendingSummary(c, g);
             return;
         }
         NavigableMap<ID, Pending> pel;
@@ -166,6 +147,30 @@ final class StreamGroupCommands {
                 c.addInteger(p.deliveryCount());
                 n++;
             }
+        }
+        c.setDeferredArrayLen(mark, n);
+    }
+
+    /** XPENDING key group: the PEL's size, first and last IDs, and the count per consumer. */
+    private static void pendingSummary(Client c, Group g) {
+        c.addArrayLen(4);
+        c.addInteger(g.pel.size());
+        if (g.pel.isEmpty()) {
+            c.addNull();
+            c.addNull();
+            c.addNullArray();
+            return;
+        }
+        c.addBulk(g.pel.firstKey().bytes());
+        c.addBulk(g.pel.lastKey().bytes());
+        int mark = c.addDeferredLen();
+        long n = 0;
+        for (Consumer cons : g.consumers.values()) {
+            if (cons.pel.isEmpty()) continue;
+            c.addArrayLen(2);
+            c.addBulk(cons.name.array());
+            c.addBulk(Long.toString(cons.pel.size()));
+            n++;
         }
         c.setDeferredArrayLen(mark, n);
     }
