@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
@@ -93,7 +94,7 @@ final class MigrateCommand {
             else writeCommand(cmd, bulk("AUTH"), password);
         }
         writeCommand(cmd, bulk("SELECT"), bulk(Long.toString(dbid)));
-        Persistence persistence = c.server().persistence();
+        Persistence persistence = server(c).persistence();
         List<Bytes> sent = new ArrayList<>();
         long now = System.currentTimeMillis();
         for (int j = 0; j < keys.size(); j++) {
@@ -156,8 +157,8 @@ final class MigrateCommand {
                 } else if (!copy) {
                     db.deleteRaw(key);
                     db.signalModified(key);
-                    c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
-                    c.server().addDirty(1);
+                    server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
+                    server(c).addDirty(1);
                 }
             }
             if (targetError != null) throw new RedisError("ERR Target instance replied with error: " + targetError);
