@@ -1,6 +1,8 @@
 package io.cachelab.engine;
 
 import io.cachelab.engine.command.Families;
+import io.cachelab.engine.server.InfoSections;
+import io.cachelab.engine.server.Server;
 import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.persistence.Aof;
 import io.cachelab.engine.persistence.Persistence;

@@ -1,6 +1,7 @@
 package io.cachelab.engine;
 
 import io.cachelab.engine.config.EngineConfig;
+import io.cachelab.engine.server.Server;
 import io.cachelab.engine.util.ServerLog;
 
 import java.io.IOException;

@@ -47,9 +47,39 @@ class ArchitectureTest {
 
     @Test
     void enginePackagesFormLayersWithoutCycles() {
-        // util, type, table, config < keyspace < net < acl, pubsub, memory < dispatch < script < persistence
-        // < replication < command; Engine (the root package) wires them
+        // util, info, type, table, config < keyspace < net, propagate < acl, pubsub, memory < dispatch
+        // < script < persistence < replication < server < command < sentinel; Engine (the root package)
+        // wires them. A lower layer reaches the server only through the *Host interface it declares.
         slices().matching("io.cachelab.engine.(*)..").should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void onlyTheWiringRootSitsInTheEngineRootPackage() {
+        // Engine and EngineMain are the top: nothing below names them, so no cycle can run through the
+        // root package (which the slice rule above does not see). The Sentinel's main is a second root
+        // built on the first (it assembles an engine in sentinel mode), so it may; the root never names it.
+        noClasses().that().resideInAPackage("io.cachelab.engine.(*)..")
+                .and().resideOutsideOfPackage("io.cachelab.engine.sentinel..")
+                .should().dependOnClassesThat().resideInAPackage("io.cachelab.engine")
+                .check(MAIN);
+    }
+
+    @Test
+    void theWiringRootNamesNoSentinel() {
+        noClasses().that().resideInAPackage("io.cachelab.engine")
+                .should().dependOnClassesThat().resideInAPackage("io.cachelab.engine.sentinel..")
+                .check(MAIN);
+    }
+
+    @Test
+    void layersBelowTheServerKnowItOnlyAsTheirHostInterface() {
+        noClasses().that().resideInAnyPackage("io.cachelab.engine.keyspace..", "io.cachelab.engine.net..",
+                        "io.cachelab.engine.propagate..", "io.cachelab.engine.acl..", "io.cachelab.engine.pubsub..",
+                        "io.cachelab.engine.memory..", "io.cachelab.engine.dispatch..", "io.cachelab.engine.script..",
+                        "io.cachelab.engine.persistence..", "io.cachelab.engine.replication..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.cachelab.engine.server..",
+                        "io.cachelab.engine.command..", "io.cachelab.engine.sentinel..")
+                .check(MAIN);
     }
 
     @Test

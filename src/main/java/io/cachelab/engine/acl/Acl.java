@@ -1,6 +1,5 @@
 package io.cachelab.engine.acl;
 
-import io.cachelab.engine.Server;
 import io.cachelab.engine.table.CommandDef;
 import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.table.GetKeys;
@@ -39,7 +38,7 @@ public final class Acl {
     static final String ERR_CHANNELS_AFTER_ALL = "Adding a pattern after the * pattern (or the 'allchannels' flag) is "
             + "not valid and does not have any effect. Try 'resetchannels' to start with an empty list of channels";
 
-    private final Server server;
+    private final AclHost server;
     private final Map<String, AclUser> users = new TreeMap<>();
     private final AclUser defaultUser;
     private final Deque<LogEntry> log = new ArrayDeque<>();
@@ -91,7 +90,7 @@ public final class Acl {
     private final io.cachelab.engine.table.CommandTable table;
 
     /** {@code table}: the commands rules name and ids index (a Sentinel's differ from a server's). */
-    public Acl(Server server, io.cachelab.engine.table.CommandTable table) {
+    public Acl(AclHost server, io.cachelab.engine.table.CommandTable table) {
         this.server = server;
         this.table = table;
         defaultUser = new AclUser("default", pubsubDefault(), table);

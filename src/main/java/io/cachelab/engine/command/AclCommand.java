@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
@@ -51,7 +52,7 @@ final class AclCommand {
     }
 
     private static Acl acl(Client c) {
-        return c.server().acl();
+        return server(c).acl();
     }
 
     private static void setuser(Client c, byte[][] a) {
@@ -153,7 +154,7 @@ final class AclCommand {
             throw new RedisError("ERR Unknown category '" + (name.length() > 128 ? name.substring(0, 128) : name) + "'");
         }
         List<String> names = new ArrayList<>();
-        for (CommandDef cmd : c.server().commands().table().topLevel()) collect(cmd, flag, names);
+        for (CommandDef cmd : server(c).commands().table().topLevel()) collect(cmd, flag, names);
         c.addArrayLen(names.size());
         for (String n : names) c.addBulk(n);
     }
@@ -227,7 +228,7 @@ final class AclCommand {
         if (u == null) throw new RedisError("ERR User '" + username + "' not found");
         byte[][] argv = java.util.Arrays.copyOfRange(a, 3, a.length);
         // judged by Redis's table, so a command the engine does not answer (MODULE) is judged too
-        CommandDef redisCmd = redisLookup(c.server().commands().table(), argv);
+        CommandDef redisCmd = redisLookup(server(c).commands().table(), argv);
         if (redisCmd == null) throw new RedisError("ERR Command '" + str(argv[0]) + "' not found");
         if (!redisCmd.arityOk(argv.length)) {
             throw new RedisError("ERR wrong number of arguments for '" + redisCmd.fullName() + "' command");

@@ -1,5 +1,7 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
+
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
@@ -66,7 +68,7 @@ public final class BitmapCommands {
     }
 
     private static long maxBytes(Client c) {
-        return Math.min(c.server().config().getLong("proto-max-bulk-len"), Integer.MAX_VALUE - 8);
+        return Math.min(server(c).config().getLong("proto-max-bulk-len"), Integer.MAX_VALUE - 8);
     }
 
     /**
@@ -103,7 +105,7 @@ public final class BitmapCommands {
             buf[index] = (byte) (on == 1 ? buf[index] | mask : buf[index] & ~mask);
             Database db = c.db();
             db.signalModified(key);
-            c.server().notifyKeyspaceEvent(Notify.STRING, "setbit", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.STRING, "setbit", key, db.id());
         }
         c.addInteger(old != 0 ? 1 : 0);
     }
@@ -328,7 +330,7 @@ public final class BitmapCommands {
         }
         Bytes target = new Bytes(a[2]);
         if (maxLen == 0) {
-            if (db.delete(target)) c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", target, db.id());
+            if (db.delete(target)) server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", target, db.id());
             c.addInteger(0);
             return;
         }
@@ -353,7 +355,7 @@ public final class BitmapCommands {
             }
         }
         db.set(target, StringValue.raw(res));
-        c.server().notifyKeyspaceEvent(Notify.STRING, "set", target, db.id());
+        server(c).notifyKeyspaceEvent(Notify.STRING, "set", target, db.id());
         c.addInteger(maxLen);
     }
 
@@ -397,8 +399,8 @@ public final class BitmapCommands {
         }
         if (changes > 0) {
             db.signalModified(key);
-            c.server().addDirty(changes - 1); // Redis counts every changed field
-            c.server().notifyKeyspaceEvent(Notify.STRING, "setbit", key, db.id());
+            server(c).addDirty(changes - 1); // Redis counts every changed field
+            server(c).notifyKeyspaceEvent(Notify.STRING, "setbit", key, db.id());
         }
     }
 

@@ -1,10 +1,11 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
-import io.cachelab.engine.Server;
+import io.cachelab.engine.server.Server;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.Bytes;
 
@@ -36,7 +37,7 @@ final class ClientCommand {
         client.sub("no-touch", (c, a) -> c.setNoTouch(onOff(c, a[2])));
         client.sub("pause", ClientCommand::pause);
         client.sub("unpause", (c, a) -> {
-            c.server().dispatcher().pause().unpause();
+            server(c).dispatcher().pause().unpause();
             c.addOk();
         });
         client.sub("unblock", ClientCommand::unblock);
@@ -63,7 +64,7 @@ final class ClientCommand {
                 redir = Args.toLong(a[j]);
                 long id = redir;
                 boolean exists = false;
-                for (Client other : c.server().eventLoop().clients()) {
+                for (Client other : server(c).eventLoop().clients()) {
                     if (other.id == id && !other.isClosed()) exists = true;
                 }
                 if (!exists) throw new RedisError("ERR The client ID you want redirect to does not exist");
@@ -95,12 +96,12 @@ final class ClientCommand {
                         + "and then re-enabling it with a different mode.");
             }
             if (bcast) {
-                String err = c.server().tracking().prefixCollision(c, prefixes);
+                String err = server(c).tracking().prefixCollision(c, prefixes);
                 if (err != null) throw new RedisError(err);
             }
-            c.server().tracking().enable(c, redir, bcast, optin, optout, noloop, prefixes);
+            server(c).tracking().enable(c, redir, bcast, optin, optout, noloop, prefixes);
         } else if (Args.is(a[2], "off")) {
-            c.server().tracking().disable(c);
+            server(c).tracking().disable(c);
         } else {
             throw RedisError.SYNTAX;
         }
@@ -231,7 +232,7 @@ final class ClientCommand {
     }
 
     private static void list(Client c, byte[][] a) {
-        List<Client> all = c.server().eventLoop().clients();
+        List<Client> all = server(c).eventLoop().clients();
         List<Client> chosen = new ArrayList<>(all);
         if (a.length > 2) {
             if (Args.is(a[2], "type") && a.length == 4) {
@@ -259,7 +260,7 @@ final class ClientCommand {
     }
 
     private static void kill(Client c, byte[][] a) {
-        Server s = c.server();
+        Server s = server(c);
         List<Client> all = new ArrayList<>(s.eventLoop().clients());
         if (a.length == 3) {
             String addr = Args.str(a[2]);
@@ -296,7 +297,7 @@ final class ClientCommand {
                     }
                 }
                 case "user" -> {
-                    if (c.server().acl().user(val) == null) throw new RedisError("ERR No such user '" + val + "'");
+                    if (server(c).acl().user(val) == null) throw new RedisError("ERR No such user '" + val + "'");
                     user = val;
                 }
                 case "skipme" -> {
@@ -324,7 +325,7 @@ final class ClientCommand {
 
     private static void killClient(Client self, Client x) {
         if (x == self) self.closeAfterReply();
-        else x.server().eventLoop().closeClient(x);
+        else server(x).eventLoop().closeClient(x);
     }
 
     private static void reply(Client c, byte[][] a) {
@@ -351,7 +352,7 @@ final class ClientCommand {
         } else if (a.length > 4) {
             throw RedisError.SYNTAX;
         }
-        c.server().dispatcher().pause().pause(System.currentTimeMillis() + ms, writesOnly);
+        server(c).dispatcher().pause().pause(System.currentTimeMillis() + ms, writesOnly);
         c.addOk();
     }
 
@@ -367,9 +368,9 @@ final class ClientCommand {
         } else if (a.length > 4) {
             throw RedisError.SYNTAX;
         }
-        for (Client x : c.server().eventLoop().clients()) {
+        for (Client x : server(c).eventLoop().clients()) {
             if (x.id == id && x.isBlocked()) {
-                c.server().blocking().unblockByRequest(x, withError);
+                server(c).blocking().unblockByRequest(x, withError);
                 c.addInteger(1);
                 return;
             }

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
@@ -27,14 +28,14 @@ final class CommandCommand {
 
     static void register(Commands t) {
         CommandSpec cmd = t.bind("command", (c, a) -> {
-            List<CommandSpec> all = new ArrayList<>(c.server().commands().all());
+            List<CommandSpec> all = new ArrayList<>(server(c).commands().all());
             c.addArrayLen(all.size());
             for (CommandSpec s : all) info(c, s);
         });
-        cmd.sub("count", (c, a) -> c.addInteger(c.server().commands().size()));
+        cmd.sub("count", (c, a) -> c.addInteger(server(c).commands().size()));
         cmd.sub("info", (c, a) -> {
             List<CommandSpec> chosen = new ArrayList<>();
-            if (a.length == 2) chosen.addAll(c.server().commands().all());
+            if (a.length == 2) chosen.addAll(server(c).commands().all());
             c.addArrayLen(a.length == 2 ? chosen.size() : a.length - 2);
             if (a.length == 2) {
                 for (CommandSpec s : chosen) info(c, s);
@@ -67,8 +68,8 @@ final class CommandCommand {
 
     private static CommandSpec find(Client c, String name) {
         int bar = name.indexOf('|');
-        if (bar < 0) return c.server().commands().lookup(name);
-        CommandSpec parent = c.server().commands().lookup(name.substring(0, bar));
+        if (bar < 0) return server(c).commands().lookup(name);
+        CommandSpec parent = server(c).commands().lookup(name.substring(0, bar));
         return parent == null ? null : parent.subcommand(name.substring(bar + 1).toLowerCase());
     }
 
@@ -153,7 +154,7 @@ final class CommandCommand {
 
     private static void list(Client c, byte[][] a) {
         List<CommandSpec> every = new ArrayList<>();
-        for (CommandSpec s : c.server().commands().all()) {
+        for (CommandSpec s : server(c).commands().all()) {
             every.add(s);
             every.addAll(s.subcommands().values());
         }
@@ -177,7 +178,7 @@ final class CommandCommand {
 
     private static void docs(Client c, byte[][] a) {
         List<CommandSpec> chosen = new ArrayList<>();
-        if (a.length == 2) chosen.addAll(c.server().commands().all());
+        if (a.length == 2) chosen.addAll(server(c).commands().all());
         else for (int i = 2; i < a.length; i++) {
             CommandSpec s = find(c, Args.str(a[i]));
             if (s != null) chosen.add(s);
@@ -284,7 +285,7 @@ final class CommandCommand {
     /** getKeysSubcommandImpl. */
     private static void getkeys(Client c, byte[][] a, boolean withFlags) {
         byte[][] argv = Arrays.copyOfRange(a, 2, a.length);
-        CommandSpec s = c.server().commands().lookup(argv[0]);
+        CommandSpec s = server(c).commands().lookup(argv[0]);
         if (s != null && s.isContainer() && argv.length > 1) s = s.subcommand(Args.lower(argv[1]));
         if (s == null) throw new RedisError("ERR Invalid command specified");
         CommandDef d = s.def();

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
@@ -40,17 +41,17 @@ final class ConfigCommands {
 
     /** CONFIG REWRITE: the start-up file rewritten with the running values (replicaof from the replication state). */
     private static void rewrite(Client c, byte[][] a) {
-        if (c.server().config().configFile() == null) throw new RedisError("ERR The server is running without a config file");
+        if (server(c).config().configFile() == null) throw new RedisError("ERR The server is running without a config file");
         Map<String, String> current = new LinkedHashMap<>();
-        var link = c.server().replicaLink();
+        var link = server(c).replicaLink();
         current.put("replicaof", link.isReplica() ? link.masterHost() + " " + link.masterPort() : null);
         try {
-            c.server().config().rewrite(current);
+            server(c).config().rewrite(current);
         } catch (java.io.IOException e) {
-            c.server().log().warning("CONFIG REWRITE failed: " + e.getMessage());
+            server(c).log().warning("CONFIG REWRITE failed: " + e.getMessage());
             throw new RedisError("ERR Rewriting config file: " + e.getMessage());
         }
-        c.server().log().info("CONFIG REWRITE executed with success.");
+        server(c).log().info("CONFIG REWRITE executed with success.");
         c.addOk();
     }
 
@@ -58,7 +59,7 @@ final class ConfigCommands {
         Map<String, String> found = new LinkedHashMap<>();
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 2; i < a.length; i++) {
-            for (String[] kv : c.server().config().matching(Args.str(a[i]))) {
+            for (String[] kv : server(c).config().matching(Args.str(a[i]))) {
                 // config names are case-insensitive, so MAXMEMORY and maxmemory* answer once
                 if (seen.add(kv[0].toLowerCase(java.util.Locale.ROOT))) found.put(kv[0], kv[1]);
             }
@@ -77,7 +78,7 @@ final class ConfigCommands {
 
     private static void set(Client c, byte[][] a) {
         if ((a.length - 2) % 2 != 0) throw RedisError.wrongArgs("config|set");
-        EngineConfig cfg = c.server().config();
+        EngineConfig cfg = server(c).config();
         // every sensitive value is redacted before any argument can fail (config.c)
         for (int i = 2; i + 1 < a.length; i += 2) {
             String canonical = cfg.canonicalName(Args.str(a[i]));
@@ -98,7 +99,7 @@ final class ConfigCommands {
             }
             pairs.add(new String[]{canonical, Args.str(a[i + 1]), name});
         }
-        boolean loading = c.server().loading() || c.server().asyncLoading();
+        boolean loading = server(c).loading() || server(c).asyncLoading();
         for (String[] p : pairs) {
             // DENY_LOADING_CONFIG: these cannot change under a dataset being loaded
             if (loading && DENY_LOADING.contains(p[0])) throw new RedisError("LOADING Redis is loading the dataset in memory");
@@ -132,7 +133,7 @@ final class ConfigCommands {
 
     /** allowProtectedAction: "yes", or "local" for a loopback (or socket-less) connection. */
     static boolean protectedAllowed(Client c) {
-        String mode = c.server().config().getString("enable-protected-configs");
+        String mode = server(c).config().getString("enable-protected-configs");
         if (mode.equals("yes")) return true;
         if (!mode.equals("local")) return false;
         String addr = c.addr() == null ? "" : c.addr();
@@ -140,13 +141,13 @@ final class ConfigCommands {
     }
 
     private static void resetstat(Client c, byte[][] a) {
-        c.server().stats().reset();
-        for (CommandSpec s : c.server().commands().all()) {
+        server(c).stats().reset();
+        for (CommandSpec s : server(c).commands().all()) {
             s.stats().reset();
             for (CommandSpec sub : s.subcommands().values()) sub.stats().reset();
         }
-        c.server().dispatcher().slowlog().reset();
-        c.server().replication().resetStats();
+        server(c).dispatcher().slowlog().reset();
+        server(c).replication().resetStats();
         c.addOk();
     }
 }

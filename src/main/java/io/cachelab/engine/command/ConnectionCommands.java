@@ -1,10 +1,11 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Trait;
 import io.cachelab.engine.dispatch.Commands;
-import io.cachelab.engine.Server;
+import io.cachelab.engine.server.Server;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.pubsub.PubSub;
@@ -76,7 +77,7 @@ final class ConnectionCommands {
                 throw new RedisError("ERR Syntax error in HELLO option '" + Args.str(a[i]) + "'");
             }
         }
-        if (c.server().acl().authRequired(c)) {
+        if (server(c).acl().authRequired(c)) {
             throw new RedisError("NOAUTH HELLO must be called with the client already authenticated, otherwise the "
                     + "HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select "
                     + "the RESP protocol version at the same time");
@@ -94,13 +95,13 @@ final class ConnectionCommands {
         c.addBulk("mode");
         c.addBulk("standalone");
         c.addBulk("role");
-        c.addBulk(c.server().isReplica() ? "replica" : "master");
+        c.addBulk(server(c).isReplica() ? "replica" : "master");
         c.addBulk("modules");
         c.addArrayLen(0);
     }
 
     private static void checkPassword(Client c, byte[] command, byte[] user, byte[] pass) {
-        if (!c.server().acl().authenticate(c, latin1(user), latin1(pass), latin1(command))) {
+        if (!server(c).acl().authenticate(c, latin1(user), latin1(pass), latin1(command))) {
             throw new RedisError("WRONGPASS invalid username-password pair or user is disabled.");
         }
     }
@@ -112,7 +113,7 @@ final class ConnectionCommands {
     private static void auth(Client c, byte[][] a) {
         if (a.length > 3) throw RedisError.SYNTAX;
         for (int j = 1; j < a.length; j++) c.redactArgument(j); // the password, and the user name with it
-        if (a.length == 2 && c.server().acl().defaultUser().nopass()) {
+        if (a.length == 2 && server(c).acl().defaultUser().nopass()) {
             throw new RedisError("ERR AUTH <password> called without any password configured for the default user. "
                     + "Are you sure your configuration is correct?");
         }
@@ -124,8 +125,8 @@ final class ConnectionCommands {
     private static void select(Client c, byte[][] a) {
         Long idx = Numbers.parseLongStrict(a[1]);
         if (idx == null) throw RedisError.NOT_INTEGER;
-        if (idx < 0 || idx >= c.server().databaseCount()) throw new RedisError("ERR DB index is out of range");
-        c.select(c.server().db(idx.intValue()));
+        if (idx < 0 || idx >= server(c).databaseCount()) throw new RedisError("ERR DB index is out of range");
+        c.select(server(c).db(idx.intValue()));
         c.addOk();
     }
 
@@ -134,7 +135,7 @@ final class ConnectionCommands {
         if (x == null) throw new RedisError("ERR invalid first DB index");
         Long y = Numbers.parseLongStrict(a[2]);
         if (y == null) throw new RedisError("ERR invalid second DB index");
-        Server s = c.server();
+        Server s = server(c);
         if (x < 0 || x >= s.databaseCount() || y < 0 || y >= s.databaseCount()) {
             throw new RedisError("ERR DB index is out of range");
         }
@@ -155,7 +156,7 @@ final class ConnectionCommands {
     }
 
     static void reset(Client c, byte[][] a) {
-        Server s = c.server();
+        Server s = server(c);
         c.multi().discard();
         s.watches().unwatchAll(c);
         for (PubSub.Kind k : PubSub.Kind.values()) s.pubsub().unsubscribeAll(c, k, false);

@@ -1,5 +1,7 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
+
 import io.cachelab.engine.type.SetValue;
 import io.cachelab.engine.type.ZSetValue;
 import io.cachelab.engine.keyspace.Database;
@@ -23,7 +25,7 @@ final class DebugCommand {
 
     /** enable-debug-command: "no" refuses DEBUG, "local" refuses it to remote connections. */
     private static void checkAllowed(Client c) {
-        String mode = c.server().config().getString("enable-debug-command");
+        String mode = server(c).config().getString("enable-debug-command");
         boolean local = c.addr().startsWith("127.") || c.addr().startsWith("0:0:0:0:0:0:0:1") || !c.hasSocket();
         if (mode.equals("no") || (mode.equals("local") && !local)) {
             throw new RedisError("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
@@ -39,30 +41,30 @@ final class DebugCommand {
             case "sleep" -> sleep(c, a);
             case "log" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
-                c.server().log().warning("DEBUG LOG: " + Args.str(a[2]));
+                server(c).log().warning("DEBUG LOG: " + Args.str(a[2]));
                 c.addOk();
             }
             case "populate" -> populate(c, a);
             case "replicate" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
-                c.server().replication().feed(c.db().id(), java.util.Arrays.copyOfRange(a, 2, a.length));
+                server(c).replication().feed(c.db().id(), java.util.Arrays.copyOfRange(a, 2, a.length));
                 c.addOk();
             }
             case "change-repl-id" -> {
-                c.server().log().warning("Changing replication IDs after receiving DEBUG change-repl-id");
-                c.server().replication().changeReplicationId();
+                server(c).log().warning("Changing replication IDs after receiving DEBUG change-repl-id");
+                server(c).replication().changeReplicationId();
                 c.addOk();
             }
             case "set-active-expire" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
-                c.server().setActiveExpire(Args.toLong(a[2]) != 0);
+                server(c).setActiveExpire(Args.toLong(a[2]) != 0);
                 c.addOk();
             }
             case "object" -> object(c, a);
             case "reload" -> reload(c, a);
             case "digest" -> {
                 if (a.length != 2) throw syntax(a);
-                c.addSimple(DebugDigest.hex(new DebugDigest().dataset(c.server().databases())));
+                c.addSimple(DebugDigest.hex(new DebugDigest().dataset(server(c).databases())));
             }
             case "digest-value" -> {
                 DebugDigest digest = new DebugDigest();
@@ -74,7 +76,7 @@ final class DebugCommand {
                  "stringmatch-len", "dict-resizing", "pause-cron" -> c.addOk();
             case "set-disable-deny-scripts" -> {
                 if (a.length < 3) throw RedisError.wrongArgs("debug");
-                c.server().scripting().setDenyScriptsDisabled(Args.toLong(a[2]) != 0);
+                server(c).scripting().setDenyScriptsDisabled(Args.toLong(a[2]) != 0);
                 c.addOk();
             }
             case "protocol" -> DebugProtocol.reply(c, a);
@@ -103,22 +105,22 @@ final class DebugCommand {
         // dictFind, as debug.c: a logically expired key is still shown, and stays
         RValue v = c.db().dict().get(new Bytes(a[2]));
         if (v == null) throw RedisError.NO_SUCH_KEY;
-        long idle = c.server().eviction().idleSeconds(v);
+        long idle = server(c).eviction().idleSeconds(v);
         c.addSimple("Value at:0x" + Integer.toHexString(System.identityHashCode(v)) + " refcount:1 encoding:"
-                + v.encoding() + " serializedlength:" + c.server().persistence().serializedLength(v) + " lru:" + (v.lru() & 0xffffff) + " lru_seconds_idle:" + idle);
+                + v.encoding() + " serializedlength:" + server(c).persistence().serializedLength(v) + " lru:" + (v.lru() & 0xffffff) + " lru_seconds_idle:" + idle);
     }
 
     /** DEBUG LOADAOF: reloads the AOF; a failure is an error reply where Redis exits. */
     private static void loadAof(Client c, byte[][] a) {
-        Aof aof = c.server().aof();
+        Aof aof = server(c).aof();
         try {
             aof.reload();
         } catch (java.io.IOException | RuntimeException e) {
             // Redis exits here; an error reply keeps the engine up
-            c.server().log().warning("DEBUG LOADAOF failed: " + e.getMessage());
+            server(c).log().warning("DEBUG LOADAOF failed: " + e.getMessage());
             throw new RedisError("ERR Error loading the AOF file");
         }
-        c.server().log().warning("Append Only File loaded by DEBUG LOADAOF");
+        server(c).log().warning("Append Only File loaded by DEBUG LOADAOF");
         c.addOk();
     }
 
@@ -141,11 +143,11 @@ final class DebugCommand {
     private static void replyBuffer(Client c, byte[][] a) {
         if (a.length != 4) throw syntax(a);
         if (Args.is(a[2], "peak-reset-time")) {
-            if (Args.is(a[3], "never")) c.server().setReplyBufferPeakResetMs(-1);
-            else if (Args.is(a[3], "reset")) c.server().setReplyBufferPeakResetMs(ReplyBufferSizing.DEFAULT_PEAK_RESET_MS);
-            else c.server().setReplyBufferPeakResetMs(Args.toLong(a[3]));
+            if (Args.is(a[3], "never")) server(c).setReplyBufferPeakResetMs(-1);
+            else if (Args.is(a[3], "reset")) server(c).setReplyBufferPeakResetMs(ReplyBufferSizing.DEFAULT_PEAK_RESET_MS);
+            else server(c).setReplyBufferPeakResetMs(Args.toLong(a[3]));
         } else if (Args.is(a[2], "resizing")) {
-            c.server().setReplyBufferResizing(atoi(a[3]) != 0);
+            server(c).setReplyBufferResizing(atoi(a[3]) != 0);
         } else {
             throw syntax(a);
         }
@@ -186,25 +188,25 @@ final class DebugCommand {
             else if (Args.is(a[j], "nosave")) save = false;
             else throw new RedisError("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
         }
-        Persistence p = c.server().persistence();
+        Persistence p = server(c).persistence();
         p.waitForBgsave();
         if (save && !p.save()) throw new RedisError("ERR");
         if (flush) {
             // emptyData: like FLUSHALL for WATCH, but not counted as changes
-            for (Database d : c.server().databases()) {
-                c.server().watches().touchAll(d, null);
+            for (Database d : server(c).databases()) {
+                server(c).watches().touchAll(d, null);
                 d.flush();
             }
-            var scripting = c.server().scriptingIfStarted();
+            var scripting = server(c).scriptingIfStarted();
             if (scripting != null) scripting.functions().flush();
         }
         try {
             p.load(merge);
         } catch (java.io.IOException | RuntimeException e) {
-            c.server().log().warning("DEBUG RELOAD failed: " + e.getMessage());
+            server(c).log().warning("DEBUG RELOAD failed: " + e.getMessage());
             throw new RedisError("ERR Error trying to load the RDB dump");
         }
-        c.server().log().warning("DB reloaded by DEBUG RELOAD");
+        server(c).log().warning("DB reloaded by DEBUG RELOAD");
         c.addOk();
     }
 
@@ -281,7 +283,7 @@ final class DebugCommand {
             c.db().signalModified(key);
         }
         // debug.c adds the keys without touching the dirty counter: replicas and the AOF never see them
-        c.server().propagation().prevent();
+        server(c).propagation().prevent();
         c.addOk();
     }
 }

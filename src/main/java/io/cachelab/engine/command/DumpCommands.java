@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
@@ -31,7 +32,7 @@ final class DumpCommands {
             c.addNull();
             return;
         }
-        c.addBulk(c.server().persistence().dump(v));
+        c.addBulk(server(c).persistence().dump(v));
     }
 
     private static void restore(Client c, byte[][] a) {
@@ -62,7 +63,7 @@ final class DumpCommands {
         if (ttl < 0) throw new RedisError("ERR Invalid TTL value, must be >= 0");
         byte[] payload = a[3];
         if (!Persistence.verifyPayload(payload)) throw new RedisError("ERR DUMP payload version or checksum are wrong");
-        Persistence persistence = c.server().persistence();
+        Persistence persistence = server(c).persistence();
         RValue value;
         try {
             value = persistence.restore(payload);
@@ -71,10 +72,10 @@ final class DumpCommands {
         }
         boolean deleted = replace && db.deleteRaw(key);
         if (ttl != 0 && !absTtl) ttl += System.currentTimeMillis();
-        if (ttl != 0 && ttl <= c.server().commandTimeMs()) {
+        if (ttl != 0 && ttl <= server(c).commandTimeMs()) {
             if (deleted) {
                 db.signalModified(key);
-                c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
+                server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
             }
             c.addOk();
             return;
@@ -83,7 +84,7 @@ final class DumpCommands {
         if (ttl != 0) db.setExpire(key, ttl);
         persistence.setAccessClock(value, idle, (int) freq);
         db.signalModified(key);
-        c.server().notifyKeyspaceEvent(Notify.GENERIC, "restore", key, db.id());
+        server(c).notifyKeyspaceEvent(Notify.GENERIC, "restore", key, db.id());
         c.addOk();
     }
 }

@@ -2,6 +2,7 @@ package io.cachelab.engine.command;
 
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.net.Client;
+import io.cachelab.engine.server.Server;
 
 /**
  * Every command family, bound into one table: Redis's populateCommandTable over the generated
@@ -9,6 +10,15 @@ import io.cachelab.engine.net.Client;
  */
 public final class Families {
     private Families() {
+    }
+
+    /**
+     * The server a command runs on. A client knows its server only as the networking layer's
+     * {@link io.cachelab.engine.net.NetHost} (net sits below the server); every client a command
+     * sees was made by a {@link Server}, so commands, which sit above it, read it back here.
+     */
+    public static Server server(Client c) {
+        return (Server) c.host();
     }
 
     /** CLIENT LIST's line for a client (ACL LOG's client-info). */

@@ -1,5 +1,7 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
+
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
@@ -61,20 +63,20 @@ final class FunctionCommands {
         "    Prints this help."};
 
     static void register(Commands t) {
-        t.bind("fcall", (c, a) -> c.server().scripting().fcall(c, a, false), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER);
-        t.bind("fcall_ro", (c, a) -> c.server().scripting().fcall(c, a, true), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER_READONLY);
+        t.bind("fcall", (c, a) -> server(c).scripting().fcall(c, a, false), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER);
+        t.bind("fcall_ro", (c, a) -> server(c).scripting().fcall(c, a, true), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER_READONLY);
 
         CommandSpec function = t.container("function");
         function.sub("load", FunctionCommands::load);
         function.sub("delete", (c, a) -> {
             libraries(c).delete(new String(a[2], StandardCharsets.ISO_8859_1));
-            c.server().addDirty(1); // logged and replicated, as Redis counts it
+            server(c).addDirty(1); // logged and replicated, as Redis counts it
             c.addOk();
         });
         function.sub("flush", FunctionCommands::flush);
         function.sub("dump", (c, a) -> c.addBulk(libraries(c).dump()));
         function.sub("restore", FunctionCommands::restore);
-        function.sub("kill", (c, a) -> c.server().scripting().kill(c, false));
+        function.sub("kill", (c, a) -> server(c).scripting().kill(c, false));
         function.sub("stats", (c, a) -> libraries(c).stats(c));
         function.sub("list", FunctionCommands::list);
         function.sub("help", (c, a) -> ScriptingCommands.help(c, HELP));
@@ -94,7 +96,7 @@ final class FunctionCommands {
             throw new RedisError("ERR Function code was not given");
         }
         c.addBulk(libraries(c).load(a[a.length - 1], replace));
-        c.server().addDirty(1); // logged and replicated, as Redis counts it
+        server(c).addDirty(1); // logged and replicated, as Redis counts it
     }
 
     private static void flush(Client c, byte[][] a) {
@@ -105,7 +107,7 @@ final class FunctionCommands {
             throw new RedisError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
         }
         libraries(c).flush();
-        c.server().addDirty(1); // logged and replicated, as Redis counts it
+        server(c).addDirty(1); // logged and replicated, as Redis counts it
         c.addOk();
     }
 
@@ -126,7 +128,7 @@ final class FunctionCommands {
             }
         }
         libraries(c).restore(a[2], policy);
-        c.server().addDirty(1); // logged and replicated, as Redis counts it
+        server(c).addDirty(1); // logged and replicated, as Redis counts it
         c.addOk();
     }
 
@@ -149,6 +151,6 @@ final class FunctionCommands {
     }
 
     private static FunctionLibraries libraries(Client c) {
-        return c.server().scripting().functions();
+        return server(c).scripting().functions();
     }
 }

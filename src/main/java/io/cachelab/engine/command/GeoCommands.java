@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
@@ -170,7 +171,7 @@ public final class GeoCommands {
             zargv[longIdx + i * 2] = Long.toString(bits).getBytes(StandardCharsets.US_ASCII);
             zargv[longIdx + i * 2 + 1] = a[at + 2];
         }
-        c.server().commands().lookup("zadd").handler().execute(c, zargv);
+        server(c).commands().lookup("zadd").handler().execute(c, zargv);
     }
 
     private static ZSetValue zsetRead(Client c, byte[] key) {
@@ -416,8 +417,8 @@ public final class GeoCommands {
             }
             out.fitEncoding();
             db.set(dst, out);
-            c.server().notifyKeyspaceEvent(Notify.ZSET, q.geosearch ? "geosearchstore" : "georadiusstore", dst, db.id());
-            c.server().addDirty(Math.max(0, returned - 1));
+            server(c).notifyKeyspaceEvent(Notify.ZSET, q.geosearch ? "geosearchstore" : "georadiusstore", dst, db.id());
+            server(c).addDirty(Math.max(0, returned - 1));
         } else {
             deleteStore(c, dst);
         }
@@ -425,11 +426,11 @@ public final class GeoCommands {
     }
 
     private static int configInt(Client c, String name, int fallback) {
-        return c.server().config().exists(name) ? c.server().config().getInt(name) : fallback;
+        return server(c).config().exists(name) ? server(c).config().getInt(name) : fallback;
     }
 
     private static void deleteStore(Client c, Bytes key) {
-        if (c.db().delete(key)) c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, c.db().id());
+        if (c.db().delete(key)) server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, c.db().id());
     }
 
     private static void fromMember(Shape shape, ZSetValue z, byte[] member) {

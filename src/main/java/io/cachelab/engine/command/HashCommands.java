@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
@@ -66,17 +67,17 @@ public final class HashCommands {
     }
 
     private static int maxEntries(Client c) {
-        return c.server().config().getInt("hash-max-listpack-entries");
+        return server(c).config().getInt("hash-max-listpack-entries");
     }
 
     private static int maxValue(Client c) {
-        return c.server().config().getInt("hash-max-listpack-value");
+        return server(c).config().getInt("hash-max-listpack-value");
     }
 
     private static void written(Client c, Bytes key, String event) {
         Database db = c.db();
         db.signalModified(key);
-        c.server().notifyKeyspaceEvent(Notify.HASH, event, key, db.id());
+        server(c).notifyKeyspaceEvent(Notify.HASH, event, key, db.id());
     }
 
     /** HSET and HMSET: same work; returns how many fields were new (HSET's answer; HMSET answers OK). */
@@ -162,7 +163,7 @@ public final class HashCommands {
         }
         if (deleted > 0) {
             written(c, key, "hdel");
-            if (keyRemoved) c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
+            if (keyRemoved) server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
         }
         c.addInteger(deleted);
     }

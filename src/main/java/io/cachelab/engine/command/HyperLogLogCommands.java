@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
@@ -40,7 +41,7 @@ public final class HyperLogLogCommands {
     }
 
     private static int sparseMaxBytes(Client c) {
-        return (int) Math.min(c.server().config().getLong("hll-sparse-max-bytes"), Integer.MAX_VALUE);
+        return (int) Math.min(server(c).config().getLong("hll-sparse-max-bytes"), Integer.MAX_VALUE);
     }
 
     /** An editable view of the HLL at key (its live buffer, unshared first). */
@@ -80,7 +81,7 @@ public final class HyperLogLogCommands {
             h.invalidateCache();
             writeBack(db, key, s, h);
             db.signalModified(key);
-            c.server().notifyKeyspaceEvent(Notify.STRING, "pfadd", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.STRING, "pfadd", key, db.id());
         }
         c.addInteger(updated > 0 ? 1 : 0);
     }
@@ -163,7 +164,7 @@ public final class HyperLogLogCommands {
         h.invalidateCache();
         writeBack(db, key, s, h);
         db.signalModified(key);
-        c.server().notifyKeyspaceEvent(Notify.STRING, "pfadd", key, db.id());
+        server(c).notifyKeyspaceEvent(Notify.STRING, "pfadd", key, db.id());
         c.addOk();
     }
 
@@ -180,7 +181,7 @@ public final class HyperLogLogCommands {
                 if (h.encoding() == HyperLogLog.SPARSE) {
                     toDense(h);
                     writeBack(db, key, s, h);
-                    c.server().addDirty(1);
+                    server(c).addDirty(1);
                 }
                 c.addArrayLen(HyperLogLog.REGISTERS);
                 for (int j = 0; j < HyperLogLog.REGISTERS; j++) c.addInteger(h.register(j));
@@ -196,7 +197,7 @@ public final class HyperLogLogCommands {
                     toDense(h);
                     writeBack(db, key, s, h);
                     conv = true;
-                    c.server().addDirty(1);
+                    server(c).addDirty(1);
                 }
                 c.addInteger(conv ? 1 : 0);
             }

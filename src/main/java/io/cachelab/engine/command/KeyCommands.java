@@ -1,6 +1,7 @@
 package io.cachelab.engine.command;
 
-import io.cachelab.engine.Stats;
+import static io.cachelab.engine.command.Families.server;
+import io.cachelab.engine.info.Stats;
 import io.cachelab.engine.keyspace.LazyFree;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
@@ -66,20 +67,20 @@ public final class KeyCommands {
         object.sub("idletime", (c, a) -> {
             RValue v = objectLookup(c, a);
             if (v == null) return;
-            if (c.server().eviction().lfu()) {
+            if (server(c).eviction().lfu()) {
                 throw new RedisError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note "
                         + "that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
             }
-            c.addInteger(c.server().eviction().idleSeconds(v));
+            c.addInteger(server(c).eviction().idleSeconds(v));
         });
         object.sub("freq", (c, a) -> {
             RValue v = objectLookup(c, a);
             if (v == null) return;
-            if (!c.server().eviction().lfu()) {
+            if (!server(c).eviction().lfu()) {
                 throw new RedisError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please "
                         + "note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
             }
-            c.addInteger(c.server().eviction().frequency(v));
+            c.addInteger(server(c).eviction().frequency(v));
         });
         object.sub("help", (c, a) -> {
             String[] lines = {"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -104,14 +105,14 @@ public final class KeyCommands {
 
     private static void del(Client c, byte[][] a) {
         Database db = c.db();
-        boolean lazy = Args.is(a[0], "unlink") || c.server().config().getBool("lazyfree-lazy-user-del");
+        boolean lazy = Args.is(a[0], "unlink") || server(c).config().getBool("lazyfree-lazy-user-del");
         long n = 0;
         for (int i = 1; i < a.length; i++) {
             Bytes k = new Bytes(a[i]);
             RValue before = lazy ? db.dict().get(k) : null;
             if (db.delete(k)) {
-                if (before != null && LazyFree.wouldFreeLazily(before)) c.server().stats().increment(Stats.Counter.LAZYFREED_OBJECTS);
-                c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", k, db.id());
+                if (before != null && LazyFree.wouldFreeLazily(before)) server(c).stats().increment(Stats.Counter.LAZYFREED_OBJECTS);
+                server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", k, db.id());
                 n++;
             }
         }
@@ -164,9 +165,9 @@ public final class KeyCommands {
         db.deleteRaw(from);
         db.signalModified(from);
         db.signalModified(to);
-        c.server().addDirty(-1); // two keys signalled, one change (server.dirty++ once in Redis)
-        c.server().notifyKeyspaceEvent(Notify.GENERIC, "rename_from", from, db.id());
-        c.server().notifyKeyspaceEvent(Notify.GENERIC, "rename_to", to, db.id());
+        server(c).addDirty(-1); // two keys signalled, one change (server.dirty++ once in Redis)
+        server(c).notifyKeyspaceEvent(Notify.GENERIC, "rename_from", from, db.id());
+        server(c).notifyKeyspaceEvent(Notify.GENERIC, "rename_to", to, db.id());
         if (nx) c.addInteger(1);
         else c.addOk();
     }
@@ -174,8 +175,8 @@ public final class KeyCommands {
     /** selectDb's check for COPY ... DB and MOVE. */
     private static Database targetDb(Client c, byte[] arg) {
         int id = Args.toInt(arg);
-        if (id < 0 || id >= c.server().databaseCount()) throw new RedisError("ERR DB index is out of range");
-        return c.server().db(id);
+        if (id < 0 || id >= server(c).databaseCount()) throw new RedisError("ERR DB index is out of range");
+        return server(c).db(id);
     }
 
     private static final RedisError SAME_OBJECT = new RedisError("ERR source and destination objects are the same");
@@ -215,7 +216,7 @@ public final class KeyCommands {
         dst.add(newKey, copy);
         if (expire != -1) dst.setExpire(newKey, expire);
         dst.signalModified(newKey);
-        c.server().notifyKeyspaceEvent(Notify.GENERIC, "copy_to", newKey, dst.id());
+        server(c).notifyKeyspaceEvent(Notify.GENERIC, "copy_to", newKey, dst.id());
         c.addInteger(1);
     }
 
@@ -241,9 +242,9 @@ public final class KeyCommands {
         src.deleteRaw(key);
         src.signalModified(key);
         dst.signalModified(key);
-        c.server().addDirty(-1); // two keys signalled, one change (server.dirty++ once in Redis)
-        c.server().notifyKeyspaceEvent(Notify.GENERIC, "move_from", key, src.id());
-        c.server().notifyKeyspaceEvent(Notify.GENERIC, "move_to", key, dst.id());
+        server(c).addDirty(-1); // two keys signalled, one change (server.dirty++ once in Redis)
+        server(c).notifyKeyspaceEvent(Notify.GENERIC, "move_from", key, src.id());
+        server(c).notifyKeyspaceEvent(Notify.GENERIC, "move_to", key, dst.id());
         c.addInteger(1);
     }
 
@@ -251,10 +252,10 @@ public final class KeyCommands {
     private static RValue objectLookup(Client c, byte[][] a) {
         RValue v = c.db().peek(new Bytes(a[2]));
         if (v == null) {
-            c.server().stats().increment(Stats.Counter.KEYSPACE_MISSES);
+            server(c).stats().increment(Stats.Counter.KEYSPACE_MISSES);
             c.addNull();
         } else {
-            c.server().stats().increment(Stats.Counter.KEYSPACE_HITS);
+            server(c).stats().increment(Stats.Counter.KEYSPACE_HITS);
         }
         return v;
     }
@@ -318,13 +319,13 @@ public final class KeyCommands {
         }
         // checkAlreadyExpired compares with the clock (mstime), not the script's frozen time: inside
         // a script EXPIRE k 0 deletes at once, as on Redis 7.0
-        if (whenMs <= System.currentTimeMillis() && !c.server().isReplica()) {
+        if (whenMs <= System.currentTimeMillis() && !server(c).isReplica()) {
             db.delete(key);
-            c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
         } else {
             db.setExpire(key, whenMs);
             db.signalModified(key);
-            c.server().notifyKeyspaceEvent(Notify.GENERIC, "expire", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.GENERIC, "expire", key, db.id());
         }
         c.addInteger(1);
     }
@@ -341,7 +342,7 @@ public final class KeyCommands {
             c.addInteger(-1);
             return;
         }
-        long ttl = absolute ? expire : expire - c.server().commandTimeMs();
+        long ttl = absolute ? expire : expire - server(c).commandTimeMs();
         if (ttl < 0) ttl = 0;
         c.addInteger(ms ? ttl : (ttl + 500) / 1000);
     }
@@ -351,7 +352,7 @@ public final class KeyCommands {
         Database db = c.db();
         if (db.lookupWrite(key) != null && db.removeExpire(key)) {
             db.signalModified(key);
-            c.server().notifyKeyspaceEvent(Notify.GENERIC, "persist", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.GENERIC, "persist", key, db.id());
             c.addInteger(1);
         } else {
             c.addInteger(0);

@@ -1,10 +1,11 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.dispatch.CommandStats;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
-import io.cachelab.engine.LatencyMonitor;
+import io.cachelab.engine.info.LatencyMonitor;
 import io.cachelab.engine.net.Client;
 
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ final class LatencyCommand {
 
     static void register(Commands t) {
         CommandSpec latency = t.container("latency");
-        latency.sub("doctor", (c, a) -> c.addVerbatim(c.server().latency().doctor()));
+        latency.sub("doctor", (c, a) -> c.addVerbatim(server(c).latency().doctor()));
         latency.sub("graph", LatencyCommand::graph);
         latency.sub("history", LatencyCommand::history);
         latency.sub("latest", LatencyCommand::latest);
@@ -54,13 +55,13 @@ final class LatencyCommand {
 
     private static void graph(Client c, byte[][] a) {
         String event = Args.str(a[2]);
-        LatencyMonitor.Series ts = c.server().latency().get(event);
+        LatencyMonitor.Series ts = server(c).latency().get(event);
         if (ts == null) throw new RedisError("ERR No samples available for event '" + event + "'");
         c.addVerbatim(LatencyMonitor.graph(event, ts));
     }
 
     private static void history(Client c, byte[][] a) {
-        LatencyMonitor.Series ts = c.server().latency().get(Args.str(a[2]));
+        LatencyMonitor.Series ts = server(c).latency().get(Args.str(a[2]));
         if (ts == null) {
             c.addArrayLen(0);
             return;
@@ -78,7 +79,7 @@ final class LatencyCommand {
     }
 
     private static void latest(Client c, byte[][] a) {
-        Map<String, LatencyMonitor.Series> events = c.server().latency().events();
+        Map<String, LatencyMonitor.Series> events = server(c).latency().events();
         c.addArrayLen(events.size());
         for (Map.Entry<String, LatencyMonitor.Series> e : events.entrySet()) {
             LatencyMonitor.Series ts = e.getValue();
@@ -93,18 +94,18 @@ final class LatencyCommand {
 
     private static void reset(Client c, byte[][] a) {
         if (a.length == 2) {
-            c.addInteger(c.server().latency().reset(null));
+            c.addInteger(server(c).latency().reset(null));
             return;
         }
         int resets = 0;
-        for (int j = 2; j < a.length; j++) resets += c.server().latency().reset(Args.str(a[j]));
+        for (int j = 2; j < a.length; j++) resets += server(c).latency().reset(Args.str(a[j]));
         c.addInteger(resets);
     }
 
     private static void histogram(Client c, byte[][] a) {
         List<CommandSpec> withData = new ArrayList<>();
         if (a.length == 2) {
-            for (CommandSpec spec : c.server().commands().all()) {
+            for (CommandSpec spec : server(c).commands().all()) {
                 if (spec.stats().hasLatency()) withData.add(spec);
                 for (CommandSpec sub : spec.subcommands().values()) if (sub.stats().hasLatency()) withData.add(sub);
             }
@@ -141,8 +142,8 @@ final class LatencyCommand {
 
     private static CommandSpec lookupByFullName(Client c, String name) {
         int bar = name.indexOf('|');
-        if (bar < 0) return c.server().commands().lookup(name);
-        CommandSpec parent = c.server().commands().lookup(name.substring(0, bar));
+        if (bar < 0) return server(c).commands().lookup(name);
+        CommandSpec parent = server(c).commands().lookup(name.substring(0, bar));
         if (parent == null) return null;
         return parent.subcommand(name.substring(bar + 1).toLowerCase(java.util.Locale.ROOT));
     }

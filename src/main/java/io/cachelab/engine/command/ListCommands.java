@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.config.Notify;
@@ -118,7 +119,7 @@ public final class ListCommands {
         if (ms >= 9.223372036854775807e18 || ms < 0) throw new RedisError("ERR timeout is negative");
         long tval = (long) Math.ceil(ms);
         if (tval == 0) return 0;
-        return c.server().commandTimeMs() + tval;
+        return server(c).commandTimeMs() + tval;
     }
 
     static boolean eq(byte[] arg, String word) {
@@ -136,7 +137,7 @@ public final class ListCommands {
     }
 
     private static void notify(Client c, String event, Bytes key) {
-        c.server().notifyKeyspaceEvent(Notify.LIST, event, key, c.db().id());
+        server(c).notifyKeyspaceEvent(Notify.LIST, event, key, c.db().id());
     }
 
     /** After removing elements: the pop event, deletion of an emptied list, and the WATCH signal. */
@@ -144,7 +145,7 @@ public final class ListCommands {
         notify(c, where == HEAD ? "lpop" : "rpop", key);
         if (list.isEmpty()) {
             c.db().delete(key);
-            c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, c.db().id());
+            server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, c.db().id());
         }
         c.db().signalModified(key);
     }
@@ -152,7 +153,7 @@ public final class ListCommands {
     private static void deleteIfEmpty(Client c, Bytes key, ListValue list) {
         if (list.isEmpty()) {
             c.db().delete(key);
-            c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, c.db().id());
+            server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, c.db().id());
         }
     }
 
@@ -417,7 +418,7 @@ public final class ListCommands {
                 // inside MULTI or a script BLMOVE answers a nil bulk at once (lmoveGenericCommand);
                 // a real block that times out answers a null array, as every blocked list command
                 if (!c.canBlock()) c.addNull();
-                else c.server().blocking().block(c, java.util.List.of(src), deadline, true);
+                else server(c).blocking().block(c, java.util.List.of(src), deadline, true);
             }
             return;
         }
@@ -439,11 +440,11 @@ public final class ListCommands {
             c.addArrayLen(2);
             c.addBulk(a[i]);
             c.addBulk(where == HEAD ? list.popHead() : list.popTail());
-            c.server().propagation().replace(where == HEAD ? LPOP : RPOP, a[i]);
+            server(c).propagation().replace(where == HEAD ? LPOP : RPOP, a[i]);
             elementsRemoved(c, key, where, list);
             return;
         }
-        c.server().blocking().block(c, distinctKeys(keys), deadline, true);
+        server(c).blocking().block(c, distinctKeys(keys), deadline, true);
     }
 
     private static void lmpop(Client c, byte[][] a, boolean blocking) {
@@ -470,7 +471,7 @@ public final class ListCommands {
             if (list == null) continue;
             int n = (int) Math.min(count, list.size());
             // replicated as [LR]POP key count, as Redis 7.0 does for LMPOP and BLMPOP
-            c.server().propagation().replace(where == HEAD ? LPOP : RPOP, key.array(),
+            server(c).propagation().replace(where == HEAD ? LPOP : RPOP, key.array(),
                     Integer.toString(n).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             c.addArrayLen(2);
             c.addBulk(key.array());
@@ -479,7 +480,7 @@ public final class ListCommands {
             elementsRemoved(c, key, where, list);
             return;
         }
-        if (blocking) c.server().blocking().block(c, distinctKeys(keys), deadline, true);
+        if (blocking) server(c).blocking().block(c, distinctKeys(keys), deadline, true);
         else c.addNullArray();
     }
 }

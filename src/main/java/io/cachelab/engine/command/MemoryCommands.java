@@ -1,9 +1,10 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
-import io.cachelab.engine.Server;
+import io.cachelab.engine.server.Server;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.memory.Evictor;
 import io.cachelab.engine.keyspace.MemoryModel;
@@ -52,7 +53,7 @@ final class MemoryCommands {
     }
 
     private static void stats(Client c, byte[][] a) {
-        Server s = c.server();
+        Server s = server(c);
         Evictor ev = s.evictor();
         long used = ev.usedMemory();
         long dataset = ev.dataset();
@@ -115,7 +116,7 @@ final class MemoryCommands {
     }
 
     private static void doctor(Client c, byte[][] a) {
-        if (c.server().evictor().usedMemory() < 5L * 1024 * 1024) {
+        if (server(c).evictor().usedMemory() < 5L * 1024 * 1024) {
             c.addVerbatim("Hi Sam, this instance is empty or is using very little memory, my issues detector can't be "
                     + "used in these conditions. Please, leave for your mission on Earth and fill it with some data. "
                     + "The new Sam and I will be back to our programming as soon as I finished rebooting.");

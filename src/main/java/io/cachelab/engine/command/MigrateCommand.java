@@ -1,5 +1,7 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
+
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
@@ -110,7 +112,7 @@ final class MigrateCommand {
             else writeCommand(cmd, bulk("AUTH"), o.password);
         }
         writeCommand(cmd, bulk("SELECT"), bulk(Long.toString(dbid)));
-        Persistence persistence = c.server().persistence();
+        Persistence persistence = server(c).persistence();
         long now = System.currentTimeMillis();
         for (int j = 0; j < keys.size(); j++) {
             long expireAt = db.getExpire(keys.get(j));
@@ -186,8 +188,8 @@ final class MigrateCommand {
             } else if (!copy) {
                 db.deleteRaw(key);
                 db.signalModified(key);
-                c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
-                c.server().addDirty(1);
+                server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
+                server(c).addDirty(1);
             }
         }
         if (targetError != null) throw new RedisError("ERR Target instance replied with error: " + targetError);

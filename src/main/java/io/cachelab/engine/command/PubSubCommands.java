@@ -1,6 +1,7 @@
 package io.cachelab.engine.command;
 
-import io.cachelab.engine.Stats;
+import static io.cachelab.engine.command.Families.server;
+import io.cachelab.engine.info.Stats;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Trait;
@@ -24,19 +25,19 @@ final class PubSubCommands {
         t.bind("punsubscribe", (c, a) -> unsub(c, a, PubSub.Kind.PATTERN), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
         t.bind("sunsubscribe", (c, a) -> unsub(c, a, PubSub.Kind.SHARD), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
         t.bind("publish", (c, a) -> {
-            long n = c.server().pubsub().publish(new Bytes(a[1]), new Bytes(a[2]));
-            c.server().propagation().forceToReplicas(); // replicas' subscribers hear it too (publishCommand)
-            c.server().stats().increment(Stats.Counter.PUBSUB_CHANNELS_PUBLISHED);
+            long n = server(c).pubsub().publish(new Bytes(a[1]), new Bytes(a[2]));
+            server(c).propagation().forceToReplicas(); // replicas' subscribers hear it too (publishCommand)
+            server(c).stats().increment(Stats.Counter.PUBSUB_CHANNELS_PUBLISHED);
             c.addInteger(n);
         });
         t.bind("spublish", (c, a) ->
-                c.addInteger(c.server().pubsub().publishShard(new Bytes(a[1]), new Bytes(a[2]))));
+                c.addInteger(server(c).pubsub().publishShard(new Bytes(a[1]), new Bytes(a[2]))));
         CommandSpec pubsub = t.container("pubsub");
         pubsub.sub("channels", (c, a) -> channels(c, a, PubSub.Kind.CHANNEL));
         pubsub.sub("shardchannels", (c, a) -> channels(c, a, PubSub.Kind.SHARD));
         pubsub.sub("numsub", (c, a) -> numsub(c, a, PubSub.Kind.CHANNEL));
         pubsub.sub("shardnumsub", (c, a) -> numsub(c, a, PubSub.Kind.SHARD));
-        pubsub.sub("numpat", (c, a) -> c.addInteger(c.server().pubsub().patternCount()));
+        pubsub.sub("numpat", (c, a) -> c.addInteger(server(c).pubsub().patternCount()));
         pubsub.sub("help", (c, a) -> {
             String[] lines = {"PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "CHANNELS [<pattern>]", "    Return the currently active channels matching a <pattern> (default: '*').",
@@ -52,20 +53,20 @@ final class PubSubCommands {
     }
 
     private static void sub(Client c, byte[][] a, PubSub.Kind kind) {
-        for (int i = 1; i < a.length; i++) c.server().pubsub().subscribe(c, kind, new Bytes(a[i]));
+        for (int i = 1; i < a.length; i++) server(c).pubsub().subscribe(c, kind, new Bytes(a[i]));
     }
 
     private static void unsub(Client c, byte[][] a, PubSub.Kind kind) {
         if (a.length == 1) {
-            c.server().pubsub().unsubscribeAll(c, kind, true);
+            server(c).pubsub().unsubscribeAll(c, kind, true);
             return;
         }
-        for (int i = 1; i < a.length; i++) c.server().pubsub().unsubscribe(c, kind, new Bytes(a[i]), true);
+        for (int i = 1; i < a.length; i++) server(c).pubsub().unsubscribe(c, kind, new Bytes(a[i]), true);
     }
 
     private static void channels(Client c, byte[][] a, PubSub.Kind kind) {
         if (a.length > 3) throw RedisError.wrongArgs("pubsub|" + Args.lower(a[1]));
-        List<Bytes> chans = c.server().pubsub().channels(kind, a.length == 3 ? a[2] : null);
+        List<Bytes> chans = server(c).pubsub().channels(kind, a.length == 3 ? a[2] : null);
         c.addArrayLen(chans.size());
         for (Bytes ch : chans) c.addBulk(ch);
     }
@@ -74,7 +75,7 @@ final class PubSubCommands {
         c.addArrayLen((a.length - 2) * 2L);
         for (int i = 2; i < a.length; i++) {
             c.addBulk(a[i]);
-            c.addInteger(c.server().pubsub().subscribers(kind, new Bytes(a[i])));
+            c.addInteger(server(c).pubsub().subscribers(kind, new Bytes(a[i])));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
@@ -15,12 +16,12 @@ final class ReplicationCommands {
     }
 
     static void register(Commands t) {
-        t.bind("sync", (c, a) -> c.server().replication().sync(c, a, false));
-        t.bind("psync", (c, a) -> c.server().replication().sync(c, a, true));
+        t.bind("sync", (c, a) -> server(c).replication().sync(c, a, false));
+        t.bind("psync", (c, a) -> server(c).replication().sync(c, a, true));
         t.bind("replconf", ReplicationCommands::replconf);
         t.bind("wait", ReplicationCommands::waitCmd);
         t.bind("role", (c, a) -> {
-            c.server().replication().role(c);
+            server(c).replication().role(c);
         });
         t.bind("replicaof", ReplicationCommands::replicaof);
         t.bind("failover", ReplicationCommands::failover);
@@ -29,8 +30,8 @@ final class ReplicationCommands {
 
     /** failoverCommand: FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]. */
     private static void failover(Client c, byte[][] a) {
-        var f = c.server().replicaLink().failover();
-        if (c.server().config().getBool("cluster-enabled")) {
+        var f = server(c).replicaLink().failover();
+        if (server(c).config().getBool("cluster-enabled")) {
             throw new RedisError("ERR FAILOVER not allowed in cluster mode. Use CLUSTER FAILOVER command instead.");
         }
         if (a.length == 2 && Args.lower(a[1]).equals("abort")) {
@@ -65,13 +66,13 @@ final class ReplicationCommands {
 
     /** replicaofCommand: NO ONE promotes, host port follows a master (cached state kept for PSYNC). */
     private static void replicaof(Client c, byte[][] a) {
-        ReplicaLink link = c.server().replicaLink();
-        if (c.server().config().getBool("cluster-enabled")) throw new RedisError("ERR REPLICAOF not allowed in cluster mode.");
-        if (!c.server().failoverState().equals("no-failover")) throw new RedisError("ERR REPLICAOF not allowed while failing over.");
+        ReplicaLink link = server(c).replicaLink();
+        if (server(c).config().getBool("cluster-enabled")) throw new RedisError("ERR REPLICAOF not allowed in cluster mode.");
+        if (!server(c).failoverState().equals("no-failover")) throw new RedisError("ERR REPLICAOF not allowed while failing over.");
         if (Args.lower(a[1]).equals("no") && Args.lower(a[2]).equals("one")) {
             if (link.isReplica()) {
                 link.unsetMaster();
-                c.server().log().info("MASTER MODE enabled (user request from '" + Families.clientInfo(c) + "')");
+                server(c).log().info("MASTER MODE enabled (user request from '" + Families.clientInfo(c) + "')");
             }
             c.addOk();
             return;
@@ -86,19 +87,19 @@ final class ReplicationCommands {
         if (port < 0 || port > 65535) throw new RedisError("ERR Invalid master port");
         String host = new String(a[1], java.nio.charset.StandardCharsets.UTF_8);
         if (link.isReplica() && link.masterHost().equalsIgnoreCase(host) && link.masterPort() == port) {
-            c.server().log().info("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.");
+            server(c).log().info("REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.");
             c.addSimple("OK Already connected to specified master");
             return;
         }
         link.setMaster(host, (int) port);
-        c.server().log().info("REPLICAOF " + host + ":" + port + " enabled (user request from '" + Families.clientInfo(c) + "')");
+        server(c).log().info("REPLICAOF " + host + ":" + port + " enabled (user request from '" + Families.clientInfo(c) + "')");
         c.addOk();
     }
 
     /** replconfCommand: options come in pairs; ACK and GETACK answer nothing. */
     private static void replconf(Client c, byte[][] a) {
         if (a.length % 2 == 0) throw RedisError.SYNTAX;
-        ReplicationMaster repl = c.server().replication();
+        ReplicationMaster repl = server(c).replication();
         for (int j = 1; j < a.length; j += 2) {
             String opt = Args.lower(a[j]);
             switch (opt) {
@@ -132,7 +133,7 @@ final class ReplicationCommands {
                 }
                 case "getack" -> {
                     // only a replica answers GETACK (with an ACK to its master, once this command is done)
-                    if (c.isMaster()) c.server().replicaLink().requestAck();
+                    if (c.isMaster()) server(c).replicaLink().requestAck();
                     return;
                 }
                 default -> throw new RedisError("ERR Unrecognized REPLCONF option: " + new String(a[j], java.nio.charset.StandardCharsets.ISO_8859_1));
@@ -142,7 +143,7 @@ final class ReplicationCommands {
     }
 
     private static void waitCmd(Client c, byte[][] a) {
-        if (c.server().isReplica()) {
+        if (server(c).isReplica()) {
             throw new RedisError("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 "
                     + "if a replica is configured to be writable (which is not the default) writes to replicas are just "
                     + "local and are not propagated.");
@@ -155,6 +156,6 @@ final class ReplicationCommands {
         }
         if (timeout < 0) throw new RedisError("ERR timeout is negative");
         long numReplicas = Args.toLong(a[1]);
-        c.server().replication().await(c, numReplicas, timeout);
+        server(c).replication().await(c, numReplicas, timeout);
     }
 }

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Trait;
@@ -17,15 +18,15 @@ final class ScriptingCommands {
     }
 
     static void register(Commands t) {
-        t.bind("eval", (c, a) -> c.server().scripting().eval(c, a, false, false), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER);
-        t.bind("evalsha", (c, a) -> c.server().scripting().eval(c, a, false, true), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER);
-        t.bind("eval_ro", (c, a) -> c.server().scripting().eval(c, a, true, false), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER_READONLY);
-        t.bind("evalsha_ro", (c, a) -> c.server().scripting().eval(c, a, true, true), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER_READONLY);
+        t.bind("eval", (c, a) -> server(c).scripting().eval(c, a, false, false), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER);
+        t.bind("evalsha", (c, a) -> server(c).scripting().eval(c, a, false, true), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER);
+        t.bind("eval_ro", (c, a) -> server(c).scripting().eval(c, a, true, false), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER_READONLY);
+        t.bind("evalsha_ro", (c, a) -> server(c).scripting().eval(c, a, true, true), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER_READONLY);
 
         CommandSpec script = t.container("script");
-        script.sub("load", (c, a) -> c.addBulk(c.server().scripting().load(a[2])));
+        script.sub("load", (c, a) -> c.addBulk(server(c).scripting().load(a[2])));
         script.sub("exists", (c, a) -> {
-            Scripting s = c.server().scripting();
+            Scripting s = server(c).scripting();
             c.addArrayLen(a.length - 2);
             for (int i = 2; i < a.length; i++) {
                 c.addInteger(s.exists(a[i]) ? 1 : 0);
@@ -35,10 +36,10 @@ final class ScriptingCommands {
             if (a.length > 3 || (a.length == 3 && !Args.is(a[2], "sync") && !Args.is(a[2], "async"))) {
                 throw new RedisError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
             }
-            c.server().scripting().flush();
+            server(c).scripting().flush();
             c.addOk();
         });
-        script.sub("kill", (c, a) -> c.server().scripting().kill(c, true));
+        script.sub("kill", (c, a) -> server(c).scripting().kill(c, true));
         script.sub("debug", (c, a) -> {
             if (Args.is(a[2], "no")) {
                 c.addOk();

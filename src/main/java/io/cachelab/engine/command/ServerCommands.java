@@ -1,11 +1,12 @@
 package io.cachelab.engine.command;
 
-import io.cachelab.engine.Stats;
+import static io.cachelab.engine.command.Families.server;
+import io.cachelab.engine.info.Stats;
 import io.cachelab.engine.persistence.Aof;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
-import io.cachelab.engine.Server;
+import io.cachelab.engine.server.Server;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.info.Info;
 import io.cachelab.engine.net.Client;
@@ -33,11 +34,11 @@ final class ServerCommands {
             c.addBulk(Long.toString(us / 1_000_000));
             c.addBulk(Long.toString(us % 1_000_000));
         });
-        t.bind("lastsave", (c, a) -> c.addInteger(c.server().lastSaveSeconds()));
+        t.bind("lastsave", (c, a) -> c.addInteger(server(c).lastSaveSeconds()));
         t.bind("shutdown", ServerCommands::shutdown);
         t.bind("monitor", (c, a) -> {
             if (c.monitor()) return;
-            c.server().dispatcher().monitor().add(c);
+            server(c).dispatcher().monitor().add(c);
             c.addOk();
         });
         t.bind("debug", DebugCommand::debug);
@@ -72,7 +73,7 @@ final class ServerCommands {
 
     /** FLUSHDB/FLUSHALL without SYNC or ASYNC follow lazyfree-lazy-user-flush. */
     private static boolean flushAsync(Client c, byte[][] a) {
-        return a.length == 1 ? c.server().config().getBool("lazyfree-lazy-user-flush") : asyncFlag(a);
+        return a.length == 1 ? server(c).config().getBool("lazyfree-lazy-user-flush") : asyncFlag(a);
     }
 
     /** emptyDbAsync hands every key of a non-empty database to the lazy-free thread. */
@@ -81,25 +82,25 @@ final class ServerCommands {
     }
 
     private static void flushdb(Client c, byte[][] a) {
-        if (flushAsync(c, a)) countLazyFlush(c.server(), c.db());
-        flush(c.server(), c.db());
-        c.server().tracking().flushed();
+        if (flushAsync(c, a)) countLazyFlush(server(c), c.db());
+        flush(server(c), c.db());
+        server(c).tracking().flushed();
         // forceCommandPropagation: logged even when the db was already empty
-        c.server().propagation().force();
+        server(c).propagation().force();
         c.addOk();
     }
 
     private static void flushall(Client c, byte[][] a) {
         boolean async = flushAsync(c, a);
-        for (Database d : c.server().databases()) {
-            if (async) countLazyFlush(c.server(), d);
-            flush(c.server(), d);
+        for (Database d : server(c).databases()) {
+            if (async) countLazyFlush(server(c), d);
+            flush(server(c), d);
         }
-        c.server().tracking().flushed();
-        c.server().propagation().force();
+        server(c).tracking().flushed();
+        server(c).propagation().force();
         // flushAllDataAndResetRDB: a running BGSAVE is dropped and, with save points, the empty
         // dataset is saved at once (which also resets the dirty counter)
-        Persistence p = c.server().persistence();
+        Persistence p = server(c).persistence();
         p.killBgsave();
         if (p.hasSavePoints()) p.save();
         c.addOk();
@@ -128,17 +129,17 @@ final class ServerCommands {
         }
         if (nosave && save) throw RedisError.SYNTAX;
         // while a script is past its time limit only SHUTDOWN NOSAVE may stop the server (Redis 7)
-        if (c.server().scriptBusy() && !nosave) throw new RedisError(c.server().busyError());
-        if (!c.server().prepareForShutdown(save, nosave, force)) {
+        if (server(c).scriptBusy() && !nosave) throw new RedisError(server(c).busyError());
+        if (!server(c).prepareForShutdown(save, nosave, force)) {
             throw new RedisError("ERR Errors trying to SHUTDOWN. Check logs.");
         }
-        c.server().shutdown();
+        server(c).shutdown();
         // Redis closes the connection without a reply when the shutdown succeeds
         c.closeAfterReply();
     }
 
     private static void save(Client c, byte[][] a) {
-        Persistence p = c.server().persistence();
+        Persistence p = server(c).persistence();
         if (p.bgsaveInProgress()) throw new RedisError("ERR Background save already in progress");
         if (!p.save()) throw new RedisError("ERR");
         c.addOk();
@@ -150,9 +151,9 @@ final class ServerCommands {
             if (a.length == 2 && Args.is(a[1], "schedule")) schedule = true;
             else throw RedisError.SYNTAX;
         }
-        Persistence p = c.server().persistence();
+        Persistence p = server(c).persistence();
         if (p.bgsaveInProgress()) throw new RedisError("ERR Background save already in progress");
-        if (c.server().aof().rewriteInProgress() && !c.multi().executing()) {
+        if (server(c).aof().rewriteInProgress() && !c.multi().executing()) {
             // Redis has one child at a time; our rewrite thread stands in for it
             if (!schedule) {
                 throw new RedisError("ERR An AOF log rewriting in progress: can't BGSAVE right now. "
@@ -172,9 +173,9 @@ final class ServerCommands {
     }
 
     private static void bgrewriteaof(Client c, byte[][] a) {
-        Aof aof = c.server().aof();
+        Aof aof = server(c).aof();
         if (aof.rewriteInProgress()) throw new RedisError("ERR Background append only file rewriting already in progress");
-        if (c.multi().executing() || c.server().persistence().bgsaveInProgress()) {
+        if (c.multi().executing() || server(c).persistence().bgsaveInProgress()) {
             aof.scheduleRewrite();
             c.addSimple("Background append only file rewriting scheduled");
             return;
@@ -190,7 +191,7 @@ final class ServerCommands {
     private static void info(Client c, byte[][] a) {
         String[] names = new String[a.length - 1];
         for (int i = 1; i < a.length; i++) names[i - 1] = Args.str(a[i]);
-        Info info = c.server().info();
+        Info info = server(c).info();
         c.addVerbatim(info.render(info.select(names)));
     }
 

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
@@ -58,15 +59,15 @@ public final class SetCommands {
     }
 
     private static int maxIntset(Client c) {
-        return c.server().config().getInt("set-max-intset-entries");
+        return server(c).config().getInt("set-max-intset-entries");
     }
 
     private static void notify(Client c, String event, Bytes key) {
-        c.server().notifyKeyspaceEvent(Notify.SET, event, key, c.db().id());
+        server(c).notifyKeyspaceEvent(Notify.SET, event, key, c.db().id());
     }
 
     private static void notifyDel(Client c, Bytes key) {
-        c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, c.db().id());
+        server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, c.db().id());
     }
 
     private static void sadd(Client c, byte[][] a) {
@@ -199,7 +200,7 @@ public final class SetCommands {
         }
         Bytes member = s.randomMember();
         s.remove(member.array());
-        c.server().propagation().replace(SREM, a[1], member.array());
+        server(c).propagation().replace(SREM, a[1], member.array());
         notify(c, "spop", key);
         c.addBulk(member);
         if (s.size() == 0) {
@@ -213,7 +214,7 @@ public final class SetCommands {
     private static final byte[] DEL = "DEL".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** Redis 7.0 replays a counted SPOP as one SREM per member popped (7.2 batches them). */
     private static void propagateRemovals(Client c, byte[] key, List<byte[]> members) {
-        var prop = c.server().propagation();
+        var prop = server(c).propagation();
         for (byte[] m : members) prop.also(c.db().id(), SREM, key, m);
         prop.prevent();
     }
@@ -236,7 +237,7 @@ public final class SetCommands {
             List<Bytes> all = s.members();
             c.addSetLen(all.size());
             for (Bytes m : all) c.addBulk(m);
-            c.server().propagation().replace(DEL, a[1]);
+            server(c).propagation().replace(DEL, a[1]);
             db.deleteRaw(key);
             notifyDel(c, key);
             db.signalModified(key);

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
@@ -15,9 +16,9 @@ final class SlowlogCommand {
     static void register(Commands t) {
         CommandSpec s = t.container("slowlog");
         s.sub("get", SlowlogCommand::get);
-        s.sub("len", (c, a) -> c.addInteger(c.server().dispatcher().slowlog().entries().size()));
+        s.sub("len", (c, a) -> c.addInteger(server(c).dispatcher().slowlog().entries().size()));
         s.sub("reset", (c, a) -> {
-            c.server().dispatcher().slowlog().reset();
+            server(c).dispatcher().slowlog().reset();
             c.addOk();
         });
         s.sub("help", (c, a) -> {
@@ -38,7 +39,7 @@ final class SlowlogCommand {
         } else if (a.length > 3) {
             throw RedisError.wrongArgs("slowlog|get");
         }
-        var entries = c.server().dispatcher().slowlog().entries();
+        var entries = server(c).dispatcher().slowlog().entries();
         long n = Math.min(count, entries.size());
         c.addArrayLen(n);
         int i = 0;

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
@@ -50,8 +51,8 @@ final class SortCommand {
     /** BY and GET patterns read keys no key spec names: only a user who may read every key may use them. */
     private static boolean mayReadAnyKey(Client c, byte[][] a) {
         if (c.user().unrestricted()) return true;
-        CommandSpec spec = c.server().commands().lookup(a[0]);
-        return c.server().acl().mayReadAnyKey(c.user(), spec == null ? null : spec.def(), a);
+        CommandSpec spec = server(c).commands().lookup(a[0]);
+        return server(c).acl().mayReadAnyKey(c.user(), spec == null ? null : spec.def(), a);
     }
 
     /** The options sortCommandGeneric parses: order, LIMIT, BY, GET and STORE. */
@@ -206,10 +207,10 @@ final class SortCommand {
         Bytes dst = new Bytes(o.store);
         if (outLen > 0) {
             db.set(dst, out);
-            c.server().notifyKeyspaceEvent(Notify.LIST, "sortstore", dst, db.id());
-            c.server().addDirty(outLen - 1);
+            server(c).notifyKeyspaceEvent(Notify.LIST, "sortstore", dst, db.id());
+            server(c).addDirty(outLen - 1);
         } else if (db.delete(dst)) {
-            c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", dst, db.id());
+            server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", dst, db.id());
         }
         c.addInteger(Math.max(0, outLen));
     }

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Commands;
@@ -147,7 +148,7 @@ public final class StreamCommands {
 
     static void changed(Client c, Bytes key, String event) {
         c.db().signalModified(key);
-        c.server().notifyKeyspaceEvent(Notify.STREAM, event, key, c.db().id());
+        server(c).notifyKeyspaceEvent(Notify.STREAM, event, key, c.db().id());
     }
 
     static Consumer lookupConsumer(Group g, Bytes name, boolean refresh, long now) {
@@ -159,12 +160,12 @@ public final class StreamCommands {
     static Consumer createConsumer(Client c, Group g, Bytes name, Bytes key, long now) {
         Consumer cons = new Consumer(name, now);
         g.consumers.put(name, cons);
-        c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-createconsumer", key, c.db().id());
+        server(c).notifyKeyspaceEvent(Notify.STREAM, "xgroup-createconsumer", key, c.db().id());
         return cons;
     }
 
     static int nodeMaxEntries(Client c) {
-        return c.server().config().getInt("stream-node-max-entries");
+        return server(c).config().getInt("stream-node-max-entries");
     }
 
     // ---- XADD / XTRIM -------------------------------------------------------------------------
@@ -277,7 +278,7 @@ public final class StreamCommands {
         ID id;
         ID last = sv.lastId();
         if (!t.idGiven) {
-            long ms = c.server().commandTimeMs();
+            long ms = server(c).commandTimeMs();
             if (Long.compareUnsigned(ms, last.ms()) > 0) id = new ID(ms, 0);
             else id = last.next();
         } else if (!t.seqGiven) {
@@ -296,12 +297,12 @@ public final class StreamCommands {
         byte[][] fv = new byte[n][];
         System.arraycopy(a, fieldPos, fv, 0, n);
         if (created) db.add(key, sv);
-        sv.append(id, fv, nodeMaxEntries(c), c.server().config().getLong("stream-node-max-bytes"));
+        sv.append(id, fv, nodeMaxEntries(c), server(c).config().getLong("stream-node-max-bytes"));
         c.addBulk(id.bytes());
         changed(c, key, "xadd");
         if (t.strategy != 0 && trim(sv, t) > 0) {
             db.reaccount(key);
-            c.server().notifyKeyspaceEvent(Notify.STREAM, "xtrim", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.STREAM, "xtrim", key, db.id());
         }
     }
 
@@ -364,8 +365,8 @@ public final class StreamCommands {
         sv.setId(id, entriesAdded, maxDel);
         c.addOk();
         c.db().reaccount(key);
-        c.server().addDirty(1);
-        c.server().notifyKeyspaceEvent(Notify.STREAM, "xsetid", key, c.db().id());
+        server(c).addDirty(1);
+        server(c).notifyKeyspaceEvent(Notify.STREAM, "xsetid", key, c.db().id());
     }
 
     // ---- XRANGE -------------------------------------------------------------------------------
@@ -555,7 +556,7 @@ public final class StreamCommands {
     }
 
     private static void serveGroup(Client c, XRead x, int i, Bytes key, StreamValue sv, ID gt, boolean history) {
-        long now = c.server().commandTimeMs();
+        long now = server(c).commandTimeMs();
         Group g = x.groups[i];
         Consumer cons = lookupConsumer(g, new Bytes(x.consumerName), true, now);
         if (cons == null) {
@@ -594,7 +595,7 @@ public final class StreamCommands {
             if (!keys.contains(k)) keys.add(k);
         }
         long deadline = x.timeout == 0 ? 0 : System.currentTimeMillis() + x.timeout;
-        c.server().blocking().block(c, keys, deadline, true);
+        server(c).blocking().block(c, keys, deadline, true);
     }
 
     /** New entries for a group consumer (">"): moves the group's last ID and fills the PELs. */
@@ -634,7 +635,7 @@ public final class StreamCommands {
         ID from = gt;
         int mark = c.addDeferredLen();
         long n = 0;
-        long now = c.server().commandTimeMs();
+        long now = server(c).commandTimeMs();
         for (Map.Entry<ID, Pending> e : cons.pel.tailMap(from, gt.isZero()).entrySet()) {
             if (count > 0 && n == count) break;
             ID id = e.getKey();

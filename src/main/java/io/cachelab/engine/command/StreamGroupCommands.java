@@ -1,5 +1,7 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
+
 import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.config.Notify;
@@ -35,29 +37,29 @@ final class StreamGroupCommands {
 
     /** A delivery or claim replays as XCLAIM ... FORCE JUSTID LASTID, whatever command made it. */
     static void propagateClaim(Client c, byte[] key, byte[] group, Consumer cons, ID id, Pending p, Group g) {
-        c.server().addDirty(1);
-        c.server().propagation().also(c.db().id(), b("XCLAIM"), key, group, cons.name.array(), b("0"), id.bytes(),
+        server(c).addDirty(1);
+        server(c).propagation().also(c.db().id(), b("XCLAIM"), key, group, cons.name.array(), b("0"), id.bytes(),
                 b("TIME"), b(Long.toString(p.deliveryTime())), b("RETRYCOUNT"), b(Long.toString(p.deliveryCount())),
                 b("FORCE"), b("JUSTID"), b("LASTID"), g.lastId().bytes());
     }
 
     /** A claimed entry that was deleted from the stream leaves the PEL: replayed as XACK. */
     static void propagateAck(Client c, byte[] key, byte[] group, ID id) {
-        c.server().addDirty(1);
-        c.server().propagation().also(c.db().id(), b("XACK"), key, group, id.bytes());
+        server(c).addDirty(1);
+        server(c).propagation().also(c.db().id(), b("XACK"), key, group, id.bytes());
     }
 
     /** streamPropagateGroupID. */
     static void propagateGroupId(Client c, byte[] key, byte[] group, Group g) {
-        c.server().addDirty(1);
-        c.server().propagation().also(c.db().id(), b("XGROUP"), b("SETID"), key, group, g.lastId().bytes(),
+        server(c).addDirty(1);
+        server(c).propagation().also(c.db().id(), b("XGROUP"), b("SETID"), key, group, g.lastId().bytes(),
                 b("ENTRIESREAD"), b(Long.toString(g.entriesRead())));
     }
 
     /** streamPropagateConsumerCreation. */
     static void propagateConsumerCreation(Client c, byte[] key, byte[] group, byte[] consumer) {
-        c.server().addDirty(1);
-        c.server().propagation().also(c.db().id(), b("XGROUP"), b("CREATECONSUMER"), key, group, consumer);
+        server(c).addDirty(1);
+        server(c).propagation().also(c.db().id(), b("XGROUP"), b("CREATECONSUMER"), key, group, consumer);
     }
 
     // ---- XACK / XPENDING ----------------------------------------------------------------------
@@ -85,7 +87,7 @@ final class StreamGroupCommands {
             }
         }
         if (acked > 0) c.db().reaccount(key);
-        c.server().addDirty(acked);
+        server(c).addDirty(acked);
         c.addInteger(acked);
     }
 
@@ -131,7 +133,7 @@ final class StreamGroupCommands {
         } else {
             pel = g.pel;
         }
-        long now = c.server().commandTimeMs();
+        long now = server(c).commandTimeMs();
         int mark = c.addDeferredLen();
         long n = 0;
         if (start.compareTo(end) <= 0) {
@@ -230,7 +232,7 @@ final class StreamGroupCommands {
                 break;
             }
         }
-        long now = c.server().commandTimeMs();
+        long now = server(c).commandTimeMs();
         ClaimOptions o = new ClaimOptions(a, j, now);
         boolean force = o.force;
         boolean justid = o.justid;
@@ -301,7 +303,7 @@ final class StreamGroupCommands {
         Group g = groupOrNull(sv, a[2]);
         if (g == null) throw new RedisError("NOGROUP No such key '" + s(a[1]) + "' or consumer group '" + s(a[2]) + "'");
         long attempts = count * 10;
-        long now = c.server().commandTimeMs();
+        long now = server(c).commandTimeMs();
         Bytes name = new Bytes(a[3]);
         Consumer cons = null;
         List<ID> deleted = new ArrayList<>();
@@ -429,8 +431,8 @@ final class StreamGroupCommands {
         g.sv.groups.put(name, new Group(id, g.entriesRead));
         c.db().reaccount(key);
         c.addOk();
-        c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-create", key, c.db().id());
-        c.server().addDirty(1);
+        server(c).notifyKeyspaceEvent(Notify.STREAM, "xgroup-create", key, c.db().id());
+        server(c).addDirty(1);
     }
 
     static void xgroupSetid(Client c, byte[][] a) {
@@ -443,8 +445,8 @@ final class StreamGroupCommands {
         c.addOk();
         Bytes key = new Bytes(a[2]);
         c.db().reaccount(key);
-        c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-setid", key, c.db().id());
-        c.server().addDirty(1);
+        server(c).notifyKeyspaceEvent(Notify.STREAM, "xgroup-setid", key, c.db().id());
+        server(c).addDirty(1);
     }
 
     static void xgroupDestroy(Client c, byte[][] a) {
@@ -457,10 +459,10 @@ final class StreamGroupCommands {
         g.sv.groups.remove(new Bytes(a[3]));
         c.addInteger(1);
         c.db().reaccount(key);
-        c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-destroy", key, c.db().id());
-        c.server().addDirty(1);
+        server(c).notifyKeyspaceEvent(Notify.STREAM, "xgroup-destroy", key, c.db().id());
+        server(c).addDirty(1);
         // signalKeyAsReady, not signalModifiedKey: blocked XREADGROUP clients re-run and answer NOGROUP.
-        c.server().blocking().keyModified(c.db(), key);
+        server(c).blocking().keyModified(c.db(), key);
     }
 
     static void xgroupCreateConsumer(Client c, byte[][] a) {
@@ -471,10 +473,10 @@ final class StreamGroupCommands {
             return;
         }
         Bytes key = new Bytes(a[2]);
-        createConsumer(c, g.group, name, key, c.server().commandTimeMs());
+        createConsumer(c, g.group, name, key, server(c).commandTimeMs());
         c.db().reaccount(key);
         c.addInteger(1);
-        c.server().addDirty(1);
+        server(c).addDirty(1);
     }
 
     static void xgroupDelConsumer(Client c, byte[][] a) {
@@ -489,9 +491,9 @@ final class StreamGroupCommands {
         for (ID id : cons.pel.keySet()) g.group.pel.remove(id);
         c.addInteger(pending);
         Bytes key = new Bytes(a[2]);
-        c.server().addDirty(1);
+        server(c).addDirty(1);
         c.db().reaccount(key);
-        c.server().notifyKeyspaceEvent(Notify.STREAM, "xgroup-delconsumer", key, c.db().id());
+        server(c).notifyKeyspaceEvent(Notify.STREAM, "xgroup-delconsumer", key, c.db().id());
     }
 
 

@@ -1,5 +1,7 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
+
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.StreamValue;
@@ -222,7 +224,7 @@ final class StreamInfoCommand {
         StreamValue sv = xinfoKey(c, a[2]);
         Group g = sv.groups.get(new Bytes(a[3]));
         if (g == null) throw new RedisError("NOGROUP No such consumer group '" + s(a[3]) + "' for key name '" + s(a[2]) + "'");
-        long now = c.server().commandTimeMs();
+        long now = server(c).commandTimeMs();
         c.addArrayLen(g.consumers.size());
         for (Consumer cons : g.consumers.values()) {
             c.addMapLen(3);

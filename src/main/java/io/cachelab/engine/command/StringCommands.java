@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.keyspace.Database;
@@ -106,10 +107,10 @@ public final class StringCommands {
         }
         if (get) replyOld(c, old);
         db.setOver(key, old, new StringValue(a[2]), keepTtl);
-        c.server().notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
+        server(c).notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
         if (expireAt >= 0) {
             db.setExpire(key, expireAt);
-            c.server().notifyKeyspaceEvent(Notify.GENERIC, "expire", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.GENERIC, "expire", key, db.id());
         }
         if (!get) c.addOk();
     }
@@ -123,7 +124,7 @@ public final class StringCommands {
     public static long expireDeadline(Client c, String unit, byte[] arg, String cmd) {
         long v = Args.toLong(arg);
         if (v <= 0) throw new RedisError("ERR invalid expire time in '" + cmd + "' command");
-        long now = c.server().commandTimeMs();
+        long now = server(c).commandTimeMs();
         try {
             return switch (unit) {
                 case "ex" -> Math.addExact(Math.multiplyExact(v, 1000L), now);
@@ -144,7 +145,7 @@ public final class StringCommands {
             return;
         }
         db.set(key, new StringValue(a[2]));
-        c.server().notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
+        server(c).notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
         c.addInteger(1);
     }
 
@@ -155,8 +156,8 @@ public final class StringCommands {
         Database db = c.db();
         db.set(key, new StringValue(a[3]));
         db.setExpire(key, deadline);
-        c.server().notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
-        c.server().notifyKeyspaceEvent(Notify.GENERIC, "expire", key, db.id());
+        server(c).notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
+        server(c).notifyKeyspaceEvent(Notify.GENERIC, "expire", key, db.id());
         c.addOk();
     }
 
@@ -175,7 +176,7 @@ public final class StringCommands {
         for (int i = 1; i < a.length; i += 2) {
             Bytes key = new Bytes(a[i]);
             db.set(key, new StringValue(a[i + 1]));
-            c.server().notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
         }
         c.addOk();
     }
@@ -199,7 +200,7 @@ public final class StringCommands {
         if (s != null && (next < 0 || next >= 10000) && s.intEncodable() && !isSharedInteger(c, cur)) {
             s.setLong(next); // an unshared int object is updated in place, as Redis does
             db.signalModified(key);
-            c.server().notifyKeyspaceEvent(Notify.STRING, "incrby", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.STRING, "incrby", key, db.id());
             c.addIntegerDigits(s.array(), s.length()); // the digits just written, not formatted twice
             return;
         } else {
@@ -208,7 +209,7 @@ public final class StringCommands {
             else db.replaceValue(key, nv);
         }
         db.signalModified(key);
-        c.server().notifyKeyspaceEvent(Notify.STRING, "incrby", key, db.id());
+        server(c).notifyKeyspaceEvent(Notify.STRING, "incrby", key, db.id());
         c.addInteger(next);
     }
 
@@ -218,8 +219,8 @@ public final class StringCommands {
      */
     public static boolean isSharedInteger(Client c, long v) {
         if (v < 0 || v >= 10000) return false;
-        String policy = c.server().config().getString("maxmemory-policy");
-        return c.server().config().getLong("maxmemory") == 0 || !(policy.contains("lru") || policy.contains("lfu"));
+        String policy = server(c).config().getString("maxmemory-policy");
+        return server(c).config().getLong("maxmemory") == 0 || !(policy.contains("lru") || policy.contains("lfu"));
     }
 
     private static void append(Client c, byte[][] a) {
@@ -231,14 +232,14 @@ public final class StringCommands {
             db.add(key, new StringValue(a[2]));
             newLen = a[2].length;
         } else {
-            if ((long) s.length() + a[2].length > c.server().config().getLong("proto-max-bulk-len")) {
+            if ((long) s.length() + a[2].length > server(c).config().getLong("proto-max-bulk-len")) {
                 throw new RedisError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
             }
             s.append(a[2]);
             newLen = s.length();
         }
         db.signalModified(key);
-        c.server().notifyKeyspaceEvent(Notify.STRING, "append", key, db.id());
+        server(c).notifyKeyspaceEvent(Notify.STRING, "append", key, db.id());
         c.addInteger(newLen);
     }
 
@@ -255,14 +256,14 @@ public final class StringCommands {
         replyGet(c, key);
         Database db = c.db();
         db.set(key, new StringValue(a[2]));
-        c.server().notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
+        server(c).notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
     }
 
     private static void getdel(Client c, byte[][] a) {
         Bytes key = new Bytes(a[1]);
         if (replyGet(c, key) == null) return;
         Database db = c.db();
-        if (db.delete(key)) c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
+        if (db.delete(key)) server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
     }
 
     /** GETEX: options parsed as parseExtendedStringArgumentsOrReply(COMMAND_GET) does. */
@@ -293,16 +294,16 @@ public final class StringCommands {
         long deadline = expireArg == null ? -1 : expireDeadline(c, unit, expireArg, "getex");
         c.reply().bulk(s.array(), 0, s.length());
         if (deadline >= 0 && (unit.equals("exat") || unit.equals("pxat"))
-                && deadline <= System.currentTimeMillis() && !c.server().isReplica()) {
+                && deadline <= System.currentTimeMillis() && !server(c).isReplica()) {
             db.delete(key);
-            c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
         } else if (deadline >= 0) {
             db.setExpire(key, deadline);
             db.signalModified(key);
-            c.server().notifyKeyspaceEvent(Notify.GENERIC, "expire", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.GENERIC, "expire", key, db.id());
         } else if (persist && db.removeExpire(key)) {
             db.signalModified(key);
-            c.server().notifyKeyspaceEvent(Notify.GENERIC, "persist", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.GENERIC, "persist", key, db.id());
         }
     }
 
@@ -318,7 +319,7 @@ public final class StringCommands {
         for (int i = 1; i < a.length; i += 2) {
             Bytes key = new Bytes(a[i]);
             db.set(key, new StringValue(a[i + 1]));
-            c.server().notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
+            server(c).notifyKeyspaceEvent(Notify.STRING, "set", key, db.id());
         }
         c.addInteger(1);
     }
@@ -348,7 +349,7 @@ public final class StringCommands {
     /** checkStringLength: the result of growing a string must fit proto-max-bulk-len (and a Java array). */
     static void checkStringLength(Client c, long size, long append) {
         long total = size + append;
-        long max = Math.min(c.server().config().getLong("proto-max-bulk-len"), Integer.MAX_VALUE - 8);
+        long max = Math.min(server(c).config().getLong("proto-max-bulk-len"), Integer.MAX_VALUE - 8);
         if (total > max || total < 0) {
             throw new RedisError("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
         }
@@ -380,7 +381,7 @@ public final class StringCommands {
         s.ensureLength(Math.max(end, s.length()));
         System.arraycopy(value, 0, s.buffer(), (int) offset, value.length);
         db.signalModified(key);
-        c.server().notifyKeyspaceEvent(Notify.STRING, "setrange", key, db.id());
+        server(c).notifyKeyspaceEvent(Notify.STRING, "setrange", key, db.id());
         c.addInteger(s.length());
     }
 
@@ -404,7 +405,7 @@ public final class StringCommands {
         if (s == null) db.add(key, nv);
         else db.replaceValue(key, nv);
         db.signalModified(key);
-        c.server().notifyKeyspaceEvent(Notify.STRING, "incrbyfloat", key, db.id());
+        server(c).notifyKeyspaceEvent(Notify.STRING, "incrbyfloat", key, db.id());
         c.addBulk(out);
     }
 
@@ -472,7 +473,7 @@ public final class StringCommands {
     /** The LCS lengths of every pair of prefixes, (alen + 1) x (blen + 1), refused past proto-max-bulk-len. */
     private static int[] lcsTable(Client c, byte[] sa, int alen, byte[] sb, int blen) {
         long cells = (long) (alen + 1) * (blen + 1);
-        if (cells * 4 > c.server().config().getLong("proto-max-bulk-len")) {
+        if (cells * 4 > server(c).config().getLong("proto-max-bulk-len")) {
             throw new RedisError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
         }
         if (cells > Integer.MAX_VALUE - 8) {

@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Trait;
 import io.cachelab.engine.dispatch.Commands;
@@ -21,12 +22,12 @@ final class TransactionCommands {
         t.bind("discard", (c, a) -> {
             if (!c.multi().active()) throw new RedisError("ERR DISCARD without MULTI");
             c.multi().discard();
-            c.server().watches().unwatchAll(c);
+            server(c).watches().unwatchAll(c);
             c.addOk();
         }, Trait.TRANSACTION_CONTROL);
         t.bind("watch", TransactionCommands::watch, Trait.TRANSACTION_CONTROL);
         t.bind("unwatch", (c, a) -> {
-            c.server().watches().unwatchAll(c);
+            server(c).watches().unwatchAll(c);
             c.addOk();
         });
     }
@@ -39,13 +40,13 @@ final class TransactionCommands {
 
     private static void watch(Client c, byte[][] a) {
         if (c.multi().active()) throw new RedisError("ERR WATCH inside MULTI is not allowed");
-        for (int i = 1; i < a.length; i++) c.server().watches().watch(c, c.db(), new Bytes(a[i]));
+        for (int i = 1; i < a.length; i++) server(c).watches().watch(c, c.db(), new Bytes(a[i]));
         c.addOk();
     }
 
     private static void exec(Client c, byte[][] a) {
         if (!c.multi().active()) throw new RedisError("ERR EXEC without MULTI");
-        var watches = c.server().watches();
+        var watches = server(c).watches();
         if (c.multi().execDirty()) {
             c.multi().discard();
             watches.unwatchAll(c);
@@ -63,7 +64,7 @@ final class TransactionCommands {
         c.addArrayLen(queued.size());
         c.multi().executing(true);
         try {
-            for (byte[][] argv : queued) c.server().dispatcher().executeQueued(c, argv);
+            for (byte[][] argv : queued) server(c).dispatcher().executeQueued(c, argv);
         } finally {
             c.multi().executing(false);
         }

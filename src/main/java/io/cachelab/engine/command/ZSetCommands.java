@@ -1,5 +1,6 @@
 package io.cachelab.engine.command;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.dispatch.Commands;
 import io.cachelab.engine.config.Notify;
@@ -108,7 +109,7 @@ public final class ZSetCommands {
     }
 
     private static int configInt(Client c, String name, int fallback) {
-        return c.server().config().exists(name) ? c.server().config().getInt(name) : fallback;
+        return server(c).config().exists(name) ? server(c).config().getInt(name) : fallback;
     }
 
     /** A score as Redis 7.0 replies it: %.17g in a bulk string (RESP2) or a RESP3 double. */
@@ -165,13 +166,13 @@ public final class ZSetCommands {
     }
 
     private static void notify(Client c, String event, Bytes key) {
-        c.server().notifyKeyspaceEvent(Notify.ZSET, event, key, c.db().id());
+        server(c).notifyKeyspaceEvent(Notify.ZSET, event, key, c.db().id());
     }
 
     private static void deleteIfEmpty(Client c, Bytes key, ZSetValue z) {
         if (z.size() == 0) {
             c.db().delete(key);
-            c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", key, c.db().id());
+            server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, c.db().id());
         }
     }
 
@@ -185,7 +186,7 @@ public final class ZSetCommands {
         } else {
             c.addInteger(0);
             if (c.db().delete(dst)) {
-                c.server().notifyKeyspaceEvent(Notify.GENERIC, "del", dst, c.db().id());
+                server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", dst, c.db().id());
             }
         }
     }
@@ -590,12 +591,12 @@ public final class ZSetCommands {
             ZSetValue z = blocking ? zsetForBlockingPop(c, key) : zsetForWrite(c, key);
             if (z == null) continue;
             // replicated as ZPOPMIN/ZPOPMAX key count, as Redis 7.0 does for ZMPOP and BZMPOP
-            c.server().propagation().replace(max ? ZPOPMAX : ZPOPMIN, key.array(),
+            server(c).propagation().replace(max ? ZPOPMAX : ZPOPMIN, key.array(),
                     Long.toString(Math.min(count, z.size())).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             popAndReply(c, key, z, max, count, true);
             return;
         }
-        if (blocking) c.server().blocking().block(c, ListCommands.distinctKeys(keys), deadline, true);
+        if (blocking) server(c).blocking().block(c, ListCommands.distinctKeys(keys), deadline, true);
         else c.addNullArray();
     }
 
@@ -620,12 +621,12 @@ public final class ZSetCommands {
             c.addBulk(member.array());
             addScore(c, score);
             notify(c, max ? "zpopmax" : "zpopmin", key);
-            c.server().propagation().replace(max ? ZPOPMAX : ZPOPMIN, a[i]);
+            server(c).propagation().replace(max ? ZPOPMAX : ZPOPMIN, a[i]);
             deleteIfEmpty(c, key, z);
             c.db().signalModified(key);
             return;
         }
-        c.server().blocking().block(c, ListCommands.distinctKeys(keys), deadline, true);
+        server(c).blocking().block(c, ListCommands.distinctKeys(keys), deadline, true);
     }
 
     // ---- ZSCAN / ZRANDMEMBER --------------------------------------------------------------

@@ -1,10 +1,9 @@
 package io.cachelab.engine.dispatch;
 
 import io.cachelab.engine.keyspace.Database;
-import io.cachelab.engine.Propagation;
+import io.cachelab.engine.propagate.Propagation;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.table.CommandFlag;
-import io.cachelab.engine.Server;
 import io.cachelab.engine.acl.Acl;
 import io.cachelab.engine.net.Client;
 
@@ -18,11 +17,14 @@ import io.cachelab.engine.table.GetKeys;
  * that became ready wake blocked clients.
  */
 public final class Dispatcher {
-    private final Server server;
+    /** The refusal min-replicas-to-write gives a write (checkGoodReplicasStatus). */
+    public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
+
+    private final DispatchHost server;
     private final Commands table;
     private int depth;
 
-    public Dispatcher(Server server, Commands table) {
+    public Dispatcher(DispatchHost server, Commands table) {
         this.server = server;
         this.table = table;
         this.slowlog = new Slowlog(server.config());
@@ -158,7 +160,7 @@ public final class Dispatcher {
         if (oom != null) return oom;
         String disk = diskError(c, spec);
         if (disk != null) return disk;
-        if (server.tooFewGoodReplicas() && isWriteCommand(c, spec)) return Server.NOREPLICAS;
+        if (server.tooFewGoodReplicas() && isWriteCommand(c, spec)) return Dispatcher.NOREPLICAS;
         if (!c.mustObey() && server.readOnlyReplica() && isWriteCommand(c, spec)) {
             return "READONLY You can't write against a read only replica.";
         }

@@ -1,8 +1,7 @@
 package io.cachelab.engine.keyspace;
 
-import io.cachelab.engine.Stats;
+import io.cachelab.engine.info.Stats;
 import io.cachelab.engine.util.Dict;
-import io.cachelab.engine.Server;
 import io.cachelab.engine.util.Bytes;
 
 import java.util.ArrayList;
@@ -24,12 +23,12 @@ public final class ActiveExpiry {
 
     public enum Cycle { SLOW, FAST }
 
-    private final Server server;
+    private final KeyspaceHost server;
     private int currentDb;
     private boolean timelimitExit;
     private long lastFastCycleUs;
 
-    public ActiveExpiry(Server server) {
+    public ActiveExpiry(KeyspaceHost server) {
         this.server = server;
     }
 

@@ -1,9 +1,8 @@
 package io.cachelab.engine.keyspace;
 
-import io.cachelab.engine.Stats;
+import io.cachelab.engine.info.Stats;
 import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.util.Dict;
-import io.cachelab.engine.Server;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.type.RType;
 import io.cachelab.engine.type.RValue;
@@ -15,7 +14,7 @@ import io.cachelab.engine.util.Bytes;
  * volatile keys without walking the whole keyspace. Every lookup applies lazy expiry first.
  */
 public final class Database {
-    private final Server server;
+    private final KeyspaceHost server;
     private final int id;
     Dict<Bytes, RValue> dict = new Dict<>();
     Dict<Bytes, Long> expires = new Dict<>();
@@ -29,7 +28,7 @@ public final class Database {
      */
     long datasetBytes;
 
-    public Database(Server server, int id) {
+    public Database(KeyspaceHost server, int id) {
         this.server = server;
         this.id = id;
     }
@@ -107,7 +106,7 @@ public final class Database {
         server.stats().increment(Stats.Counter.EXPIRED_KEYS);
         server.notifyKeyspaceEvent(Notify.EXPIRED, "expired", key, id);
         signalModified(key);
-        server.propagation().deletion(this, key, server.config().getBool("lazyfree-lazy-expire"));
+        server.propagateDeletion(this, key, server.config().getBool("lazyfree-lazy-expire"));
     }
 
     boolean isExpiredAt(Bytes key, long nowMs) {

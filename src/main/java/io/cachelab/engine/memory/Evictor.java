@@ -1,11 +1,10 @@
 package io.cachelab.engine.memory;
 
-import io.cachelab.engine.Stats;
+import io.cachelab.engine.info.Stats;
 import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.keyspace.MemoryModel;
 import io.cachelab.engine.util.Dict;
-import io.cachelab.engine.Server;
 import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.type.RValue;
@@ -33,7 +32,7 @@ public final class Evictor {
     public static final String OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
     private static final int POOL_SIZE = 16;
 
-    private final Server server;
+    private final EvictorHost server;
     private final EngineConfig config;
     private final LongSupplier maxmemory;
     private final LongSupplier maxmemoryClients;
@@ -57,7 +56,7 @@ public final class Evictor {
     private record PoolEntry(Bytes key, long idle, int dbid) {
     }
 
-    public Evictor(Server server) {
+    public Evictor(EvictorHost server) {
         this.server = server;
         this.config = server.config();
         this.maxmemory = config.live("maxmemory");

@@ -1,7 +1,6 @@
 package io.cachelab.engine.net;
 
 import io.cachelab.engine.keyspace.Database;
-import io.cachelab.engine.Server;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.util.Bytes;
 
@@ -45,7 +44,7 @@ public final class Blocking {
     private record DbKey(Database db, Bytes key) {
     }
 
-    private final Server server;
+    private final NetHost server;
     private final Map<DbKey, ArrayDeque<Client>> waiting = new HashMap<>();
     private final Set<DbKey> ready = new LinkedHashSet<>();
     private final PriorityQueue<Client> timeouts = new PriorityQueue<>(
@@ -54,7 +53,7 @@ public final class Blocking {
     private Client reprocessing;
     private int blockedCount;
 
-    public Blocking(Server server) {
+    public Blocking(NetHost server) {
         this.server = server;
     }
 

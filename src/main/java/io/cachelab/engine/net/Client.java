@@ -1,7 +1,6 @@
 package io.cachelab.engine.net;
 
 import io.cachelab.engine.util.Bytes;
-import io.cachelab.engine.Server;
 import io.cachelab.engine.keyspace.Database;
 
 import java.nio.channels.SelectionKey;
@@ -22,7 +21,7 @@ import java.util.Set;
 public final class Client {
     public enum ReplyMode { ON, OFF, SKIP }
 
-    private final Server server;
+    private final NetHost server;
     final SocketChannel channel;
     SelectionKey selectionKey;
     final RequestParser parser = new RequestParser();
@@ -136,7 +135,7 @@ public final class Client {
     /** A parsed command held back by CLIENT PAUSE. */
     private byte[][] pendingArgv;
 
-    public Client(Server server, SocketChannel channel, long id, String addr, String laddr) {
+    public Client(NetHost server, SocketChannel channel, long id, String addr, String laddr) {
         this.server = server;
         this.channel = channel;
         this.id = id;
@@ -149,13 +148,13 @@ public final class Client {
     }
 
     /** A socketless client for scripts and internal calls. */
-    public static Client internal(Server server) {
+    public static Client internal(NetHost server) {
         Client c = new Client(server, null, 0, "", "");
         c.authenticated = true;
         return c;
     }
 
-    public Server server() {
+    public NetHost host() {
         return server;
     }
 

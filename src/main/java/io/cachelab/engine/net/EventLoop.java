@@ -1,6 +1,5 @@
 package io.cachelab.engine.net;
 
-import io.cachelab.engine.Server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,7 +26,7 @@ public final class EventLoop implements Runnable {
     private static final Logger LOG = Logger.getLogger(EventLoop.class.getName());
     private static final int READ_CHUNK = 64 * 1024;
 
-    private final Server server;
+    private final NetHost server;
     private final Selector selector;
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final List<ServerSocketChannel> unixListeners = new ArrayList<>();
@@ -46,7 +45,7 @@ public final class EventLoop implements Runnable {
     /** Set while a script runs past its time limit: input is read but answered -BUSY. */
     private Client executing;
 
-    public EventLoop(Server server) throws IOException {
+    public EventLoop(NetHost server) throws IOException {
         this.server = server;
         this.selector = Selector.open();
         this.queryBufferLimit = server.config().live("client-query-buffer-limit");

@@ -1,8 +1,7 @@
 package io.cachelab.engine.persistence;
 
 import io.cachelab.engine.net.Client;
-import io.cachelab.engine.Propagation;
-import io.cachelab.engine.Server;
+import io.cachelab.engine.propagate.Propagation;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.script.Scripting;
 
@@ -37,7 +36,7 @@ import java.util.logging.Level;
 public final class Aof implements Propagation.Sink {
     private static final byte[] CRLF = {'\r', '\n'};
 
-    private final Server server;
+    private final PersistenceHost server;
     private AofManifest manifest;
     /** Read by the everysec fsync thread, replaced by the event loop when a rewrite opens a new incr file. */
     private volatile FileChannel incr;
@@ -88,7 +87,7 @@ public final class Aof implements Propagation.Sink {
         boolean silent;
     }
 
-    public Aof(Server server) {
+    public Aof(PersistenceHost server) {
         this.server = server;
         server.config().onChange("appendonly", v -> {
             if (v.equals("yes")) start();

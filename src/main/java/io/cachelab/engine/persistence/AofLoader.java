@@ -1,6 +1,5 @@
 package io.cachelab.engine.persistence;
 
-import io.cachelab.engine.Server;
 import io.cachelab.engine.net.Client;
 
 import java.io.IOException;
@@ -19,9 +18,9 @@ import java.util.List;
  * back to where it began ("Revert incomplete MULTI/EXEC transaction").
  */
 final class AofLoader {
-    private final Server server;
+    private final PersistenceHost server;
 
-    AofLoader(Server server) {
+    AofLoader(PersistenceHost server) {
         this.server = server;
     }
 
@@ -33,7 +32,7 @@ final class AofLoader {
             server.persistence().load(file, false);
             return true;
         }
-        Client fake = Client.internal(server);
+        Client fake = server.fakeClient();
         fake.setMustObey(true);
         int pos = 0;
         int validUpTo = 0;

@@ -1,6 +1,5 @@
 package io.cachelab.engine.persistence;
 
-import io.cachelab.engine.Server;
 import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.keyspace.Eviction;
@@ -35,7 +34,7 @@ public final class Persistence {
     /** CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points wait this long before retrying. */
     private static final long BGSAVE_RETRY_DELAY_S = 5;
 
-    private final Server server;
+    private final PersistenceHost server;
     /** One background save: the thread writes, the event loop reaps (or abandons) it. */
     private static final class BgJob {
         Thread thread;
@@ -74,7 +73,7 @@ public final class Persistence {
     private long lastLoadKeysLoaded;
     private long lastLoadKeysExpired;
 
-    public Persistence(Server server) {
+    public Persistence(PersistenceHost server) {
         this.server = server;
     }
 

@@ -1,6 +1,5 @@
 package io.cachelab.engine.persistence;
 
-import io.cachelab.engine.Server;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.type.RValue;
@@ -44,7 +43,7 @@ final class Snapshot {
     }
 
     /** Freezes every database (call on the event-loop thread). Keys past their TTL are kept, as Redis does (loading drops them). */
-    static Snapshot take(Server server, List<byte[]> functions) {
+    static Snapshot take(PersistenceHost server, List<byte[]> functions) {
         Runtime rt = Runtime.getRuntime();
         String policy = server.config().getString("maxmemory-policy");
         boolean saveLru = policy.endsWith("-lru");

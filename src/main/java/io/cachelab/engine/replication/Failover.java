@@ -1,6 +1,5 @@
 package io.cachelab.engine.replication;
 
-import io.cachelab.engine.Server;
 import io.cachelab.engine.net.Client;
 
 /**
@@ -23,7 +22,7 @@ public final class Failover {
         }
     }
 
-    private final Server server;
+    private final ReplicationHost server;
     private final ReplicationMaster repl;
     private final ReplicaLink link;
     private State state = State.NO_FAILOVER;
@@ -32,7 +31,7 @@ public final class Failover {
     private long endTimeMs;
     private boolean force;
 
-    public Failover(Server server, ReplicationMaster repl, ReplicaLink link) {
+    public Failover(ReplicationHost server, ReplicationMaster repl, ReplicaLink link) {
         this.server = server;
         this.repl = repl;
         this.link = link;
@@ -135,7 +134,7 @@ public final class Failover {
      * syncCommand's FAILOVER form, on the target: a replica whose replid matches promotes itself
      * and then serves the PSYNC as any master would. The error to answer, or null.
      */
-    public static String acceptPsyncFailover(Server server, Client c, String replid) {
+    public static String acceptPsyncFailover(ReplicationHost server, Client c, String replid) {
         server.log().warning("Failover request received for replid " + replid + ".");
         if (!server.isReplica()) return "ERR PSYNC FAILOVER can't be sent to a master.";
         if (!replid.equalsIgnoreCase(server.replication().replid())) return "ERR PSYNC FAILOVER replid must match my replid.";

@@ -1,6 +1,5 @@
 package io.cachelab.engine.replication;
 
-import io.cachelab.engine.Server;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.persistence.Persistence;
 import io.cachelab.engine.replication.ReplicationMaster.Replica;
@@ -29,7 +28,7 @@ final class FullSync {
     private static final int PIPE_LOW_WATER = 128 * 1024;
     private static final int EOF_MARK_SIZE = 40;
 
-    private final Server server;
+    private final ReplicationHost server;
     private final ReplicationMaster master;
     /** The running socket-target BGSAVE's pipe and the replicas it writes to (rdb_pipe_conns). */
     private RdbPipe pipe;
@@ -37,7 +36,7 @@ final class FullSync {
     private final List<Replica> piped = new ArrayList<>();
     private boolean pipeEof;
 
-    FullSync(Server server, ReplicationMaster master) {
+    FullSync(ReplicationHost server, ReplicationMaster master) {
         this.server = server;
         this.master = master;
     }

@@ -1,6 +1,5 @@
 package io.cachelab.engine.replication;
 
-import io.cachelab.engine.Server;
 import io.cachelab.engine.info.InfoWriter;
 import io.cachelab.engine.keyspace.Database;
 
@@ -44,7 +43,7 @@ final class RdbTransfer {
     /** How the payload is loaded, chosen when it starts. */
     enum Mode { DISK, EMPTY_DB, SWAPDB }
 
-    private final Server server;
+    private final ReplicationHost server;
     private final LineReader preamble = new LineReader();
     private Mode mode = Mode.DISK;
     private boolean loadingBegun;
@@ -55,11 +54,11 @@ final class RdbTransfer {
     private int length;
     private boolean complete;
 
-    private RdbTransfer(Server server) {
+    private RdbTransfer(ReplicationHost server) {
         this.server = server;
     }
 
-    static RdbTransfer awaitingPreamble(Server server) {
+    static RdbTransfer awaitingPreamble(ReplicationHost server) {
         return new RdbTransfer(server);
     }
 
@@ -231,7 +230,7 @@ final class RdbTransfer {
         Database[] live = server.databases();
         Database[] old = new Database[live.length];
         for (int i = 0; i < live.length; i++) {
-            old[i] = new Database(server, i);
+            old[i] = server.newDatabase(i);
             live[i].swapWith(old[i]);
         }
         List<byte[]> oldFunctions = server.scripting().functions().libraryCodes();

@@ -1,6 +1,5 @@
 package io.cachelab.engine.replication;
 
-import io.cachelab.engine.Server;
 import io.cachelab.engine.info.InfoWriter;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.net.Link;
@@ -45,7 +44,7 @@ public final class ReplicaLink implements Link {
     private record Cached(String replid, long offset, int db) {
     }
 
-    private final Server server;
+    private final ReplicationHost server;
     private final ReplicationMaster repl;
     private String host;
     private int port;
@@ -72,7 +71,7 @@ public final class ReplicaLink implements Link {
     private RdbTransfer transfer;
     private final Failover failover;
 
-    public ReplicaLink(Server server, ReplicationMaster repl) {
+    public ReplicaLink(ReplicationHost server, ReplicationMaster repl) {
         this.server = server;
         this.repl = repl;
         this.failover = new Failover(server, repl, this);

@@ -1,8 +1,7 @@
 package io.cachelab.engine.replication;
 
 import io.cachelab.engine.info.InfoWriter;
-import io.cachelab.engine.Propagation;
-import io.cachelab.engine.Server;
+import io.cachelab.engine.propagate.Propagation;
 import io.cachelab.engine.net.Client;
 
 import java.nio.charset.StandardCharsets;
@@ -86,7 +85,7 @@ public final class ReplicationMaster implements Propagation.Sink {
 
     private static final String NO_ID = "0000000000000000000000000000000000000000";
 
-    private final Server server;
+    private final ReplicationHost server;
     private String replid = randomId();
     /** PSYNC2: the previous history's id, valid for PSYNC up to secondOffset (replid2 / second_replid_offset). */
     private String replid2 = NO_ID;
@@ -109,7 +108,7 @@ public final class ReplicationMaster implements Propagation.Sink {
     private long partialSyncsOk;
     private long partialSyncsErr;
 
-    public ReplicationMaster(Server server) {
+    public ReplicationMaster(ReplicationHost server) {
         this.server = server;
         this.fullSync = new FullSync(server, this);
         // resizeReplicationBacklog: the history that still fits is kept

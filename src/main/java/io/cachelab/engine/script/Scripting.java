@@ -2,7 +2,6 @@ package io.cachelab.engine.script;
 
 import io.cachelab.engine.type.Numbers;
 import io.cachelab.engine.table.CommandFlag;
-import io.cachelab.engine.Server;
 import io.cachelab.engine.acl.Acl;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Dispatcher;
@@ -28,7 +27,7 @@ import org.luaj.vm2.LuaFunction;
 public final class Scripting implements ScriptHost {
     private static final Logger LOG = Logger.getLogger("io.cachelab.engine.script");
 
-    private final Server server;
+    private final ScriptingHost server;
     private ScriptRuntime evalRuntime = new ScriptRuntime(this::log);
     private final Map<String, CachedScript> scripts = new HashMap<>();
     private final Client scriptClient;
@@ -62,9 +61,9 @@ public final class Scripting implements ScriptHost {
         }
     }
 
-    public Scripting(Server server) {
+    public Scripting(ScriptingHost server) {
         this.server = server;
-        this.scriptClient = Client.internal(server);
+        this.scriptClient = server.fakeClient();
         this.scriptClient.setScriptClient(true);
         this.functions = new FunctionLibraries(this);
     }
@@ -102,7 +101,7 @@ public final class Scripting implements ScriptHost {
             throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
         }
         boolean readOnly = readOnlyCommand || (flags != null && flags.contains("no-writes"));
-        if (flags != null && !readOnly && server.tooFewGoodReplicas()) throw new RedisError(Server.NOREPLICAS);
+        if (flags != null && !readOnly && server.tooFewGoodReplicas()) throw new RedisError(Dispatcher.NOREPLICAS);
         // scripts without a shebang are checked per command (first write), never as a whole
         boolean allowOom = flags != null && flags.contains("allow-oom");
         if (flags != null && !allowOom && !readOnly) {
@@ -240,7 +239,7 @@ public final class Scripting implements ScriptHost {
             throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
         }
         boolean readOnly = readOnlyCommand || flags.contains("no-writes");
-        if (!readOnly && server.tooFewGoodReplicas()) throw new RedisError(Server.NOREPLICAS);
+        if (!readOnly && server.tooFewGoodReplicas()) throw new RedisError(Dispatcher.NOREPLICAS);
         boolean allowOom = flags.contains("allow-oom");
         String oom = allowOom || readOnly ? null : server.oomCheck(server.commands().lookup("set"), c);
         if (oom != null) {
@@ -388,7 +387,7 @@ public final class Scripting implements ScriptHost {
         }
         if (cmd.has(CommandFlag.WRITE)) {
             // only scripts without flags get here may-write (shebang ones were checked before running)
-            if (server.tooFewGoodReplicas()) return rejected(cmd, Server.NOREPLICAS);
+            if (server.tooFewGoodReplicas()) return rejected(cmd, Dispatcher.NOREPLICAS);
             if (r != null && !r.allowOom && !r.dirty && cmd.has(CommandFlag.DENYOOM)) {
                 String oom = server.oomCheck(cmd, r.caller);
                 if (oom != null) {

@@ -1,5 +1,6 @@
 package io.cachelab.engine.sentinel;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.net.Client;
 import io.cachelab.engine.net.EventLoop;
 import io.cachelab.engine.net.Link;
@@ -200,7 +201,7 @@ final class InstanceLink {
         if (c == null) return;
         Client client = c.client;
         dropped(c);
-        if (client != null && !client.isClosed()) client.server().eventLoop().closeClient(client);
+        if (client != null && !client.isClosed()) server(client).eventLoop().closeClient(client);
     }
 
     void closeCc() {

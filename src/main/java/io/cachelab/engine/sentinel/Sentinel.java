@@ -1,6 +1,6 @@
 package io.cachelab.engine.sentinel;
 
-import io.cachelab.engine.Server;
+import io.cachelab.engine.server.Server;
 import io.cachelab.engine.util.Bytes;
 
 import java.security.SecureRandom;

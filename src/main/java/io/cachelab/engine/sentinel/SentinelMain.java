@@ -1,8 +1,9 @@
 package io.cachelab.engine.sentinel;
 
+import static io.cachelab.engine.command.Families.server;
 import io.cachelab.engine.Engine;
 import io.cachelab.engine.EngineMain;
-import io.cachelab.engine.Server;
+import io.cachelab.engine.server.Server;
 import io.cachelab.engine.command.Families;
 import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.util.ServerLog;

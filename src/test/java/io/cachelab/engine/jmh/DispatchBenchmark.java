@@ -1,7 +1,7 @@
 package io.cachelab.engine.jmh;
 
 import io.cachelab.engine.Engine;
-import io.cachelab.engine.Server;
+import io.cachelab.engine.server.Server;
 import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.net.Client;
 import org.openjdk.jmh.annotations.Benchmark;

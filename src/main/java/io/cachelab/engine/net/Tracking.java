@@ -1,4 +1,4 @@
-package io.cachelab.engine;
+package io.cachelab.engine.net;
 
 import io.cachelab.engine.table.GetKeys;
 import io.cachelab.engine.net.Client;
@@ -32,7 +32,7 @@ public final class Tracking {
         final TreeMap<Bytes, Client> keys = new TreeMap<>();
     }
 
-    private final Server server;
+    private final NetHost server;
     private final Map<Bytes, Set<Long>> table = new java.util.HashMap<>();
     private long tableItems;
     private final TreeMap<Bytes, Prefix> prefixes = new TreeMap<>();
@@ -44,7 +44,7 @@ public final class Tracking {
     private boolean executing;
     private boolean pendingFlush;
 
-    Tracking(Server server) {
+    public Tracking(NetHost server) {
         this.server = server;
     }
 

@@ -1,8 +1,9 @@
-package io.cachelab.engine;
+package io.cachelab.engine.propagate;
 
 import io.cachelab.engine.type.ZSetValue;
 import io.cachelab.engine.type.HashValue;
 import io.cachelab.engine.type.StreamValue;
+import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.type.RValue;
 import io.cachelab.engine.type.StringValue;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 
 /**
  * The stream of commands as they must be replayed (server.c's alsoPropagate /
@@ -51,7 +53,9 @@ public final class Propagation {
     private static final byte[] PEXPIREAT = bytes("PEXPIREAT");
     private static final byte[] PERSIST = bytes("PERSIST");
 
-    private final Server server;
+    private final EngineConfig config;
+    /** server.dirty, read before and after each call to learn whether the command changed anything. */
+    private final LongSupplier dirty;
     private final List<Sink> sinks = new CopyOnWriteArrayList<>();
     private final List<Op> pending = new ArrayList<>();
     private int callDepth;
@@ -62,8 +66,9 @@ public final class Propagation {
     private long foreignDirty;
     private boolean arbitraryKeys;
 
-    Propagation(Server server) {
-        this.server = server;
+    public Propagation(EngineConfig config, LongSupplier dirty) {
+        this.config = config;
+        this.dirty = dirty;
     }
 
     public void addSink(Sink sink) {
@@ -134,7 +139,7 @@ public final class Propagation {
         forced = false;
         forcedToReplicas = false;
         replacement = null;
-        return server.dirty() - foreignDirty;
+        return dirty.getAsLong() - foreignDirty;
     }
 
     /**
@@ -142,7 +147,7 @@ public final class Propagation {
      * outermost call emit everything queued.
      */
     public void afterCall(int dbid, Database db, String name, byte[][] argv, long mark, boolean container) {
-        boolean changed = server.dirty() - foreignDirty > mark;
+        boolean changed = dirty.getAsLong() - foreignDirty > mark;
         if ((changed || forced || forcedToReplicas) && !prevented && !container && suspended == 0 && !sinks.isEmpty()) {
             byte[][] out = replacement != null ? replacement : rewrite(db, name, argv);
             if (out != null) pending.add(new Op(dbid, out, forcedToReplicas && !changed && !forced));
@@ -216,7 +221,7 @@ public final class Propagation {
                 return out;
             }
             case "getdel" -> {
-                return new byte[][] {server.config().getBool("lazyfree-lazy-user-del") ? UNLINK : DEL, argv[1]};
+                return new byte[][] {config.getBool("lazyfree-lazy-user-del") ? UNLINK : DEL, argv[1]};
             }
             case "restore" -> {
                 return restoreWithAbsoluteTtl(db, argv);

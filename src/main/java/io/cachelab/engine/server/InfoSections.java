@@ -1,8 +1,10 @@
-package io.cachelab.engine;
+package io.cachelab.engine.server;
 
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.CommandStats;
 import io.cachelab.engine.info.Info;
+import io.cachelab.engine.info.LatencyMonitor;
+import io.cachelab.engine.info.Stats;
 import io.cachelab.engine.info.InfoWriter;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.keyspace.Eviction;
@@ -23,12 +25,12 @@ import java.util.TreeMap;
  * The INFO sections of the server core, as genRedisInfoString in Redis's server.c writes them, one
  * method a section; the wiring root registers them (with replication's own) in Redis's order.
  */
-final class InfoSections {
+public final class InfoSections {
     private InfoSections() {
     }
 
     /** Registers every section in genRedisInfoString's order (the order INFO prints them). */
-    static void register(Info info, Server s) {
+    public static void register(Info info, Server s) {
         info.register("server", "Server", true, out -> server(s, out));
         info.register("clients", "Clients", true, out -> clients(s, out));
         info.register("memory", "Memory", true, out -> memory(s, out));

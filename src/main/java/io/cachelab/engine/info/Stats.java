@@ -1,4 +1,4 @@
-package io.cachelab.engine;
+package io.cachelab.engine.info;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -93,7 +93,7 @@ public final class Stats {
         errorsByPrefix.merge(prefix, 1L, Long::sum);
     }
 
-    void sample(long nowMs) {
+    public void sample(long nowMs) {
         long dt = nowMs - lastSampleMs;
         if (dt < 100) return;
         long ops = get(Counter.TOTAL_COMMANDS), in = get(Counter.BYTES_IN), out = get(Counter.BYTES_OUT);

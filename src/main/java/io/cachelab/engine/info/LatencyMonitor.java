@@ -1,4 +1,4 @@
-package io.cachelab.engine;
+package io.cachelab.engine.info;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;

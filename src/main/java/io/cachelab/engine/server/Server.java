@@ -1,6 +1,19 @@
-package io.cachelab.engine;
+package io.cachelab.engine.server;
 
 import io.cachelab.engine.acl.Acl;
+import io.cachelab.engine.acl.AclHost;
+import io.cachelab.engine.dispatch.DispatchHost;
+import io.cachelab.engine.info.LatencyMonitor;
+import io.cachelab.engine.info.Stats;
+import io.cachelab.engine.keyspace.KeyspaceHost;
+import io.cachelab.engine.keyspace.ReplicaExpires;
+import io.cachelab.engine.memory.EvictorHost;
+import io.cachelab.engine.net.NetHost;
+import io.cachelab.engine.net.Tracking;
+import io.cachelab.engine.persistence.PersistenceHost;
+import io.cachelab.engine.propagate.Propagation;
+import io.cachelab.engine.replication.ReplicationHost;
+import io.cachelab.engine.script.ScriptingHost;
 import io.cachelab.engine.net.ReplyBufferSizing;
 import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.dispatch.CommandSpec;
@@ -33,6 +46,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -42,7 +56,8 @@ import java.util.logging.Logger;
  * The server's state, as Redis's global `server` struct but an object, so several engines can run
  * in one JVM (tests do). Everything here is touched only by the event-loop thread.
  */
-public final class Server {
+public final class Server implements KeyspaceHost, NetHost, AclHost, EvictorHost, DispatchHost, ScriptingHost,
+        PersistenceHost, ReplicationHost {
     private static final Logger LOG = Logger.getLogger("io.cachelab.engine");
     /** The Redis version the engine answers as (INFO, HELLO): the one whose command table it carries. */
     public static final String REDIS_VERSION = "7.0.15";
@@ -54,7 +69,7 @@ public final class Server {
     private final Acl acl;
     private final EventLoop eventLoop;
     private final Blocking blocking = new Blocking(this);
-    private final Propagation propagation = new Propagation(this);
+    private final Propagation propagation;
     private final Watches watches = new Watches();
     private final PubSub pubsub = new PubSub();
     private final Eviction eviction;
@@ -90,6 +105,7 @@ public final class Server {
         this.minReplicasMaxLag = config.live("min-replicas-max-lag");
         this.minReplicasToWrite = config.live("min-replicas-to-write");
         this.maxmemory = config.live("maxmemory");
+        this.propagation = new Propagation(config, () -> dirty);
         this.dbs = new Database[config.getInt("databases")];
         for (int i = 0; i < dbs.length; i++) dbs[i] = new Database(this, i);
         this.eviction = new Eviction(config);
@@ -223,6 +239,16 @@ public final class Server {
         return dbs;
     }
 
+    @Override
+    public Database newDatabase(int id) {
+        return new Database(this, id);
+    }
+
+    @Override
+    public Client fakeClient() {
+        return Client.internal(this);
+    }
+
     public Stats stats() {
         return stats;
     }
@@ -245,6 +271,11 @@ public final class Server {
 
     public Propagation propagation() {
         return propagation;
+    }
+
+    @Override
+    public void propagateDeletion(Database db, Bytes key, boolean lazy) {
+        propagation.deletion(db, key, lazy);
     }
 
     public Blocking blocking() {
@@ -330,10 +361,10 @@ public final class Server {
         return replicaLink.applying();
     }
 
-    private final io.cachelab.engine.keyspace.ReplicaExpires replicaExpires = new io.cachelab.engine.keyspace.ReplicaExpires();
+    private final ReplicaExpires replicaExpires = new ReplicaExpires();
 
     /** Keys a writable replica's own clients gave a TTL: the replica expires them itself. */
-    public io.cachelab.engine.keyspace.ReplicaExpires replicaExpires() {
+    public ReplicaExpires replicaExpires() {
         return replicaExpires;
     }
 
@@ -465,8 +496,6 @@ public final class Server {
         return lag != 0 && min != 0 && goodReplicaCount() < min;
     }
 
-    public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
-
     public void onShutdown(Runnable hook) {
         this.shutdownHook = hook;
     }
@@ -538,7 +567,7 @@ public final class Server {
         this.replyBufferResizing = on;
     }
 
-    private final java.util.List<Runnable> cronHooks = new java.util.ArrayList<>();
+    private final List<Runnable> cronHooks = new ArrayList<>();
     private String mode = "standalone";
 
     /** A subsystem's own timer, run at the end of every cron tick (a Sentinel's sentinelTimer). */
@@ -727,7 +756,7 @@ public final class Server {
     public void errorOnReplicationLink(Client c, String error) {
         String err = error.length() > 4096 ? error.substring(0, 4096) : error;
         String cmd = c.currentArgv() != null && c.currentArgv().length > 0
-                ? new String(c.currentArgv()[0], java.nio.charset.StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT) : "<unknown>";
+                ? new String(c.currentArgv()[0], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT) : "<unknown>";
         if (dispatcher.table().resolve(c.currentArgv() == null ? new byte[0][] : c.currentArgv()) == null) cmd = "<unknown>";
         LOG.warning("== CRITICAL == This " + (c.isMaster() ? "replica" : "master") + " is sending an error to its "
                 + (c.isMaster() ? "master" : "replica") + ": '-" + err + "' after processing the command '" + cmd + "'");
