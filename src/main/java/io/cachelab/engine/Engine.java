@@ -1,5 +1,6 @@
 package io.cachelab.engine;
 
+import io.cachelab.engine.cluster.Cluster;
 import io.cachelab.engine.command.Families;
 import io.cachelab.engine.server.InfoSections;
 import io.cachelab.engine.server.Server;
@@ -46,6 +47,7 @@ public final class Engine implements AutoCloseable {
         if (config.getBool("appendonly")) server.aof().loadAtStartup();
         else server.persistence().loadAtStartup(server.isReplica() ? null : server.replication().backlogForStartup());
         server.replication().startupLoaded();
+        if (server.cluster() != null) server.cluster().verifyWithData();
         server.startLoop();
         return new Engine(server, port);
     }
@@ -69,6 +71,7 @@ public final class Engine implements AutoCloseable {
         server.install(persistence, new Aof(server), replication, new ReplicaLink(server, replication),
                 () -> new Scripting(server));
         InfoSections.register(server.info(), server);
+        if (config.getBool("cluster-enabled")) server.installCluster(new Cluster(server));
         return server;
     }
 

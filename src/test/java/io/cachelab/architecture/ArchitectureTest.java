@@ -48,7 +48,7 @@ class ArchitectureTest {
     @Test
     void enginePackagesFormLayersWithoutCycles() {
         // util, info, type, table, config < keyspace < net, propagate < acl, pubsub, memory < dispatch
-        // < script < persistence < replication < server < command < sentinel; Engine (the root package)
+        // < script < persistence < replication < cluster < server < command < sentinel; Engine (the root package)
         // wires them. A lower layer reaches the server only through the *Host interface it declares.
         slices().matching("io.cachelab.engine.(*)..").should().beFreeOfCycles().check(MAIN);
     }
@@ -76,7 +76,8 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("io.cachelab.engine.keyspace..", "io.cachelab.engine.net..",
                         "io.cachelab.engine.propagate..", "io.cachelab.engine.acl..", "io.cachelab.engine.pubsub..",
                         "io.cachelab.engine.memory..", "io.cachelab.engine.dispatch..", "io.cachelab.engine.script..",
-                        "io.cachelab.engine.persistence..", "io.cachelab.engine.replication..")
+                        "io.cachelab.engine.persistence..", "io.cachelab.engine.replication..",
+                        "io.cachelab.engine.cluster..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.cachelab.engine.server..",
                         "io.cachelab.engine.command..", "io.cachelab.engine.sentinel..")
                 .check(MAIN);

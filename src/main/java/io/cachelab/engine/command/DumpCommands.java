@@ -24,6 +24,8 @@ final class DumpCommands {
     static void register(Commands t) {
         t.bind("dump", DumpCommands::dump);
         t.bind("restore", DumpCommands::restore);
+        // what MIGRATE sends in cluster mode: RESTORE allowed into an importing slot without ASKING
+        t.bind("restore-asking", DumpCommands::restore);
     }
 
     private static void dump(Client c, byte[][] a) {

@@ -123,10 +123,12 @@ final class MigrateCommand {
                 if (ttl < 1) ttl = 1;
             }
             byte[] payload = persistence.dump(values.get(j));
+            // in cluster mode RESTORE-ASKING, which the target accepts into a slot it is importing
+            byte[] restore = bulk(server(c).cluster() != null ? "RESTORE-ASKING" : "RESTORE");
             if (o.replace) {
-                writeCommand(cmd, bulk("RESTORE"), keys.get(j).array(), bulk(Long.toString(ttl)), payload, bulk("REPLACE"));
+                writeCommand(cmd, restore, keys.get(j).array(), bulk(Long.toString(ttl)), payload, bulk("REPLACE"));
             } else {
-                writeCommand(cmd, bulk("RESTORE"), keys.get(j).array(), bulk(Long.toString(ttl)), payload);
+                writeCommand(cmd, restore, keys.get(j).array(), bulk(Long.toString(ttl)), payload);
             }
             sent.add(keys.get(j));
         }

@@ -46,19 +46,7 @@ final class ServerCommands {
         t.bind("bgrewriteaof", ServerCommands::bgrewriteaof);
         t.bind("bgsave", ServerCommands::bgsave);
         t.bind("lolwut", (c, a) -> c.addVerbatim("CacheLab engine ver. " + ConnectionCommands.VERSION + "\n"));
-        // a standalone server: every CLUSTER subcommand answers as Redis does with cluster-enabled no
-        CommandSpec cluster = t.container("cluster");
-        for (String sub : List.of("info", "nodes", "slots", "shards", "myid", "reset", "keyslot", "countkeysinslot",
-                "getkeysinslot", "addslots", "delslots", "meet", "forget", "replicate", "failover", "links")) {
-            cluster.sub(sub, (c, a) -> {
-                throw new RedisError("ERR This instance has cluster support disabled");
-            });
-        }
-        cluster.sub("help", (c, a) -> {
-            throw new RedisError("ERR This instance has cluster support disabled");
-        });
-        t.bind("readonly", (c, a) -> c.addOk());
-        t.bind("readwrite", (c, a) -> c.addOk());
+        ClusterCommand.register(t);
         SlowlogCommand.register(t);
         CommandCommand.register(t);
     }

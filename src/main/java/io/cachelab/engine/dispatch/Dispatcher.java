@@ -37,6 +37,13 @@ public final class Dispatcher {
     }
 
     private final GetKeys.Found trackedKeys = new GetKeys.Found();
+    /** The cluster's slot check, in cluster mode only. */
+    private Redirector redirector;
+
+    /** Cluster mode: keyed commands are checked against the slot map before they run. */
+    public void setRedirector(Redirector redirector) {
+        this.redirector = redirector;
+    }
     private final Monitor monitor = new Monitor();
     private final Slowlog slowlog;
     private final ClientPause pause;
@@ -80,6 +87,8 @@ public final class Dispatcher {
         try {
             dispatch(c, argv, true);
         } finally {
+            // resetClient: ASKING lasts for the next command only (refused or not), unless in MULTI
+            if (c.asking() && !c.multi().active() && !"asking".equals(c.lastCommand())) c.setAsking(false);
             server.tracking().commandEnds(c);
             c.replyBuffer.notePending(c.pendingReplyBytes());
         }
@@ -156,6 +165,14 @@ public final class Dispatcher {
             int denied = server.acl().check(c.user(), spec.def(), argv);
             if (denied != 0) return aclDenied(c, spec, argv, denied, c.multi().active() ? "multi" : "toplevel");
         }
+        if (redirector != null && !c.mustObey() && !c.isMaster() && mayRedirect(spec)) {
+            String redirect = redirector.redirect(c, spec, argv);
+            if (redirect != null) {
+                // a redirected EXEC ends the transaction (discardTransaction); anything else marks it
+                if (spec.fullName().equals("exec")) c.multi().discard();
+                return redirect;
+            }
+        }
         String oom = server.oomCheck(spec, c);
         if (oom != null) return oom;
         String disk = diskError(c, spec);
@@ -181,6 +198,11 @@ public final class Dispatcher {
             return "ERR Replica can't interact with the keyspace";
         }
         return null;
+    }
+
+    /** The check applies to commands with key specs, movable keys, or EXEC (as processCommand decides). */
+    private static boolean mayRedirect(CommandSpec spec) {
+        return !spec.def().keySpecs().isEmpty() || spec.has(CommandFlag.MOVABLE_KEYS) || spec.fullName().equals("exec");
     }
 
     /**

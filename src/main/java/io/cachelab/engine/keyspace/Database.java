@@ -18,6 +18,8 @@ public final class Database {
     private final int id;
     Dict<Bytes, RValue> dict = new Dict<>();
     Dict<Bytes, Long> expires = new Dict<>();
+    /** The keys of each hash slot, kept in cluster mode only (null otherwise). */
+    private SlotIndex slots;
     /** Where the active expiry cycle resumes scanning (Redis's db->expires_cursor). */
     long expiresCursor;
     /** Average TTL of the keys sampled by the expiry cycle, for INFO keyspace avg_ttl. */
@@ -31,6 +33,19 @@ public final class Database {
     public Database(KeyspaceHost server, int id) {
         this.server = server;
         this.id = id;
+        // cluster mode keeps its data in DB 0 and indexes it by slot (cluster-enabled is immutable)
+        if (id == 0 && server.config().getBool("cluster-enabled")) slots = new SlotIndex();
+    }
+
+    /** The per-slot key index, or null outside cluster mode. */
+    public SlotIndex slotIndex() {
+        return slots;
+    }
+
+    /** dbAdd's raw part, for a loader that has checked the key is new: stores and indexes it. */
+    public void putLoaded(Bytes key, RValue value) {
+        dict.put(key, value);
+        if (slots != null) slots.add(key);
     }
 
     public int id() {
@@ -180,6 +195,7 @@ public final class Database {
     public void add(Bytes key, RValue value) {
         server.eviction().touch(value);
         dict.put(key, value);
+        if (slots != null) slots.add(key);
         value.setAccountedBytes(0);
         account(key, value);
         server.notifyKeyspaceEvent(Notify.NEW, "new", key, id);
@@ -220,6 +236,7 @@ public final class Database {
         RValue old = dict.get(key);
         if (old != null) value.setLru(old.lru());
         dict.put(key, value);
+        if (old == null && slots != null) slots.add(key);
         if (old != null && old != value) unaccount(old);
         if (old != value) value.setAccountedBytes(0);
         account(key, value);
@@ -229,6 +246,7 @@ public final class Database {
     public boolean deleteRaw(Bytes key) {
         RValue old = dict.remove(key);
         if (old == null) return false;
+        if (slots != null) slots.remove(key);
         unaccount(old);
         expires.remove(key);
         return true;
@@ -285,6 +303,7 @@ public final class Database {
         long n = dict.size();
         dict = new Dict<>();
         expires = new Dict<>();
+        if (slots != null) slots = new SlotIndex();
         expiresCursor = 0;
         avgTtl = 0;
         datasetBytes = 0;
@@ -297,6 +316,9 @@ public final class Database {
         Dict<Bytes, RValue> d = dict;
         dict = other.dict;
         other.dict = d;
+        SlotIndex si = slots;
+        slots = other.slots;
+        other.slots = si;
         Dict<Bytes, Long> e = expires;
         expires = other.expires;
         other.expires = e;

@@ -430,6 +430,27 @@ public final class Client {
         return channel != null;
     }
 
+    /** CLIENT_ASKING: the next command may touch a slot this node is importing (cleared after it). */
+    private boolean asking;
+    /** CLIENT_READONLY: a cluster replica serves this client's reads of its master's slots. */
+    private boolean readOnlyCluster;
+
+    public boolean asking() {
+        return asking;
+    }
+
+    public void setAsking(boolean asking) {
+        this.asking = asking;
+    }
+
+    public boolean readOnlyCluster() {
+        return readOnlyCluster;
+    }
+
+    public void setReadOnlyCluster(boolean on) {
+        this.readOnlyCluster = on;
+    }
+
     /** Where raw input goes instead of the parser (a link in its handshake), or null. */
     private Link link;
     /** CLIENT_MASTER: this connection is the master link; what it sends is applied, never answered. */

@@ -10,7 +10,10 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -57,6 +60,24 @@ public final class EventLoop implements Runnable {
 
     /** Binds every address in {@code binds} on {@code port} (0 picks a free port); returns the port. */
     public int bind(List<String> binds, int port) throws IOException {
+        return bind(binds, port, listeners);
+    }
+
+    /**
+     * A second set of listeners whose connections are links, not clients (the cluster bus port):
+     * each accepted connection gets the link {@code acceptor} makes for it, is never listed among
+     * the clients and never parses commands.
+     */
+    public int listenLinks(List<String> binds, int port, Function<Client, Link> acceptor) throws IOException {
+        List<ServerSocketChannel> bound = new ArrayList<>();
+        int p = bind(binds, port, bound);
+        for (ServerSocketChannel ch : bound) linkAcceptors.put(ch, acceptor);
+        return p;
+    }
+
+    private final Map<ServerSocketChannel, Function<Client, Link>> linkAcceptors = new HashMap<>();
+
+    private int bind(List<String> binds, int port, List<ServerSocketChannel> into) throws IOException {
         int bound = port;
         for (String addr : binds) {
             boolean optional = addr.startsWith("-");
@@ -75,10 +96,10 @@ public final class EventLoop implements Runnable {
             }
             ch.configureBlocking(false);
             ch.register(selector, SelectionKey.OP_ACCEPT);
-            listeners.add(ch);
+            into.add(ch);
             bound = ((InetSocketAddress) ch.getLocalAddress()).getPort();
         }
-        if (listeners.isEmpty()) throw new IOException("No address to listen on: bind " + binds);
+        if (into.isEmpty()) throw new IOException("No address to listen on: bind " + binds);
         return bound;
     }
 
@@ -299,6 +320,11 @@ public final class EventLoop implements Runnable {
     }
 
     private void accept(ServerSocketChannel listener) throws IOException {
+        Function<Client, Link> acceptor = linkAcceptors.get(listener);
+        if (acceptor != null) {
+            acceptLinks(listener, acceptor);
+            return;
+        }
         SocketChannel ch;
         while ((ch = listener.accept()) != null) {
             ch.configureBlocking(false);
@@ -326,6 +352,19 @@ public final class EventLoop implements Runnable {
             }
             clients.add(c);
             server.stats().connectionAccepted();
+        }
+    }
+
+    private void acceptLinks(ServerSocketChannel listener, Function<Client, Link> acceptor) throws IOException {
+        SocketChannel ch;
+        while ((ch = listener.accept()) != null) {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
+            Client c = new Client(server, ch, nextClientId++, format(remote), format((InetSocketAddress) ch.getLocalAddress()));
+            c.setLink(acceptor.apply(c));
+            c.selectionKey = ch.register(selector, SelectionKey.OP_READ, c);
         }
     }
 
@@ -399,6 +438,8 @@ public final class EventLoop implements Runnable {
     }
 
     public void markPendingWrite(Client c) {
+        // a connect in progress cannot be written yet (finishConnect comes first)
+        if (c.channel != null && c.channel.isConnectionPending()) return;
         if (c.channel != null && !c.closed && (c.reply.pending() > 0 || c.closeAfterReply) && !c.pendingWrite) {
             c.pendingWrite = true;
             pendingWrites.add(c);
@@ -455,6 +496,7 @@ public final class EventLoop implements Runnable {
     public void closeClient(Client c) {
         if (c.closed) return;
         c.closed = true;
+        if (c.link() != null) c.link().closed(c);
         server.clientClosed(c);
         clients.remove(c);
         try {
@@ -476,6 +518,7 @@ public final class EventLoop implements Runnable {
             if (c.reply.pending() > 0) writeNow(c);
             closeClient(c);
         }
+        for (ServerSocketChannel l : linkAcceptors.keySet()) closeQuietly(l);
         for (ServerSocketChannel l : listeners) {
             try {
                 l.close();

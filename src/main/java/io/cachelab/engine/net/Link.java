@@ -16,4 +16,8 @@ public interface Link {
 
     /** Bytes that arrived; {@code buf} is reused after the call. */
     void input(Client c, byte[] buf, int off, int len);
+
+    /** The connection closed (by either side) while this link owned it. */
+    default void closed(Client c) {
+    }
 }

@@ -495,7 +495,7 @@ public final class Persistence {
                         db.deleteRaw(key);
                     }
                     if (!setAccessClock(value, idle, freq)) server.eviction().touch(value);
-                    db.dict().put(key, value);
+                    db.putLoaded(key, value);
                     if (expireMs != -1) db.setExpire(key, expireMs);
                     loaded[0]++;
                 }

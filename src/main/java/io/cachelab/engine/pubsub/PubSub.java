@@ -152,6 +152,19 @@ public final class PubSub {
         return subs.size();
     }
 
+    /**
+     * removeChannelsInSlot's step for one channel: every subscriber is unsubscribed and told so
+     * (a node no longer serving the channel's slot).
+     */
+    public void removeChannel(Kind kind, Bytes name) {
+        Set<Client> subs = registry(kind).get(name);
+        if (subs == null) return;
+        for (Client c : new ArrayList<>(subs)) {
+            unsubscribe(c, kind, name, true);
+            c.flushSoon();
+        }
+    }
+
     public boolean hasSubscribers() {
         return !channels.isEmpty() || !patterns.isEmpty();
     }

@@ -107,6 +107,16 @@ public final class ReplicaLink implements Link {
         return master;
     }
 
+    /** replicationGetSlaveOffset: what was processed from the master (0 before the first sync). */
+    public long processedOffset() {
+        return master != null ? reploff : cached != null ? cached.offset() : 0;
+    }
+
+    /** repl_down_since: when the master link went down (0 while it is up or never was). */
+    public long downSinceMs() {
+        return downSinceMs;
+    }
+
     // ---------------- REPLICAOF ----------------
 
     /** replicationSetMaster. */

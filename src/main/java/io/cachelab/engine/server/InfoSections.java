@@ -40,7 +40,7 @@ public final class InfoSections {
         info.register("cpu", "CPU", true, out -> cpu(out));
         info.register("modules", "Modules", true, out -> { });
         info.register("errorstats", "Errorstats", true, out -> errorstats(s, out));
-        info.register("cluster", "Cluster", true, out -> out.field("cluster_enabled", "0"));
+        info.register("cluster", "Cluster", true, out -> out.field("cluster_enabled", s.cluster() != null ? "1" : "0"));
         info.register("keyspace", "Keyspace", true, out -> keyspace(s, out));
         info.register("commandstats", "Commandstats", false, out -> commandstats(s, out));
         info.register("latencystats", "Latencystats", false, out -> { });

@@ -2,6 +2,8 @@ package io.cachelab.engine.server;
 
 import io.cachelab.engine.acl.Acl;
 import io.cachelab.engine.acl.AclHost;
+import io.cachelab.engine.cluster.Cluster;
+import io.cachelab.engine.cluster.ClusterHost;
 import io.cachelab.engine.dispatch.DispatchHost;
 import io.cachelab.engine.info.LatencyMonitor;
 import io.cachelab.engine.info.Stats;
@@ -57,7 +59,7 @@ import java.util.logging.Logger;
  * in one JVM (tests do). Everything here is touched only by the event-loop thread.
  */
 public final class Server implements KeyspaceHost, NetHost, AclHost, EvictorHost, DispatchHost, ScriptingHost,
-        PersistenceHost, ReplicationHost {
+        PersistenceHost, ReplicationHost, ClusterHost {
     private static final Logger LOG = Logger.getLogger("io.cachelab.engine");
     /** The Redis version the engine answers as (INFO, HELLO): the one whose command table it carries. */
     public static final String REDIS_VERSION = "7.0.15";
@@ -139,6 +141,20 @@ public final class Server implements KeyspaceHost, NetHost, AclHost, EvictorHost
         this.scriptingFactory = scripting;
     }
 
+    private Cluster cluster;
+
+    /** Cluster mode: the node's cluster state, its bus and its slot check on every keyed command. */
+    public void installCluster(Cluster cluster) {
+        this.cluster = cluster;
+        dispatcher.setRedirector(cluster.router());
+        this.mode = "cluster";
+    }
+
+    /** The cluster, or null when cluster-enabled is no. */
+    public Cluster cluster() {
+        return cluster;
+    }
+
     /** INFO's sections, registered by the wiring root. */
     public Info info() {
         return info;
@@ -188,6 +204,7 @@ public final class Server implements KeyspaceHost, NetHost, AclHost, EvictorHost
         port = eventLoop.bind(binds, startPort);
         String unixsocket = config.getString("unixsocket");
         if (!unixsocket.isEmpty()) eventLoop.bindUnix(unixsocket, config.getInt("unixsocketperm"));
+        if (cluster != null) cluster.start(binds);
         // CONFIG SET port rebinds (changeListenPort); "0" keeps the port picked at start
         config.onApply("port", v -> {
             int want = Integer.parseInt(v);
@@ -604,6 +621,7 @@ public final class Server implements KeyspaceHost, NetHost, AclHost, EvictorHost
         replication.cron();
         replicaLink.cron(now);
         dispatcher.pause().cron(now);
+        if (cluster != null) cluster.cron(now);
         for (Runnable hook : cronHooks) hook.run();
     }
 
@@ -615,6 +633,7 @@ public final class Server implements KeyspaceHost, NetHost, AclHost, EvictorHost
         blocking.checkTimeouts(System.currentTimeMillis());
         processUnblocked();
         tracking.broadcast();
+        if (cluster != null) cluster.beforeSleep();
         propagation.flush();
         replication.beforeSleep();
         aof().flush(false);

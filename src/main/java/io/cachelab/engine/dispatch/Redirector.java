@@ -1,0 +1,13 @@
+package io.cachelab.engine.dispatch;
+
+import io.cachelab.engine.net.Client;
+
+/**
+ * processCommand's cluster step (server.c): before a command with keys runs, the cluster may send
+ * the client elsewhere (-MOVED, -ASK) or refuse it (-CROSSSLOT, -TRYAGAIN, -CLUSTERDOWN). Declared
+ * here so the dispatcher runs the check without knowing the cluster; set only in cluster mode.
+ */
+public interface Redirector {
+    /** The error to answer instead of running the command here, or null to run it. */
+    String redirect(Client c, CommandSpec spec, byte[][] argv);
+}
