@@ -206,14 +206,6 @@ public final class Cluster {
         todo |= flags;
     }
 
-    public String myName() {
-        return myself.name;
-    }
-
-    public boolean stateOk() {
-        return stateOk;
-    }
-
     // ---- nodes ----
 
     static String randomName() {
@@ -286,12 +278,16 @@ public final class Cluster {
 
     boolean addSlot(ClusterNode n, int slot) {
         if (slots[slot] != null) return false;
-        boolean someMasterHasReplicas = false;
-        for (ClusterNode x : nodes.values()) if (x.isMaster() && !x.replicas.isEmpty()) someMasterHasReplicas = true;
-        if (n.numSlots() == 0 && someMasterHasReplicas) n.flags |= ClusterNode.MIGRATE_TO;
+        // clusterNodeSetSlotBit: a master's first slot makes it a migration target if any master has replicas
+        if (n.slots.isEmpty() && someMasterHasReplicas()) n.flags |= ClusterNode.MIGRATE_TO;
         n.slots.set(slot);
         slots[slot] = n;
         return true;
+    }
+
+    private boolean someMasterHasReplicas() {
+        for (ClusterNode x : nodes.values()) if (x.isMaster() && !x.replicas.isEmpty()) return true;
+        return false;
     }
 
     /** clusterDelSlot: also ends the shard channels of that slot for a node of the shard that served it. */

@@ -58,14 +58,6 @@ public final class ClusterNode {
         return name;
     }
 
-    public String ip() {
-        return ip;
-    }
-
-    public int port() {
-        return port;
-    }
-
     boolean has(int flag) {
         return (flags & flag) != 0;
     }

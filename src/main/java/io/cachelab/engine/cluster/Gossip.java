@@ -30,7 +30,7 @@ final class Gossip {
     void sendPing(BusLink link, int type) {
         if (link == null) return;
         if (!link.inbound() && type == Msg.PING && link.node != null) link.node.pingSent = System.currentTimeMillis();
-        cluster.bus().send(link, messages.ping(type, link.node));
+        cluster.bus().send(link, messages.ping(type));
     }
 
     /** clusterBroadcastPong: to every connected node, or only to the replicas of my shard. */

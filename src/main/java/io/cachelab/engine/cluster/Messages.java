@@ -32,7 +32,7 @@ final class Messages {
     }
 
     /** clusterSendPing: a PING, PONG or MEET with a gossip section about a tenth of the nodes, then the PFAIL ones. */
-    byte[] ping(int type, ClusterNode target) {
+    byte[] ping(int type) {
         List<ClusterNode> all = cluster.nodeList();
         int freshnodes = all.size() - 2;
         int wanted = Math.min(Math.max(3, all.size() / 10), Math.max(0, freshnodes));
