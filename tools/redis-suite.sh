@@ -17,6 +17,11 @@
 #         for an all-Redis baseline. Needs runtest-sentinel in the tree (git archive 7.0.15
 #         runtest-sentinel too). ~4 minutes.
 #
+#   cluster  tests/cluster in its normal mode (./runtest-cluster: 20 servers it starts itself, each
+#         with cluster-enabled yes), with tools/redis-server as src/redis-server; REDIS_SERVER for a
+#         real-Redis baseline. Needs runtest-cluster in the tree. Options go to runtest-cluster, e.g.
+#         --single 00-base (the units are tests/cluster/tests/*.tcl). Real Redis: 574 tests, ~14 min.
+#
 #   core  --tags "-slow -needs:debug"  (Redis's external no-debug CI job; the default)
 #   all   --tags "-needs:debug"        (also the tests tagged slow)
 #   The unit/* files run (not integration/*, nearly all external:skip); a real Redis 7.0.15
@@ -38,7 +43,30 @@ set -euo pipefail
 case "${1:-}" in
   repl) mode=repl; shift ;;
   sentinel) mode=sentinel; shift ;;
+  cluster) mode=cluster; shift ;;
 esac
+if [[ ${mode:-} == cluster ]]; then
+  tree=/tmp/redis-7.0.15
+  if [[ $# -gt 0 && $1 != -* ]]; then tree=$1; shift; fi
+  tree=$(cd "$tree" && pwd)
+  tools=$(cd "$(dirname "$0")" && pwd)
+  [[ -x $tree/runtest-cluster ]] || { echo "no runtest-cluster in $tree" >&2; exit 2; }
+  [[ -n ${REDIS_SERVER:-} || -f $tools/../target/cachelab.jar ]] || { echo "build target/cachelab.jar first" >&2; exit 2; }
+  work=$(mktemp -d /tmp/redis-suite.XXXXXX)
+  cp -r "$tree/runtest-cluster" "$tree/tests" "$work/"
+  mkdir -p "$work/src" && rm -rf "$work/tests/cluster/tmp"/*
+  ln -s "${REDIS_SERVER:-$tools/redis-server}" "$work/src/redis-server"
+  [[ -x /usr/bin/redis-cli ]] && ln -s /usr/bin/redis-cli "$work/src/redis-cli"
+  echo "work dir $work (output in $work/runtest.log)"
+  rc=0
+  (cd "$work" && ./runtest-cluster "$@") 2>&1 | tee "$work/runtest.log" || rc=$?
+  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$work/runtest.log")
+  passed=$(grep -cE '^[0-9:]+> .*OK$' <<<"$plain" || true)
+  failed=$(grep -c '^[0-9:]*> .*: FAILED' <<<"$plain" || true)
+  echo "$passed passed, $failed failed"
+  [[ $failed -eq 0 && $rc -eq 0 ]]
+  exit
+fi
 if [[ ${mode:-} == sentinel ]]; then
   tree=/tmp/redis-7.0.15
   if [[ $# -gt 0 && $1 != -* ]]; then tree=$1; shift; fi

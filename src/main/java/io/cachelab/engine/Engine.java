@@ -93,13 +93,18 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    private boolean closed;
+
     /** Blocks until SHUTDOWN or {@link #close()}. */
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
     }
 
+    /** Stops the server once: SIGTERM's shutdown hook and the main thread may both get here. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         server.stop();
         stopped.countDown();
     }

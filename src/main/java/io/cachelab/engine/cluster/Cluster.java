@@ -6,6 +6,7 @@ import io.cachelab.engine.keyspace.KeySlot;
 import io.cachelab.engine.keyspace.SlotIndex;
 import io.cachelab.engine.pubsub.PubSub;
 import io.cachelab.engine.util.Bytes;
+import io.cachelab.engine.util.RedisError;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -56,8 +57,25 @@ public final class Cluster {
     final long[] sent = new long[Msg.TYPES];
     final long[] received = new long[Msg.TYPES];
     long linksBufferLimitExceeded;
+    /**
+     * clusterPropagatePublish: PUBLISH reaches every node's subscribers; SPUBLISH only the nodes
+     * serving my slots (my master, or me, and its replicas), which hold the shard channel's subscribers.
+     */
+    public void propagatePublish(Bytes channel, Bytes message, boolean shard) {
+        byte[] msg = gossip.messages().publish(channel, message, shard);
+        if (!shard) {
+            bus.broadcast(msg);
+            return;
+        }
+        ClusterNode master = myself.isReplica() && myself.slaveof != null ? myself.slaveof : myself;
+        if (master != myself) bus.send(master.link, msg);
+        for (ClusterNode r : master.replicas) {
+            if (r != myself) bus.send(r.link, msg);
+        }
+    }
+
     /** DEBUG DROP-CLUSTER-PACKET-FILTER: a message type to ignore on receipt (-1 for none). */
-    int dropPacketFilter = -1;
+    private int dropPacketFilter = -1;
     private long firstUpdateStateCall;
     private long amongMinorityTime;
     private final Bus bus;
@@ -152,6 +170,26 @@ public final class Cluster {
     }
 
     // ---- accessors for the package ----
+
+    /** DEBUG DROP-CLUSTER-PACKET-FILTER: received messages of this type are ignored (-1: none). */
+    public void dropPackets(int type) {
+        dropPacketFilter = type;
+    }
+
+    boolean dropped(int type) {
+        return type == dropPacketFilter;
+    }
+
+    /** DEBUG CLUSTERLINK KILL to|from|all node: frees that node's outbound, inbound or both links. */
+    public void killLinks(String direction, String nodeName) {
+        ClusterNode n = lookup(nodeName);
+        if (n == null) throw new RedisError("ERR Unknown node " + nodeName);
+        boolean to = direction.equalsIgnoreCase("to") || direction.equalsIgnoreCase("all");
+        boolean from = direction.equalsIgnoreCase("from") || direction.equalsIgnoreCase("all");
+        if (!to && !from) throw new RedisError("ERR Unknown direction " + direction);
+        if (from && n.inboundLink != null) n.inboundLink.free();
+        if (to && n.link != null) n.link.free();
+    }
 
     ClusterHost host() {
         return host;

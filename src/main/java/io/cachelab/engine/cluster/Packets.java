@@ -55,7 +55,7 @@ final class Packets {
 
     private boolean wellFormed(byte[] b, int totlen, int type) {
         if (Msg.u16(b, Msg.OFF_VER) != 1) return false;
-        if (type == cluster.dropPacketFilter) {
+        if (cluster.dropped(type)) {
             cluster.log().warning("Dropping packet that matches debug drop filter");
             return false;
         }

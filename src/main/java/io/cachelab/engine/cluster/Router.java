@@ -9,6 +9,7 @@ import io.cachelab.engine.net.Client;
 import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.table.GetKeys;
 import io.cachelab.engine.util.Bytes;
+import io.cachelab.engine.util.RedisError;
 
 import java.util.Arrays;
 import java.util.List;
@@ -51,6 +52,30 @@ public final class Router implements Redirector {
         Walk w = walk(commands, spec, exec, shard);
         if (w.error != null) return w.error;
         if (w.node == null) return null;
+        return verdict(c, spec, w, commands, exec, shard);
+    }
+
+    @Override
+    public int scriptSlot(Client caller, CommandSpec spec, byte[][] argv) {
+        if (caller.mustObey() || caller.isMaster()) return -1;
+        String name = spec.fullName();
+        boolean shard = name.equals("ssubscribe") || name.equals("sunsubscribe") || name.equals("spublish");
+        List<byte[][]> commands = List.<byte[][]>of(argv);
+        Walk w = walk(commands, spec, false, shard);
+        String verdict = w.error != null ? w.error : w.node == null ? null : verdict(caller, spec, w, commands, false, shard);
+        if (verdict == null) return w.firstKey == null ? -1 : w.slot;
+        if (verdict.startsWith("CLUSTERDOWN The cluster is down and only")) {
+            throw new RedisError("ERR Script attempted to execute a write command while the cluster is down and readonly");
+        }
+        if (verdict.startsWith("CLUSTERDOWN The cluster is down")) {
+            throw new RedisError("ERR Script attempted to execute a command while the cluster is down");
+        }
+        throw new RedisError("ERR Script attempted to access a non local key in a cluster node");
+    }
+
+    /** getNodeByQuery after the key walk: down state, migration, ASK, TRYAGAIN, replica reads, MOVED. */
+    private String verdict(Client c, CommandSpec spec, Walk w, List<byte[][]> commands, boolean exec, boolean shard) {
+        String name = spec.fullName();
         boolean write = spec.has(CommandFlag.WRITE) || (exec && queuesWrite(commands));
         String down = downState(shard, spec.has(CommandFlag.WRITE));
         if (down != null) return down;
@@ -69,6 +94,21 @@ public final class Router implements Redirector {
         return null;
     }
 
+    /**
+     * clusterRedirectBlockedClientIfNeeded: a client blocked on a key whose slot went elsewhere (and
+     * is not being imported here) is told where; while the cluster is down it gets CLUSTERDOWN, since
+     * the write that would serve it may never come. Null: it keeps waiting.
+     */
+    public String blockedRedirect(Client c, byte[] key, boolean write) {
+        if (!cluster.stateOk) return "CLUSTERDOWN The cluster is down";
+        int slot = KeySlot.slot(key);
+        ClusterNode node = cluster.slots[slot];
+        ClusterNode me = cluster.myself;
+        if (c.readOnlyCluster() && !write && me.isReplica() && me.slaveof == node) node = me;
+        if (node == me || cluster.importingFrom[slot] != null) return null;
+        return node == null ? "CLUSTERDOWN Hash slot not served" : "MOVED " + slot + " " + address(node);
+    }
+
     private Walk walk(List<byte[][]> commands, CommandSpec top, boolean exec, boolean shard) {
         Walk w = new Walk();
         Commands table = cluster.host().dispatcher().table();
@@ -76,7 +116,7 @@ public final class Router implements Redirector {
         for (byte[][] argv : commands) {
             CommandSpec spec = exec ? table.resolve(argv) : top;
             if (spec == null) continue;
-            GetKeys.keys(spec.def(), argv, found);
+            GetKeys.keys(spec.def(), argv, found, true);
             for (int i = 0; i < found.count(); i++) {
                 byte[] key = argv[found.pos(i)];
                 int slot = KeySlot.slot(key);

@@ -125,12 +125,15 @@ final class ConnectionCommands {
     private static void select(Client c, byte[][] a) {
         Long idx = Numbers.parseLongStrict(a[1]);
         if (idx == null) throw RedisError.NOT_INTEGER;
+        if (idx != 0 && server(c).cluster() != null) throw new RedisError("ERR SELECT is not allowed in cluster mode");
         if (idx < 0 || idx >= server(c).databaseCount()) throw new RedisError("ERR DB index is out of range");
         c.select(server(c).db(idx.intValue()));
         c.addOk();
     }
 
     private static void swapdb(Client c, byte[][] a) {
+        // cluster mode has only DB 0 (swapdbCommand)
+        if (server(c).cluster() != null) throw new RedisError("ERR SWAPDB is not allowed in cluster mode");
         Long x = Numbers.parseLongStrict(a[1]);
         if (x == null) throw new RedisError("ERR invalid first DB index");
         Long y = Numbers.parseLongStrict(a[2]);

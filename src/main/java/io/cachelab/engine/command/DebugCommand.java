@@ -72,6 +72,12 @@ final class DebugCommand {
                 for (int j = 2; j < a.length; j++) c.addSimple(DebugDigest.hex(digest.value(c.db(), new Bytes(a[j]))));
             }
             case "loadaof" -> loadAof(c, a);
+            case "drop-cluster-packet-filter" -> {
+                if (a.length != 3) throw syntax(a);
+                if (server(c).cluster() != null) server(c).cluster().dropPackets((int) Args.toLong(a[2]));
+                c.addOk();
+            }
+            case "clusterlink" -> clusterLink(c, a);
             case "jmap", "quicklist-packed-threshold", "set-skip-checksum-validation",
                  "stringmatch-len", "dict-resizing", "pause-cron" -> c.addOk();
             case "set-disable-deny-scripts" -> {
@@ -100,6 +106,14 @@ final class DebugCommand {
     }
 
     /** DEBUG OBJECT: the value's encoding, serialized length and LRU, as debug.c prints them. */
+    /** DEBUG CLUSTERLINK KILL to|from|all node-id (debug.c), for the cluster suite's link tests. */
+    private static void clusterLink(Client c, byte[][] a) {
+        if (a.length != 5 || !Args.lower(a[2]).equals("kill")) throw syntax(a);
+        if (server(c).cluster() == null) throw new RedisError("ERR Debug option only available for cluster mode enabled setup!");
+        server(c).cluster().killLinks(Args.str(a[3]), Args.str(a[4]));
+        c.addOk();
+    }
+
     private static void object(Client c, byte[][] a) {
         if (a.length < 3) throw RedisError.wrongArgs("debug");
         // dictFind, as debug.c: a logically expired key is still shown, and stays

@@ -221,6 +221,7 @@ public final class KeyCommands {
     }
 
     private static void move(Client c, byte[][] a) {
+        if (server(c).cluster() != null) throw new RedisError("ERR MOVE is not allowed in cluster mode");
         Database src = c.db();
         Database dst = targetDb(c, a[2]);
         if (src == dst) throw SAME_OBJECT;

@@ -173,6 +173,8 @@ final class MigrateCommand {
         Database db = c.db();
         String targetError = null;
         boolean socketError = false;
+        List<byte[]> deleted = new ArrayList<>();
+        deleted.add(bulk("DEL"));
         for (Bytes key : sent) {
             String reply;
             try {
@@ -189,11 +191,14 @@ final class MigrateCommand {
                 }
             } else if (!copy) {
                 db.deleteRaw(key);
+                deleted.add(key.array());
                 db.signalModified(key);
                 server(c).notifyKeyspaceEvent(Notify.GENERIC, "del", key, db.id());
                 server(c).addDirty(1);
             }
         }
+        // replicas and the AOF see a DEL of the keys the target acknowledged, never the MIGRATE itself
+        if (deleted.size() > 1) server(c).propagation().replace(deleted.toArray(new byte[0][]));
         if (targetError != null) throw new RedisError("ERR Target instance replied with error: " + targetError);
         if (socketError) throw new RedisError("IOERR error or timeout reading to target instance");
     }

@@ -17,6 +17,20 @@ final class PubSubCommands {
     private PubSubCommands() {
     }
 
+    /**
+     * publishCommand/spublishCommand: local subscribers, then the cluster bus in cluster mode or the
+     * replication stream otherwise (replicas' subscribers hear it too).
+     */
+    private static void publish(Client c, byte[][] a, boolean shard) {
+        Bytes channel = new Bytes(a[1]);
+        Bytes message = new Bytes(a[2]);
+        long n = shard ? server(c).pubsub().publishShard(channel, message) : server(c).pubsub().publish(channel, message);
+        if (server(c).cluster() != null) server(c).cluster().propagatePublish(channel, message, shard);
+        else server(c).propagation().forceToReplicas();
+        if (!shard) server(c).stats().increment(Stats.Counter.PUBSUB_CHANNELS_PUBLISHED);
+        c.addInteger(n);
+    }
+
     static void register(Commands t) {
         t.bind("subscribe", (c, a) -> sub(c, a, PubSub.Kind.CHANNEL), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
         t.bind("psubscribe", (c, a) -> sub(c, a, PubSub.Kind.PATTERN), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
@@ -24,14 +38,8 @@ final class PubSubCommands {
         t.bind("unsubscribe", (c, a) -> unsub(c, a, PubSub.Kind.CHANNEL), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
         t.bind("punsubscribe", (c, a) -> unsub(c, a, PubSub.Kind.PATTERN), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
         t.bind("sunsubscribe", (c, a) -> unsub(c, a, PubSub.Kind.SHARD), Trait.SUBSCRIBED_CONTEXT, Trait.PUSHES_REPLY);
-        t.bind("publish", (c, a) -> {
-            long n = server(c).pubsub().publish(new Bytes(a[1]), new Bytes(a[2]));
-            server(c).propagation().forceToReplicas(); // replicas' subscribers hear it too (publishCommand)
-            server(c).stats().increment(Stats.Counter.PUBSUB_CHANNELS_PUBLISHED);
-            c.addInteger(n);
-        });
-        t.bind("spublish", (c, a) ->
-                c.addInteger(server(c).pubsub().publishShard(new Bytes(a[1]), new Bytes(a[2]))));
+        t.bind("publish", (c, a) -> publish(c, a, false));
+        t.bind("spublish", (c, a) -> publish(c, a, true));
         CommandSpec pubsub = t.container("pubsub");
         pubsub.sub("channels", (c, a) -> channels(c, a, PubSub.Kind.CHANNEL));
         pubsub.sub("shardchannels", (c, a) -> channels(c, a, PubSub.Kind.SHARD));

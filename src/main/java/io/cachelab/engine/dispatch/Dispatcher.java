@@ -41,6 +41,11 @@ public final class Dispatcher {
     private Redirector redirector;
 
     /** Cluster mode: keyed commands are checked against the slot map before they run. */
+    /** The cluster's slot check, or null outside cluster mode. */
+    public Redirector redirector() {
+        return redirector;
+    }
+
     public void setRedirector(Redirector redirector) {
         this.redirector = redirector;
     }

@@ -10,4 +10,11 @@ import io.cachelab.engine.net.Client;
 public interface Redirector {
     /** The error to answer instead of running the command here, or null to run it. */
     String redirect(Client c, CommandSpec spec, byte[][] argv);
+
+    /**
+     * scriptVerifyClusterState (script.c): a script's redis.call may touch only keys served here,
+     * judged with its caller's ASKING/READONLY. The slot of the call's keys, -1 when it has none;
+     * a RedisError with the script error text when they are not served here.
+     */
+    int scriptSlot(Client caller, CommandSpec spec, byte[][] argv);
 }

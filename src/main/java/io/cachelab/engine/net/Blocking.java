@@ -165,6 +165,18 @@ public final class Blocking {
         return name.length == 10 && (name[1] == 'r' || name[1] == 'R') && (name[0] == 'x' || name[0] == 'X');
     }
 
+    /** The command a client blocked on keys waits to run again; null when it waits on no key (WAIT). */
+    public byte[][] blockedCommand(Client c) {
+        State st = c.blockedState;
+        return st == null || st.keys.isEmpty() ? null : st.argv;
+    }
+
+    /** The first key a client waits on (all its keys are in one slot in cluster mode), or null. */
+    public Bytes firstBlockedKey(Client c) {
+        State st = c.blockedState;
+        return st == null || st.keys.isEmpty() ? null : st.keys.get(0);
+    }
+
     /** Removes the client from every wait queue (served, timed out, killed or unblocked). */
     public void unblock(Client c) {
         State st = c.blockedState;

@@ -5,6 +5,8 @@ import io.cachelab.engine.table.CommandFlag;
 import io.cachelab.engine.acl.Acl;
 import io.cachelab.engine.dispatch.CommandSpec;
 import io.cachelab.engine.dispatch.Dispatcher;
+import io.cachelab.engine.dispatch.Redirector;
+import io.cachelab.engine.keyspace.KeySlot;
 import io.cachelab.engine.util.RedisError;
 import io.cachelab.engine.net.Client;
 
@@ -50,6 +52,9 @@ public final class Scripting implements ScriptHost {
         final byte[][] argv;
         boolean dirty;
         boolean busyMarked;
+        /** Cluster mode: the slot the script's keys are in so far (-1: none yet), unless it may cross slots. */
+        int slot = -1;
+        boolean crossSlot;
 
         Running(ScriptRun run, Client caller, boolean eval, boolean readOnly, boolean allowOom, byte[][] argv) {
             this.run = run;
@@ -97,6 +102,7 @@ public final class Scripting implements ScriptHost {
             }
         }
         Set<String> flags = script.flags();
+        noClusterCheck(flags);
         if (readOnlyCommand && flags != null && !flags.contains("no-writes")) {
             throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
         }
@@ -118,7 +124,9 @@ public final class Scripting implements ScriptHost {
         ScriptRun run = new ScriptRun(this, sha, ScriptRun.MODE_EVAL, busyThreshold());
         LuaFunction fn = script.function();
         ScriptRuntime rt = evalRuntime;
-        execute(c, new Running(run, c, true, readOnly, allowOom, argv),
+        Running running = new Running(run, c, true, readOnly, allowOom, argv);
+        clusterSlots(running, keys, flags == null || flags.contains("allow-cross-slot-keys"));
+        execute(c, running,
                 out -> rt.runEval(run, fn, keys, args, out, c.resp()));
     }
 
@@ -235,6 +243,7 @@ public final class Scripting implements ScriptHost {
         }
         int numkeys = numkeys(argv, "ERR Bad number of keys provided");
         Set<String> flags = fn.def().flags();
+        noClusterCheck(flags);
         if (readOnlyCommand && !flags.contains("no-writes")) {
             throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
         }
@@ -249,8 +258,41 @@ public final class Scripting implements ScriptHost {
         byte[][] args = slice(argv, 3 + numkeys, argv.length - 3 - numkeys);
         ScriptRun run = new ScriptRun(this, fn.def().name(), ScriptRun.MODE_FUNCTION, busyThreshold());
         ScriptRuntime rt = functions.runtime();
-        execute(c, new Running(run, c, false, readOnly, allowOom, argv),
+        Running running = new Running(run, c, false, readOnly, allowOom, argv);
+        clusterSlots(running, keys, flags.contains("allow-cross-slot-keys"));
+        execute(c, running,
                 out -> rt.runFunction(run, fn.def().callback(), keys, args, out, c.resp()));
+    }
+
+    // ------------------------------------------------------------------ cluster mode
+
+    /** scriptPrepareForRun: a script or function flagged no-cluster does not run on a cluster node. */
+    private void noClusterCheck(Set<String> flags) {
+        if (flags != null && flags.contains("no-cluster") && server.config().getBool("cluster-enabled")) {
+            throw new RedisError("ERR Can not run script on cluster, 'no-cluster' flag is set.");
+        }
+    }
+
+    /** processCommand set the caller's slot from the declared keys; calls must stay in it unless allowed. */
+    private static void clusterSlots(Running r, byte[][] keys, boolean crossSlot) {
+        r.crossSlot = crossSlot;
+        r.slot = keys.length > 0 ? KeySlot.slot(keys[0]) : -1;
+    }
+
+    /** scriptVerifyClusterState: the call's keys are served here and in the script's one slot. */
+    private String clusterRefusal(Running r, CommandSpec cmd, byte[][] argv) {
+        Redirector redirector = server.dispatcher().redirector();
+        if (redirector == null || r == null) return null;
+        int slot;
+        try {
+            slot = redirector.scriptSlot(r.caller, cmd, argv);
+        } catch (RedisError e) {
+            return e.getMessage();
+        }
+        if (slot == -1 || r.crossSlot) return null;
+        if (r.slot == -1) r.slot = slot;
+        else if (r.slot != slot) return "ERR Script attempted to access keys that do not hash to the same slot";
+        return null;
     }
 
     // ------------------------------------------------------------------ running
@@ -398,6 +440,8 @@ public final class Scripting implements ScriptHost {
                 r.dirty = true;
             }
         }
+        String cluster = clusterRefusal(r, cmd, argv);
+        if (cluster != null) return rejected(cmd, cluster);
         Client sc = scriptClient;
         sc.setResp(run.resp());
         sc.reply().clear();

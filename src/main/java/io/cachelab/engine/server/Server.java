@@ -476,13 +476,17 @@ public final class Server implements KeyspaceHost, NetHost, AclHost, EvictorHost
         return n;
     }
 
-    /** emptyData: every database flushed (a replica about to load its master's RDB); WATCHers see it. */
+    /**
+     * emptyData: every database flushed and the function libraries too (a replica about to load its
+     * master's RDB, CLUSTER RESET of a replica); WATCHers see it.
+     */
     public void emptyData() {
         replicaExpires.clear();
         for (Database d : dbs) {
             watches.touchAll(d, null);
             d.flush();
         }
+        if (scripting != null) scripting.functions().flush();
     }
 
     /** disconnectAllBlockedClients: a master turning replica unblocks its blocked clients with an error. */
@@ -622,7 +626,22 @@ public final class Server implements KeyspaceHost, NetHost, AclHost, EvictorHost
         replicaLink.cron(now);
         dispatcher.pause().cron(now);
         if (cluster != null) cluster.cron(now);
+        if (cluster != null && blocking.blockedClients() > 0) redirectBlockedClients();
         for (Runnable hook : cronHooks) hook.run();
+    }
+
+    /** clientsCron's cluster step: clients blocked on slots this node no longer serves are redirected. */
+    private void redirectBlockedClients() {
+        for (Client c : new ArrayList<>(eventLoop.clients())) {
+            Bytes key = blocking.firstBlockedKey(c);
+            if (key == null) continue;
+            CommandSpec spec = commands().lookup(blocking.blockedCommand(c)[0]);
+            String redirect = cluster.router().blockedRedirect(c, key.array(), spec != null && spec.has(CommandFlag.WRITE));
+            if (redirect == null) continue;
+            blocking.unblock(c);
+            c.addError(redirect);
+            c.flushSoon();
+        }
     }
 
     /** beforeSleep: the fast expiry cycle, blocked-client timeouts and clients unblocked meanwhile. */

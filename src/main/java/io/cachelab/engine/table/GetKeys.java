@@ -57,10 +57,18 @@ public final class GetKeys {
     }
 
     public static void keys(CommandDef cmd, byte[][] argv, Found out) {
+        keys(cmd, argv, out, false);
+    }
+
+    /**
+     * As {@link #keys(CommandDef, byte[][], Found)}; with includeNotKeys the NOT_KEY positions too
+     * (GET_KEYSPEC_INCLUDE_NOT_KEYS), e.g. a shard channel, which cluster routing treats as a key.
+     */
+    public static void keys(CommandDef cmd, byte[][] argv, Found out, boolean includeNotKeys) {
         out.clear();
         boolean varFlags = false;
         for (KeySpec s : cmd.keySpecs()) varFlags |= s.has(KeySpec.VARIABLE_FLAGS);
-        if (!varFlags && bySpecs(cmd, argv, out)) return;
+        if (!varFlags && bySpecs(cmd, argv, out, includeNotKeys)) return;
         out.clear();
         switch (cmd.getKeysFunction() == null ? "" : cmd.getKeysFunction()) {
             case "setGetKeys" -> {
@@ -81,10 +89,10 @@ public final class GetKeys {
     }
 
     /** getKeysUsingKeySpecs; false when a spec is invalid for these arguments. */
-    private static boolean bySpecs(CommandDef cmd, byte[][] argv, Found out) {
+    private static boolean bySpecs(CommandDef cmd, byte[][] argv, Found out, boolean includeNotKeys) {
         int argc = argv.length;
         for (KeySpec s : cmd.keySpecs()) {
-            if (s.has(KeySpec.NOT_KEY)) continue;
+            if (s.has(KeySpec.NOT_KEY) && !includeNotKeys) continue;
             int first = 0;
             if (s.begin() == 'i') {
                 first = s.index();

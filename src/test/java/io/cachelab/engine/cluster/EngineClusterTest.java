@@ -141,4 +141,84 @@ class EngineClusterTest {
             assertThat(j.clusterInfo()).contains("cluster_state:ok", "cluster_known_nodes:3");
         }
     }
+
+    @Test
+    void publishOnOneNodeReachesSubscribersOnAnother() throws Exception {
+        try (Socket sub = new Socket("127.0.0.1", NODES.get(2).port()); Jedis pub = NODES.get(0).jedis()) {
+            sub.setSoTimeout(5000);
+            OutputStream out = sub.getOutputStream();
+            out.write("SUBSCRIBE news\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readUntil(sub, "news\r\n:1\r\n")).startsWith("*3\r\n$9\r\nsubscribe\r\n");
+            // PUBLISH counts local receivers (none on node 0) and goes to every node over the bus
+            assertThat(pub.publish("news", "hello")).isZero();
+            assertThat(readUntil(sub, "hello\r\n")).isEqualTo("*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$5\r\nhello\r\n");
+        }
+        // a shard channel lives in its slot: SPUBLISH elsewhere is redirected ("news" hashes to 5161, node 1)
+        try (Jedis other = NODES.get(2).jedis()) {
+            assertThatThrownBy(() -> other.sendCommand(() -> "SPUBLISH".getBytes(), "news", "x"))
+                    .hasMessage("MOVED 5161 127.0.0.1:" + NODES.get(0).port());
+        }
+    }
+
+    private static String readUntil(Socket s, String end) throws IOException {
+        StringBuilder got = new StringBuilder();
+        while (!got.toString().endsWith(end)) {
+            int b = s.getInputStream().read();
+            if (b < 0) throw new IOException("closed after " + got);
+            got.append((char) b);
+        }
+        return got.toString();
+    }
+
+    @Test
+    void scriptsMayTouchOnlyLocalKeysInOneSlotUnlessTheyAllowCrossSlot() {
+        try (Jedis third = NODES.get(2).jedis()) {
+            int i = 0;
+            while (third.clusterKeySlot("k" + i) < 10923 || third.clusterKeySlot("k" + i) == 12182) i++;
+            String other = "k" + i;
+            String both = "redis.call('set', 'foo', '1'); redis.call('set', '" + other + "', '2'); return 'OK'";
+            assertThatThrownBy(() -> third.eval("#!lua\n" + both, 0))
+                    .hasMessageStartingWith("ERR Script attempted to access keys that do not hash to the same slot");
+            // no shebang: the old compatibility mode may cross slots; so may allow-cross-slot-keys
+            assertThat(third.eval(both, 0)).isEqualTo("OK");
+            assertThat(third.eval("#!lua flags=allow-cross-slot-keys\n" + both, 0)).isEqualTo("OK");
+            // the declared key sets the slot the calls must stay in
+            assertThatThrownBy(() -> third.eval("#!lua\nreturn redis.call('get', 'foo')", 1, other))
+                    .hasMessageStartingWith("ERR Script attempted to access keys that do not hash to the same slot");
+            // "a" hashes to 15495 (node 3), "b" to 3300 (node 1)
+            assertThatThrownBy(() -> third.eval("#!lua\nreturn redis.call('get', 'b')", 0))
+                    .hasMessageStartingWith("ERR Script attempted to access a non local key in a cluster node");
+            assertThatThrownBy(() -> third.eval("#!lua flags=no-cluster\nreturn 1", 0))
+                    .hasMessage("ERR Can not run script on cluster, 'no-cluster' flag is set.");
+        }
+    }
+
+    @Test
+    void aClusterNodeHasOnlyDatabaseZero() {
+        try (Jedis j = NODES.get(0).jedis()) {
+            assertThat(j.select(0)).isEqualTo("OK");
+            assertThatThrownBy(() -> j.select(1)).hasMessage("ERR SELECT is not allowed in cluster mode");
+            assertThatThrownBy(() -> j.move("b", 1)).hasMessage("ERR MOVE is not allowed in cluster mode");
+            assertThatThrownBy(() -> j.swapDB(0, 1)).hasMessage("ERR SWAPDB is not allowed in cluster mode");
+            assertThatThrownBy(() -> j.replicaof("127.0.0.1", 1)).hasMessage("ERR REPLICAOF not allowed in cluster mode.");
+        }
+    }
+
+    @Test
+    void aClientBlockedOnASlotThatMovesAwayIsRedirected() throws Exception {
+        // "{blk}q" hashes to 9857, served by the second node until it is handed to the third
+        try (Socket blocked = new Socket("127.0.0.1", NODES.get(1).port());
+             Jedis owner = NODES.get(1).jedis(); Jedis next = NODES.get(2).jedis()) {
+            blocked.setSoTimeout(10_000);
+            blocked.getOutputStream().write("BLPOP {blk}q 0\r\n".getBytes(StandardCharsets.US_ASCII));
+            blocked.getOutputStream().flush();
+            awaitTrue(() -> owner.info("clients").contains("blocked_clients:1"));
+            String nextId = next.clusterMyId();
+            assertThat(next.clusterSetSlotNode(9857, nextId)).isEqualTo("OK");
+            assertThat(owner.clusterSetSlotNode(9857, nextId)).isEqualTo("OK");
+            assertThat(readUntil(blocked, "\r\n")).isEqualTo("-MOVED 9857 127.0.0.1:" + NODES.get(2).port() + "\r\n");
+            assertThat(owner.info("clients")).contains("blocked_clients:0");
+        }
+    }
 }

@@ -8,6 +8,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
 import java.util.Map;
+import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -99,6 +100,21 @@ class EngineReplicaTest {
                 assertThatThrownBy(() -> replica.set("x", "y"))
                         .hasMessage("READONLY You can't write against a read only replica.");
             }
+        }
+    }
+
+    @Test
+    void aFullSyncReplacesTheReplicasOwnFunctionLibraries() throws Exception {
+        // emptyData drops the libraries too: the master's 'lib' must load even though the replica
+        // had its own 'lib' (the cluster suite's nodes keep a library across CLUSTER REPLICATE)
+        try (TestEngine m = TestEngine.start(); TestEngine r = TestEngine.start(); Jedis jm = m.jedis(); Jedis jr = r.jedis()) {
+            jm.functionLoad("#!lua name=lib\nredis.register_function('who', function() return 'master' end)");
+            jr.functionLoad("#!lua name=lib\nredis.register_function('who', function() return 'replica' end)");
+            jr.functionLoad("#!lua name=mine\nredis.register_function('only_here', function() return 1 end)");
+            jr.replicaof("127.0.0.1", m.port());
+            linkUp(jr);
+            assertThat(jr.fcall("who", List.of(), List.of())).isEqualTo("master");
+            assertThat(jr.functionList().stream().map(l -> l.getLibraryName()).toList()).containsExactly("lib");
         }
     }
 
