@@ -163,9 +163,11 @@ public final class ClusterLauncher {
             call(port + i, "CLUSTER", "REPLICATE", id);
             System.out.println("replica " + (port + i) + " of " + master);
         }
-        await("cluster_state:ok on every node", () -> {
+        long replicaCount = nodes - m;
+        await("cluster_state:ok and every replica known on every node", () -> {
             for (int i = 0; i < nodes; i++) {
                 if (!call(port + i, "CLUSTER", "INFO").contains("cluster_state:ok")) return false;
+                if (call(port + i, "CLUSTER", "NODES").lines().filter(l -> l.contains("slave")).count() != replicaCount) return false;
             }
             return true;
         });

@@ -74,4 +74,24 @@ public final class TestEngine implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** A port p with p..p+n-1 and their cluster bus ports (+10000) all free: for cluster nodes. */
+    public static int freePortRange(int n) {
+        for (int tries = 0; tries < 100; tries++) {
+            int p = freePort();
+            if (p + n + 10000 > 65535) continue;
+            boolean free = true;
+            for (int i = 0; i < n && free; i++) free = isFree(p + i) && isFree(p + i + 10000);
+            if (free) return p;
+        }
+        throw new IllegalStateException("no free range of " + n + " ports");
+    }
+
+    private static boolean isFree(int port) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
 }

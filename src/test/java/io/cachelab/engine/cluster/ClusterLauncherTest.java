@@ -1,12 +1,11 @@
 package io.cachelab.engine.cluster;
 
 import io.cachelab.engine.ClusterLauncher;
+import io.cachelab.engine.TestEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +21,7 @@ class ClusterLauncherTest {
 
     @Test
     void startFormsAClusterOfSeparateProcessesAndStopEndsThem(@TempDir Path dir) throws Exception {
-        int base = freeBase(4);
+        int base = TestEngine.freePortRange(4);
         String[] opts = {"--nodes", "4", "--replicas", "1", "--port", Integer.toString(base), "--dir", dir.toString()};
         List<Long> pids = List.of();
         try {
@@ -56,28 +55,5 @@ class ClusterLauncherTest {
         all[0] = action;
         System.arraycopy(opts, 0, all, 1, opts.length);
         return all;
-    }
-
-    /** A port p with p..p+n-1 and their bus ports (+10000) free. */
-    private static int freeBase(int n) throws IOException {
-        for (int tries = 0; tries < 50; tries++) {
-            int p;
-            try (ServerSocket s = new ServerSocket(0)) {
-                p = s.getLocalPort();
-            }
-            if (p + n + 10000 > 65535) continue;
-            boolean free = true;
-            for (int i = 0; i < n && free; i++) free = free(p + i) && free(p + i + 10000);
-            if (free) return p;
-        }
-        throw new IOException("no free port range");
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
