@@ -221,4 +221,56 @@ class EngineClusterTest {
             assertThat(owner.info("clients")).contains("blocked_clients:0");
         }
     }
+
+    @Test
+    void aStrangerClaimingEverySlotWithAHugeEpochChangesNothing() throws Exception {
+        String before;
+        try (Jedis j = NODES.get(0).jedis()) {
+            before = j.clusterInfo().lines().filter(l -> l.startsWith("cluster_current_epoch:")).findFirst().orElseThrow();
+        }
+        byte[] ping = new byte[Msg.HEADER];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(ping);
+        b.put("RCmb".getBytes(StandardCharsets.US_ASCII)).putInt(Msg.HEADER).putShort((short) 1).putShort((short) 7777)
+                .putShort((short) Msg.PING).putShort((short) 0).putLong(1_000_000L).putLong(1_000_000L).putLong(0);
+        b.put("f".repeat(40).getBytes(StandardCharsets.US_ASCII));
+        java.util.Arrays.fill(ping, Msg.OFF_MYSLOTS, Msg.OFF_MYSLOTS + 2048, (byte) 0xff);
+        b.putShort(Msg.OFF_FLAGS, (short) 1); // CLUSTER_NODE_MASTER
+        try (Socket s = new Socket("127.0.0.1", BUS[0])) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(ping);
+            s.getOutputStream().flush();
+            // a PING gets its PONG even from a stranger, but only a MEET could make it known
+            byte[] sig = s.getInputStream().readNBytes(4);
+            assertThat(new String(sig, StandardCharsets.US_ASCII)).isEqualTo("RCmb");
+        }
+        try (Jedis j = NODES.get(0).jedis()) {
+            assertThat(j.clusterInfo()).contains(before, "cluster_known_nodes:3", "cluster_slots_assigned:16384");
+            assertThat(j.clusterNodes()).doesNotContain("f".repeat(40));
+            assertThat(j.clusterSlots()).hasSizeGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void aFloodOfJunkAndOversizedFramesOnTheBusClosesEachLinkAndTheClusterStaysOk() throws Exception {
+        List<Socket> links = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                Socket s = new Socket("127.0.0.1", BUS[1]);
+                s.setSoTimeout(5000);
+                byte[] frame = new byte[1024];
+                java.nio.ByteBuffer.wrap(frame).put("RCmb".getBytes(StandardCharsets.US_ASCII))
+                        .putInt(i % 2 == 0 ? Integer.MAX_VALUE : 12); // over the limit, or shorter than a header
+                s.getOutputStream().write(frame);
+                s.getOutputStream().flush();
+                links.add(s);
+            }
+            for (Socket s : links) assertThat(s.getInputStream().read()).isEqualTo(-1);
+        } finally {
+            for (Socket s : links) s.close();
+        }
+        try (Jedis j = NODES.get(1).jedis()) {
+            assertThat(j.clusterInfo()).contains("cluster_state:ok", "cluster_known_nodes:3");
+        }
+    }
 }
+
