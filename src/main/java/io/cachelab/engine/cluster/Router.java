@@ -43,7 +43,7 @@ public final class Router implements Redirector {
     }
 
     @Override
-    public String redirect(Client c, CommandSpec spec, byte[][] argv) {
+    public String redirect(Client c, CommandSpec spec, byte[][] argv, boolean write) {
         boolean exec = spec.fullName().equals("exec");
         if (exec && !c.multi().active()) return null;
         List<byte[][]> commands = exec ? c.multi().queued() : List.<byte[][]>of(argv);
@@ -52,7 +52,7 @@ public final class Router implements Redirector {
         Walk w = walk(commands, spec, exec, shard);
         if (w.error != null) return w.error;
         if (w.node == null) return null;
-        return verdict(c, spec, w, commands, exec, shard);
+        return verdict(c, spec, w, write, shard);
     }
 
     @Override
@@ -62,7 +62,7 @@ public final class Router implements Redirector {
         boolean shard = name.equals("ssubscribe") || name.equals("sunsubscribe") || name.equals("spublish");
         List<byte[][]> commands = List.<byte[][]>of(argv);
         Walk w = walk(commands, spec, false, shard);
-        String verdict = w.error != null ? w.error : w.node == null ? null : verdict(caller, spec, w, commands, false, shard);
+        String verdict = w.error != null ? w.error : w.node == null ? null : verdict(caller, spec, w, spec.has(CommandFlag.WRITE), shard);
         if (verdict == null) return w.firstKey == null ? -1 : w.slot;
         if (verdict.startsWith("CLUSTERDOWN The cluster is down and only")) {
             throw new RedisError("ERR Script attempted to execute a write command while the cluster is down and readonly");
@@ -74,10 +74,9 @@ public final class Router implements Redirector {
     }
 
     /** getNodeByQuery after the key walk: down state, migration, ASK, TRYAGAIN, replica reads, MOVED. */
-    private String verdict(Client c, CommandSpec spec, Walk w, List<byte[][]> commands, boolean exec, boolean shard) {
+    private String verdict(Client c, CommandSpec spec, Walk w, boolean write, boolean shard) {
         String name = spec.fullName();
-        boolean write = spec.has(CommandFlag.WRITE) || (exec && queuesWrite(commands));
-        String down = downState(shard, spec.has(CommandFlag.WRITE));
+        String down = downState(shard, write);
         if (down != null) return down;
         if ((w.migrating || w.importing) && name.equals("migrate")) return null;
         if (w.migrating && w.missing > 0) {
@@ -145,15 +144,6 @@ public final class Router implements Redirector {
             }
         }
         return w;
-    }
-
-    private boolean queuesWrite(List<byte[][]> commands) {
-        Commands table = cluster.host().dispatcher().table();
-        for (byte[][] q : commands) {
-            CommandSpec s = table.resolve(q);
-            if (s != null && s.has(CommandFlag.WRITE)) return true;
-        }
-        return false;
     }
 
     private String downState(boolean shard, boolean write) {

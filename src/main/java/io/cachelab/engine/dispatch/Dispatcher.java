@@ -41,6 +41,17 @@ public final class Dispatcher {
     private Redirector redirector;
 
     /** Cluster mode: keyed commands are checked against the slot map before they run. */
+    /** evalGetCommandFlags: whether a script runner's script declares it may write. */
+    public interface ScriptWrites {
+        boolean declaresWrites(byte[][] argv, boolean function);
+    }
+
+    private ScriptWrites scriptWrites = (argv, function) -> false;
+
+    public void setScriptWrites(ScriptWrites scriptWrites) {
+        this.scriptWrites = scriptWrites;
+    }
+
     /** The cluster's slot check, or null outside cluster mode. */
     public Redirector redirector() {
         return redirector;
@@ -171,7 +182,9 @@ public final class Dispatcher {
             if (denied != 0) return aclDenied(c, spec, argv, denied, c.multi().active() ? "multi" : "toplevel");
         }
         if (redirector != null && !c.mustObey() && !c.isMaster() && mayRedirect(spec)) {
-            String redirect = redirector.redirect(c, spec, argv);
+            boolean write = isWriteCommand(c, spec) || (spec.is(Trait.SCRIPT_RUNNER)
+                    && scriptWrites.declaresWrites(argv, spec.name().startsWith("fcall")));
+            String redirect = redirector.redirect(c, spec, argv, write);
             if (redirect != null) {
                 // a redirected EXEC ends the transaction (discardTransaction); anything else marks it
                 if (spec.fullName().equals("exec")) c.multi().discard();

@@ -8,8 +8,11 @@ import io.cachelab.engine.net.Client;
  * here so the dispatcher runs the check without knowing the cluster; set only in cluster mode.
  */
 public interface Redirector {
-    /** The error to answer instead of running the command here, or null to run it. */
-    String redirect(Client c, CommandSpec spec, byte[][] argv);
+    /**
+     * The error to answer instead of running the command here, or null to run it. write: the
+     * command may write (its flags, a queued write in EXEC, a script declaring it may write).
+     */
+    String redirect(Client c, CommandSpec spec, byte[][] argv, boolean write);
 
     /**
      * scriptVerifyClusterState (script.c): a script's redis.call may touch only keys served here,

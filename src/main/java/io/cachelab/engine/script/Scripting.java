@@ -203,19 +203,32 @@ public final class Scripting implements ScriptHost {
      * (they fail when they run).
      */
     public boolean declaresNoWrites(byte[][] argv, boolean function) {
-        if (argv.length < 2) return false;
+        Set<String> flags = declaredFlags(argv, function);
+        return flags != null && flags.contains("no-writes");
+    }
+
+    /**
+     * evalGetCommandFlags/fcallGetCommandFlags as cluster routing reads them: a script with a
+     * shebang, or a function, that does not declare no-writes is a write command. A script without
+     * a shebang (checked per call) or one not known yet is not.
+     */
+    public boolean declaresWrites(byte[][] argv, boolean function) {
+        Set<String> flags = declaredFlags(argv, function);
+        return flags != null && !flags.contains("no-writes");
+    }
+
+    /** The flags a script or function declares; null for no shebang, an unknown script or a bad one. */
+    private Set<String> declaredFlags(byte[][] argv, boolean function) {
+        if (argv.length < 2) return null;
         try {
-            Set<String> flags;
             if (function) {
                 FunctionLibraries.Function fn = functions.function(new String(argv[1], StandardCharsets.ISO_8859_1));
-                flags = fn == null ? null : fn.def().flags();
-            } else {
-                CachedScript cached = scripts.get(argv[1].length == 40 ? Dispatcher.lower(argv[1]) : Sha1.hex(argv[1]));
-                flags = cached != null ? cached.flags() : argv[1].length == 40 ? null : shebangFlags(argv[1]);
+                return fn == null ? null : fn.def().flags();
             }
-            return flags != null && flags.contains("no-writes");
+            CachedScript cached = scripts.get(argv[1].length == 40 ? Dispatcher.lower(argv[1]) : Sha1.hex(argv[1]));
+            return cached != null ? cached.flags() : argv[1].length == 40 ? null : shebangFlags(argv[1]);
         } catch (RedisError invalid) {
-            return false;
+            return null;
         }
     }
 

@@ -117,6 +117,8 @@ public final class Server implements KeyspaceHost, NetHost, AclHost, EvictorHost
         // CLIENT PAUSE WRITE lets a script that declares no-writes through (asked when it arrives)
         dispatcher.pause().setScriptWrites((argv, function) ->
                 scripting().declaresNoWrites(argv, function));
+        // cluster routing: a script that may write is not served by a replica to READONLY clients
+        dispatcher.setScriptWrites((argv, function) -> scripting().declaresWrites(argv, function));
         this.eventLoop = new EventLoop(this);
         byte[] rnd = new byte[20];
         new SecureRandom().nextBytes(rnd);
