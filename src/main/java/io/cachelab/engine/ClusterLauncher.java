@@ -23,7 +23,8 @@ import java.util.jar.Manifest;
  * engine processes (ports 7000.., bus ports +10000, files under --dir), gives the masters equal
  * slot ranges, introduces every node with CLUSTER MEET, makes the rest replicas with CLUSTER
  * REPLICATE and waits for cluster_state:ok on all of them; {@code cluster stop} shuts them down
- * (SHUTDOWN NOSAVE, then the recorded PID). No redis-cli is needed: it speaks RESP itself.
+ * (SHUTDOWN NOSAVE, then the recorded PID). Nodes run with appendonly yes, as create-cluster's do
+ * (--appendonly no for benchmarks). No redis-cli is needed: it speaks RESP itself.
  */
 public final class ClusterLauncher {
     private static final long WAIT_MS = 60_000;
@@ -33,6 +34,7 @@ public final class ClusterLauncher {
     private final int port;
     private final int timeout;
     private final Path dir;
+    private final String appendonly;
 
     private ClusterLauncher(Map<String, String> opts) {
         this.nodes = Integer.parseInt(opts.getOrDefault("nodes", "6"));
@@ -40,6 +42,7 @@ public final class ClusterLauncher {
         this.port = Integer.parseInt(opts.getOrDefault("port", "7000"));
         this.timeout = Integer.parseInt(opts.getOrDefault("node-timeout", "2000"));
         this.dir = Path.of(opts.getOrDefault("dir", "cluster")).toAbsolutePath();
+        this.appendonly = opts.getOrDefault("appendonly", "yes");
         if (nodes < 1 || replicas < 0 || nodes / (replicas + 1) < 1) {
             throw new IllegalArgumentException("--nodes must allow at least one master with --replicas each");
         }
@@ -68,7 +71,7 @@ public final class ClusterLauncher {
 
     private static String usage() {
         return "usage: java -jar cachelab.jar cluster [start|stop] [--nodes 6] [--replicas 1] [--port 7000]"
-                + " [--node-timeout 2000] [--dir cluster]";
+                + " [--node-timeout 2000] [--dir cluster] [--appendonly yes]";
     }
 
     private static Map<String, String> options(List<String> args) {
@@ -79,7 +82,7 @@ public final class ClusterLauncher {
             opts.put(name.substring(2), args.get(i + 1));
         }
         for (String k : opts.keySet()) {
-            if (!List.of("nodes", "replicas", "port", "node-timeout", "dir").contains(k)) {
+            if (!List.of("nodes", "replicas", "port", "node-timeout", "dir", "appendonly").contains(k)) {
                 throw new IllegalArgumentException("unknown option --" + k);
             }
         }
@@ -106,11 +109,11 @@ public final class ClusterLauncher {
         Path home = dir.resolve(Integer.toString(p));
         Files.createDirectories(home);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
         cmd.addAll(launch());
         cmd.addAll(List.of("engine", "--port", Integer.toString(p), "--bind", "127.0.0.1",
                 "--dir", home.toString(), "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                "--cluster-node-timeout", Integer.toString(timeout), "--appendonly", "yes", "--logfile", "engine.log"));
+                "--cluster-node-timeout", Integer.toString(timeout), "--appendonly", appendonly, "--logfile", "engine.log"));
         Process proc = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(home.resolve("stdout.log").toFile()).redirectErrorStream(true).start();
         System.out.println("started node " + p + " (pid " + proc.pid() + ")");

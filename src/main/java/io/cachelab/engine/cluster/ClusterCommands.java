@@ -179,7 +179,7 @@ public final class ClusterCommands {
 
     private void shardNode(Client c, ClusterNode n) {
         boolean hostname = !n.hostname.isEmpty();
-        c.addMapLen(7 + (n.port != 0 ? 1 : 0) + (hostname ? 1 : 0));
+        c.addMapLen(6 + (n.port != 0 ? 1 : 0) + (hostname ? 1 : 0));
         field(c, "id", n.name);
         if (n.port != 0) {
             c.addBulk("port".getBytes(StandardCharsets.US_ASCII));

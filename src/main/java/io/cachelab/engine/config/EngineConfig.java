@@ -241,7 +241,7 @@ public final class EngineConfig {
         bool("cluster-allow-reads-when-down", false);
         bool("cluster-allow-replica-migration", true);
         def("cluster-announce-bus-port", Kind.INT, "0", 0, 65535);
-        string("cluster-announce-hostname", "");
+        special("cluster-announce-hostname", "");
         string("cluster-announce-ip", "");
         def("cluster-announce-port", Kind.INT, "0", 0, 65535);
         def("cluster-announce-tls-port", Kind.INT, "0", 0, 65535);
@@ -566,6 +566,11 @@ public final class EngineConfig {
 
     private static String validateSpecial(String name, String value) {
         switch (name) {
+            case "cluster-announce-hostname" -> {
+                // isValidAnnouncedHostname: NET_HOST_STR_LEN, and a character set every parser handles
+                if (value.length() >= 256) return "Hostnames must be less than 256 characters";
+                if (!value.matches("[A-Za-z0-9.-]*")) return "Hostnames may only contain alphanumeric characters, hyphens or dots";
+            }
             case "save" -> {
                 String[] parts = value.trim().isEmpty() ? new String[0] : value.trim().split("\\s+");
                 if (parts.length % 2 != 0) return "Invalid save parameters";

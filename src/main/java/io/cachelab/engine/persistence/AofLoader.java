@@ -29,7 +29,7 @@ final class AofLoader {
         if (!Files.exists(file)) return false;
         byte[] data = Files.readAllBytes(file);
         if (data.length >= 5 && data[0] == 'R' && data[1] == 'E' && data[2] == 'D' && data[3] == 'I' && data[4] == 'S') {
-            server.persistence().load(file, false);
+            server.persistence().loadAofBase(file);
             return true;
         }
         Client fake = server.fakeClient();

@@ -56,6 +56,7 @@ public final class Persistence {
     private BgsaveDoneListener doneListener = (ok, socket) -> { };
     /** While a master loads its RDB at start: where the keys found expired go (as DELs for its backlog). */
     private java.util.function.ObjIntConsumer<Bytes> expiredAtLoad;
+    private boolean keepExpired;
     private long tempCounter;
     private long bgStartMs;
     private long dirtyAtBgsaveStart;
@@ -425,6 +426,19 @@ public final class Persistence {
         server.log().info(() -> String.format("DB loaded from disk: %.3f seconds", (System.currentTimeMillis() - start) / 1000.0));
     }
 
+    /**
+     * An AOF's RDB base (RDBFLAGS_AOF_PREAMBLE): keys already expired are loaded too, as the commands
+     * of an AOF would be, and expire afterwards.
+     */
+    void loadAofBase(Path path) throws IOException {
+        keepExpired = true;
+        try {
+            load(path, false);
+        } finally {
+            keepExpired = false;
+        }
+    }
+
     /** Loads dir/dbfilename (DEBUG RELOAD); {@code merge} lets file keys replace existing ones. */
     public void load(boolean merge) throws IOException {
         load(rdbPath(), merge);
@@ -432,7 +446,7 @@ public final class Persistence {
 
     /**
      * rdbLoad into the live keyspace: no keyspace events, no dirty changes, keys whose TTL has
-     * passed are skipped. A duplicate key is an error unless {@code merge}.
+     * passed are skipped on a master. A duplicate key is an error unless {@code merge}.
      */
     public void load(Path path, boolean merge) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
@@ -441,11 +455,28 @@ public final class Persistence {
     }
 
     /**
+     * rdbLoadRio with rdbLoadProgressCallback: {@code whileLoading} runs each time another
+     * loading-process-events-interval-bytes of the payload are parsed (a replica serves INFO,
+     * LOADING errors and the cluster bus meanwhile, as Redis's processEventsWhileBlocked does).
+     */
+    public void load(InputStream in, boolean merge, BiConsumer<String, String> aux, Runnable whileLoading) throws IOException {
+        load(in, merge, aux, whileLoading, config().getInt("loading-process-events-interval-bytes"));
+    }
+
+    /**
      * rdbLoadRio: an RDB from any stream (a file, a master's payload). Aux fields go to
      * {@code aux} as well (repl-id, repl-offset, repl-stream-db for PSYNC).
      */
     public void load(InputStream in, boolean merge, BiConsumer<String, String> aux) throws IOException {
+        load(in, merge, aux, null, Long.MAX_VALUE);
+    }
+
+    private void load(InputStream in, boolean merge, BiConsumer<String, String> aux, Runnable whileLoading, long interval)
+            throws IOException {
+        long[] step = {0};
         long now = System.currentTimeMillis();
+        // only a master drops what already expired: a replica waits for its master's DEL (rdbLoadRio)
+        boolean skipExpired = !keepExpired && !server.isReplica();
         int keyDelay = config().getInt("key-load-delay");
         long[] loaded = {0};
         long[] expired = {0};
@@ -485,7 +516,11 @@ public final class Persistence {
                 @Override
                 public void entry(Bytes key, RValue value, long expireMs, long idle, int freq) {
                     if (keyDelay != 0) Snapshot.debugDelay(keyDelay);
-                    if (expireMs != -1 && expireMs < now) {
+                    if (whileLoading != null && r.consumed() / interval != step[0]) {
+                        step[0] = r.consumed() / interval;
+                        whileLoading.run();
+                    }
+                    if (skipExpired && expireMs != -1 && expireMs < now) {
                         expired[0]++;
                         if (expiredAtLoad != null) expiredAtLoad.accept(key, db.id());
                         return;

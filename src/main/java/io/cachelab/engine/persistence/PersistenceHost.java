@@ -57,6 +57,9 @@ public interface PersistenceHost {
 
     long commandTimeMs();
 
+    /** Whether this server replicates a master (iAmMaster's opposite): a replica loads expired keys. */
+    boolean isReplica();
+
     /** Changes since the last save (server.dirty). */
     long dirty();
 

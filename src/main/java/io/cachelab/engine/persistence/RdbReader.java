@@ -49,6 +49,7 @@ final class RdbReader {
     private int crcFrom;
     private long crc;
     private final Limits limits;
+    private long fetched;
 
     RdbReader(InputStream in, Limits limits) {
         this.in = in;
@@ -66,6 +67,11 @@ final class RdbReader {
         this.limits = limits;
     }
 
+    /** Bytes of the stream parsed so far (rio's processed_bytes, for the loading progress). */
+    long consumed() {
+        return fetched - (limit - pos);
+    }
+
     // ---- raw input ----
 
     private void fill() throws IOException {
@@ -73,6 +79,7 @@ final class RdbReader {
         crc = Crc64.update(crc, buf, crcFrom, pos - crcFrom);
         int n = in.read(buf, 0, buf.length);
         if (n <= 0) throw new EOFException("unexpected end of RDB file");
+        fetched += n;
         pos = 0;
         crcFrom = 0;
         limit = n;

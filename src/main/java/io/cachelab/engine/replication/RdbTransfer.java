@@ -169,7 +169,7 @@ final class RdbTransfer {
      * none), or Integer.MIN_VALUE when loading failed: then the dataset is empty, or for swapdb
      * the old one again.
      */
-    int loadInto(Runnable attach) {
+    int loadInto(Runnable attach, Runnable whileLoading) {
         Map<String, String> aux = new HashMap<>();
         Path file = server.persistence().rdbPath();
         try {
@@ -181,10 +181,10 @@ final class RdbTransfer {
                     server.setLoading(true);
                     writeFile(file);
                     try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                        load(in, aux);
+                        load(in, aux, whileLoading);
                     }
                 }
-                case EMPTY_DB -> load(new ByteArrayInputStream(data, 0, length), aux);
+                case EMPTY_DB -> load(new ByteArrayInputStream(data, 0, length), aux, whileLoading);
                 case SWAPDB -> loadAside(aux, attach);
             }
         } catch (IOException | RuntimeException e) {
@@ -236,7 +236,8 @@ final class RdbTransfer {
         List<byte[]> oldFunctions = server.scripting().functions().libraryCodes();
         server.scripting().functions().flush();
         try {
-            load(new ByteArrayInputStream(data, 0, length), aux);
+            // async loading serves the old dataset, so nothing may run against the half-loaded one
+            load(new ByteArrayInputStream(data, 0, length), aux, null);
         } catch (IOException | RuntimeException e) {
             for (int i = 0; i < live.length; i++) {
                 live[i].flush();
@@ -254,8 +255,9 @@ final class RdbTransfer {
         server.log().info("MASTER <-> REPLICA sync: Discarding old DB in background");
     }
 
-    private void load(InputStream in, Map<String, String> aux) throws IOException {
-        server.persistence().load(in, false, aux::put);
+    private void load(InputStream in, Map<String, String> aux, Runnable whileLoading) throws IOException {
+        if (whileLoading == null) server.persistence().load(in, false, aux::put);
+        else server.persistence().load(in, false, aux::put, whileLoading);
         if (in.read() != -1) throw new IOException("Replication stream EOF marker is broken");
     }
 

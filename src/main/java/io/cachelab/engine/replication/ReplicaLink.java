@@ -432,7 +432,8 @@ public final class ReplicaLink implements Link {
         if (!t.complete()) return;
         transfer = null;
         Client c = conn;
-        int db = t.loadInto(this::beforeLoad);
+        // the master's own connection is not read meanwhile (its bytes after the payload wait)
+        int db = t.loadInto(this::beforeLoad, () -> server.eventLoop().processEventsWhileBlocked(c));
         if (db == Integer.MIN_VALUE) {
             cancelHandshake();
             return;

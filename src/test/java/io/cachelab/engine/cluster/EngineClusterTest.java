@@ -272,5 +272,27 @@ class EngineClusterTest {
             assertThat(j.clusterInfo()).contains("cluster_state:ok", "cluster_known_nodes:3");
         }
     }
+
+    @Test
+    void clusterShardsDescribesEachMasterAndItsNodes() {
+        try (Jedis j = NODES.get(0).jedis()) {
+            List<?> shards = (List<?>) j.sendCommand(() -> "CLUSTER".getBytes(), "SHARDS");
+            assertThat(shards).hasSize(3);
+            for (Object shard : shards) {
+                List<?> fields = (List<?>) shard;
+                assertThat(new String((byte[]) fields.get(0))).isEqualTo("slots");
+                List<?> nodes = (List<?>) fields.get(3);
+                List<?> node = (List<?>) nodes.get(0);
+                // id, port, ip, endpoint, role, replication-offset, health: 7 pairs (no hostname announced)
+                assertThat(node).hasSize(14);
+                assertThat(new String((byte[]) node.get(12))).isEqualTo("health");
+                assertThat(new String((byte[]) node.get(13))).isEqualTo("online");
+            }
+            assertThatThrownBy(() -> j.configSet("cluster-announce-hostname", "x".repeat(256)))
+                    .hasMessageContaining("Hostnames must be less than 256 characters");
+            assertThatThrownBy(() -> j.configSet("cluster-announce-hostname", "?.com"))
+                    .hasMessageContaining("Hostnames may only contain alphanumeric characters, hyphens or dots");
+        }
+    }
 }
 

@@ -104,6 +104,26 @@ class EngineReplicaTest {
     }
 
     @Test
+    void aReplicaLoadingItsMastersRdbAnswersInfoAndLoadingErrorsMeanwhile() throws Exception {
+        // rdbLoadProgressCallback: every loading-process-events-interval-bytes the replica serves
+        // its clients (and the cluster bus) while it loads; 400 keys of 1 KB at 2.5 ms each is a second
+        try (TestEngine m = TestEngine.start();
+             TestEngine r = TestEngine.start("repl-diskless-load", "disabled", "key-load-delay", "2500",
+                     "loading-process-events-interval-bytes", "1024");
+             Jedis jm = m.jedis(); Jedis jr = r.jedis(); Jedis observer = r.jedis()) {
+            Pipeline p = jm.pipelined();
+            for (int i = 0; i < 400; i++) p.set("k" + i, "A".repeat(1024));
+            p.sync();
+            jr.replicaof("127.0.0.1", m.port());
+            waitFor(() -> "1".equals(info(observer, "persistence").get("loading")), "loading:1 while the payload loads");
+            assertThatThrownBy(() -> observer.get("k1")).hasMessage("LOADING Redis is loading the dataset in memory");
+            linkUp(jr);
+            assertThat(jr.dbSize()).isEqualTo(400);
+            assertThat(info(observer, "persistence").get("loading")).isEqualTo("0");
+        }
+    }
+
+    @Test
     void aFullSyncReplacesTheReplicasOwnFunctionLibraries() throws Exception {
         // emptyData drops the libraries too: the master's 'lib' must load even though the replica
         // had its own 'lib' (the cluster suite's nodes keep a library across CLUSTER REPLICATE)

@@ -1,0 +1,46 @@
+package io.cachelab.engine.persistence;
+
+import io.cachelab.engine.TestEngine;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.SetParams;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * rdbLoadRio: a master drops keys whose TTL passed while it was down; a replica keeps them and
+ * waits for its master's DEL (it must not diverge from the stream that will delete them).
+ */
+class ExpiredKeysAtLoadTest {
+
+    @Test
+    void aMasterDropsExpiredKeysAtLoadAndAReplicaKeepsThem() throws Exception {
+        Path rdb;
+        try (TestEngine e = TestEngine.start(); Jedis j = e.jedis()) {
+            j.set("soon", "v", SetParams.setParams().px(100));
+            j.set("keep", "v");
+            j.save();
+            rdb = Path.of(e.engine().server().config().getString("dir"), "dump.rdb");
+            rdb = Files.copy(rdb, Files.createTempFile("expired-at-load", ".rdb"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Thread.sleep(300);
+        Path masterDir = Files.createTempDirectory("master");
+        Files.copy(rdb, masterDir.resolve("dump.rdb"));
+        try (TestEngine m = TestEngine.start("dir", masterDir.toString()); Jedis j = m.jedis()) {
+            assertThat(j.dbSize()).isEqualTo(1);
+            assertThat(j.info("persistence")).contains("rdb_last_load_keys_expired:1", "rdb_last_load_keys_loaded:1");
+        }
+        Path replicaDir = Files.createTempDirectory("replica");
+        Files.copy(rdb, replicaDir.resolve("dump.rdb"));
+        // a master that is not there: the replica keeps what it loaded
+        try (TestEngine r = TestEngine.start("dir", replicaDir.toString(), "replicaof", "127.0.0.1 " + TestEngine.freePort());
+             Jedis j = r.jedis()) {
+            assertThat(j.dbSize()).isEqualTo(2);
+            assertThat(j.info("persistence")).contains("rdb_last_load_keys_expired:0", "rdb_last_load_keys_loaded:2");
+        }
+    }
+}
