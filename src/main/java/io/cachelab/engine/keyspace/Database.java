@@ -269,7 +269,10 @@ public final class Database {
     public void setExpire(Bytes key, long whenMs) {
         Bytes k = dictKey(key);
         expires.put(k, whenMs);
-        if (server.isReplica() && server.inCommand() && !server.runningMasterCommand()) server.replicaExpires().remember(this, k);
+        // rememberSlaveKeyWithExpire: only a writable replica's own keys (replica-read-only no)
+        if (server.isReplica() && !server.readOnlyReplica() && server.inCommand() && !server.runningMasterCommand()) {
+            server.replicaExpires().remember(this, k);
+        }
     }
 
     /** The exact key object stored in the main dict (shared by the expires dict, as Redis does). */

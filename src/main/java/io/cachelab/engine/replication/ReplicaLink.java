@@ -356,7 +356,8 @@ public final class ReplicaLink implements Link {
         } else {
             server.log().warning("Unexpected reply to PSYNC from master: " + reply);
         }
-        discardCached();
+        // the cached master stays until a payload replaces it: a master refusing us (NOAUTH) does
+        // not erase the offset this replica reports (a cluster keeps showing it in CLUSTER SLOTS)
         server.log().info("Retrying with SYNC...");
         send(c, "SYNC");
         prePsyncMaster = true;

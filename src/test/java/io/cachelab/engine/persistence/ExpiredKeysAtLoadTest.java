@@ -43,4 +43,29 @@ class ExpiredKeysAtLoadTest {
             assertThat(j.info("persistence")).contains("rdb_last_load_keys_expired:0", "rdb_last_load_keys_loaded:2");
         }
     }
+
+    @Test
+    void aReadOnlyReplicaReplayingItsAofKeepsKeysWhoseTtlPassed() throws Exception {
+        Path dir = Files.createTempDirectory("replica-aof");
+        try (TestEngine e = TestEngine.start("dir", dir.toString(), "appendonly", "yes", "appendfsync", "always");
+             Jedis j = e.jedis()) {
+            // wait for the initial rewrite, so the keys land in the incr file as SET ... PXAT
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!j.info("persistence").contains("aof_rewrite_in_progress:0")
+                    || !j.info("persistence").contains("aof_rewrite_scheduled:0")) {
+                if (System.currentTimeMillis() > deadline) throw new AssertionError("initial AOF rewrite did not end");
+                Thread.sleep(20);
+            }
+            j.set("soon", "v", SetParams.setParams().px(100));
+            j.set("keep", "v");
+        }
+        Thread.sleep(300);
+        try (TestEngine r = TestEngine.start("dir", dir.toString(), "appendonly", "yes",
+                "replicaof", "127.0.0.1 " + TestEngine.freePort()); Jedis j = r.jedis()) {
+            assertThat(j.dbSize()).isEqualTo(2);
+            Thread.sleep(300); // a few crons: a read-only replica's keys wait for its master's DEL
+            assertThat(j.dbSize()).isEqualTo(2);
+        }
+    }
 }
+
