@@ -1,6 +1,7 @@
 package io.cachelab.auth;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -20,16 +21,23 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/auth")
 class AuthController {
+    /** The default admin phone (cachelab.auth.admin-phones), the example a newcomer logs in with. */
+    static final String ADMIN_PHONE_EXAMPLE = "13800000000";
+
     private final AuthService auth;
 
     AuthController(AuthService auth) {
         this.auth = auth;
     }
 
-    record CodeRequest(@NotBlank @Pattern(regexp = "\\d{6,15}", message = "must be 6 to 15 digits") String phone) {
+    record CodeRequest(@Schema(description = "phones in cachelab.auth.admin-phones are ADMIN, others USER",
+                               example = ADMIN_PHONE_EXAMPLE)
+                       @NotBlank @Pattern(regexp = "\\d{6,15}", message = "must be 6 to 15 digits") String phone) {
     }
 
-    record LoginRequest(@NotBlank @Pattern(regexp = "\\d{6,15}", message = "must be 6 to 15 digits") String phone,
+    record LoginRequest(@Schema(example = ADMIN_PHONE_EXAMPLE)
+                        @NotBlank @Pattern(regexp = "\\d{6,15}", message = "must be 6 to 15 digits") String phone,
+                        @Schema(description = "the code POST /api/auth/code answered", example = "123456")
                         @NotBlank @Pattern(regexp = "\\d{6}", message = "must be 6 digits") String code) {
     }
 

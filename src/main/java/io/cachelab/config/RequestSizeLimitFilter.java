@@ -27,6 +27,9 @@ import java.io.IOException;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestSizeLimitFilter extends OncePerRequestFilter {
+    /** How a cut-off body is reported; {@link ApiExceptionHandler} recognises it and answers with it. */
+    static final String TOO_LARGE = "request body exceeds the limit of ";
+
     private final long limit;
     private final JsonMapper json;
 
@@ -77,7 +80,7 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
                 }
 
                 private IOException tooLarge() {
-                    return new IOException("request body exceeds the limit of " + limit + " bytes");
+                    return new IOException(TOO_LARGE + limit + " bytes");
                 }
 
                 @Override

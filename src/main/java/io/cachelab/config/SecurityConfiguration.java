@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -23,10 +22,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The whole access policy in one place, read top to bottom: reads are public, writes and the lab
- * need ADMIN, likes and claims need a user. Stateless (the session is the bearer token's Redis
- * hash, not an HTTP session), so CSRF protection, form login and HTTP Basic are off. Refusals are
- * RFC 9457 problem details like every other error of the API.
+ * The whole access policy, read top to bottom: the actuator, the API docs, then the {@code /api/**}
+ * rules of {@link ApiAccessRules} (reads are public, writes and the lab need ADMIN, likes and claims
+ * need a user), which the OpenAPI document is written from too. Stateless (the session is the bearer
+ * token's Redis hash, not an HTTP session), so CSRF protection, form login and HTTP Basic are off.
+ * Refusals are RFC 9457 problem details like every other error of the API.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -48,21 +48,23 @@ class SecurityConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))
                 .addFilterBefore(new BearerTokenFilter(sessions, unauthorized), AnonymousAuthenticationFilter.class)
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/actuator/health/**", "/actuator/prometheus", "/actuator/info").permitAll()
-                        .requestMatchers("/actuator/**").hasRole(ADMIN)
-                        .requestMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs/**").permitAll()
-                        .requestMatchers("/error").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/auth/code", "/api/auth/login").permitAll()
-                        .requestMatchers("/api/auth/**").authenticated()
-                        .requestMatchers("/api/admin/**", "/api/lab/**").hasRole(ADMIN)
-                        .requestMatchers("/api/users/me/**", "/api/claims/**").authenticated()
-                        .requestMatchers(HttpMethod.POST, "/api/articles/*/likes", "/api/coupons/*/claims").authenticated()
-                        // counting a view is a public action of a reader
-                        .requestMatchers(HttpMethod.POST, "/api/articles/*/views").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/api/**").permitAll()
-                        .requestMatchers("/api/**").hasRole(ADMIN)
-                        .anyRequest().permitAll());
+                .authorizeHttpRequests(auth -> {
+                    auth.requestMatchers("/actuator/health/**", "/actuator/prometheus", "/actuator/info").permitAll()
+                            .requestMatchers("/actuator/**").hasRole(ADMIN)
+                            .requestMatchers("/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs/**").permitAll()
+                            .requestMatchers("/error").permitAll();
+                    // the /api/** rules, from the table the OpenAPI document is written from as well
+                    for (ApiAccessRules.Rule rule : ApiAccessRules.RULES) {
+                        var matched = rule.method() == null ? auth.requestMatchers(rule.patternArray())
+                                : auth.requestMatchers(rule.method(), rule.patternArray());
+                        switch (rule.access()) {
+                            case PUBLIC -> matched.permitAll();
+                            case USER -> matched.authenticated();
+                            case ADMIN -> matched.hasRole(ADMIN);
+                        }
+                    }
+                    auth.anyRequest().permitAll();
+                });
         return http.build();
     }
 

@@ -1,6 +1,7 @@
 package io.cachelab.coupon;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -33,18 +34,27 @@ class AdminCouponController {
         this.deadLetters = deadLetters;
     }
 
-    record NewCouponRequest(@NotBlank String title, @NotNull @Min(0) Integer stock, @NotNull Instant beginAt,
+    /** The claim window is [beginAt, endAt): ISO-8601 instants, in UTC ({@code Z}) or with an offset. */
+    record NewCouponRequest(@Schema(example = "Weekend 10% off") @NotBlank String title,
+                            @Schema(example = "100") @NotNull @Min(0) Integer stock,
+                            @Schema(description = "start of the claim window: an ISO-8601 instant, UTC (Z) or with an "
+                                    + "offset (2026-01-01T08:00:00+08:00)", example = "2026-01-01T00:00:00Z")
+                            @NotNull Instant beginAt,
+                            @Schema(description = "end of the claim window (exclusive), an ISO-8601 instant",
+                                    example = "2036-01-01T00:00:00Z")
                             @NotNull Instant endAt) {
     }
 
-    @Operation(summary = "Create a coupon and load its stock, window and (empty) claim stream into Redis")
+    @Operation(operationId = "createCoupon",
+            summary = "Create a coupon and load its stock, window and (empty) claim stream into Redis")
     @PostMapping("/api/admin/coupons")
     @ResponseStatus(HttpStatus.CREATED)
     CouponService.AdminView create(@Valid @RequestBody NewCouponRequest r) {
         return coupons.create(new CouponService.NewCoupon(r.title(), r.stock(), r.beginAt(), r.endAt()));
     }
 
-    @Operation(summary = "Database stock, Redis stock (cachedStock), persisted claims, accepted claims, queue")
+    @Operation(operationId = "adminCoupon",
+            summary = "Database stock, Redis stock (cachedStock), persisted claims, accepted claims, queue")
     @GetMapping("/api/admin/coupons/{id}")
     CouponService.AdminView coupon(@PathVariable long id) {
         return coupons.adminView(id);

@@ -3,6 +3,7 @@ package io.cachelab.coupon;
 import io.cachelab.auth.AuthUser;
 import io.cachelab.cache.CacheResult;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -32,7 +33,7 @@ class CouponController {
         this.claims = claims;
     }
 
-    record StockChange(@NotNull @Min(0) Integer stock) {
+    record StockChange(@Schema(example = "50") @NotNull @Min(0) Integer stock) {
     }
 
     @Operation(summary = "A coupon's fields, cached through the pattern library (X-Cache tells how)")

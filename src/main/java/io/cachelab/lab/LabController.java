@@ -3,6 +3,7 @@ package io.cachelab.lab;
 import io.cachelab.cache.CachePolicy;
 import io.cachelab.cache.Strategy;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -36,20 +37,20 @@ class LabController {
         this.consistency = consistency;
     }
 
-    record BreakdownRequest(@NotBlank String strategy,
-                            @Min(1) @Max(BreakdownLab.MAX_CONCURRENCY) Integer concurrency,
-                            @Min(0) @Max(10_000) Long dbDelayMs,
-                            @Positive Long articleId) {
+    record BreakdownRequest(@Schema(example = "mutex") @NotBlank String strategy,
+                            @Schema(example = "200") @Min(1) @Max(BreakdownLab.MAX_CONCURRENCY) Integer concurrency,
+                            @Schema(example = "50") @Min(0) @Max(10_000) Long dbDelayMs,
+                            @Schema(example = "1") @Positive Long articleId) {
     }
 
-    record PenetrationRequest(@NotBlank String strategy,
-                              @Min(1) @Max(PenetrationLab.MAX_REQUESTS) Integer requests,
-                              @Min(1) @Max(PenetrationLab.MAX_REQUESTS) Integer distinctIds) {
+    record PenetrationRequest(@Schema(example = "bloom") @NotBlank String strategy,
+                              @Schema(example = "10000") @Min(1) @Max(PenetrationLab.MAX_REQUESTS) Integer requests,
+                              @Schema(example = "1000") @Min(1) @Max(PenetrationLab.MAX_REQUESTS) Integer distinctIds) {
     }
 
-    record AvalancheRequest(@Min(1) @Max(AvalancheLab.MAX_KEYS) Integer keys,
-                            @Min(1) @Max(86_400) Long ttlSeconds,
-                            @Min(0) @Max(86_399) Long jitterSeconds) {
+    record AvalancheRequest(@Schema(example = "10000") @Min(1) @Max(AvalancheLab.MAX_KEYS) Integer keys,
+                            @Schema(example = "600") @Min(1) @Max(86_400) Long ttlSeconds,
+                            @Schema(example = "120") @Min(0) @Max(86_399) Long jitterSeconds) {
     }
 
     @Operation(summary = "Expire a hot article and release N readers at once",
@@ -80,12 +81,12 @@ class LabController {
         }
     }
 
-    record ConsistencyRequest(@NotBlank String mode,
-                              @Min(1) @Max(32) Integer writers,
-                              @Min(1) @Max(256) Integer readers,
-                              @Min(100) @Max(60_000) Long durationMs,
-                              @Min(0) @Max(1_000) Long dbDelayMs,
-                              @Min(0) @Max(1_000) Long writeHoldMs) {
+    record ConsistencyRequest(@Schema(example = "delete-after-commit") @NotBlank String mode,
+                              @Schema(example = "2") @Min(1) @Max(32) Integer writers,
+                              @Schema(example = "8") @Min(1) @Max(256) Integer readers,
+                              @Schema(example = "3000") @Min(100) @Max(60_000) Long durationMs,
+                              @Schema(example = "2") @Min(0) @Max(1_000) Long dbDelayMs,
+                              @Schema(example = "20") @Min(0) @Max(1_000) Long writeHoldMs) {
     }
 
     @Operation(summary = "Writers change one row while readers read it through cache-aside; count stale reads",

@@ -1,8 +1,13 @@
 package io.cachelab.article;
 
+import com.baomidou.mybatisplus.core.MybatisConfiguration;
+import com.baomidou.mybatisplus.extension.plugins.inner.PaginationInnerInterceptor;
 import io.cachelab.lab.DbQueryCounter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.ibatis.builder.StaticSqlSource;
+import org.apache.ibatis.mapping.MappedStatement;
+import org.apache.ibatis.mapping.SqlCommandType;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -13,6 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,6 +45,11 @@ class ArticleServiceTest {
     MeterRegistry meters;
     @Autowired
     JdbcTemplate jdbc;
+
+    /** MyBatis-Plus's JVM-wide map of COUNT statements (protected, hence the subclass). */
+    static final class SharedCounts extends PaginationInnerInterceptor {
+        static final Map<String, MappedStatement> MAP = countMsCache;
+    }
 
     double queries(String table, String kind) {
         Counter c = meters.find(DbQueryCounter.METRIC).tag("table", table).tag("kind", kind).counter();
@@ -116,8 +127,21 @@ class ArticleServiceTest {
         articles.find(5);
         assertThat(queries("article", "select")).isEqualTo(selects + 1);
 
-        // paging runs two statements: the COUNT and the page itself
-        articles.page(2, 10);
+        // paging runs two statements: the COUNT and the page itself, both counted here even when
+        // another context of this JVM built MyBatis-Plus's shared COUNT statement first
+        String countId = "io.cachelab.article.ArticleMapper.selectList_mpCount";
+        MappedStatement foreign = new MappedStatement.Builder(new MybatisConfiguration(), countId,
+                new StaticSqlSource(new MybatisConfiguration(), "SELECT 1"), SqlCommandType.SELECT).build();
+        MappedStatement before = SharedCounts.MAP.put(countId, foreign);
+        try {
+            ArticlePage second = articles.page(2, 10);
+            assertThat(second.total()).isEqualTo(1_000L);
+            assertThat(second.items()).hasSize(10);
+            assertThat(SharedCounts.MAP.get(countId)).isSameAs(foreign);
+        } finally {
+            if (before == null) SharedCounts.MAP.remove(countId);
+            else SharedCounts.MAP.put(countId, before);
+        }
         assertThat(queries("article", "select")).isEqualTo(selects + 3);
 
         double inserts = queries("article", "insert");

@@ -2,6 +2,7 @@ package io.cachelab.stack;
 
 import io.cachelab.engine.TestEngine;
 import io.cachelab.engine.it.RealRedis;
+import io.cachelab.support.ApiClient;
 import io.cachelab.sync.it.MariaDb;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,13 @@ class StackEnvironmentTest {
             pb.environment().putAll(env);
             Process app = pb.start();
             try {
-                String health = awaitHealthy(app, httpPort, log);
+                String anonymous = awaitHealthy(app, httpPort, log);
+                // the compose healthcheck's view: statuses only, the details are for ADMIN
+                assertThat(anonymous).contains("\"status\":\"UP\"").doesNotContain("\"details\"");
+                ApiClient api = new ApiClient(httpPort);
+                ApiClient.Response admin = api.get("/actuator/health", api.loginAdmin());
+                assertThat(admin.status()).isEqualTo(200);
+                String health = admin.body();
                 assertThat(health).contains("\"status\":\"UP\"").contains("\"database\":\"MySQL\"")
                         .contains("\"version\":\"7.");
                 // the embedded engine is off: no engine health component
