@@ -6,7 +6,7 @@
 #   bench/cluster.sh                        # N=200000 CLIENTS=50 TESTS=set,get, best of ROUNDS=2
 #   N=50000 TESTS=set,get,incr bench/cluster.sh
 #
-# Env: N (requests per test), CLIENTS, TESTS (redis-benchmark -t list), ROUNDS (engine and Redis
+# Env: N (requests per test), CLIENTS, PIPELINE (-P depth, default 1), TESTS (redis-benchmark -t list), ROUNDS (engine and Redis
 #      measured alternately; each side's best is kept), WARMUP (untimed requests per test on the
 #      engine first, so its JIT has compiled the paths).
 # The engine cluster is made by `java -jar target/cachelab.jar cluster start`, the Redis one by
@@ -16,6 +16,7 @@ set -euo pipefail
 
 N="${N:-200000}"
 CLIENTS="${CLIENTS:-50}"
+PIPELINE="${PIPELINE:-1}"
 TESTS="${TESTS:-set,get}"
 ROUNDS="${ROUNDS:-2}"
 WARMUP="${WARMUP:-500000}"
@@ -77,13 +78,13 @@ done
 
 bench() { # port test requests
   local out
-  out="$(redis-benchmark --cluster -h 127.0.0.1 -p "$1" -q -t "$2" -n "$3" -c "$CLIENTS" --csv 2>&1)" || true
+  out="$(redis-benchmark --cluster -h 127.0.0.1 -p "$1" -q -t "$2" -n "$3" -c "$CLIENTS" -P "$PIPELINE" --csv 2>&1)" || true
   grep -m1 "^\"${2^^}\"" <<<"$out" | awk -F'","' '{ printf "%.0f\n", $2 }' | grep . || { echo "$NAME: $2 on $1 failed: $(tail -2 <<<"$out")" >&2; echo 0; }
 }
 
 IFS=, read -r -a TEST_LIST <<<"$TESTS"
 for t in "${TEST_LIST[@]}"; do bench "$ENGINE_BASE" "$t" "$WARMUP" >/dev/null; done
-echo "cluster: redis-benchmark --cluster, 3 masters each, N=$N CLIENTS=$CLIENTS, best of $ROUNDS, $(redis-server --version | awk '{print $3}')"
+echo "cluster: redis-benchmark --cluster, 3 masters each, N=$N CLIENTS=$CLIENTS P=$PIPELINE, best of $ROUNDS, $(redis-server --version | awk '{print $3}')"
 printf '%-8s %14s %14s %8s\n' command "engine req/s" "redis req/s" ratio
 for t in "${TEST_LIST[@]}"; do
   e=0; r=0
