@@ -45,45 +45,28 @@ case "${1:-}" in
   sentinel) mode=sentinel; shift ;;
   cluster) mode=cluster; shift ;;
 esac
-if [[ ${mode:-} == cluster ]]; then
+# tests/sentinel and tests/cluster: the instances harness (runtest-sentinel / runtest-cluster) in a
+# scratch copy of the tree, starting its own servers as src/redis-server (and src/redis-sentinel)
+if [[ ${mode:-} == cluster || ${mode:-} == sentinel ]]; then
   tree=/tmp/redis-7.0.15
   if [[ $# -gt 0 && $1 != -* ]]; then tree=$1; shift; fi
   tree=$(cd "$tree" && pwd)
   tools=$(cd "$(dirname "$0")" && pwd)
-  [[ -x $tree/runtest-cluster ]] || { echo "no runtest-cluster in $tree" >&2; exit 2; }
+  [[ -x $tree/runtest-$mode ]] || { echo "no runtest-$mode in $tree" >&2; exit 2; }
   [[ -n ${REDIS_SERVER:-} || -f $tools/../target/cachelab.jar ]] || { echo "build target/cachelab.jar first" >&2; exit 2; }
   work=$(mktemp -d /tmp/redis-suite.XXXXXX)
-  cp -r "$tree/runtest-cluster" "$tree/tests" "$work/"
-  mkdir -p "$work/src" && rm -rf "$work/tests/cluster/tmp"/*
+  cp -r "$tree/runtest-$mode" "$tree/tests" "$work/"
+  mkdir -p "$work/src" && rm -rf "$work/tests/$mode/tmp"/*
   ln -s "${REDIS_SERVER:-$tools/redis-server}" "$work/src/redis-server"
+  if [[ $mode == sentinel ]]; then
+    sentinel=${REDIS_SENTINEL:-$tools/redis-sentinel}
+    [[ -x $sentinel ]] || { echo "no $sentinel" >&2; exit 2; }
+    ln -s "$sentinel" "$work/src/redis-sentinel"
+  fi
   [[ -x /usr/bin/redis-cli ]] && ln -s /usr/bin/redis-cli "$work/src/redis-cli"
   echo "work dir $work (output in $work/runtest.log)"
   rc=0
-  (cd "$work" && ./runtest-cluster "$@") 2>&1 | tee "$work/runtest.log" || rc=$?
-  plain=$(sed 's/\x1b\[[0-9;]*m//g' "$work/runtest.log")
-  passed=$(grep -cE '^[0-9:]+> .*OK$' <<<"$plain" || true)
-  failed=$(grep -c '^[0-9:]*> .*: FAILED' <<<"$plain" || true)
-  echo "$passed passed, $failed failed"
-  [[ $failed -eq 0 && $rc -eq 0 ]]
-  exit
-fi
-if [[ ${mode:-} == sentinel ]]; then
-  tree=/tmp/redis-7.0.15
-  if [[ $# -gt 0 && $1 != -* ]]; then tree=$1; shift; fi
-  tree=$(cd "$tree" && pwd)
-  tools=$(cd "$(dirname "$0")" && pwd)
-  [[ -x $tree/runtest-sentinel ]] || { echo "no runtest-sentinel in $tree" >&2; exit 2; }
-  sentinel=${REDIS_SENTINEL:-$tools/redis-sentinel}
-  [[ -x $sentinel ]] || { echo "no $sentinel" >&2; exit 2; }
-  work=$(mktemp -d /tmp/redis-suite.XXXXXX)
-  cp -r "$tree/runtest-sentinel" "$tree/tests" "$work/"
-  mkdir -p "$work/src" && rm -rf "$work/tests/sentinel/tmp"/*
-  ln -s "${REDIS_SERVER:-$tools/redis-server}" "$work/src/redis-server"
-  ln -s "$sentinel" "$work/src/redis-sentinel"
-  [[ -x /usr/bin/redis-cli ]] && ln -s /usr/bin/redis-cli "$work/src/redis-cli"
-  echo "work dir $work (output in $work/runtest.log)"
-  rc=0
-  (cd "$work" && ./runtest-sentinel "$@") 2>&1 | tee "$work/runtest.log" || rc=$?
+  (cd "$work" && "./runtest-$mode" "$@") 2>&1 | tee "$work/runtest.log" || rc=$?
   plain=$(sed 's/\x1b\[[0-9;]*m//g' "$work/runtest.log")
   passed=$(grep -cE '^[0-9:]+> .*OK$' <<<"$plain" || true)
   failed=$(grep -c '^[0-9:]*> .*: FAILED' <<<"$plain" || true)
