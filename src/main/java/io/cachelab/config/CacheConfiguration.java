@@ -5,6 +5,8 @@ import io.cachelab.cache.CachePolicies;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.StringCodec;
@@ -12,11 +14,13 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.redisson.api.RedissonClient;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -38,24 +42,31 @@ class CacheConfiguration {
 
     /** Depends on the connection factory so the embedded engine, if any, is listening first. */
     @Bean(destroyMethod = "shutdown")
-    AbstractRedisClient cacheRedisClient(DataRedisConnectionDetails details, RedisConnectionFactory startedFirst) {
+    AbstractRedisClient cacheRedisClient(DataRedisConnectionDetails details, RedisConnectionFactory startedFirst,
+                                         @Value("${spring.data.redis.timeout:5s}") Duration timeout,
+                                         @Value("${spring.data.redis.lettuce.cluster.refresh.period:10s}") Duration refresh) {
         if (details.getCluster() != null) {
             List<RedisURI> seeds = details.getCluster().getNodes().stream()
-                    .map(n -> withAuth(RedisURI.builder().withHost(n.host()).withPort(n.port()), details.getUsername(),
-                            details.getPassword()).build()).toList();
-            return RedisClusterClient.create(seeds);
+                    .map(n -> withAuth(RedisURI.builder().withHost(n.host()).withPort(n.port()).withTimeout(timeout),
+                            details.getUsername(), details.getPassword()).build()).toList();
+            RedisClusterClient cluster = RedisClusterClient.create(seeds);
+            // as Spring's own client (application.yml): follow a failover, not only MOVED, and time out
+            // commands as spring.data.redis.timeout says rather than after Lettuce's default minute
+            cluster.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                    .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(refresh).build()).build());
+            return cluster;
         }
         if (details.getSentinel() != null) {
             DataRedisConnectionDetails.Sentinel sentinel = details.getSentinel();
             DataRedisConnectionDetails.Node first = sentinel.getNodes().get(0);
             RedisURI.Builder uri = RedisURI.Builder.sentinel(first.host(), first.port(), sentinel.getMaster())
-                    .withDatabase(sentinel.getDatabase());
+                    .withDatabase(sentinel.getDatabase()).withTimeout(timeout);
             sentinel.getNodes().stream().skip(1).forEach(n -> uri.withSentinel(n.host(), n.port()));
             return RedisClient.create(withAuth(uri, details.getUsername(), details.getPassword()).build());
         }
         DataRedisConnectionDetails.Standalone standalone = details.getStandalone();
         return RedisClient.create(withAuth(RedisURI.builder().withHost(standalone.getHost()).withPort(standalone.getPort())
-                .withDatabase(standalone.getDatabase()), details.getUsername(), details.getPassword()).build());
+                .withDatabase(standalone.getDatabase()).withTimeout(timeout), details.getUsername(), details.getPassword()).build());
     }
 
     @Bean(destroyMethod = "close")

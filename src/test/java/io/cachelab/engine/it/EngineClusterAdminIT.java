@@ -45,11 +45,12 @@ class EngineClusterAdminIT {
             String extraId;
             try (Jedis e = new Jedis("127.0.0.1", extra.port())) {
                 extraId = e.clusterMyId();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (e.clusterNodes().lines().count() != 4 || !e.clusterInfo().contains("cluster_state:ok")) {
-                    assertThat(System.nanoTime()).as("the new node knows the cluster").isLessThan(deadline);
-                    Thread.sleep(100);
-                }
+            }
+            // add-node returns once the new node has met one node; rebalance needs every node to know it
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!allKnow(base, extraId)) {
+                assertThat(System.nanoTime()).as("every node knows the new one").isLessThan(deadline);
+                Thread.sleep(100);
             }
             ok(run("redis-cli", "--cluster", "rebalance", seed, "--cluster-use-empty-masters"), "Moving");
             assertThat(slotsOf(base, extraId)).isEqualTo(4096);
@@ -73,6 +74,17 @@ class EngineClusterAdminIT {
             extra.close();
             ClusterLauncher.main(concat("stop", opts));
         }
+    }
+
+    private static boolean allKnow(int base, String id) {
+        for (int i = 0; i < 4; i++) {
+            try (Jedis j = new Jedis("127.0.0.1", base + i)) {
+                String nodes = j.clusterNodes();
+                if (nodes.lines().count() != 4 || nodes.contains("handshake") || !nodes.contains(id)
+                        || !j.clusterInfo().contains("cluster_state:ok")) return false;
+            }
+        }
+        return true;
     }
 
     /** The master serving a key's slot, from CLUSTER NODES of any node. */
