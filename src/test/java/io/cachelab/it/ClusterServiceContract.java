@@ -41,6 +41,12 @@ abstract class ClusterServiceContract {
         api = new ApiClient(((WebServerApplicationContext) app).getWebServer().getPort());
     }
 
+    /** The service on these seeds until closed (a resource declared after its cluster closes first). */
+    static AutoCloseable serviceOn(String seeds) {
+        startService(seeds);
+        return ClusterServiceContract::stopService;
+    }
+
     @AfterAll
     static void stopService() {
         if (app != null) app.close();

@@ -1,20 +1,15 @@
 package io.cachelab.it;
 
-import io.cachelab.engine.ClusterLauncher;
-import io.cachelab.engine.TestEngine;
+import io.cachelab.engine.it.LocalCluster;
 import io.cachelab.support.ApiClient;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,13 +25,9 @@ class EngineClusterFailoverIT {
 
     @Test
     void theServiceFollowsAFailover() throws Exception {
-        Path dir = Files.createTempDirectory("engine-failover-");
-        int base = TestEngine.freePortRange(6);
-        String[] opts = {"start", "--nodes", "6", "--replicas", "1", "--port", Integer.toString(base), "--dir", dir.toString()};
-        ClusterLauncher.main(opts);
-        try {
-            ClusterServiceContract.startService(IntStream.range(0, 6).mapToObj(i -> "127.0.0.1:" + (base + i))
-                    .collect(Collectors.joining(",")));
+        try (LocalCluster cluster = LocalCluster.start(6, 1, 0);
+             AutoCloseable service = ClusterServiceContract.serviceOn(cluster.seeds())) {
+            int base = cluster.port(0);
             ApiClient api = ClusterServiceContract.api;
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong ok = new AtomicLong();
@@ -63,7 +54,7 @@ class EngineClusterFailoverIT {
                 load.add(th);
             }
             Thread.sleep(2000);
-            long pid = Long.parseLong(Files.readAllLines(dir.resolve("pids")).get(0).trim());
+            long pid = cluster.pid(0);
             long killedAt = System.nanoTime();
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             long deadline = killedAt + 30_000_000_000L;
@@ -87,10 +78,6 @@ class EngineClusterFailoverIT {
                     + " succeeded in the last 5 s");
             assertThat(failed.get()).as("requests failing 15 s after the promotion").isEqualTo(failedBefore);
             assertThat(ok.get() - okBefore).as("requests answered in the last 5 s").isGreaterThan(100);
-        } finally {
-            ClusterServiceContract.stopService();
-            opts[0] = "stop";
-            ClusterLauncher.main(opts);
         }
     }
 }

@@ -1,22 +1,17 @@
 package io.cachelab.it;
 
-import io.cachelab.engine.ClusterLauncher;
-import io.cachelab.engine.TestEngine;
+import io.cachelab.engine.it.LocalCluster;
 import io.cachelab.support.ApiClient;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,12 +25,9 @@ class EngineClusterReshardIT {
 
     @Test
     void theServiceKeepsAnsweringWhileSlotsMove() throws Exception {
-        Path dir = Files.createTempDirectory("engine-reshard-");
-        int base = TestEngine.freePortRange(3);
-        String[] opts = {"--nodes", "3", "--replicas", "0", "--port", Integer.toString(base), "--dir", dir.toString()};
-        ClusterLauncher.main(concat("start", opts));
-        try {
-            ClusterServiceContract.startService(IntStream.range(0, 3).mapToObj(i -> "127.0.0.1:" + (base + i)).collect(Collectors.joining(",")));
+        try (LocalCluster cluster = LocalCluster.start(3, 0, 0);
+             AutoCloseable service = ClusterServiceContract.serviceOn(cluster.seeds())) {
+            int base = cluster.port(0);
             ApiClient api = ClusterServiceContract.api;
             String admin = api.loginAdmin();
             for (long id = 1; id <= 200; id++) api.get("/api/articles/" + id + "?strategy=cache-aside");
@@ -89,16 +81,6 @@ class EngineClusterReshardIT {
             assertThat(api.put("/api/articles/5", java.util.Map.of("title", "After reshard", "content", "c", "author", "a"), admin)
                     .status()).isEqualTo(200);
             assertThat(api.get("/api/articles/5?strategy=cache-aside").json().get("title").asString()).isEqualTo("After reshard");
-        } finally {
-            ClusterServiceContract.stopService();
-            ClusterLauncher.main(concat("stop", opts));
         }
-    }
-
-    private static String[] concat(String action, String[] opts) {
-        String[] all = new String[opts.length + 1];
-        all[0] = action;
-        System.arraycopy(opts, 0, all, 1, opts.length);
-        return all;
     }
 }

@@ -1,16 +1,11 @@
 package io.cachelab.engine.it;
 
-import io.cachelab.engine.ClusterLauncher;
-import io.cachelab.engine.TestEngine;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -27,12 +22,10 @@ class EngineClusterAdminIT {
 
     @Test
     void addNodeRebalanceDrainAndDelNode() throws Exception {
-        Path dir = Files.createTempDirectory("engine-admin-");
-        int base = TestEngine.freePortRange(4);
-        String[] opts = {"--nodes", "3", "--replicas", "0", "--port", Integer.toString(base), "--dir", dir.toString()};
-        ClusterLauncher.main(concat("start", opts));
-        EngineProcess extra = EngineProcess.start(base + 3, "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf");
-        try {
+        try (LocalCluster cluster = LocalCluster.start(3, 0, 1);
+             EngineProcess extra = EngineProcess.start(cluster.port(3), "--cluster-enabled", "yes",
+                     "--cluster-config-file", "nodes.conf")) {
+            int base = cluster.port(0);
             String seed = "127.0.0.1:" + base;
             try (Jedis j = new Jedis("127.0.0.1", base)) {
                 for (int i = 0; i < 500; i++) {
@@ -70,9 +63,6 @@ class EngineClusterAdminIT {
                 }
             }
             ok(run("redis-cli", "--cluster", "check", seed), "[OK] All 16384 slots covered.");
-        } finally {
-            extra.close();
-            ClusterLauncher.main(concat("stop", opts));
         }
     }
 
@@ -132,11 +122,5 @@ class EngineClusterAdminIT {
         Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "");
         return new Result(p.waitFor(), out);
-    }
-
-    private static String[] concat(String action, String[] opts) {
-        List<String> all = new ArrayList<>(List.of(action));
-        all.addAll(List.of(opts));
-        return all.toArray(new String[0]);
     }
 }
