@@ -127,9 +127,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * Lettuce reports a connection dropped mid-command (the master died under it) as a
-     * RedisSystemException, or as its own RedisException where the pattern library calls Lettuce
-     * directly: that is Redis being unavailable too (503, retryable), as are the server's "not now"
+     * Lettuce reports a connection dropped mid-command (the master died under it), or a command
+     * timed out, as a RedisSystemException, or as its own RedisException where the pattern library
+     * calls Lettuce directly: that is Redis being unavailable too (503, retryable), as are the server's "not now"
      * errors (NOREPLICAS, READONLY, MASTERDOWN, LOADING, TRYAGAIN, CLUSTERDOWN). Any other Redis
      * error stays a 500, with the error's text.
      */
@@ -145,7 +145,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static boolean unavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.io.IOException || t instanceof io.lettuce.core.RedisConnectionException) return true;
+            if (t instanceof java.io.IOException || t instanceof io.lettuce.core.RedisConnectionException
+                    || t instanceof io.lettuce.core.RedisCommandTimeoutException) return true;
             if (t instanceof io.lettuce.core.RedisCommandExecutionException x && x.getMessage() != null
                     && x.getMessage().matches("(NOREPLICAS|READONLY|MASTERDOWN|LOADING|TRYAGAIN|CLUSTERDOWN)\\b.*")) {
                 return true;

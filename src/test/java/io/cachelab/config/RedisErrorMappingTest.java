@@ -1,0 +1,31 @@
+package io.cachelab.config;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.http.ProblemDetail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which Redis failures are "Redis unavailable" (503, retryable) and which stay a 500: a command
+ * that timed out during a failover is the former (the cache's own Lettuce client reports it raw).
+ */
+class RedisErrorMappingTest {
+    private final ApiExceptionHandler handler = new ApiExceptionHandler();
+
+    @Test
+    void timeoutsAndNotNowErrorsAre503AndOtherRedisErrorsAre500() {
+        ProblemDetail timeout = handler.redisError(new RedisCommandTimeoutException("Command timed out after 2 second(s)"));
+        assertThat(timeout.getStatus()).isEqualTo(503);
+        assertThat(timeout.getProperties()).containsEntry("retryable", true);
+        ProblemDetail wrapped = handler.redisError(new RedisSystemException("x",
+                new RedisCommandTimeoutException("Command timed out")));
+        assertThat(wrapped.getStatus()).isEqualTo(503);
+        assertThat(handler.redisError(new RedisCommandExecutionException("READONLY You can't write against a read only replica."))
+                .getStatus()).isEqualTo(503);
+        assertThat(handler.redisError(new RedisCommandExecutionException("WRONGTYPE Operation against a key holding the wrong kind of value"))
+                .getStatus()).isEqualTo(500);
+    }
+}
