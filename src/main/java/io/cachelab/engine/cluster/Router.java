@@ -48,7 +48,7 @@ public final class Router implements Redirector {
         if (exec && !c.multi().active()) return null;
         List<byte[][]> commands = exec ? c.multi().queued() : List.<byte[][]>of(argv);
         String name = spec.fullName();
-        boolean shard = name.equals("ssubscribe") || name.equals("sunsubscribe") || name.equals("spublish");
+        boolean shard = isShardCommand(name);
         Walk w = walk(commands, spec, exec, shard);
         if (w.error != null) return w.error;
         if (w.node == null) return null;
@@ -59,7 +59,7 @@ public final class Router implements Redirector {
     public int scriptSlot(Client caller, CommandSpec spec, byte[][] argv) {
         if (caller.mustObey() || caller.isMaster()) return -1;
         String name = spec.fullName();
-        boolean shard = name.equals("ssubscribe") || name.equals("sunsubscribe") || name.equals("spublish");
+        boolean shard = isShardCommand(name);
         List<byte[][]> commands = List.<byte[][]>of(argv);
         Walk w = walk(commands, spec, false, shard);
         String verdict = w.error != null ? w.error : w.node == null ? null : verdict(caller, spec, w, spec.has(CommandFlag.WRITE), shard);
@@ -71,6 +71,11 @@ public final class Router implements Redirector {
             throw new RedisError("ERR Script attempted to execute a command while the cluster is down");
         }
         throw new RedisError("ERR Script attempted to access a non local key in a cluster node");
+    }
+
+    /** is_pubsubshard: the shard channel routes like a key, and replicas serve it to any client. */
+    private static boolean isShardCommand(String name) {
+        return name.equals("ssubscribe") || name.equals("sunsubscribe") || name.equals("spublish");
     }
 
     /** getNodeByQuery after the key walk: down state, migration, ASK, TRYAGAIN, replica reads, MOVED. */

@@ -286,10 +286,13 @@ public final class Scripting implements ScriptHost {
         }
     }
 
-    /** processCommand set the caller's slot from the declared keys; calls must stay in it unless allowed. */
-    private static void clusterSlots(Running r, byte[][] keys, boolean crossSlot) {
+    /**
+     * processCommand set the caller's slot from the declared keys; calls must stay in it unless
+     * allowed. Outside cluster mode nothing reads it, so no key is hashed there.
+     */
+    private void clusterSlots(Running r, byte[][] keys, boolean crossSlot) {
         r.crossSlot = crossSlot;
-        r.slot = keys.length > 0 ? KeySlot.slot(keys[0]) : -1;
+        r.slot = keys.length > 0 && server.dispatcher().redirector() != null ? KeySlot.slot(keys[0]) : -1;
     }
 
     /** scriptVerifyClusterState: the call's keys are served here and in the script's one slot. */
