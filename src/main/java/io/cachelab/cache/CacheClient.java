@@ -13,17 +13,20 @@ import org.redisson.api.RBloomFilter;
 import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -46,7 +49,9 @@ public final class CacheClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CacheClient.class);
     private static final String NULL_MARKER = "";
     private static final Object LOCAL_NULL = new Object();
-    private static final long BACKOFF_START_MS = 5, BACKOFF_MAX_MS = 50;
+    /** Channel on which the holder of a mutex announces the key it has just filled. */
+    public static final String FILLED_CHANNEL = "cachelab:cache:filled";
+    private static final long POLL_WITHOUT_PUBSUB_MS = 20;
 
     private final RedisClusterCommands<String, String> redis;
     private final StatefulRedisPubSubConnection<String, String> pubSub;
@@ -57,6 +62,12 @@ public final class CacheClient implements AutoCloseable {
     private final Cache<String, Object> local;
     private final ThreadPoolExecutor rebuilds;
     private final Set<String> rebuildsInFlight = ConcurrentHashMap.newKeySet();
+    /** Mutex single flights of this instance: key → the leader's JSON, which its followers await. */
+    private final ConcurrentMap<String, CompletableFuture<String>> flights = new ConcurrentHashMap<>();
+    /** Leaders waiting for another instance's fill announcement, per key. */
+    private final ConcurrentMap<String, CompletableFuture<Void>> fills = new ConcurrentHashMap<>();
+    /** Logical-expiry GETs in flight on this instance, shared by readers of the same key. */
+    private final ConcurrentMap<String, CompletableFuture<String>> reads = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, RBloomFilter<String>> blooms = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Counter> requestCounters = new ConcurrentHashMap<>();
 
@@ -96,9 +107,10 @@ public final class CacheClient implements AutoCloseable {
                 @Override
                 public void message(String channel, String key) {
                     if (EVICT_CHANNEL.equals(channel)) local.invalidate(key);
+                    else if (FILLED_CHANNEL.equals(channel)) filled(key);
                 }
             });
-            pubSub.sync().subscribe(EVICT_CHANNEL);
+            pubSub.sync().subscribe(EVICT_CHANNEL, FILLED_CHANNEL);
         }
     }
 
@@ -142,8 +154,7 @@ public final class CacheClient implements AutoCloseable {
         if (policy.strategy() == Strategy.LOGICAL_EXPIRY) {
             String raw = redis.get(key);
             if (raw == null || raw.equals(NULL_MARKER)) return false;
-            JsonNode node = json.readTree(raw);
-            redis.set(key, "{\"e\":" + (System.currentTimeMillis() - 1) + ",\"v\":" + json.writeValueAsString(node.get("v")) + "}");
+            redis.set(key, Envelope.format(System.currentTimeMillis() - 1, Envelope.parse(raw, json).value()));
             return true;
         }
         local.invalidate(key);
@@ -188,7 +199,12 @@ public final class CacheClient implements AutoCloseable {
     @Override
     public void close() {
         rebuilds.shutdownNow();
-        if (pubSub != null) pubSub.sync().unsubscribe(EVICT_CHANNEL);
+        if (pubSub != null) pubSub.sync().unsubscribe(EVICT_CHANNEL, FILLED_CHANNEL);
+    }
+
+    private void filled(String key) {
+        CompletableFuture<Void> waiting = fills.remove(key);
+        if (waiting != null) waiting.complete(null);
     }
 
     // ---------------------------------------------------------------- strategies
@@ -216,33 +232,97 @@ public final class CacheClient implements AutoCloseable {
     }
 
     /**
-     * One loader per key across all instances: the lock holder re-reads before loading (someone may
-     * have filled the key between our miss and our lock), everyone else polls the key with a growing
-     * pause until the value appears or the wait bound is reached. A loop, not a recursive retry, so a
-     * long wait cannot grow the stack.
+     * One loader per key across all instances, and waiters that wake instead of polling. Within this
+     * instance a per-key single flight lets one thread (the leader) go to Redis while the others wait
+     * for its answer; across instances the leader takes the Redis lock, and a leader that finds the
+     * lock held waits for the holder's announcement on {@link #FILLED_CHANNEL}, published right after
+     * the value is written. A lost announcement costs at most one lease: then the leader tries the
+     * lock again (the holder may have died). Followers decode the leader's JSON themselves, so no two
+     * callers share one mutable object.
      */
     private <T> CacheResult<T> mutex(String key, Class<T> type, Supplier<T> loader, CachePolicy policy) {
+        String raw = redis.get(key);
+        if (raw != null) return decode(raw, type);
         long deadline = System.nanoTime() + policy.lockWait().toNanos();
-        long pause = BACKOFF_START_MS;
+        CompletableFuture<String> flight = new CompletableFuture<>();
+        CompletableFuture<String> leader = flights.putIfAbsent(key, flight);
+        if (leader != null) return decode(follow(leader, key, deadline, policy), type);
+        try {
+            Led<T> led = lead(key, type, loader, policy, deadline);
+            flight.complete(led.raw());
+            return led.result();
+        } catch (RuntimeException e) {
+            flight.completeExceptionally(e);
+            throw e;
+        } finally {
+            flights.remove(key, flight);
+        }
+    }
+
+    /** What the leader of a flight got, and the JSON its followers decode. */
+    private record Led<T>(CacheResult<T> result, String raw) {
+    }
+
+    private <T> Led<T> lead(String key, Class<T> type, Supplier<T> loader, CachePolicy policy, long deadline) {
         while (true) {
-            CacheResult<T> cached = decode(redis.get(key), type);
-            if (cached != null) return cached;
             String token = mutex.tryAcquire(key, policy.lockLease());
             if (token != null) {
                 try {
-                    CacheResult<T> again = decode(redis.get(key), type);
-                    if (again != null) return again;
+                    String again = redis.get(key);
+                    if (again != null) return new Led<>(decode(again, type), again);
                     T value = loader.get();
-                    write(key, value, policy);
-                    return new CacheResult<>(value, CacheOutcome.MISS);
+                    String raw = write(key, value, policy);
+                    if (pubSub != null) redis.publish(FILLED_CHANNEL, key);
+                    return new Led<>(new CacheResult<>(value, CacheOutcome.MISS), raw);
                 } finally {
                     mutex.release(key, token);
                 }
             }
+            String raw = awaitFill(key, deadline, policy);
+            if (raw != null) return new Led<>(decode(raw, type), raw);
+        }
+    }
+
+    /**
+     * Waits for another instance to fill {@code key}: the value, or null when the wait ended without
+     * one (the lease may have run out; the caller tries the lock again). The key is read again after
+     * the waiter is registered, so a fill that landed between the miss and the registration is not
+     * waited for. Without a pub/sub connection the wait is a re-read every {@link #POLL_WITHOUT_PUBSUB_MS}.
+     */
+    private String awaitFill(String key, long deadline, CachePolicy policy) {
+        CompletableFuture<Void> signal = fills.computeIfAbsent(key, k -> new CompletableFuture<>());
+        try {
+            String raw = redis.get(key);
+            if (raw != null) return raw;
             long left = deadline - System.nanoTime();
             if (left <= 0) throw new CacheLockTimeoutException(key, policy.lockWait());
-            sleep(Math.min(pause, TimeUnit.NANOSECONDS.toMillis(left) + 1));
-            pause = Math.min(pause * 2, BACKOFF_MAX_MS);
+            long slice = pubSub == null ? TimeUnit.MILLISECONDS.toNanos(POLL_WITHOUT_PUBSUB_MS) : policy.lockLease().toNanos();
+            signal.get(Math.min(left, slice), TimeUnit.NANOSECONDS);
+            return redis.get(key);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("fill signal failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a cache fill", e);
+        } finally {
+            fills.remove(key, signal);
+        }
+    }
+
+    /** A follower waits for its leader's JSON (or its failure), within the mutex's wait bound. */
+    private String follow(CompletableFuture<String> leader, String key, long deadline, CachePolicy policy) {
+        try {
+            return leader.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new CacheLockTimeoutException(key, policy.lockWait());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException("the load of " + key + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a cache lock", e);
         }
     }
 
@@ -254,7 +334,7 @@ public final class CacheClient implements AutoCloseable {
      * that was never written (a cold miss) makes the reader wait for the loader.
      */
     private <T> CacheResult<T> logicalExpiry(String key, Class<T> type, Supplier<T> loader, CachePolicy policy) {
-        String raw = redis.get(key);
+        String raw = coalescedGet(key);
         if (raw == null) {
             T value = loader.get();
             if (value == null) write(key, null, policy);
@@ -262,11 +342,39 @@ public final class CacheClient implements AutoCloseable {
             return new CacheResult<>(value, CacheOutcome.MISS);
         }
         if (raw.equals(NULL_MARKER)) return new CacheResult<>(null, CacheOutcome.NULL);
-        JsonNode node = json.readTree(raw);
-        T value = json.treeToValue(node.get("v"), type);
-        if (node.get("e").asLong() > System.currentTimeMillis()) return new CacheResult<>(value, CacheOutcome.HIT);
+        Envelope e = Envelope.parse(raw, json);
+        T value = json.readValue(e.value(), type);
+        if (e.expireAt() > System.currentTimeMillis()) return new CacheResult<>(value, CacheOutcome.HIT);
         scheduleRebuild(key, loader, policy);
         return new CacheResult<>(value, CacheOutcome.STALE);
+    }
+
+    /**
+     * GET, shared by the readers of one key that arrive while it is in flight on this instance (request
+     * collapsing): 200 readers of a hot key cost a handful of round trips, not 200. A collapsed reader
+     * may get an answer whose GET started just before it arrived, i.e. miss a write that finished in
+     * between; only logical expiry uses this, whose readers accept a stale value by design.
+     */
+    private String coalescedGet(String key) {
+        CompletableFuture<String> mine = new CompletableFuture<>();
+        CompletableFuture<String> inFlight = reads.putIfAbsent(key, mine);
+        if (inFlight != null) {
+            try {
+                return inFlight.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            String raw = redis.get(key);
+            mine.complete(raw);
+            return raw;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            reads.remove(key, mine);
+        }
     }
 
     private <T> void scheduleRebuild(String key, Supplier<T> loader, CachePolicy policy) {
@@ -293,7 +401,7 @@ public final class CacheClient implements AutoCloseable {
     private <T> void rebuild(String key, Supplier<T> loader, CachePolicy policy, String token) {
         try {
             String raw = redis.get(key);
-            if (raw != null && !raw.equals(NULL_MARKER) && json.readTree(raw).get("e").asLong() > System.currentTimeMillis())
+            if (raw != null && !raw.equals(NULL_MARKER) && Envelope.parse(raw, json).expireAt() > System.currentTimeMillis())
                 return;
             T value = loader.get();
             if (value == null) write(key, null, policy);
@@ -340,15 +448,21 @@ public final class CacheClient implements AutoCloseable {
         return new CacheResult<>(json.readValue(raw, type), CacheOutcome.HIT);
     }
 
-    private void write(String key, Object value, CachePolicy policy) {
-        if (value == null) redis.set(key, NULL_MARKER, SetArgs.Builder.px(policy.ttl().nextNullTtlMillis()));
-        else redis.set(key, json.writeValueAsString(value), SetArgs.Builder.px(policy.ttl().nextValueTtlMillis()));
+    /** Writes the value (or the absent marker) with the policy's TTL; returns the string stored. */
+    private String write(String key, Object value, CachePolicy policy) {
+        if (value == null) {
+            redis.set(key, NULL_MARKER, SetArgs.Builder.px(policy.ttl().nextNullTtlMillis()));
+            return NULL_MARKER;
+        }
+        String raw = json.writeValueAsString(value);
+        redis.set(key, raw, SetArgs.Builder.px(policy.ttl().nextValueTtlMillis()));
+        return raw;
     }
 
     /** Envelope {"e": expireAt ms, "v": value}; written without a Redis TTL on purpose. */
     private void writeLogical(String key, Object value, CachePolicy policy) {
         long expireAt = System.currentTimeMillis() + policy.ttl().nextValueTtlMillis();
-        redis.set(key, "{\"e\":" + expireAt + ",\"v\":" + json.writeValueAsString(value) + "}");
+        redis.set(key, Envelope.format(expireAt, json.writeValueAsString(value)));
     }
 
     private RBloomFilter<String> bloom(CachePolicy policy) {
@@ -369,12 +483,4 @@ public final class CacheClient implements AutoCloseable {
                 .register(meters)).increment();
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a cache lock", e);
-        }
-    }
 }

@@ -46,6 +46,7 @@ final class ApiAccessRules {
             new Rule(null, Access.USER, "/api/auth/**"),
             new Rule(null, Access.ADMIN, "/api/admin/**", "/api/lab/**"),
             new Rule(null, Access.USER, "/api/users/me/**", "/api/claims/**"),
+            new Rule(HttpMethod.GET, Access.USER, "/api/ping/user"),
             new Rule(HttpMethod.POST, Access.USER, "/api/articles/*/likes", "/api/coupons/*/claims"),
             // counting a view is a public action of a reader
             new Rule(HttpMethod.POST, Access.PUBLIC, "/api/articles/*/views"),

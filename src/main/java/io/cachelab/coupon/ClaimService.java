@@ -2,9 +2,6 @@ package io.cachelab.coupon;
 
 import io.cachelab.auth.AuthUser;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.redisson.api.RRateLimiter;
-import org.redisson.api.RateType;
-import org.redisson.api.RedissonClient;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -16,7 +13,6 @@ import org.springframework.web.server.ResponseStatusException;
 
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -25,8 +21,9 @@ import java.util.UUID;
  * Deciding a claim. Everything that must not race (window, stock, one per user, enqueueing) happens
  * in one Lua script on Redis, which runs scripts one at a time: there is no read-then-write gap in
  * which two requests could both see the last coupon. The database is not touched on this path; the
- * worker persists what the script enqueued. The per-user rate limit runs first, so a client hammering
- * the endpoint costs a limiter call, not a script run.
+ * worker persists what the script enqueued. The per-user rate limit is part of the same script (one
+ * round trip decides a claim, EVALSHA of a script loaded once) and is checked first, so a client
+ * hammering the endpoint is refused before the coupon's state is read.
  */
 @Service
 class ClaimService {
@@ -45,7 +42,6 @@ class ClaimService {
     }
 
     private final StringRedisTemplate redis;
-    private final RedissonClient redisson;
     private final CouponService coupons;
     private final ClaimMapper claims;
     private final DeadLetterMapper deadLetters;
@@ -53,10 +49,9 @@ class ClaimService {
     private final MeterRegistry meters;
     private final Clock clock;
 
-    ClaimService(StringRedisTemplate redis, RedissonClient redisson, CouponService coupons, ClaimMapper claims,
+    ClaimService(StringRedisTemplate redis, CouponService coupons, ClaimMapper claims,
                  DeadLetterMapper deadLetters, ClaimsProperties props, MeterRegistry meters) {
         this.redis = redis;
-        this.redisson = redisson;
         this.coupons = coupons;
         this.claims = claims;
         this.deadLetters = deadLetters;
@@ -66,14 +61,6 @@ class ClaimService {
     }
 
     Accepted claim(long couponId, AuthUser user) {
-        RRateLimiter limiter = redisson.getRateLimiter(CouponKeys.rateLimiter(user.id()));
-        // the limiter's keys expire after an idle hour instead of living forever per user
-        limiter.trySetRate(RateType.OVERALL, props.getRatePermits(), props.getRateInterval(), Duration.ofHours(1));
-        if (!limiter.tryAcquire()) {
-            count("rate_limited");
-            throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "more than " + props.getRatePermits()
-                    + " claim requests in " + props.getRateInterval().toMillis() + " ms; slow down");
-        }
         String claimNo = couponId + "-" + UUID.randomUUID().toString().replace("-", "");
         List<?> r = run(couponId, user.id(), claimNo);
         if (code(r) == -4) { // not in Redis (new engine, flushed): load from the database and decide again
@@ -81,6 +68,11 @@ class ClaimService {
             r = run(couponId, user.id(), claimNo);
         }
         long code = code(r);
+        if (code == -5) {
+            count("rate_limited");
+            throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "more than " + props.getRatePermits()
+                    + " claim requests in " + props.getRateInterval().toMillis() + " ms; slow down");
+        }
         if (code == 1) {
             count("accepted");
             return new Accepted(claimNo, couponId, "PENDING");
@@ -115,8 +107,9 @@ class ClaimService {
 
     private List<?> run(long couponId, long userId, String claimNo) {
         List<?> r = redis.execute(CLAIM, List.of(CouponKeys.stock(couponId), CouponKeys.users(couponId),
-                        CouponKeys.window(couponId), CouponKeys.stream(couponId)),
-                Long.toString(userId), claimNo, Long.toString(clock.millis()), Long.toString(couponId));
+                        CouponKeys.window(couponId), CouponKeys.stream(couponId), CouponKeys.recentRequests(couponId, userId)),
+                Long.toString(userId), claimNo, Long.toString(clock.millis()), Long.toString(couponId),
+                Long.toString(props.getRatePermits()), Long.toString(props.getRateInterval().toMillis()));
         if (r == null || r.size() != 2) throw new IllegalStateException("claim script answered " + r);
         return r;
     }

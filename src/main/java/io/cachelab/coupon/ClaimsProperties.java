@@ -26,7 +26,7 @@ class ClaimsProperties {
     private Duration reclaimIdle = Duration.ofSeconds(30);
     /** Deliveries after which a failing claim goes to the dead letter table. */
     private int maxDeliveries = 5;
-    /** Per-user claim requests allowed per rate interval (Redisson RRateLimiter); 429 beyond. */
+    /** Claim requests a user may make for one coupon per rate interval (a sliding window in the claim script); 429 beyond; 0 turns the limit off. */
     private long ratePermits = 5;
     private Duration rateInterval = Duration.ofSeconds(1);
     private String kafkaTopic = "cachelab.claims";

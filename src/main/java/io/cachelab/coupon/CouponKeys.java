@@ -43,8 +43,11 @@ final class CouponKeys {
         return "cachelab:lock:claim:user:" + userId;
     }
 
-    /** Redisson rate limiter per user for claim requests. */
-    static String rateLimiter(long userId) {
-        return "cachelab:claims:rate:" + userId;
+    /**
+     * A user's recent claim requests for this coupon (sorted set, request time → claim number): the
+     * claim script's sliding-window rate limit. In the coupon's slot, so the one script can read it.
+     */
+    static String recentRequests(long id, long userId) {
+        return base(id) + "rate:" + userId;
     }
 }

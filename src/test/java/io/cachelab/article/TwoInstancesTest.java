@@ -74,6 +74,23 @@ class TwoInstancesTest {
         System.out.println("two instances: B's local entry evicted at most " + worstMs + " ms after A's PUT returned");
     }
 
+    /**
+     * B keeps a session it looked up for 5 s (session-local-ttl), but a logout through A reaches B by
+     * pub/sub: B refuses the token well within a second, not after its local copy would expire.
+     */
+    @Test
+    void aLogoutThroughAEndsTheSessionOnBWithinOneSecond() throws InterruptedException {
+        String token = apiA.login("13977776666");
+        assertThat(apiB.get("/api/ping/user", token).status()).isEqualTo(200);
+        assertThat(apiA.post("/api/auth/logout", null, token).status()).isEqualTo(204);
+        long returned = System.nanoTime();
+        while (apiB.get("/api/ping/user", token).status() == 200) {
+            assertThat((System.nanoTime() - returned) / 1_000_000).as("B still accepts the ended session").isLessThan(1000);
+            Thread.sleep(5);
+        }
+        assertThat(apiB.get("/api/ping/user", token).status()).isEqualTo(401);
+    }
+
     @Test
     void aReadAfterAPutNeverShowsTheOldTitle() {
         String admin = apiA.loginAdmin();

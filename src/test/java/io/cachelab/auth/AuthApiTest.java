@@ -17,6 +17,8 @@ class AuthApiTest extends AppTestBase {
 
     @Autowired
     StringRedisTemplate redis;
+    @Autowired
+    SessionStore sessions;
 
     static String newPhone() {
         return Long.toString(PHONES.incrementAndGet());
@@ -95,6 +97,25 @@ class AuthApiTest extends AppTestBase {
         ApiClient.Response expired = api.get("/api/auth/me", token);
         assertThat(expired.status()).isEqualTo(401);
         assertThat(expired.json().get("detail").asString()).contains("expired");
+    }
+
+    /**
+     * An instance keeps a session it looked up for session-local-ttl (5 s): a second request costs no
+     * round trip (the TTL is not slid again), and a logout ends it at once all the same.
+     */
+    @Test
+    void aLookedUpSessionIsKeptLocallyAndALogoutStillEndsItAtOnce() {
+        String token = api.login(newPhone());
+        String key = "cachelab:session:" + token;
+        assertThat(api.get("/api/ping/user", token).status()).isEqualTo(200);
+        assertThat(sessions.locallyKnown(token)).isTrue();
+        redis.expire(key, java.time.Duration.ofSeconds(100));
+        assertThat(api.get("/api/ping/user", token).status()).isEqualTo(200);
+        assertThat(redis.getExpire(key)).as("served from the local copy, Redis not asked").isBetween(95L, 100L);
+        assertThat(api.post("/api/auth/logout", null, token).status()).isEqualTo(204);
+        assertThat(sessions.locallyKnown(token)).isFalse();
+        assertThat(redis.hasKey(key)).isFalse();
+        assertThat(api.get("/api/ping/user", token).status()).isEqualTo(401);
     }
 
     @Test

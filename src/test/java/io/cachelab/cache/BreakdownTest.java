@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BreakdownTest {
     static final int READERS = 200;
-    static final long LOADER_MS = 50;
+    static final long LOADER_MS = 100;
     static final CacheFixture FIX = new CacheFixture();
     static final TtlPolicy TTL = TtlPolicy.of(Duration.ofSeconds(600), Duration.ofSeconds(120));
 
@@ -57,11 +57,44 @@ class BreakdownTest {
         CachePolicy policy = CachePolicy.of("hot", Strategy.MUTEX, TTL);
         List<Answer> answers = stampede("1", policy);
         assertThat(loads.get()).isEqualTo(1);
+        assertThat(p99Ms(answers)).as("p99 reader latency, ms (loader %d ms)", LOADER_MS).isLessThanOrEqualTo(LOADER_MS * 3 / 2);
         assertThat(answers).hasSize(READERS).allSatisfy(a -> assertThat(a.result().value()).isEqualTo("fresh"));
         assertThat(answers.stream().filter(a -> a.result().outcome() == CacheOutcome.MISS)).hasSize(1);
         assertThat(FIX.admin.sync().exists("lock:cachelab:hot:1")).isZero();
         assertThat(meters.get("cachelab.cache.requests").tags("cache", "hot", "strategy", "mutex", "outcome", "hit")
                 .counter().count()).isEqualTo(READERS - 1);
+    }
+
+    /**
+     * Two instances (two clients, each with its own connections, single flight and pub/sub) share the
+     * stampede: one of them loads under the Redis lock, the other's leader waits for the fill
+     * announcement instead of polling, so the readers of both answer within the loader's time plus
+     * a margin.
+     */
+    @Test
+    void mutexAcrossTwoInstancesLoadsOnceAndTheOtherWakesOnTheFill() throws Exception {
+        CachePolicy policy = CachePolicy.of("hot", Strategy.MUTEX, TTL);
+        CacheClient other = FIX.newClient(new SimpleMeterRegistry());
+        stampede("warm", policy, () -> "w", client, other); // the new client's connections and code path
+        List<Answer> answers = stampede("2", policy, slowLoader, client, other);
+        assertThat(loads.get()).isEqualTo(1);
+        assertThat(answers).hasSize(READERS).allSatisfy(a -> assertThat(a.result().value()).isEqualTo("fresh"));
+        assertThat(answers.stream().filter(a -> a.result().outcome() == CacheOutcome.MISS)).hasSize(1);
+        assertThat(p99Ms(answers)).as("p99 reader latency, ms (loader %d ms)", LOADER_MS).isLessThanOrEqualTo(LOADER_MS * 3 / 2);
+        assertThat(FIX.admin.sync().exists("lock:cachelab:hot:2")).isZero();
+    }
+
+    /** A holder that dies without writing: after its lease the waiting leader takes the lock and loads. */
+    @Test
+    void aWaiterTakesOverWhenTheHolderNeverFills() {
+        CachePolicy policy = CachePolicy.of("hot", Strategy.MUTEX, TTL).withLock(Duration.ofMillis(300), Duration.ofSeconds(3));
+        FIX.admin.sync().set("lock:cachelab:hot:3", "a-dead-holder", io.lettuce.core.SetArgs.Builder.px(300));
+        long t0 = System.nanoTime();
+        CacheResult<String> r = client.get("3", String.class, slowLoader, policy);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r).isEqualTo(new CacheResult<>("fresh", CacheOutcome.MISS));
+        assertThat(loads.get()).isEqualTo(1);
+        assertThat(ms).as("waited for the dead holder's lease, then loaded").isBetween(250L, 300L + LOADER_MS + 500);
     }
 
     /**
@@ -171,17 +204,29 @@ class BreakdownTest {
         return stampede(id, policy, slowLoader);
     }
 
+    private static long p99Ms(List<Answer> answers) {
+        long[] ms = answers.stream().mapToLong(a -> a.nanos() / 1_000_000).sorted().toArray();
+        return ms[ms.length * 99 / 100];
+    }
+
     private List<Answer> stampede(String id, CachePolicy policy, Supplier<String> loader) throws Exception {
+        return stampede(id, policy, loader, client);
+    }
+
+    /** READERS readers released at once; reader i reads through {@code clients[i % clients.length]}. */
+    private List<Answer> stampede(String id, CachePolicy policy, Supplier<String> loader, CacheClient... clients)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(READERS);
         try {
             CountDownLatch ready = new CountDownLatch(READERS), go = new CountDownLatch(1);
             List<Future<Answer>> futures = new ArrayList<>();
             for (int i = 0; i < READERS; i++) {
+                CacheClient reader = clients[i % clients.length];
                 futures.add(pool.submit(() -> {
                     ready.countDown();
                     go.await();
                     long t0 = System.nanoTime();
-                    CacheResult<String> r = client.get(id, String.class, loader, policy);
+                    CacheResult<String> r = reader.get(id, String.class, loader, policy);
                     return new Answer(r, System.nanoTime() - t0);
                 }));
             }

@@ -124,8 +124,8 @@ class ApiDocsTest extends AppTestBase {
                 checked.add(verb + " " + path + " " + role);
             }
         }
-        assertThat(checked).hasSize(30)
-                .contains("POST /api/auth/code none", "GET /api/auth/me USER", "POST /api/auth/logout USER",
+        assertThat(checked).hasSize(32)
+                .contains("GET /api/ping none", "GET /api/ping/user USER", "POST /api/auth/code none", "GET /api/auth/me USER", "POST /api/auth/logout USER",
                         "GET /api/articles/{id} none", "PUT /api/articles/{id} ADMIN", "POST /api/articles/{id}/views none",
                         "POST /api/articles/{id}/likes USER", "PUT /api/coupons/{id}/stock ADMIN",
                         "GET /api/claims/{claimId} USER", "POST /api/lab/breakdown ADMIN");

@@ -35,14 +35,16 @@ class LabApiTest extends AppTestBase {
         assertThat(r.get("requests").asInt()).isEqualTo(200);
         assertThat(r.get("dbQueries").asLong()).isEqualTo(1);
         assertThat(r.get("errors").asInt()).isZero();
+        // waiters wake when the value lands (single flight + fill announcement), not by polling
+        assertThat(r.get("p99Ms").asDouble()).as("p99 ms, 100 ms loader").isLessThanOrEqualTo(150);
     }
 
     @Test
     void breakdownLogicalExpiryRebuildsOnceAndNobodyWaits() {
-        JsonNode r = lab("breakdown", Map.of("strategy", "logical-expiry", "concurrency", 200, "dbDelayMs", 200, "articleId", 32));
+        JsonNode r = lab("breakdown", Map.of("strategy", "logical-expiry", "concurrency", 200, "dbDelayMs", 100, "articleId", 32));
         assertThat(r.get("dbQueries").asLong()).isEqualTo(1);
         assertThat(r.get("errors").asInt()).isZero();
-        assertThat(r.get("p99Ms").asDouble()).isLessThan(200);
+        assertThat(r.get("p99Ms").asDouble()).as("p99 ms: nobody waits for the 100 ms loader").isLessThanOrEqualTo(20);
         assertThat(r.get("staleServed").asInt()).isPositive();
         assertThat(r.get("staleServed").asInt() + r.get("outcomes").path("HIT").asInt(0)).isEqualTo(200);
     }
