@@ -78,13 +78,44 @@ ratio() { # engine reference
 # engine on free ports and cleanup_app stops exactly that process.
 
 cleanup_app() {
-  local pid="${APP_PID:-}"
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "${APP_PID:-}" "${DB_PID:-}"; do
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "${WORK:-}"
+}
+
+# DB=mariadb: a throw-away MariaDB (Debian's mariadb-server) on a free 127.0.0.1 port under $WORK,
+# schema and seed from sql/, and the app pointed at it with the `mysql` profile. Sets DB_PID and
+# appends to APP_ARGS. Called by start_app; stopped by cleanup_app (by PID).
+start_mariadb() {
+  local mariadbd installdb port
+  mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
+  installdb="$(command -v mariadb-install-db || echo /usr/bin/mariadb-install-db)"
+  [[ -x "$mariadbd" && -x "$installdb" ]] || { echo "$NAME: DB=mariadb needs mariadb-server (apt-get install -y mariadb-server)" >&2; exit 1; }
+  port="$(free_port)"
+  mkdir -p "$WORK/db"
+  "$installdb" --no-defaults --datadir="$WORK/db/data" --auth-root-authentication-method=normal --skip-test-db \
+    >"$WORK/db/install.log" 2>&1 || { cat "$WORK/db/install.log" >&2; exit 1; }
+  "$mariadbd" --no-defaults --user="$(id -un)" --datadir="$WORK/db/data" --socket="$WORK/db/s.sock" \
+    --pid-file="$WORK/db/pid" --bind-address=127.0.0.1 --port="$port" --skip-name-resolve \
+    --innodb-buffer-pool-size=128M --performance-schema=OFF --log-error="$WORK/db/error.log" &
+  DB_PID=$!
+  for _ in $(seq 300); do
+    mariadb --no-defaults --socket="$WORK/db/s.sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break
+    kill -0 "$DB_PID" 2>/dev/null || { echo "$NAME: mariadbd exited:" >&2; cat "$WORK/db/error.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  mariadb --no-defaults --socket="$WORK/db/s.sock" -uroot -e "CREATE DATABASE cachelab CHARACTER SET utf8mb4;
+    CREATE USER 'cachelab'@'%' IDENTIFIED BY 'cachelab'; GRANT ALL ON cachelab.* TO 'cachelab'@'%';"
+  mariadb --no-defaults --socket="$WORK/db/s.sock" -uroot cachelab <sql/schema.sql
+  mariadb --no-defaults --socket="$WORK/db/s.sock" -uroot cachelab <sql/data.sql
+  APP_ARGS="${APP_ARGS:-} --spring.profiles.active=mysql --spring.datasource.url=jdbc:mysql://127.0.0.1:$port/cachelab?serverTimezone=UTC"
+  echo "$NAME: MariaDB $("$mariadbd" --version | awk '{print $3}') (pid $DB_PID) on 127.0.0.1:$port, seeded from sql/" >&2
 }
 
 wait_for_health() { # base-url pid log
@@ -111,6 +142,7 @@ start_app() {
     return
   fi
   ensure_jar
+  if [[ "${DB:-h2}" == mariadb ]]; then start_mariadb; fi
   APP_PORT="$(free_port)"
   APP_ENGINE_PORT="$(free_port)"
   while [[ "$APP_ENGINE_PORT" == "$APP_PORT" ]]; do APP_ENGINE_PORT="$(free_port)"; done

@@ -122,11 +122,14 @@ class BenchToolsTest {
         Run r = run(List.of("bash", "bench/articles.sh"),
                 Map.of("BASE_URL", fake.base(), "CONCURRENCY", "4", "DURATION", "1s", "WARMUP", "300ms"));
         assertThat(r.exit).as(r.toString()).isZero();
-        Map<String, String[]> rows = rows(r.out, "none", "cache-aside", "two-level");
-        assertThat(rows).containsOnlyKeys("none", "cache-aside", "two-level");
-        // columns: strategy, req/s, p99 ms, HIT %, req/s ratio, p99 ratio
-        assertThat(rows.get("none")[4]).isEqualTo("1.00");
+        Map<String, String[]> rows = rows(r.out, "floor", "none", "cache-aside", "two-level");
+        assertThat(rows).containsOnlyKeys("floor", "none", "cache-aside", "two-level");
+        // columns: strategy, req/s, p99 ms, HIT %, req/s vs floor, p99 vs floor, req/s vs none
+        assertThat(rows.get("floor")[4]).isEqualTo("1.00");
+        assertThat(rows.get("floor")[5]).isEqualTo("1.00");
+        assertThat(rows.get("none")[6]).isEqualTo("1.00");
         assertThat(rows.get("none")[3]).isEqualTo("0.0");
+        assertThat(fake.ping.get()).isPositive();
         assertThat(rows.get("cache-aside")[3]).isEqualTo("100.0");
         assertThat(fake.strategies).containsOnlyKeys("none", "cache-aside", "two-level");
     }
@@ -171,6 +174,9 @@ class BenchToolsTest {
         assertThat(values[6]).isEqualTo("0");
         assertThat(requests).isEqualTo(measured.requests.get());
         assertThat(r.out).contains("claims: GET /api/admin/coupons/1: stock=0 cachedStock=0 claims=5");
+        // the reference: the bearer-token floor, called by the same workers with their own tokens
+        assertThat(fake.pingUser.get()).isPositive();
+        assertThat(r.out).containsPattern("claims vs floor: req/s \\d+\\.\\d\\d, p99 \\d+\\.\\d\\d");
     }
 
     @Test
@@ -260,6 +266,7 @@ class BenchToolsTest {
         final Map<String, AtomicLong> strategies = new ConcurrentHashMap<>();
         final Map<String, AtomicLong> echoedAuthorization = new ConcurrentHashMap<>();
         final AtomicLong unauthorized = new AtomicLong();
+        final AtomicLong ping = new AtomicLong(), pingUser = new AtomicLong();
         volatile boolean articlesMissing;
         volatile boolean oversell;
 
@@ -283,6 +290,17 @@ class BenchToolsTest {
                 send(ex, id % 2 == 1 ? 404 : 200, "{}", Map.of());
             });
             server.createContext("/api/articles/", this::article);
+            server.createContext("/api/ping", ex -> {
+                if (ex.getRequestURI().getPath().equals("/api/ping/user")) {
+                    String phone = tokens.get(bearer(ex));
+                    if (phone == null) unauthorized.incrementAndGet();
+                    send(ex, phone == null ? 401 : 200, phone == null ? "{}" : "pong " + phone, Map.of());
+                    pingUser.incrementAndGet();
+                } else {
+                    send(ex, 200, "pong", Map.of());
+                    ping.incrementAndGet();
+                }
+            });
             server.createContext("/api/auth/code", ex -> {
                 Matcher m = PHONE.matcher(body(ex));
                 if (!m.find()) {
