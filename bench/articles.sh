@@ -45,7 +45,9 @@ probe() { # strategy
 
 declare -A RPS P99 HITS
 ORDER=(floor)
-for s in floor $STRATEGIES; do
+# the floor runs first and again last (the JIT keeps compiling for the first minutes); the better of
+# the two is the reference, so no ratio is flattered by a cold floor
+for s in floor $STRATEGIES floor; do
   [[ "$s" == floor ]] || { ORDER+=("$s"); probe "$s"; }
   url="$BASE_URL/api/articles/{id}?strategy=$s"
   [[ "$s" == floor ]] && url="$BASE_URL/api/ping"
@@ -53,7 +55,12 @@ for s in floor $STRATEGIES; do
   line="$(http_load --url "$url" --ids "$IDS" \
     --concurrency "$CONCURRENCY" --warmup "$WARMUP" --duration "$DURATION" \
     --count-header X-Cache --fail-on 4xx,5xx --max-fail-ratio 0.01)"
-  RPS[$s]="$(result_field "$line" rps)"
+  rps="$(result_field "$line" rps)"
+  if [[ "$s" == floor && -n "${RPS[floor]:-}" ]]; then
+    echo "articles: floor runs: ${RPS[floor]} and $rps req/s; the better is the reference" >&2
+    awk -v a="$rps" -v b="${RPS[floor]}" 'BEGIN { exit !(a + 0 > b + 0) }' || continue
+  fi
+  RPS[$s]="$rps"
   P99[$s]="$(result_field "$line" p99_ms)"
   HITS[$s]="$(result_field "$line" header_HIT)"
   total="$(result_field "$line" requests)"
@@ -62,7 +69,7 @@ done
 
 base="${ORDER[1]:-floor}"
 echo "articles: GET /api/articles/{id} ids $IDS, $CONCURRENCY workers, $DURATION per run after $WARMUP warm-up, database ${DB:-h2}, $BASE_URL"
-echo "articles: floor = GET /api/ping through the same chain; ratios against it and against $base"
+echo "articles: floor = GET /api/ping through the same chain (the better of a first and a last run); ratios against it and against $base"
 printf '%-12s %10s %9s %7s %15s %15s %13s\n' strategy "req/s" "p99 ms" "HIT %" "req/s vs floor" "p99 vs floor" "req/s vs $base"
 for s in "${ORDER[@]}"; do
   printf '%-12s %10s %9s %7s %15s %15s %13s\n' "$s" "${RPS[$s]}" "${P99[$s]}" "${HITS[$s]}" \

@@ -1,7 +1,7 @@
 # Shared by the bench/*-vs-redis.sh scripts: start the engine and a real redis-server side by side on
 # free 127.0.0.1 ports, so every ratio compares two servers measured on the same machine in the same
 # minute, and stop exactly those two processes (by PID) on exit.
-# Callers set NAME (for messages) and may set JAVA_OPTS and ENGINE_CMD ({port} is substituted; e.g.
+# Callers set NAME (for messages) and may set JAVA_OPTS, REDIS_ARGS (extra redis-server arguments) and ENGINE_CMD ({port} is substituted; e.g.
 # ENGINE_CMD='redis-server --port {port} --save ""' checks a script against a second Redis).
 
 require_tools() {
@@ -61,8 +61,9 @@ start_pair() {
   ENGINE_PID=$!
   REDIS_PORT="$(free_port)"
   while [[ "$REDIS_PORT" == "$ENGINE_PORT" ]]; do REDIS_PORT="$(free_port)"; done
+  # shellcheck disable=SC2086
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK" --save '' --appendonly no \
-    --daemonize no >"$WORK/redis.log" 2>&1 &
+    --daemonize no ${REDIS_ARGS:-} >"$WORK/redis.log" 2>&1 &
   REDIS_PID=$!
   wait_for_ping "$ENGINE_PORT" "$ENGINE_PID" engine
   wait_for_ping "$REDIS_PORT" "$REDIS_PID" redis

@@ -2,16 +2,16 @@ package io.cachelab.engine.type;
 
 import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.util.Bytes;
+import io.cachelab.engine.util.Listpack;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 
 /**
- * A hash value with Redis 7.0's two encodings (t_hash.c). While small it is a "listpack": fields
- * and values in insertion order in two parallel arrays, searched linearly, so HGETALL/HKEYS of a
+ * A hash value with Redis 7.0's two encodings (t_hash.c). While small it is a listpack: fields
+ * and values in insertion order packed into one byte array ({@link Listpack}), searched linearly, so HGETALL/HKEYS of a
  * small hash answer in the order Redis does. Past hash-max-listpack-entries, or once a field or
  * value longer than hash-max-listpack-value is written, it becomes a {@link Dict} for good, which
  * gives HSCAN the SCAN cursor guarantees and HRANDFIELD fair sampling. The linear search is what
@@ -19,18 +19,16 @@ import java.util.function.BiConsumer;
  * the caller (the commands read the live config) because a value does not know the server.
  */
 public final class HashValue extends RValue {
-    private static final int INITIAL_LISTPACK = 8;
+    private static final int INITIAL_LISTPACK_BYTES = 0;
 
-    private Bytes[] lpFields;
-    private byte[][] lpValues;
-    private int lpSize;
+    /** The small encoding: field, value, field, value... in insertion order; null once a table. */
+    private Listpack lp;
     private Dict<Bytes, byte[]> table;
     /** Sum of field and value lengths, kept by set/remove so memory accounting is O(1). */
     private long payloadBytes;
 
     public HashValue() {
-        lpFields = new Bytes[INITIAL_LISTPACK];
-        lpValues = new byte[INITIAL_LISTPACK][];
+        lp = new Listpack(INITIAL_LISTPACK_BYTES);
     }
 
     @Override
@@ -48,7 +46,7 @@ public final class HashValue extends RValue {
     }
 
     public int size() {
-        return table == null ? lpSize : table.size();
+        return table == null ? lp.count() / 2 : table.size();
     }
 
     public long payloadBytes() {
@@ -60,17 +58,24 @@ public final class HashValue extends RValue {
         return table == null ? 0 : table.buckets();
     }
 
+    /** Bytes of the listpack's array (0 once a table), for memory accounting. */
+    public int listpackBytes() {
+        return table == null ? lp.capacity() : 0;
+    }
+
+    /** The offset of the field's entry in the listpack, or -1. */
     private int indexOf(Bytes field) {
-        for (int i = 0; i < lpSize; i++) {
-            if (lpFields[i].equals(field)) return i;
+        byte[] f = field.array();
+        for (int o = 0; o < lp.end(); o = lp.next(lp.next(o))) {
+            if (lp.equalsAt(o, f)) return o;
         }
         return -1;
     }
 
     public byte[] get(Bytes field) {
         if (table != null) return table.get(field);
-        int i = indexOf(field);
-        return i < 0 ? null : lpValues[i];
+        int o = indexOf(field);
+        return o < 0 ? null : lp.get(lp.next(o));
     }
 
     public boolean contains(Bytes field) {
@@ -88,21 +93,17 @@ public final class HashValue extends RValue {
             payloadBytes += old == null ? field.length() + value.length : value.length - old.length;
             return old == null;
         }
-        int i = indexOf(field);
-        if (i >= 0) {
-            payloadBytes += value.length - lpValues[i].length;
-            lpValues[i] = value;
+        int o = indexOf(field);
+        if (o >= 0) {
+            int v = lp.next(o);
+            payloadBytes += value.length - lp.length(v);
+            lp.replace(v, value);
             return false;
         }
         payloadBytes += field.length() + value.length;
-        if (lpSize == lpFields.length) {
-            lpFields = Arrays.copyOf(lpFields, lpSize * 2);
-            lpValues = Arrays.copyOf(lpValues, lpSize * 2);
-        }
-        lpFields[lpSize] = field;
-        lpValues[lpSize] = value;
-        lpSize++;
-        if (lpSize > maxEntries) convertToTable();
+        lp.append(field.array());
+        lp.append(value);
+        if (size() > maxEntries) convertToTable();
         return true;
     }
 
@@ -113,32 +114,29 @@ public final class HashValue extends RValue {
             payloadBytes -= field.length() + old.length;
             return true;
         }
-        int i = indexOf(field);
-        if (i < 0) return false;
-        payloadBytes -= field.length() + lpValues[i].length;
-        int tail = lpSize - i - 1;
-        System.arraycopy(lpFields, i + 1, lpFields, i, tail);
-        System.arraycopy(lpValues, i + 1, lpValues, i, tail);
-        lpSize--;
-        lpFields[lpSize] = null;
-        lpValues[lpSize] = null;
+        int o = indexOf(field);
+        if (o < 0) return false;
+        payloadBytes -= field.length() + lp.length(lp.next(o));
+        lp.remove(o, 2);
         return true;
     }
 
     public void convertToTable() {
         if (table != null) return;
-        Dict<Bytes, byte[]> t = new Dict<>(lpSize);
-        for (int i = 0; i < lpSize; i++) t.put(lpFields[i], lpValues[i]);
+        Dict<Bytes, byte[]> t = new Dict<>(size());
+        forEach(t::put);
         table = t;
-        lpFields = null;
-        lpValues = null;
-        lpSize = 0;
+        lp = null;
     }
 
     /** Visits every field and value in encoding order (insertion order while a listpack). */
     public void forEach(BiConsumer<Bytes, byte[]> visitor) {
         if (table == null) {
-            for (int i = 0; i < lpSize; i++) visitor.accept(lpFields[i], lpValues[i]);
+            for (int o = 0; o < lp.end(); ) {
+                int v = lp.next(o);
+                visitor.accept(new Bytes(lp.get(o)), lp.get(v));
+                o = lp.next(v);
+            }
         } else {
             for (Dict.Entry<Bytes, byte[]> e : table) visitor.accept(e.key(), e.value());
         }
@@ -154,7 +152,10 @@ public final class HashValue extends RValue {
     /** A random field (uniform in a listpack, dictGetFairRandomKey in a hashtable); null when empty. */
     public Bytes randomField() {
         if (table != null) return SetValue.fairRandomKey(table);
-        return lpSize == 0 ? null : lpFields[ThreadLocalRandom.current().nextInt(lpSize)];
+        if (lp.count() == 0) return null;
+        int o = 0;
+        for (int skip = 2 * ThreadLocalRandom.current().nextInt(size()); skip > 0; skip--) o = lp.next(o);
+        return new Bytes(lp.get(o));
     }
 
     /** One HSCAN step over the hashtable encoding (callers return a listpack whole). */
@@ -171,13 +172,10 @@ public final class HashValue extends RValue {
         HashValue h = new HashValue();
         h.payloadBytes = payloadBytes;
         if (table == null) {
-            h.lpFields = Arrays.copyOf(lpFields, lpFields.length);
-            h.lpValues = Arrays.copyOf(lpValues, lpValues.length);
-            h.lpSize = lpSize;
+            h.lp = lp.copy();
         } else {
             h.table = new Dict<>(table.size());
-            h.lpFields = null;
-            h.lpValues = null;
+            h.lp = null;
             for (Dict.Entry<Bytes, byte[]> e : table) h.table.put(e.key(), e.value());
         }
         return h;

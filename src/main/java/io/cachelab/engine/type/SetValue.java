@@ -2,18 +2,18 @@ package io.cachelab.engine.type;
 
 import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.util.Bytes;
+import io.cachelab.engine.util.IntSet;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
  * A set value with Redis 7.0's two encodings (t_set.c, intset.c). While every member is an integer
- * (string2ll-strict) and there are at most set-max-intset-entries of them it is an "intset": a
- * sorted long[] searched by bisection, which is why SMEMBERS of a small integer set comes back
+ * (string2ll-strict) and there are at most set-max-intset-entries of them it is an intset: sorted
+ * integers packed 2, 4 or 8 bytes wide in one array ({@link IntSet}), searched by bisection, which is why SMEMBERS of a small integer set comes back
  * sorted, as in Redis. A non-integer member or one member too many turns it into a {@link Dict} for
  * good (7.0 has no listpack sets), giving SSCAN the SCAN cursor guarantees and SPOP/SRANDMEMBER
  * fair sampling. The threshold comes from the caller, which reads the live config.
@@ -23,15 +23,14 @@ public final class SetValue extends RValue {
     /** GETFAIR_NUM_ENTRIES in dict.c. */
     private static final int FAIR_SAMPLE = 15;
 
-    private long[] ints;
-    private int intCount;
+    private IntSet ints;
     private Dict<Bytes, Boolean> table;
     /** Sum of member lengths while a hashtable (an intset is sized from its count and range). */
     private long memberBytes;
 
     /** An empty intset, as createIntsetObject (the STORE commands start their result this way). */
     public SetValue() {
-        ints = new long[8];
+        ints = new IntSet();
     }
 
     /** setTypeCreate: an intset if the first member is an integer, else a hashtable. */
@@ -56,7 +55,7 @@ public final class SetValue extends RValue {
     }
 
     public int size() {
-        return table == null ? intCount : table.size();
+        return table == null ? ints.size() : table.size();
     }
 
     /** Sum of member lengths in the hashtable encoding, 0 while an intset. */
@@ -69,18 +68,18 @@ public final class SetValue extends RValue {
         return table == null ? 0 : table.buckets();
     }
 
-    /** Bytes per element of the intset encoding (intset.c picks 2, 4 or 8 from the extremes). */
+    /** Bytes per element of the intset encoding (intset.c: 2, 4 or 8, raised by the widest member so far). */
     public int intsetWidth() {
-        if (table != null || intCount == 0) return 2;
-        long lo = ints[0];
-        long hi = ints[intCount - 1];
-        if (lo >= Short.MIN_VALUE && hi <= Short.MAX_VALUE) return 2;
-        if (lo >= Integer.MIN_VALUE && hi <= Integer.MAX_VALUE) return 4;
-        return 8;
+        return table == null ? ints.width() : 2;
+    }
+
+    /** Bytes of the intset's array (0 once a table), for memory accounting. */
+    public int intsetBytes() {
+        return table == null ? ints.capacity() : 0;
     }
 
     private int search(long v) {
-        return Arrays.binarySearch(ints, 0, intCount, v);
+        return ints.search(v);
     }
 
     public boolean contains(Bytes member) {
@@ -100,14 +99,8 @@ public final class SetValue extends RValue {
         if (table == null) {
             Long v = Numbers.parseLongStrict(member);
             if (v != null) {
-                int at = search(v);
-                if (at >= 0) return false;
-                at = -at - 1;
-                if (intCount == ints.length) ints = Arrays.copyOf(ints, intCount * 2);
-                System.arraycopy(ints, at, ints, at + 1, intCount - at);
-                ints[at] = v;
-                intCount++;
-                if (intCount > maxIntsetEntries) convertToTable();
+                if (!ints.add(v)) return false;
+                if (ints.size() > maxIntsetEntries) convertToTable();
                 return true;
             }
             convertToTable();
@@ -125,18 +118,14 @@ public final class SetValue extends RValue {
         }
         Long v = Numbers.parseLongStrict(member);
         if (v == null) return false;
-        int at = search(v);
-        if (at < 0) return false;
-        System.arraycopy(ints, at + 1, ints, at, intCount - at - 1);
-        intCount--;
-        return true;
+        return ints.remove(v);
     }
 
     public void convertToTable() {
         if (table != null) return;
-        Dict<Bytes, Boolean> t = new Dict<>(intCount);
+        Dict<Bytes, Boolean> t = new Dict<>(ints.size());
         long bytes = 0;
-        for (int i = 0; i < intCount; i++) {
+        for (int i = 0; i < ints.size(); i++) {
             Bytes m = intMember(i);
             bytes += m.length();
             t.put(m, PRESENT);
@@ -144,17 +133,16 @@ public final class SetValue extends RValue {
         memberBytes = bytes;
         table = t;
         ints = null;
-        intCount = 0;
     }
 
     private Bytes intMember(int i) {
-        return new Bytes(Long.toString(ints[i]).getBytes(StandardCharsets.US_ASCII));
+        return new Bytes(Long.toString(ints.get(i)).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Visits every member in encoding order (ascending while an intset). */
     public void forEach(Consumer<Bytes> visitor) {
         if (table == null) {
-            for (int i = 0; i < intCount; i++) visitor.accept(intMember(i));
+            for (int i = 0; i < ints.size(); i++) visitor.accept(intMember(i));
         } else {
             for (Dict.Entry<Bytes, Boolean> e : table) visitor.accept(e.key());
         }
@@ -174,7 +162,7 @@ public final class SetValue extends RValue {
      */
     public Bytes randomMember() {
         if (table != null) return fairRandomKey(table);
-        return intCount == 0 ? null : intMember(ThreadLocalRandom.current().nextInt(intCount));
+        return ints.size() == 0 ? null : intMember(ThreadLocalRandom.current().nextInt(ints.size()));
     }
 
     static <K> K fairRandomKey(Dict<K, ?> table) {
@@ -197,8 +185,7 @@ public final class SetValue extends RValue {
     public RValue copy() {
         SetValue s = new SetValue();
         if (table == null) {
-            s.ints = Arrays.copyOf(ints, Math.max(intCount, 8));
-            s.intCount = intCount;
+            s.ints = ints.copy();
         } else {
             s.ints = null;
             s.memberBytes = memberBytes;
