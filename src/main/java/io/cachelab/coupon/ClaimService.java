@@ -8,7 +8,6 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Service;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.web.server.ResponseStatusException;
 
 import java.net.URI;
@@ -70,8 +69,9 @@ class ClaimService {
         long code = code(r);
         if (code == -5) {
             count("rate_limited");
-            throw new ResponseStatusException(HttpStatus.TOO_MANY_REQUESTS, "more than " + props.getRatePermits()
-                    + " claim requests in " + props.getRateInterval().toMillis() + " ms; slow down");
+            throw new ClaimRefused(HttpStatus.TOO_MANY_REQUESTS, ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
+                    "more than " + props.getRatePermits() + " claim requests in " + props.getRateInterval().toMillis()
+                            + " ms; slow down"));
         }
         if (code == 1) {
             count("accepted");
@@ -85,14 +85,14 @@ class ClaimService {
             p.setTitle("Already claimed");
             String earlier = String.valueOf(r.get(1));
             if (earlier.contains("-")) p.setProperty("claimId", earlier);
-            throw new ErrorResponseException(HttpStatus.CONFLICT, p, null);
+            throw new ClaimRefused(HttpStatus.CONFLICT, p);
         }
         if (code == -1) {
             count("sold_out");
             ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "coupon " + couponId + " is sold out");
             p.setType(SOLD_OUT_PROBLEM);
             p.setTitle("Sold out");
-            throw new ErrorResponseException(HttpStatus.CONFLICT, p, null);
+            throw new ClaimRefused(HttpStatus.CONFLICT, p);
         }
         if (code == -2 || code == -3) {
             count("outside_window");
@@ -100,7 +100,7 @@ class ClaimService {
                     + (code == -2 ? " cannot be claimed before its start" : " cannot be claimed after its end"));
             p.setType(WINDOW_PROBLEM);
             p.setTitle("Outside the claim window");
-            throw new ErrorResponseException(HttpStatus.CONFLICT, p, null);
+            throw new ClaimRefused(HttpStatus.CONFLICT, p);
         }
         throw new IllegalStateException("claim script answered " + r);
     }
