@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Import;
 
 /**
  * Decides on purpose which client backs RedisTemplate: Lettuce (Spring Boot's default, RESP3), while
- * Redisson serves locks, Bloom filters and rate limiters. Redisson's starter runs before Spring Data
+ * Redisson serves locks and Bloom filters. Redisson's starter runs before Spring Data
  * Redis and would register its own RedisConnectionFactory; we exclude it from auto-configuration
  * (application.yml) and import it here, after Spring Data Redis, so its conditional beans back off.
  */
