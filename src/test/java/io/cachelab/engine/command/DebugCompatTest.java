@@ -10,6 +10,7 @@ import java.util.List;
 
 import static io.cachelab.engine.command.RawJedis.call;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * DEBUG DIGEST/DIGEST-VALUE, DEBUG RELOAD options, WATCH of stale keys and the lazyfreed_objects
@@ -36,6 +37,24 @@ class DebugCompatTest {
 
     private static void run(Jedis j, String line) {
         call(j, line.split(" "));
+    }
+
+    /** DEBUG POPULATE count [prefix] [size], as debug.c: key:N = value:N padded or cut to size, existing keys kept. */
+    @Test
+    void populateWritesCountKeysAndSkipsExistingOnes() {
+        try (Jedis j = ENGINE.jedis()) {
+            j.set("item:1", "mine");
+            assertThat(call(j, "DEBUG", "POPULATE", "3", "item", "10")).isEqualTo("OK");
+            assertThat(j.dbSize()).isEqualTo(3);
+            assertThat(j.get("item:0")).isEqualTo("value:0\0\0\0");
+            assertThat(j.get("item:1")).isEqualTo("mine");
+            assertThat(j.strlen("item:2")).isEqualTo(10);
+            assertThat(call(j, "DEBUG", "POPULATE", "2")).isEqualTo("OK");
+            assertThat(j.get("key:1")).isEqualTo("value:1");
+            assertThat(call(j, "DEBUG", "POPULATE", "2", "cut", "3")).isEqualTo("OK");
+            assertThat(j.get("cut:0")).isEqualTo("val");
+            assertThatThrownBy(() -> call(j, "DEBUG", "POPULATE", "-1")).hasMessageContaining("out of range");
+        }
     }
 
     @Test
