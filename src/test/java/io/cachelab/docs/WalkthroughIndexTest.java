@@ -42,7 +42,8 @@ class WalkthroughIndexTest {
             "RDB vs AOF", "SAVE, BGSAVE and copy-on-write", "AOF fsync policies and rewrite",
             "Choosing between RDB and AOF", "Expiry", "Eviction policies", "LRU vs LFU", "Locks with SETNX and Lua",
             "Watchdog and reentrancy", "RedLock and ZooKeeper", "High availability", "Full and partial sync",
-            "Sentinel", "Split brain", "Cluster and hash slots", "Gossip", "MOVED and ASK", "Failover and resharding");
+            "Sentinel", "Split brain", "Cluster and hash slots", "Gossip", "MOVED and ASK", "Failover and resharding",
+            "Follows and common follows", "A feed by sorted set", "Daily sign-in and streaks with bitmaps");
 
     /** GitHub's heading anchor: lower case, punctuation dropped (hyphens and underscores kept), spaces to hyphens. */
     static String slug(String heading) {
