@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -30,11 +31,22 @@ class LabController {
     private final ConsistencyLab consistency;
     private final Object oneAtATime = new Object();
 
-    LabController(BreakdownLab breakdown, PenetrationLab penetration, AvalancheLab avalanche, ConsistencyLab consistency) {
+    private final EngineStats engine;
+
+    LabController(BreakdownLab breakdown, PenetrationLab penetration, AvalancheLab avalanche, ConsistencyLab consistency,
+                  EngineStats engine) {
         this.breakdown = breakdown;
         this.penetration = penetration;
         this.avalanche = avalanche;
         this.consistency = consistency;
+        this.engine = engine;
+    }
+
+    @Operation(summary = "The Redis server the service uses, from one INFO: ops/s, memory, keys, hit ratio, clients, expired and evicted keys",
+            description = "What the /lab dashboard's live panel polls every second; not serialised with the experiments.")
+    @GetMapping("/engine")
+    EngineStats.Snapshot engine() {
+        return engine.read();
     }
 
     record BreakdownRequest(@Schema(example = "mutex") @NotBlank String strategy,

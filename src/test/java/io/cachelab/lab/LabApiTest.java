@@ -4,6 +4,7 @@ import io.cachelab.support.ApiClient;
 import io.cachelab.support.AppTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 import tools.jackson.databind.JsonNode;
 
 import java.util.Map;
@@ -68,6 +69,10 @@ class LabApiTest extends AppTestBase {
         assertThat(bloom.get("rejected").asInt() + bloom.get("dbQueries").asLong()
                 + bloom.get("nullHits").asInt()).isEqualTo(10_000);
         assertThat(bloom.get("falsePositiveRate").asDouble()).isLessThanOrEqualTo(0.02);
+        // what the filter was sized for (cachelab.cache.defaults: 1% over a million ids), next to the measured rate
+        assertThat(bloom.get("configuredFalsePositiveRate").asDouble()).isEqualTo(0.01);
+        assertThat(none.get("configuredFalsePositiveRate").isNull()).isTrue();
+        assertThat(none.get("falsePositiveRate").isNull()).isTrue();
         JsonNode guarded = lab("penetration", with(base, "bloom+mutex"));
         assertThat(guarded.get("strategy").asString()).isEqualTo("bloom+mutex");
         assertThat(guarded.get("dbQueries").asLong()).isLessThanOrEqualTo(200);
@@ -99,6 +104,43 @@ class LabApiTest extends AppTestBase {
         // the second delete removes whatever a slow reader put back: nothing stale is left behind
         assertThat(doubleDelete.get("staleAtEnd").asBoolean()).isFalse();
         assertThat(api.post("/api/lab/consistency", Map.of("mode", "canal"), admin).status()).isEqualTo(400);
+    }
+
+    /** The dashboard's live panel: one INFO of the engine, read back against INFO asked directly. */
+    @Test
+    void engineStatsAreTheEnginesInfo() throws InterruptedException {
+        JsonNode before = api.get("/api/lab/engine", admin).json();
+        try (Jedis jedis = new Jedis("127.0.0.1", enginePort())) {
+            String key = "lab-test:" + System.nanoTime();
+            jedis.set(key, "v");
+            for (int i = 0; i < 3; i++) jedis.get(key);
+            for (int i = 0; i < 5; i++) jedis.psetex(key + ":short:" + i, 1, "v");
+            Thread.sleep(50);
+            for (int i = 0; i < 5; i++) assertThat(jedis.get(key + ":short:" + i)).isNull(); // lazily expired here
+            ApiClient.Response r = api.get("/api/lab/engine", admin);
+            assertThat(r.status()).isEqualTo(200);
+            JsonNode after = r.json();
+            String info = jedis.info();
+            assertThat(after.get("server").asString()).isEqualTo("cachelab-engine").isEqualTo(field(info, "executable"));
+            assertThat(after.get("version").asString()).isEqualTo(field(info, "redis_version"));
+            assertThat(after.get("maxmemoryPolicy").asString()).isEqualTo(field(info, "maxmemory_policy"));
+            assertThat(after.get("evictedKeys").asLong()).isZero(); // no maxmemory: nothing is ever evicted
+            assertThat(after.get("keyspaceHits").asLong()).isGreaterThanOrEqualTo(before.get("keyspaceHits").asLong() + 3);
+            assertThat(after.get("keyspaceMisses").asLong()).isGreaterThanOrEqualTo(before.get("keyspaceMisses").asLong() + 5);
+            assertThat(after.get("expiredKeys").asLong()).isGreaterThanOrEqualTo(before.get("expiredKeys").asLong() + 5);
+            long hits = after.get("keyspaceHits").asLong(), misses = after.get("keyspaceMisses").asLong();
+            assertThat(after.get("hitRatio").asDouble()).isCloseTo(hits / (double) (hits + misses), org.assertj.core.data.Offset.offset(0.0001));
+            assertThat(after.get("keys").asLong()).isPositive();
+            assertThat(after.get("connectedClients").asLong()).isGreaterThanOrEqualTo(2); // the service's and this one
+            assertThat(after.get("usedMemory").asLong()).isGreaterThan(876_032); // an empty server's baseline
+            jedis.del(key);
+        }
+        assertThat(api.get("/api/lab/engine", null).status()).isEqualTo(401);
+        assertThat(api.get("/api/lab/engine", api.login("13700009999")).status()).isEqualTo(403);
+    }
+
+    static String field(String info, String name) {
+        return info.lines().filter(l -> l.startsWith(name + ":")).findFirst().orElseThrow().substring(name.length() + 1);
     }
 
     @Test
