@@ -62,6 +62,8 @@ function makeCharts() {
   bar('avalanche-chart', { scales: { x: { title: { display: true, text: 'seconds after the first expiry' } },
     // log scale: 10,000 keys in one second and a few dozen a second must both be visible
     y: { type: 'logarithmic', min: 1, title: { display: true, text: 'keys expiring in that second (log scale)' } } } });
+  bar('eviction-chart', { scales: { y: percentAxis('hit ratio') },
+    plugins: { tooltip: { callbacks: { label: c => c.dataset.label + ': ' + (c.parsed.y * 100).toFixed(2) + '%' } } } });
   bar('consistency-chart', { scales: {
     stale: { type: 'linear', position: 'left', beginAtZero: true, title: { display: true, text: 'stale reads' } },
     ms: { type: 'linear', position: 'right', beginAtZero: true, title: { display: true, text: 'max staleness (ms)' },
@@ -117,6 +119,17 @@ const EXPERIMENTS = {
         label: 'TTL 600 s ± ' + a.jitterSeconds + ' s (peak ' + a.peakCount + ')',
         data: labels.map(s => a.expiriesPerSecond[s] || 0),
       })));
+    },
+  },
+  eviction: {
+    requests: ['allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random',
+      'volatile-ttl'].map(policy => ({ policy, universe: 1000000, cacheKeys: 20000, requests: 400000, zipfExponent: 1.0, seed: 42 })),
+    label: r => r.policy,
+    draw(answers) {
+      draw('eviction-chart', answers.map(a => a.policy), [
+        { label: 'hit ratio', data: answers.map(a => a.hitRatio) },
+        { label: 'ideal (the most popular ids always held)', data: answers.map(a => a.idealHitRatio), backgroundColor: '#bbb' },
+      ]);
     },
   },
   consistency: {

@@ -124,7 +124,7 @@ class ApiDocsTest extends AppTestBase {
                 checked.add(verb + " " + path + " " + role);
             }
         }
-        assertThat(checked).hasSize(40)
+        assertThat(checked).hasSize(41)
                 .contains("POST /api/auth/code none", "GET /api/auth/me USER", "POST /api/auth/logout USER",
                         "GET /api/articles/{id} none", "PUT /api/articles/{id} ADMIN", "POST /api/articles/{id}/views none",
                         "POST /api/articles/{id}/likes USER", "PUT /api/coupons/{id}/stock ADMIN",

@@ -65,7 +65,7 @@ class LabDashboardIT {
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,3300");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,3800");
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -167,6 +167,13 @@ class LabDashboardIT {
         assertThat(stale.get("labels")).isEqualTo(List.of("delete-then-update", "delete-after-commit", "delayed-double-delete"));
         assertThat(numbers((List<?>) stale.get("datasets"), 0)).containsExactly(field(consistency, "staleReads"));
         assertThat(numbers((List<?>) stale.get("datasets"), 1)).containsExactly(field(consistency, "maxStalenessMs"));
+
+        JsonNode eviction = runFromThePage("eviction", wait);
+        Map<?, ?> hits = chartData("eviction-chart");
+        assertThat(hits.get("labels")).isEqualTo(List.of("allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru",
+                "volatile-lfu", "volatile-random", "volatile-ttl"));
+        assertThat(numbers((List<?>) hits.get("datasets"), 0)).containsExactly(field(eviction, "hitRatio"));
+        assertThat(numbers((List<?>) hits.get("datasets"), 1)).containsExactly(field(eviction, "idealHitRatio"));
 
         js.executeScript("window.scrollTo(0, 0)");
         shot("dashboard");

@@ -106,6 +106,40 @@ class LabApiTest extends AppTestBase {
         assertThat(api.post("/api/lab/consistency", Map.of("mode", "canal"), admin).status()).isEqualTo(400);
     }
 
+    /**
+     * The handbook's LRU-vs-LFU question at a small scale (100,000 ids, room for about 2,000): under a
+     * Zipf workload LFU keeps the hot ids far better than sampled LRU or random eviction, none beats
+     * the ideal (the 2,000 most popular ids held for ever), and the hottest id's LFU counter is far
+     * above a typical key's.
+     */
+    @Test
+    void evictionPoliciesUnderAZipfWorkload() {
+        Map<String, Object> base = Map.of("universe", 100_000, "cacheKeys", 2_000, "requests", 200_000, "zipfExponent", 1.0, "seed", 7);
+        JsonNode lfu = lab("eviction", with(base, "policy", "allkeys-lfu"));
+        JsonNode lru = lab("eviction", with(base, "policy", "allkeys-lru"));
+        JsonNode random = lab("eviction", with(base, "policy", "allkeys-random"));
+        JsonNode ttl = lab("eviction", with(base, "policy", "volatile-ttl"));
+        for (JsonNode r : new JsonNode[] {lfu, lru, random, ttl}) {
+            assertThat(r.get("measuredRequests").asLong()).isEqualTo(100_000);
+            assertThat(r.get("hitRatio").asDouble()).isEqualTo(Math.round(r.get("hits").asLong() / 10.0) / 10_000.0);
+            assertThat(r.get("evictedKeys").asLong()).isPositive();
+            // about cacheKeys: the pipelined clients' buffers take some of maxmemory too
+            assertThat(r.get("keysAtEnd").asLong()).isBetween(1_500L, 2_200L);
+            assertThat(r.get("hitRatio").asDouble()).isLessThanOrEqualTo(r.get("idealHitRatio").asDouble() + 0.01);
+        }
+        // H(2000)/H(100000) for exponent 1: the ideal is the same number for every policy
+        assertThat(lfu.get("idealHitRatio").asDouble()).isEqualTo(0.6764);
+        // LFU keeps the popular ids; sampled LRU and random eviction come out close to each other under Zipf
+        assertThat(lfu.get("hitRatio").asDouble()).isGreaterThan(lru.get("hitRatio").asDouble() + 0.1);
+        assertThat(lfu.get("hitRatio").asDouble()).isGreaterThan(random.get("hitRatio").asDouble() + 0.1);
+        assertThat(lfu.get("hotFreq").asInt()).isGreaterThan(lfu.get("medianFreq").asInt());
+        assertThat(lru.get("hotFreq").isNull()).isTrue();
+        assertThat(api.post("/api/lab/eviction", Map.of("policy", "noeviction"), admin).status()).isEqualTo(400);
+        ApiClient.Response bad = api.post("/api/lab/eviction", Map.of("policy", "allkeys-lru", "zipfExponent", 0), admin);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("errors").get(0).get("rule").asString()).isEqualTo("DecimalMin(0.1)");
+    }
+
     /** The dashboard's live panel: one INFO of the engine, read back against INFO asked directly. */
     @Test
     void engineStatsAreTheEnginesInfo() throws InterruptedException {
@@ -150,6 +184,12 @@ class LabApiTest extends AppTestBase {
         assertThat(api.post("/api/lab/breakdown", Map.of("strategy", "mutex", "articleId", 99_999_999), admin).status()).isEqualTo(400);
         assertThat(api.post("/api/lab/avalanche", Map.of("ttlSeconds", 10, "jitterSeconds", 10), admin).status()).isEqualTo(400);
         assertThat(api.post("/api/lab/penetration", Map.of("strategy", "none", "requests", 10, "distinctIds", 20), admin).status()).isEqualTo(400);
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+        Map<String, Object> m = new java.util.HashMap<>(base);
+        m.put(key, value);
+        return m;
     }
 
     private static Map<String, Object> with(Map<String, Object> base, String strategy) {
