@@ -23,6 +23,7 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -204,11 +205,13 @@ record InvalidInput(String field, String in, String rule, String message, Intege
     }
 
     private static String typeRule(Class<?> type) {
+        if (type == YearMonth.class) return "ISO-8601 month";
         return type == Instant.class ? "ISO-8601 instant" : "type " + type.getSimpleName();
     }
 
     private static String expectation(Class<?> type) {
         if (type == Instant.class) return "an ISO-8601 instant (e.g. 2026-01-01T00:00:00Z)";
+        if (type == YearMonth.class) return "a month as yyyy-MM (e.g. 2026-12)";
         if (Set.of(long.class, int.class, short.class, byte.class, Long.class, Integer.class, Short.class, Byte.class,
                 BigInteger.class).contains(type)) return "a whole number";
         if (Set.of(double.class, float.class, Double.class, Float.class, BigDecimal.class).contains(type)) return "a number";

@@ -6,10 +6,13 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -20,7 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
  * process, against this instance's real engine and database, and answers what it measured. Runs are
  * serialised: two experiments at once would count each other's queries.
  */
-@Tag(name = "lab", description = "measure, don't claim: breakdown, penetration, avalanche, consistency (ADMIN)")
+@Tag(name = "lab", description = "measure, don't claim: breakdown, penetration, avalanche, consistency, eviction (ADMIN)")
 @RestController
 @RequestMapping("/api/lab")
 class LabController {
@@ -30,11 +33,44 @@ class LabController {
     private final ConsistencyLab consistency;
     private final Object oneAtATime = new Object();
 
-    LabController(BreakdownLab breakdown, PenetrationLab penetration, AvalancheLab avalanche, ConsistencyLab consistency) {
+    private final EngineStats engine;
+    private final EvictionLab eviction;
+
+    LabController(BreakdownLab breakdown, PenetrationLab penetration, AvalancheLab avalanche, ConsistencyLab consistency,
+                  EngineStats engine, EvictionLab eviction) {
         this.breakdown = breakdown;
         this.penetration = penetration;
         this.avalanche = avalanche;
         this.consistency = consistency;
+        this.engine = engine;
+        this.eviction = eviction;
+    }
+
+    record EvictionRequest(@Schema(example = "allkeys-lfu") @NotBlank String policy,
+                           @Schema(example = "10000000") @Min(1_000) @Max(100_000_000) Long universe,
+                           @Schema(example = "200000") @Min(10) @Max(1_000_000) Integer cacheKeys,
+                           @Schema(example = "2000000") @Min(1_000) @Max(EvictionLab.MAX_REQUESTS) Integer requests,
+                           @Schema(example = "1.0") @DecimalMin("0.1") @DecimalMax("3.0") Double zipfExponent,
+                           @Schema(example = "42") Long seed) {
+    }
+
+    @Operation(summary = "Zipf reads through cache-aside against a scratch engine whose maxmemory holds cacheKeys keys; hit ratio per eviction policy",
+            description = "policy: allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random, "
+                    + "volatile-ttl. Defaults: universe 10000000 ids, cacheKeys 200000, requests 2000000, zipfExponent 1.0, "
+                    + "seed 42 (the same seed gives every policy the same requests). The hit ratio is over the second half.")
+    @PostMapping("/eviction")
+    EvictionLab.Result eviction(@Valid @RequestBody EvictionRequest r) throws Exception {
+        synchronized (oneAtATime) {
+            return eviction.run(r.policy(), or(r.universe(), 10_000_000L), or(r.cacheKeys(), 200_000),
+                    or(r.requests(), 2_000_000), or(r.zipfExponent(), 1.0), or(r.seed(), 42L));
+        }
+    }
+
+    @Operation(summary = "The Redis server the service uses, from one INFO: ops/s, memory, keys, hit ratio, clients, expired and evicted keys",
+            description = "What the /lab dashboard's live panel polls every second; not serialised with the experiments.")
+    @GetMapping("/engine")
+    EngineStats.Snapshot engine() {
+        return engine.read();
     }
 
     record BreakdownRequest(@Schema(example = "mutex") @NotBlank String strategy,

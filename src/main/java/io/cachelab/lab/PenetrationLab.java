@@ -31,8 +31,9 @@ class PenetrationLab {
         this.queries = queries;
     }
 
+    /** {@code configuredFalsePositiveRate}: what the filter was sized for, next to the rate measured here. */
     record Result(String strategy, int requests, int distinctIds, long dbQueries, int rejected, int nullHits,
-                  Double falsePositiveRate, int errors) {
+                  Double falsePositiveRate, Double configuredFalsePositiveRate, int errors) {
     }
 
     Result run(String strategy, int requests, int distinctIds) throws InterruptedException {
@@ -67,8 +68,9 @@ class PenetrationLab {
         for (Thread t : threads) t.join();
         long dbQueries = Math.round(queries.count("article", "select") - before);
         Double fpr = policy.bloom() == null ? null : passed.cardinality() / (double) distinctIds;
+        Double configured = policy.bloom() == null ? null : policy.bloom().falsePositiveRate();
         Result r = new Result(LabController.name(policy),
-                requests, distinctIds, dbQueries, rejected.get(), nulls.get(), fpr, errors.get());
+                requests, distinctIds, dbQueries, rejected.get(), nulls.get(), fpr, configured, errors.get());
         log.info("lab penetration: {}", r);
         return r;
     }

@@ -25,14 +25,14 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..")
                 .orShould().dependOnClassesThat().resideInAnyPackage(
                         "io.cachelab.cache..", "io.cachelab.article..", "io.cachelab.coupon..",
-                        "io.cachelab.sync..", "io.cachelab.lab..", "io.cachelab.config..")
+                        "io.cachelab.sync..", "io.cachelab.lab..", "io.cachelab.config..", "io.cachelab.social..")
                 .check(MAIN);
     }
 
     @Test
     void cacheLibraryKnowsNoFeature() {
         noClasses().that().resideInAPackage("io.cachelab.cache..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.cachelab.article..", "io.cachelab.coupon..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.cachelab.article..", "io.cachelab.coupon..", "io.cachelab.social..")
                 .allowEmptyShould(true)
                 .check(MAIN);
     }
@@ -41,7 +41,7 @@ class ArchitectureTest {
     void syncKnowsNoFeature() {
         // features declare TableCache beans; sync learns tables from them and never imports a feature
         noClasses().that().resideInAPackage("io.cachelab.sync..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.cachelab.article..", "io.cachelab.coupon..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.cachelab.article..", "io.cachelab.coupon..", "io.cachelab.social..")
                 .check(MAIN);
     }
 

@@ -124,11 +124,13 @@ class ApiDocsTest extends AppTestBase {
                 checked.add(verb + " " + path + " " + role);
             }
         }
-        assertThat(checked).hasSize(32)
+        assertThat(checked).hasSize(43)
                 .contains("GET /api/ping none", "GET /api/ping/user USER", "POST /api/auth/code none", "GET /api/auth/me USER", "POST /api/auth/logout USER",
                         "GET /api/articles/{id} none", "PUT /api/articles/{id} ADMIN", "POST /api/articles/{id}/views none",
                         "POST /api/articles/{id}/likes USER", "PUT /api/coupons/{id}/stock ADMIN",
-                        "GET /api/claims/{claimId} USER", "POST /api/lab/breakdown ADMIN");
+                        "GET /api/claims/{claimId} USER", "POST /api/lab/breakdown ADMIN",
+                        "PUT /api/users/me/following/{id} USER", "GET /api/users/{id}/common-following none",
+                        "POST /api/users/me/sign-ins USER");
     }
 
     /** The coupon example of the document, posted as it stands: the window's instants are accepted. */

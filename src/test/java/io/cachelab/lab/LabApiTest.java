@@ -4,6 +4,7 @@ import io.cachelab.support.ApiClient;
 import io.cachelab.support.AppTestBase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 import tools.jackson.databind.JsonNode;
 
 import java.util.Map;
@@ -70,6 +71,10 @@ class LabApiTest extends AppTestBase {
         assertThat(bloom.get("rejected").asInt() + bloom.get("dbQueries").asLong()
                 + bloom.get("nullHits").asInt()).isEqualTo(10_000);
         assertThat(bloom.get("falsePositiveRate").asDouble()).isLessThanOrEqualTo(0.02);
+        // what the filter was sized for (cachelab.cache.defaults: 1% over a million ids), next to the measured rate
+        assertThat(bloom.get("configuredFalsePositiveRate").asDouble()).isEqualTo(0.01);
+        assertThat(none.get("configuredFalsePositiveRate").isNull()).isTrue();
+        assertThat(none.get("falsePositiveRate").isNull()).isTrue();
         JsonNode guarded = lab("penetration", with(base, "bloom+mutex"));
         assertThat(guarded.get("strategy").asString()).isEqualTo("bloom+mutex");
         assertThat(guarded.get("dbQueries").asLong()).isLessThanOrEqualTo(200);
@@ -103,6 +108,77 @@ class LabApiTest extends AppTestBase {
         assertThat(api.post("/api/lab/consistency", Map.of("mode", "canal"), admin).status()).isEqualTo(400);
     }
 
+    /**
+     * The handbook's LRU-vs-LFU question at a small scale (100,000 ids, room for about 2,000): under a
+     * Zipf workload LFU keeps the hot ids far better than sampled LRU or random eviction, none beats
+     * the ideal (the 2,000 most popular ids held for ever), and the hottest id's LFU counter is far
+     * above a typical key's.
+     */
+    @Test
+    void evictionPoliciesUnderAZipfWorkload() {
+        Map<String, Object> base = Map.of("universe", 100_000, "cacheKeys", 2_000, "requests", 200_000, "zipfExponent", 1.0, "seed", 7);
+        JsonNode lfu = lab("eviction", with(base, "policy", "allkeys-lfu"));
+        JsonNode lru = lab("eviction", with(base, "policy", "allkeys-lru"));
+        JsonNode random = lab("eviction", with(base, "policy", "allkeys-random"));
+        JsonNode ttl = lab("eviction", with(base, "policy", "volatile-ttl"));
+        for (JsonNode r : new JsonNode[] {lfu, lru, random, ttl}) {
+            assertThat(r.get("measuredRequests").asLong()).isEqualTo(100_000);
+            assertThat(r.get("hitRatio").asDouble()).isEqualTo(Math.round(r.get("hits").asLong() / 10.0) / 10_000.0);
+            assertThat(r.get("evictedKeys").asLong()).isPositive();
+            // about cacheKeys: the pipelined clients' buffers take some of maxmemory too
+            assertThat(r.get("keysAtEnd").asLong()).isBetween(1_500L, 2_200L);
+            assertThat(r.get("hitRatio").asDouble()).isLessThanOrEqualTo(r.get("idealHitRatio").asDouble() + 0.01);
+        }
+        // H(2000)/H(100000) for exponent 1: the ideal is the same number for every policy
+        assertThat(lfu.get("idealHitRatio").asDouble()).isEqualTo(0.6764);
+        // LFU keeps the popular ids; sampled LRU and random eviction come out close to each other under Zipf
+        assertThat(lfu.get("hitRatio").asDouble()).isGreaterThan(lru.get("hitRatio").asDouble() + 0.1);
+        assertThat(lfu.get("hitRatio").asDouble()).isGreaterThan(random.get("hitRatio").asDouble() + 0.1);
+        assertThat(lfu.get("hotFreq").asInt()).isGreaterThan(lfu.get("medianFreq").asInt());
+        assertThat(lru.get("hotFreq").isNull()).isTrue();
+        assertThat(api.post("/api/lab/eviction", Map.of("policy", "noeviction"), admin).status()).isEqualTo(400);
+        ApiClient.Response bad = api.post("/api/lab/eviction", Map.of("policy", "allkeys-lru", "zipfExponent", 0), admin);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().get("errors").get(0).get("rule").asString()).isEqualTo("DecimalMin(0.1)");
+    }
+
+    /** The dashboard's live panel: one INFO of the engine, read back against INFO asked directly. */
+    @Test
+    void engineStatsAreTheEnginesInfo() throws InterruptedException {
+        JsonNode before = api.get("/api/lab/engine", admin).json();
+        try (Jedis jedis = new Jedis("127.0.0.1", enginePort())) {
+            String key = "lab-test:" + System.nanoTime();
+            jedis.set(key, "v");
+            for (int i = 0; i < 3; i++) jedis.get(key);
+            for (int i = 0; i < 5; i++) jedis.psetex(key + ":short:" + i, 1, "v");
+            Thread.sleep(50);
+            for (int i = 0; i < 5; i++) assertThat(jedis.get(key + ":short:" + i)).isNull(); // lazily expired here
+            ApiClient.Response r = api.get("/api/lab/engine", admin);
+            assertThat(r.status()).isEqualTo(200);
+            JsonNode after = r.json();
+            String info = jedis.info();
+            assertThat(after.get("server").asString()).isEqualTo("cachelab-engine").isEqualTo(field(info, "executable"));
+            assertThat(after.get("version").asString()).isEqualTo(field(info, "redis_version"));
+            assertThat(after.get("maxmemoryPolicy").asString()).isEqualTo(field(info, "maxmemory_policy"));
+            assertThat(after.get("evictedKeys").asLong()).isZero(); // no maxmemory: nothing is ever evicted
+            assertThat(after.get("keyspaceHits").asLong()).isGreaterThanOrEqualTo(before.get("keyspaceHits").asLong() + 3);
+            assertThat(after.get("keyspaceMisses").asLong()).isGreaterThanOrEqualTo(before.get("keyspaceMisses").asLong() + 5);
+            assertThat(after.get("expiredKeys").asLong()).isGreaterThanOrEqualTo(before.get("expiredKeys").asLong() + 5);
+            long hits = after.get("keyspaceHits").asLong(), misses = after.get("keyspaceMisses").asLong();
+            assertThat(after.get("hitRatio").asDouble()).isCloseTo(hits / (double) (hits + misses), org.assertj.core.data.Offset.offset(0.0001));
+            assertThat(after.get("keys").asLong()).isPositive();
+            assertThat(after.get("connectedClients").asLong()).isGreaterThanOrEqualTo(2); // the service's and this one
+            assertThat(after.get("usedMemory").asLong()).isGreaterThan(876_032); // an empty server's baseline
+            jedis.del(key);
+        }
+        assertThat(api.get("/api/lab/engine", null).status()).isEqualTo(401);
+        assertThat(api.get("/api/lab/engine", api.login("13700009999")).status()).isEqualTo(403);
+    }
+
+    static String field(String info, String name) {
+        return info.lines().filter(l -> l.startsWith(name + ":")).findFirst().orElseThrow().substring(name.length() + 1);
+    }
+
     @Test
     void badLabRequestsAre400() {
         assertThat(api.post("/api/lab/breakdown", Map.of("strategy", "nope"), admin).status()).isEqualTo(400);
@@ -110,6 +186,12 @@ class LabApiTest extends AppTestBase {
         assertThat(api.post("/api/lab/breakdown", Map.of("strategy", "mutex", "articleId", 99_999_999), admin).status()).isEqualTo(400);
         assertThat(api.post("/api/lab/avalanche", Map.of("ttlSeconds", 10, "jitterSeconds", 10), admin).status()).isEqualTo(400);
         assertThat(api.post("/api/lab/penetration", Map.of("strategy", "none", "requests", 10, "distinctIds", 20), admin).status()).isEqualTo(400);
+    }
+
+    private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+        Map<String, Object> m = new java.util.HashMap<>(base);
+        m.put(key, value);
+        return m;
     }
 
     private static Map<String, Object> with(Map<String, Object> base, String strategy) {

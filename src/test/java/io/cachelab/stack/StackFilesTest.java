@@ -70,12 +70,17 @@ class StackFilesTest {
 
     @Test
     void everyServiceHasAHealthcheckAndTheAppWaitsForAllOfThem() {
-        assertThat(services).containsOnlyKeys("mysql", "canal", "kafka", "redis", "app");
+        assertThat(services).containsOnlyKeys("mysql", "canal", "kafka", "redis", "app", "app-engine");
         services.keySet().forEach(name -> assertThat(service(name)).as(name).containsKey("healthcheck"));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, String>> dependsOn = (Map<String, Map<String, String>>) service("app").get("depends_on");
         assertThat(dependsOn).containsOnlyKeys("mysql", "canal", "kafka", "redis");
         dependsOn.values().forEach(d -> assertThat(d).containsEntry("condition", "service_healthy"));
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, String>> engineDependsOn = (Map<String, Map<String, String>>) service("app-engine").get("depends_on");
+        assertThat(engineDependsOn).containsOnlyKeys("mysql", "canal", "kafka");
+        engineDependsOn.values().forEach(d -> assertThat(d).containsEntry("condition", "service_healthy"));
+        assertThat(service("app-engine").get("healthcheck")).isEqualTo(service("app").get("healthcheck"));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, String>> canalDependsOn = (Map<String, Map<String, String>>) service("canal").get("depends_on");
         assertThat(canalDependsOn.get("mysql")).containsEntry("condition", "service_healthy");
@@ -108,6 +113,50 @@ class StackFilesTest {
         String bootstrap = binder.bind("spring.kafka.bootstrap-servers", String.class).get();
         assertThat(bootstrap).isEqualTo("kafka:9092");
         assertThat(env("kafka").get("KAFKA_ADVERTISED_LISTENERS")).contains("PLAINTEXT://" + bootstrap);
+    }
+
+    /**
+     * `docker compose up` runs redis:7 and the app on it (.env's COMPOSE_PROFILES=redis);
+     * `--profile engine` replaces both by app-engine, and the services without a profile run in both.
+     */
+    @Test
+    void theProfilesPickRedisOrTheEngine() throws IOException {
+        assertThat(Files.readAllLines(ROOT.resolve(".env"))).contains("COMPOSE_PROFILES=redis");
+        assertThat(list(service("redis"), "profiles")).containsExactly("redis");
+        assertThat(list(service("app"), "profiles")).containsExactly("redis");
+        assertThat(list(service("app-engine"), "profiles")).containsExactly("engine");
+        for (String always : List.of("mysql", "canal", "kafka")) assertThat(service(always)).doesNotContainKey("profiles");
+        // one app at a time answers on 8080
+        assertThat(list(service("app"), "ports")).containsExactly("8080:8080");
+        assertThat(list(service("app-engine"), "ports")).containsExactly("8080:8080", "127.0.0.1:6379:6379");
+    }
+
+    /** The redis service keeps coupon stock and accepted claims: an AOF fsynced every second, in a volume. */
+    @Test
+    void redisPersistsAnAppendOnlyFileInAVolume() {
+        List<String> command = list(service("redis"), "command");
+        assertThat(String.join(" ", command)).isEqualTo("redis-server --save  --appendonly yes --appendfsync everysec");
+        assertThat(list(service("redis"), "volumes")).containsExactly("redis-data:/data");
+    }
+
+    /** app-engine: the same environment as app but for Redis, which is its own engine on every interface. */
+    @Test
+    void theEngineProfilesAppRunsItsEngineAndOtherwiseMatchesTheApp() throws IOException {
+        Map<String, String> app = env("app"), engine = env("app-engine");
+        Map<String, String> shared = new LinkedHashMap<>(app);
+        List.of("CACHELAB_ENGINE_ENABLED", "REDIS_HOST", "REDIS_PORT").forEach(shared::remove);
+        assertThat(engine).containsAllEntriesOf(shared);
+        assertThat(engine.keySet()).containsAll(app.keySet());
+
+        Binder binder = springBinder(engine);
+        assertThat(binder.bind("cachelab.engine.enabled", Boolean.class).get()).isTrue();
+        assertThat(binder.bind("cachelab.engine.bind", String.class).get()).isEqualTo("0.0.0.0");
+        assertThat(binder.bind("cachelab.engine.options.protected-mode", String.class).get()).isEqualTo("no");
+        assertThat(binder.bind("spring.data.redis.host", String.class).get()).isEqualTo("127.0.0.1");
+        assertThat(binder.bind("spring.data.redis.port", Integer.class).get())
+                .isEqualTo(binder.bind("cachelab.engine.port", Integer.class).get()).isEqualTo(6379);
+        assertThat(binder.bind("cachelab.consistency.mode", String.class).get()).isEqualTo("canal");
+        assertThat(binder.bind("cachelab.claims.queue", String.class).get()).isEqualTo("kafka");
     }
 
     /** Environment variables over the `mysql` profile's file over application.yml, as Spring Boot orders them. */
