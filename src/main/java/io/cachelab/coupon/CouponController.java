@@ -3,12 +3,15 @@ package io.cachelab.coupon;
 import io.cachelab.auth.AuthUser;
 import io.cachelab.cache.CacheResult;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,6 +21,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -57,8 +61,15 @@ class CouponController {
 
     @Operation(summary = "Claim a coupon: 202 with the claim id; 409 sold out / already claimed / outside the window; 429 too fast")
     @PostMapping("/api/coupons/{id}/claims")
-    ResponseEntity<ClaimService.Accepted> claim(@PathVariable long id, @AuthenticationPrincipal AuthUser user) {
-        ClaimService.Accepted a = claims.claim(id, user);
+    @ApiResponse(responseCode = "202", description = "accepted: queued for persistence",
+            content = @Content(schema = @Schema(implementation = ClaimService.Accepted.class)))
+    ResponseEntity<Object> claim(@PathVariable long id, @AuthenticationPrincipal AuthUser user) {
+        ClaimService.Decision d = claims.claim(id, user);
+        if (d instanceof ClaimService.Refused r) {
+            r.problem().setInstance(URI.create("/api/coupons/" + id + "/claims"));
+            return ResponseEntity.status(r.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(r.problem());
+        }
+        ClaimService.Accepted a = (ClaimService.Accepted) d;
         return ResponseEntity.status(HttpStatus.ACCEPTED).header("Location", "/api/claims/" + a.claimId()).body(a);
     }
 
