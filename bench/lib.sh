@@ -24,15 +24,21 @@ free_port() {
     || echo $(( 20000 + RANDOM % 20000 ))
 }
 
-cleanup_pair() {
-  local pid
-  for pid in "${ENGINE_PID:-}" "${REDIS_PID:-}"; do
+# Stops each PID that still runs: SIGTERM, up to SECONDS for it to exit, then SIGKILL.
+stop_pids() { # seconds pid...
+  local grace="$1" pid
+  shift
+  for pid in "$@"; do
     if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
       kill "$pid" 2>/dev/null || true
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      for _ in $(seq $(( grace * 10 ))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       kill -9 "$pid" 2>/dev/null || true
     fi
   done
+}
+
+cleanup_pair() {
+  stop_pids 5 "${ENGINE_PID:-}" "${REDIS_PID:-}"
   rm -rf "${WORK:-}"
 }
 
@@ -79,14 +85,7 @@ ratio() { # engine reference
 # engine on free ports and cleanup_app stops exactly that process.
 
 cleanup_app() {
-  local pid
-  for pid in "${APP_PID:-}" "${DB_PID:-}"; do
-    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-  done
+  stop_pids 10 "${APP_PID:-}" "${DB_PID:-}"
   rm -rf "${WORK:-}"
 }
 

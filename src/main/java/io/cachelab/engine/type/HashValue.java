@@ -58,11 +58,6 @@ public final class HashValue extends RValue {
         return table == null ? 0 : table.buckets();
     }
 
-    /** Bytes of the listpack's array (0 once a table), for memory accounting. */
-    public int listpackBytes() {
-        return table == null ? lp.capacity() : 0;
-    }
-
     /** The offset of the field's entry in the listpack, or -1. */
     private int indexOf(Bytes field) {
         byte[] f = field.array();

@@ -73,11 +73,6 @@ public final class SetValue extends RValue {
         return table == null ? ints.width() : 2;
     }
 
-    /** Bytes of the intset's array (0 once a table), for memory accounting. */
-    public int intsetBytes() {
-        return table == null ? ints.capacity() : 0;
-    }
-
     private int search(long v) {
         return ints.search(v);
     }

@@ -36,11 +36,6 @@ public final class Listpack {
         return used;
     }
 
-    /** Bytes the backing array holds (for memory accounting). */
-    public int capacity() {
-        return buf.length;
-    }
-
     /** The length of the entry at {@code off}. */
     public int length(int off) {
         int len = 0, shift = 0;
