@@ -40,6 +40,11 @@ public class ArticleCache implements ApplicationRunner {
         return read(id, policy(strategy), loader(id, 0));
     }
 
+    /** The same read answering the article's JSON text as cached (null when absent), for the HTTP API. */
+    public CacheResult<String> readJson(long id, String strategy) {
+        return cache.getJson(Long.toString(id), loader(id, 0), policy(strategy));
+    }
+
     public CacheResult<Article> read(long id, CachePolicy policy, Supplier<Article> loader) {
         return cache.get(Long.toString(id), Article.class, loader, policy);
     }

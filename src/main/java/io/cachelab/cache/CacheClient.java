@@ -117,9 +117,20 @@ public final class CacheClient implements AutoCloseable {
     // ---------------------------------------------------------------- public API
 
     public <T> CacheResult<T> get(String id, Class<T> type, Supplier<T> loader, CachePolicy policy) {
-        CacheResult<T> r = read(id, type, loader, policy);
-        count(policy, r.outcome());
-        return r;
+        Found f = read(id, type, loader, policy);
+        count(policy, f.outcome());
+        return new CacheResult<>(f.value(type, json), f.outcome());
+    }
+
+    /**
+     * The same read, answering the value's JSON text as it is cached (null when absent) instead of an
+     * object: a caller that only forwards the value (an HTTP answer) skips decoding the cached text and
+     * encoding the object again. The text is what {@code json} writes for the loader's value.
+     */
+    public <T> CacheResult<String> getJson(String id, Supplier<T> loader, CachePolicy policy) {
+        Found f = read(id, null, loader, policy);
+        count(policy, f.outcome());
+        return new CacheResult<>(f.text(json), f.outcome());
     }
 
     /** Writes a value (or the absent marker for null) with the policy's TTL, as a loader result would be. */
@@ -209,26 +220,54 @@ public final class CacheClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- strategies
 
-    private <T> CacheResult<T> read(String id, Class<T> type, Supplier<T> loader, CachePolicy policy) {
-        if (policy.bloom() != null && !bloom(policy).contains(id)) return new CacheResult<>(null, CacheOutcome.REJECTED);
+    /**
+     * What a strategy found: the value's JSON text (null when absent, or when nothing was stored for a
+     * loaded value), how it was obtained, and the value as an object when the strategy already holds
+     * one (the loader's result on a miss, a decoded local entry), so neither kind of caller pays for a
+     * conversion it does not need.
+     */
+    private record Found(String json, CacheOutcome outcome, Object object) {
+        static final Found REJECTED = new Found(null, CacheOutcome.REJECTED, null);
+        static final Found NULL = new Found(null, CacheOutcome.NULL, null);
+
+        <T> T value(Class<T> type, JsonMapper mapper) {
+            if (type.isInstance(object)) return type.cast(object);
+            return json == null ? null : mapper.readValue(json, type);
+        }
+
+        String text(JsonMapper mapper) {
+            return json != null || object == null ? json : mapper.writeValueAsString(object);
+        }
+    }
+
+    /** A local (Caffeine) entry: the JSON text, and the object once a typed caller has decoded it. */
+    private record Local(String json, Object object) {
+    }
+
+    private <T> Found read(String id, Class<T> type, Supplier<T> loader, CachePolicy policy) {
+        if (policy.bloom() != null && !bloom(policy).contains(id)) return Found.REJECTED;
         String key = policy.key(id);
         return switch (policy.strategy()) {
-            case NONE -> new CacheResult<>(loader.get(), CacheOutcome.MISS);
-            case CACHE_ASIDE -> cacheAside(key, type, loader, policy, false);
-            case NULL_CACHING, BLOOM -> cacheAside(key, type, loader, policy, true);
-            case MUTEX -> mutex(key, type, loader, policy);
-            case LOGICAL_EXPIRY -> logicalExpiry(key, type, loader, policy);
+            case NONE -> loaded(loader.get(), null);
+            case CACHE_ASIDE -> cacheAside(key, loader, policy, false);
+            case NULL_CACHING, BLOOM -> cacheAside(key, loader, policy, true);
+            case MUTEX -> mutex(key, loader, policy);
+            case LOGICAL_EXPIRY -> logicalExpiry(key, loader, policy);
             case TWO_LEVEL -> twoLevel(key, type, loader, policy);
         };
     }
 
-    private <T> CacheResult<T> cacheAside(String key, Class<T> type, Supplier<T> loader, CachePolicy policy,
-                                          boolean cacheNulls) {
-        CacheResult<T> cached = decode(redis.get(key), type);
+    /** A MISS with the loader's value and the JSON stored for it (null when nothing was stored). */
+    private static Found loaded(Object value, String stored) {
+        return new Found(value == null ? null : stored, CacheOutcome.MISS, value);
+    }
+
+    private <T> Found cacheAside(String key, Supplier<T> loader, CachePolicy policy, boolean cacheNulls) {
+        Found cached = cached(redis.get(key));
         if (cached != null) return cached;
         T value = loader.get();
-        if (value != null || cacheNulls) write(key, value, policy);
-        return new CacheResult<>(value, CacheOutcome.MISS);
+        String stored = value != null || cacheNulls ? write(key, value, policy) : null;
+        return loaded(value, stored);
     }
 
     /**
@@ -237,20 +276,20 @@ public final class CacheClient implements AutoCloseable {
      * for its answer; across instances the leader takes the Redis lock, and a leader that finds the
      * lock held waits for the holder's announcement on {@link #FILLED_CHANNEL}, published right after
      * the value is written. A lost announcement costs at most one lease: then the leader tries the
-     * lock again (the holder may have died). Followers decode the leader's JSON themselves, so no two
-     * callers share one mutable object.
+     * lock again (the holder may have died). Followers get the leader's JSON and decode it themselves
+     * if they want an object, so no two callers share one mutable object.
      */
-    private <T> CacheResult<T> mutex(String key, Class<T> type, Supplier<T> loader, CachePolicy policy) {
+    private <T> Found mutex(String key, Supplier<T> loader, CachePolicy policy) {
         String raw = redis.get(key);
-        if (raw != null) return decode(raw, type);
+        if (raw != null) return cached(raw);
         long deadline = System.nanoTime() + policy.lockWait().toNanos();
         CompletableFuture<String> flight = new CompletableFuture<>();
         CompletableFuture<String> leader = flights.putIfAbsent(key, flight);
-        if (leader != null) return decode(follow(leader, key, deadline, policy), type);
+        if (leader != null) return cached(follow(leader, key, deadline, policy));
         try {
-            Led<T> led = lead(key, type, loader, policy, deadline);
+            Led led = lead(key, loader, policy, deadline);
             flight.complete(led.raw());
-            return led.result();
+            return led.found();
         } catch (RuntimeException e) {
             flight.completeExceptionally(e);
             throw e;
@@ -259,27 +298,27 @@ public final class CacheClient implements AutoCloseable {
         }
     }
 
-    /** What the leader of a flight got, and the JSON its followers decode. */
-    private record Led<T>(CacheResult<T> result, String raw) {
+    /** What the leader of a flight got, and the stored text its followers read. */
+    private record Led(Found found, String raw) {
     }
 
-    private <T> Led<T> lead(String key, Class<T> type, Supplier<T> loader, CachePolicy policy, long deadline) {
+    private <T> Led lead(String key, Supplier<T> loader, CachePolicy policy, long deadline) {
         while (true) {
             String token = mutex.tryAcquire(key, policy.lockLease());
             if (token != null) {
                 try {
                     String again = redis.get(key);
-                    if (again != null) return new Led<>(decode(again, type), again);
+                    if (again != null) return new Led(cached(again), again);
                     T value = loader.get();
                     String raw = write(key, value, policy);
                     if (pubSub != null) redis.publish(FILLED_CHANNEL, key);
-                    return new Led<>(new CacheResult<>(value, CacheOutcome.MISS), raw);
+                    return new Led(loaded(value, value == null ? null : raw), raw);
                 } finally {
                     mutex.release(key, token);
                 }
             }
             String raw = awaitFill(key, deadline, policy);
-            if (raw != null) return new Led<>(decode(raw, type), raw);
+            if (raw != null) return new Led(cached(raw), raw);
         }
     }
 
@@ -333,20 +372,18 @@ public final class CacheClient implements AutoCloseable {
      * instances by the {@code lock:} key; the rebuild re-reads first, as the mutex does. Only a key
      * that was never written (a cold miss) makes the reader wait for the loader.
      */
-    private <T> CacheResult<T> logicalExpiry(String key, Class<T> type, Supplier<T> loader, CachePolicy policy) {
+    private <T> Found logicalExpiry(String key, Supplier<T> loader, CachePolicy policy) {
         String raw = coalescedGet(key);
         if (raw == null) {
             T value = loader.get();
             if (value == null) write(key, null, policy);
-            else writeLogical(key, value, policy);
-            return new CacheResult<>(value, CacheOutcome.MISS);
+            return loaded(value, value == null ? null : writeLogical(key, value, policy));
         }
-        if (raw.equals(NULL_MARKER)) return new CacheResult<>(null, CacheOutcome.NULL);
+        if (raw.equals(NULL_MARKER)) return Found.NULL;
         Envelope e = Envelope.parse(raw, json);
-        T value = json.readValue(e.value(), type);
-        if (e.expireAt() > System.currentTimeMillis()) return new CacheResult<>(value, CacheOutcome.HIT);
+        if (e.expireAt() > System.currentTimeMillis()) return new Found(e.value(), CacheOutcome.HIT, null);
         scheduleRebuild(key, loader, policy);
-        return new CacheResult<>(value, CacheOutcome.STALE);
+        return new Found(e.value(), CacheOutcome.STALE, null);
     }
 
     /**
@@ -425,27 +462,35 @@ public final class CacheClient implements AutoCloseable {
     }
 
     /**
-     * Caffeine in front of Redis. The local tier holds decoded objects (a hit costs no parsing), so
-     * callers must treat returned values as read-only. Changes reach other instances only through
-     * {@link #evict}, which every instance hears on {@link #EVICT_CHANNEL}; the local TTL (30 s by
-     * default) bounds what a lost message can cost.
+     * Caffeine in front of Redis. The local tier holds the JSON text and, once a typed caller has
+     * decoded it, the object (so a hit costs no parsing either way); callers must treat returned
+     * objects as read-only. Changes reach other instances only through {@link #evict}, which every
+     * instance hears on {@link #EVICT_CHANNEL}; the local TTL (30 s by default) bounds what a lost
+     * message can cost.
      */
-    private <T> CacheResult<T> twoLevel(String key, Class<T> type, Supplier<T> loader, CachePolicy policy) {
+    private <T> Found twoLevel(String key, Class<T> type, Supplier<T> loader, CachePolicy policy) {
         Object held = local.getIfPresent(key);
-        if (held == LOCAL_NULL) return new CacheResult<>(null, CacheOutcome.NULL);
-        if (type.isInstance(held)) return new CacheResult<>(type.cast(held), CacheOutcome.HIT);
-        CacheResult<T> r = cacheAside(key, type, loader, policy, true);
-        local.put(key, r.value() == null ? LOCAL_NULL : r.value());
-        return r;
+        if (held == LOCAL_NULL) return Found.NULL;
+        if (held instanceof Local l) {
+            if (l.object() == null && type != null) { // a typed caller: decode once, keep the object
+                T decoded = json.readValue(l.json(), type);
+                local.put(key, new Local(l.json(), decoded));
+                return new Found(l.json(), CacheOutcome.HIT, decoded);
+            }
+            return new Found(l.json(), CacheOutcome.HIT, l.object());
+        }
+        Found f = cacheAside(key, loader, policy, true);
+        local.put(key, f.json() == null ? LOCAL_NULL : new Local(f.json(), f.object()));
+        return f;
     }
 
     // ---------------------------------------------------------------- primitives
 
-    /** A cached outcome (HIT or NULL), or null when Redis has nothing. */
-    private <T> CacheResult<T> decode(String raw, Class<T> type) {
+    /** A cached outcome (HIT, or NULL for the absent marker), or null when Redis has nothing. */
+    private static Found cached(String raw) {
         if (raw == null) return null;
-        if (raw.equals(NULL_MARKER)) return new CacheResult<>(null, CacheOutcome.NULL);
-        return new CacheResult<>(json.readValue(raw, type), CacheOutcome.HIT);
+        if (raw.equals(NULL_MARKER)) return Found.NULL;
+        return new Found(raw, CacheOutcome.HIT, null);
     }
 
     /** Writes the value (or the absent marker) with the policy's TTL; returns the string stored. */
@@ -459,10 +504,12 @@ public final class CacheClient implements AutoCloseable {
         return raw;
     }
 
-    /** Envelope {"e": expireAt ms, "v": value}; written without a Redis TTL on purpose. */
-    private void writeLogical(String key, Object value, CachePolicy policy) {
+    /** Envelope {"e": expireAt ms, "v": value}, written without a Redis TTL on purpose; returns the value's JSON. */
+    private String writeLogical(String key, Object value, CachePolicy policy) {
         long expireAt = System.currentTimeMillis() + policy.ttl().nextValueTtlMillis();
-        redis.set(key, Envelope.format(expireAt, json.writeValueAsString(value)));
+        String valueJson = json.writeValueAsString(value);
+        redis.set(key, Envelope.format(expireAt, valueJson));
+        return valueJson;
     }
 
     private RBloomFilter<String> bloom(CachePolicy policy) {
