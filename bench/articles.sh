@@ -15,7 +15,8 @@
 # Each strategy gets a warm-up first (JIT, connection pool, and for the caching strategies a filled
 # cache), then the measured run. A run stops the script when more than 1% of its requests answer
 # 4xx/5xx or fail to connect: the numbers of a broken endpoint are not a benchmark.
-# Needs: java 17, curl.
+# Env LOAD: wrk (the default when installed) or httpload (bench/HttpLoad.java); see http_load in bench/lib.sh.
+# Needs: java 17, curl; wrk (Debian's wrk) for LOAD=wrk.
 set -euo pipefail
 
 STRATEGIES="${STRATEGIES:-none cache-aside two-level}"
@@ -68,7 +69,7 @@ for s in floor $STRATEGIES floor; do
 done
 
 base="${ORDER[1]:-floor}"
-echo "articles: GET /api/articles/{id} ids $IDS, $CONCURRENCY workers, $DURATION per run after $WARMUP warm-up, database ${DB:-h2}, $BASE_URL"
+echo "articles: GET /api/articles/{id} ids $IDS, $CONCURRENCY connections ($LOAD), $DURATION per run after $WARMUP warm-up, database ${DB:-h2}, $BASE_URL"
 echo "articles: floor = GET /api/ping through the same chain (the better of a first and a last run); ratios against it and against $base"
 printf '%-12s %10s %9s %7s %15s %15s %13s\n' strategy "req/s" "p99 ms" "HIT %" "req/s vs floor" "p99 vs floor" "req/s vs $base"
 for s in "${ORDER[@]}"; do

@@ -8,7 +8,7 @@
 #
 # What it does: logs in the admin (13800000000) and USERS users through POST /api/auth/code and
 # POST /api/auth/login (the code comes back in the response while cachelab.auth.expose-code=true, the
-# default), creates a coupon with STOCK through POST /api/admin/coupons, then runs bench/HttpLoad.java
+# default), creates a coupon with STOCK through POST /api/admin/coupons, then runs the load generator (LOAD below)
 # with one worker per user on POST /api/coupons/{id}/claims. A user's first claim is accepted (202)
 # while stock lasts; every later one is refused (409 sold out / already claimed, or 429 over the
 # per-user rate), so the run measures the whole claim path, accepted or not. The warm-up runs on a
@@ -21,7 +21,9 @@
 # Env: USERS (= concurrency), STOCK, DURATION, WARMUP, WARMUP_USERS, PHONE_PREFIX (7 digits; users are
 #      PHONE_PREFIX + 4 digits, warm-up users use the next prefix), ADMIN_PHONE, LOGIN_PARALLEL,
 #      JAVA_OPTS, APP_ARGS, BASE_URL.
-# Needs: java 17, curl.
+# LOAD=wrk (the default when installed): each request carries the next user's token (every thread
+# starting at its own offset) instead of one worker per user; LOAD=httpload keeps one worker per user.
+# Needs: java 17, curl; wrk for LOAD=wrk.
 set -euo pipefail
 
 USERS="${USERS:-200}"
@@ -132,7 +134,7 @@ line="$(http_load --method POST --url "$BASE_URL/api/coupons/$COUPON/claims" \
   --fail-on 400,401,403,404,5xx --max-fail-ratio 0.01)"
 
 accepted="$(result_field "$line" status_202)"
-echo "claims: POST /api/coupons/{id}/claims, $USERS users (one worker each), stock $STOCK, $DURATION after $WARMUP warm-up, $BASE_URL"
+echo "claims: POST /api/coupons/{id}/claims, $USERS users ($LOAD: $([[ $LOAD == wrk ]] && echo "tokens in turn" || echo "one worker each")), stock $STOCK, $DURATION after $WARMUP warm-up, $BASE_URL"
 printf '%-10s %10s %9s %8s %8s %8s %8s\n' requests "claims/s" "p99 ms" 202 409 429 other
 printf '%-10s %10s %9s %8s %8s %8s %8s\n' "$(result_field "$line" requests)" "$(result_field "$line" rps)" \
   "$(result_field "$line" p99_ms)" "$accepted" "$(result_field "$line" status_409)" \

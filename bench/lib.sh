@@ -155,17 +155,57 @@ start_app() {
   wait_for_health "$BASE_URL" "$APP_PID" "$WORK/app.log"
 }
 
-# Runs bench/HttpLoad.java; prints its report on stderr and the RESULT line on stdout. Stops the
-# script with HttpLoad's message when the run failed (exit 3: too many 404/5xx or connection errors).
+# The load generator: LOAD=wrk (the default when wrk is installed; bench/wrk-load.lua) or LOAD=httpload
+# (bench/HttpLoad.java, JDK only). Both send the same requests and print the same RESULT line; wrk's
+# two C threads leave the 2 cores to the service, where HttpLoad's JVM with a thread per worker takes
+# a large share of them itself. The tables say which one ran.
+LOAD="${LOAD:-$(command -v wrk >/dev/null 2>&1 && echo wrk || echo httpload)}"
+
+# Runs the load generator with HttpLoad's options; prints its report on stderr and the RESULT line on
+# stdout. Stops the script with the generator's message when the run failed (exit 3: too many
+# 404/5xx or connection errors).
 http_load() {
   local out rc=0
-  out="$(java bench/HttpLoad.java "$@")" || rc=$?
+  if [[ "$LOAD" == wrk ]]; then out="$(wrk_load "$@")" || rc=$?
+  else out="$(java bench/HttpLoad.java "$@")" || rc=$?
+  fi
   grep -v '^RESULT ' <<<"$out" >&2 || true
   if [[ $rc -ne 0 ]]; then
-    echo "$NAME: load run failed (HttpLoad exit $rc): $*" >&2
+    echo "$NAME: load run failed ($LOAD exit $rc): $*" >&2
     exit "$rc"
   fi
   grep '^RESULT ' <<<"$out"
+}
+
+# wrk with bench/wrk-load.lua, given HttpLoad's options (--url --ids --concurrency --duration --warmup
+# --method --body --worker-headers --count-header --fail-on --max-fail-ratio --timeout); a warm-up is
+# a first wrk run whose numbers are dropped. Durations are whole seconds for wrk (rounded up).
+wrk_load() {
+  local url="" ids=1-1 conc=16 dur=10s warm=0s method=GET body="" headers="" count="" fail=404,5xx maxfail=0.01 timeout=10s
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --url) url="$2" ;; --ids) ids="$2" ;; --concurrency) conc="$2" ;; --duration) dur="$2" ;;
+      --warmup) warm="$2" ;; --method) method="$2" ;; --body) body="$2" ;; --worker-headers) headers="$2" ;;
+      --count-header) count="$2" ;; --fail-on) fail="$2" ;; --max-fail-ratio) maxfail="$2" ;; --timeout) timeout="$2" ;;
+      *) echo "$NAME: LOAD=wrk does not take $1" >&2; return 1 ;;
+    esac
+    shift 2
+  done
+  local origin="${url%%/api/*}" path="/api/${url#*/api/}" threads=$(( conc < 2 ? 1 : 2 ))
+  local args=(-t"$threads" -c"$conc" --timeout "$(wrk_seconds "$timeout")s" -s bench/wrk-load.lua "$origin" --
+    "url=$path" "ids=$ids" "method=$method" "body=$body" "headers=$headers" "count=$count" "fail=$fail" "max_fail=$maxfail")
+  if [[ "$(wrk_seconds "$warm")" -gt 0 ]]; then
+    wrk -d"$(wrk_seconds "$warm")s" "${args[@]}" >/dev/null || true
+  fi
+  wrk -d"$(wrk_seconds "$dur")s" "${args[@]}"
+}
+
+wrk_seconds() { # 20s | 300ms | 2 -> whole seconds, at least 1
+  case "$1" in
+    *ms) echo $(( (${1%ms} + 999) / 1000 )) ;;
+    *s) echo $(( ${1%s} > 0 ? ${1%s} : 0 )) ;;
+    *) echo "$1" ;;
+  esac
 }
 
 result_field() { # RESULT-line key
