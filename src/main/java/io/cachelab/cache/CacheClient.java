@@ -69,7 +69,7 @@ public final class CacheClient implements AutoCloseable {
     /** Logical-expiry GETs in flight on this instance, shared by readers of the same key. */
     private final ConcurrentMap<String, CompletableFuture<String>> reads = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, RBloomFilter<String>> blooms = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Counter> requestCounters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Counter[][]> requestCounters = new ConcurrentHashMap<>();
 
     public CacheClient(StatefulRedisConnection<String, String> connection,
                        StatefulRedisPubSubConnection<String, String> pubSub,
@@ -524,10 +524,17 @@ public final class CacheClient implements AutoCloseable {
     }
 
     private void count(CachePolicy policy, CacheOutcome outcome) {
-        String id = policy.cache() + '\0' + policy.strategy().id() + '\0' + outcome.tag();
-        requestCounters.computeIfAbsent(id, k -> Counter.builder("cachelab.cache.requests")
-                .tag("cache", policy.cache()).tag("strategy", policy.strategy().id()).tag("outcome", outcome.tag())
-                .register(meters)).increment();
+        // per cache a [strategy][outcome] table, so counting a request builds no string and no tags
+        Counter[][] table = requestCounters.computeIfAbsent(policy.cache(),
+                c -> new Counter[Strategy.values().length][CacheOutcome.values().length]);
+        Strategy strategy = policy.strategy();
+        Counter c = table[strategy.ordinal()][outcome.ordinal()];
+        if (c == null) { // a race registers the same meter twice: Micrometer answers the one it has
+            c = Counter.builder("cachelab.cache.requests").tag("cache", policy.cache())
+                    .tag("strategy", strategy.id()).tag("outcome", outcome.tag()).register(meters);
+            table[strategy.ordinal()][outcome.ordinal()] = c;
+        }
+        c.increment();
     }
 
 }
