@@ -5,6 +5,7 @@ import io.cachelab.cache.CachePolicies;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -14,6 +15,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.redisson.api.RedissonClient;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientConfigurationBuilderCustomizer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -40,11 +42,35 @@ class CacheConfiguration {
         return props.policies();
     }
 
+    /**
+     * Cluster client options for both Lettuce clients (Spring's and the cache's): follow a failover,
+     * not only MOVED (adaptive triggers and a periodic refresh), and fail a command at once while
+     * its node is disconnected instead of queueing it until the command timeout. Queued, a command
+     * for a killed master waited the whole timeout even after its replica had been promoted, and
+     * the next one again: EngineClusterFailoverIT saw requests fail until two timeouts (10 s) after
+     * the kill, whatever the refresh period.
+     */
+    static ClusterClientOptions clusterOptions(Duration refresh) {
+        return ClusterClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(refresh).build()).build();
+    }
+
+    /** Spring's Lettuce client on a cluster gets the same options (replacing the ones Boot built from the same properties). */
+    @Bean
+    LettuceClientConfigurationBuilderCustomizer clusterClientOptions(DataRedisConnectionDetails details,
+            @Value("${spring.data.redis.lettuce.cluster.refresh.period:2s}") Duration refresh) {
+        return builder -> {
+            if (details.getCluster() != null) builder.clientOptions(clusterOptions(refresh));
+        };
+    }
+
     /** Depends on the connection factory so the embedded engine, if any, is listening first. */
     @Bean(destroyMethod = "shutdown")
     AbstractRedisClient cacheRedisClient(DataRedisConnectionDetails details, RedisConnectionFactory startedFirst,
                                          @Value("${spring.data.redis.timeout:5s}") Duration timeout,
-                                         @Value("${spring.data.redis.lettuce.cluster.refresh.period:10s}") Duration refresh) {
+                                         @Value("${spring.data.redis.lettuce.cluster.refresh.period:2s}") Duration refresh) {
         if (details.getCluster() != null) {
             List<RedisURI> seeds = details.getCluster().getNodes().stream()
                     .map(n -> withAuth(RedisURI.builder().withHost(n.host()).withPort(n.port()).withTimeout(timeout),
@@ -52,8 +78,7 @@ class CacheConfiguration {
             RedisClusterClient cluster = RedisClusterClient.create(seeds);
             // as Spring's own client (application.yml): follow a failover, not only MOVED, and time out
             // commands as spring.data.redis.timeout says rather than after Lettuce's default minute
-            cluster.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                    .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(refresh).build()).build());
+            cluster.setOptions(clusterOptions(refresh));
             return cluster;
         }
         if (details.getSentinel() != null) {
