@@ -65,6 +65,13 @@ public final class Blocking {
         return waiting.size();
     }
 
+    /** The clients blocked on keys, each once: what a cron step that inspects them walks (not every client). */
+    public List<Client> clientsBlockedOnKeys() {
+        Set<Client> blocked = new LinkedHashSet<>();
+        for (ArrayDeque<Client> q : waiting.values()) blocked.addAll(q);
+        return new ArrayList<>(blocked);
+    }
+
     /**
      * Blocks the client on {@code keys} until one is written or {@code deadlineMs} (absolute, 0 for
      * none) passes. Inside MULTI or a script it answers the timeout reply at once instead.

@@ -634,7 +634,7 @@ public final class Server implements KeyspaceHost, NetHost, AclHost, EvictorHost
 
     /** clientsCron's cluster step: clients blocked on slots this node no longer serves are redirected. */
     private void redirectBlockedClients() {
-        for (Client c : new ArrayList<>(eventLoop.clients())) {
+        for (Client c : blocking.clientsBlockedOnKeys()) {
             Bytes key = blocking.firstBlockedKey(c);
             if (key == null) continue;
             CommandSpec spec = commands().lookup(blocking.blockedCommand(c)[0]);
