@@ -15,7 +15,7 @@ import io.cachelab.engine.util.Bytes;
  * the classes here under HotSpot's 64-bit layout with compressed references, the layout of any
  * heap below 32 GB: 12-byte object headers, 4-byte references, 16-byte array headers, every
  * object rounded up to 8 bytes. The per-class constants follow the fields of util.Dict.Entry,
- * util.Bytes, util.Listpack, util.IntSet and the value classes; change them with those fields
+ * util.Bytes, util.Listpack and the value classes; change them with those fields
  * (bench/memory.sh prints INFO used_memory against the measured heap for each data set).
  *
  * <p>Like {@link MemoryModel} (Redis's numbers, which MEMORY USAGE answers) every estimate is O(1):
@@ -27,7 +27,6 @@ public final class HeapModel {
     static final int BYTES = 24;       // Bytes: data, hash
     static final int BOX = 16;         // Long, Double
     static final int LISTPACK = 24;    // Listpack: buf, used, count
-    static final int INTSET = 24;      // IntSet: data, width, count
     static final int STRING = 32;      // StringValue: RValue's two ints, buf, len, three flags
     static final int HASH = 40;        // HashValue: lp, table, payloadBytes
     static final int SET = 32;         // SetValue: enc, memberBytes
@@ -91,7 +90,8 @@ public final class HeapModel {
 
     private static long setBytes(SetValue s) {
         long count = s.size();
-        if (s.isIntset()) return SET + INTSET + byteArray(count * s.intsetWidth());
+        // an intset is one array: a width byte, then the integers (util.IntSet)
+        if (s.isIntset()) return SET + byteArray(1 + count * s.intsetWidth());
         long avg = count == 0 ? 0 : s.memberBytes() / count;
         return SET + dictBytes(count, s.buckets(), byteArray(avg));
     }

@@ -23,18 +23,18 @@ public final class SetValue extends RValue {
     /** GETFAIR_NUM_ENTRIES in dict.c. */
     private static final int FAIR_SAMPLE = 15;
 
-    /** The encoding: an {@link IntSet}, or the hashtable's Dict (one field, not two: 8 bytes a set). */
+    /** The encoding: an {@link IntSet} array, or the hashtable's Dict (one field, not two: 8 bytes a set). */
     private Object enc;
     /** Sum of member lengths while a hashtable (an intset is sized from its count and range). */
     private long memberBytes;
 
     /** An empty intset, as createIntsetObject (the STORE commands start their result this way). */
     public SetValue() {
-        enc = new IntSet();
+        enc = IntSet.empty();
     }
 
-    private IntSet ints() {
-        return (IntSet) enc;
+    private byte[] ints() {
+        return (byte[]) enc;
     }
 
     /** The hashtable, or null while an intset. */
@@ -65,7 +65,7 @@ public final class SetValue extends RValue {
     }
 
     public int size() {
-        return table() == null ? ints().size() : table().size();
+        return table() == null ? IntSet.size(ints()) : table().size();
     }
 
     /** Sum of member lengths in the hashtable encoding, 0 while an intset. */
@@ -80,11 +80,11 @@ public final class SetValue extends RValue {
 
     /** Bytes per element of the intset encoding (intset.c: 2, 4 or 8, raised by the widest member so far). */
     public int intsetWidth() {
-        return table() == null ? ints().width() : 2;
+        return table() == null ? IntSet.width(ints()) : 2;
     }
 
     private int search(long v) {
-        return ints().search(v);
+        return IntSet.search(ints(), v);
     }
 
     public boolean contains(Bytes member) {
@@ -104,8 +104,10 @@ public final class SetValue extends RValue {
         if (table() == null) {
             Long v = Numbers.parseLongStrict(member);
             if (v != null) {
-                if (!ints().add(v)) return false;
-                if (ints().size() > maxIntsetEntries) convertToTable();
+                byte[] before = ints();
+                enc = IntSet.add(before, v);
+                if (enc == before) return false;
+                if (IntSet.size(ints()) > maxIntsetEntries) convertToTable();
                 return true;
             }
             convertToTable();
@@ -123,14 +125,16 @@ public final class SetValue extends RValue {
         }
         Long v = Numbers.parseLongStrict(member);
         if (v == null) return false;
-        return ints().remove(v);
+        byte[] before = ints();
+        enc = IntSet.remove(before, v);
+        return enc != before;
     }
 
     public void convertToTable() {
         if (table() != null) return;
-        Dict<Bytes, Boolean> t = new Dict<>(ints().size());
+        Dict<Bytes, Boolean> t = new Dict<>(IntSet.size(ints()));
         long bytes = 0;
-        for (int i = 0; i < ints().size(); i++) {
+        for (int i = 0; i < IntSet.size(ints()); i++) {
             Bytes m = intMember(i);
             bytes += m.length();
             t.put(m, PRESENT);
@@ -140,13 +144,13 @@ public final class SetValue extends RValue {
     }
 
     private Bytes intMember(int i) {
-        return new Bytes(Long.toString(ints().get(i)).getBytes(StandardCharsets.US_ASCII));
+        return new Bytes(Long.toString(IntSet.get(ints(), i)).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Visits every member in encoding order (ascending while an intset). */
     public void forEach(Consumer<Bytes> visitor) {
         if (table() == null) {
-            for (int i = 0; i < ints().size(); i++) visitor.accept(intMember(i));
+            for (int i = 0; i < IntSet.size(ints()); i++) visitor.accept(intMember(i));
         } else {
             for (Dict.Entry<Bytes, Boolean> e : table()) visitor.accept(e.key());
         }
@@ -166,7 +170,7 @@ public final class SetValue extends RValue {
      */
     public Bytes randomMember() {
         if (table() != null) return fairRandomKey(table());
-        return ints().size() == 0 ? null : intMember(ThreadLocalRandom.current().nextInt(ints().size()));
+        return IntSet.size(ints()) == 0 ? null : intMember(ThreadLocalRandom.current().nextInt(IntSet.size(ints())));
     }
 
     static <K> K fairRandomKey(Dict<K, ?> table) {
@@ -190,7 +194,7 @@ public final class SetValue extends RValue {
         SetValue s = new SetValue();
         Dict<Bytes, Boolean> table = table();
         if (table == null) {
-            s.enc = ints().copy();
+            s.enc = ints().clone();
         } else {
             Dict<Bytes, Boolean> t = new Dict<>(table.size());
             for (Dict.Entry<Bytes, Boolean> e : table) t.put(e.key(), PRESENT);
