@@ -694,7 +694,8 @@ public final class ZSetCommands {
                 c.addNull();
                 return;
             }
-            c.addBulk(z.dict().randomEntry().key().array());
+            Node pick = z.isListpack() ? z.byRank(ThreadLocalRandom.current().nextInt(z.size())) : null;
+            c.addBulk(pick != null ? pick.member().array() : z.dict().randomEntry().key().array());
             return;
         }
         // the count is parsed before the options are checked, as zrandmemberCommand does
@@ -721,8 +722,11 @@ public final class ZSetCommands {
             int perElement = withScores && !nested ? 2 : 1;
             c.addArrayLen(n * perElement);
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            // a listpack's nodes are built once, not per pick
+            Node[] packed = z.isListpack() ? z.nodes() : null;
             for (long i = 0; i < n; i++) {
-                Node x = z.byRank(rnd.nextInt(z.size()));
+                int r = rnd.nextInt(z.size());
+                Node x = packed != null ? packed[r] : z.byRank(r);
                 if (nested) c.addArrayLen(2);
                 c.addBulk(x.member().array());
                 if (withScores) addScore(c, x.score());

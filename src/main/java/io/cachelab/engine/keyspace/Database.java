@@ -25,7 +25,7 @@ public final class Database {
     /** Average TTL of the keys sampled by the expiry cycle, for INFO keyspace avg_ttl. */
     long avgTtl;
     /**
-     * Sum of {@link RValue#memAccounted} over the keys: MemoryModel's estimate, refreshed for a key
+     * Sum of {@link RValue#accountedBytes} over the keys: HeapModel's estimate, refreshed for a key
      * when it is added, replaced or signalled as modified, so used_memory costs O(1) per write.
      */
     long datasetBytes;
@@ -74,9 +74,9 @@ public final class Database {
     }
 
     private void account(Bytes key, RValue v) {
-        long bytes = MemoryModel.entryBytes(key, v);
-        datasetBytes += bytes - v.accountedBytes();
-        v.setAccountedBytes(bytes);
+        long old = v.accountedBytes();
+        v.setAccountedBytes(HeapModel.entryBytes(key, v));
+        datasetBytes += v.accountedBytes() - old;
     }
 
     private void unaccount(RValue v) {

@@ -17,10 +17,11 @@ import io.cachelab.engine.util.Bytes;
  * types keep in their add/remove methods. Every estimate is O(1); collections use the average
  * element length where Redis would sum per-element allocations.
  *
- * <p>used_memory is this dataset estimate plus the dictionaries' bucket arrays, client buffers
- * and a fixed baseline (what an empty redis-server reports), never the JVM heap: the heap moves
- * with garbage collection, so eviction driven by it would not be reproducible, while this number
- * is stable and deterministic for the same sequence of commands.
+ * <p>This is what MEMORY USAGE answers: the key's size as Redis would hold it, so a client
+ * compares the two servers key by key. used_memory and maxmemory count {@link HeapModel} instead,
+ * the same keys as this JVM lays them out (a JVM object costs more than its C struct), so that
+ * maxmemory bounds the heap. Both are computed from shapes, never read from the garbage-collected
+ * heap, so eviction stays deterministic for the same sequence of commands.
  */
 public final class MemoryModel {
     /** used_memory_startup of an empty redis-server 7.0.15 with 16 databases. */

@@ -4,6 +4,7 @@ import io.cachelab.engine.info.Stats;
 import io.cachelab.engine.config.Notify;
 import io.cachelab.engine.keyspace.Database;
 import io.cachelab.engine.keyspace.MemoryModel;
+import io.cachelab.engine.keyspace.HeapModel;
 import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.config.EngineConfig;
 import io.cachelab.engine.net.Client;
@@ -23,8 +24,10 @@ import java.util.function.LongSupplier;
  * Each round stops after a time budget derived from maxmemory-eviction-tenacity and continues
  * from the event loop (Redis's evictionTimeProc), so one command never stalls the server.
  *
- * <p>used_memory is {@link MemoryModel}'s deterministic estimate, which makes what gets evicted
- * depend only on the commands and the sampling, not on the garbage collector.
+ * <p>used_memory is {@link HeapModel}'s estimate of the keys as the JVM holds them (plus
+ * {@link MemoryModel#BASELINE} and client buffers): computed, so what gets evicted depends only on
+ * the commands and the sampling, not on the garbage collector, and close to the heap, so maxmemory
+ * bounds it.
  */
 public final class Evictor {
     public enum Result { OK, RUNNING, FAIL }
@@ -69,11 +72,11 @@ public final class Evictor {
 
     // ---- accounting ----
 
-    /** used_memory: baseline + dataset + dictionary tables + client buffers. */
+    /** used_memory: baseline + dataset + dictionary tables + client buffers, the dataset as the JVM holds it (HeapModel). */
     public long usedMemory() {
         if (clientsChanged) sumClients();
         long used = MemoryModel.BASELINE + clientsMemory;
-        for (Database db : server.databases()) used += db.datasetBytes() + MemoryModel.databaseOverhead(db);
+        for (Database db : server.databases()) used += db.datasetBytes() + HeapModel.databaseOverhead(db);
         if (used > peak) peak = used;
         return used;
     }

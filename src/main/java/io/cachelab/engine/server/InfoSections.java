@@ -99,7 +99,7 @@ public final class InfoSections {
 
     private static void memory(Server s, InfoWriter out) {
         Runtime rt = Runtime.getRuntime();
-        // the deterministic estimate eviction uses (keyspace.MemoryModel), not the JVM heap
+        // what eviction counts: the keys as this JVM lays them out (keyspace.HeapModel), computed, not sampled from the GC
         Evictor ev = s.evictor();
         long used = ev.usedMemory();
         long peak = ev.peak();

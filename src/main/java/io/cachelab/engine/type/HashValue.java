@@ -53,6 +53,11 @@ public final class HashValue extends RValue {
         return payloadBytes;
     }
 
+    /** The listpack encoding's bytes allocated, 0 once a hashtable (memory accounting). */
+    public int listpackCapacity() {
+        return table == null ? lp.capacity() : 0;
+    }
+
     /** Hash-table buckets (0 while a listpack), for memory accounting. */
     public int buckets() {
         return table == null ? 0 : table.buckets();

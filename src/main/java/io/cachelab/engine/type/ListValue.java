@@ -46,6 +46,11 @@ public final class ListValue extends RValue {
         return new ListValue(copy, size, elementBytes);
     }
 
+    /** Element slots allocated (the ring buffer's length), for memory accounting. */
+    public int capacity() {
+        return items.length;
+    }
+
     public int size() {
         return size;
     }

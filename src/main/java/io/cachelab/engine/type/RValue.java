@@ -8,8 +8,11 @@ package io.cachelab.engine.type;
 public abstract class RValue {
     /** LRU clock or (LFU decrement time << 8 | counter); see keyspace.Eviction. */
     private int lru;
-    /** Bytes this key counts for in its database's dataset estimate (keyspace.MemoryModel); kept by Database. */
-    private long memAccounted;
+    /**
+     * What this key counts for in its database's dataset estimate (keyspace.MemoryModel), in 8-byte
+     * units (the JVM's object alignment) so an int covers 16 GB; kept by Database.
+     */
+    private int memAccounted;
 
     /** The access clock: LRU seconds, or LFU decrement minutes << 8 | log counter (robj.lru). */
     public int lru() {
@@ -22,12 +25,15 @@ public abstract class RValue {
 
     /** The bytes this value is counted for in its database's dataset estimate (0 when not counted). */
     public long accountedBytes() {
-        return memAccounted;
+        return memAccounted * 8L;
     }
 
-    /** Database's bookkeeping: the value is now counted for {@code bytes}. */
+    /**
+     * Database's bookkeeping: the value is now counted for {@code bytes}, rounded up to 8 (read it
+     * back through {@link #accountedBytes()} to add what was stored).
+     */
     public void setAccountedBytes(long bytes) {
-        memAccounted = bytes;
+        memAccounted = (int) Math.min((bytes + 7) >>> 3, Integer.MAX_VALUE);
     }
 
     public abstract RType type();

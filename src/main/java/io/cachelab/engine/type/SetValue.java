@@ -23,14 +23,24 @@ public final class SetValue extends RValue {
     /** GETFAIR_NUM_ENTRIES in dict.c. */
     private static final int FAIR_SAMPLE = 15;
 
-    private IntSet ints;
-    private Dict<Bytes, Boolean> table;
+    /** The encoding: an {@link IntSet} array, or the hashtable's Dict (one field, not two: 8 bytes a set). */
+    private Object enc;
     /** Sum of member lengths while a hashtable (an intset is sized from its count and range). */
     private long memberBytes;
 
     /** An empty intset, as createIntsetObject (the STORE commands start their result this way). */
     public SetValue() {
-        ints = new IntSet();
+        enc = IntSet.empty();
+    }
+
+    private byte[] ints() {
+        return (byte[]) enc;
+    }
+
+    /** The hashtable, or null while an intset. */
+    @SuppressWarnings("unchecked")
+    private Dict<Bytes, Boolean> table() {
+        return enc instanceof Dict<?, ?> d ? (Dict<Bytes, Boolean>) d : null;
     }
 
     /** setTypeCreate: an intset if the first member is an integer, else a hashtable. */
@@ -47,15 +57,15 @@ public final class SetValue extends RValue {
 
     @Override
     public String encoding() {
-        return table == null ? "intset" : "hashtable";
+        return table() == null ? "intset" : "hashtable";
     }
 
     public boolean isIntset() {
-        return table == null;
+        return table() == null;
     }
 
     public int size() {
-        return table == null ? ints.size() : table.size();
+        return table() == null ? IntSet.size(ints()) : table().size();
     }
 
     /** Sum of member lengths in the hashtable encoding, 0 while an intset. */
@@ -65,81 +75,84 @@ public final class SetValue extends RValue {
 
     /** Hash-table buckets (0 while an intset), for memory accounting. */
     public int buckets() {
-        return table == null ? 0 : table.buckets();
+        return table() == null ? 0 : table().buckets();
     }
 
     /** Bytes per element of the intset encoding (intset.c: 2, 4 or 8, raised by the widest member so far). */
     public int intsetWidth() {
-        return table == null ? ints.width() : 2;
+        return table() == null ? IntSet.width(ints()) : 2;
     }
 
     private int search(long v) {
-        return ints.search(v);
+        return IntSet.search(ints(), v);
     }
 
     public boolean contains(Bytes member) {
-        if (table != null) return table.containsKey(member);
+        if (table() != null) return table().containsKey(member);
         Long v = Numbers.parseLongStrict(member.array());
         return v != null && search(v) >= 0;
     }
 
     public boolean contains(byte[] member) {
-        if (table != null) return table.containsKey(new Bytes(member));
+        if (table() != null) return table().containsKey(new Bytes(member));
         Long v = Numbers.parseLongStrict(member);
         return v != null && search(v) >= 0;
     }
 
     /** setTypeAdd: true if added. An intset converts on a non-integer or past {@code maxIntsetEntries}. */
     public boolean add(byte[] member, int maxIntsetEntries) {
-        if (table == null) {
+        if (table() == null) {
             Long v = Numbers.parseLongStrict(member);
             if (v != null) {
-                if (!ints.add(v)) return false;
-                if (ints.size() > maxIntsetEntries) convertToTable();
+                byte[] before = ints();
+                enc = IntSet.add(before, v);
+                if (enc == before) return false;
+                if (IntSet.size(ints()) > maxIntsetEntries) convertToTable();
                 return true;
             }
             convertToTable();
         }
-        if (table.put(new Bytes(member), PRESENT) != null) return false;
+        if (table().put(new Bytes(member), PRESENT) != null) return false;
         memberBytes += member.length;
         return true;
     }
 
     public boolean remove(byte[] member) {
-        if (table != null) {
-            if (table.remove(new Bytes(member)) == null) return false;
+        if (table() != null) {
+            if (table().remove(new Bytes(member)) == null) return false;
             memberBytes -= member.length;
             return true;
         }
         Long v = Numbers.parseLongStrict(member);
         if (v == null) return false;
-        return ints.remove(v);
+        byte[] before = ints();
+        enc = IntSet.remove(before, v);
+        return enc != before;
     }
 
     public void convertToTable() {
-        if (table != null) return;
-        Dict<Bytes, Boolean> t = new Dict<>(ints.size());
+        if (table() != null) return;
+        Dict<Bytes, Boolean> t = new Dict<>(IntSet.size(ints()));
         long bytes = 0;
-        for (int i = 0; i < ints.size(); i++) {
+        for (int i = 0; i < IntSet.size(ints()); i++) {
             Bytes m = intMember(i);
             bytes += m.length();
             t.put(m, PRESENT);
         }
         memberBytes = bytes;
-        table = t;
-        ints = null;
+        enc = t;
     }
 
     private Bytes intMember(int i) {
-        return new Bytes(Long.toString(ints.get(i)).getBytes(StandardCharsets.US_ASCII));
+        return new Bytes(Long.toString(IntSet.get(ints(), i)).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Visits every member in encoding order (ascending while an intset). */
     public void forEach(Consumer<Bytes> visitor) {
-        if (table == null) {
-            for (int i = 0; i < ints.size(); i++) visitor.accept(intMember(i));
+        if (table() == null) {
+            for (int i = 0; i < IntSet.size(ints()); i++) visitor.accept(intMember(i));
         } else {
-            for (Dict.Entry<Bytes, Boolean> e : table) visitor.accept(e.key());
+            for (Dict.Entry<Bytes, Boolean> e : table()) visitor.accept(e.key());
         }
     }
 
@@ -156,8 +169,8 @@ public final class SetValue extends RValue {
      * random-bucket pick favours members alone in their bucket and fails SRANDMEMBER's chi-square test.
      */
     public Bytes randomMember() {
-        if (table != null) return fairRandomKey(table);
-        return ints.size() == 0 ? null : intMember(ThreadLocalRandom.current().nextInt(ints.size()));
+        if (table() != null) return fairRandomKey(table());
+        return IntSet.size(ints()) == 0 ? null : intMember(ThreadLocalRandom.current().nextInt(IntSet.size(ints())));
     }
 
     static <K> K fairRandomKey(Dict<K, ?> table) {
@@ -169,29 +182,30 @@ public final class SetValue extends RValue {
 
     /** One SSCAN step over the hashtable encoding (an intset is visited whole, cursor 0). */
     public long scan(long cursor, Consumer<Bytes> visitor) {
-        if (table == null) {
+        if (table() == null) {
             forEach(visitor);
             return 0;
         }
-        return table.scan(cursor, (k, v) -> visitor.accept(k));
+        return table().scan(cursor, (k, v) -> visitor.accept(k));
     }
 
     @Override
     public RValue copy() {
         SetValue s = new SetValue();
+        Dict<Bytes, Boolean> table = table();
         if (table == null) {
-            s.ints = ints.copy();
+            s.enc = ints().clone();
         } else {
-            s.ints = null;
+            Dict<Bytes, Boolean> t = new Dict<>(table.size());
+            for (Dict.Entry<Bytes, Boolean> e : table) t.put(e.key(), PRESENT);
+            s.enc = t;
             s.memberBytes = memberBytes;
-            s.table = new Dict<>(table.size());
-            for (Dict.Entry<Bytes, Boolean> e : table) s.table.put(e.key(), PRESENT);
         }
         return s;
     }
 
     /** The hashtable encoding's table, null while compact (DEBUG HTSTATS-KEY). */
     public Dict<Bytes, Boolean> hashTable() {
-        return table;
+        return table();
     }
 }

@@ -2,17 +2,21 @@ package io.cachelab.engine.type;
 
 import io.cachelab.engine.util.Dict;
 import io.cachelab.engine.util.Bytes;
+import io.cachelab.engine.util.Listpack;
 
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A sorted set, shaped as Redis's t_zset.c skiplist + dict: the dict answers ZSCORE and membership
- * in O(1), the skiplist keeps (score, member) order with a span per level link so ZRANK and
- * rank ranges cost O(log n). Redis stores small sets as a listpack; here the structure is always
- * the skiplist (small sets are cheap either way) and the listpack-ness is a flag that follows
- * Redis's one-way conversion rule (zset-max-listpack-entries / -value, taken from config at
- * creation), so OBJECT ENCODING answers as Redis does.
+ * A sorted set with Redis 7.0's two encodings (t_zset.c). While small it is a listpack
+ * ({@link ZListpack}: members and scores packed in (score, member) order in one array). Past
+ * zset-max-listpack-entries, or once a member longer than zset-max-listpack-value is added, it
+ * becomes the skiplist + dict: the dict answers ZSCORE and membership in O(1), the skiplist keeps
+ * the order with a span per level link so ZRANK and rank ranges cost O(log n). Only a freshly
+ * built result converts back ({@link #fitEncoding}), as zsetConvertToListpackIfNeeded.
+ *
+ * <p>Both encodings answer through {@link Node}s: the skiplist's own, or a listpack's detached
+ * snapshot, so the commands walk either the same way.
  */
 public final class ZSetValue extends RValue {
     static final int MAX_LEVEL = 32;
@@ -116,13 +120,15 @@ public final class ZSetValue extends RValue {
         }
     }
 
-    private final Node header = new Node(MAX_LEVEL, 0, null);
+    /** The listpack encoding; null once a skiplist. */
+    private Listpack lp;
+    /** The skiplist encoding (header, tail, level, dict); header and dict are null while a listpack. */
+    private Node header;
     private Node tail;
     private int level = 1;
-    private final Dict<Bytes, Double> dict;
+    private Dict<Bytes, Double> dict;
     private int maxListpackEntries;
     private int maxListpackValue;
-    private boolean listpack;
     /** Sum of member lengths, kept by insert/remove so memory accounting is O(1). */
     private long memberBytes;
 
@@ -130,8 +136,15 @@ public final class ZSetValue extends RValue {
     public ZSetValue(int maxListpackEntries, int maxListpackValue) {
         this.maxListpackEntries = maxListpackEntries;
         this.maxListpackValue = maxListpackValue;
-        this.listpack = maxListpackEntries > 0;
-        this.dict = new Dict<>();
+        if (maxListpackEntries > 0) lp = new Listpack(0);
+        else initSkiplist();
+    }
+
+    private void initSkiplist() {
+        header = new Node(MAX_LEVEL, 0, null);
+        tail = null;
+        level = 1;
+        dict = new Dict<>();
     }
 
     /** With Redis 7.0's defaults (128 entries, 64 bytes). */
@@ -146,7 +159,7 @@ public final class ZSetValue extends RValue {
 
     @Override
     public String encoding() {
-        return listpack ? "listpack" : "skiplist";
+        return lp != null ? "listpack" : "skiplist";
     }
 
     /**
@@ -159,12 +172,19 @@ public final class ZSetValue extends RValue {
     }
 
     public boolean isListpack() {
-        return listpack;
+        return lp != null;
     }
 
     /** Forces the skiplist encoding (ZADD on a new key whose first member is too long, as Redis does). */
     public void convertToSkiplist() {
-        listpack = false;
+        if (lp == null) return;
+        Node[] nodes = ZListpack.nodes(lp);
+        lp = null;
+        initSkiplist();
+        for (Node n : nodes) {
+            dict.put(n.member, n.score);
+            skiplistInsert(n.score, n.member);
+        }
     }
 
     /**
@@ -172,54 +192,80 @@ public final class ZSetValue extends RValue {
      * the destination of ZUNIONSTORE/ZRANGESTORE (zsetConvertToListpackIfNeeded).
      */
     public void fitEncoding() {
-        if (size() > maxListpackEntries) {
-            listpack = false;
+        boolean fits = size() <= maxListpackEntries;
+        for (Node n = first(); fits && n != null; n = n.next()) fits = n.member.length() <= maxListpackValue;
+        if (!fits) {
+            convertToSkiplist();
             return;
         }
-        for (Node n = first(); n != null; n = n.next()) {
-            if (n.member.length() > maxListpackValue) {
-                listpack = false;
-                return;
-            }
-        }
-        listpack = true;
+        if (lp != null) return;
+        Listpack packed = new Listpack(0);
         // a listpack holds no negative zero: a stored result's -0 scores become 0, as in Redis
         for (Node n = first(); n != null; n = n.next()) {
-            if (n.score == 0 && Double.doubleToRawLongBits(n.score) != 0) updateScore(n.member, 0.0);
+            packed.append(n.member.array());
+            packed.append(ZListpack.encodeScore(n.score == 0 ? 0.0 : n.score));
         }
+        lp = packed;
+        header = null;
+        tail = null;
+        level = 1;
+        dict = null;
     }
 
     @Override
     public RValue copy() {
         ZSetValue z = new ZSetValue(maxListpackEntries, maxListpackValue);
+        if (lp != null) {
+            z.lp = lp.copy();
+            z.memberBytes = memberBytes;
+            return z;
+        }
+        z.convertToSkiplist();
         for (Node n = first(); n != null; n = n.next()) z.insert(n.member, n.score);
-        z.listpack = listpack;
         return z;
     }
 
     public int size() {
-        return dict.size();
+        return lp != null ? lp.count() / 2 : dict.size();
     }
 
     public long memberBytes() {
         return memberBytes;
     }
 
+    /** The skiplist encoding's dict (ZSCAN, DEBUG HTSTATS-KEY); null while a listpack. */
     public Dict<Bytes, Double> dict() {
         return dict;
     }
 
+    /** The listpack encoding's bytes allocated, 0 once a skiplist (memory accounting). */
+    public int listpackCapacity() {
+        return lp == null ? 0 : lp.capacity();
+    }
+
     /** The member's score, or null when absent. */
     public Double score(Bytes member) {
-        return dict.get(member);
+        return lp != null ? ZListpack.score(lp, member.array()) : dict.get(member);
     }
 
     public Node first() {
-        return header.forward[0];
+        if (lp == null) return header.forward[0];
+        return lp.count() == 0 ? null : ZListpack.nodes(lp)[0];
+    }
+
+    /** Every member as a node, ascending: the listpack's snapshot, or the skiplist's nodes. */
+    public Node[] nodes() {
+        if (lp != null) return ZListpack.nodes(lp);
+        Node[] out = new Node[size()];
+        int i = 0;
+        for (Node n = first(); n != null; n = n.next()) out[i++] = n;
+        return out;
     }
 
     public Node last() {
-        return tail;
+        if (lp == null) return tail;
+        Node[] nodes = ZListpack.nodes(lp);
+        return nodes.length == 0 ? null : nodes[nodes.length - 1];
     }
 
     private static int randomLevel() {
@@ -237,10 +283,12 @@ public final class ZSetValue extends RValue {
 
     /** Adds a member that is not yet present. */
     public void insert(Bytes member, double score) {
-        if (listpack) {
-            if (dict.size() + 1 > maxListpackEntries || member.length() > maxListpackValue) listpack = false;
-            // listpack stores scores as text via d2string, which turns -0 into 0
-            if (score == 0) score = 0.0;
+        if (lp != null && (size() + 1 > maxListpackEntries || member.length() > maxListpackValue)) convertToSkiplist();
+        if (lp != null) {
+            // Redis's listpack stores scores as text via d2string, which turns -0 into 0
+            ZListpack.insert(lp, member.array(), score == 0 ? 0.0 : score);
+            memberBytes += member.length();
+            return;
         }
         dict.put(member, score);
         memberBytes += member.length();
@@ -313,6 +361,11 @@ public final class ZSetValue extends RValue {
 
     /** Removes a member; false when it was absent. */
     public boolean remove(Bytes member) {
+        if (lp != null) {
+            if (!ZListpack.delete(lp, member.array())) return false;
+            memberBytes -= member.length();
+            return true;
+        }
         Double score = dict.remove(member);
         if (score == null) return false;
         memberBytes -= member.length();
@@ -327,8 +380,12 @@ public final class ZSetValue extends RValue {
      * (zslUpdateScore's fast path), otherwise it is unlinked and reinserted.
      */
     public void updateScore(Bytes member, double newScore) {
+        if (lp != null) {
+            ZListpack.delete(lp, member.array());
+            ZListpack.insert(lp, member.array(), newScore == 0 ? 0.0 : newScore);
+            return;
+        }
         Double old = dict.get(member);
-        if (listpack && newScore == 0) newScore = 0.0;
         Node[] update = new Node[level];
         Node x = find(old, member, update);
         dict.put(member, newScore);
@@ -344,6 +401,10 @@ public final class ZSetValue extends RValue {
 
     /** 0-based rank ascending (or descending when {@code reverse}), or -1 when absent. */
     public long rank(Bytes member, boolean reverse) {
+        if (lp != null) {
+            long r = ZListpack.rank(lp, member.array());
+            return r < 0 || !reverse ? r : size() - 1 - r;
+        }
         Double score = dict.get(member);
         if (score == null) return -1;
         long rank = 0;
@@ -361,6 +422,7 @@ public final class ZSetValue extends RValue {
     /** The node at 0-based ascending rank, or null when out of range. */
     public Node byRank(long rank0) {
         if (rank0 < 0 || rank0 >= size()) return null;
+        if (lp != null) return ZListpack.nodes(lp)[(int) rank0];
         long target = rank0 + 1;
         long traversed = 0;
         Node x = header;
@@ -376,6 +438,11 @@ public final class ZSetValue extends RValue {
 
     /** First node with a score inside the range, or null. */
     public Node firstInRange(ScoreRange r) {
+        if (lp != null) {
+            if (!r.nonEmpty()) return null;
+            for (Node n : ZListpack.nodes(lp)) if (r.aboveMin(n.score)) return r.belowMax(n.score) ? n : null;
+            return null;
+        }
         if (!r.nonEmpty() || tail == null || !r.aboveMin(tail.score) || !r.belowMax(first().score)) return null;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
@@ -387,6 +454,12 @@ public final class ZSetValue extends RValue {
 
     /** Last node with a score inside the range, or null. */
     public Node lastInRange(ScoreRange r) {
+        if (lp != null) {
+            if (!r.nonEmpty()) return null;
+            Node[] nodes = ZListpack.nodes(lp);
+            for (int i = nodes.length - 1; i >= 0; i--) if (r.belowMax(nodes[i].score)) return r.aboveMin(nodes[i].score) ? nodes[i] : null;
+            return null;
+        }
         if (!r.nonEmpty() || tail == null || !r.aboveMin(tail.score) || !r.belowMax(first().score)) return null;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
@@ -396,6 +469,11 @@ public final class ZSetValue extends RValue {
     }
 
     public Node firstInRange(LexRange r) {
+        if (lp != null) {
+            if (!r.nonEmpty()) return null;
+            for (Node n : ZListpack.nodes(lp)) if (r.aboveMin(n.member)) return r.belowMax(n.member) ? n : null;
+            return null;
+        }
         if (!r.nonEmpty() || tail == null || !r.aboveMin(tail.member) || !r.belowMax(first().member)) return null;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {
@@ -406,6 +484,12 @@ public final class ZSetValue extends RValue {
     }
 
     public Node lastInRange(LexRange r) {
+        if (lp != null) {
+            if (!r.nonEmpty()) return null;
+            Node[] nodes = ZListpack.nodes(lp);
+            for (int i = nodes.length - 1; i >= 0; i--) if (r.belowMax(nodes[i].member)) return r.aboveMin(nodes[i].member) ? nodes[i] : null;
+            return null;
+        }
         if (!r.nonEmpty() || tail == null || !r.aboveMin(tail.member) || !r.belowMax(first().member)) return null;
         Node x = header;
         for (int i = level - 1; i >= 0; i--) {

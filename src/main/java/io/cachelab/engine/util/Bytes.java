@@ -35,11 +35,16 @@ public final class Bytes implements Comparable<Bytes> {
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = hash(data, 0, data.length);
-            hash = h == 0 ? 1 : h;
-            h = hash;
+            h = hashOf(data);
+            hash = h;
         }
         return h;
+    }
+
+    /** What {@link #hashCode()} answers for a Bytes over {@code b} (never 0, the "not yet" mark). */
+    public static int hashOf(byte[] b) {
+        int h = hash(b, 0, b.length);
+        return h == 0 ? 1 : h;
     }
 
     /** A well-mixed 32-bit hash (FNV-1a folded through a murmur finaliser) for power-of-two tables. */

@@ -1,6 +1,7 @@
 package io.cachelab.engine.util;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -13,23 +14,38 @@ import java.util.function.BiConsumer;
  * scan is returned at least once, even if the table grows or shrinks between calls) and fair random
  * sampling of entries (RANDOMKEY, SPOP, active expiry and eviction sample buckets).
  * Resizing rehashes at once rather than incrementally; the cursor guarantee holds either way.
+ *
+ * <p>An entry is dictEntry's three words and no more: key, value, next. A {@link Bytes} key is
+ * kept as its bare array (the wrapper is rebuilt when a caller asks for the key) and no hash is
+ * cached (resizing rehashes the bytes), so a small key costs its array and 24 bytes of entry
+ * rather than entry, wrapper and array at 80.
  */
 public final class Dict<K, V> implements Iterable<Dict.Entry<K, V>> {
     public static final class Entry<K, V> {
-        final K key;
+        /** The key, or a Bytes key's array. */
+        final Object key;
         V value;
-        final int hash;
         Entry<K, V> next;
 
-        Entry(K key, V value, int hash, Entry<K, V> next) {
+        Entry(Object key, V value, Entry<K, V> next) {
             this.key = key;
             this.value = value;
-            this.hash = hash;
             this.next = next;
         }
 
+        /** The key (a Bytes key is a new wrapper over the stored array). */
+        @SuppressWarnings("unchecked")
         public K key() {
-            return key;
+            return key instanceof byte[] b ? (K) new Bytes(b) : (K) key;
+        }
+
+        int hash() {
+            return spread(key instanceof byte[] b ? Bytes.hashOf(b) : key.hashCode());
+        }
+
+        boolean holds(Object k) {
+            if (key instanceof byte[] b) return k instanceof Bytes other && Arrays.equals(b, other.array());
+            return key == k || key.equals(k);
         }
 
         public V value() {
@@ -57,9 +73,12 @@ public final class Dict<K, V> implements Iterable<Dict.Entry<K, V>> {
         table = (Entry<K, V>[]) new Entry[n];
     }
 
-    private static int spread(Object k) {
-        int h = k.hashCode();
+    private static int spread(int h) {
         return h ^ (h >>> 16);
+    }
+
+    private static Object stored(Object key) {
+        return key instanceof Bytes b ? b.array() : key;
     }
 
     public int size() {
@@ -75,9 +94,9 @@ public final class Dict<K, V> implements Iterable<Dict.Entry<K, V>> {
     }
 
     public Entry<K, V> getEntry(Object key) {
-        int h = spread(key);
+        int h = spread(key.hashCode());
         for (Entry<K, V> e = table[h & (table.length - 1)]; e != null; e = e.next) {
-            if (e.hash == h && (e.key == key || e.key.equals(key))) return e;
+            if (e.holds(key)) return e;
         }
         return null;
     }
@@ -93,26 +112,24 @@ public final class Dict<K, V> implements Iterable<Dict.Entry<K, V>> {
 
     /** Puts and returns the previous value, or null. */
     public V put(K key, V value) {
-        int h = spread(key);
-        int i = h & (table.length - 1);
+        int i = spread(key.hashCode()) & (table.length - 1);
         for (Entry<K, V> e = table[i]; e != null; e = e.next) {
-            if (e.hash == h && (e.key == key || e.key.equals(key))) {
+            if (e.holds(key)) {
                 V old = e.value;
                 e.value = value;
                 return old;
             }
         }
-        table[i] = new Entry<>(key, value, h, table[i]);
+        table[i] = new Entry<>(stored(key), value, table[i]);
         if (++size > table.length) resize(table.length << 1);
         return null;
     }
 
     public V remove(Object key) {
-        int h = spread(key);
-        int i = h & (table.length - 1);
+        int i = spread(key.hashCode()) & (table.length - 1);
         Entry<K, V> prev = null;
         for (Entry<K, V> e = table[i]; e != null; prev = e, e = e.next) {
-            if (e.hash == h && (e.key == key || e.key.equals(key))) {
+            if (e.holds(key)) {
                 if (prev == null) table[i] = e.next;
                 else prev.next = e.next;
                 size--;
@@ -137,7 +154,7 @@ public final class Dict<K, V> implements Iterable<Dict.Entry<K, V>> {
         for (Entry<K, V> head : old) {
             for (Entry<K, V> e = head; e != null; ) {
                 Entry<K, V> next = e.next;
-                int i = e.hash & (n - 1);
+                int i = e.hash() & (n - 1);
                 e.next = t[i];
                 t[i] = e;
                 e = next;
@@ -195,7 +212,7 @@ public final class Dict<K, V> implements Iterable<Dict.Entry<K, V>> {
         if (size == 0) return 0;
         long mask = table.length - 1;
         long v = cursor;
-        for (Entry<K, V> e = table[(int) (v & mask)]; e != null; e = e.next) visitor.accept(e.key, e.value);
+        for (Entry<K, V> e = table[(int) (v & mask)]; e != null; e = e.next) visitor.accept(e.key(), e.value);
         v |= ~mask;
         v = Long.reverse(v);
         v++;
@@ -235,7 +252,7 @@ public final class Dict<K, V> implements Iterable<Dict.Entry<K, V>> {
     /** Snapshot of the keys, safe to iterate while the dict changes. */
     public List<K> keys() {
         List<K> out = new ArrayList<>(size);
-        for (Entry<K, V> e : this) out.add(e.key);
+        for (Entry<K, V> e : this) out.add(e.key());
         return out;
     }
 

@@ -8,65 +8,58 @@ import java.util.Arrays;
 /**
  * Redis's intset (intset.c): sorted integers in one byte array, each 2, 4 or 8 bytes wide, the width
  * chosen by the largest magnitude so far and only ever raised (an "upgrade" rewrites every element
- * wider). Ten small integers take 20 bytes instead of a long[] of 16 slots; lookups bisect.
+ * wider). As intset.c's functions take an {@code intset*} and return the reallocated one, these
+ * take the array and return its successor: byte 0 holds the width (intset's header), the elements
+ * follow, and the array is always exactly as long as they need, so the count is implied. A set of
+ * ten small integers is then one 40-byte array with no object around it; lookups bisect.
  */
 public final class IntSet {
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final int HEADER = 1;
 
-    private byte[] data;
-    private int width;
-    private int count;
-
-    public IntSet() {
-        this(new byte[0], 2, 0);
+    private IntSet() {
     }
 
-    private IntSet(byte[] data, int width, int count) {
-        this.data = data;
-        this.width = width;
-        this.count = count;
+    /** An empty intset of 2-byte width (intsetNew). */
+    public static byte[] empty() {
+        return new byte[] {2};
     }
 
-    public int size() {
-        return count;
+    public static int size(byte[] is) {
+        return (is.length - HEADER) / is[0];
     }
 
     /** Bytes per element: 2, 4 or 8. */
-    public int width() {
-        return width;
+    public static int width(byte[] is) {
+        return is[0];
     }
 
-    /** Bytes the backing array holds (for memory accounting). */
-    public int capacity() {
-        return data.length;
-    }
-
-    public long get(int i) {
-        int at = i * width;
-        return switch (width) {
-            case 2 -> (short) SHORT.get(data, at);
-            case 4 -> (int) INT.get(data, at);
-            default -> (long) LONG.get(data, at);
+    public static long get(byte[] is, int i) {
+        int at = HEADER + i * is[0];
+        return switch (is[0]) {
+            case 2 -> (short) SHORT.get(is, at);
+            case 4 -> (int) INT.get(is, at);
+            default -> (long) LONG.get(is, at);
         };
     }
 
-    private void put(int i, long v) {
-        int at = i * width;
-        switch (width) {
-            case 2 -> SHORT.set(data, at, (short) v);
-            case 4 -> INT.set(data, at, (int) v);
-            default -> LONG.set(data, at, v);
+    private static void put(byte[] is, int i, long v) {
+        int at = HEADER + i * is[0];
+        switch (is[0]) {
+            case 2 -> SHORT.set(is, at, (short) v);
+            case 4 -> INT.set(is, at, (int) v);
+            default -> LONG.set(is, at, v);
         }
     }
 
     /** The index of {@code v}, or {@code -(insertion point) - 1}, as Arrays.binarySearch. */
-    public int search(long v) {
-        int lo = 0, hi = count - 1;
+    public static int search(byte[] is, long v) {
+        int lo = 0, hi = size(is) - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            long m = get(mid);
+            long m = get(is, mid);
             if (m < v) lo = mid + 1;
             else if (m > v) hi = mid - 1;
             else return mid;
@@ -74,37 +67,32 @@ public final class IntSet {
         return -lo - 1;
     }
 
-    public boolean contains(long v) {
-        return search(v) >= 0;
+    public static boolean contains(byte[] is, long v) {
+        return search(is, v) >= 0;
     }
 
-    /** Adds {@code v}; false when it was there already. */
-    public boolean add(long v) {
-        int needed = widthOf(v);
-        if (needed > width) upgrade(needed);
-        int at = search(v);
-        if (at >= 0) return false;
+    /** intsetAdd: the set with {@code v} added, or {@code is} itself when v was there already. */
+    public static byte[] add(byte[] is, long v) {
+        if (widthOf(v) > is[0]) is = upgrade(is, widthOf(v));
+        int at = search(is, v);
+        if (at >= 0) return is;
         at = -at - 1;
+        int w = is[0], n = size(is);
         // exact fit, as intsetResize: a small set pays a copy per insert, not a quarter of slack forever
-        if ((count + 1) * width > data.length) data = Arrays.copyOf(data, (count + 1) * width);
-        System.arraycopy(data, at * width, data, (at + 1) * width, (count - at) * width);
-        count++;
-        put(at, v);
-        return true;
+        byte[] out = Arrays.copyOf(is, HEADER + (n + 1) * w);
+        System.arraycopy(is, HEADER + at * w, out, HEADER + (at + 1) * w, (n - at) * w);
+        put(out, at, v);
+        return out;
     }
 
-    /** Removes {@code v}; false when it was not there. The width stays (intset.c never downgrades). */
-    public boolean remove(long v) {
-        int at = search(v);
-        if (at < 0) return false;
-        System.arraycopy(data, (at + 1) * width, data, at * width, (count - at - 1) * width);
-        count--;
-        data = Arrays.copyOf(data, count * width);
-        return true;
-    }
-
-    public IntSet copy() {
-        return new IntSet(Arrays.copyOf(data, count * width), width, count);
+    /** intsetRemove: the set without {@code v}, or {@code is} itself when v was not there. The width stays. */
+    public static byte[] remove(byte[] is, long v) {
+        int at = search(is, v);
+        if (at < 0) return is;
+        int w = is[0], n = size(is);
+        byte[] out = Arrays.copyOf(is, HEADER + (n - 1) * w);
+        System.arraycopy(is, HEADER + (at + 1) * w, out, HEADER + at * w, (n - at - 1) * w);
+        return out;
     }
 
     static int widthOf(long v) {
@@ -113,11 +101,11 @@ public final class IntSet {
         return 8;
     }
 
-    private void upgrade(int newWidth) {
-        long[] values = new long[count];
-        for (int i = 0; i < count; i++) values[i] = get(i);
-        width = newWidth;
-        data = new byte[(count + 1) * newWidth];
-        for (int i = 0; i < count; i++) put(i, values[i]);
+    private static byte[] upgrade(byte[] is, int newWidth) {
+        int n = size(is);
+        byte[] out = new byte[HEADER + n * newWidth];
+        out[0] = (byte) newWidth;
+        for (int i = 0; i < n; i++) put(out, i, get(is, i));
+        return out;
     }
 }

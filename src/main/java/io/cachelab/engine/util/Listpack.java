@@ -67,6 +67,23 @@ public final class Listpack {
         return Arrays.equals(buf, start, start + len, b, 0, len);
     }
 
+    /** Unsigned lexicographic order (memcmp) of the entry at {@code off} against {@code b}. */
+    public int compareAt(int off, byte[] b) {
+        int start = dataStart(off);
+        return Arrays.compareUnsigned(buf, start, start + length(off), b, 0, b.length);
+    }
+
+    /**
+     * The entry's first bytes (at most 8) as a big-endian long, zero-filled on the right: how a
+     * fixed-width number stored with its trailing zero bytes dropped reads back.
+     */
+    public long leftAlignedLong(int off) {
+        int start = dataStart(off), len = Math.min(length(off), 8);
+        long v = 0;
+        for (int i = 0; i < len; i++) v |= (buf[start + i] & 0xFFL) << (56 - 8 * i);
+        return v;
+    }
+
     /** A copy of the entry at {@code off}. */
     public byte[] get(int off) {
         int start = dataStart(off);
@@ -80,6 +97,16 @@ public final class Listpack {
         used = writeHeader(used, b.length);
         System.arraycopy(b, 0, buf, used, b.length);
         used += b.length;
+        count++;
+    }
+
+    /** Inserts an entry before the one at {@code off} ({@code end()} appends). */
+    public void insert(int off, byte[] b) {
+        int size = headerSize(b.length) + b.length;
+        ensure(used + size);
+        System.arraycopy(buf, off, buf, off + size, used - off);
+        System.arraycopy(b, 0, buf, writeHeader(off, b.length), b.length);
+        used += size;
         count++;
     }
 
@@ -101,6 +128,11 @@ public final class Listpack {
         used -= end - off;
         count -= n;
         if (buf.length > 256 && used < buf.length / 4) buf = Arrays.copyOf(buf, used * 2);
+    }
+
+    /** Bytes allocated for the entries, spare room included (memory accounting). */
+    public int capacity() {
+        return buf.length;
     }
 
     public Listpack copy() {

@@ -26,11 +26,37 @@ public final class EngineProcess implements AutoCloseable {
     }
 
     public static EngineProcess start(int port, String... directives) {
+        return start(List.of(), port, directives);
+    }
+
+    /** With extra JVM options (e.g. -Xmx256m) after the defaults. */
+    public static EngineProcess start(List<String> jvmOptions, int port, String... directives) {
+        return start(jvmOptions, System.getProperty("java.class.path"), List.of("io.cachelab.CacheLabApplication", "engine"),
+                port, directives);
+    }
+
+    /**
+     * EngineMain on a class path of class directories and luaj only, the engine's whole dependency:
+     * the heap of {@code java -jar cachelab.jar engine}. (A JVM keeps the central directory of every
+     * jar it opened on its heap: about 9 MB for the test class path, which a heap measurement
+     * would count.)
+     */
+    public static EngineProcess startLean(List<String> jvmOptions, int port, String... directives) {
+        String cp = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> Files.isDirectory(Path.of(e)) || Path.of(e).getFileName().toString().startsWith("luaj"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        return start(jvmOptions, cp, List.of("io.cachelab.engine.EngineMain"), port, directives);
+    }
+
+    private static EngineProcess start(List<String> jvmOptions, String classPath, List<String> main, int port, String... directives) {
         try {
             Path dir = Files.createTempDirectory("engine-proc-");
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    "io.cachelab.CacheLabApplication", "engine", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+            cmd.addAll(jvmOptions);
+            cmd.addAll(List.of("-cp", classPath));
+            cmd.addAll(main);
+            cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--dir", dir.toString(), "--logfile", "engine.log"));
             cmd.addAll(List.of(directives));
             Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * maxmemory with each policy: fill past a limit with keys of a known shape (a 9-byte name and a
- * 100-byte value, 168 bytes each in the model) and check what was evicted. LRU tests wait two
+ * 100-byte value: 168 bytes each in Redis, MEMORY USAGE's number, and 208 in the JVM heap, the
+ * number used_memory and maxmemory count) and check what was evicted. LRU tests wait two
  * seconds because Redis's LRU clock, like ours, ticks once per second.
  */
 class EvictionTest {
@@ -88,6 +89,10 @@ class EvictionTest {
         try (Jedis j = ENGINE.jedis()) {
             j.set(key(1), VALUE);
             assertThat(j.memoryUsage(key(1))).isEqualTo(168);
+            long before = usedMemory(j);
+            j.set(key(2), VALUE);
+            // entry 24, key array 32, StringValue 32, value array 120 (keyspace.HeapModel)
+            assertThat(usedMemory(j) - before).isEqualTo(208);
         }
     }
 
@@ -106,7 +111,7 @@ class EvictionTest {
                 }
             }
             assertThat(error).isEqualTo(OOM);
-            assertThat(written).isBetween(100, 125);
+            assertThat(written).isBetween(80, 100);
             assertThat(evictedKeys(j)).isZero();
             // reads and deletes still run; a delete makes room again
             assertThat(j.get(key(0))).isEqualTo(VALUE);
@@ -141,7 +146,7 @@ class EvictionTest {
             long used = usedMemory(j);
             assertThat(used).isBetween(limit - 2_000, limit + 400);
             long size = j.dbSize();
-            assertThat(size).isBetween(1000L, 1250L);
+            assertThat(size).isBetween(800L, 1000L);
             assertThat(evictedKeys(j)).isEqualTo(3000 - size);
             // random: early and late keys are both evicted
             assertThat(survivors(j, 0, 1000)).isBetween(50, 600);
@@ -308,7 +313,7 @@ class EvictionTest {
                 long deadline = System.currentTimeMillis() + 5000;
                 while (usedMemory(j) > limit && System.currentTimeMillis() < deadline) Thread.sleep(5);
                 assertThat(usedMemory(j)).isLessThanOrEqualTo(limit);
-                assertThat(j.dbSize()).isBetween(1800L, 2400L);
+                assertThat(j.dbSize()).isBetween(2350L, 2850L);
             } finally {
                 j.configSet("maxmemory-eviction-tenacity", "10");
             }

@@ -55,11 +55,26 @@ class ZSetValueTest {
 
     @Test
     void matchesTreeSetModelUnderRandomOperations() {
+        randomRounds(128, 4000);
+    }
+
+    @Test
+    void listpackEncodingMatchesModelUnderRandomOperations() {
+        // never outgrows the listpack: every operation runs on the packed encoding
+        randomRounds(1000, 1500);
+    }
+
+    @Test
+    void skiplistEncodingMatchesModelUnderRandomOperations() {
+        randomRounds(0, 1500);
+    }
+
+    private static void randomRounds(int maxListpackEntries, int ops) {
         Random rnd = new Random(7);
         for (int round = 0; round < 10; round++) {
-            ZSetValue z = new ZSetValue();
+            ZSetValue z = new ZSetValue(maxListpackEntries, 64);
             Model ref = new Model();
-            for (int op = 0; op < 4000; op++) {
+            for (int op = 0; op < ops; op++) {
                 Bytes member = m(rnd.nextInt(300));
                 double score = rnd.nextInt(50) / 2.0;
                 switch (rnd.nextInt(8)) {
@@ -114,7 +129,31 @@ class ZSetValueTest {
             assertThat(walk(z)).isEqualTo(ref.list());
             assertThat(walk((ZSetValue) z.copy())).isEqualTo(ref.list());
             for (Bytes k : ref.scores.keySet()) assertThat(z.score(k)).isEqualTo(ref.scores.get(k));
+            if (maxListpackEntries >= 300) assertThat(z.encoding()).isEqualTo("listpack");
+            if (maxListpackEntries == 0) assertThat(z.encoding()).isEqualTo("skiplist");
         }
+    }
+
+    @Test
+    void listpackKeepsEveryScoreExactlyAndTurnsNegativeZeroIntoZero() {
+        double[] scores = {Double.NEGATIVE_INFINITY, -1e300, -2.5, -0.0, 0.1, 1, 2, 1.5, 1234567890.123,
+                Double.MIN_VALUE, Double.MAX_VALUE, Double.POSITIVE_INFINITY};
+        ZSetValue z = new ZSetValue();
+        for (int i = 0; i < scores.length; i++) z.insert(m(i), scores[i]);
+        assertThat(z.encoding()).isEqualTo("listpack");
+        for (int i = 0; i < scores.length; i++) {
+            double expected = scores[i] == 0 ? 0.0 : scores[i];
+            assertThat(Double.doubleToRawLongBits(z.score(m(i)))).isEqualTo(Double.doubleToRawLongBits(expected));
+        }
+        assertThat(z.first().score()).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(z.last().score()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(z.rank(m(3), false)).isEqualTo(3);
+        // two bytes for a small integral score, one length byte each
+        assertThat(z.listpackCapacity()).isLessThan(scores.length * (1 + 3 + 1 + 8));
+        z.convertToSkiplist();
+        assertThat(z.encoding()).isEqualTo("skiplist");
+        for (int i = 0; i < scores.length; i++) assertThat(z.score(m(i))).isEqualTo(scores[i] == 0 ? 0.0 : scores[i]);
+        assertThat(z.size()).isEqualTo(scores.length);
     }
 
     private static void checkScoreRange(ZSetValue z, Model ref, Random rnd) {

@@ -12,26 +12,31 @@ class IntSetTest {
 
     @Test
     void widthGrowsWithTheWidestMemberAndStays() {
-        IntSet s = new IntSet();
-        for (long v : new long[] {5, -3, 300}) s.add(v);
-        assertThat(s.width()).isEqualTo(2);
-        assertThat(s.capacity()).isLessThanOrEqualTo(8);
-        s.add(70_000);
-        assertThat(s.width()).isEqualTo(4);
-        s.add(Long.MIN_VALUE);
-        assertThat(s.width()).isEqualTo(8);
-        assertThat(s.remove(Long.MIN_VALUE)).isTrue();
-        assertThat(s.width()).isEqualTo(8);
-        assertThat(s.size()).isEqualTo(4);
-        assertThat(new long[] {s.get(0), s.get(1), s.get(2), s.get(3)}).containsExactly(-3, 5, 300, 70_000);
-        assertThat(s.add(5)).isFalse();
-        assertThat(s.remove(6)).isFalse();
+        byte[] s = IntSet.empty();
+        for (long v : new long[] {5, -3, 300}) s = IntSet.add(s, v);
+        assertThat(IntSet.width(s)).isEqualTo(2);
+        // exactly the width byte and three 2-byte integers
+        assertThat(s).hasSize(7);
+        s = IntSet.add(s, 70_000);
+        assertThat(IntSet.width(s)).isEqualTo(4);
+        s = IntSet.add(s, Long.MIN_VALUE);
+        assertThat(IntSet.width(s)).isEqualTo(8);
+        byte[] before = s;
+        s = IntSet.remove(s, Long.MIN_VALUE);
+        assertThat(s).isNotSameAs(before);
+        assertThat(IntSet.width(s)).isEqualTo(8);
+        assertThat(IntSet.size(s)).isEqualTo(4);
+        assertThat(new long[] {IntSet.get(s, 0), IntSet.get(s, 1), IntSet.get(s, 2), IntSet.get(s, 3)})
+                .containsExactly(-3, 5, 300, 70_000);
+        // unchanged sets come back as the same array: that is how a caller learns nothing changed
+        assertThat(IntSet.add(s, 5)).isSameAs(s);
+        assertThat(IntSet.remove(s, 6)).isSameAs(s);
     }
 
     @Test
     void randomOperationsAgreeWithATreeSet() {
         Random random = new Random(7);
-        IntSet s = new IntSet();
+        byte[] s = IntSet.empty();
         TreeSet<Long> model = new TreeSet<>();
         for (int step = 0; step < 20_000; step++) {
             long v = switch (random.nextInt(3)) {
@@ -39,13 +44,18 @@ class IntSetTest {
                 case 1 -> random.nextInt();
                 default -> random.nextLong();
             };
-            if (random.nextInt(3) == 0) assertThat(s.remove(v)).isEqualTo(model.remove(v));
-            else assertThat(s.add(v)).isEqualTo(model.add(v));
+            byte[] before = s;
+            if (random.nextInt(3) == 0) {
+                s = IntSet.remove(s, v);
+                assertThat(s != before).isEqualTo(model.remove(v));
+            } else {
+                s = IntSet.add(s, v);
+                assertThat(s != before).isEqualTo(model.add(v));
+            }
         }
-        assertThat(s.size()).isEqualTo(model.size());
+        assertThat(IntSet.size(s)).isEqualTo(model.size());
         int i = 0;
-        for (long v : model) assertThat(s.get(i++)).isEqualTo(v);
-        IntSet copy = s.copy();
-        for (long v : model) assertThat(copy.contains(v)).isTrue();
+        for (long v : model) assertThat(IntSet.get(s, i++)).isEqualTo(v);
+        for (long v : model) assertThat(IntSet.contains(s, v)).isTrue();
     }
 }

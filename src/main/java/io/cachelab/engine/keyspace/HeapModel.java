@@ -1,0 +1,122 @@
+package io.cachelab.engine.keyspace;
+
+import io.cachelab.engine.type.HashValue;
+import io.cachelab.engine.type.ListValue;
+import io.cachelab.engine.type.RValue;
+import io.cachelab.engine.type.SetValue;
+import io.cachelab.engine.type.StringValue;
+import io.cachelab.engine.type.ZSetValue;
+import io.cachelab.engine.util.Bytes;
+
+/**
+ * What a key occupies in this JVM's heap, the number used_memory and maxmemory count (the role of
+ * object.c objectComputeSize and zmalloc_used_memory in Redis, whose allocator knows the bytes
+ * exactly). The JVM does not tell an object's size cheaply, so it is computed from the shapes of
+ * the classes here under HotSpot's 64-bit layout with compressed references, the layout of any
+ * heap below 32 GB: 12-byte object headers, 4-byte references, 16-byte array headers, every
+ * object rounded up to 8 bytes. The per-class constants follow the fields of util.Dict.Entry,
+ * util.Bytes, util.Listpack and the value classes; change them with those fields
+ * (bench/memory.sh prints INFO used_memory against the measured heap for each data set).
+ *
+ * <p>Like {@link MemoryModel} (Redis's numbers, which MEMORY USAGE answers) every estimate is O(1):
+ * collections in a hashtable or skiplist are priced from their counts and average element length.
+ */
+public final class HeapModel {
+    static final int ENTRY = 24;       // Dict.Entry: key, value, next
+    static final int DICT = 24;        // Dict: table, size
+    static final int BYTES = 24;       // Bytes: data, hash
+    static final int BOX = 16;         // Long, Double
+    static final int LISTPACK = 24;    // Listpack: buf, used, count
+    static final int STRING = 32;      // StringValue: RValue's two ints, buf, len, three flags
+    static final int HASH = 40;        // HashValue: lp, table, payloadBytes
+    static final int SET = 32;         // SetValue: enc, memberBytes
+    static final int ZSET = 56;        // ZSetValue: lp, header, tail, level, dict, limits, memberBytes
+    static final int LIST = 40;        // ListValue: items, head, size, elementBytes
+    static final int SKIPLIST_NODE = 40;
+    /** A skiplist node's forward and span arrays at the average 1.33 levels (24+24 at one level, 24+32 at two). */
+    static final int SKIPLIST_LEVELS = 51;
+    private static final int MAX_LEVEL = 32;
+
+    private HeapModel() {
+    }
+
+    static long align(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    /** A byte[] of {@code n} bytes. */
+    public static long byteArray(long n) {
+        return align(16 + n);
+    }
+
+    static long refArray(long n) {
+        return align(16 + 4 * n);
+    }
+
+    static long longArray(long n) {
+        return align(16 + 8 * n);
+    }
+
+    /** A key in its database: the dict entry and the key's bytes (the table slot is database overhead). */
+    public static long keyOverhead(Bytes key) {
+        return ENTRY + byteArray(key.length());
+    }
+
+    public static long entryBytes(Bytes key, RValue v) {
+        return keyOverhead(key) + valueBytes(v);
+    }
+
+    public static long valueBytes(RValue v) {
+        if (v instanceof StringValue s) return STRING + byteArray(s.allocated());
+        if (v instanceof HashValue h) return hashBytes(h);
+        if (v instanceof SetValue s) return setBytes(s);
+        if (v instanceof ZSetValue z) return zsetBytes(z);
+        if (v instanceof ListValue l) return listBytes(l);
+        // streams and the rest: Redis's estimate, doubled for object headers and references
+        return 2 * MemoryModel.valueBytes(v);
+    }
+
+    /** A hashtable Dict of {@code count} entries whose keys and values average the given lengths. */
+    private static long dictBytes(long count, int buckets, long entryExtra) {
+        return DICT + refArray(buckets) + count * (ENTRY + entryExtra);
+    }
+
+    private static long hashBytes(HashValue h) {
+        if (h.isListpack()) return HASH + LISTPACK + byteArray(h.listpackCapacity());
+        long count = h.size();
+        long avg = count == 0 ? 0 : h.payloadBytes() / (2 * count);
+        return HASH + dictBytes(count, h.buckets(), 2 * byteArray(avg));
+    }
+
+    private static long setBytes(SetValue s) {
+        long count = s.size();
+        // an intset is one array: a width byte, then the integers (util.IntSet)
+        if (s.isIntset()) return SET + byteArray(1 + count * s.intsetWidth());
+        long avg = count == 0 ? 0 : s.memberBytes() / count;
+        return SET + dictBytes(count, s.buckets(), byteArray(avg));
+    }
+
+    private static long zsetBytes(ZSetValue z) {
+        if (z.isListpack()) return ZSET + LISTPACK + byteArray(z.listpackCapacity());
+        long count = z.size();
+        long avg = count == 0 ? 0 : z.memberBytes() / count;
+        long header = SKIPLIST_NODE + refArray(MAX_LEVEL) + longArray(MAX_LEVEL);
+        // per member: the dict's entry and boxed score, the node with its level arrays, the member's Bytes and array
+        long perMember = BOX + SKIPLIST_NODE + SKIPLIST_LEVELS + BYTES + byteArray(avg);
+        return ZSET + header + dictBytes(count, z.dict().buckets(), perMember);
+    }
+
+    private static long listBytes(ListValue l) {
+        long count = l.size();
+        long avg = count == 0 ? 0 : l.elementBytes() / count;
+        return LIST + refArray(l.capacity()) + count * byteArray(avg);
+    }
+
+    /** A database's tables: the main dict's slots, and the expires dict's slots, entries and boxed times. */
+    public static long databaseOverhead(Database db) {
+        long main = db.dict().size() == 0 ? 0 : refArray(db.dict().buckets());
+        long expires = db.expires().size() == 0 ? 0
+                : refArray(db.expires().buckets()) + (long) (ENTRY + BOX) * db.expires().size();
+        return main + expires;
+    }
+}
