@@ -13,9 +13,9 @@
 # while stock lasts; every later one is refused (409 sold out / already claimed, or 429 over the
 # per-user rate), so the run measures the whole claim path, accepted or not. The warm-up runs on a
 # second coupon with other users, so the measured coupon and users start fresh.
-# Then the same workers call GET /api/ping/user for DURATION: the bearer-token floor (the same
-# connector, filters, session lookup and dispatcher, then nothing), the reference the claim numbers
-# are given against, measured in the same run.
+# Before and after the claims the same users call GET /api/ping/user for DURATION: the bearer-token
+# floor (the same connector, filters, session lookup and dispatcher, then nothing), the reference the
+# claim numbers are given against, measured in the same run; the better of the two runs counts.
 # Checks: more 202s than STOCK is an oversell and fails the script; 401/403/404/5xx above 1% fail it.
 #
 # Env: USERS (= concurrency), STOCK, DURATION, WARMUP, WARMUP_USERS, PHONE_PREFIX (7 digits; users are
@@ -128,6 +128,17 @@ if [[ "$WARMUP" != 0 && "$WARMUP" != 0s && "$WARMUP_USERS" -gt 0 ]]; then
     --fail-on 400,401,403,404,5xx >/dev/null
 fi
 
+# the reference: the bearer-token floor (same users, same connections), measured before the claims
+# and again after them; the better run counts, so no ratio is flattered by a floor the JIT had not
+# compiled yet (as bench/articles.sh does for its floor)
+floor_run() {
+  echo "== reference: GET /api/ping/user" >&2
+  http_load --method GET --url "$BASE_URL/api/ping/user" \
+    --concurrency "$USERS" --worker-headers "$WORK/tokens.txt" --duration "$DURATION" \
+    --fail-on 400,401,403,404,5xx --max-fail-ratio 0.01
+}
+ref="$(floor_run)"
+
 echo "== claims on coupon $COUPON" >&2
 line="$(http_load --method POST --url "$BASE_URL/api/coupons/$COUPON/claims" \
   --concurrency "$USERS" --worker-headers "$WORK/tokens.txt" --duration "$DURATION" \
@@ -148,12 +159,10 @@ if (( accepted > STOCK )); then
 elif (( accepted != expected )); then
   echo "claims: note: $accepted claims accepted, $expected expected (min of stock and users)" >&2
 fi
-# the reference, same run, same users and workers: the bearer-token floor, so the ratio says what
-# deciding a claim costs over an authenticated request that does nothing
-echo "== reference: GET /api/ping/user" >&2
-ref="$(http_load --method GET --url "$BASE_URL/api/ping/user" \
-  --concurrency "$USERS" --worker-headers "$WORK/tokens.txt" --duration "$DURATION" \
-  --fail-on 400,401,403,404,5xx --max-fail-ratio 0.01)"
+# the ratio says what deciding a claim costs over an authenticated request that does nothing
+ref2="$(floor_run)"
+echo "claims: floor runs: $(result_field "$ref" rps) and $(result_field "$ref2" rps) req/s; the better is the reference" >&2
+if awk -v a="$(result_field "$ref2" rps)" -v b="$(result_field "$ref" rps)" 'BEGIN { exit !(a + 0 > b + 0) }'; then ref="$ref2"; fi
 printf '%-10s %10s %9s\n' reference "req/s" "p99 ms"
 printf '%-10s %10s %9s\n' "floor" "$(result_field "$ref" rps)" "$(result_field "$ref" p99_ms)"
 awk -v c="$(result_field "$line" rps)" -v r="$(result_field "$ref" rps)" -v cp="$(result_field "$line" p99_ms)" \
