@@ -112,11 +112,15 @@ public final class HeapModel {
         return LIST + refArray(l.capacity()) + count * byteArray(avg);
     }
 
-    /** A database's tables: the main dict's slots, and the expires dict's slots, entries and boxed times. */
+    /**
+     * A database's tables: the main dict's slots, the expires dict's slots, entries and boxed times,
+     * and in cluster mode the per-slot key index.
+     */
     public static long databaseOverhead(Database db) {
         long main = db.dict().size() == 0 ? 0 : refArray(db.dict().buckets());
         long expires = db.expires().size() == 0 ? 0
                 : refArray(db.expires().buckets()) + (long) (ENTRY + BOX) * db.expires().size();
-        return main + expires;
+        SlotIndex slots = db.slotIndex();
+        return main + expires + (slots == null || db.dict().size() == 0 ? 0 : slots.heapBytes());
     }
 }

@@ -13,15 +13,33 @@ import java.util.List;
  * slot holds, not the keyspace.
  */
 public final class SlotIndex {
+    /**
+     * Heap per indexed key: a LinkedHashMap entry (40 bytes), the Bytes wrapper only this index keeps
+     * (the keyspace's Dict holds the bare array; 24) and about 8 bytes of table; per slot in use, its
+     * LinkedHashSet and LinkedHashMap (72). Measured: 1,000,000 keys cost 74 MB more heap after a full
+     * GC with cluster-enabled yes than without (Redis 7.0: 16 bytes a key, its slot list links).
+     */
+    static final int KEY_BYTES = 72, SLOT_BYTES = 72;
+    /** The two per-slot arrays below: 16384 ints and 16384 references. */
+    private static final long ARRAYS_BYTES = 2 * (16 + 4L * KeySlot.SLOTS);
+
     private final int[] counts = new int[KeySlot.SLOTS];
+    private long size;
+    private int slotsInUse;
     @SuppressWarnings("unchecked")
     private final LinkedHashSet<Bytes>[] keys = new LinkedHashSet[KeySlot.SLOTS];
 
     void add(Bytes key) {
         int slot = KeySlot.slot(key.array(), 0, key.length());
         LinkedHashSet<Bytes> set = keys[slot];
-        if (set == null) keys[slot] = set = new LinkedHashSet<>();
-        if (set.add(key)) counts[slot]++;
+        if (set == null) {
+            keys[slot] = set = new LinkedHashSet<>();
+            slotsInUse++;
+        }
+        if (set.add(key)) {
+            counts[slot]++;
+            size++;
+        }
     }
 
     void remove(Bytes key) {
@@ -29,8 +47,17 @@ public final class SlotIndex {
         LinkedHashSet<Bytes> set = keys[slot];
         if (set != null && set.remove(key)) {
             counts[slot]--;
-            if (set.isEmpty()) keys[slot] = null;
+            size--;
+            if (set.isEmpty()) {
+                keys[slot] = null;
+                slotsInUse--;
+            }
         }
+    }
+
+    /** What the index holds on the heap (HeapModel's estimate; INFO used_memory counts it). */
+    public long heapBytes() {
+        return size * KEY_BYTES + (long) slotsInUse * SLOT_BYTES + ARRAYS_BYTES;
     }
 
     public int count(int slot) {

@@ -221,6 +221,29 @@ class MemoryCommandsTest {
         }
     }
 
+    /**
+     * In cluster mode every key is also in its slot's index, which costs heap (74 MB for a million
+     * keys, measured): used_memory counts it, so maxmemory bounds the heap there too. The same 10,000
+     * keys grow used_memory by the index's per-key price more on a cluster node than on a plain one.
+     */
+    @Test
+    void clusterModeCountsTheSlotIndexInUsedMemory() {
+        try (TestEngine node = TestEngine.start("cluster-enabled", "yes", "cluster-port", Integer.toString(TestEngine.freePort()));
+             Jedis plain = ENGINE.jedis(); Jedis cluster = node.jedis()) {
+            long plainGrowth = growthOf(plain), clusterGrowth = growthOf(cluster);
+            long index = clusterGrowth - plainGrowth;
+            // 72 bytes a key, plus 72 per slot in use (at most 16384) and the two per-slot arrays
+            assertThat(index).isBetween(10_000L * 72, 10_000L * 72 + 16_384L * 72 + 2 * (16 + 4 * 16_384L));
+        }
+    }
+
+    private static long growthOf(Jedis j) {
+        long before = Long.parseLong(info(j, "memory").get("used_memory"));
+        j.sendCommand(() -> "DEBUG".getBytes(), "POPULATE", "10000", "key", "10");
+        assertThat(j.dbSize()).isEqualTo(10_000L);
+        return Long.parseLong(info(j, "memory").get("used_memory")) - before;
+    }
+
     @Test
     void infoMemoryAndStatsFields() {
         try (Jedis j = ENGINE.jedis()) {
