@@ -100,8 +100,10 @@ class SwaggerUiIT {
         // GET /api/auth/me: Try it out, Execute, and the server answers 200 with the admin's role
         WebElement me = browser.findElement(By.cssSelector("#operations-auth-me"));
         me.findElement(By.cssSelector(".opblock-summary")).click();
-        wait.until(ExpectedConditions.elementToBeClickable(me.findElement(By.cssSelector("button.try-out__btn")))).click();
-        wait.until(ExpectedConditions.elementToBeClickable(me.findElement(By.cssSelector("button.execute")))).click();
+        // waited for by locator: the buttons appear only once the operation has opened (looking them up
+        // before the wait raced the page's rendering and failed a CI run)
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#operations-auth-me button.try-out__btn"))).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#operations-auth-me button.execute"))).click();
         WebElement status = wait.until(ExpectedConditions.visibilityOfNestedElementsLocatedBy(me,
                 By.cssSelector(".live-responses-table .response .response-col_status"))).get(0);
         assertThat(status.getText()).isEqualTo("200");
