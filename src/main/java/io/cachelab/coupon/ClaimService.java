@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,7 @@ class ClaimService {
     static final URI WINDOW_PROBLEM = URI.create("https://cachelab.io/problems/claim-window");
     static final URI SOLD_OUT_PROBLEM = URI.create("https://cachelab.io/problems/sold-out");
     static final URI ALREADY_CLAIMED_PROBLEM = URI.create("https://cachelab.io/problems/already-claimed");
+    private static final HexFormat HEX = HexFormat.of();
 
     /**
      * The script's text, read once: a RedisScript over the ClassPathResource itself asks the resource
@@ -161,8 +163,7 @@ class ClaimService {
      */
     private static String claimSuffix() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        String hi = Long.toHexString(r.nextLong()), lo = Long.toHexString(r.nextLong());
-        return "0".repeat(16 - hi.length()) + hi + "0".repeat(16 - lo.length()) + lo;
+        return HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
     }
 
     /**
