@@ -8,12 +8,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -22,16 +18,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -79,7 +72,7 @@ class LabDashboardIT {
         assertThat(js.executeScript("return Chart.version")).isEqualTo("4.4.1");
         assertThat(js.executeScript("return Chart.getChart('penetration-chart').data.datasets.length")).isEqualTo(0L);
         assertThat(browser.findElement(By.id("run-penetration")).isEnabled()).isFalse();
-        assertThat(severe()).as("console errors on load").isEmpty(); // reading the log empties it
+        assertThat(HeadlessChromium.consoleErrors(browser)).as("console errors on load").isEmpty(); // reading the log empties it
 
         // log in from the page: the code comes back while cachelab.auth.expose-code is on
         assertThat(browser.findElement(By.id("phone")).getAttribute("value")).isEqualTo("13800000000");
@@ -165,7 +158,7 @@ class LabDashboardIT {
 
         js.executeScript("window.scrollTo(0, 0)");
         shot("dashboard");
-        assertThat(severe()).as("console errors").isEmpty();
+        assertThat(HeadlessChromium.consoleErrors(browser)).as("console errors").isEmpty();
     }
 
     /** Clicks an experiment's Run button, waits for it, and answers what the page shows the API returned. */
@@ -200,13 +193,7 @@ class LabDashboardIT {
         return out;
     }
 
-    static List<LogEntry> severe() {
-        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
-    }
-
     static void shot(String name) throws Exception {
-        File png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(png.toPath(), SHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        HeadlessChromium.screenshot(browser, SHOTS, name);
     }
 }
