@@ -143,10 +143,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return p;
     }
 
+    /**
+     * Lettuce's own words for a node it is not connected to: a command rejected while the node is
+     * disconnected (the cluster clients reject rather than queue, see CacheConfiguration.clusterOptions),
+     * or one cut off when its connection went. Plain RedisExceptions, told apart only by their text;
+     * during a failover there are thousands, and each must be one warning line, not an error's trace.
+     */
+    private static final java.util.regex.Pattern NOT_CONNECTED =
+            java.util.regex.Pattern.compile("Currently not connected\\b.*|Connection (disconnected|closed)\\b.*");
+
     private static boolean unavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.io.IOException || t instanceof io.lettuce.core.RedisConnectionException
                     || t instanceof io.lettuce.core.RedisCommandTimeoutException) return true;
+            if (t.getClass() == io.lettuce.core.RedisException.class && t.getMessage() != null
+                    && NOT_CONNECTED.matcher(t.getMessage()).matches()) return true;
             if (t instanceof io.lettuce.core.RedisCommandExecutionException x && x.getMessage() != null
                     && x.getMessage().matches("(NOREPLICAS|READONLY|MASTERDOWN|LOADING|TRYAGAIN|CLUSTERDOWN)\\b.*")) {
                 return true;

@@ -28,4 +28,15 @@ class RedisErrorMappingTest {
         assertThat(handler.redisError(new RedisCommandExecutionException("WRONGTYPE Operation against a key holding the wrong kind of value"))
                 .getStatus()).isEqualTo(500);
     }
+
+    /** What the cluster clients answer for a disconnected node (they reject rather than queue): 503, one warning line. */
+    @Test
+    void commandsRejectedForADisconnectedNodeAre503() {
+        ProblemDetail rejected = handler.redisError(new io.lettuce.core.RedisException("Currently not connected. Commands are rejected."));
+        assertThat(rejected.getStatus()).isEqualTo(503);
+        assertThat(rejected.getProperties()).containsEntry("retryable", true);
+        assertThat(handler.redisError(new RedisSystemException("Redis exception",
+                new io.lettuce.core.RedisException("Connection disconnected"))).getStatus()).isEqualTo(503);
+        assertThat(handler.redisError(new io.lettuce.core.RedisException("ERR unknown command")).getStatus()).isEqualTo(500);
+    }
 }
