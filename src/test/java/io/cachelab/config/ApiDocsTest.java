@@ -77,9 +77,14 @@ class ApiDocsTest extends AppTestBase {
         JsonNode claim = paths.get("/api/coupons/{id}/claims").get("post");
         assertThat(claim.get("security").toString()).isEqualTo("[{\"bearerAuth\":[]}]");
         assertThat(claim.get("x-required-role").asString()).isEqualTo("USER");
-        // 202, what the server answers (the document said 200 while the controller returned a typed body)
-        assertThat(names(claim.get("responses"))).containsExactly("202", "400", "401");
-        assertThat(claim.at("/responses/202/content/*~1*/schema/$ref").asString()).endsWith("/Accepted");
+        // 202, what the server answers (the document said 200 while the controller returned a typed body),
+        // and the refusals it answers with a problem detail
+        assertThat(names(claim.get("responses"))).containsExactly("202", "409", "429", "400", "401");
+        assertThat(claim.at("/responses/202/content/application~1json/schema/$ref").asString()).endsWith("/Accepted");
+        assertThat(claim.at("/responses/409/content/application~1problem+json/schema/$ref").asString())
+                .endsWith("/ProblemDetail");
+        assertThat(claim.at("/responses/429/content/application~1problem+json/schema/$ref").asString())
+                .endsWith("/ProblemDetail");
 
         JsonNode page = paths.get("/api/articles").get("get");
         assertThat(page.has("security")).isFalse();

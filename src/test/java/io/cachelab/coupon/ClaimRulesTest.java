@@ -41,7 +41,15 @@ class ClaimRulesTest extends ClaimTestBase {
     void soldOutAndAlreadyClaimedAre409WithTheirOwnTypes() {
         var users = users(2);
         long coupon = createOpenCoupon(1);
-        String first = claim(coupon, users.get(0).token(), 202);
+        ApiClient.Response accepted = api.post("/api/coupons/" + coupon + "/claims", null, users.get(0).token());
+        assertThat(accepted.status()).isEqualTo(202);
+        String first = accepted.body();
+        assertThat(accepted.header("Location")).isEqualTo("/api/claims/" + accepted.json().get("claimId").asString());
+        assertThat(accepted.json().get("couponId").asLong()).isEqualTo(coupon);
+        assertThat(accepted.json().get("status").asString()).isEqualTo("PENDING");
+        assertThat(accepted.header("Content-Type")).isEqualTo("application/json");
+        assertThat(api.send("POST", "/api/coupons/" + coupon + "/claims", null, users.get(1).token(), "Accept", "text/plain")
+                .status()).as("a client that reads neither answer is refused before a claim is decided").isEqualTo(406);
         ApiClient.Response again = api.post("/api/coupons/" + coupon + "/claims", null, users.get(0).token());
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().get("type").asString()).isEqualTo("https://cachelab.io/problems/already-claimed");
@@ -49,6 +57,11 @@ class ClaimRulesTest extends ClaimTestBase {
         ApiClient.Response sold = api.post("/api/coupons/" + coupon + "/claims", null, users.get(1).token());
         assertThat(sold.status()).isEqualTo(409);
         assertThat(sold.json().get("type").asString()).isEqualTo("https://cachelab.io/problems/sold-out");
+        // the controller writes the answer itself: the same JSON Spring's converter wrote, with its length
+        assertThat(sold.body()).isEqualTo("{\"detail\":\"coupon " + coupon + " is sold out\",\"instance\":\"/api/coupons/"
+                + coupon + "/claims\",\"status\":409,\"title\":\"Sold out\",\"type\":\"https://cachelab.io/problems/sold-out\"}");
+        assertThat(sold.header("Content-Length")).isEqualTo(Integer.toString(sold.body().length()));
+        assertThat(sold.header("Content-Type")).isEqualTo("application/problem+json");
         assertThat(api.post("/api/coupons/" + coupon + "/claims", null, null).status()).isEqualTo(401);
         assertThat(api.post("/api/coupons/999999/claims", null, users.get(1).token()).status()).isEqualTo(404);
     }

@@ -57,13 +57,14 @@ public final class ApiClient {
         return send("DELETE", path, null, token);
     }
 
-    /** Body is sent as is when a String, else as JSON. */
-    public Response send(String method, String path, Object body, String token) {
+    /** Body is sent as is when a String, else as JSON; headers are name, value pairs. */
+    public Response send(String method, String path, Object body, String token, String... headers) {
         String payload = body == null ? "" : body instanceof String s ? s : JSON.writeValueAsString(body);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(payload));
         if (body != null) b.header("Content-Type", "application/json");
         if (token != null) b.header("Authorization", "Bearer " + token);
+        for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.headers(), r.body());
