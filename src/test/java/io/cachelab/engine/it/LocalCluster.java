@@ -3,6 +3,9 @@ package io.cachelab.engine.it;
 import io.cachelab.engine.ClusterLauncher;
 import io.cachelab.engine.TestEngine;
 
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
@@ -25,12 +28,43 @@ public final class LocalCluster implements AutoCloseable {
         this.replicas = replicas;
     }
 
-    /** Starts and forms the cluster; {@code sparePorts} more ports after it are left free for the test. */
+    /**
+     * Starts and forms the cluster, and returns once every replica has finished its first sync;
+     * {@code sparePorts} more ports after it are left free for the test.
+     */
     public static LocalCluster start(int nodes, int replicas, int sparePorts) throws Exception {
         LocalCluster c = new LocalCluster(Files.createTempDirectory("engine-cluster-"),
                 TestEngine.freePortRange(nodes + sparePorts), nodes, replicas);
         ClusterLauncher.main(c.options("start"));
+        c.awaitReplicasInSync();
         return c;
+    }
+
+    /**
+     * A master killed before its replica's first sync (the master waits repl-diskless-sync-delay,
+     * 5 s, before it sends one) leaves a replica that, as in Redis, refuses to fail over: it has
+     * been "disconnected from master for longer than allowed". EngineClusterFailoverIT once killed
+     * its master 4.7 s after the start, and waited 30 s for a promotion that could not come.
+     */
+    private void awaitReplicasInSync() throws InterruptedException {
+        int expected = nodes - nodes / (replicas + 1);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            int synced = 0;
+            for (int i = 0; i < nodes; i++) {
+                try (Jedis node = new Jedis("127.0.0.1", port(i))) {
+                    String info = node.info("replication");
+                    if (info.contains("role:slave") && info.contains("master_link_status:up")) synced++;
+                } catch (JedisException e) {
+                    // not answering yet: counted as not in sync
+                }
+            }
+            if (synced == expected) return;
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(synced + " of " + expected + " replicas in sync 60 s after the start");
+            }
+            Thread.sleep(100);
+        }
     }
 
     private String[] options(String action) {
