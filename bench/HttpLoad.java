@@ -152,6 +152,11 @@ public class HttpLoad {
         } catch (IOException e) {
             stats.error(e);
             return true;
+        } catch (RuntimeException e) {
+            // e.g. a CancellationException from the client's future: counted as an error like an I/O one,
+            // not left to end the worker's thread with the request sent but never counted
+            stats.error(new IOException(e.toString(), e));
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

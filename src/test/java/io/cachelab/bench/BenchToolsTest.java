@@ -178,8 +178,10 @@ class BenchToolsTest {
         assertThat(values[5]).isEqualTo("0");
         assertThat(values[6]).isEqualTo("0");
         // HttpLoad waits for every answer; wrk stops with up to one request per connection unanswered
-        if (load.equals("wrk")) assertThat(measured.requests.get()).isBetween(requests, requests + 20);
-        else assertThat(requests).isEqualTo(measured.requests.get());
+        // (with the run's report in the message: one CI run saw the service count one request more than
+        // HttpLoad, 15,376 for 15,375, without saying which side lost it)
+        if (load.equals("wrk")) assertThat(measured.requests.get()).as(r.toString()).isBetween(requests, requests + 20);
+        else assertThat(requests).as(r.toString()).isEqualTo(measured.requests.get());
         assertThat(r.out).contains("claims: GET /api/admin/coupons/1: stock=0 cachedStock=0 claims=5");
         // the reference: the bearer-token floor, called by the same workers with their own tokens
         assertThat(fake.pingUser.get()).isPositive();
