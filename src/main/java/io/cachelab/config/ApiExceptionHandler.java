@@ -20,6 +20,7 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -36,6 +37,9 @@ import java.util.stream.Collectors;
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    /** While Redis is unavailable every request is refused: one warning line per 5 s says so. */
+    private final WarningThrottle unavailableWarnings = new WarningThrottle(Duration.ofSeconds(5));
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex, HttpHeaders headers,
@@ -119,7 +123,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             org.springframework.dao.QueryTimeoutException.class,
             io.cachelab.cache.ReplicasNotAcknowledgedException.class})
     ProblemDetail redisUnavailable(RuntimeException e) {
-        log.warn("Redis unavailable: {}", e.getMessage());
+        long skipped = unavailableWarnings.admit();
+        if (skipped == 0) log.warn("Redis unavailable: {}", e.getMessage());
+        else if (skipped > 0) log.warn("Redis unavailable: {} ({} more such answers not logged since the last line)",
+                e.getMessage(), skipped);
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         p.setTitle("Redis unavailable");
         p.setProperty("retryable", true);

@@ -3,6 +3,9 @@ package io.cachelab.config;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.http.ProblemDetail;
 
@@ -12,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Which Redis failures are "Redis unavailable" (503, retryable) and which stay a 500: a command
  * that timed out during a failover is the former (the cache's own Lettuce client reports it raw).
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RedisErrorMappingTest {
     private final ApiExceptionHandler handler = new ApiExceptionHandler();
 
@@ -38,5 +42,16 @@ class RedisErrorMappingTest {
         assertThat(handler.redisError(new RedisSystemException("Redis exception",
                 new io.lettuce.core.RedisException("Connection disconnected"))).getStatus()).isEqualTo(503);
         assertThat(handler.redisError(new io.lettuce.core.RedisException("ERR unknown command")).getStatus()).isEqualTo(500);
+    }
+
+    /** An outage refuses every request; the log says so once per 5 s, not once per request. */
+    @Test
+    void aBurstOfUnavailableAnswersIsOneWarningLine(CapturedOutput output) {
+        ApiExceptionHandler fresh = new ApiExceptionHandler();
+        for (int i = 0; i < 1000; i++) {
+            assertThat(fresh.redisError(new RedisCommandExecutionException("CLUSTERDOWN The cluster is down")).getStatus())
+                    .isEqualTo(503);
+        }
+        assertThat(output.getOut().lines().filter(l -> l.contains("Redis unavailable: CLUSTERDOWN")).count()).isEqualTo(1);
     }
 }
