@@ -2,6 +2,7 @@ package io.cachelab.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.cachelab.bench.BenchScripts.Run;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -25,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -47,8 +47,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("it") // runs bash and curl, which a bare machine with only a JDK may not have; .ci/run installs them
 class BenchToolsTest {
-    static final Path ROOT = Path.of(System.getProperty("user.dir"));
-
     FakeService fake;
 
     @TempDir
@@ -66,16 +64,16 @@ class BenchToolsTest {
 
     @Test
     void histogramSelfTestPasses() throws Exception {
-        Run r = run(List.of(java(), "bench/HttpLoad.java", "--self-test"), Map.of());
-        assertThat(r.exit).as(r.toString()).isZero();
-        assertThat(r.out).contains("HttpLoad self-test: ok");
+        Run r = run(List.of(BenchScripts.java(), "bench/HttpLoad.java", "--self-test"), Map.of());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("HttpLoad self-test: ok");
     }
 
     @Test
     void fixedRequestCountIsSentExactlyAndCounted() throws Exception {
         Run r = httpLoad("--url", fake.base() + "/api/articles/{id}?strategy=cache-aside", "--ids", "7-7",
                 "--concurrency", "4", "--requests", "500", "--count-header", "X-Cache");
-        assertThat(r.exit).as(r.toString()).isZero();
+        assertThat(r.exit()).as(r.toString()).isZero();
         Map<String, String> result = r.result();
         assertThat(result).containsEntry("requests", "500").containsEntry("status_200", "500")
                 .containsEntry("header_HIT", "500").containsEntry("failures", "0");
@@ -87,7 +85,7 @@ class BenchToolsTest {
     void idsAreDrawnFromTheWholeRangeAndNothingElse() throws Exception {
         Run r = httpLoad("--url", fake.base() + "/api/articles/{id}?strategy=none", "--ids", "10-12",
                 "--concurrency", "3", "--requests", "300");
-        assertThat(r.exit).as(r.toString()).isZero();
+        assertThat(r.exit()).as(r.toString()).isZero();
         // 300 uniform draws from 3 ids: missing one has probability (2/3)^300
         assertThat(fake.articleIds).containsOnlyKeys(10L, 11L, 12L);
         assertThat(fake.articleIds.values().stream().mapToLong(AtomicLong::get).sum()).isEqualTo(300);
@@ -100,7 +98,7 @@ class BenchToolsTest {
                 + "Authorization: Bearer d\n");
         Run r = httpLoad("--url", fake.base() + "/echo", "--concurrency", "4", "--requests", "200",
                 "--worker-headers", tokens.toString());
-        assertThat(r.exit).as(r.toString()).isZero();
+        assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(fake.echoedAuthorization).containsOnlyKeys("Bearer a", "Bearer b", "Bearer c", "Bearer d");
         assertThat(fake.echoedAuthorization.values().stream().mapToLong(AtomicLong::get).sum()).isEqualTo(200);
     }
@@ -109,12 +107,12 @@ class BenchToolsTest {
     void moreThanOnePercentFailingStatusesFailTheRun() throws Exception {
         // odd ids answer 404: about half of the requests
         Run r = httpLoad("--url", fake.base() + "/odd/{id}", "--ids", "1-2", "--concurrency", "2", "--requests", "400");
-        assertThat(r.exit).as(r.toString()).isEqualTo(3);
-        assertThat(r.err).contains("over the 1.00 % limit").contains("404=");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(3);
+        assertThat(r.err()).contains("over the 1.00 % limit").contains("404=");
         // the same answers pass when 404 is not declared a failure
         Run tolerated = httpLoad("--url", fake.base() + "/odd/{id}", "--ids", "1-2", "--concurrency", "2",
                 "--requests", "400", "--fail-on", "5xx");
-        assertThat(tolerated.exit).as(tolerated.toString()).isZero();
+        assertThat(tolerated.exit()).as(tolerated.toString()).isZero();
         Map<String, String> result = tolerated.result();
         assertThat(Long.parseLong(result.get("status_200")) + Long.parseLong(result.get("status_404"))).isEqualTo(400);
     }
@@ -124,8 +122,8 @@ class BenchToolsTest {
     void articlesScriptPrintsEveryStrategyAgainstTheReference(String load) throws Exception {
         Run r = run(List.of("bash", "bench/articles.sh"),
                 Map.of("LOAD", load, "BASE_URL", fake.base(), "CONCURRENCY", "4", "DURATION", "1s", "WARMUP", "300ms"));
-        assertThat(r.exit).as(r.toString()).isZero();
-        Map<String, String[]> rows = rows(r.out, "floor", "none", "cache-aside", "two-level");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        Map<String, String[]> rows = rows(r.out(), "floor", "none", "cache-aside", "two-level");
         assertThat(rows).containsOnlyKeys("floor", "none", "cache-aside", "two-level");
         // columns: strategy, req/s, p99 ms, HIT %, req/s vs floor, p99 vs floor, req/s vs none
         assertThat(rows.get("floor")[4]).isEqualTo("1.00");
@@ -143,8 +141,8 @@ class BenchToolsTest {
         fake.articlesMissing = true;
         Run r = run(List.of("bash", "bench/articles.sh"),
                 Map.of("LOAD", load, "BASE_URL", fake.base(), "CONCURRENCY", "2", "DURATION", "1s", "WARMUP", "0s"));
-        assertThat(r.exit).as(r.toString()).isEqualTo(1);
-        assertThat(r.err).contains("/api/articles/1?strategy=none answered 404");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("/api/articles/1?strategy=none answered 404");
     }
 
     @ParameterizedTest(name = "LOAD={0}")
@@ -152,7 +150,7 @@ class BenchToolsTest {
     void claimsScriptLogsInUsersClaimsWithOneTokenPerWorkerAndCountsAnswers(String load) throws Exception {
         Run r = run(List.of("bash", "bench/claims.sh"), Map.of("LOAD", load, "BASE_URL", fake.base(), "USERS", "20",
                 "STOCK", "5", "DURATION", "2s", "WARMUP", "500ms", "WARMUP_USERS", "5"));
-        assertThat(r.exit).as(r.toString()).isZero();
+        assertThat(r.exit()).as(r.toString()).isZero();
         // coupon 1 is the measured one, created before the warm-up coupon 2
         FakeService.Coupon measured = fake.coupons.get(1L);
         assertThat(measured.stock).isZero();
@@ -164,7 +162,7 @@ class BenchToolsTest {
 
         String[] header = null;
         String[] values = null;
-        List<String> lines = r.out.lines().toList();
+        List<String> lines = r.out().lines().toList();
         for (int i = 0; i < lines.size() - 1; i++) {
             if (lines.get(i).startsWith("requests")) {
                 header = lines.get(i).trim().split("\\s+");
@@ -182,10 +180,10 @@ class BenchToolsTest {
         // HttpLoad, 15,376 for 15,375, without saying which side lost it)
         if (load.equals("wrk")) assertThat(measured.requests.get()).as(r.toString()).isBetween(requests, requests + 20);
         else assertThat(requests).as(r.toString()).isEqualTo(measured.requests.get());
-        assertThat(r.out).contains("claims: GET /api/admin/coupons/1: stock=0 cachedStock=0 claims=5");
+        assertThat(r.out()).contains("claims: GET /api/admin/coupons/1: stock=0 cachedStock=0 claims=5");
         // the reference: the bearer-token floor, called by the same workers with their own tokens
         assertThat(fake.pingUser.get()).isPositive();
-        assertThat(r.out).containsPattern("claims vs floor: req/s \\d+\\.\\d\\d, p99 \\d+\\.\\d\\d");
+        assertThat(r.out()).containsPattern("claims vs floor: req/s \\d+\\.\\d\\d, p99 \\d+\\.\\d\\d");
     }
 
     @ParameterizedTest(name = "LOAD={0}")
@@ -194,55 +192,20 @@ class BenchToolsTest {
         fake.oversell = true;
         Run r = run(List.of("bash", "bench/claims.sh"), Map.of("LOAD", load, "BASE_URL", fake.base(), "USERS", "5",
                 "STOCK", "2", "DURATION", "1s", "WARMUP", "0s"));
-        assertThat(r.exit).as(r.toString()).isEqualTo(1);
-        assertThat(r.err).contains("OVERSOLD");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("OVERSOLD");
     }
 
     // --- running the tools ---------------------------------------------------------------------------
 
-    record Run(int exit, String out, String err) {
-        Map<String, String> result() {
-            Map<String, String> m = new LinkedHashMap<>();
-            out.lines().filter(l -> l.startsWith("RESULT ")).findFirst().ifPresent(l -> {
-                for (String kv : l.substring(7).split(" ")) {
-                    int eq = kv.indexOf('=');
-                    m.put(kv.substring(0, eq), kv.substring(eq + 1));
-                }
-            });
-            return m;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
-        }
-    }
-
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     Run httpLoad(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(java(), "bench/HttpLoad.java"));
+        List<String> cmd = new ArrayList<>(List.of(BenchScripts.java(), "bench/HttpLoad.java"));
         cmd.addAll(List.of(args));
         return run(cmd, Map.of());
     }
 
     Run run(List<String> command, Map<String, String> env) throws Exception {
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        // the scripts call `java`: make it this JVM's
-        pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":" + System.getenv("PATH"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(100, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new AssertionError(command + " did not finish within 100 s; stderr: " + Files.readString(err));
-        }
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return BenchScripts.run(tmp, command, env);
     }
 
     static Map<String, String[]> rows(String out, String... firstColumns) {
