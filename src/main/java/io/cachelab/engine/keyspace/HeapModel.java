@@ -7,54 +7,66 @@ import io.cachelab.engine.type.SetValue;
 import io.cachelab.engine.type.StringValue;
 import io.cachelab.engine.type.ZSetValue;
 import io.cachelab.engine.util.Bytes;
+import io.cachelab.engine.util.Dict;
+import io.cachelab.engine.util.Listpack;
 
 /**
  * What a key occupies in this JVM's heap, the number used_memory and maxmemory count (the role of
  * object.c objectComputeSize and zmalloc_used_memory in Redis, whose allocator knows the bytes
  * exactly). The JVM does not tell an object's size cheaply, so it is computed from the shapes of
- * the classes here under HotSpot's 64-bit layout with compressed references, the layout of any
- * heap below 32 GB: 12-byte object headers, 4-byte references, 16-byte array headers, every
- * object rounded up to 8 bytes. The per-class constants follow the fields of util.Dict.Entry,
- * util.Bytes, util.Listpack and the value classes; change them with those fields
- * (bench/memory.sh prints INFO used_memory against the measured heap for each data set).
+ * the classes here under this JVM's {@link HeapLayout}: each class's size from its own fields
+ * (util.Dict.Entry, util.Bytes, util.Listpack, the value classes, the boxes of scores and expiry
+ * times), taken once at start-up, so a field added to a class is priced without a change here.
+ * bench/memory.sh prints INFO used_memory against the measured heap for each data set.
  *
  * <p>Like {@link MemoryModel} (Redis's numbers, which MEMORY USAGE answers) every estimate is O(1):
  * collections in a hashtable or skiplist are priced from their counts and average element length.
  */
 public final class HeapModel {
-    static final int ENTRY = 24;       // Dict.Entry: key, value, next
-    static final int DICT = 24;        // Dict: table, size
-    static final int BYTES = 24;       // Bytes: data, hash
-    static final int BOX = 16;         // Long, Double
-    static final int LISTPACK = 24;    // Listpack: buf, used, count
-    static final int STRING = 32;      // StringValue: RValue's two ints, buf, len, three flags
-    static final int HASH = 40;        // HashValue: lp, table, payloadBytes
-    static final int SET = 32;         // SetValue: enc, memberBytes
-    static final int ZSET = 56;        // ZSetValue: lp, header, tail, level, dict, limits, memberBytes
-    static final int LIST = 40;        // ListValue: items, head, size, elementBytes
-    static final int SKIPLIST_NODE = 40;
-    /** A skiplist node's forward and span arrays at the average 1.33 levels (24+24 at one level, 24+32 at two). */
-    static final int SKIPLIST_LEVELS = 51;
+    private static final HeapLayout L = HeapLayout.ofThisJvm();
+    static final long ENTRY = L.instance(Dict.Entry.class);      // key, value, next
+    static final long DICT = L.instance(Dict.class);             // table, size
+    static final long BYTES = L.instance(Bytes.class);           // data, hash
+    static final long BOX = L.instance(Long.class);              // an expiry time (Long), a score (Double)
+    static final long LISTPACK = L.instance(Listpack.class);     // buf, used, count
+    static final long STRING = L.instance(StringValue.class);
+    static final long HASH = L.instance(HashValue.class);
+    static final long SET = L.instance(SetValue.class);
+    static final long ZSET = L.instance(ZSetValue.class);
+    static final long LIST = L.instance(ListValue.class);
+    static final long SKIPLIST_NODE = L.instance(ZSetValue.Node.class);
     private static final int MAX_LEVEL = 32;
+    /** A skiplist node's forward and span arrays, averaged over zslRandomLevel's levels (p = 1/4). */
+    static final long SKIPLIST_LEVELS = skiplistLevels();
 
     private HeapModel() {
     }
 
-    static long align(long n) {
-        return (n + 7) & ~7L;
+    /** The layout every size here is computed with (this JVM's). */
+    public static HeapLayout layout() {
+        return L;
+    }
+
+    private static long skiplistLevels() {
+        double expected = 0, p = 0.75;
+        for (int level = 1; level <= MAX_LEVEL; level++, p /= 4) {
+            double weight = level == MAX_LEVEL ? p * 4 / 3 : p;
+            expected += weight * (L.refArray(level) + L.longArray(level));
+        }
+        return Math.round(expected);
     }
 
     /** A byte[] of {@code n} bytes. */
     public static long byteArray(long n) {
-        return align(16 + n);
+        return L.byteArray(n);
     }
 
     static long refArray(long n) {
-        return align(16 + 4 * n);
+        return L.refArray(n);
     }
 
     static long longArray(long n) {
-        return align(16 + 8 * n);
+        return L.longArray(n);
     }
 
     /** A key in its database: the dict entry and the key's bytes (the table slot is database overhead). */
