@@ -14,9 +14,10 @@
 #   expire-cycle LATENCY LATEST's worst expire-cycle event (latency-monitor-threshold 1 ms;
 #                "-" when no cycle took 1 ms), the event Redis's Tcl test "LATENCY of expire
 #                events are correctly collected" waits for at a 20 ms threshold
-#   GC pause     the engine JVM's longest collector pause (-Xlog:gc, wall-clock times) inside the
-#                PING windows above, and while the set was being written (SADD): where a
-#                garbage-collected heap pays for a big key instead ("n/a" for Redis)
+#   GC pause     the engine JVM's longest collector pause (-Xlog:gc,gc+phases, wall-clock times)
+#                inside the PING windows above, and while the set was being written (SADD): where a
+#                garbage-collected heap pays for a big key instead ("n/a" for Redis). G1 by default;
+#                JAVA_OPTS=-XX:+UseZGC measures ZGC's pauses (its phases log them)
 #
 #   bench/big-keys.sh                 # MEMBERS=1000000
 #   MEMBERS=100000 bench/big-keys.sh
@@ -37,7 +38,7 @@ require_tools java redis-server redis-cli python3
 ensure_jar
 # the engine's collector pauses, logged with wall-clock times so each can be put in its phase
 GCLOG="$(mktemp -t big-keys-gc.XXXXXX)"
-JAVA_OPTS="${JAVA_OPTS:-} -Xlog:gc:file=$GCLOG:utctime"
+JAVA_OPTS="${JAVA_OPTS:-} -Xlog:gc,gc+phases:file=$GCLOG:utctime"
 # ENGINE_CMD (bench/lib.sh) runs another engine command; {gclog} in it is that log's path
 if [[ -n "${ENGINE_CMD:-}" ]]; then ENGINE_CMD="${ENGINE_CMD//\{gclog\}/$GCLOG}"; fi
 start_pair
@@ -64,7 +65,7 @@ def longest_pause(spans):
                 end = datetime.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp()
                 if any(t0 <= end <= t1 for t0, t1 in spans):
                     longest = max(longest, float(m.group(2)))
-    return "%.1f" % longest
+    return "%.2f" % longest
 
 class Conn:
     def __init__(self):

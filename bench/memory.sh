@@ -53,8 +53,13 @@ info_field() { # port field
 }
 
 heap_after_gc() { # pid -> bytes used after a full GC
+  local used
   jcmd "$1" GC.run >/dev/null
-  jcmd "$1" GC.heap_info | awk '/garbage-first heap/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub(/K,?$/, "", v); print v * 1024; exit } }'
+  used="$(jcmd "$1" GC.heap_info | awk '/garbage-first heap/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i+1); sub(/K,?$/, "", v); print v * 1024; exit } }')"
+  # other collectors (JAVA_OPTS=-XX:+UseZGC: "ZHeap used 12M") report whole megabytes: count the
+  # live objects instead, the class histogram's total after its own full collection
+  [[ -n "$used" ]] || used="$(jcmd "$1" GC.class_histogram | awk '$1 == "Total" { print $3 }')"
+  echo "$used"
 }
 
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
