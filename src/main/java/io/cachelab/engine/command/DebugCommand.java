@@ -17,25 +17,13 @@ import io.cachelab.engine.util.Bytes;
 
 /**
  * DEBUG subcommands that clients and Redis's own test harness rely on (SLEEP, LOG, OBJECT,
- * SET-ACTIVE-EXPIRE, RELOAD, ...). Refused unless enable-debug-command allows it, as in Redis 7.
+ * SET-ACTIVE-EXPIRE, RELOAD, ...). The dispatcher refuses it unless enable-debug-command allows it, as in Redis 7.
  */
 final class DebugCommand {
     private DebugCommand() {
     }
 
-    /** enable-debug-command: "no" refuses DEBUG, "local" refuses it to remote connections. */
-    private static void checkAllowed(Client c) {
-        String mode = server(c).config().getString("enable-debug-command");
-        boolean local = c.addr().startsWith("127.") || c.addr().startsWith("0:0:0:0:0:0:0:1") || !c.hasSocket();
-        if (mode.equals("no") || (mode.equals("local") && !local)) {
-            throw new RedisError("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
-                    + "you can run it from a local connection, otherwise you need to set this option in the "
-                    + "configuration file, and then restart the server.");
-        }
-    }
-
     static void debug(Client c, byte[][] a) {
-        checkAllowed(c);
         String sub = Args.lower(a[1]);
         switch (sub) {
             case "sleep" -> sleep(c, a);

@@ -34,6 +34,7 @@ public final class Families {
         ReplicationCommands.register(t);
         ConfigCommands.register(t);
         LatencyCommand.register(t);
+        ModuleCommand.register(t);
         KeyCommands.register(t);
         StringCommands.register(t);
         ListCommands.register(t);

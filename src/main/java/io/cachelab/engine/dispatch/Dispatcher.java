@@ -172,6 +172,10 @@ public final class Dispatcher {
      * run (or be queued).
      */
     private String refusal(Client c, CommandSpec spec, byte[][] argv) {
+        if (spec.has(CommandFlag.PROTECTED)) {
+            String refused = protectedRefusal(c, spec);
+            if (refused != null) return refused;
+        }
         if (!c.authenticated() && !c.mustObey() && server.acl().authRequired(c) && !spec.has(CommandFlag.NO_AUTH)) {
             return "NOAUTH Authentication required.";
         }
@@ -216,6 +220,22 @@ public final class Dispatcher {
             return "ERR Replica can't interact with the keyspace";
         }
         return null;
+    }
+
+    /**
+     * DEBUG and MODULE LOAD/LOADEX/UNLOAD (CMD_PROTECTED) run only where enable-debug-command or
+     * enable-module-command allows them: "yes" everywhere, "local" from a loopback address or an
+     * internal client (allowProtectedAction). Checked right after arity, before authentication.
+     */
+    private String protectedRefusal(Client c, CommandSpec spec) {
+        boolean debug = spec.fullName().equals("debug");
+        String option = debug ? "enable-debug-command" : "enable-module-command";
+        String mode = server.config().getString(option);
+        boolean local = !c.hasSocket() || c.addr().startsWith("127.") || c.addr().startsWith("0:0:0:0:0:0:0:1");
+        if (mode.equals("yes") || (mode.equals("local") && local)) return null;
+        return "ERR " + (debug ? "DEBUG" : "MODULE") + " command not allowed. If the " + option
+                + " option is set to \"local\", you can run it from a local connection, otherwise you need to set"
+                + " this option in the configuration file, and then restart the server.";
     }
 
     /** The check applies to commands with key specs, movable keys, or EXEC (as processCommand decides). */
