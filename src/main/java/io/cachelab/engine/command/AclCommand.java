@@ -286,7 +286,6 @@ final class AclCommand {
             "    Return the current connection username.",
             "HELP",
             "    Prints this help."};
-        c.addArrayLen(lines.length);
-        for (String l : lines) c.addSimple(l);
+        c.addHelp(lines);
     }
 }

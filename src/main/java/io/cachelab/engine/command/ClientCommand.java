@@ -403,7 +403,6 @@ final class ClientCommand {
             "UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
             "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
             "HELP", "    Print this help."};
-        c.addArrayLen(lines.length);
-        for (String l : lines) c.addSimple(l);
+        c.addHelp(lines);
     }
 }

@@ -61,8 +61,7 @@ final class CommandCommand {
                 "GETKEYS <full-command>", "    Return the keys from a full Redis command.",
                 "GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full Redis command.",
                 "HELP", "    Print this help."};
-            c.addArrayLen(lines.length);
-            for (String l : lines) c.addSimple(l);
+            c.addHelp(lines);
         });
     }
 

@@ -34,8 +34,7 @@ final class ConfigCommands {
                 "RESETSTAT", "    Reset statistics reported by the INFO command.",
                 "REWRITE", "    Rewrite the configuration file.",
                 "HELP", "    Print this help."};
-            c.addArrayLen(lines.length);
-            for (String l : lines) c.addSimple(l);
+            c.addHelp(lines);
         });
     }
 

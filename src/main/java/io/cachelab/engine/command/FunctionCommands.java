@@ -79,7 +79,7 @@ final class FunctionCommands {
         function.sub("kill", (c, a) -> server(c).scripting().kill(c, false));
         function.sub("stats", (c, a) -> libraries(c).stats(c));
         function.sub("list", FunctionCommands::list);
-        function.sub("help", (c, a) -> ScriptingCommands.help(c, HELP));
+        function.sub("help", (c, a) -> c.addHelp(HELP));
     }
 
     private static void load(Client c, byte[][] a) {

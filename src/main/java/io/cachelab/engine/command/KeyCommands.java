@@ -98,8 +98,7 @@ public final class KeyCommands {
                 "    <key>.",
                 "HELP",
                 "    Prints this help."};
-            c.addArrayLen(lines.length);
-            for (String l : lines) c.addSimple(l);
+            c.addHelp(lines);
         });
     }
 

@@ -48,8 +48,7 @@ final class LatencyCommand {
                 "    If no commands are specified then all histograms are replied.",
                 "HELP",
                 "    Print this help."};
-            c.addArrayLen(lines.length);
-            for (String l : lines) c.addSimple(l);
+            c.addHelp(lines);
         });
     }
 

@@ -136,7 +136,6 @@ final class MemoryCommands {
             "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value. Nested values are",
             "    sampled up to <count> times (default: 5, 0 means sample all).",
             "HELP", "    Prints this help."};
-        c.addArrayLen(lines.length);
-        for (String l : lines) c.addSimple(l);
+        c.addHelp(lines);
     }
 }

@@ -41,8 +41,7 @@ final class ModuleCommand {
                 "    Unload a module.",
                 "HELP",
                 "    Prints this help."};
-            c.addArrayLen(lines.length);
-            for (String l : lines) c.addSimple(l);
+            c.addHelp(lines);
         });
     }
 

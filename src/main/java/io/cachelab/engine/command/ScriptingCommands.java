@@ -49,7 +49,7 @@ final class ScriptingCommands {
                 throw new RedisError("ERR Use SCRIPT DEBUG YES/SYNC/NO");
             }
         });
-        script.sub("help", (c, a) -> help(c, new String[] {
+        script.sub("help", (c, a) -> c.addHelp(new String[] {
             "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "DEBUG (YES|SYNC|NO)",
             "    Set the debug mode for subsequent scripts executed.",
@@ -67,12 +67,5 @@ final class ScriptingCommands {
             "    Load a script into the scripts cache without executing it.",
             "HELP",
             "    Prints this help."}));
-    }
-
-    static void help(Client c, String[] lines) {
-        c.addArrayLen(lines.length);
-        for (String l : lines) {
-            c.addSimple(l);
-        }
     }
 }

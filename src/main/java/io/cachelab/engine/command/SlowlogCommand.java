@@ -25,8 +25,7 @@ final class SlowlogCommand {
             String[] lines = {"SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
                 "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog.", "HELP", "    Print this help."};
-            c.addArrayLen(lines.length);
-            for (String l : lines) c.addSimple(l);
+            c.addHelp(lines);
         });
     }
 

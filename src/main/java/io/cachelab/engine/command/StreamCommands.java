@@ -653,9 +653,4 @@ public final class StreamCommands {
         }
         c.setDeferredArrayLen(mark, n);
     }
-
-    static void addHelp(Client c, String... lines) {
-        c.addArrayLen(lines.length);
-        for (String l : lines) c.addSimple(l);
-    }
 }

@@ -498,8 +498,7 @@ final class StreamGroupCommands {
 
 
     static void xgroupHelp(Client c, byte[][] a) {
-        addHelp(c,
-                "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        c.addHelp("XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "CREATE <key> <groupname> <id|$> [option]",
                 "    Create a new consumer group. Options are:",
                 "    * MKSTREAM",

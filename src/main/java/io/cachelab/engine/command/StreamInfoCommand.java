@@ -25,8 +25,7 @@ final class StreamInfoCommand {
     // ---- XINFO --------------------------------------------------------------------------------
 
     static void xinfoHelp(Client c, byte[][] a) {
-        addHelp(c,
-                "XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        c.addHelp("XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
                 "CONSUMERS <key> <groupname>",
                 "    Show consumers of <groupname>.",
                 "GROUPS <key>",

@@ -502,6 +502,12 @@ public final class Client {
         reply.simple(s);
     }
 
+    /** A HELP reply (networking.c addReplyHelp): the lines as an array of simple strings. */
+    public void addHelp(String... lines) {
+        reply.arrayLen(lines.length);
+        for (String l : lines) reply.simple(l);
+    }
+
     public void addError(String s) {
         server.stats().errorReply(s);
         if (master || replica) server.errorOnReplicationLink(this, s);

@@ -275,7 +275,6 @@ final class SentinelReplies {
             "    Simulate a Sentinel crash.",
             "HELP",
             "    Prints this help."};
-        c.addArrayLen(lines.length);
-        for (String l : lines) c.addSimple(l);
+        c.addHelp(lines);
     }
 }
