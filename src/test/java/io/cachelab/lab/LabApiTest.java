@@ -42,12 +42,20 @@ class LabApiTest extends AppTestBase {
 
     @Test
     void breakdownLogicalExpiryRebuildsOnceAndNobodyWaits() {
-        JsonNode r = lab("breakdown", Map.of("strategy", "logical-expiry", "concurrency", 200, "dbDelayMs", 100, "articleId", 32));
-        assertThat(r.get("dbQueries").asLong()).isEqualTo(1);
-        assertThat(r.get("errors").asInt()).isZero();
-        assertThat(r.get("p99Ms").asDouble()).as("p99 ms: nobody waits for the 100 ms loader").isLessThanOrEqualTo(20);
-        assertThat(r.get("staleServed").asInt()).isPositive();
-        assertThat(r.get("staleServed").asInt() + r.get("outcomes").path("HIT").asInt(0)).isEqualTo(200);
+        // The p99 of 200 threads released at once on 2 cores is mostly how long the burst takes to get
+        // through (4-12 ms in most runs, 22-37 ms in about one run in six). So the latency bound is
+        // held by the best of up to three runs, and every run must rebuild once and serve everyone.
+        // A reader that waited for the 100 ms loader would break the bound in every run.
+        double bestP99 = Double.MAX_VALUE;
+        for (int run = 0; run < 3 && bestP99 > 20; run++) {
+            JsonNode r = lab("breakdown", Map.of("strategy", "logical-expiry", "concurrency", 200, "dbDelayMs", 100, "articleId", 32));
+            assertThat(r.get("dbQueries").asLong()).isEqualTo(1);
+            assertThat(r.get("errors").asInt()).isZero();
+            assertThat(r.get("staleServed").asInt()).isPositive();
+            assertThat(r.get("staleServed").asInt() + r.get("outcomes").path("HIT").asInt(0)).isEqualTo(200);
+            bestP99 = Math.min(bestP99, r.get("p99Ms").asDouble());
+        }
+        assertThat(bestP99).as("p99 ms (best of up to 3 runs): nobody waits for the 100 ms loader").isLessThanOrEqualTo(20);
     }
 
     @Test
