@@ -130,13 +130,10 @@ final class ConfigCommands {
         c.addOk();
     }
 
-    /** allowProtectedAction: "yes", or "local" for a loopback (or socket-less) connection. */
+    /** allowProtectedAction: "yes", or "local" for a {@link Client#isLocal} connection. */
     static boolean protectedAllowed(Client c) {
         String mode = server(c).config().getString("enable-protected-configs");
-        if (mode.equals("yes")) return true;
-        if (!mode.equals("local")) return false;
-        String addr = c.addr() == null ? "" : c.addr();
-        return !c.hasSocket() || addr.startsWith("127.") || addr.startsWith("[::1]") || addr.startsWith("::1");
+        return mode.equals("yes") || (mode.equals("local") && c.isLocal());
     }
 
     private static void resetstat(Client c, byte[][] a) {

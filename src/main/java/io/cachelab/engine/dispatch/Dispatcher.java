@@ -224,15 +224,14 @@ public final class Dispatcher {
 
     /**
      * DEBUG and MODULE LOAD/LOADEX/UNLOAD (CMD_PROTECTED) run only where enable-debug-command or
-     * enable-module-command allows them: "yes" everywhere, "local" from a loopback address or an
-     * internal client (allowProtectedAction). Checked right after arity, before authentication.
+     * enable-module-command allows them: "yes" everywhere, "local" for a {@link Client#isLocal} one
+     * (allowProtectedAction). Checked right after arity, before authentication.
      */
     private String protectedRefusal(Client c, CommandSpec spec) {
         boolean debug = spec.fullName().equals("debug");
         String option = debug ? "enable-debug-command" : "enable-module-command";
         String mode = server.config().getString(option);
-        boolean local = !c.hasSocket() || c.addr().startsWith("127.") || c.addr().startsWith("0:0:0:0:0:0:0:1");
-        if (mode.equals("yes") || (mode.equals("local") && local)) return null;
+        if (mode.equals("yes") || (mode.equals("local") && c.isLocal())) return null;
         return "ERR " + (debug ? "DEBUG" : "MODULE") + " command not allowed. If the " + option
                 + " option is set to \"local\", you can run it from a local connection, otherwise you need to set"
                 + " this option in the configuration file, and then restart the server.";

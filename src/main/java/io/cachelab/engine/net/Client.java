@@ -430,6 +430,21 @@ public final class Client {
         return channel != null;
     }
 
+    /**
+     * islocalClient: a Unix socket peer, a loopback TCP peer (127.0.0.0/8, ::1), or no socket at all
+     * (the engine's own clients). What enable-debug-command, enable-module-command and
+     * enable-protected-configs set to "local" allow.
+     */
+    public boolean isLocal() {
+        if (channel == null) return true;
+        try {
+            return !(channel.getRemoteAddress() instanceof java.net.InetSocketAddress inet)
+                    || inet.getAddress().isLoopbackAddress();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** CLIENT_ASKING: the next command may touch a slot this node is importing (cleared after it). */
     private boolean asking;
     /** CLIENT_READONLY: a cluster replica serves this client's reads of its master's slots. */

@@ -4,6 +4,13 @@ import io.cachelab.engine.TestEngine;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static io.cachelab.engine.command.RawJedis.call;
@@ -71,5 +78,28 @@ class ModuleCommandTest {
             assertThat(call(j, "MODULE", "UNLOAD", "x")).isEqualTo("!ERR Error unloading module: no such module with that name");
             assertThat(call(j, "MODULE", "LIST")).isEqualTo(List.of());
         }
+    }
+
+    /** islocalClient: a Unix socket peer is local, as a loopback TCP one is (not only 127.0.0.1). */
+    @Test
+    void aUnixSocketConnectionIsLocal() throws Exception {
+        Path socket = Files.createTempDirectory("cachelab-unix-").resolve("engine.sock");
+        try (TestEngine engine = TestEngine.start("unixsocket", socket.toString(), "enable-module-command", "local",
+                "enable-debug-command", "local");
+             SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            assertThat(send(ch, "*3\r\n$6\r\nMODULE\r\n$6\r\nUNLOAD\r\n$1\r\nx\r\n"))
+                    .isEqualTo("-ERR Error unloading module: no such module with that name\r\n");
+            assertThat(send(ch, "*3\r\n$5\r\nDEBUG\r\n$5\r\nSLEEP\r\n$1\r\n0\r\n")).isEqualTo("+OK\r\n");
+        }
+    }
+
+    private static String send(SocketChannel ch, String command) throws Exception {
+        ch.write(ByteBuffer.wrap(command.getBytes(StandardCharsets.US_ASCII)));
+        ByteBuffer in = ByteBuffer.allocate(256);
+        do {
+            if (ch.read(in) < 0) break;
+        } while (in.position() < 2 || in.get(in.position() - 1) != '\n');
+        return new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
     }
 }
