@@ -257,7 +257,6 @@ final class AclCommand {
 
     private static void help(Client c, byte[][] a) {
         String[] lines = {
-            "ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "CAT [<category>]",
             "    List all commands that belong to <category>, or all command categories",
             "    when no category is specified.",
@@ -283,9 +282,7 @@ final class AclCommand {
             "USERS",
             "    List all the registered usernames.",
             "WHOAMI",
-            "    Return the current connection username.",
-            "HELP",
-            "    Prints this help."};
-        c.addHelp(lines);
+            "    Return the current connection username."};
+        c.addHelp("ACL", lines);
     }
 }

@@ -380,7 +380,6 @@ final class ClientCommand {
 
     private static void help(Client c) {
         String[] lines = {
-            "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "CACHING (YES|NO)", "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
             "GETREDIR", "    Return the client ID we are redirecting to when tracking is enabled.",
             "GETNAME", "    Return the name of the current connection.",
@@ -401,8 +400,10 @@ final class ClientCommand {
             "SETNAME <name>", "    Assign the name <name> to the current connection.",
             "SETINFO <option> <value>", "    Set client meta attr. Options are: LIB-NAME, LIB-VER.",
             "UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client.",
-            "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
-            "HELP", "    Print this help."};
-        c.addHelp(lines);
+            "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]", "         [OPTIN] [OPTOUT] [NOLOOP]",
+            "    Control server assisted client side caching.",
+            "TRACKINGINFO", "    Report tracking status for the current connection.",
+            "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction."};
+        c.addHelp("CLIENT", lines);
     }
 }

@@ -52,16 +52,16 @@ final class CommandCommand {
         cmd.sub("getkeys", (c, a) -> getkeys(c, a, false));
         cmd.sub("getkeysandflags", (c, a) -> getkeys(c, a, true));
         cmd.sub("help", (c, a) -> {
-            String[] lines = {"COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "(no subcommand)", "    Return details about all Redis commands.",
+            String[] lines = {"(no subcommand)", "    Return details about all Redis commands.",
                 "COUNT", "    Return the total number of commands in this Redis server.",
                 "LIST", "    Return a list of all commands in this Redis server.",
                 "INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
+                "    If no command names are given, documentation details for all", "    commands are returned.",
                 "DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
+                "    If no command names are given, documentation details for all", "    commands are returned.",
                 "GETKEYS <full-command>", "    Return the keys from a full Redis command.",
-                "GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full Redis command.",
-                "HELP", "    Print this help."};
-            c.addHelp(lines);
+                "GETKEYSANDFLAGS <full-command>", "    Return the keys and the access flags from a full Redis command."};
+            c.addHelp("COMMAND", lines);
         });
     }
 

@@ -28,13 +28,11 @@ final class ConfigCommands {
         config.sub("resetstat", ConfigCommands::resetstat);
         config.sub("rewrite", ConfigCommands::rewrite);
         config.sub("help", (c, a) -> {
-            String[] lines = {"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+            String[] lines = {"GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
                 "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
                 "RESETSTAT", "    Reset statistics reported by the INFO command.",
-                "REWRITE", "    Rewrite the configuration file.",
-                "HELP", "    Print this help."};
-            c.addHelp(lines);
+                "REWRITE", "    Rewrite the configuration file."};
+            c.addHelp("CONFIG", lines);
         });
     }
 

@@ -158,10 +158,7 @@ final class DebugCommand {
 
     /** DEBUG HELP. */
     private static void help(Client c, byte[][] a) {
-        c.addArrayLen(3);
-        c.addSimple("DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-        c.addSimple("SLEEP <seconds>, LOG <message>, OBJECT <key>, SET-ACTIVE-EXPIRE <0|1>, PROTOCOL <type>");
-        c.addSimple("HELP");
+        c.addHelp("DEBUG", "SLEEP <seconds>, LOG <message>, OBJECT <key>, SET-ACTIVE-EXPIRE <0|1>, PROTOCOL <type>");
     }
 
     /** C atoi: leading digits, 0 when there are none. */

@@ -20,7 +20,6 @@ final class FunctionCommands {
     }
 
     private static final String[] HELP = {
-        "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
         "LOAD [REPLACE] <FUNCTION CODE>",
         "    Create a new library with the given library name and code.",
         "DELETE <LIBRARY NAME>",
@@ -58,9 +57,7 @@ final class FunctionCommands {
         "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
         "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
         "      libraries with the new libraries (notice that even on this option there is a chance of failure",
-        "      in case of functions name collision with another library).",
-        "HELP",
-        "    Prints this help."};
+        "      in case of functions name collision with another library)."};
 
     static void register(Commands t) {
         t.bind("fcall", (c, a) -> server(c).scripting().fcall(c, a, false), Trait.PROPAGATES_BY_EFFECTS, Trait.SCRIPT_RUNNER);
@@ -79,7 +76,7 @@ final class FunctionCommands {
         function.sub("kill", (c, a) -> server(c).scripting().kill(c, false));
         function.sub("stats", (c, a) -> libraries(c).stats(c));
         function.sub("list", FunctionCommands::list);
-        function.sub("help", (c, a) -> c.addHelp(HELP));
+        function.sub("help", (c, a) -> c.addHelp("FUNCTION", HELP));
     }
 
     private static void load(Client c, byte[][] a) {

@@ -83,8 +83,7 @@ public final class KeyCommands {
             c.addInteger(server(c).eviction().frequency(v));
         });
         object.sub("help", (c, a) -> {
-            String[] lines = {"OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "ENCODING <key>",
+            String[] lines = {"ENCODING <key>",
                 "    Return the kind of internal representation used in order to store the value",
                 "    associated with a <key>.",
                 "FREQ <key>",
@@ -95,10 +94,8 @@ public final class KeyCommands {
                 "    seconds elapsed since the last access to the key.",
                 "REFCOUNT <key>",
                 "    Return the number of references of the value associated with the specified",
-                "    <key>.",
-                "HELP",
-                "    Prints this help."};
-            c.addHelp(lines);
+                "    <key>."};
+            c.addHelp("OBJECT", lines);
         });
     }
 

@@ -31,8 +31,7 @@ final class LatencyCommand {
         latency.sub("reset", LatencyCommand::reset);
         latency.sub("histogram", LatencyCommand::histogram);
         latency.sub("help", (c, a) -> {
-            String[] lines = {"LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "DOCTOR",
+            String[] lines = {"DOCTOR",
                 "    Return a human readable latency analysis report.",
                 "GRAPH <event>",
                 "    Return an ASCII latency graph for the <event> class.",
@@ -45,10 +44,8 @@ final class LatencyCommand {
                 "    (default: reset all data for all event classes)",
                 "HISTOGRAM [COMMAND ...]",
                 "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
-                "    If no commands are specified then all histograms are replied.",
-                "HELP",
-                "    Print this help."};
-            c.addHelp(lines);
+                "    If no commands are specified then all histograms are replied."};
+            c.addHelp("LATENCY", lines);
         });
     }
 

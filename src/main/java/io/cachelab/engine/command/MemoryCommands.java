@@ -128,14 +128,12 @@ final class MemoryCommands {
 
     private static void help(Client c, byte[][] a) {
         String[] lines = {
-            "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "DOCTOR", "    Return memory problems reports.",
             "MALLOC-STATS", "    Return internal statistics report from the memory allocator.",
             "PURGE", "    Attempt to purge dirty pages for reclamation by the allocator.",
             "STATS", "    Return information about the memory usage of the server.",
             "USAGE <key> [SAMPLES <count>]", "    Return memory in bytes used by <key> and its value. Nested values are",
-            "    sampled up to <count> times (default: 5, 0 means sample all).",
-            "HELP", "    Prints this help."};
-        c.addHelp(lines);
+            "    sampled up to <count> times (default: 5, 0 means sample all)."};
+        c.addHelp("MEMORY", lines);
     }
 }

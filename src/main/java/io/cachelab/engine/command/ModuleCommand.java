@@ -30,18 +30,15 @@ final class ModuleCommand {
             throw new RedisError("ERR Error unloading module: no such module with that name");
         });
         module.sub("help", (c, a) -> {
-            String[] lines = {"MODULE <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "LIST",
+            String[] lines = {"LIST",
                 "    Return a list of loaded modules.",
                 "LOAD <path> [<arg> ...]",
                 "    Load a module library from <path>, passing to it any optional arguments.",
                 "LOADEX <path> [[CONFIG NAME VALUE] [CONFIG NAME VALUE]] [ARGS ...]",
                 "    Load a module library from <path>, while passing it module configurations and optional arguments.",
                 "UNLOAD <name>",
-                "    Unload a module.",
-                "HELP",
-                "    Prints this help."};
-            c.addHelp(lines);
+                "    Unload a module."};
+            c.addHelp("MODULE", lines);
         });
     }
 

@@ -47,15 +47,13 @@ final class PubSubCommands {
         pubsub.sub("shardnumsub", (c, a) -> numsub(c, a, PubSub.Kind.SHARD));
         pubsub.sub("numpat", (c, a) -> c.addInteger(server(c).pubsub().patternCount()));
         pubsub.sub("help", (c, a) -> {
-            String[] lines = {"PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "CHANNELS [<pattern>]", "    Return the currently active channels matching a <pattern> (default: '*').",
+            String[] lines = {"CHANNELS [<pattern>]", "    Return the currently active channels matching a <pattern> (default: '*').",
                 "NUMPAT", "    Return number of subscriptions to patterns.",
                 "NUMSUB [<channel> ...]", "    Return the number of subscribers for the specified channels, excluding",
                 "    pattern subscriptions(default: no channels).",
                 "SHARDCHANNELS [<pattern>]", "    Return the currently active shard level channels matching a <pattern> (default: '*').",
-                "SHARDNUMSUB [<shardchannel> ...]", "    Return the number of subscribers for the specified shard level channel(s)",
-                "HELP", "    Print this help."};
-            c.addHelp(lines);
+                "SHARDNUMSUB [<shardchannel> ...]", "    Return the number of subscribers for the specified shard level channel(s)"};
+            c.addHelp("PUBSUB", lines);
         });
     }
 

@@ -49,8 +49,7 @@ final class ScriptingCommands {
                 throw new RedisError("ERR Use SCRIPT DEBUG YES/SYNC/NO");
             }
         });
-        script.sub("help", (c, a) -> c.addHelp(new String[] {
-            "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        script.sub("help", (c, a) -> c.addHelp("SCRIPT", new String[] {
             "DEBUG (YES|SYNC|NO)",
             "    Set the debug mode for subsequent scripts executed.",
             "EXISTS <sha1> [<sha1> ...]",
@@ -64,8 +63,6 @@ final class ScriptingCommands {
             "KILL",
             "    Kill the currently executing Lua script.",
             "LOAD <script>",
-            "    Load a script into the scripts cache without executing it.",
-            "HELP",
-            "    Prints this help."}));
+            "    Load a script into the scripts cache without executing it."}));
     }
 }

@@ -22,10 +22,11 @@ final class SlowlogCommand {
             c.addOk();
         });
         s.sub("help", (c, a) -> {
-            String[] lines = {"SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
-                "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog.", "HELP", "    Print this help."};
-            c.addHelp(lines);
+            String[] lines = {"GET [<count>]", "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+                "    Entries are made of:",
+                "    id, timestamp, time in microseconds, arguments array, client IP and port,", "    client name",
+                "LEN", "    Return the length of the slowlog.", "RESET", "    Reset the slowlog."};
+            c.addHelp("SLOWLOG", lines);
         });
     }
 

@@ -498,8 +498,7 @@ final class StreamGroupCommands {
 
 
     static void xgroupHelp(Client c, byte[][] a) {
-        c.addHelp("XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "CREATE <key> <groupname> <id|$> [option]",
+        c.addHelp("XGROUP", "CREATE <key> <groupname> <id|$> [option]",
                 "    Create a new consumer group. Options are:",
                 "    * MKSTREAM",
                 "      Create the empty stream if it does not exist.",
@@ -512,9 +511,7 @@ final class StreamGroupCommands {
                 "DESTROY <key> <groupname>",
                 "    Remove the specified group.",
                 "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
-                "    Set the current group ID and entries_read counter.",
-                "HELP",
-                "    Prints this help.");
+                "    Set the current group ID and entries_read counter.");
     }
 
 }

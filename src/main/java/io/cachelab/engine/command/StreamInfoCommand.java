@@ -25,15 +25,12 @@ final class StreamInfoCommand {
     // ---- XINFO --------------------------------------------------------------------------------
 
     static void xinfoHelp(Client c, byte[][] a) {
-        c.addHelp("XINFO <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                "CONSUMERS <key> <groupname>",
+        c.addHelp("XINFO", "CONSUMERS <key> <groupname>",
                 "    Show consumers of <groupname>.",
                 "GROUPS <key>",
                 "    Show the stream consumer groups.",
                 "STREAM <key> [FULL [COUNT <count>]",
-                "    Show information about the stream.",
-                "HELP",
-                "    Prints this help.");
+                "    Show information about the stream.");
     }
 
     static StreamValue xinfoKey(Client c, byte[] key) {

@@ -517,10 +517,16 @@ public final class Client {
         reply.simple(s);
     }
 
-    /** A HELP reply (networking.c addReplyHelp): the lines as an array of simple strings. */
-    public void addHelp(String... lines) {
-        reply.arrayLen(lines.length);
+    /**
+     * A HELP reply (networking.c addReplyHelp): Redis's header line for {@code command}, the
+     * subcommand lines, and its "HELP" footer, as simple strings.
+     */
+    public void addHelp(String command, String... lines) {
+        reply.arrayLen(lines.length + 3L);
+        reply.simple(command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         for (String l : lines) reply.simple(l);
+        reply.simple("HELP");
+        reply.simple("    Prints this help.");
     }
 
     public void addError(String s) {

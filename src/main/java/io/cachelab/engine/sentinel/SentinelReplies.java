@@ -226,7 +226,6 @@ final class SentinelReplies {
 
     private static void help(Client c) {
         String[] lines = {
-            "SENTINEL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
             "CKQUORUM <master-name>",
             "    Check if the current Sentinel configuration is able to reach the quorum",
             "    needed to failover a master and the majority needed to authorize the",
@@ -272,9 +271,7 @@ final class SentinelReplies {
             "SET <master-name> <option> <value> [<option> <value> ...]",
             "    Set configuration parameters for certain masters.",
             "SIMULATE-FAILURE [CRASH-AFTER-ELECTION] [CRASH-AFTER-PROMOTION] [HELP]",
-            "    Simulate a Sentinel crash.",
-            "HELP",
-            "    Prints this help."};
-        c.addHelp(lines);
+            "    Simulate a Sentinel crash."};
+        c.addHelp("SENTINEL", lines);
     }
 }
